@@ -1,0 +1,52 @@
+/**
+ * The Hono app: middleware, routers, and the one error handler that turns every failure into
+ *   { "error": { "code", "message", "field"?, "requestId" } }
+ * A 5xx here is a bug: it is logged with the request id and reported without internals.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { ApiError } from "./lib/errors";
+import { randomString } from "./lib/ids";
+import { withDb } from "./middleware/db";
+import { metricsRoute } from "./routes/metrics";
+import { responsesRoute } from "./routes/responses";
+import { surveysRoute } from "./routes/surveys";
+
+export const app = new Hono<AppEnv>();
+
+app.use(async (c, next) => {
+  c.set("requestId", randomString(12));
+  await next();
+});
+app.use("/api/*", withDb);
+app.use("/api/*", async (c, next) => {
+  await next();
+  c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
+  c.header("X-Content-Type-Options", "nosniff");
+});
+
+const routes = app
+  .get("/api/v1/health", (c) => c.json({ ok: true }))
+  .route("/api/v1/surveys", surveysRoute)
+  .route("/api/v1/surveys", responsesRoute)
+  .route("/api/v1/surveys", metricsRoute);
+
+export type AppType = typeof routes;
+
+app.notFound((c) =>
+  c.json({ error: { code: "not_found", message: "No such route", requestId: c.var.requestId } }, 404),
+);
+
+app.onError((err, c) => {
+  const requestId = c.var.requestId;
+  if (err instanceof ApiError) {
+    const { code, message, field } = err;
+    return c.json({ error: { code, message, ...(field ? { field } : {}), requestId } }, err.status);
+  }
+  if (err instanceof HTTPException && err.status < 500) {
+    return c.json({ error: { code: "bad_request", message: err.message, requestId } }, err.status);
+  }
+  console.error(JSON.stringify({ level: "error", requestId, path: c.req.path, error: String(err), stack: (err as Error).stack }));
+  return c.json({ error: { code: "internal", message: "Internal error", requestId } }, 500);
+});

@@ -1,0 +1,560 @@
+/**
+ * The database, whole: every table Baromètre uses, for every feature in PRODUCT.md.
+ * drizzle-kit generates `migrations/` from this file; nothing creates tables at run time.
+ *
+ * Conventions
+ * - Ids are text: client-generated UUIDs for responses (idempotent retries), prefixed random ids
+ *   elsewhere (see worker/lib/ids.ts).
+ * - Instants are integer milliseconds since the epoch (`timestamp_ms`); calendar dates that people
+ *   type (an account's start or churn date, a goal's deadline) are ISO `YYYY-MM-DD` text.
+ * - Money is integer cents. Scores are integers.
+ * - Rollups (`counted`, `rollups`) are maintained by SQL triggers defined in a hand-written
+ *   migration (see docs/ARCHITECTURE.md): every path that writes a response keeps them exact.
+ */
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const updatedAt = () =>
+  integer("updated_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+
+// ---------------------------------------------------------------------------------------------
+// People who use the admin page, and how they prove who they are
+// ---------------------------------------------------------------------------------------------
+
+export const ROLES = ["admin", "manager", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    role: text("role", { enum: ROLES }).notNull().default("viewer"),
+    /** `pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>`; null until a password is set. */
+    passwordHash: text("password_hash"),
+    locale: text("locale").notNull().default("en"),
+    /** Where Slack-compatible detractor alerts for this manager go (optional). */
+    slackWebhookUrl: text("slack_webhook_url"),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the cookie value: a database leak does not leak live sessions. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    userAgent: text("user_agent"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Failed logins and other rate-limited events, counted per key in fixed windows. */
+export const rateLimits = sqliteTable(
+  "rate_limits",
+  {
+    key: text("key").notNull(),
+    windowStart: integer("window_start").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** First characters of the key, shown in the admin page so people can tell keys apart. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key; the key itself is shown once, at creation. */
+    keyHash: text("key_hash").notNull(),
+    role: text("role", { enum: ROLES }).notNull().default("admin"),
+    /** A manager-role key acts as this user (sees only their accounts). */
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
+);
+
+/** Workspace-wide settings (name, default locale…), one row per key, JSON values. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value", { mode: "json" }).notNull(),
+  updatedAt: updatedAt(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Surveys
+// ---------------------------------------------------------------------------------------------
+
+export const SURVEY_KINDS = ["nps", "csat", "ces"] as const;
+export type SurveyKind = (typeof SURVEY_KINDS)[number];
+export const SURVEY_STATUSES = ["active", "paused", "archived"] as const;
+
+/** Texts of one survey in one locale. Missing keys fall back to the built-in defaults. */
+export interface SurveyTexts {
+  question?: string;
+  lowLabel?: string;
+  highLabel?: string;
+  /** Follow-up open question, worded by score category (NPS: detractor/passive/promoter). */
+  followUp?: { detractor?: string; passive?: string; promoter?: string };
+  commentPlaceholder?: string;
+  submit?: string;
+  thankYou?: string;
+  close?: string;
+}
+
+export interface ExtraQuestion {
+  id: string;
+  type: "text" | "choice";
+  required?: boolean;
+  choices?: string[];
+  /** Wording by locale. */
+  label: Record<string, string>;
+}
+
+export interface SurveyTheme {
+  color: string;
+  position: "bottom-right" | "bottom-left" | "bottom" | "center";
+}
+
+/** When waves open: each listed month, on `day`, for `windowDays`. */
+export interface SurveyCadence {
+  enabled: boolean;
+  months: number[];
+  day: number;
+  windowDays: number;
+}
+
+export const surveys = sqliteTable(
+  "surveys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: SURVEY_KINDS }).notNull(),
+    status: text("status", { enum: SURVEY_STATUSES }).notNull().default("active"),
+    defaultLocale: text("default_locale").notNull().default("en"),
+    /** `{ "en": SurveyTexts, "fr": SurveyTexts, … }` */
+    texts: text("texts", { mode: "json" })
+      .$type<Record<string, SurveyTexts>>()
+      .notNull()
+      .default(sql`'{}'`),
+    extraQuestions: text("extra_questions", { mode: "json" })
+      .$type<ExtraQuestion[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    /** A contact who answered within this many days is not asked again (biannual: 182). */
+    resurveyDays: integer("resurvey_days").notNull().default(182),
+    /** A contact who closed the survey is not asked again for this many days. */
+    dismissDays: integer("dismiss_days").notNull().default(30),
+    samplingPercent: integer("sampling_percent").notNull().default(100),
+    /** Origins allowed to embed the widget (`https://app.example.com`); empty = any origin. */
+    allowedOrigins: text("allowed_origins", { mode: "json" })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    theme: text("theme", { mode: "json" })
+      .$type<SurveyTheme>()
+      .notNull()
+      .default(sql`'{"color":"#4f46e5","position":"bottom-right"}'`),
+    cadence: text("cadence", { mode: "json" })
+      .$type<SurveyCadence>()
+      .notNull()
+      .default(sql`'{"enabled":false,"months":[1,7],"day":15,"windowDays":21}'`),
+    /** When true, identified answers must carry HMAC-SHA256(contact id, signingSecret). */
+    requireSignature: integer("require_signature", { mode: "boolean" }).notNull().default(false),
+    signingSecret: text("signing_secret").notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("surveys_status_idx").on(t.status)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Client companies and the people in them
+// ---------------------------------------------------------------------------------------------
+
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    externalId: text("external_id"),
+    name: text("name").notNull(),
+    managerUserId: text("manager_user_id").references(() => users.id, { onDelete: "set null" }),
+    segment: text("segment"),
+    plan: text("plan"),
+    /** Current MRR in cents; the history is in `account_mrr`. */
+    mrrCents: integer("mrr_cents").notNull().default(0),
+    startedOn: text("started_on").notNull(),
+    churnedOn: text("churned_on"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("accounts_external_id_unique").on(t.externalId),
+    index("accounts_manager_idx").on(t.managerUserId),
+    index("accounts_segment_idx").on(t.segment),
+  ],
+);
+
+/** MRR history: the MRR in force from `effectiveOn` until the next row. */
+export const accountMrr = sqliteTable(
+  "account_mrr",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    effectiveOn: text("effective_on").notNull(),
+    mrrCents: integer("mrr_cents").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.effectiveOn] })],
+);
+
+export const contacts = sqliteTable(
+  "contacts",
+  {
+    id: text("id").primaryKey(),
+    externalId: text("external_id"),
+    accountId: text("account_id").references(() => accounts.id, { onDelete: "set null" }),
+    email: text("email"),
+    name: text("name"),
+    locale: text("locale"),
+    traits: text("traits", { mode: "json" }).$type<Record<string, unknown>>(),
+    unsubscribedAt: integer("unsubscribed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex("contacts_external_id_unique").on(t.externalId),
+    uniqueIndex("contacts_email_unique").on(t.email),
+    index("contacts_account_idx").on(t.accountId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Waves and invitations
+// ---------------------------------------------------------------------------------------------
+
+export const waves = sqliteTable(
+  "waves",
+  {
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    /** Stable name of the wave in the cadence (`2026-07`): the cron's idempotency key. */
+    period: text("period").notNull(),
+    opensAt: integer("opens_at", { mode: "timestamp_ms" }).notNull(),
+    closesAt: integer("closes_at", { mode: "timestamp_ms" }).notNull(),
+    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    closedAt: integer("closed_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("waves_survey_period_unique").on(t.surveyId, t.period)],
+);
+
+export const INVITATION_STATUSES = ["pending", "sent", "bounced", "failed"] as const;
+
+export const invitations = sqliteTable(
+  "invitations",
+  {
+    id: text("id").primaryKey(),
+    waveId: text("wave_id")
+      .notNull()
+      .references(() => waves.id, { onDelete: "cascade" }),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    /** Personal link token (`/s/:surveyId?t=…`), random, unguessable. */
+    token: text("token").notNull(),
+    status: text("status", { enum: INVITATION_STATUSES }).notNull().default("pending"),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+    bouncedAt: integer("bounced_at", { mode: "timestamp_ms" }),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invitations_wave_contact_unique").on(t.waveId, t.contactId),
+    uniqueIndex("invitations_token_unique").on(t.token),
+    index("invitations_status_idx").on(t.status),
+    index("invitations_contact_idx").on(t.contactId),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
+
+export const CHANNELS = ["widget", "link", "email", "api", "import"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const responses = sqliteTable(
+  "responses",
+  {
+    /** Generated by the client, so a retried request updates instead of duplicating. */
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "set null" }),
+    invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "set null" }),
+    waveId: text("wave_id").references(() => waves.id, { onDelete: "set null" }),
+    score: integer("score").notNull(),
+    comment: text("comment"),
+    /** Answers to the survey's extra questions, by question id. */
+    answers: text("answers", { mode: "json" }).$type<Record<string, string>>(),
+    locale: text("locale").notNull().default("en"),
+    channel: text("channel", { enum: CHANNELS }).notNull().default("api"),
+    /** Account attributes captured when the answer arrived (see docs/ARCHITECTURE.md). */
+    accountId: text("account_id"),
+    segment: text("segment"),
+    managerUserId: text("manager_user_id"),
+    /** Bucket starts (`YYYY-MM-DD`) in the workspace time zone, computed when written. */
+    bucketMonth: text("bucket_month").notNull(),
+    bucketQuarter: text("bucket_quarter").notNull(),
+    bucketHalf: text("bucket_half").notNull(),
+    /** Free properties sent with the answer (page URL, app version…), bounded in size. */
+    properties: text("properties", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index("responses_survey_created_idx").on(t.surveyId, t.createdAt),
+    index("responses_contact_created_idx").on(t.contactId, t.createdAt),
+    index("responses_account_created_idx").on(t.accountId, t.createdAt),
+    index("responses_wave_idx").on(t.waveId),
+  ],
+);
+
+export const dismissals = sqliteTable(
+  "dismissals",
+  {
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    contactId: text("contact_id").references(() => contacts.id, { onDelete: "cascade" }),
+    channel: text("channel", { enum: CHANNELS }).notNull().default("widget"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("dismissals_contact_idx").on(t.contactId, t.createdAt)],
+);
+
+/** Close the loop: a detractor's answer gets an owner, a status and notes. */
+export const FOLLOWUP_STATUSES = ["open", "contacted", "resolved"] as const;
+
+export const followups = sqliteTable(
+  "followups",
+  {
+    responseId: text("response_id")
+      .primaryKey()
+      .references(() => responses.id, { onDelete: "cascade" }),
+    ownerUserId: text("owner_user_id").references(() => users.id, { onDelete: "set null" }),
+    status: text("status", { enum: FOLLOWUP_STATUSES }).notNull().default("open"),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index("followups_status_idx").on(t.status, t.ownerUserId)],
+);
+
+export const followupNotes = sqliteTable(
+  "followup_notes",
+  {
+    id: text("id").primaryKey(),
+    responseId: text("response_id")
+      .notNull()
+      .references(() => followups.responseId, { onDelete: "cascade" }),
+    authorUserId: text("author_user_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("followup_notes_response_idx").on(t.responseId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Rollups: what the dashboard reads instead of scanning `responses`
+// ---------------------------------------------------------------------------------------------
+
+export const INTERVALS = ["month", "quarter", "half"] as const;
+export type Interval = (typeof INTERVALS)[number];
+export const DIMENSIONS = ["all", "channel", "locale", "segment", "manager", "account"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/**
+ * The response that counts for each member (a contact, or an anonymous response on its own)
+ * in each bucket: the latest one (METRICS.md, "Which responses count"). Kept by triggers.
+ */
+export const counted = sqliteTable(
+  "counted",
+  {
+    surveyId: text("survey_id").notNull(),
+    interval: text("interval", { enum: INTERVALS }).notNull(),
+    bucket: text("bucket").notNull(),
+    /** contact id, or `r:<response id>` for an anonymous response. */
+    member: text("member").notNull(),
+    responseId: text("response_id").notNull(),
+    score: integer("score").notNull(),
+    channel: text("channel").notNull(),
+    locale: text("locale").notNull(),
+    accountId: text("account_id"),
+    segment: text("segment"),
+    managerUserId: text("manager_user_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.member] }),
+    index("counted_response_idx").on(t.responseId),
+  ],
+);
+
+/**
+ * Score histogram of the counted responses per survey, bucket and breakdown value. Every metric
+ * of a bucket (NPS and its interval, CSAT, CES, means) derives from these eleven counts.
+ */
+export const rollups = sqliteTable(
+  "rollups",
+  {
+    surveyId: text("survey_id").notNull(),
+    interval: text("interval", { enum: INTERVALS }).notNull(),
+    bucket: text("bucket").notNull(),
+    dim: text("dim", { enum: DIMENSIONS }).notNull(),
+    /** '' for dim = all. */
+    dimValue: text("dim_value").notNull(),
+    n: integer("n").notNull().default(0),
+    s0: integer("s0").notNull().default(0),
+    s1: integer("s1").notNull().default(0),
+    s2: integer("s2").notNull().default(0),
+    s3: integer("s3").notNull().default(0),
+    s4: integer("s4").notNull().default(0),
+    s5: integer("s5").notNull().default(0),
+    s6: integer("s6").notNull().default(0),
+    s7: integer("s7").notNull().default(0),
+    s8: integer("s8").notNull().default(0),
+    s9: integer("s9").notNull().default(0),
+    s10: integer("s10").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.interval, t.dim, t.dimValue, t.bucket] })],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Goals, integrations, imports
+// ---------------------------------------------------------------------------------------------
+
+export const GOAL_METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
+
+export const goals = sqliteTable("goals", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  metric: text("metric", { enum: GOAL_METRICS }).notNull(),
+  surveyId: text("survey_id").references(() => surveys.id, { onDelete: "cascade" }),
+  /** Optional breakdown the goal is about: `{ "segment": "enterprise" }` or `{ "manager": id }`. */
+  scope: text("scope", { mode: "json" }).$type<Record<string, string>>(),
+  target: real("target").notNull(),
+  /** `YYYY-MM-DD` */
+  deadline: text("deadline").notNull(),
+  createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+  createdAt: createdAt(),
+});
+
+export const WEBHOOK_EVENTS = [
+  "response.created",
+  "response.updated",
+  "response.detractor",
+  "contact.unsubscribed",
+] as const;
+
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  /** Signs each delivery: `Barometre-Signature: t=…,v1=HMAC-SHA256(t.body)`. */
+  secret: text("secret").notNull(),
+  events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+  /** `generic` JSON, or `slack` (Slack-compatible `{ text }` detractor alerts). */
+  format: text("format", { enum: ["generic", "slack"] }).notNull().default("generic"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  createdAt: createdAt(),
+});
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error"),
+    deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
+);
+
+export const importJobs = sqliteTable("import_jobs", {
+  id: text("id").primaryKey(),
+  kind: text("kind", { enum: ["accounts", "contacts", "responses"] }).notNull(),
+  status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+  processedRows: integer("processed_rows").notNull().default(0),
+  okRows: integer("ok_rows").notNull().default(0),
+  errorRows: integer("error_rows").notNull().default(0),
+  /** First errors (row, field, code, message), bounded so a bad file cannot bloat the table. */
+  errors: text("errors", { mode: "json" })
+    .$type<{ row: number; field: string; code: string; message: string }[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  createdBy: text("created_by"),
+  createdAt: createdAt(),
+  finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+});
+
+/** Audit trail of GDPR erasures and other destructive admin actions. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_created_idx").on(t.createdAt)],
+);

@@ -1,0 +1,34 @@
+import type { DrizzleD1Database } from "drizzle-orm/d1";
+import type { Role } from "./db/schema";
+import type * as schema from "./db/schema";
+
+/** Bindings from wrangler.toml, `.dev.vars` and `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  /** Bootstrap admin key (`Authorization: Bearer …`) until real keys and users exist. */
+  ADMIN_API_KEY: string;
+  /** IANA zone the rollups bucket in (default UTC). Change it, then rebuild the rollups. */
+  TIMEZONE: string;
+  /** Static assets (the built widget and admin page), when configured. */
+  ASSETS?: Fetcher;
+}
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+/** Who is calling: resolved once per request by the auth middleware. */
+export interface Principal {
+  kind: "bootstrap" | "api_key" | "session";
+  /** The user acting (null for the bootstrap key and unattached admin keys). */
+  userId: string | null;
+  role: Role;
+  /** Session requests must echo this token on every mutating request. */
+  csrfToken?: string;
+}
+
+export interface Vars {
+  db: Db;
+  principal: Principal;
+  requestId: string;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Vars };

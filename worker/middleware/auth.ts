@@ -1,0 +1,46 @@
+/**
+ * Who is calling. API clients send `Authorization: Bearer <key>`: the bootstrap ADMIN_API_KEY, or a
+ * key from `api_keys` (stored as SHA-256). The admin page's session cookie is resolved here too
+ * (worker/auth/ adds it), so every route sees one `principal` whatever the way in.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { apiKeys, type Role } from "../db/schema";
+import type { AppEnv, Principal } from "../env";
+import { forbidden, unauthorized } from "../lib/errors";
+import { sha256Hex, timingSafeEqual } from "../lib/ids";
+
+async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null> {
+  const header = c.req.header("authorization");
+  if (!header) return null;
+  const m = /^Bearer\s+(\S{16,200})$/i.exec(header);
+  if (!m) throw unauthorized("Malformed Authorization header (expected: Bearer <key>)");
+  const key = m[1]!;
+  if (c.env.ADMIN_API_KEY && timingSafeEqual(key, c.env.ADMIN_API_KEY)) {
+    return { kind: "bootstrap", userId: null, role: "admin" } satisfies Principal;
+  }
+  const row = await c.var.db
+    .select({ id: apiKeys.id, role: apiKeys.role, userId: apiKeys.userId })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)))
+    .get();
+  if (!row) throw unauthorized("Unknown or revoked API key");
+  return { kind: "api_key", userId: row.userId, role: row.role } satisfies Principal;
+}
+
+/** Session resolvers registered by worker/auth (kept as a list so this file has no cycle). */
+export type SessionResolver = (c: Context<AppEnv>) => Promise<Principal | null>;
+const sessionResolvers: SessionResolver[] = [];
+export const registerSessionResolver = (r: SessionResolver) => void sessionResolvers.push(r);
+
+/** Requires a signed-in caller with one of `roles` (default: any role). */
+export const requireAuth = (...roles: Role[]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    let principal: Principal | null = await principalFromBearer(c);
+    for (const resolve of sessionResolvers) principal ??= await resolve(c);
+    if (!principal) throw unauthorized();
+    if (roles.length > 0 && !roles.includes(principal.role)) throw forbidden();
+    c.set("principal", principal);
+    await next();
+  });

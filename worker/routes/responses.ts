@@ -1,0 +1,84 @@
+/**
+ * Collection: public (the widget, link pages, email clicks) under
+ *   POST  /api/v1/surveys/:surveyId/responses        submit or update by client-generated id
+ *   PATCH /api/v1/surveys/:surveyId/responses/:id    add the comment later
+ * and reading (API key or session): GET /api/v1/surveys/:surveyId/responses.
+ */
+import { and, desc, eq, lt, or } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { responses } from "../db/schema";
+import type { AppEnv } from "../env";
+import { readBody, parseQuery } from "../lib/validate";
+import { requireAuth } from "../middleware/auth";
+import { checkOrigin, preflight } from "../middleware/surveyOrigin";
+import { PatchResponseSchema, SubmitResponseSchema } from "../schemas/responses";
+import { recordResponse, responseView, updateResponse } from "../services/recordResponse";
+import { responsesInScope } from "../services/scope";
+import { ApiError } from "../lib/errors";
+import { findSurvey } from "./surveys";
+
+const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Opaque cursor from the previous page's `next`. */
+  before: z.string().max(100).optional(),
+});
+
+async function openSurvey(c: Parameters<typeof checkOrigin>[0]) {
+  const survey = await findSurvey(c.var.db, c.req.param("surveyId")!);
+  checkOrigin(c, survey);
+  if (survey.status === "archived") {
+    throw new ApiError(410, "survey_archived", "This survey no longer accepts answers");
+  }
+  return survey;
+}
+
+export const responsesRoute = new Hono<AppEnv>()
+  .options("/:surveyId/responses", async (c) => preflight(c, await findSurvey(c.var.db, c.req.param("surveyId"))))
+  .options("/:surveyId/responses/:id", async (c) => preflight(c, await findSurvey(c.var.db, c.req.param("surveyId"))))
+  .post("/:surveyId/responses", async (c) => {
+    const survey = await openSurvey(c);
+    const input = await readBody(c, SubmitResponseSchema);
+    const { response, created } = await recordResponse(c.var.db, survey, input, {
+      timeZone: c.env.TIMEZONE || "UTC",
+      defaultChannel: "api",
+    });
+    return c.json(responseView(response), created ? 201 : 200);
+  })
+  .patch("/:surveyId/responses/:id", async (c) => {
+    const survey = await openSurvey(c);
+    const id = z.uuid().safeParse(c.req.param("id"));
+    if (!id.success) throw new ApiError(404, "not_found", "Response not found");
+    const patch = await readBody(c, PatchResponseSchema);
+    return c.json(responseView(await updateResponse(c.var.db, survey, id.data, patch)));
+  })
+  .get("/:surveyId/responses", requireAuth(), async (c) => {
+    const survey = await findSurvey(c.var.db, c.req.param("surveyId"));
+    const q = parseQuery(c, ListQuery);
+    // Cursor: `<created ms>_<id>` of the last row, so rows sharing a millisecond are not skipped.
+    const m = q.before ? /^(\d{1,15})_(.+)$/.exec(q.before) : null;
+    const after = m
+      ? or(
+          lt(responses.createdAt, new Date(Number(m[1]))),
+          and(eq(responses.createdAt, new Date(Number(m[1]))), lt(responses.id, m[2]!)),
+        )
+      : undefined;
+    const rows = await c.var.db
+      .select()
+      .from(responses)
+      .where(
+        and(
+          eq(responses.surveyId, survey.id),
+          after,
+          responsesInScope(c.var.db, c.var.principal),
+        ),
+      )
+      .orderBy(desc(responses.createdAt), desc(responses.id))
+      .limit(q.limit)
+      .all();
+    const last = rows.at(-1);
+    return c.json({
+      data: rows.map(responseView),
+      next: rows.length === q.limit && last ? `${last.createdAt.getTime()}_${last.id}` : null,
+    });
+  });

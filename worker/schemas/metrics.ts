@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { isValidTimeZone } from "../metrics/buckets";
+import { isoDate } from "./common";
+
+const value = z.string().trim().min(1).max(200).optional();
+
+export const MetricsQuerySchema = z
+  .object({
+    /** Local dates in `tz`; the range is [from, to), widened to whole buckets. */
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    interval: z.enum(["month", "quarter", "half"]).default("month"),
+    tz: z.string().max(64).refine(isValidTimeZone, "must be an IANA time zone like Europe/Paris").optional(),
+    segment: value,
+    manager: value,
+    account: value,
+    channel: value,
+    locale: value,
+  })
+  .strict()
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: "from must be before to", path: ["from"] });

@@ -1,0 +1,50 @@
+/** Response submission shapes. Bounds keep garbage out of D1 (every field is capped). */
+import { z } from "zod";
+import { CHANNELS } from "../db/schema";
+import { locale } from "./common";
+
+export const MAX_COMMENT = 5000;
+
+const shortMap = (maxValue: number) =>
+  z
+    .record(z.string().min(1).max(40), z.string().max(maxValue))
+    .refine((o) => Object.keys(o).length <= 20, "at most 20 entries");
+
+/** Who answered, in the caller's own terms: `id` is *your* id for the person (external id). */
+export const ContactRefSchema = z
+  .object({
+    id: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(320).optional(),
+    name: z.string().trim().max(200).optional(),
+    /** Your id for the person's company (an account's external id); links a new contact to it. */
+    account: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((c) => c.id !== undefined || c.email !== undefined, "needs id or email");
+
+export const SubmitResponseSchema = z
+  .object({
+    id: z.uuid(),
+    score: z.number().int(),
+    comment: z.string().max(MAX_COMMENT).optional(),
+    answers: shortMap(2000).optional(),
+    locale: locale.optional(),
+    channel: z.enum(CHANNELS).exclude(["import"]).optional(),
+    contact: ContactRefSchema.optional(),
+    /** HMAC-SHA256 of `contact.id` (or of the email when there is no id) with the survey's secret. */
+    signature: z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters").optional(),
+    /** Personal invitation token from a link or an email. */
+    token: z.string().regex(/^[0-9a-z]{16,64}$/, "malformed token").optional(),
+    properties: shortMap(500).optional(),
+  })
+  .strict();
+
+export const PatchResponseSchema = z
+  .object({
+    score: z.number().int().optional(),
+    comment: z.string().max(MAX_COMMENT).optional(),
+    answers: shortMap(2000).optional(),
+  })
+  .strict();
+
+export type SubmitResponse = z.infer<typeof SubmitResponseSchema>;

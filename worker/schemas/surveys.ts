@@ -1,0 +1,69 @@
+/** Survey API shapes: the single source for validation and the OpenAPI document. */
+import { z } from "zod";
+import { SURVEY_KINDS, SURVEY_STATUSES } from "../db/schema";
+import { hexColor, locale, origin } from "./common";
+
+const text = (max = 500) => z.string().trim().min(1).max(max);
+
+export const SurveyTextsSchema = z
+  .object({
+    question: text(),
+    lowLabel: text(80),
+    highLabel: text(80),
+    followUp: z
+      .object({ detractor: text(), passive: text(), promoter: text() })
+      .partial()
+      .strict(),
+    commentPlaceholder: text(200),
+    submit: text(60),
+    thankYou: text(),
+    close: text(60),
+  })
+  .partial()
+  .strict();
+
+export const ExtraQuestionSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_-]{1,40}$/i, "must be 1–40 letters, digits, _ or -"),
+    type: z.enum(["text", "choice"]),
+    required: z.boolean().optional(),
+    choices: z.array(text(120)).max(20).optional(),
+    label: z.record(locale, text()),
+  })
+  .strict();
+
+export const SurveySettingsSchema = z
+  .object({
+    name: text(200),
+    status: z.enum(SURVEY_STATUSES),
+    defaultLocale: locale,
+    texts: z.record(locale, SurveyTextsSchema),
+    extraQuestions: z.array(ExtraQuestionSchema).max(10),
+    resurveyDays: z.number().int().min(0).max(3650),
+    dismissDays: z.number().int().min(0).max(3650),
+    samplingPercent: z.number().int().min(0).max(100),
+    allowedOrigins: z.array(origin).max(50),
+    theme: z
+      .object({ color: hexColor, position: z.enum(["bottom-right", "bottom-left", "bottom", "center"]) })
+      .strict(),
+    cadence: z
+      .object({
+        enabled: z.boolean(),
+        months: z.array(z.number().int().min(1).max(12)).min(1).max(12),
+        day: z.number().int().min(1).max(28),
+        windowDays: z.number().int().min(1).max(120),
+      })
+      .strict(),
+    requireSignature: z.boolean(),
+  })
+  .partial()
+  .strict();
+
+export const CreateSurveySchema = SurveySettingsSchema.extend({
+  name: text(200),
+  kind: z.enum(SURVEY_KINDS),
+}).strict();
+
+export const PatchSurveySchema = SurveySettingsSchema;
+
+export const SurveyIdParam = z.string().regex(/^[a-z0-9_]{1,40}$/i);

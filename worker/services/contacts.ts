@@ -1,0 +1,82 @@
+/** Resolving "who answered" into a contact row, creating the contact when it is new. */
+import { eq } from "drizzle-orm";
+import { accounts, contacts } from "../db/schema";
+import type { Db } from "../env";
+import { newId } from "../lib/ids";
+
+export interface ContactRef {
+  id?: string;
+  email?: string;
+  name?: string;
+  account?: string;
+}
+
+/** The contact plus the account attributes a response records (segment and manager at the time). */
+export interface ResolvedContact {
+  contactId: string;
+  accountId: string | null;
+  segment: string | null;
+  managerUserId: string | null;
+}
+
+export async function contactWithAccount(db: Db, contactId: string): Promise<ResolvedContact | null> {
+  const row = await db
+    .select({
+      contactId: contacts.id,
+      accountId: contacts.accountId,
+      segment: accounts.segment,
+      managerUserId: accounts.managerUserId,
+    })
+    .from(contacts)
+    .leftJoin(accounts, eq(accounts.id, contacts.accountId))
+    .where(eq(contacts.id, contactId))
+    .get();
+  return row ?? null;
+}
+
+async function findContactId(db: Db, ref: ContactRef): Promise<string | null> {
+  if (ref.id !== undefined) {
+    const byId = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.externalId, ref.id)).get();
+    if (byId) return byId.id;
+  }
+  if (ref.email !== undefined) {
+    const byEmail = await db
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(eq(contacts.email, ref.email.toLowerCase()))
+      .get();
+    if (byEmail) return byEmail.id;
+  }
+  return null;
+}
+
+/**
+ * Finds the contact by your id, then by email; creates it when unknown (linked to the account
+ * whose external id is `ref.account`, when that account exists). Safe under concurrent calls:
+ * the unique indexes decide, and the loser reads the winner's row.
+ */
+export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<ResolvedContact> {
+  let id = await findContactId(db, ref);
+  if (!id) {
+    const account = ref.account
+      ? await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, ref.account)).get()
+      : undefined;
+    await db
+      .insert(contacts)
+      .values({
+        id: newId("ctc"),
+        externalId: ref.id ?? null,
+        email: ref.email?.toLowerCase() ?? null,
+        name: ref.name ?? null,
+        accountId: account?.id ?? null,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .onConflictDoNothing()
+      .run();
+    id = await findContactId(db, ref);
+  }
+  const resolved = id ? await contactWithAccount(db, id) : null;
+  if (!resolved) throw new Error("contact vanished while being created");
+  return resolved;
+}

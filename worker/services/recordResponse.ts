@@ -1,0 +1,163 @@
+/**
+ * Recording an answer: the one write path for the widget, the link page and the API.
+ * The score is saved the moment it arrives; a later call with the same id updates the same row
+ * (comment, changed score), so a retried request never creates a second response.
+ */
+import { eq, sql } from "drizzle-orm";
+import { invitations, responses, type Channel, type surveys } from "../db/schema";
+import type { Db } from "../env";
+import { ApiError, badRequest } from "../lib/errors";
+import { hmacSha256Hex } from "../lib/hmac";
+import { timingSafeEqual } from "../lib/ids";
+import { isValidScore, SCORE_RANGE } from "../lib/scales";
+import { pickLocale } from "../locales";
+import { bucketOf } from "../metrics/buckets";
+import type { SubmitResponse } from "../schemas/responses";
+import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
+
+type Survey = typeof surveys.$inferSelect;
+export type ResponseRow = typeof responses.$inferSelect;
+
+export function checkScore(survey: Survey, score: number): void {
+  if (!isValidScore(survey.kind, score)) {
+    const [lo, hi] = SCORE_RANGE[survey.kind];
+    throw badRequest("invalid_score", `score must be an integer from ${lo} to ${hi} for a ${survey.kind} survey`, "score");
+  }
+}
+
+interface Identity {
+  contact: ResolvedContact | null;
+  invitationId: string | null;
+  waveId: string | null;
+}
+
+async function resolveIdentity(db: Db, survey: Survey, input: SubmitResponse): Promise<Identity> {
+  if (input.token) {
+    const inv = await db
+      .select({ id: invitations.id, contactId: invitations.contactId, waveId: invitations.waveId, surveyId: invitations.surveyId })
+      .from(invitations)
+      .where(eq(invitations.token, input.token))
+      .get();
+    if (!inv || inv.surveyId !== survey.id) throw badRequest("invalid_token", "Unknown invitation token", "token");
+    return { contact: await contactWithAccount(db, inv.contactId), invitationId: inv.id, waveId: inv.waveId };
+  }
+  if (!input.contact) return { contact: null, invitationId: null, waveId: null };
+  if (survey.requireSignature || input.signature !== undefined) {
+    const subject = input.contact.id ?? input.contact.email ?? "";
+    const expected = await hmacSha256Hex(survey.signingSecret, subject);
+    if (!input.signature || !timingSafeEqual(input.signature.toLowerCase(), expected)) {
+      throw new ApiError(403, "invalid_signature", "Identity signature missing or wrong", "signature");
+    }
+  }
+  return { contact: await findOrCreateContact(db, input.contact), invitationId: null, waveId: null };
+}
+
+export interface RecordOptions {
+  timeZone: string;
+  defaultChannel: Channel;
+  now?: number;
+}
+
+export async function recordResponse(
+  db: Db,
+  survey: Survey,
+  input: SubmitResponse,
+  opts: RecordOptions,
+): Promise<{ response: ResponseRow; created: boolean }> {
+  checkScore(survey, input.score);
+  const existing = await db
+    .select({ surveyId: responses.surveyId })
+    .from(responses)
+    .where(eq(responses.id, input.id))
+    .get();
+  if (existing && existing.surveyId !== survey.id) {
+    throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
+  }
+  if (existing) {
+    const response = await updateResponse(db, survey, input.id, input);
+    return { response, created: false };
+  }
+
+  const who = await resolveIdentity(db, survey, input);
+  const now = opts.now ?? Date.now();
+  const at = new Date(now);
+  const tz = opts.timeZone;
+  const response = await db
+    .insert(responses)
+    .values({
+      id: input.id,
+      surveyId: survey.id,
+      contactId: who.contact?.contactId ?? null,
+      invitationId: who.invitationId,
+      waveId: who.waveId,
+      score: input.score,
+      comment: input.comment?.trim() || null,
+      answers: input.answers ?? null,
+      locale: pickLocale([input.locale], pickLocale([survey.defaultLocale])),
+      channel: input.channel ?? opts.defaultChannel,
+      accountId: who.contact?.accountId ?? null,
+      segment: who.contact?.segment ?? null,
+      managerUserId: who.contact?.managerUserId ?? null,
+      bucketMonth: bucketOf(now, "month", tz),
+      bucketQuarter: bucketOf(now, "quarter", tz),
+      bucketHalf: bucketOf(now, "half", tz),
+      properties: input.properties ?? null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    // A concurrent retry of the same request may have inserted first: then this is an update.
+    .onConflictDoUpdate({
+      target: responses.id,
+      set: {
+        score: sql`excluded.score`,
+        comment: sql`coalesce(excluded.comment, ${responses.comment})`,
+        updatedAt: at,
+      },
+      setWhere: sql`${responses.surveyId} = excluded.survey_id`,
+    })
+    .returning()
+    .get();
+  if (!response) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
+  return { response, created: true };
+}
+
+/** Adds the comment (or extra answers, or a changed score) to an existing response. */
+export async function updateResponse(
+  db: Db,
+  survey: Survey,
+  id: string,
+  patch: { score?: number; comment?: string; answers?: Record<string, string> },
+): Promise<ResponseRow> {
+  if (patch.score !== undefined) checkScore(survey, patch.score);
+  const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
+  if (patch.score !== undefined) set.score = patch.score;
+  if (patch.comment !== undefined) set.comment = patch.comment.trim() || null;
+  if (patch.answers !== undefined) {
+    set.answers = sql`json_patch(coalesce(${responses.answers}, '{}'), ${JSON.stringify(patch.answers)})` as never;
+  }
+  const row = await db
+    .update(responses)
+    .set(set)
+    .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
+    .returning()
+    .get();
+  if (!row) throw new ApiError(404, "not_found", "Response not found");
+  return row;
+}
+
+export function responseView(r: ResponseRow) {
+  return {
+    id: r.id,
+    surveyId: r.surveyId,
+    contactId: r.contactId,
+    accountId: r.accountId,
+    waveId: r.waveId,
+    score: r.score,
+    comment: r.comment,
+    answers: r.answers,
+    locale: r.locale,
+    channel: r.channel,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What a caller may see. Admins and viewers see every account; a manager sees only the accounts
+ * they manage, and the responses of those accounts. Every route that reads account data goes
+ * through these helpers, so the rule lives in one place.
+ */
+import { eq, inArray, sql, type SQL } from "drizzle-orm";
+import { accounts, responses } from "../db/schema";
+import type { Db, Principal } from "../env";
+
+/** The manager whose book of business the caller is limited to, or null for "everything". */
+export const managerScope = (p: Principal): string | null =>
+  p.role === "manager" ? (p.userId ?? "\u0000no-user") : null;
+
+/** SQL condition limiting `accounts` rows to the caller's scope (undefined: no limit). */
+export function accountsInScope(p: Principal): SQL | undefined {
+  const m = managerScope(p);
+  return m === null ? undefined : eq(accounts.managerUserId, m);
+}
+
+/** SQL condition limiting `responses` rows to the caller's scope (undefined: no limit). */
+export function responsesInScope(db: Db, p: Principal): SQL | undefined {
+  const m = managerScope(p);
+  if (m === null) return undefined;
+  return inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m)));
+}
+
+/**
+ * Copies an account's current segment and manager onto its responses, so breakdowns and a
+ * manager's dashboard follow reassignments (the triggers then move the rollups).
+ * Call after changing an account's manager or segment.
+ */
+export async function reattributeAccount(db: Db, accountId: string): Promise<void> {
+  await db.run(sql`
+    UPDATE responses SET
+      segment = (SELECT segment FROM accounts WHERE id = ${accountId}),
+      manager_user_id = (SELECT manager_user_id FROM accounts WHERE id = ${accountId})
+    WHERE account_id = ${accountId}
+      AND (segment IS NOT (SELECT segment FROM accounts WHERE id = ${accountId})
+        OR manager_user_id IS NOT (SELECT manager_user_id FROM accounts WHERE id = ${accountId}))`);
+}

@@ -1,0 +1,53 @@
+/** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
+import type { SurveyKind } from "../db/schema";
+import { getScoreHistograms } from "../db/queries/getScoreHistograms";
+import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
+import type { ScoreFilter } from "../db/queries/scoreFilter";
+import type { Db } from "../env";
+import { bucketOfDate, bucketsBetween, localDate, nextBucket, type Interval } from "../metrics/buckets";
+import { buildTrend } from "../metrics/trend";
+
+export interface TrendRequest {
+  surveyId: string;
+  kind: SurveyKind;
+  interval: Interval;
+  from?: string;
+  to?: string;
+  timeZone: string;
+  filters: ScoreFilter[];
+}
+
+export const MAX_BUCKETS = 240;
+const DEFAULT_BUCKETS: Record<Interval, number> = { month: 12, quarter: 8, half: 4 };
+
+/** Bucket list for a request: defaults to the last 12 months / 8 quarters / 4 halves to today. */
+export function requestedBuckets(interval: Interval, timeZone: string, from?: string, to?: string, now = Date.now()) {
+  const end = to ?? nextBucket(bucketOfDate(localDate(now, timeZone), interval), interval);
+  let start = from;
+  if (!start) {
+    const all = bucketsBetween("1970-01-01", end, interval);
+    start = all[Math.max(0, all.length - DEFAULT_BUCKETS[interval])]!;
+  }
+  return bucketsBetween(start, end, interval);
+}
+
+export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {
+  const buckets = requestedBuckets(req.interval, req.timeZone, req.from, req.to);
+  if (buckets.length === 0) return { source: "rollups" as const, buckets, ...buildTrend(req.kind, req.interval, [], new Map()) };
+  const q = {
+    surveyId: req.surveyId,
+    interval: req.interval,
+    fromBucket: buckets[0]!,
+    toBucket: nextBucket(buckets.at(-1)!, req.interval),
+    filters: req.filters,
+  };
+  const useRollups = req.timeZone === workspaceTimeZone && req.filters.length <= 1;
+  const histograms = useRollups
+    ? await getScoreHistograms(db, q)
+    : await getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone });
+  return {
+    source: useRollups ? ("rollups" as const) : ("raw" as const),
+    buckets,
+    ...buildTrend(req.kind, req.interval, buckets, histograms),
+  };
+}
