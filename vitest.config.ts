@@ -1,7 +1,10 @@
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// wrangler.toml's [assets] folder must exist even before the first `npm run build`.
+mkdirSync("dist/public", { recursive: true });
 const migrations = await readD1Migrations(fileURLToPath(new URL("./migrations", import.meta.url)));
 
 // Every test runs in workerd against a real (local) D1 with the real migrations applied.

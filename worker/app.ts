@@ -34,6 +34,13 @@ const routes = app
 
 export type AppType = typeof routes;
 
+// Everything that is not an API route is a built asset (the widget, the admin page), if any.
+app.get("*", async (c, next) => {
+  if (c.req.path.startsWith("/api/") || !c.env.ASSETS) return next();
+  const res = await c.env.ASSETS.fetch(c.req.raw);
+  return res.status === 404 ? next() : res;
+});
+
 app.notFound((c) =>
   c.json({ error: { code: "not_found", message: "No such route", requestId: c.var.requestId } }, 404),
 );

@@ -39,7 +39,6 @@ export async function setup(project: TestProject) {
       "--port", String(port),
       "--persist-to", dir,
       "--var", `ADMIN_API_KEY:${E2E_ADMIN_KEY}`,
-      "--var", "E2E:1",
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],
