@@ -14,6 +14,7 @@ import { pickLocale } from "../locales";
 import { bucketOf } from "../metrics/buckets";
 import type { SubmitResponse } from "../schemas/responses";
 import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
+import { groupCommit } from "./groupCommit";
 
 type Survey = typeof surveys.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -69,9 +70,7 @@ export async function recordResponse(
   const now = opts.now ?? Date.now();
   const at = new Date(now);
   const tz = opts.timeZone;
-  const response = await db
-    .insert(responses)
-    .values({
+  const values = {
       id: input.id,
       surveyId: survey.id,
       contactId: who.contact?.contactId ?? null,
@@ -91,13 +90,20 @@ export async function recordResponse(
       properties: input.properties ?? null,
       createdAt: at,
       updatedAt: at,
-    })
-    // Insert first: a new answer costs one statement. A conflict means the id exists already
-    // (a retry, or the comment arriving): then it is an update of that same response.
+    } satisfies typeof responses.$inferInsert;
+  // Insert first: a new answer costs one statement, committed together with the answers of
+  // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
+  // comment arriving): then it is an update of that same response.
+  const query = db
+    .insert(responses)
+    .values(values)
     .onConflictDoNothing({ target: responses.id })
-    .returning()
-    .get();
-  if (response) return { response, created: true };
+    .returning({ id: responses.id })
+    .toSQL();
+  const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
+  if (inserted.results.length > 0) {
+    return { response: values satisfies ResponseRow, created: true };
+  }
   const updated = await updateResponse(db, survey, input.id, input);
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
   return { response: updated, created: false };
