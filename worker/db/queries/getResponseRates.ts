@@ -1,7 +1,7 @@
 /**
  * Response rate per closed wave (METRICS.md): invitations delivered (neither bounced nor failed)
- * and, of those, how many contacts gave a score in the wave (through their invitation, or any
- * answer tied to the wave). Counting responders among delivered invitations keeps the rate ≤ 100 %.
+ * and, of those, how many contacts gave a score in the wave (any answer tied to the wave, which
+ * includes every answer given through an invitation). Counting responders among delivered invitations keeps the rate ≤ 100 %.
  */
 import { and, asc, eq, lte, notInArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
@@ -22,11 +22,12 @@ export async function getResponseRates(db: Db, surveyId: string, where: SQL | un
       period: waves.period,
       closesAt: waves.closesAt,
       delivered: sql<number>`count(*)`,
+      // An answer through an invitation carries its wave and contact (recordResponse copies
+      // them), so "answered in this wave" covers it. The unary + keeps SQLite on the contact
+      // index (a few rows per contact) instead of the wave index (every answer of the wave).
       responded: sql<number>`sum(exists(
         SELECT 1 FROM ${responses}
-        WHERE ${responses.surveyId} = ${waves.surveyId}
-          AND (${responses.invitationId} = ${invitations.id}
-            OR (${responses.waveId} = ${waves.id} AND ${responses.contactId} = ${invitations.contactId}))))`,
+        WHERE ${responses.contactId} = ${invitations.contactId} AND +${responses.waveId} = ${waves.id}))`,
     })
     .from(invitations)
     .innerJoin(waves, eq(waves.id, invitations.waveId))
