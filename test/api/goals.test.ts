@@ -121,18 +121,27 @@ describe("goals on retention and response rate", () => {
   it("response rate per closed wave: responders ÷ delivered, bounces excluded", async () => {
     const survey = await createSurvey();
     const acc = await makeAccount({ name: "RR", startedOn: "2020-01-01" });
-    // Wave A (closes 2024-01-31): a1 sent + answers through the invitation, a2 sent and silent,
-    // a3 bounced (answers anyway on the widget: not counted), a4 pending (link exported as CSV)
-    // and answers in the wave → 2 / 3 = 66.7 %.
+    // Wave A (window 2024-01-10 → 2024-01-31):
+    //  a1 sent, answers through the invitation          delivered, responded
+    //  a2 sent, silent                                  delivered
+    //  a3 bounced, answers anyway on the widget         in neither count
+    //  a4 pending (link exported as CSV), answers       delivered (the answer proves it), responded
+    //  a5 pending, silent                               not known to be delivered
+    //  a6 failed, answers inside the window, no wave    delivered, responded
+    // → 3 / 4 = 75 %.
     const wa = await makeWave(survey.id, "2024-01", "2024-01-10T00:00:00Z", "2024-01-31T00:00:00Z");
-    const [a1, a2, a3, a4] = [await makeContact(acc), await makeContact(acc), await makeContact(acc), await makeContact(acc)];
-    const inv1 = await invite(wa, survey.id, a1, "sent");
-    await invite(wa, survey.id, a2, "sent");
-    await invite(wa, survey.id, a3, "bounced");
-    await invite(wa, survey.id, a4, "pending");
-    await answer(survey.id, a1, 9, "2024-01-12T10:00:00Z", { waveId: wa, invitationId: inv1 });
-    await answer(survey.id, a3, 9, "2024-01-12T10:00:00Z", { waveId: wa });
-    await answer(survey.id, a4, 3, "2024-01-13T10:00:00Z", { waveId: wa });
+    const a = [];
+    for (let i = 0; i < 6; i++) a.push(await makeContact(acc));
+    const inv1 = await invite(wa, survey.id, a[0]!, "sent");
+    await invite(wa, survey.id, a[1]!, "sent");
+    await invite(wa, survey.id, a[2]!, "bounced");
+    await invite(wa, survey.id, a[3]!, "pending");
+    await invite(wa, survey.id, a[4]!, "pending");
+    await invite(wa, survey.id, a[5]!, "failed");
+    await answer(survey.id, a[0]!, 9, "2024-01-12T10:00:00Z", { waveId: wa, invitationId: inv1 });
+    await answer(survey.id, a[2]!, 9, "2024-01-12T10:00:00Z", { waveId: wa });
+    await answer(survey.id, a[3]!, 3, "2024-01-13T10:00:00Z", { waveId: wa });
+    await answer(survey.id, a[5]!, 7, "2024-01-20T10:00:00Z", { channel: "widget" });
     // Wave B (closes 2024-07-31): 4 sent, 1 answers → 25 %.
     const wb = await makeWave(survey.id, "2024-07", "2024-07-10T00:00:00Z", "2024-07-31T00:00:00Z");
     const b = [await makeContact(acc), await makeContact(acc), await makeContact(acc), await makeContact(acc)];
@@ -142,12 +151,12 @@ describe("goals on retention and response rate", () => {
     const r = await create({ name: "Response rate", metric: "response_rate", surveyId: survey.id, target: 60, deadline: "2040-01-01" });
     expect(r.status).toBe(201);
     expect(r.body.points.map((p: any) => [p.period, p.n])).toEqual([
-      ["2024-01", 3],
+      ["2024-01", 4],
       ["2024-07", 4],
     ]);
-    expect(r.body.points[0].value).toBeCloseTo(200 / 3, 10);
+    expect(r.body.points[0].value).toBe(75);
     expect(r.body.points[1].value).toBe(25);
-    // 66.7 % then 25 %: below 60 % and falling.
+    // 75 % then 25 %: below 60 % and falling.
     expect(r.body).toMatchObject({ current: 25, status: "off_track", reason: "moving_away" });
   });
 });
