@@ -241,4 +241,21 @@ describe("goal validation names the field", () => {
     expect(junk.status).toBe(400);
     expect(junk.body.error.code).toBe("invalid_json");
   });
+
+  it("never answers malformed input with a 5xx", async () => {
+    const survey = await createSurvey();
+    const ok = { name: "G", metric: "nps", surveyId: survey.id, target: 40, deadline: "2040-01-01" };
+    const g = await create(ok);
+    const bodies = ["null", "[]", "1e999", '"goal"', JSON.stringify({ ...ok, target: "NaN" }), JSON.stringify({ ...ok, scope: [] }), JSON.stringify({ ...ok, deadline: "2040-01-01T00:00:00Z" }), "\u0000"];
+    for (const raw of bodies) {
+      for (const [method, path] of [["POST", "/api/v1/goals"], ["PATCH", `/api/v1/goals/${g.body.id}`]] as const) {
+        const r = await api(path, { method, headers: { ...ADMIN, "content-type": "application/json" }, raw });
+        expect(r.status, `${method} ${raw}`).toBe(400);
+      }
+    }
+    for (const id of ["%00", "x".repeat(300), "gol_%27%20OR%201%3D1", ".."]) {
+      expect((await api(`/api/v1/goals/${id}`, { headers: ADMIN })).status, id).toBeLessThan(500);
+      expect((await api(`/api/v1/goals/${id}`, { method: "DELETE", headers: ADMIN })).status, id).toBeLessThan(500);
+    }
+  });
 });
