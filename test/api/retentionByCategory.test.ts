@@ -187,6 +187,28 @@ describe("GET /api/v1/metrics/accounts", () => {
     expect(r.body.accounts).toEqual([{ accountId: sent.body.accountId, name: "Public Co", mean: 3, category: "detractor", n: 1 }]);
   });
 
+  it("lists a manager's accounts only, and refuses another manager's book", async () => {
+    const survey = await createSurvey();
+    const segment = tag("accm");
+    const m1 = await makeUser("manager");
+    const m2 = await makeUser("manager");
+    const at = "2024-03-10T12:00:00Z";
+    // Manon: one promoter (10), one silent. Marc: one detractor (2).
+    await accountAnswering(survey.id, { name: "Mine", segment, startedOn: "2023-01-01", managerUserId: m1.userId }, [10], at);
+    await makeAccount({ name: "Mine silent", segment, startedOn: "2023-01-01", managerUserId: m1.userId });
+    await accountAnswering(survey.id, { name: "Theirs", segment, startedOn: "2023-01-01", managerUserId: m2.userId }, [2], at);
+    const path = `/api/v1/metrics/accounts?surveyId=${survey.id}&from=2024-01-01&to=2024-07-01&segment=${segment}`;
+    const mine = await api(path, { headers: m1.headers });
+    expect(mine.body.accounts.map((a: any) => [a.name, a.category])).toEqual([
+      ["Mine", "promoter"],
+      ["Mine silent", "no_answer"],
+    ]);
+    expect(mine.body.counts).toEqual({ promoter: 1, passive: 0, detractor: 0, no_answer: 1 });
+    expect(mine.body.nps).toBe(100);
+    expect((await api(path, { headers: ADMIN })).body.counts).toEqual({ promoter: 1, passive: 0, detractor: 1, no_answer: 1 });
+    expect((await api(`${path}&manager=${m2.userId}`, { headers: m1.headers })).status).toBe(403);
+  });
+
   it("refuses a survey that is not NPS, and unknown surveys", async () => {
     const csat = await createSurvey({ kind: "csat" });
     const r = await api(`/api/v1/metrics/accounts?surveyId=${csat.id}`, { headers: ADMIN });
