@@ -58,6 +58,10 @@ describe("GET /api/v1/metrics/retention-by-category", () => {
       no_answer: { n: 2, retained: 1, rate: 0.5 },
     });
     expect(h1.promoterMinusDetractor).toBe(0.5);
+    // 1/2 − 0/2 with n = 2 each: Newcombe's interval is wide and includes 0.
+    expect(h1.ci95.promoterMinusDetractor.low).toBeLessThan(0);
+    expect(h1.ci95.promoterMinusDetractor.high).toBeGreaterThan(0.5);
+    expect(h1.ci95.detractor.low).toBe(0);
     expect(h2).toMatchObject({ label: "2024-H2", end: "2025-01-01", horizonEnd: "2025-07-01", complete: true, promoterMinusDetractor: null });
     expect(h2.groups.detractor).toEqual({ n: 1, retained: 1, rate: 1 });
     expect(h2.groups.no_answer).toEqual({ n: 3, retained: 3, rate: 1 });
