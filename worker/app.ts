@@ -10,8 +10,11 @@ import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { openApiDocument } from "./openapi/document";
+import { breakdownRoute } from "./routes/breakdown";
+import { goalsRoute } from "./routes/goals";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
+import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
 
 export const app = new Hono<AppEnv>();
@@ -32,7 +35,10 @@ const routes = app
   .get("/api/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
-  .route("/api/v1/surveys", metricsRoute);
+  .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/metrics", retentionRoute)
+  .route("/api/v1/metrics", breakdownRoute)
+  .route("/api/v1/goals", goalsRoute);
 
 export type AppType = typeof routes;
 

@@ -1,0 +1,109 @@
+/**
+ * Score histograms per value of one dimension (segment, manager, account, channel, locale),
+ * summed over a range of buckets. Unscoped callers read `rollups` (one row per value and bucket);
+ * a manager's view reads `counted` restricted to their accounts, because the rollups keep one
+ * dimension at a time and cannot answer "segments, within my book". Labels come from the
+ * accounts and users tables.
+ */
+import { and, eq, gte, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import type { Db } from "../../env";
+import type { Histogram } from "../../metrics/histogram";
+import { accounts, counted, rollups, users } from "../schema";
+
+export const BREAKDOWN_DIMS = ["segment", "manager", "account", "channel", "locale"] as const;
+export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
+
+export interface BreakdownQuery {
+  surveyId: string;
+  by: BreakdownDim;
+  interval: "month" | "quarter" | "half";
+  fromBucket: string;
+  toBucket: string;
+  /** A manager's id: only their accounts' answers (counted path). */
+  managerScope: string | null;
+}
+
+export interface BreakdownRow {
+  value: string;
+  label: string | null;
+  histogram: Histogram;
+}
+
+const COUNTED_COLUMN = {
+  segment: counted.segment,
+  manager: counted.managerUserId,
+  account: counted.accountId,
+  channel: counted.channel,
+  locale: counted.locale,
+} as const;
+
+export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<BreakdownRow[]> {
+  const rows = q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
+  return rows.map((r) => ({
+    value: r.value,
+    label: r.label ?? null,
+    histogram: [r.s0, r.s1, r.s2, r.s3, r.s4, r.s5, r.s6, r.s7, r.s8, r.s9, r.s10].map(Number),
+  }));
+}
+
+/**
+ * Label of a group: an account's name, a manager's name (or email), looked up once per group by
+ * a scalar subquery. (A LEFT JOIN on a constant-false condition for the other dimensions would
+ * make SQLite scan the joined table for every row.)
+ */
+function labelOf(value: AnyColumn, by: BreakdownDim): SQL<string | null> {
+  if (by === "account") return sql`(SELECT ${accounts.name} FROM ${accounts} WHERE ${accounts.id} = ${value})`;
+  if (by === "manager") {
+    return sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${value})`;
+  }
+  return sql`NULL`;
+}
+
+async function fromRollups(db: Db, q: BreakdownQuery) {
+  const sum = (col: AnyColumn) => sql<number>`sum(${col})`;
+  return db
+    .select({
+      value: rollups.dimValue,
+      label: labelOf(rollups.dimValue, q.by),
+      s0: sum(rollups.s0), s1: sum(rollups.s1), s2: sum(rollups.s2), s3: sum(rollups.s3),
+      s4: sum(rollups.s4), s5: sum(rollups.s5), s6: sum(rollups.s6), s7: sum(rollups.s7),
+      s8: sum(rollups.s8), s9: sum(rollups.s9), s10: sum(rollups.s10),
+    })
+    .from(rollups)
+    .where(
+      and(
+        eq(rollups.surveyId, q.surveyId),
+        eq(rollups.interval, q.interval),
+        eq(rollups.dim, q.by),
+        gte(rollups.bucket, q.fromBucket),
+        lt(rollups.bucket, q.toBucket),
+      ),
+    )
+    .groupBy(rollups.dimValue)
+    .all();
+}
+
+async function fromCounted(db: Db, q: BreakdownQuery, manager: string) {
+  const col = COUNTED_COLUMN[q.by];
+  const bin = (s: number) => sql<number>`sum(${counted.score} = ${s})`;
+  return db
+    .select({
+      value: sql<string>`${col}`,
+      label: labelOf(col, q.by),
+      s0: bin(0), s1: bin(1), s2: bin(2), s3: bin(3), s4: bin(4), s5: bin(5),
+      s6: bin(6), s7: bin(7), s8: bin(8), s9: bin(9), s10: bin(10),
+    })
+    .from(counted)
+    .where(
+      and(
+        eq(counted.surveyId, q.surveyId),
+        eq(counted.interval, q.interval),
+        gte(counted.bucket, q.fromBucket),
+        lt(counted.bucket, q.toBucket),
+        eq(counted.managerUserId, manager),
+        sql`${col} IS NOT NULL`,
+      ),
+    )
+    .groupBy(col)
+    .all();
+}
