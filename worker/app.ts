@@ -9,6 +9,7 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { authRoute } from "./routes/auth";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -30,7 +31,8 @@ const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
-  .route("/api/v1/surveys", metricsRoute);
+  .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/auth", authRoute);
 
 export type AppType = typeof routes;
 
