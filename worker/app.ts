@@ -9,10 +9,13 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
+import { usersRoute } from "./routes/users";
+import { webhooksRoute } from "./routes/webhooks";
 
 export const app = new Hono<AppEnv>();
 
@@ -32,7 +35,10 @@ const routes = app
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
   .route("/api/v1/surveys", metricsRoute)
-  .route("/api/v1/auth", authRoute);
+  .route("/api/v1/auth", authRoute)
+  .route("/api/v1/users", usersRoute)
+  .route("/api/v1/api-keys", apiKeysRoute)
+  .route("/api/v1/webhooks", webhooksRoute);
 
 export type AppType = typeof routes;
 

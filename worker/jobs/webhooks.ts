@@ -159,6 +159,7 @@ const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 
 async function slackText(db: Db, event: string, payload: string): Promise<string> {
   const { data } = JSON.parse(payload) as { data: any };
+  if (event === "webhook.test") return "Baromètre test message: this webhook works.";
   if (event === "contact.unsubscribed") {
     return `Contact ${slackEscape(String(data.contact?.email ?? data.contact?.id ?? "?"))} unsubscribed from surveys.`;
   }
