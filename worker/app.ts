@@ -11,6 +11,9 @@ import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
+import { commentsRoute } from "./routes/comments";
+import { exportRoute } from "./routes/export";
+import { followupsRoute } from "./routes/followups";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -38,7 +41,10 @@ const routes = app
   .route("/api/v1/auth", authRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/api-keys", apiKeysRoute)
-  .route("/api/v1/webhooks", webhooksRoute);
+  .route("/api/v1/webhooks", webhooksRoute)
+  .route("/api/v1/comments", commentsRoute)
+  .route("/api/v1/followups", followupsRoute)
+  .route("/api/v1/export", exportRoute);
 
 export type AppType = typeof routes;
 
