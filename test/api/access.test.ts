@@ -60,7 +60,7 @@ describe("routes every signed-in role may read", () => {
 
 describe("admin-only routes", () => {
   /** Each case builds its own target, so every admin call succeeds on fresh data. */
-  const cases: { method: string; path: () => Promise<string> | string; body?: () => unknown; ok: number }[] = [
+  const cases: { method: string; path: string | (() => Promise<string> | string); body?: () => unknown; ok: number }[] = [
     { method: "POST", path: "/api/v1/surveys", body: () => ({ name: "New", kind: "nps" }), ok: 201 },
     { method: "PATCH", path: () => `/api/v1/surveys/${w.survey.id}`, body: () => ({ name: "Renamed" }), ok: 200 },
     { method: "POST", path: () => newSurveyPath("/archive"), ok: 200 },
