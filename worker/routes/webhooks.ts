@@ -61,12 +61,13 @@ async function deliverNow(db: Db, deliveryId: string) {
 export const webhooksRoute = new Hono<AppEnv>()
   .use(requireAuth("admin"))
   .get("/", async (c) => {
+    // Qualified by hand: drizzle leaves single-table columns unqualified, which the subqueries would capture.
     const rows = await c.var.db
       .select({
         hook: webhooks,
-        pending: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id} AND d.status = 'pending')`,
-        failed: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id} AND d.status = 'failed')`,
-        lastDeliveredAt: sql<number | null>`(SELECT max(delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id})`,
+        pending: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id" AND d.status = 'pending')`,
+        failed: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id" AND d.status = 'failed')`,
+        lastDeliveredAt: sql<number | null>`(SELECT max(delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id")`,
       })
       .from(webhooks)
       .where(isNull(webhooks.userId))
