@@ -72,6 +72,23 @@ describe("GET /api/v1/comments", () => {
     expect(cat).toEqual({ [low.id]: "detractor", [mid.id]: "passive", [high.id]: "promoter" });
   });
 
+  it("the SQL categories match metrics/category.ts at every score of every scale", async () => {
+    const { scoreCategory } = await import("../../worker/metrics/category");
+    for (const [kind, lo, hi] of [["nps", 0, 10], ["csat", 1, 5], ["ces", 1, 7]] as const) {
+      const s = await createSurvey({ kind });
+      const byScore = new Map<string, number>();
+      for (let score = lo; score <= hi; score++) byScore.set((await answer(s.id, null, score, `s${score}`)).id, score);
+      const r = await api(`/api/v1/comments?surveyId=${s.id}&limit=20`, { headers: ADMIN });
+      expect(r.body.data).toHaveLength(hi - lo + 1);
+      for (const row of r.body.data) expect(row.category, `${kind} ${row.score}`).toBe(scoreCategory(kind, byScore.get(row.responseId)!));
+    }
+    expect(scoreCategory("nps", 6)).toBe("detractor");
+    expect(scoreCategory("nps", 7)).toBe("passive");
+    expect(scoreCategory("nps", 9)).toBe("promoter");
+    expect(scoreCategory("ces", 4)).toBe("passive");
+    expect(scoreCategory("ces", 3)).toBe("detractor");
+  });
+
   it("pages with a cursor without skipping or repeating", async () => {
     const s = await createSurvey();
     const made = [];

@@ -1,7 +1,7 @@
 /** Users (admins manage them): creation, roles, disabling, password reset, last-admin guard. */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { sessions, webhooks } from "../../worker/db/schema";
+import { auditLog, sessions, webhooks } from "../../worker/db/schema";
 import { createUser, db, login, sessionAs, signIn, uniqueEmail } from "../auth-helpers";
 import { ADMIN, api } from "../helpers";
 
@@ -64,6 +64,10 @@ describe("/api/v1/users", () => {
     expect((await api("/api/v1/auth/me", { headers: s.read })).status).toBe(401);
     expect((await login(u.email, u.password)).status).toBe(401);
     expect((await login(u.email, r.body.password)).status).toBe(200);
+    // The audit trail says who did it, without the password.
+    const trail = await db.select().from(auditLog).where(eq(auditLog.target, u.id)).all();
+    expect(trail).toEqual([expect.objectContaining({ actor: "bootstrap", action: "user.password_reset" })]);
+    expect(JSON.stringify(trail)).not.toContain(r.body.password);
   });
 
   it("the last enabled admin can be neither demoted nor disabled", async () => {

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { webhookDeliveries, webhooks } from "../../worker/db/schema";
 import worker from "../../worker/index";
-import { MAX_ATTEMPTS, retryDelayMs, runWebhookDeliveries, signatureHeader } from "../../worker/jobs/webhooks";
+import { enqueueContactUnsubscribed, MAX_ATTEMPTS, retryDelayMs, runWebhookDeliveries, signatureHeader } from "../../worker/jobs/webhooks";
 import { createUser, db } from "../auth-helpers";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 import { answer, insertAccount } from "../scope-helpers";
@@ -146,6 +146,21 @@ describe("events", () => {
     await answer(s.id, await insertAccount("A's too", a.id), 2, "A's client is angry");
     const rows = await settled(hook.id, 1);
     expect(JSON.parse(rows[0]!.payload).data.response.comment).toBe("A's client is angry");
+  });
+});
+
+describe("contact.unsubscribed", () => {
+  it("is queued for subscribed hooks, with the contact's ids (for the accounts branch's unsubscribe)", async () => {
+    const hook = await makeHook(["contact.unsubscribed"], { active: true });
+    const s = await createSurvey();
+    const r = await answer(s.id, await insertAccount("Unsub", null), 8);
+    const ids = await enqueueContactUnsubscribed(db, r.contactId!);
+    const mine = await deliveriesOf(hook.id);
+    expect(mine).toHaveLength(1);
+    const [row] = mine;
+    expect(ids).toContain(row!.id); // (other hooks of this file may listen too)
+    expect(JSON.parse(row!.payload)).toMatchObject({ event: "contact.unsubscribed", data: { contact: { id: r.contactId } } });
+    expect(await enqueueContactUnsubscribed(db, "ctc_missing")).toEqual([]);
   });
 });
 

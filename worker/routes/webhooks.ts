@@ -17,6 +17,7 @@ import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { audit } from "../auth/audit";
 import { deliverDue } from "../jobs/webhooks";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
 
@@ -91,6 +92,7 @@ export const webhooksRoute = new Hono<AppEnv>()
       .values({ id: newId("whk"), secret, ...body })
       .returning()
       .get();
+    await audit(c.var.db, c.var.principal, "webhook.create", row.id, { url: row.url, events: row.events });
     return c.json({ ...webhookView(row), secret }, 201);
   })
 
@@ -104,12 +106,16 @@ export const webhooksRoute = new Hono<AppEnv>()
       .where(eq(webhooks.id, hook.id))
       .returning()
       .get();
+    if (body.url !== undefined || secret) {
+      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, { url: row!.url, secretRotated: Boolean(secret) });
+    }
     return c.json({ ...webhookView(row!), ...(secret ? { secret } : {}) });
   })
 
   .delete("/:id", async (c) => {
     const hook = await findWebhook(c.var.db, c.req.param("id"));
     await c.var.db.delete(webhooks).where(eq(webhooks.id, hook.id));
+    await audit(c.var.db, c.var.principal, "webhook.delete", hook.id, { url: hook.url });
     return c.body(null, 204);
   })
 
