@@ -18,7 +18,7 @@ import { newId, newSecret } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
-import { deliverDue } from "../jobs/webhooks";
+import { deliverDue, invalidateWebhookCache } from "../jobs/webhooks";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
 
 type WebhookRow = typeof webhooks.$inferSelect;
@@ -61,6 +61,11 @@ async function deliverNow(db: Db, deliveryId: string) {
 
 export const webhooksRoute = new Hono<AppEnv>()
   .use(requireAuth("admin"))
+  // Any change here may turn webhooks on or off: the answer path must not trust its cached "none".
+  .use(async (c, next) => {
+    await next();
+    if (c.req.method !== "GET") invalidateWebhookCache();
+  })
   .get("/", async (c) => {
     // Qualified by hand: drizzle leaves single-table columns unqualified, which the subqueries would capture.
     const rows = await c.var.db
