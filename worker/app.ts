@@ -12,10 +12,17 @@ import { withDb } from "./middleware/db";
 import { openApiDocument } from "./openapi/document";
 import { breakdownRoute } from "./routes/breakdown";
 import { goalsRoute } from "./routes/goals";
+import { apiKeysRoute } from "./routes/apiKeys";
+import { authRoute } from "./routes/auth";
+import { commentsRoute } from "./routes/comments";
+import { exportRoute } from "./routes/export";
+import { followupsRoute } from "./routes/followups";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
+import { usersRoute } from "./routes/users";
+import { webhooksRoute } from "./routes/webhooks";
 
 export const app = new Hono<AppEnv>();
 
@@ -38,7 +45,14 @@ const routes = app
   .route("/api/v1/surveys", metricsRoute)
   .route("/api/v1/metrics", retentionRoute)
   .route("/api/v1/metrics", breakdownRoute)
-  .route("/api/v1/goals", goalsRoute);
+  .route("/api/v1/goals", goalsRoute)
+  .route("/api/v1/auth", authRoute)
+  .route("/api/v1/users", usersRoute)
+  .route("/api/v1/api-keys", apiKeysRoute)
+  .route("/api/v1/webhooks", webhooksRoute)
+  .route("/api/v1/comments", commentsRoute)
+  .route("/api/v1/followups", followupsRoute)
+  .route("/api/v1/export", exportRoute);
 
 export type AppType = typeof routes;
 
