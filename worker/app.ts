@@ -9,7 +9,11 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { emailSnippetRoute } from "./routes/emailSnippet";
+import { embedRoute } from "./routes/embed";
+import { linkPageRoute } from "./routes/linkPage";
 import { metricsRoute } from "./routes/metrics";
+import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
 
@@ -20,6 +24,7 @@ app.use(async (c, next) => {
   await next();
 });
 app.use("/api/*", withDb);
+app.use("/s/*", withDb);
 app.use("/api/*", async (c, next) => {
   await next();
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
@@ -30,7 +35,11 @@ const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
-  .route("/api/v1/surveys", metricsRoute);
+  .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/surveys", publicWidgetRoute)
+  .route("/api/v1/surveys", emailSnippetRoute)
+  .route("/s", linkPageRoute)
+  .route("/", embedRoute);
 
 export type AppType = typeof routes;
 
