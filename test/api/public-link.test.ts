@@ -39,7 +39,7 @@ describe("GET /s/:surveyId", () => {
     expect(page).toContain(`<form method="post" action="/s/${s.id}"`);
     expect(page.match(/type="radio" name="score"/g)).toHaveLength(11);
     expect(page).toContain("<legend>");
-    expect(page).toContain('<span class="sr">, Pas du tout probable</span>');
+    expect(page).toContain('aria-label="0, Pas du tout probable"');
     expect(page).not.toMatch(/ checked>/);
     expect(page).toContain('name="channel" value="link"');
     expect(await listResponses(s.id)).toHaveLength(0);

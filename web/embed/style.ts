@@ -18,6 +18,5 @@ textarea::placeholder{color:#6b7280}
 .x{position:absolute;top:10px;right:10px;width:32px;height:32px;border:0;border-radius:8px;background:none;color:#4b5563;font-size:22px;line-height:1;cursor:pointer}
 .x:hover{background:#f3f4f6}
 .t{margin:4px 32px 4px 0;font-weight:650;font-size:16px}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:520px){.w{left:0;right:0;bottom:0;top:auto;width:auto;transform:none;border-radius:16px 16px 0 0;padding:18px 14px 20px}.s{gap:3px}.s button{height:40px;font-size:13px}}
 @media (prefers-reduced-motion:reduce){.w{animation:none}*{transition:none!important}}`;

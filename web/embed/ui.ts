@@ -46,7 +46,7 @@ export function open(s: Settings, h: Handlers): () => void {
   let buttons = "";
   for (let n = lo; n <= hi; n++) {
     const end = n == lo ? t.lowLabel : n == hi ? t.highLabel : "";
-    buttons += `<button role="radio" aria-checked="false" tabindex="${n == lo ? 0 : -1}">${n}${end ? `<span class="sr">, ${esc(end!)}</span>` : ""}</button>`;
+    buttons += `<button role="radio" aria-checked="false" tabindex="${n == lo ? 0 : -1}"${end ? ` aria-label="${n}, ${esc(end)}"` : ""}>${n}</button>`;
   }
   root.innerHTML = `<style>${CSS}</style><div class="w ${esc(s.theme.position)}" role="dialog" aria-labelledby="q" lang="${esc(s.locale)}" style="--c:${color};--o:${on(color)}"><button class="x" aria-label="${esc(t.close!)}">×</button><div class="b"><p class="q" id="q">${esc(t.question!)}</p><div class="s" role="radiogroup" aria-labelledby="q" style="--n:${hi - lo + 1}">${buttons}</div><div class="e" aria-hidden="true"><span>${esc(t.lowLabel!)}</span><span>${esc(t.highLabel!)}</span></div><div class="f" hidden><label class="q" for="c"></label><textarea id="c" maxlength="5000" placeholder="${esc(t.commentPlaceholder!)}"></textarea><button class="go">${esc(t.submit!)}</button></div></div></div>`;
   const $ = (q: string) => root.querySelector(q) as HTMLElement;

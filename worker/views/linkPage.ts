@@ -62,7 +62,6 @@ button{margin-top:16px;background:var(--c);color:var(--on);border:0;border-radiu
 font:inherit;font-weight:600;cursor:pointer}
 button:focus-visible{outline:3px solid var(--c);outline-offset:2px}
 .err{background:#fef2f2;color:#991b1b;border-radius:8px;padding:10px 12px;margin:0 0 16px}
-.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 p{margin:0 0 8px;color:#374151}
 @media (max-width:480px){main{padding:24px 16px}.scale{gap:3px}.scale label{height:40px;border-radius:8px;font-size:.9rem}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important}}
@@ -97,8 +96,10 @@ export function surveyPage(p: SurveyPageInput): Html {
   const options: Html[] = [];
   for (let n = lo; n <= hi; n++) {
     const end = n === lo ? t.lowLabel : n === hi ? t.highLabel : "";
-    options.push(html`<input type="radio" name="score" id="s${n}" value="${n}"${raw(n === score ? " checked" : "")}>
-<label for="s${n}">${n}${end ? html`<span class="sr">, ${end}</span>` : ""}</label>`);
+    // The ends carry their meaning in their name ("0, Not likely"); the visible end labels are
+    // hidden from screen readers so they are not read twice.
+    options.push(html`<input type="radio" name="score" id="s${n}" value="${n}"${end ? html` aria-label="${n}, ${end}"` : ""}${raw(n === score ? " checked" : "")}>
+<label for="s${n}">${n}</label>`);
   }
   const body = html`<form method="post" action="/s/${encodeURIComponent(s.id)}" data-survey="${s.id}"
  data-cuts="${s.cuts.join(",")}" data-detractor="${t.followUp.detractor}" data-passive="${t.followUp.passive}"

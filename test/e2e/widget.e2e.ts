@@ -1,0 +1,215 @@
+/**
+ * The widget in Debian's Chromium: a host page on one origin (a tiny node server) embeds
+ * /embed.js from wrangler dev on another; answers are checked in D1 through the admin API.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { createHmac } from "node:crypto";
+import { launchBrowser } from "./browser";
+import { responsesOf, settingsLoaded, startHost, surveyWith, waitForResponses, type Host } from "./widget-host";
+
+let browser: Browser;
+let host: Host;
+beforeAll(async () => {
+  browser = await launchBrowser();
+  host = await startHost();
+});
+afterAll(async () => {
+  await browser?.close();
+  await host?.close();
+});
+
+/** Tabs from the top of the page until a score radio of the widget has the focus. */
+async function tabToScale(page: Page) {
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    const role = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.getAttribute("role"));
+    if (role === "radio") return;
+  }
+  throw new Error("the keyboard never reached the score scale");
+}
+
+describe("the embedded widget", () => {
+  it("is answered with the keyboard: score then comment make one response; a reload does not ask again", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const url = host.page(`/kbd-${s.id}`, s.id, {
+      before: `(window.Barometre=window.Barometre||[]).push(["on","response",function(e){__events.push(e)}]);`,
+    });
+    const page = await browser.newPage();
+    await page.goto(url);
+    const scale = page.getByRole("radiogroup");
+    await scale.waitFor();
+    await expect(scale.getAttribute("aria-labelledby")).resolves.toBe("q");
+    expect(await page.getByRole("radio").count()).toBe(11);
+    await expect(page.getByRole("radio", { name: "0, Not likely" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("radio", { name: "10, Very likely" }).count()).resolves.toBe(1);
+
+    await tabToScale(page);
+    for (let i = 0; i < 9; i++) await page.keyboard.press("ArrowRight");
+    // Moving through the scale chooses nothing; Space does.
+    expect(await page.locator("[aria-checked=true]").count()).toBe(0);
+    await page.keyboard.press("Space");
+    expect(await page.getByRole("radio", { name: "9" }).getAttribute("aria-checked")).toBe("true");
+    // The score is stored at once, before any comment.
+    const first = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(first[0]).toMatchObject({ score: 9, comment: null, channel: "widget", locale: "en" });
+
+    // Focus moved to the follow-up, worded for a promoter.
+    await expect(page.getByLabel("Great! What do you like most?").count()).resolves.toBe(1);
+    await page.keyboard.type("The reports save me hours");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByText("Thank you for your feedback!").waitFor();
+
+    const rows = await waitForResponses(s.id, (r) => r[0]?.comment != null);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ id: first[0].id, score: 9, comment: "The reports save me hours", channel: "widget" });
+    const events = await page.evaluate(() => (window as any).__events);
+    expect(events).toEqual([
+      { id: first[0].id, score: 9 },
+      { id: first[0].id, score: 9, comment: "The reports save me hours" },
+    ]);
+
+    const reloaded = settingsLoaded(page, s.id);
+    await page.reload();
+    await reloaded;
+    await page.waitForTimeout(500);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    expect(await responsesOf(s.id)).toHaveLength(1);
+    await page.close();
+  });
+
+  it("asks an identified person only once, in any browser: the server remembers the answer", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin], defaultLocale: "fr" });
+    const who = `{id:"u-${s.id}",email:"ann@example.com",name:"Ann",account:"acme",traits:{plan:"pro"}}`;
+    const url = host.page(`/id-${s.id}`, s.id, { lang: "fr", before: `(window.Barometre=window.Barometre||[]).push(["identify",${who}]);` });
+    const one = await browser.newContext();
+    const page = await one.newPage();
+    await page.goto(url);
+    await page.getByRole("radio", { name: "3" }).click();
+    await page.getByLabel("Nous en sommes désolés. Qu'est-ce qui n'a pas fonctionné ?").waitFor();
+    const rows = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(rows[0].contactId).toMatch(/^ctc_/);
+    expect(rows[0].locale).toBe("fr");
+    await one.close();
+
+    const two = await browser.newContext(); // fresh localStorage: only the server knows
+    const again = await two.newPage();
+    const loaded = settingsLoaded(again, s.id);
+    await again.goto(url);
+    const res = await loaded;
+    expect(await (res as any).json()).toMatchObject({ show: false, reason: "answered" });
+    await again.waitForTimeout(300);
+    expect(await again.getByRole("radiogroup").count()).toBe(0);
+    await two.close();
+  });
+
+  it("records a dismissal when closed and does not ask that person again", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const url = host.page(`/close-${s.id}`, s.id, { before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);` });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.getByRole("button", { name: "Close" }).click();
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    const other = await browser.newContext();
+    const p2 = await other.newPage();
+    const deadline = Date.now() + 10_000;
+    let reason = null;
+    while (Date.now() < deadline && reason !== "dismissed") {
+      const loaded = settingsLoaded(p2, s.id);
+      await p2.goto(`${url}?${Date.now()}`);
+      reason = (await ((await loaded) as any).json()).reason;
+    }
+    expect(reason).toBe("dismissed");
+    expect(await responsesOf(s.id)).toHaveLength(0);
+    await ctx.close();
+    await other.close();
+  });
+
+  it("is refused on an origin the survey does not allow", async () => {
+    const s = await surveyWith({ allowedOrigins: ["https://app.example.com"] });
+    const page = await browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(host.page(`/refused-${s.id}`, s.id));
+    await loaded;
+    await page.evaluate(() => (window as any).Barometre.show());
+    await page.waitForTimeout(500);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    // Even a hand-made request from that page is refused.
+    const status = await page.evaluate(async (api) => {
+      try {
+        const r = await fetch(api, { method: "POST", body: JSON.stringify({ id: crypto.randomUUID(), score: 1 }) });
+        return r.status;
+      } catch {
+        return "blocked";
+      }
+    }, `${inject("baseUrl")}/api/v1/surveys/${s.id}/responses`);
+    expect(status).toBe("blocked");
+    expect(await responsesOf(s.id)).toHaveLength(0);
+    await page.close();
+  });
+
+  it("refuses a forged identity signature and accepts the one the client's server computed", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin], requireSignature: true });
+    const forged = createHmac("sha256", "guessed-secret").update("victim").digest("hex");
+    const page = await browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(host.page(`/forged-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${forged}"}]];` }));
+    expect((await loaded as any).status()).toBe(403);
+    await page.waitForTimeout(300);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    await page.close();
+
+    const good = createHmac("sha256", s.signingSecret).update("victim").digest("hex");
+    const ok = await browser.newPage();
+    await ok.goto(host.page(`/signed-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${good}"}]];` }));
+    await ok.getByRole("radio", { name: "6" }).click();
+    const rows = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(rows[0].contactId).toMatch(/^ctc_/);
+    await ok.close();
+  });
+
+  it("keeps the comment while the network is down and delivers it once it is back", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(host.page(`/offline-${s.id}`, s.id));
+    await page.getByRole("radio", { name: "7" }).click();
+    const [first] = await waitForResponses(s.id, (r) => r.length === 1);
+    await ctx.setOffline(true);
+    await page.getByRole("textbox").fill("Exports are slow");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText("Thank you for your feedback!").waitFor();
+    await page.waitForTimeout(1500);
+    const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("bm_q") || "[]").length);
+    expect(queued).toBe(1);
+    expect((await responsesOf(s.id))[0].comment).toBeNull();
+    await ctx.setOffline(false);
+    const rows = await waitForResponses(s.id, (r) => r[0]?.comment === "Exports are slow");
+    expect(rows).toHaveLength(1);
+    expect(rows[0].id).toBe(first.id);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem("bm_q") || "[]").length)).toBe(0);
+    await ctx.close();
+  });
+
+  it("delivers on the next page load what a failing Worker refused before", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    // The Worker is down (503) for every answer this page sends.
+    await page.route(/\/responses$/, (route) => route.fulfill({ status: 503, body: "down" }));
+    const url = host.page(`/down-${s.id}`, s.id);
+    await page.goto(url);
+    await page.getByRole("radio", { name: "10" }).click();
+    await page.getByRole("textbox").fill("Love it");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.waitForTimeout(1000);
+    expect(await responsesOf(s.id)).toHaveLength(0);
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    await page.goto(`${url}?later`);
+    const rows = await waitForResponses(s.id, (r) => r.length === 1 && r[0].comment === "Love it");
+    expect(rows[0].score).toBe(10);
+    await ctx.close();
+  });
+});
