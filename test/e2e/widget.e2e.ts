@@ -79,6 +79,23 @@ describe("the embedded widget", () => {
     await page.close();
   });
 
+  it("with data-auto=false waits for show(); hide() closes without a dismissal", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const page = await browser.newPage();
+    await page.goto(host.page(`/manual-${s.id}`, s.id, { attrs: ' data-auto="false"' }));
+    await page.waitForFunction(() => typeof (window as any).Barometre?.show === "function");
+    await page.waitForTimeout(500);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    await page.evaluate(() => (window as any).Barometre.show());
+    await page.getByRole("radiogroup").waitFor();
+    await page.evaluate(() => (window as any).Barometre.hide());
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    await page.waitForTimeout(300);
+    const queued = await page.evaluate(() => localStorage.getItem("bm_q"));
+    expect(queued === null || queued === "[]").toBe(true); // nothing was sent, not even a dismissal
+    await page.close();
+  });
+
   it("asks an identified person only once, in any browser: the server remembers the answer", async () => {
     const s = await surveyWith({ allowedOrigins: [host.origin], defaultLocale: "fr" });
     const who = `{id:"u-${s.id}",email:"ann@example.com",name:"Ann",account:"acme",traits:{plan:"pro"}}`;
