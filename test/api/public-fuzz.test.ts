@@ -57,5 +57,5 @@ describe("fuzzing the public endpoints", () => {
       expect(Number.isInteger(row.score) && row.score >= 0 && row.score <= 10).toBe(true);
       expect((row.comment ?? "").length).toBeLessThanOrEqual(5000);
     }
-  });
+  }, 60_000); // some 500 requests: seconds alone, longer beside other test files
 });

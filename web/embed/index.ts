@@ -30,6 +30,12 @@ let settings: Settings | undefined;
 let close: (() => void) | 0 = 0;
 const listeners: ((e: object) => void)[] = [];
 
+/** A v4 UUID from getRandomValues: crypto.randomUUID exists only on https pages. */
+const uuid = (): string =>
+  "10000000-1000-4000-8000-100000000000".replace(/[018]/g, (c) =>
+    (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
+  );
+
 /** Who answers, in the shape the API validates; a malformed field is left out, not fatal. */
 function contact() {
   const c: Record<string, string> = {};
@@ -82,7 +88,7 @@ async function check(force?: boolean) {
   } catch {}
   const s = settings;
   if (!s || close || !(force || (s.show && allowed(s)))) return;
-  const id = crypto.randomUUID();
+  const id = uuid();
   let score = 0;
   const answer = (comment?: string) => {
     const e = { id, score, ...(comment ? { comment } : {}) };
@@ -100,7 +106,7 @@ async function check(force?: boolean) {
       close = 0;
       if (answered) return text.trim() && answer(text.slice(0, 5000));
       mark("d");
-      const dismissal = crypto.randomUUID();
+      const dismissal = uuid();
       send(api + "dismissals", dismissal, { id: dismissal, ...contact() });
     },
   });

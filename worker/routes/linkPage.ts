@@ -132,7 +132,9 @@ export const linkPageRoute = new Hono<AppEnv>()
     }
     const declared = Number(c.req.header("content-length") ?? "NaN");
     if (!(declared <= MAX_FORM_BYTES)) return c.html(messagePage(locale, UI[locale].oops!, UI[locale].oopsHelp!), 413);
-    const form = Object.fromEntries(new URLSearchParams((await c.req.text()).slice(0, MAX_FORM_BYTES)));
+    // Decoded by hand: the runtime warns when .text() reads a form-encoded body.
+    const raw = new TextDecoder().decode((await c.req.arrayBuffer()).slice(0, MAX_FORM_BYTES));
+    const form = Object.fromEntries(new URLSearchParams(raw));
     locale = surveyLocale(survey, browserLocales(c, form.lang));
     const pub = publicSurvey(survey, locale);
     const parsed = FormSchema.safeParse(form);
