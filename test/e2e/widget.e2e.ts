@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { createHmac } from "node:crypto";
+import { adminApi } from "./api";
 import { launchBrowser } from "./browser";
 import { responsesOf, settingsLoaded, startHost, surveyWith, waitForResponses, type Host } from "./widget-host";
 
@@ -119,6 +120,25 @@ describe("the embedded widget", () => {
     await again.waitForTimeout(300);
     expect(await again.getByRole("radiogroup").count()).toBe(0);
     await two.close();
+  });
+
+  it("waits data-delay seconds, so an identify() made after load decides whether to ask", async () => {
+    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const answered = await adminApi(`/api/v1/surveys/${s.id}/responses`, {
+      body: { id: crypto.randomUUID(), score: 10, contact: { id: `late-${s.id}` } },
+    });
+    expect(answered.status).toBe(201);
+    const page = await browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(host.page(`/late-${s.id}`, s.id, { attrs: ' data-delay="1"' }));
+    await page.waitForFunction(() => typeof (window as any).Barometre?.identify === "function");
+    await page.evaluate((id) => (window as any).Barometre.identify({ id }), `late-${s.id}`);
+    const res = await loaded;
+    expect(res.url()).toContain(`uid=late-${s.id}`);
+    expect(await (res as any).json()).toMatchObject({ show: false, reason: "answered" });
+    await page.waitForTimeout(300);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    await page.close();
   });
 
   it("records a dismissal when closed and does not ask that person again", async () => {

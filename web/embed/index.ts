@@ -28,6 +28,7 @@ const DAY = 864e5;
 let who: Identity = {};
 let settings: Settings | undefined;
 let close: (() => void) | 0 = 0;
+let started = 0;
 const listeners: ((e: object) => void)[] = [];
 
 /** A v4 UUID from getRandomValues: crypto.randomUUID exists only on https pages. */
@@ -115,7 +116,8 @@ async function check(force?: boolean) {
 const API: Record<string, Function> = {
   identify(u: Identity) {
     who = u || {};
-    if (!close && data.auto != "false") check();
+    // Before the first check the identity simply joins it; after, the verdict may differ.
+    if (started && !close) check();
   },
   show: () => check(true),
   hide() {
@@ -132,8 +134,12 @@ const API: Record<string, Function> = {
 
 const queued = w.Barometre;
 w.Barometre = API;
-const hasIdentify = Array.isArray(queued) && queued.some((c) => c[0] == "identify");
 if (Array.isArray(queued)) queued.forEach((c) => API.push!(c));
 flush();
-// identify() already checked; otherwise check once, after the page has settled (data-delay, s).
-if (!hasIdentify && data.auto != "false") setTimeout(check, +(data.delay || 0) * 1e3);
+// Ask once the page has settled (data-delay, in seconds), unless the app calls show() itself.
+if (data.auto != "false") {
+  setTimeout(() => {
+    started = 1;
+    check();
+  }, +(data.delay || 0) * 1e3);
+}
