@@ -57,6 +57,9 @@ export async function flush() {
 addEventListener("online", flush);
 // The page may be closing: hand what is left to the browser, which sends it even after unload.
 // It stays in the outbox anyway; the next page re-sends it, and the id makes that harmless.
-addEventListener("pagehide", () => {
+// Mobile browsers may kill a hidden tab without a pagehide, so hiding counts too.
+const beacon = () => {
   for (const it of items()) navigator.sendBeacon?.(it[0], it[2]);
-});
+};
+addEventListener("pagehide", beacon);
+document.addEventListener("visibilitychange", () => document.hidden && beacon());
