@@ -155,13 +155,16 @@ describe("the embedded widget", () => {
     await page.close();
   });
 
-  it("records a dismissal when closed and does not ask that person again", async () => {
+  it("records a dismissal when closed (Escape) and does not ask that person again", async () => {
     const s = await surveyWith({ allowedOrigins: [host.origin] });
     const url = host.page(`/close-${s.id}`, s.id, { before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);` });
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
     await page.goto(url);
-    await page.getByRole("button", { name: "Close" }).click();
+    await page.getByRole("button", { name: "Close" }).waitFor();
+    // Escape from inside the card is the close button, for keyboard users.
+    await tabToScale(page);
+    await page.keyboard.press("Escape");
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     const other = await browser.newContext();
     const p2 = await other.newPage();

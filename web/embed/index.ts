@@ -38,7 +38,7 @@ const uuid = (): string =>
   );
 
 /** Who answers, in the shape the API validates; a malformed field is left out, not fatal. */
-function contact() {
+function contact(): { contact?: Record<string, string>; signature?: string } {
   const c: Record<string, string> = {};
   if (who.id != null) c.id = String(who.id).slice(0, 200);
   if (who.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(who.email)) c.email = who.email;
@@ -78,11 +78,13 @@ function mark(k: string) {
 
 async function check(force?: boolean) {
   const q = new URLSearchParams({
-    l: [data.lang, document.documentElement.lang, ...navigator.languages].filter(Boolean).join(),
+    l: [data.lang, document.documentElement.lang, ...navigator.languages].filter(Boolean).slice(0, 6).join(),
   });
-  if (who.id != null) q.set("uid", String(who.id));
-  if (who.email) q.set("email", who.email);
-  if (who.signature) q.set("sig", who.signature);
+  // The same cleaned identity the answers carry, so a malformed field cannot hide the survey.
+  const { contact: c, signature } = contact();
+  if (c?.id) q.set("uid", c.id);
+  if (c?.email) q.set("email", c.email);
+  if (signature) q.set("sig", signature);
   try {
     const r = await fetch(api + "widget?" + q, { credentials: "omit" });
     if (r.ok) settings = await r.json();

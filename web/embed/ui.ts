@@ -93,6 +93,11 @@ export function open(s: Settings, h: Handlers): () => void {
     h.close(answered, text.value);
     remove();
   };
+  // Escape closes, as in any dialog: the same as the close button. (A block body: a handler
+  // property returning false would cancel every other key, Tab included.)
+  $(".w").onkeydown = (e) => {
+    if (e.key == "Escape") $(".x").click();
+  };
   document.body.appendChild(host);
   return remove;
 }
