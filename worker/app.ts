@@ -17,7 +17,11 @@ import { authRoute } from "./routes/auth";
 import { commentsRoute } from "./routes/comments";
 import { exportRoute } from "./routes/export";
 import { followupsRoute } from "./routes/followups";
+import { emailSnippetRoute } from "./routes/emailSnippet";
+import { embedRoute } from "./routes/embed";
+import { linkPageRoute } from "./routes/linkPage";
 import { metricsRoute } from "./routes/metrics";
+import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
 import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
@@ -31,6 +35,7 @@ app.use(async (c, next) => {
   await next();
 });
 app.use("/api/*", withDb);
+app.use("/s/*", withDb);
 app.use("/api/*", async (c, next) => {
   await next();
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
@@ -52,7 +57,11 @@ const routes = app
   .route("/api/v1/webhooks", webhooksRoute)
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
-  .route("/api/v1/export", exportRoute);
+  .route("/api/v1/export", exportRoute)
+  .route("/api/v1/surveys", publicWidgetRoute)
+  .route("/api/v1/surveys", emailSnippetRoute)
+  .route("/s", linkPageRoute)
+  .route("/", embedRoute);
 
 export type AppType = typeof routes;
 

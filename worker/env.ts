@@ -11,6 +11,10 @@ export interface Env {
   TIMEZONE: string;
   /** Static assets (the built widget and admin page), when configured. */
   ASSETS?: Fetcher;
+  /** Public reads (widget settings, link page): per IP and survey, see middleware/rateLimit.ts. */
+  PUBLIC_READ_LIMITER?: RateLimit;
+  /** Public writes (answers, dismissals): per IP and survey. */
+  PUBLIC_WRITE_LIMITER?: RateLimit;
 }
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
