@@ -9,6 +9,8 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { accountsRoute } from "./routes/accounts";
+import { contactsRoute } from "./routes/contacts";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -30,7 +32,9 @@ const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
-  .route("/api/v1/surveys", metricsRoute);
+  .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/accounts", accountsRoute)
+  .route("/api/v1/contacts", contactsRoute);
 
 export type AppType = typeof routes;
 
