@@ -11,6 +11,7 @@ import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
+import { importsRoute } from "./routes/imports";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -34,7 +35,8 @@ const routes = app
   .route("/api/v1/surveys", responsesRoute)
   .route("/api/v1/surveys", metricsRoute)
   .route("/api/v1/accounts", accountsRoute)
-  .route("/api/v1/contacts", contactsRoute);
+  .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports", importsRoute);
 
 export type AppType = typeof routes;
 
