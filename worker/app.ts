@@ -12,9 +12,12 @@ import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
+import { emailRoute } from "./routes/email";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
+import { unsubscribeRoute } from "./routes/unsubscribe";
+import { wavesRoute } from "./routes/waves";
 
 export const app = new Hono<AppEnv>();
 
@@ -36,7 +39,10 @@ const routes = app
   .route("/api/v1/surveys", metricsRoute)
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
-  .route("/api/v1/imports", importsRoute);
+  .route("/api/v1/imports", importsRoute)
+  .route("/api/v1/waves", wavesRoute)
+  .route("/api/v1/email", emailRoute)
+  .route("/u", unsubscribeRoute);
 
 export type AppType = typeof routes;
 
