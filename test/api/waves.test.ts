@@ -1,10 +1,8 @@
-import { createExecutionContext, createScheduledController, env } from "cloudflare:test";
+import { createScheduledController, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { app } from "../../worker/app";
 import worker from "../../worker/index";
-import { waveResponseRate } from "../../worker/metrics/responseRate";
 import { ADMIN, api, createSurvey } from "../helpers";
-import { bulkAccounts, bulkContacts, callers, pastResponse, uniq } from "./accounts.fixtures";
+import { bulkAccounts, bulkContacts, pastResponse, uniq } from "./accounts.fixtures";
 
 /** Runs the exported cron handler as Cloudflare would, at `iso`. */
 async function cronAt(iso: string) {
