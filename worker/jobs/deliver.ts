@@ -67,7 +67,11 @@ export interface DeliveryReport {
 
 export async function deliverPending(env: Env, now: number): Promise<DeliveryReport> {
   const report: DeliveryReport = { configured: false, sent: 0, failed: 0, retry: 0 };
-  if (!env.EMAIL_API_URL || !env.PUBLIC_URL) return report;
+  if (!env.EMAIL_API_URL) return report;
+  if (!env.PUBLIC_URL) {
+    console.warn(JSON.stringify({ level: "warn", job: "deliver", message: "EMAIL_API_URL is set but PUBLIC_URL is not: invitations are not sent (their links need it)" }));
+    return report;
+  }
   report.configured = true;
   const db: Db = drizzle(env.DB, { schema });
   const base = env.PUBLIC_URL.replace(/\/+$/, "");
