@@ -12,9 +12,21 @@ export type { AppType } from "./app";
  */
 export async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   const now = controller.scheduledTime;
-  const waves = await runWaves(env, now);
-  const delivery = await deliverPending(env, now);
-  console.log(JSON.stringify({ level: "info", job: "cron", cron: controller.cron, waves, delivery }));
+  // Waves first, so this run already sends the invitations it creates. One job failing must not
+  // starve the other; the run still fails afterwards so it shows, and the next run catches up.
+  const errors: unknown[] = [];
+  const attempt = async <T>(job: () => Promise<T>) => {
+    try {
+      return await job();
+    } catch (e) {
+      errors.push(e);
+      return String(e);
+    }
+  };
+  const waves = await attempt(() => runWaves(env, now));
+  const delivery = await attempt(() => deliverPending(env, now));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery }));
+  if (errors.length > 0) throw errors[0];
 }
 
 export default {
