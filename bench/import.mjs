@@ -186,9 +186,11 @@ pressure and is collected later; workerd's per-isolate heap is not observable fr
 Time is dominated by parsing and D1 writes (batches of 250 rows, one transaction each) and
 varies with machine load (2 shared cores).
 `;
+  // Between markers, like the other benchmarks' sections, so each script rewrites only its own.
+  const block = `<!-- import:start -->\n${section}<!-- import:end -->`;
   let doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const re = /## CSV import\n[\s\S]*?(?=\n## |$)/;
-  doc = re.test(doc) ? doc.replace(re, section) : `${doc.trimEnd()}\n\n${section}`;
+  const re = /<!-- import:start -->[\s\S]*?<!-- import:end -->/;
+  doc = re.test(doc) ? doc.replace(re, block) : `${doc.trimEnd()}\n\n${block}\n`;
   writeFileSync(path, doc);
   console.log(`wrote ${path}`);
 }

@@ -13,6 +13,7 @@ import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
 import { emailRoute } from "./routes/email";
+import { openApiDocument } from "./openapi/document";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -34,6 +35,7 @@ app.use("/api/*", async (c, next) => {
 
 const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
+  .get("/api/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
   .route("/api/v1/surveys", metricsRoute)
