@@ -17,7 +17,7 @@ import { waveResponseRate, type InvitationTally } from "../metrics/responseRate"
 import { requireAuth } from "../middleware/auth";
 import { managerScope } from "../services/scope";
 
-const ListQuery = z.object({ surveyId: z.string().max(60).optional() });
+export const WavesListQuery = z.object({ surveyId: z.string().max(60).optional() });
 
 /** CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
 export function csvCell(v: string | null): string {
@@ -28,7 +28,7 @@ export function csvCell(v: string | null): string {
 
 export const wavesRoute = new Hono<AppEnv>()
   .get("/", requireAuth(), async (c) => {
-    const q = parseQuery(c, ListQuery);
+    const q = parseQuery(c, WavesListQuery);
     const db = c.var.db;
     const rows = await db
       .select()
