@@ -14,11 +14,18 @@ import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
 import { emailRoute } from "./routes/email";
 import { openApiDocument } from "./openapi/document";
+import { apiKeysRoute } from "./routes/apiKeys";
+import { authRoute } from "./routes/auth";
+import { commentsRoute } from "./routes/comments";
+import { exportRoute } from "./routes/export";
+import { followupsRoute } from "./routes/followups";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
 import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
+import { usersRoute } from "./routes/users";
+import { webhooksRoute } from "./routes/webhooks";
 
 export const app = new Hono<AppEnv>();
 
@@ -44,7 +51,14 @@ const routes = app
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)
-  .route("/u", unsubscribeRoute);
+  .route("/u", unsubscribeRoute)
+  .route("/api/v1/auth", authRoute)
+  .route("/api/v1/users", usersRoute)
+  .route("/api/v1/api-keys", apiKeysRoute)
+  .route("/api/v1/webhooks", webhooksRoute)
+  .route("/api/v1/comments", commentsRoute)
+  .route("/api/v1/followups", followupsRoute)
+  .route("/api/v1/export", exportRoute);
 
 export type AppType = typeof routes;
 

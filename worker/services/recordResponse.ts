@@ -15,6 +15,7 @@ import { bucketOf } from "../metrics/buckets";
 import type { SubmitResponse } from "../schemas/responses";
 import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
 import { groupCommit } from "./groupCommit";
+import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
 
 type Survey = typeof surveys.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -57,6 +58,31 @@ export interface RecordOptions {
   timeZone: string;
   defaultChannel: Channel;
   now?: number;
+  /** `executionCtx.waitUntil`: lets webhooks go out right after the answer instead of at the next cron. */
+  defer?: (work: Promise<unknown>) => void;
+}
+
+/**
+ * Queues the webhook events of a response write and, given `defer`, sends them after the answer
+ * has been returned. Costs nothing while no webhook is active (a per-isolate cached check); with
+ * webhooks, one group-committed INSERT … SELECT. A webhook problem never fails the answer: it is
+ * saved already, and the cron retries deliveries.
+ */
+async function notifyWebhooks(
+  db: Db,
+  survey: Survey,
+  response: ResponseRow,
+  change: { created: boolean; previousScore?: number | null },
+  defer?: (work: Promise<unknown>) => void,
+): Promise<void> {
+  try {
+    const ids = await enqueueResponseEvents(db, survey, response, change);
+    if (ids.length > 0 && defer) {
+      defer(deliverDue(db, Date.now(), { deliveryIds: ids }).catch((e) => console.error("webhook delivery", String(e))));
+    }
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", msg: "webhook enqueue failed", responseId: response.id, error: String(e) }));
+  }
 }
 
 export async function recordResponse(
@@ -102,9 +128,10 @@ export async function recordResponse(
     .toSQL();
   const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
   if (inserted.results.length > 0) {
+    await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
     return { response: values satisfies ResponseRow, created: true };
   }
-  const updated = await updateResponse(db, survey, input.id, input);
+  const updated = await updateResponse(db, survey, input.id, input, { defer: opts.defer });
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
   return { response: updated, created: false };
 }
@@ -115,8 +142,15 @@ export async function updateResponse(
   survey: Survey,
   id: string,
   patch: { score?: number; comment?: string; answers?: Record<string, string> },
+  opts: { defer?: (work: Promise<unknown>) => void } = {},
 ): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
+  // The old score tells whether a change makes a new detractor: read only when the score is sent
+  // and a webhook listens (retries and score changes; a comment alone never reads it).
+  const previousScore =
+    patch.score !== undefined && (await hasActiveWebhooks(db))
+      ? ((await db.select({ score: responses.score }).from(responses).where(eq(responses.id, id)).get())?.score ?? null)
+      : undefined;
   const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
   if (patch.score !== undefined) set.score = patch.score;
   if (patch.comment !== undefined) set.comment = patch.comment.trim() || null;
@@ -129,6 +163,7 @@ export async function updateResponse(
     .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
     .returning()
     .get();
+  if (row) await notifyWebhooks(db, survey, row, { created: false, previousScore: previousScore ?? row.score }, opts.defer);
   return row ?? null;
 }
 
