@@ -13,6 +13,7 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts } from "../db/schema";
 import type { AppEnv, Db, Principal } from "../env";
+import { enqueueContactUnsubscribed } from "../jobs/webhooks";
 import { ApiError, badRequest } from "../lib/errors";
 import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
@@ -112,6 +113,7 @@ export const contactsRoute = new Hono<AppEnv>()
       .where(eq(contacts.id, old.id))
       .returning()
       .get();
+    if (unsubscribed === true && old.unsubscribedAt === null) await enqueueContactUnsubscribed(db, old.id);
     return c.json(contactView(row!));
   })
   .get("/:id/export", requireAuth("admin", "manager"), async (c) => {
