@@ -16,7 +16,7 @@ describe("unsubscribe page", () => {
     await bulkAccounts([{ externalId: `${t}-A`, name: "A", startedOn: "2024-01-01" }]);
     const c = await bulkContacts([{ externalId: `${t}-1`, email: `${t}-1@x.test`, locale: "fr", accountExternalId: `${t}-A` }]);
     const s = await createSurvey({ cadence: { enabled: true, months: [5], day: 1, windowDays: 30 } });
-    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "https://hooks.example.test/unsub", events: ["contact.unsubscribed"] } });
+    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["contact.unsubscribed"] } });
     expect(hook.status).toBe(201);
     await cronAt("2026-05-02T00:17:00Z");
     const inv = await env.DB.prepare("SELECT token FROM invitations WHERE survey_id = ?").bind(s.id).first<{ token: string }>();
