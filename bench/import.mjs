@@ -113,7 +113,7 @@ async function run(size) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   const port = await freePort();
-  const child = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir, "--var", `ADMIN_API_KEY:${KEY}`, "--show-interactive-dev-session=false", "--log-level", "error"], { env, stdio: "ignore", detached: true });
+  const child = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir, "--var", `ADMIN_API_KEY:${KEY}`, "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "error"], { env, stdio: "ignore", detached: true });
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${base}/api/v1/health`, 90_000);
@@ -141,6 +141,21 @@ async function run(size) {
       results[kind] = { rows: size, seconds: ms / 1000, rowsPerSecond: Math.round(size / (ms / 1000)), baselineMb: baseline / 1024, peakMb: peak / 1024, dbMb };
       console.log(`${kind.padEnd(8)} ${String(size).padStart(7)} rows  ${(ms / 1000).toFixed(1).padStart(6)} s  ${results[kind].rowsPerSecond} rows/s  workerd RSS ${(baseline / 1024).toFixed(0)} → peak ${(peak / 1024).toFixed(0)} MB  D1 on disk ${dbMb.toFixed(0)} MB`);
     }
+    // Then the waves cron over that book: one invitation per contact, through wrangler's /__scheduled.
+    const auth = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
+    const survey = await (await fetch(`${base}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Bench", kind: "nps", cadence: { enabled: true, months: [new Date().getUTCMonth() + 1], day: 1, windowDays: 120 } }) })).json();
+    const t0 = performance.now();
+    const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
+    await cron.text();
+    const seconds = (performance.now() - t0) / 1000;
+    const waves = await (await fetch(`${base}/api/v1/waves?surveyId=${survey.id}`, { headers: auth })).json();
+    const invited = waves.data[0]?.invited ?? 0;
+    if (invited !== size) throw new Error(`cron invited ${invited} of ${size}`);
+    await (await fetch(`${base}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`)).text();
+    const again = (await (await fetch(`${base}/api/v1/waves?surveyId=${survey.id}`, { headers: auth })).json()).data;
+    if (again.length !== 1 || again[0].invited !== size) throw new Error(`second run changed the wave: ${JSON.stringify(again).slice(0, 300)}`);
+    results.cron = { invited, seconds };
+    console.log(`waves cron: ${invited} invitations in ${seconds.toFixed(1)} s`);
     return results;
   } finally {
     try {
@@ -166,6 +181,7 @@ if (write) {
       }),
     ),
   ].join("\n");
+  const cronLines = all.map((r) => `- waves cron over ${r.cron.invited.toLocaleString("en")} eligible contacts: ${r.cron.invited.toLocaleString("en")} invitations in ${r.cron.seconds.toFixed(1)} s (one run; a second run adds none).`).join("\n");
   const section = `## CSV import
 
 Command: \`npx node bench/import.mjs --sizes ${sizes.join(",")} --write\` (fresh local D1 under \`wrangler dev\` per size;
@@ -175,6 +191,9 @@ Memory is the resident set of the workerd process, which runs the Worker *and* l
 page cache included), sampled every 50 ms.
 
 ${table}
+
+After each import, the cron (\`/__scheduled\`) opens a wave for a survey whose cadence starts this month:
+${cronLines}
 
 What the Worker holds during an import: one batch (250 rows) and, for duplicate detection, the
 external ids and emails already seen (a Map entry each, about 100 bytes per row: ~10 MB at
