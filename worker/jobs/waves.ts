@@ -99,7 +99,7 @@ export async function runWaves(env: Env, now: number): Promise<WavesReport> {
 
 /**
  * Invites the contacts eligible for `wave` that are not invited yet: an email, not unsubscribed,
- * an account active today, and not surveyed within the survey's re-survey interval before the
+ * no bounce since the contact record last changed (a corrected email lifts it), an account active today, and not surveyed within the survey's re-survey interval before the
  * wave opened (no answer to this survey, no invitation from a wave of this survey that opened in
  * that interval). Returns how many invitations were created.
  */
@@ -119,6 +119,8 @@ export async function inviteEligible(db: Db, survey: Survey, wave: typeof waves.
         AND NOT EXISTS (SELECT 1 FROM invitations i JOIN waves w ON w.id = i.wave_id
                         WHERE i.contact_id = c.id AND i.survey_id = ${survey.id}
                           AND (i.wave_id = ${wave.id} OR (w.opens_at > ${since} AND w.opens_at < ${opensAt})))
+        AND NOT EXISTS (SELECT 1 FROM invitations b
+                        WHERE b.contact_id = c.id AND b.status = 'bounced' AND b.bounced_at >= c.updated_at)
         AND NOT EXISTS (SELECT 1 FROM responses r
                         WHERE r.contact_id = c.id AND r.survey_id = ${survey.id} AND r.created_at > ${since}
                           AND (r.wave_id IS NULL OR r.wave_id <> ${wave.id}))
