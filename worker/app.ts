@@ -9,6 +9,10 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { accountsRoute } from "./routes/accounts";
+import { contactsRoute } from "./routes/contacts";
+import { importsRoute } from "./routes/imports";
+import { emailRoute } from "./routes/email";
 import { openApiDocument } from "./openapi/document";
 import { breakdownRoute } from "./routes/breakdown";
 import { goalsRoute } from "./routes/goals";
@@ -25,6 +29,8 @@ import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
 import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
+import { unsubscribeRoute } from "./routes/unsubscribe";
+import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
 
@@ -51,6 +57,12 @@ const routes = app
   .route("/api/v1/metrics", retentionRoute)
   .route("/api/v1/metrics", breakdownRoute)
   .route("/api/v1/goals", goalsRoute)
+  .route("/api/v1/accounts", accountsRoute)
+  .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports", importsRoute)
+  .route("/api/v1/waves", wavesRoute)
+  .route("/api/v1/email", emailRoute)
+  .route("/u", unsubscribeRoute)
   .route("/api/v1/auth", authRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/api-keys", apiKeysRoute)
