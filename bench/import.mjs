@@ -11,9 +11,9 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
+import { freePort, waitFor } from "./lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -24,28 +24,6 @@ const sizes = opt("sizes", "10000,100000").split(",").map(Number);
 const write = args.includes("--write");
 const KEY = "bench-admin-key-0123456789abcdef";
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function waitFor(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} not up`);
-}
-
-/** All descendants of pid (wrangler → workerd), from /proc. */
 function descendants(pid) {
   const kids = [];
   for (const d of readdirSync("/proc")) {

@@ -3,22 +3,12 @@
  * and of the link page, in English and French, desktop and mobile. With SCREENSHOTS=1 it also
  * refreshes the PNGs in docs/screenshots/ that docs/WIDGET.md shows.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser } from "./browser";
-import { axeViolations, startHost, surveyWith, type Host } from "./widget-host";
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { axeViolations, surveyWith, useBrowserAndHost } from "./widget-host";
 
 const SHOTS = process.env.SCREENSHOTS === "1";
-let browser: Browser;
-let host: Host;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  host = await startHost();
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-});
+const bed = useBrowserAndHost();
 
 async function shot(page: Page, name: string) {
   await page.waitForTimeout(400); // let the entrance animation finish
@@ -28,10 +18,10 @@ async function shot(page: Page, name: string) {
 for (const lang of ["en", "fr"] as const) {
   describe(`accessibility (${lang})`, () => {
     it("the widget has no axe violations, question and follow-up steps", async () => {
-      const s = await surveyWith({ allowedOrigins: [host.origin], defaultLocale: lang });
-      const ctx = await browser.newContext({ viewport: { width: 1100, height: 680 }, locale: lang });
+      const s = await surveyWith({ allowedOrigins: [bed.host.origin], defaultLocale: lang });
+      const ctx = await bed.browser.newContext({ viewport: { width: 1100, height: 680 }, locale: lang });
       const page = await ctx.newPage();
-      await page.goto(host.page(`/a11y-${lang}-${s.id}`, s.id, { lang }));
+      await page.goto(bed.host.page(`/a11y-${lang}-${s.id}`, s.id, { lang }));
       await page.getByRole("radiogroup").waitFor();
       await shot(page, `widget-${lang}`);
       expect(await axeViolations(page)).toEqual([]);
@@ -49,7 +39,7 @@ for (const lang of ["en", "fr"] as const) {
     it("the link page has no axe violations", async () => {
       const s = await surveyWith({ defaultLocale: lang, theme: { color: "#0f766e", position: "center" } });
       // The page's CSP admits only its own scripts; let the test inject axe.
-      const ctx = await browser.newContext({ viewport: { width: 900, height: 640 }, locale: lang, bypassCSP: true });
+      const ctx = await bed.browser.newContext({ viewport: { width: 900, height: 640 }, locale: lang, bypassCSP: true });
       const page = await ctx.newPage();
       await page.goto(`${inject("baseUrl")}/s/${s.id}?score=9`);
       await page.getByRole("group").waitFor();
@@ -62,10 +52,10 @@ for (const lang of ["en", "fr"] as const) {
 
 describe("mobile layout", () => {
   it("the widget becomes a bottom sheet on a phone and stays accessible", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin], theme: { color: "#db2777", position: "bottom-right" } });
-    const ctx = await browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin], theme: { color: "#db2777", position: "bottom-right" } });
+    const ctx = await bed.browser.newContext({ viewport: { width: 390, height: 760 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const page = await ctx.newPage();
-    await page.goto(host.page(`/mobile-${s.id}`, s.id));
+    await page.goto(bed.host.page(`/mobile-${s.id}`, s.id));
     const card = page.getByRole("dialog");
     await card.waitFor();
     await shot(page, "widget-mobile");

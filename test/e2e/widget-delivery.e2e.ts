@@ -1,26 +1,15 @@
 /** Nothing is lost: answers wait in the widget's outbox while the network or the Worker is down. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
-import { launchBrowser } from "./browser";
-import { responsesOf, startHost, surveyWith, waitForResponses, type Host } from "./widget-host";
+import { describe, expect, it } from "vitest";
+import { responsesOf, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
 
-let browser: Browser;
-let host: Host;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  host = await startHost();
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-});
+const bed = useBrowserAndHost();
 
 describe("the widget delivers late", () => {
   it("keeps the comment while the network is down and delivers it once it is back", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
-    const ctx = await browser.newContext();
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const ctx = await bed.browser.newContext();
     const page = await ctx.newPage();
-    await page.goto(host.page(`/offline-${s.id}`, s.id));
+    await page.goto(bed.host.page(`/offline-${s.id}`, s.id));
     await page.getByRole("radio", { name: "7" }).click();
     const [first] = await waitForResponses(s.id, (r) => r.length === 1);
     await ctx.setOffline(true);
@@ -40,12 +29,12 @@ describe("the widget delivers late", () => {
   });
 
   it("delivers on the next page load what a failing Worker refused before", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
-    const ctx = await browser.newContext();
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const ctx = await bed.browser.newContext();
     const page = await ctx.newPage();
     // The Worker is down (503) for every answer this page sends.
     await page.route(/\/responses$/, (route) => route.fulfill({ status: 503, body: "down" }));
-    const url = host.page(`/down-${s.id}`, s.id);
+    const url = bed.host.page(`/down-${s.id}`, s.id);
     await page.goto(url);
     await page.getByRole("radio", { name: "10" }).click();
     await page.getByRole("textbox").fill("Love it");

@@ -4,8 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { inject } from "vitest";
-import type { Page } from "playwright-core";
+import { afterAll, beforeAll, inject } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./browser";
 import { adminApi } from "./api";
 import { freePort } from "./net";
 
@@ -86,4 +87,21 @@ export async function axeViolations(page: Page) {
     const result = await (window as any).axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v: any) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n: any) => n.target) }));
   });
+}
+
+/**
+ * One browser and one host page server for a test file: opened before its tests, closed after.
+ * Read `bed.browser` and `bed.host` inside tests (they are set once `beforeAll` has run).
+ */
+export function useBrowserAndHost(): { browser: Browser; host: Host } {
+  const bed = {} as { browser: Browser; host: Host };
+  beforeAll(async () => {
+    bed.browser = await launchBrowser();
+    bed.host = await startHost();
+  });
+  afterAll(async () => {
+    await bed.browser?.close();
+    await bed.host?.close();
+  });
+  return bed;
 }

@@ -2,22 +2,12 @@
  * The widget in Debian's Chromium: a host page on one origin (a tiny node server) embeds
  * /embed.js from wrangler dev on another; answers are checked in D1 through the admin API.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { adminApi } from "./api";
-import { launchBrowser } from "./browser";
-import { responsesOf, settingsLoaded, startHost, surveyWith, waitForResponses, type Host } from "./widget-host";
+import { responsesOf, settingsLoaded, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
 
-let browser: Browser;
-let host: Host;
-beforeAll(async () => {
-  browser = await launchBrowser();
-  host = await startHost();
-});
-afterAll(async () => {
-  await browser?.close();
-  await host?.close();
-});
+const bed = useBrowserAndHost();
 
 /** Tabs from the top of the page until a score radio of the widget has the focus. */
 async function tabToScale(page: Page) {
@@ -31,11 +21,11 @@ async function tabToScale(page: Page) {
 
 describe("the embedded widget", () => {
   it("is answered with the keyboard: score then comment make one response; a reload does not ask again", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
-    const url = host.page(`/kbd-${s.id}`, s.id, {
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const url = bed.host.page(`/kbd-${s.id}`, s.id, {
       before: `(window.Barometre=window.Barometre||[]).push(["on","response",function(e){__events.push(e)}]);`,
     });
-    const page = await browser.newPage();
+    const page = await bed.browser.newPage();
     await page.goto(url);
     const scale = page.getByRole("radiogroup");
     await scale.waitFor();
@@ -80,9 +70,9 @@ describe("the embedded widget", () => {
   });
 
   it("adapts to a CSAT survey: five scores, ends named, follow-up worded for the middle", async () => {
-    const s = await surveyWith({ kind: "csat", allowedOrigins: [host.origin], defaultLocale: "fr" });
-    const page = await browser.newPage();
-    await page.goto(host.page(`/csat-${s.id}`, s.id, { lang: "fr" }));
+    const s = await surveyWith({ kind: "csat", allowedOrigins: [bed.host.origin], defaultLocale: "fr" });
+    const page = await bed.browser.newPage();
+    await page.goto(bed.host.page(`/csat-${s.id}`, s.id, { lang: "fr" }));
     await page.getByRole("radiogroup").waitFor();
     expect(await page.getByRole("radio").allInnerTexts()).toEqual(["1", "2", "3", "4", "5"]);
     await expect(page.getByRole("radio", { name: "1, Très insatisfait" }).count()).resolves.toBe(1);
@@ -95,9 +85,9 @@ describe("the embedded widget", () => {
   });
 
   it("with data-auto=false waits for show(); hide() closes without a dismissal", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
-    const page = await browser.newPage();
-    await page.goto(host.page(`/manual-${s.id}`, s.id, { attrs: ' data-auto="false"' }));
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const page = await bed.browser.newPage();
+    await page.goto(bed.host.page(`/manual-${s.id}`, s.id, { attrs: ' data-auto="false"' }));
     await page.waitForFunction(() => typeof (window as any).Barometre?.show === "function");
     await page.waitForTimeout(500);
     expect(await page.getByRole("radiogroup").count()).toBe(0);
@@ -112,10 +102,10 @@ describe("the embedded widget", () => {
   });
 
   it("asks an identified person only once, in any browser: the server remembers the answer", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin], defaultLocale: "fr" });
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin], defaultLocale: "fr" });
     const who = `{id:"u-${s.id}",email:"ann@example.com",name:"Ann",account:"acme",traits:{plan:"pro"}}`;
-    const url = host.page(`/id-${s.id}`, s.id, { lang: "fr", before: `(window.Barometre=window.Barometre||[]).push(["identify",${who}]);` });
-    const one = await browser.newContext();
+    const url = bed.host.page(`/id-${s.id}`, s.id, { lang: "fr", before: `(window.Barometre=window.Barometre||[]).push(["identify",${who}]);` });
+    const one = await bed.browser.newContext();
     const page = await one.newPage();
     await page.goto(url);
     await page.getByRole("radio", { name: "3" }).click();
@@ -125,7 +115,7 @@ describe("the embedded widget", () => {
     expect(rows[0].locale).toBe("fr");
     await one.close();
 
-    const two = await browser.newContext(); // fresh localStorage: only the server knows
+    const two = await bed.browser.newContext(); // fresh localStorage: only the server knows
     const again = await two.newPage();
     const loaded = settingsLoaded(again, s.id);
     await again.goto(url);
@@ -137,14 +127,14 @@ describe("the embedded widget", () => {
   });
 
   it("waits data-delay seconds, so an identify() made after load decides whether to ask", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
     const answered = await adminApi(`/api/v1/surveys/${s.id}/responses`, {
       body: { id: crypto.randomUUID(), score: 10, contact: { id: `late-${s.id}` } },
     });
     expect(answered.status).toBe(201);
-    const page = await browser.newPage();
+    const page = await bed.browser.newPage();
     const loaded = settingsLoaded(page, s.id);
-    await page.goto(host.page(`/late-${s.id}`, s.id, { attrs: ' data-delay="1"' }));
+    await page.goto(bed.host.page(`/late-${s.id}`, s.id, { attrs: ' data-delay="1"' }));
     await page.waitForFunction(() => typeof (window as any).Barometre?.identify === "function");
     await page.evaluate((id) => (window as any).Barometre.identify({ id }), `late-${s.id}`);
     const res = await loaded;
@@ -156,9 +146,9 @@ describe("the embedded widget", () => {
   });
 
   it("records a dismissal when closed (Escape) and does not ask that person again", async () => {
-    const s = await surveyWith({ allowedOrigins: [host.origin] });
-    const url = host.page(`/close-${s.id}`, s.id, { before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);` });
-    const ctx = await browser.newContext();
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const url = bed.host.page(`/close-${s.id}`, s.id, { before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);` });
+    const ctx = await bed.browser.newContext();
     const page = await ctx.newPage();
     await page.goto(url);
     await page.getByRole("button", { name: "Close" }).waitFor();
@@ -166,7 +156,7 @@ describe("the embedded widget", () => {
     await tabToScale(page);
     await page.keyboard.press("Escape");
     expect(await page.getByRole("radiogroup").count()).toBe(0);
-    const other = await browser.newContext();
+    const other = await bed.browser.newContext();
     const p2 = await other.newPage();
     const deadline = Date.now() + 10_000;
     let reason = null;
