@@ -1,0 +1,152 @@
+/** KPI goals ("NPS ≥ 40 by June") with their status: on track / could do better / off track. */
+import { useState } from "preact/hooks";
+import { getJson, sendJson, Unavailable } from "../api";
+import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { fmt1, fmtDate } from "../format";
+import { t } from "../i18n";
+import { can, useSession } from "../session";
+import { useSurveys } from "../surveys";
+
+const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
+interface Goal {
+  id: string;
+  name: string;
+  metric: (typeof METRICS)[number];
+  surveyId: string | null;
+  scope: Record<string, string> | null;
+  target: number;
+  deadline: string;
+  current: number | null;
+  status: "on_track" | "could_do_better" | "off_track" | null;
+}
+const STATUS_KIND = { on_track: "ok", could_do_better: "warn", off_track: "bad" } as const;
+/** Rates come as 0..1 from the API for response rate and retention; shown as %. */
+const isRate = (m: Goal["metric"]) => m === "response_rate" || m === "crr" || m === "nrr";
+const show = (m: Goal["metric"], v: number | null) => (v === null ? "—" : isRate(m) && v <= 2 ? fmt1(v * 100) + " %" : fmt1(v));
+
+export function Goals() {
+  const session = useSession();
+  const admin = can(session, "admin", "manager");
+  const goals = useAsync(() => getJson<{ data: Goal[] }>("/api/v1/goals"), []);
+  const surveys = useSurveys();
+  const [error, setError] = useState<unknown>(null);
+
+  async function create(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const metric = String(d.get("metric")) as Goal["metric"];
+    const rawTarget = Number(d.get("target"));
+    const body = {
+      name: String(d.get("name")).trim(),
+      metric,
+      surveyId: String(d.get("surveyId") || "") || undefined,
+      target: isRate(metric) ? rawTarget / 100 : rawTarget,
+      deadline: String(d.get("deadline")),
+      ...(String(d.get("segment") || "").trim() ? { scope: { segment: String(d.get("segment")).trim() } } : {}),
+    };
+    setError(null);
+    try {
+      await sendJson("POST", "/api/v1/goals", body);
+      form.reset();
+      goals.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function remove(id: string) {
+    if (!confirm(t("goals.confirmDelete"))) return;
+    try {
+      await sendJson("DELETE", "/api/v1/goals/" + encodeURIComponent(id));
+      goals.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const unavailable = goals.state === "error" && goals.error instanceof Unavailable;
+  return (
+    <>
+      <PageHead title={t("goals.title")} sub={t("goals.sub")} />
+      <div class="grid-2-1">
+        <Card title={t("goals.list")}>
+          {goals.state === "loading" ? (
+            <Spinner />
+          ) : goals.state === "error" ? (
+            unavailable ? <NotAvailable what={t("nav.goals")} /> : <ErrorBox error={goals.error} />
+          ) : goals.data.data.length === 0 ? (
+            <Empty>{t("goals.none")}</Empty>
+          ) : (
+            <ul class="goal-list">
+              {goals.data.data.map((g) => (
+                <li key={g.id} class="goal">
+                  <div class="grow">
+                    <strong>{g.name}</strong>
+                    <p class="muted small">
+                      {g.metric.toUpperCase().replace("_", " ")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
+                      {g.scope ? " · " + Object.entries(g.scope).map(([k, v]) => `${k}: ${v}`).join(", ") : ""}
+                    </p>
+                  </div>
+                  <div class="goal-figure">
+                    <span class="muted small">{t("goals.current")}</span>
+                    <strong>{show(g.metric, g.current)}</strong>
+                  </div>
+                  {g.status ? <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge> : <Badge kind="neutral">—</Badge>}
+                  {admin && (
+                    <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
+                      {t("delete")}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {admin && !unavailable && (
+          <Card title={t("goals.new")}>
+            <form class="stack" onSubmit={create}>
+              <Field label={t("goals.name")} id="g-name">
+                <input id="g-name" name="name" required maxLength={200} placeholder={t("goals.namePlaceholder")} />
+              </Field>
+              <Field label={t("goals.metric")} id="g-metric">
+                <select id="g-metric" name="metric">
+                  {METRICS.map((m) => (
+                    <option key={m} value={m}>
+                      {t(("metric." + m) as "metric.nps")}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={t("filters.survey")} id="g-survey">
+                <select id="g-survey" name="surveyId">
+                  <option value="">—</option>
+                  {surveys.state === "ok" &&
+                    surveys.data.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.name}
+                      </option>
+                    ))}
+                </select>
+              </Field>
+              <Field label={t("goals.target")} id="g-target" hint={t("goals.targetHint")}>
+                <input id="g-target" name="target" type="number" step="any" required min={-100} max={1000} />
+              </Field>
+              <Field label={t("goals.deadline")} id="g-deadline">
+                <input id="g-deadline" name="deadline" type="date" required />
+              </Field>
+              <Field label={t("filters.segment")} id="g-segment">
+                <input id="g-segment" name="segment" maxLength={200} />
+              </Field>
+              {error !== null && <ErrorBox error={error} />}
+              <button class="btn primary" type="submit">
+                {t("goals.create")}
+              </button>
+            </form>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}
