@@ -13,7 +13,7 @@ export async function api(
     body = JSON.stringify(init.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await SELF.fetch(`http://localhost${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+  const res = await SELF.fetch(`http://localhost${path}`, { method: init.method ?? (body !== undefined ? "POST" : "GET"), headers, body });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -16,7 +16,7 @@ import { PatchResponseSchema, SubmitResponseSchema } from "../schemas/responses"
 import { recordResponse, responseView, updateResponse } from "../services/recordResponse";
 import { responsesInScope } from "../services/scope";
 import { ApiError } from "../lib/errors";
-import { findSurvey } from "./surveys";
+import { findSurvey, findSurveyCached } from "./surveys";
 
 const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -25,7 +25,7 @@ const ListQuery = z.object({
 });
 
 async function openSurvey(c: Parameters<typeof checkOrigin>[0]) {
-  const survey = await findSurvey(c.var.db, c.req.param("surveyId")!);
+  const survey = await findSurveyCached(c.var.db, c.req.param("surveyId")!);
   checkOrigin(c, survey);
   if (survey.status === "archived") {
     throw new ApiError(410, "survey_archived", "This survey no longer accepts answers");
@@ -50,7 +50,9 @@ export const responsesRoute = new Hono<AppEnv>()
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new ApiError(404, "not_found", "Response not found");
     const patch = await readBody(c, PatchResponseSchema);
-    return c.json(responseView(await updateResponse(c.var.db, survey, id.data, patch)));
+    const updated = await updateResponse(c.var.db, survey, id.data, patch);
+    if (!updated) throw new ApiError(404, "not_found", "Response not found");
+    return c.json(responseView(updated));
   })
   .get("/:surveyId/responses", requireAuth(), async (c) => {
     const survey = await findSurvey(c.var.db, c.req.param("surveyId"));

@@ -29,6 +29,25 @@ export async function findSurvey(db: Db, id: string): Promise<SurveyRow> {
   return row;
 }
 
+/**
+ * Public endpoints (every widget load and answer) read the survey through a short per-isolate
+ * cache: a survey changes rarely, and in production each D1 query is a network round trip.
+ * Writes here drop the entry at once; other isolates see a change within SURVEY_CACHE_MS.
+ */
+export const SURVEY_CACHE_MS = 5_000;
+const cache = new Map<string, { row: SurveyRow; until: number }>();
+
+export async function findSurveyCached(db: Db, id: string): Promise<SurveyRow> {
+  const hit = cache.get(id);
+  if (hit && hit.until > Date.now()) return hit.row;
+  const row = await findSurvey(db, id);
+  if (cache.size > 1000) cache.clear();
+  cache.set(id, { row, until: Date.now() + SURVEY_CACHE_MS });
+  return row;
+}
+
+export const forgetSurvey = (id: string) => void cache.delete(id);
+
 export const surveysRoute = new Hono<AppEnv>()
   .post("/", requireAuth("admin"), async (c) => {
     const body = await readBody(c, CreateSurveySchema);
@@ -71,6 +90,7 @@ export const surveysRoute = new Hono<AppEnv>()
       .where(eq(surveys.id, id))
       .returning()
       .get();
+    forgetSurvey(id);
     return c.json(surveyView(row!, true));
   })
   .post("/:surveyId/archive", requireAuth("admin"), async (c) => {
@@ -82,5 +102,6 @@ export const surveysRoute = new Hono<AppEnv>()
       .where(eq(surveys.id, id))
       .returning()
       .get();
+    forgetSurvey(id);
     return c.json(surveyView(row!, true));
   });

@@ -65,19 +65,6 @@ export async function recordResponse(
   opts: RecordOptions,
 ): Promise<{ response: ResponseRow; created: boolean }> {
   checkScore(survey, input.score);
-  const existing = await db
-    .select({ surveyId: responses.surveyId })
-    .from(responses)
-    .where(eq(responses.id, input.id))
-    .get();
-  if (existing && existing.surveyId !== survey.id) {
-    throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
-  }
-  if (existing) {
-    const response = await updateResponse(db, survey, input.id, input);
-    return { response, created: false };
-  }
-
   const who = await resolveIdentity(db, survey, input);
   const now = opts.now ?? Date.now();
   const at = new Date(now);
@@ -105,29 +92,24 @@ export async function recordResponse(
       createdAt: at,
       updatedAt: at,
     })
-    // A concurrent retry of the same request may have inserted first: then this is an update.
-    .onConflictDoUpdate({
-      target: responses.id,
-      set: {
-        score: sql`excluded.score`,
-        comment: sql`coalesce(excluded.comment, ${responses.comment})`,
-        updatedAt: at,
-      },
-      setWhere: sql`${responses.surveyId} = excluded.survey_id`,
-    })
+    // Insert first: a new answer costs one statement. A conflict means the id exists already
+    // (a retry, or the comment arriving): then it is an update of that same response.
+    .onConflictDoNothing({ target: responses.id })
     .returning()
     .get();
-  if (!response) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
-  return { response, created: true };
+  if (response) return { response, created: true };
+  const updated = await updateResponse(db, survey, input.id, input);
+  if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
+  return { response: updated, created: false };
 }
 
-/** Adds the comment (or extra answers, or a changed score) to an existing response. */
+/** Adds the comment (or extra answers, or a changed score) to a response of `survey`; null if none. */
 export async function updateResponse(
   db: Db,
   survey: Survey,
   id: string,
   patch: { score?: number; comment?: string; answers?: Record<string, string> },
-): Promise<ResponseRow> {
+): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
   const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
   if (patch.score !== undefined) set.score = patch.score;
@@ -141,8 +123,7 @@ export async function updateResponse(
     .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
     .returning()
     .get();
-  if (!row) throw new ApiError(404, "not_found", "Response not found");
-  return row;
+  return row ?? null;
 }
 
 export function responseView(r: ResponseRow) {
