@@ -9,9 +9,16 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { apiKeysRoute } from "./routes/apiKeys";
+import { authRoute } from "./routes/auth";
+import { commentsRoute } from "./routes/comments";
+import { exportRoute } from "./routes/export";
+import { followupsRoute } from "./routes/followups";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
+import { usersRoute } from "./routes/users";
+import { webhooksRoute } from "./routes/webhooks";
 
 export const app = new Hono<AppEnv>();
 
@@ -30,7 +37,14 @@ const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
-  .route("/api/v1/surveys", metricsRoute);
+  .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/auth", authRoute)
+  .route("/api/v1/users", usersRoute)
+  .route("/api/v1/api-keys", apiKeysRoute)
+  .route("/api/v1/webhooks", webhooksRoute)
+  .route("/api/v1/comments", commentsRoute)
+  .route("/api/v1/followups", followupsRoute)
+  .route("/api/v1/export", exportRoute);
 
 export type AppType = typeof routes;
 

@@ -504,6 +504,11 @@ export const webhooks = sqliteTable("webhooks", {
   /** `generic` JSON, or `slack` (Slack-compatible `{ text }` detractor alerts). */
   format: text("format", { enum: ["generic", "slack"] }).notNull().default("generic"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
+  /**
+   * Set for a manager's personal alert hook (mirrors `users.slack_webhook_url`): it receives only
+   * events about accounts that user manages. Null: a workspace webhook, receives every event.
+   */
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
   createdAt: createdAt(),
 });
 

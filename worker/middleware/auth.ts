@@ -6,7 +6,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { apiKeys, type Role } from "../db/schema";
+import { apiKeys, users, type Role } from "../db/schema";
 import type { AppEnv, Principal } from "../env";
 import { forbidden, unauthorized } from "../lib/errors";
 import { sha256Hex, timingSafeEqual } from "../lib/ids";
@@ -21,11 +21,24 @@ async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null
     return { kind: "bootstrap", userId: null, role: "admin" } satisfies Principal;
   }
   const row = await c.var.db
-    .select({ id: apiKeys.id, role: apiKeys.role, userId: apiKeys.userId })
+    .select({
+      id: apiKeys.id,
+      role: apiKeys.role,
+      userId: apiKeys.userId,
+      lastUsedAt: apiKeys.lastUsedAt,
+      userDisabledAt: users.disabledAt,
+    })
     .from(apiKeys)
+    .leftJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)))
     .get();
-  if (!row) throw unauthorized("Unknown or revoked API key");
+  // A key bound to a user dies with the user's access (disabled users keep no back door).
+  if (!row || row.userDisabledAt) throw unauthorized("Unknown or revoked API key");
+  // "Last used" for the admin page, written at most hourly so busy keys do not write per request.
+  const now = Date.now();
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 3600_000) {
+    await c.var.db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.id));
+  }
   return { kind: "api_key", userId: row.userId, role: row.role } satisfies Principal;
 }
 

@@ -42,6 +42,7 @@ export const responsesRoute = new Hono<AppEnv>()
     const { response, created } = await recordResponse(c.var.db, survey, input, {
       timeZone: c.env.TIMEZONE || "UTC",
       defaultChannel: "api",
+      defer: (work) => c.executionCtx.waitUntil(work),
     });
     return c.json(responseView(response), created ? 201 : 200);
   })
@@ -50,7 +51,8 @@ export const responsesRoute = new Hono<AppEnv>()
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new ApiError(404, "not_found", "Response not found");
     const patch = await readBody(c, PatchResponseSchema);
-    const updated = await updateResponse(c.var.db, survey, id.data, patch);
+    const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
+    const updated = await updateResponse(c.var.db, survey, id.data, patch, { defer });
     if (!updated) throw new ApiError(404, "not_found", "Response not found");
     return c.json(responseView(updated));
   })

@@ -13,6 +13,7 @@ import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { pickLocale } from "../locales";
 import { bucketOf } from "../metrics/buckets";
 import type { SubmitResponse } from "../schemas/responses";
+import { deliverDue, enqueueResponseEvents } from "../jobs/webhooks";
 import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
 
 type Survey = typeof surveys.$inferSelect;
@@ -56,6 +57,30 @@ export interface RecordOptions {
   timeZone: string;
   defaultChannel: Channel;
   now?: number;
+  /** `executionCtx.waitUntil`: lets webhooks go out right after the answer instead of at the next cron. */
+  defer?: (work: Promise<unknown>) => void;
+}
+
+/**
+ * Queues the webhook events of a response write (one INSERT … SELECT; nothing when no webhook
+ * listens) and, given `defer`, sends them after the answer has been returned. A webhook problem
+ * never fails the answer: it is saved already, and the cron retries deliveries.
+ */
+async function notifyWebhooks(
+  db: Db,
+  survey: Survey,
+  response: ResponseRow,
+  change: { created: boolean; previousScore?: number | null },
+  defer?: (work: Promise<unknown>) => void,
+): Promise<void> {
+  try {
+    const ids = await enqueueResponseEvents(db, survey, response, change);
+    if (ids.length > 0 && defer) {
+      defer(deliverDue(db, Date.now(), { deliveryIds: ids }).catch((e) => console.error("webhook delivery", String(e))));
+    }
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", msg: "webhook enqueue failed", responseId: response.id, error: String(e) }));
+  }
 }
 
 export async function recordResponse(
@@ -97,8 +122,11 @@ export async function recordResponse(
     .onConflictDoNothing({ target: responses.id })
     .returning()
     .get();
-  if (response) return { response, created: true };
-  const updated = await updateResponse(db, survey, input.id, input);
+  if (response) {
+    await notifyWebhooks(db, survey, response, { created: true }, opts.defer);
+    return { response, created: true };
+  }
+  const updated = await updateResponse(db, survey, input.id, input, { defer: opts.defer });
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
   return { response: updated, created: false };
 }
@@ -109,8 +137,14 @@ export async function updateResponse(
   survey: Survey,
   id: string,
   patch: { score?: number; comment?: string; answers?: Record<string, string> },
+  opts: { previousScore?: number | null; defer?: (work: Promise<unknown>) => void } = {},
 ): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
+  // The old score tells whether a change makes a new detractor (read only when the score changes).
+  let previousScore = opts.previousScore;
+  if (patch.score !== undefined && previousScore === undefined) {
+    previousScore = (await db.select({ score: responses.score }).from(responses).where(eq(responses.id, id)).get())?.score ?? null;
+  }
   const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
   if (patch.score !== undefined) set.score = patch.score;
   if (patch.comment !== undefined) set.comment = patch.comment.trim() || null;
@@ -123,7 +157,9 @@ export async function updateResponse(
     .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
     .returning()
     .get();
-  return row ?? null;
+  if (!row) return null;
+  await notifyWebhooks(db, survey, row, { created: false, previousScore: patch.score === undefined ? row.score : previousScore }, opts.defer);
+  return row;
 }
 
 export function responseView(r: ResponseRow) {

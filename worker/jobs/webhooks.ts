@@ -1,0 +1,280 @@
+/**
+ * Webhooks: events are queued in `webhook_deliveries` and sent, signed, with retries.
+ *
+ * Enqueueing sits on the answer's hot path, so it is ONE statement: an INSERT … SELECT over the
+ * active webhooks subscribed to the event (nothing is read first; no webhooks, nothing written).
+ * Sending happens later: right after the answer through `waitUntil` when the caller offers it,
+ * and from the cron (`runWebhookDeliveries`) for retries.
+ *
+ * Each request carries
+ *   Barometre-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>
+ *   Barometre-Event, Barometre-Delivery (the delivery id: receivers de-duplicate on it)
+ * A non-2xx answer, a redirect, a network error or a 10 s timeout is a failure; attempt k waits
+ * retryDelayMs(k) (2 min doubling, capped at 12 h) and the delivery is given up after
+ * MAX_ATTEMPTS (10, about 17 hours). docs/SECURITY.md shows how to verify a signature.
+ *
+ * `format: "slack"` hooks get Slack's incoming-webhook payload `{ text }` instead of JSON events;
+ * a manager's personal alert hook (users.slack_webhook_url) is a slack hook with `user_id` set,
+ * which receives only events about the accounts that manager manages.
+ */
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
+import type { Db, Env } from "../env";
+import { hmacSha256Hex } from "../lib/hmac";
+import { newId } from "../lib/ids";
+import { scoreCategory } from "../metrics/category";
+
+export type WebhookEvent = (typeof schema.WEBHOOK_EVENTS)[number];
+type Survey = typeof surveys.$inferSelect;
+type Response = typeof schema.responses.$inferSelect;
+
+export const MAX_ATTEMPTS = 10;
+const BATCH = 25;
+/** A claimed delivery is hidden this long, so two overlapping runs never send it twice. */
+const LEASE_MS = 2 * 60_000;
+const TIMEOUT_MS = 10_000;
+
+/** Wait after the k-th failed attempt (k ≥ 1): 2 min, 4, 8 … capped at 12 h. */
+export const retryDelayMs = (attempts: number) => Math.min(2 * 60_000 * 2 ** (attempts - 1), 12 * 3600_000);
+
+export interface QueuedEvent {
+  event: WebhookEvent;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Queues `events` for every active webhook subscribed to them (one statement). `managerUserId`
+ * is the manager of the account concerned: personal hooks of other managers are skipped.
+ * Returns the ids of the queued deliveries (usually none: most workspaces have few webhooks).
+ */
+export async function enqueueEvents(
+  db: Db,
+  events: QueuedEvent[],
+  managerUserId: string | null,
+  now = Date.now(),
+): Promise<string[]> {
+  if (events.length === 0) return [];
+  const createdAt = new Date(now).toISOString();
+  const selects = events.map((e) => {
+    const payload = JSON.stringify({ id: newId("evt"), event: e.event, createdAt, data: e.data });
+    return sql`SELECT ${e.event} AS event, ${payload} AS payload`;
+  });
+  const queued = (await db.all(sql`
+    INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
+    SELECT 'whd_' || lower(hex(randomblob(10))), w.id, ev.event, ev.payload, 'pending', 0, ${now}, ${now}
+    FROM webhooks w
+    JOIN (${sql.join(selects, sql` UNION ALL `)}) ev
+      ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
+    WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ${managerUserId})
+    RETURNING id`)) as { id: string }[];
+  return queued.map((r) => r.id);
+}
+
+/** What a response event says about the response (the same shape for every event). */
+function responseData(survey: Survey, r: Response) {
+  return {
+    survey: { id: survey.id, name: survey.name, kind: survey.kind },
+    response: {
+      id: r.id,
+      score: r.score,
+      category: scoreCategory(survey.kind, r.score),
+      comment: r.comment,
+      locale: r.locale,
+      channel: r.channel,
+      contactId: r.contactId,
+      accountId: r.accountId,
+      segment: r.segment,
+      managerUserId: r.managerUserId,
+      waveId: r.waveId,
+      createdAt: r.createdAt.toISOString(),
+      updatedAt: r.updatedAt.toISOString(),
+    },
+  };
+}
+
+/**
+ * Queues the events of a response write: `response.created` or `response.updated`, plus
+ * `response.detractor` when the answer becomes a detractor (on creation, or when a changed score
+ * crosses into the detractor range; adding a comment does not alert twice).
+ */
+export async function enqueueResponseEvents(
+  db: Db,
+  survey: Survey,
+  response: Response,
+  change: { created: boolean; previousScore?: number | null },
+): Promise<string[]> {
+  const data = responseData(survey, response);
+  const events: QueuedEvent[] = [{ event: change.created ? "response.created" : "response.updated", data }];
+  const isDetractor = scoreCategory(survey.kind, response.score) === "detractor";
+  const wasDetractor =
+    !change.created && change.previousScore != null && scoreCategory(survey.kind, change.previousScore) === "detractor";
+  if (isDetractor && (change.created || (change.previousScore != null && !wasDetractor))) {
+    events.push({ event: "response.detractor", data });
+  }
+  return enqueueEvents(db, events, response.managerUserId);
+}
+
+/** For the unsubscribe path (accounts branch): queues `contact.unsubscribed`. */
+export async function enqueueContactUnsubscribed(db: Db, contactId: string, now = Date.now()): Promise<string[]> {
+  const row = await db
+    .select({ id: contacts.id, externalId: contacts.externalId, email: contacts.email, accountId: contacts.accountId, managerUserId: accounts.managerUserId })
+    .from(contacts)
+    .leftJoin(accounts, eq(accounts.id, contacts.accountId))
+    .where(eq(contacts.id, contactId))
+    .get();
+  if (!row) return [];
+  const { managerUserId, ...contact } = row;
+  return enqueueEvents(db, [{ event: "contact.unsubscribed", data: { contact } }], managerUserId ?? null, now);
+}
+
+/** Keeps a user's personal Slack alert hook in step with `users.slack_webhook_url`. */
+export async function syncPersonalAlertHook(db: Db, user: typeof users.$inferSelect): Promise<void> {
+  const id = `whk_user_${user.id}`;
+  if (!user.slackWebhookUrl) {
+    await db.delete(webhooks).where(eq(webhooks.id, id));
+    return;
+  }
+  await db
+    .insert(webhooks)
+    .values({
+      id,
+      url: user.slackWebhookUrl,
+      secret: newId("whsec"),
+      events: ["response.detractor"],
+      format: "slack",
+      active: user.disabledAt === null,
+      userId: user.id,
+    })
+    .onConflictDoUpdate({ target: webhooks.id, set: { url: user.slackWebhookUrl, active: user.disabledAt === null } });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending
+// ---------------------------------------------------------------------------------------------
+
+/** Slack treats &, < and > as markup (`<!channel>` pings everyone): respondents' text is escaped. */
+const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+async function slackText(db: Db, event: string, payload: string): Promise<string> {
+  const { data } = JSON.parse(payload) as { data: any };
+  if (event === "webhook.test") return "Baromètre test message: this webhook works.";
+  if (event === "contact.unsubscribed") {
+    return `Contact ${slackEscape(String(data.contact?.email ?? data.contact?.id ?? "?"))} unsubscribed from surveys.`;
+  }
+  const r = data.response ?? {};
+  const max = data.survey?.kind === "csat" ? 5 : data.survey?.kind === "ces" ? 7 : 10;
+  const [contact, account] = await Promise.all([
+    r.contactId ? db.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, r.contactId)).get() : undefined,
+    r.accountId ? db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, r.accountId)).get() : undefined,
+  ]);
+  const who = contact ? (contact.name || contact.email || "a contact") : "an anonymous respondent";
+  const lead =
+    event === "response.detractor" ? ":rotating_light: Detractor" : event === "response.created" ? "New answer" : "Updated answer";
+  let text = `${lead}: ${r.score}/${max} from ${slackEscape(who)}`;
+  if (account) text += ` (${slackEscape(account.name)})`;
+  text += ` on “${slackEscape(String(data.survey?.name ?? ""))}”.`;
+  if (r.comment) text += `\n> ${slackEscape(String(r.comment)).replace(/\n/g, "\n> ")}`;
+  return text;
+}
+
+export async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
+  return `t=${unixSeconds},v1=${await hmacSha256Hex(secret, `${unixSeconds}.${body}`)}`;
+}
+
+interface Claimed {
+  id: string;
+  webhookId: string;
+  event: string;
+  payload: string;
+  attempts: number;
+}
+
+async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | undefined, now: number): Promise<boolean> {
+  let error: string | null = null;
+  if (!hook || !hook.active) {
+    error = "webhook disabled";
+  } else {
+    try {
+      const body = hook.format === "slack" ? JSON.stringify({ text: await slackText(db, d.event, d.payload) }) : d.payload;
+      const res = await fetch(hook.url, {
+        method: "POST",
+        redirect: "manual", // a redirect could point anywhere: it counts as a failure
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "Barometre-Webhooks/1",
+          "barometre-event": d.event,
+          "barometre-delivery": d.id,
+          "barometre-signature": await signatureHeader(hook.secret, body, Math.floor(Date.now() / 1000)),
+        },
+        body,
+      });
+      await res.body?.cancel();
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+    } catch (e) {
+      error = String((e as Error)?.message ?? e).slice(0, 300);
+    }
+  }
+  const attempts = d.attempts + 1;
+  if (error === null) {
+    await db
+      .update(webhookDeliveries)
+      .set({ status: "delivered", attempts, deliveredAt: new Date(now), lastError: null })
+      .where(eq(webhookDeliveries.id, d.id));
+    return true;
+  }
+  const giveUp = attempts >= MAX_ATTEMPTS || !hook || !hook.active;
+  await db
+    .update(webhookDeliveries)
+    .set({
+      status: giveUp ? "failed" : "pending",
+      attempts,
+      lastError: error,
+      nextAttemptAt: new Date(now + retryDelayMs(attempts)),
+    })
+    .where(eq(webhookDeliveries.id, d.id));
+  return false;
+}
+
+/**
+ * Claims up to `limit` due deliveries (one UPDATE … RETURNING, so overlapping runs split the
+ * work) and sends them in parallel. Returns how many were attempted and delivered.
+ */
+export async function deliverDue(
+  db: Db,
+  now: number,
+  opts: { limit?: number; deliveryIds?: string[] } = {},
+): Promise<{ attempted: number; delivered: number }> {
+  const only = opts.deliveryIds?.length ? sql`AND id IN (${sql.join(opts.deliveryIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  const claimed = (await db.all(sql`
+    UPDATE webhook_deliveries SET next_attempt_at = ${now + LEASE_MS}
+    WHERE id IN (
+      SELECT id FROM webhook_deliveries
+      WHERE status = 'pending' AND next_attempt_at <= ${now} ${only}
+      ORDER BY next_attempt_at LIMIT ${opts.limit ?? BATCH})
+    RETURNING id, webhook_id AS webhookId, event, payload, attempts`)) as Claimed[];
+  if (claimed.length === 0) return { attempted: 0, delivered: 0 };
+  const hookIds = [...new Set(claimed.map((d) => d.webhookId))];
+  const hooks = new Map((await db.select().from(webhooks).where(inArray(webhooks.id, hookIds)).all()).map((h) => [h.id, h]));
+  const results = await Promise.all(claimed.map((d) => sendOne(db, d, hooks.get(d.webhookId), now)));
+  return { attempted: claimed.length, delivered: results.filter(Boolean).length };
+}
+
+/** Cron entry: sends due deliveries in batches (bounded per run), then forgets old ones. */
+export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number }> {
+  const db = drizzle(env.DB, { schema });
+  const total = { attempted: 0, delivered: 0 };
+  for (let i = 0; i < 8; i++) {
+    const r = await deliverDue(db, now);
+    total.attempted += r.attempted;
+    total.delivered += r.delivered;
+    if (r.attempted < BATCH) break;
+  }
+  // Delivered or abandoned deliveries are kept 30 days for the admin page, then dropped.
+  await db
+    .delete(webhookDeliveries)
+    .where(and(inArray(webhookDeliveries.status, ["delivered", "failed"]), lt(webhookDeliveries.createdAt, new Date(now - 30 * 86400_000))));
+  return total;
+}

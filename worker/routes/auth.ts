@@ -1,0 +1,136 @@
+/**
+ * Signing in to the admin page:
+ *   POST /api/v1/auth/login      {email, password} → {user, csrfToken} + cookie bm_session
+ *   POST /api/v1/auth/logout     → 204 (idempotent; needs X-CSRF-Token while the session lives)
+ *   GET  /api/v1/auth/me         → {user, csrfToken}
+ *   PATCH /api/v1/auth/me        own name, locale, Slack alert URL
+ *   POST /api/v1/auth/password   {currentPassword, newPassword}: ends every other session
+ *   POST /api/v1/auth/bootstrap  (ADMIN_API_KEY only) creates the first admin, once
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { sessions, users } from "../db/schema";
+import type { AppEnv } from "../env";
+import { ApiError, forbidden } from "../lib/errors";
+import { newId, timingSafeEqual } from "../lib/ids";
+import { readBody } from "../lib/validate";
+import { requireAuth } from "../middleware/auth";
+import { burnVerification, hashPassword, needsRehash, verifyPassword } from "../auth/password";
+import { clear, countsFor, hit, LOGIN_PER_EMAIL, LOGIN_PER_IP } from "../auth/rateLimit";
+import { CSRF_HEADER, clearSessionCookie, endAllSessions, sessionIdOf, startSession } from "../auth/sessions";
+import { findUser, userView } from "../auth/users";
+import { syncPersonalAlertHook } from "../jobs/webhooks";
+import { BootstrapSchema, ChangePasswordSchema, LoginSchema, PatchMeSchema } from "../schemas/auth";
+
+const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Wrong e-mail or password");
+
+/** The signed-in person behind a request (session or user-bound key); 403 for the bare bootstrap key. */
+function actingUserId(c: { var: { principal: { userId: string | null } } }): string {
+  const id = c.var.principal.userId;
+  if (!id) throw forbidden("This key does not belong to a user");
+  return id;
+}
+
+export const authRoute = new Hono<AppEnv>()
+  .post("/login", async (c) => {
+    const body = await readBody(c, LoginSchema, 4096);
+    const db = c.var.db;
+    const now = Date.now();
+    // Cloudflare sets CF-Connecting-IP at its edge; locally it is absent and all share "local".
+    const ip = c.req.header("cf-connecting-ip") ?? "local";
+    const emailKey = `login:email:${body.email}`;
+    const ipKey = `login:ip:${ip}`;
+    const counts = await countsFor(db, [emailKey, ipKey], LOGIN_PER_EMAIL.windowMs, now);
+    if ((counts.get(emailKey) ?? 0) >= LOGIN_PER_EMAIL.max || (counts.get(ipKey) ?? 0) >= LOGIN_PER_IP.max) {
+      c.header("Retry-After", String(LOGIN_PER_EMAIL.windowMs / 1000));
+      throw new ApiError(429, "rate_limited", "Too many failed attempts; try again in 15 minutes");
+    }
+
+    const user = await db.select().from(users).where(eq(users.email, body.email)).get();
+    // Unknown e-mail: spend the same PBKDF2 time, give the same answer (no account enumeration).
+    const ok = user ? await verifyPassword(body.password, user.passwordHash) : (await burnVerification(body.password), false);
+    if (!user || !ok) {
+      await hit(db, [emailKey, ipKey], now);
+      throw invalidCredentials();
+    }
+    // Only someone who knows the password learns that the account is disabled.
+    if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account is disabled");
+
+    await clear(db, emailKey);
+    if (needsRehash(user.passwordHash!)) {
+      await db.update(users).set({ passwordHash: await hashPassword(body.password) }).where(eq(users.id, user.id));
+    }
+    const { csrfToken } = await startSession(c, user.id, now);
+    return c.json({ user: userView(user), csrfToken });
+  })
+
+  .post("/logout", async (c) => {
+    const id = await sessionIdOf(c);
+    const row = id
+      ? await c.var.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.id, id)).get()
+      : undefined;
+    if (row) {
+      // A forged cross-site logout is a nuisance, not a breach, but the contract is uniform: check it.
+      const sent = c.req.header(CSRF_HEADER);
+      if (!sent || !timingSafeEqual(sent, row.csrfToken)) {
+        throw new ApiError(403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
+      }
+      await c.var.db.delete(sessions).where(eq(sessions.id, id!));
+    }
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+
+  .get("/me", requireAuth(), async (c) => {
+    const p = c.var.principal;
+    const user = p.userId ? userView(await findUser(c.var.db, p.userId)) : null;
+    return c.json({ user, csrfToken: p.csrfToken ?? null, role: p.role, kind: p.kind });
+  })
+
+  .patch("/me", requireAuth(), async (c) => {
+    const userId = actingUserId(c);
+    const body = await readBody(c, PatchMeSchema);
+    const row = await c.var.db
+      .update(users)
+      .set({ ...body, updatedAt: new Date() })
+      .where(eq(users.id, userId))
+      .returning()
+      .get();
+    if (!row) throw forbidden();
+    if (body.slackWebhookUrl !== undefined) await syncPersonalAlertHook(c.var.db, row);
+    return c.json({ user: userView(row) });
+  })
+
+  .post("/password", requireAuth(), async (c) => {
+    const userId = actingUserId(c);
+    if (c.var.principal.kind !== "session") throw forbidden("Change your password from a signed-in session");
+    const body = await readBody(c, ChangePasswordSchema, 4096);
+    const user = await findUser(c.var.db, userId);
+    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) throw invalidCredentials();
+    await c.var.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(body.newPassword), updatedAt: new Date() })
+      .where(eq(users.id, userId));
+    // Every session, this one included, dies; the caller gets a fresh one.
+    await endAllSessions(c.var.db, userId);
+    const { csrfToken } = await startSession(c, userId);
+    return c.json({ user: userView(user), csrfToken });
+  })
+
+  .post("/bootstrap", requireAuth("admin"), async (c) => {
+    if (c.var.principal.kind !== "bootstrap") throw forbidden("Only the bootstrap key (ADMIN_API_KEY) can do this");
+    const body = await readBody(c, BootstrapSchema, 4096);
+    const passwordHash = await hashPassword(body.password);
+    const id = newId("usr");
+    // One statement, so two racing bootstraps cannot both create an admin.
+    const res = await c.var.db.run(sql`
+      INSERT INTO users (id, email, name, role, password_hash, locale)
+      SELECT ${id}, ${body.email}, ${body.name ?? ""}, 'admin', ${passwordHash}, ${body.locale ?? "en"}
+      WHERE NOT EXISTS (SELECT 1 FROM users WHERE role = 'admin')
+        AND NOT EXISTS (SELECT 1 FROM users WHERE email = ${body.email})`);
+    if (!res.meta.changes) {
+      throw new ApiError(409, "already_bootstrapped", "An admin (or this e-mail) already exists; sign in instead");
+    }
+    const user = await c.var.db.select().from(users).where(and(eq(users.id, id))).get();
+    return c.json({ user: userView(user!) }, 201);
+  });

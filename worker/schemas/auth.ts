@@ -1,0 +1,58 @@
+/** Auth and user shapes: the single source for validation and the OpenAPI document. */
+import { z } from "zod";
+import { ROLES } from "../db/schema";
+import { locale } from "./common";
+
+/** E-mails are compared in lower case: `Ann@X.com` and `ann@x.com` are one user. */
+export const emailField = z.string().trim().toLowerCase().pipe(z.email().max(320));
+
+/** Login accepts any length up to a bound (old passwords may predate the policy). */
+const anyPassword = z.string().min(1).max(1024);
+/** New passwords: long enough to resist guessing, bounded so hashing cost stays flat. */
+export const newPassword = z.string().min(10, "must be at least 10 characters").max(256);
+const name = z.string().trim().max(200);
+
+/** `https://hooks.slack.com/…` or any HTTPS endpoint taking Slack's `{ text }` payload. */
+export const slackUrl = z
+  .string()
+  .max(500)
+  .regex(/^https:\/\/[^\s/]+\/\S*$/, "must be an https:// URL");
+
+export const LoginSchema = z.object({ email: emailField, password: anyPassword }).strict();
+
+export const BootstrapSchema = z
+  .object({ email: emailField, password: newPassword, name: name.optional(), locale: locale.optional() })
+  .strict();
+
+export const ChangePasswordSchema = z
+  .object({ currentPassword: anyPassword, newPassword })
+  .strict();
+
+export const PatchMeSchema = z
+  .object({ name: name.optional(), locale: locale.optional(), slackWebhookUrl: slackUrl.nullable().optional() })
+  .strict();
+
+export const CreateUserSchema = z
+  .object({
+    email: emailField,
+    name: name.optional(),
+    role: z.enum(ROLES),
+    locale: locale.optional(),
+    /** Omit to get a generated one-time password in the answer. */
+    password: newPassword.optional(),
+    slackWebhookUrl: slackUrl.nullable().optional(),
+  })
+  .strict();
+
+export const PatchUserSchema = z
+  .object({
+    name: name.optional(),
+    role: z.enum(ROLES).optional(),
+    locale: locale.optional(),
+    disabled: z.boolean().optional(),
+    slackWebhookUrl: slackUrl.nullable().optional(),
+  })
+  .strict();
+
+/** Ids are opaque (the CLI, the seed and the API may each mint them). */
+export const UserIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
