@@ -9,11 +9,14 @@ import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
+import { accountsRoute } from "./routes/accounts";
 import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
 import { commentsRoute } from "./routes/comments";
+import { contactsRoute } from "./routes/contacts";
 import { exportRoute } from "./routes/export";
 import { followupsRoute } from "./routes/followups";
+import { importsRoute } from "./routes/imports";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { surveysRoute } from "./routes/surveys";
@@ -44,7 +47,10 @@ const routes = app
   .route("/api/v1/webhooks", webhooksRoute)
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
-  .route("/api/v1/export", exportRoute);
+  .route("/api/v1/export", exportRoute)
+  .route("/api/v1/accounts", accountsRoute)
+  .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports", importsRoute);
 
 export type AppType = typeof routes;
 

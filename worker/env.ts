@@ -11,6 +11,17 @@ export interface Env {
   TIMEZONE: string;
   /** Static assets (the built widget and admin page), when configured. */
   ASSETS?: Fetcher;
+  /** Public origin of this Worker (`https://nps.example.com`), for links in invitations sent by cron. */
+  PUBLIC_URL?: string;
+  /** Email HTTP API the delivery adapter POSTs invitations to (docs/WAVES.md); unset = no sending. */
+  EMAIL_API_URL?: string;
+  EMAIL_API_KEY?: string;
+  /** Sender address passed to the email API. */
+  EMAIL_FROM?: string;
+  /** Shared secret the email provider presents on `POST /api/v1/email/bounces`. */
+  EMAIL_WEBHOOK_SECRET?: string;
+  /** Invitations sent per cron run (default 200), to stay within the subrequest budget. */
+  EMAIL_BATCH_SIZE?: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema>;

@@ -1,0 +1,25 @@
+/** CSV import: the columns each kind of file may have (docs/IMPORT.md). */
+export const IMPORT_KINDS = ["accounts", "contacts"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export const IMPORT_COLUMNS: Record<ImportKind, { required: string[]; optional: string[] }> = {
+  accounts: {
+    required: ["external_id", "name", "started_on"],
+    optional: ["manager_email", "segment", "plan", "mrr", "churned_on"],
+  },
+  contacts: {
+    required: ["external_id"],
+    optional: ["email", "name", "locale", "account_external_id"],
+  },
+};
+
+/** Limits that keep one request inside a Worker's memory and CPU budget. */
+export const IMPORT_LIMITS = {
+  maxRows: 500_000,
+  maxFieldChars: 2_000,
+  maxRecordChars: 20_000,
+  /** Errors kept in import_jobs.errors (the counts are always complete). */
+  maxReportedErrors: 200,
+  /** Rows per database batch. */
+  batchRows: 250,
+} as const;

@@ -1,0 +1,142 @@
+/**
+ * Reading accounts: the list (with each account's latest NPS standing) and one account in full.
+ *
+ * lastScore / previousScore: an account's score in a half-year is the mean of its contacts'
+ * counted NPS answers in that half (the latest answer per contact, METRICS.md "Account-level
+ * NPS"), read from `counted` (kept by triggers) so the list never scans `responses`.
+ * lastScore is the latest half with answers, previousScore the half with answers before it.
+ * lastCategory applies the NPS thresholds to lastScore (≥ 9 promoter, ≥ 7 passive, else
+ * detractor); change = lastScore − previousScore; atRisk = detractor, or change ≤ −3 points.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Db, Principal } from "../env";
+import { ApiError } from "../lib/errors";
+import { managerScope } from "./scope";
+
+export const AT_RISK_DROP = 3;
+
+export interface AccountRow {
+  id: string;
+  external_id: string | null;
+  name: string;
+  manager_user_id: string | null;
+  segment: string | null;
+  plan: string | null;
+  mrr_cents: number;
+  started_on: string;
+  churned_on: string | null;
+  last_score: number | null;
+  previous_score: number | null;
+  last_at: number | null;
+}
+
+export function categoryOfMean(mean: number | null): "promoter" | "passive" | "detractor" | null {
+  if (mean === null) return null;
+  return mean >= 9 ? "promoter" : mean >= 7 ? "passive" : "detractor";
+}
+
+const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+export function accountView(a: AccountRow) {
+  const change = a.last_score !== null && a.previous_score !== null ? a.last_score - a.previous_score : null;
+  const lastCategory = categoryOfMean(a.last_score);
+  return {
+    id: a.id,
+    externalId: a.external_id,
+    name: a.name,
+    managerUserId: a.manager_user_id,
+    segment: a.segment,
+    plan: a.plan,
+    mrrCents: a.mrr_cents,
+    startedOn: a.started_on,
+    churnedOn: a.churned_on,
+    lastScore: round1(a.last_score),
+    lastCategory,
+    previousScore: round1(a.previous_score),
+    change: round1(change),
+    atRisk: lastCategory === "detractor" || (change !== null && change <= -AT_RISK_DROP),
+    lastResponseAt: a.last_at === null ? null : new Date(a.last_at).toISOString(),
+  };
+}
+
+/** Cursor = the last row's sort key, base64url JSON; opaque to clients. */
+export const encodeCursor = (key: unknown[]) => btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_");
+export function decodeCursor(cursor: string | undefined, arity: number): string[] | null {
+  if (!cursor) return null;
+  try {
+    const v: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
+    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === "string")) return v as string[];
+  } catch {
+    /* fall through */
+  }
+  throw new ApiError(400, "invalid_field", "before: not a cursor from this list", "before");
+}
+
+/** `%` and `_` typed by a user are literal characters, not wildcards. */
+export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+export interface AccountFilter {
+  q?: string;
+  segment?: string;
+  manager?: string;
+  status?: "active" | "churned" | "at_risk";
+  surveyId?: string;
+  ids?: string[];
+  limit: number;
+  before?: string;
+  today: string;
+}
+
+/** The accounts a caller may see, filtered, sorted by name then id, one page. */
+export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
+  const scope = managerScope(p);
+  const where: SQL[] = [sql`1 = 1`];
+  if (scope !== null) where.push(sql`a.manager_user_id = ${scope}`);
+  if (f.manager) where.push(sql`a.manager_user_id = ${f.manager}`);
+  if (f.segment) where.push(sql`a.segment = ${f.segment}`);
+  if (f.ids) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
+  if (f.q) {
+    const pat = likePattern(f.q);
+    where.push(sql`(a.name LIKE ${pat} ESCAPE '\\' OR a.external_id LIKE ${pat} ESCAPE '\\')`);
+  }
+  const active = sql`(a.started_on <= ${f.today} AND (a.churned_on IS NULL OR a.churned_on > ${f.today}))`;
+  if (f.status === "active") where.push(active);
+  if (f.status === "churned") where.push(sql`(a.churned_on IS NOT NULL AND a.churned_on <= ${f.today})`);
+  if (f.status === "at_risk") {
+    where.push(active);
+    where.push(sql`(sc.last_score < 7 OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
+  }
+  const cursor = decodeCursor(f.before, 2);
+  if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);
+  const survey = f.surveyId ? sql`AND c.survey_id = ${f.surveyId}` : sql``;
+  const rows = await db.all<AccountRow>(sql`
+    WITH halves AS (
+      SELECT c.account_id, c.bucket, avg(c.score) AS mean, max(c.created_at) AS last_at,
+             row_number() OVER (PARTITION BY c.account_id ORDER BY c.bucket DESC) AS rn
+      FROM counted c JOIN surveys s ON s.id = c.survey_id AND s.kind = 'nps'
+      WHERE c.interval = 'half' AND c.account_id IS NOT NULL ${survey}
+      GROUP BY c.account_id, c.bucket
+    ), sc AS (
+      SELECT account_id, max(CASE WHEN rn = 1 THEN mean END) AS last_score,
+             max(CASE WHEN rn = 2 THEN mean END) AS previous_score, max(CASE WHEN rn = 1 THEN last_at END) AS last_at
+      FROM halves WHERE rn <= 2 GROUP BY account_id
+    )
+    SELECT a.id, a.external_id, a.name, a.manager_user_id, a.segment, a.plan, a.mrr_cents, a.started_on,
+           a.churned_on, sc.last_score, sc.previous_score, sc.last_at
+    FROM accounts a LEFT JOIN sc ON sc.account_id = a.id
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY a.name, a.id
+    LIMIT ${f.limit + 1}`);
+  const more = rows.length > f.limit;
+  const page = more ? rows.slice(0, f.limit) : rows;
+  const last = page.at(-1);
+  return { data: page.map(accountView), next: more && last ? encodeCursor([last.name, last.id]) : null };
+}
+
+/** One account the caller may see, or 404 (another manager's account is "not found", not 403). */
+export async function getAccountInScope(db: Db, p: Principal, id: string, today: string) {
+  const { data } = await listAccounts(db, p, { ids: [id], limit: 1, today });
+  const account = data[0];
+  if (!account) throw new ApiError(404, "not_found", "Account not found");
+  return account;
+}
