@@ -17,8 +17,11 @@ import { contactsRoute } from "./routes/contacts";
 import { exportRoute } from "./routes/export";
 import { followupsRoute } from "./routes/followups";
 import { importsRoute } from "./routes/imports";
+import { breakdownRoute } from "./routes/breakdown";
+import { goalsRoute } from "./routes/goals";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
+import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
@@ -50,7 +53,10 @@ const routes = app
   .route("/api/v1/export", exportRoute)
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
-  .route("/api/v1/imports", importsRoute);
+  .route("/api/v1/imports", importsRoute)
+  .route("/api/v1/metrics", retentionRoute)
+  .route("/api/v1/metrics", breakdownRoute)
+  .route("/api/v1/goals", goalsRoute);
 
 export type AppType = typeof routes;
 

@@ -12,7 +12,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 /** First zod issue, as an ApiError naming the field (`contact.email`, `score`). */
 export function zodError(error: z.ZodError, where: "body" | "query" | "param"): ApiError {
   const issue = error.issues[0];
-  const field = issue?.path.map(String).join(".") || undefined;
+  // An unknown key is named too (`scope.foo`), so every 400 says which field to fix.
+  const path = issue ? [...issue.path.map(String), ...(issue.code === "unrecognized_keys" ? issue.keys.slice(0, 1) : [])] : [];
+  const field = path.join(".") || undefined;
   const message = issue ? `${field ?? where}: ${issue.message}` : `invalid ${where}`;
   return new ApiError(400, "invalid_field", message, field);
 }

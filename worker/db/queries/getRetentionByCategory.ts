@@ -1,0 +1,71 @@
+/**
+ * The answers that give accounts their category, per period, for retention by NPS category:
+ * - half-years: the `counted` rows of the survey's half buckets (latest answer per contact);
+ * - waves: every identified answer given in a wave (tied to it by invitation, or given inside its
+ *   window without one); accountNps keeps each contact's latest.
+ * Only answers linked to an account in the caller's scope. Rows, no rates.
+ */
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, or, type SQL } from "drizzle-orm";
+import type { Db } from "../../env";
+import type { ScoredAnswer } from "../../metrics/accountNps";
+import { accounts, counted, responses, waves } from "../schema";
+
+export type PeriodAnswer = ScoredAnswer & { period: string };
+
+export async function getHalfYearAnswers(db: Db, surveyId: string, where: SQL | undefined): Promise<PeriodAnswer[]> {
+  return db
+    .select({
+      period: counted.bucket,
+      member: counted.member,
+      accountId: accounts.id,
+      score: counted.score,
+      at: counted.createdAt,
+      responseId: counted.responseId,
+    })
+    .from(counted)
+    .innerJoin(accounts, eq(accounts.id, counted.accountId))
+    .where(and(eq(counted.surveyId, surveyId), eq(counted.interval, "half"), where))
+    .all();
+}
+
+/** The survey's waves that have closed by `nowMs` (open waves have no end to read categories at). */
+export async function getClosedWaves(db: Db, surveyId: string, nowMs: number) {
+  return db
+    .select({ id: waves.id, period: waves.period, opensAt: waves.opensAt, closesAt: waves.closesAt })
+    .from(waves)
+    .where(and(eq(waves.surveyId, surveyId), lte(waves.closesAt, new Date(nowMs))))
+    .orderBy(asc(waves.closesAt))
+    .all();
+}
+
+export async function getWaveAnswers(
+  db: Db,
+  surveyId: string,
+  where: SQL | undefined,
+  nowMs: number,
+): Promise<PeriodAnswer[]> {
+  const rows = await db
+    .select({
+      period: waves.id,
+      member: responses.contactId,
+      accountId: accounts.id,
+      score: responses.score,
+      at: responses.createdAt,
+      responseId: responses.id,
+    })
+    .from(waves)
+    .innerJoin(
+      responses,
+      and(
+        eq(responses.surveyId, waves.surveyId),
+        or(
+          eq(responses.waveId, waves.id),
+          and(isNull(responses.waveId), gte(responses.createdAt, waves.opensAt), lt(responses.createdAt, waves.closesAt)),
+        ),
+      ),
+    )
+    .innerJoin(accounts, eq(accounts.id, responses.accountId))
+    .where(and(eq(waves.surveyId, surveyId), lte(waves.closesAt, new Date(nowMs)), isNotNull(responses.contactId), where))
+    .all();
+  return rows.map((r) => ({ ...r, member: r.member!, at: r.at.getTime() }));
+}

@@ -1,0 +1,61 @@
+/**
+ * GET /api/v1/metrics/breakdown?surveyId&by=segment|manager|account|channel|locale&from&to&interval
+ * NPS / CSAT / CES per value of one dimension, summed over the range's buckets (a contact counts
+ * once per bucket, as in the trend totals), each with n and a 95 % interval.
+ */
+import { Hono } from "hono";
+import { getBreakdown } from "../db/queries/getBreakdown";
+import type { AppEnv } from "../env";
+import { parseQuery } from "../lib/validate";
+import { nextBucket } from "../metrics/buckets";
+import { histogramTotal, type Histogram } from "../metrics/histogram";
+import { csatInterval, meanInterval } from "../metrics/intervals";
+import { npsCountsFromHistogram, npsInterval } from "../metrics/nps";
+import { summarize } from "../metrics/summary";
+import { requireAuth } from "../middleware/auth";
+import { BreakdownQuerySchema } from "../schemas/retention";
+import { managerScope } from "../services/scope";
+import { bucketsFor, workspaceTz } from "./retention";
+import { findSurvey } from "./surveys";
+import type { SurveyKind } from "../db/schema";
+
+/** NPS: adjusted-Wald on NPS; CSAT: Wilson on the share of 4–5; CES: on the mean. */
+function interval95(kind: SurveyKind, h: Histogram) {
+  if (kind === "nps") return npsInterval(npsCountsFromHistogram(h));
+  if (kind === "csat") return csatInterval(h);
+  return meanInterval(h);
+}
+
+export const breakdownRoute = new Hono<AppEnv>().get("/breakdown", requireAuth(), async (c) => {
+  const q = parseQuery(c, BreakdownQuerySchema);
+  const survey = await findSurvey(c.var.db, q.surveyId);
+  const buckets = bucketsFor(q.interval, workspaceTz(c), q.from, q.to);
+  const scope = managerScope(c.var.principal);
+  const from = buckets[0];
+  const to = buckets.length ? nextBucket(buckets.at(-1)!, q.interval) : undefined;
+  const rows =
+    from && to
+      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope })
+      : [];
+  const groups = rows
+    .filter((r) => histogramTotal(r.histogram) > 0)
+    .map((r) => ({
+      value: r.value,
+      label: r.label ?? r.value,
+      summary: summarize(survey.kind, r.histogram),
+      ci95: interval95(survey.kind, r.histogram),
+    }))
+    .sort((a, b) => b.summary.n - a.summary.n || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+  return c.json({
+    surveyId: survey.id,
+    kind: survey.kind,
+    by: q.by,
+    interval: q.interval,
+    from: from ?? null,
+    to: to ?? null,
+    source: scope === null ? "rollups" : "counted",
+    total: groups.length,
+    truncated: groups.length > q.limit,
+    groups: groups.slice(0, q.limit),
+  });
+});

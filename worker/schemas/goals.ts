@@ -1,0 +1,57 @@
+/**
+ * KPI goals: a metric, a target and a deadline. Units: NPS in points (−100…100); CSAT, response
+ * rate, CRR and NRR in percent (NRR may exceed 100); CES as the mean score (1…7).
+ */
+import { z } from "zod";
+import { GOAL_METRICS } from "../db/schema";
+import { isoDate } from "./common";
+
+export type GoalMetric = (typeof GOAL_METRICS)[number];
+
+export const TARGET_RANGE: Record<GoalMetric, readonly [number, number]> = {
+  nps: [-100, 100],
+  csat: [0, 100],
+  ces: [1, 7],
+  response_rate: [0, 100],
+  crr: [0, 100],
+  nrr: [0, 1000],
+};
+
+/** Which metrics are read from one survey (and of which kind). */
+export const SURVEY_KIND_OF: Partial<Record<GoalMetric, "nps" | "csat" | "ces" | "any">> = {
+  nps: "nps",
+  csat: "csat",
+  ces: "ces",
+  response_rate: "any",
+};
+
+const GoalScopeSchema = z
+  .object({
+    segment: z.string().trim().min(1).max(200).optional(),
+    manager: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  metric: z.enum(GOAL_METRICS),
+  surveyId: z.string().trim().min(1).max(100).nullable(),
+  scope: GoalScopeSchema.nullable(),
+  target: z.number().finite(),
+  deadline: isoDate,
+};
+
+export const CreateGoalSchema = z
+  .object({ ...fields, surveyId: fields.surveyId.optional(), scope: fields.scope.optional() })
+  .strict();
+
+export const PatchGoalSchema = z.object(fields).partial().strict();
+
+export type GoalInput = {
+  name: string;
+  metric: GoalMetric;
+  surveyId: string | null;
+  scope: { segment?: string; manager?: string } | null;
+  target: number;
+  deadline: string;
+};

@@ -1,0 +1,120 @@
+/**
+ * Where a KPI goal stands: the recent values of its metric, read within the goal's scope and the
+ * caller's (a manager sees their own book), then evaluateGoal (metrics/goals.ts) for the status.
+ * - nps / csat / ces: the survey's quarterly values over the last RECENT_BUCKETS quarters
+ *   (rollups when one filter suffices);
+ * - crr / nrr: the last RECENT_BUCKETS complete quarters;
+ * - response_rate: the last RECENT_BUCKETS closed waves with delivered invitations.
+ * Each value sits at the middle of its period (a wave at its close) on the time axis.
+ */
+import { eq } from "drizzle-orm";
+import { accountWhere } from "../db/queries/accountFilter";
+import { getResponseRates } from "../db/queries/getResponseRates";
+import { getRetention } from "../db/queries/getRetention";
+import type { ScoreFilter } from "../db/queries/scoreFilter";
+import { goals, surveys } from "../db/schema";
+import type { Db, Principal } from "../env";
+import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket } from "../metrics/buckets";
+import { addMonths, dayNumber } from "../metrics/calendar";
+import { evaluateGoal, RECENT_BUCKETS, type GoalEvaluation } from "../metrics/goals";
+import { retentionSeries } from "../metrics/retention";
+import { managerScope } from "./scope";
+import { scoreTrend } from "./scoreTrend";
+
+type GoalRow = typeof goals.$inferSelect;
+
+export interface GoalPointView {
+  period: string;
+  label: string;
+  value: number;
+  /** Responses, accounts at the start, or delivered invitations behind the value. */
+  n: number;
+}
+
+export type GoalProgress = GoalEvaluation & { unit: "points" | "percent" | "score"; points: GoalPointView[] };
+
+export const GOAL_UNIT = {
+  nps: "points",
+  csat: "percent",
+  ces: "score",
+  response_rate: "percent",
+  crr: "percent",
+  nrr: "percent",
+} as const;
+
+const midDay = (start: string, end: string) => (dayNumber(start) + dayNumber(end)) / 2;
+
+/** The manager the figures are limited to: the goal's own, else the caller's when a manager. */
+function effectiveManager(goal: GoalRow, p: Principal): string | undefined {
+  return managerScope(p) ?? goal.scope?.manager ?? undefined;
+}
+
+export async function goalProgress(
+  db: Db,
+  goal: GoalRow,
+  principal: Principal,
+  timeZone: string,
+  now = Date.now(),
+): Promise<GoalProgress> {
+  const asOf = localDate(now, timeZone);
+  const manager = effectiveManager(goal, principal);
+  const segment = goal.scope?.segment ?? undefined;
+  const thisQuarter = bucketOfDate(asOf, "quarter");
+  let points: (GoalPointView & { day: number })[] = [];
+
+  if (goal.metric === "nps" || goal.metric === "csat" || goal.metric === "ces") {
+    const survey = goal.surveyId ? await db.select().from(surveys).where(eq(surveys.id, goal.surveyId)).get() : undefined;
+    if (survey) {
+      const filters: ScoreFilter[] = [];
+      if (segment !== undefined) filters.push({ dim: "segment", value: segment });
+      if (manager !== undefined) filters.push({ dim: "manager", value: manager });
+      const trend = await scoreTrend(db, timeZone, {
+        surveyId: survey.id,
+        kind: survey.kind,
+        interval: "quarter",
+        from: addMonths(thisQuarter, -3 * (RECENT_BUCKETS - 1)),
+        to: nextBucket(thisQuarter, "quarter"),
+        timeZone,
+        filters,
+      });
+      for (const p of trend.points) {
+        const s = p.summary as { n: number; nps?: number | null; csat?: number | null; mean: number | null };
+        const value = goal.metric === "nps" ? s.nps : goal.metric === "csat" ? s.csat : s.mean;
+        if (s.n > 0 && value !== null && value !== undefined) {
+          points.push({ period: p.bucket, label: p.label, value, n: s.n, day: midDay(p.bucket, nextBucket(p.bucket, "quarter")) });
+        }
+      }
+    }
+  } else if (goal.metric === "crr" || goal.metric === "nrr") {
+    const quarters = bucketsBetween(addMonths(thisQuarter, -3 * RECENT_BUCKETS), thisQuarter, "quarter");
+    const periods = quarters.map((b) => ({ bucket: b, label: bucketLabel(b, "quarter"), start: b, end: nextBucket(b, "quarter") }));
+    const accounts = await getRetention(db, {
+      where: accountWhere(principal, { segment, manager }),
+      activeFrom: periods[0]!.start,
+      activeUntil: periods.at(-1)!.start,
+    });
+    for (const p of retentionSeries(accounts, periods, asOf)) {
+      const value = goal.metric === "crr" ? p.crr : p.nrr;
+      if (p.complete && value !== null) {
+        points.push({ period: p.bucket, label: p.label, value: 100 * value, n: p.startCount, day: midDay(p.start, p.end) });
+      }
+    }
+  } else if (goal.metric === "response_rate" && goal.surveyId) {
+    const waves = await getResponseRates(db, goal.surveyId, accountWhere(principal, { segment, manager }), now);
+    points = waves
+      .filter((w) => w.delivered > 0)
+      .map((w) => {
+        const closed = localDate(w.closesAt.getTime(), timeZone);
+        return { period: w.period, label: w.period, value: (100 * w.responded) / w.delivered, n: w.delivered, day: dayNumber(closed) };
+      });
+  }
+
+  points = points.slice(-RECENT_BUCKETS);
+  const evaluation = evaluateGoal({
+    points,
+    target: goal.target,
+    deadlineDay: dayNumber(goal.deadline),
+    today: dayNumber(asOf),
+  });
+  return { ...evaluation, unit: GOAL_UNIT[goal.metric], points: points.map(({ day: _day, ...p }) => p) };
+}
