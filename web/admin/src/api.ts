@@ -4,7 +4,8 @@
  * reports "this route does not exist" as `Unavailable` so pages can say so instead of faking data.
  */
 import { hc } from "hono/client";
-import type { AppType } from "../../../worker/app";
+// The Worker's `AppType` (worker/app.ts), through its emitted declarations: see tsconfig.json.
+import type { AppType } from "barometre-api";
 
 /** Session state the client needs on every call. Set by the session store after login / me. */
 let csrfToken: string | null = null;

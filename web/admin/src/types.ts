@@ -33,7 +33,7 @@ export interface CommentRow {
   createdAt: string;
   contact: { id: string; name: string | null; email: string | null } | null;
   account: { id: string; name: string } | null;
-  followup: { status: "open" | "contacted" | "resolved"; ownerUserId: string | null; notes: { id?: string; body: string; createdAt?: string; authorUserId?: string | null; authorName?: string }[] } | null;
+  followup: { status: "open" | "contacted" | "resolved"; ownerUserId: string | null; notes: { id?: string; body: string; createdAt?: string; authorUserId?: string | null; authorName?: string | null }[] } | null;
 }
 
 export interface AccountRow {

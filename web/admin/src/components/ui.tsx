@@ -100,7 +100,7 @@ export function ScorePill({ score, category }: { score: number | null | undefine
   const cls = category ?? categoryOf(score);
   return (
     <span class={"score " + cls} title={cls ? t(("cat." + cls) as "cat.promoter") : undefined}>
-      {score}
+      {Number.isInteger(score) ? score : score.toFixed(1)}
     </span>
   );
 }

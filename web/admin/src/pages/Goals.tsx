@@ -21,9 +21,9 @@ interface Goal {
   status: "on_track" | "could_do_better" | "off_track" | null;
 }
 const STATUS_KIND = { on_track: "ok", could_do_better: "warn", off_track: "bad" } as const;
-/** Rates come as 0..1 from the API for response rate and retention; shown as %. */
-const isRate = (m: Goal["metric"]) => m === "response_rate" || m === "crr" || m === "nrr";
-const show = (m: Goal["metric"], v: number | null) => (v === null ? "—" : isRate(m) && v <= 2 ? fmt1(v * 100) + " %" : fmt1(v));
+/** Goal units (server side): NPS in points, CES as a mean score, every other metric in percent. */
+const isPercent = (m: Goal["metric"]) => m !== "nps" && m !== "ces";
+const show = (m: Goal["metric"], v: number | null | undefined) => (v === null || v === undefined ? "—" : fmt1(v) + (isPercent(m) ? " %" : ""));
 
 export function Goals() {
   const session = useSession();
@@ -37,12 +37,12 @@ export function Goals() {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const metric = String(d.get("metric")) as Goal["metric"];
-    const rawTarget = Number(d.get("target"));
     const body = {
       name: String(d.get("name")).trim(),
       metric,
-      surveyId: String(d.get("surveyId") || "") || undefined,
-      target: isRate(metric) ? rawTarget / 100 : rawTarget,
+      // Retention goals are measured on accounts, not on a survey.
+      surveyId: metric === "crr" || metric === "nrr" ? null : String(d.get("surveyId") || "") || null,
+      target: Number(d.get("target")),
       deadline: String(d.get("deadline")),
       ...(String(d.get("segment") || "").trim() ? { scope: { segment: String(d.get("segment")).trim() } } : {}),
     };

@@ -34,11 +34,12 @@ interface Cohort {
   size: number;
   retention: (number | null)[];
 }
-type Group = { n: number; retained: number; rate: number | null };
+/** retained and rate are null while a period's horizon is still in the future. */
+type Group = { n: number; retained: number | null; rate: number | null };
 type Groups = Partial<Record<"promoter" | "passive" | "detractor" | "no_answer", Group>>;
 interface ByCategory {
   periods: { period: string; label: string; end: string; horizonEnd: string; groups: Groups; promoterMinusDetractor: number | null }[];
-  pooled: Groups & { promoterMinusDetractor?: number | null };
+  pooled: { groups: Groups; promoterMinusDetractor: number | null; periods?: number };
 }
 
 function Section<T>({ res, children }: { res: Async<T>; children: (d: T) => ComponentChildren }) {
@@ -90,7 +91,7 @@ export function Retention() {
             {(d) => {
               if (!d) return <Empty>{t("overview.noSurvey")}</Empty>;
               const cats = ["promoter", "passive", "detractor", "no_answer"] as const;
-              const last = d.periods.at(-1);
+              const pooled = d.pooled.groups;
               return (
                 <>
                   <RateBars
@@ -98,22 +99,15 @@ export function Retention() {
                     rows={cats.map((c) => ({
                       label: t(("cat." + c) as "cat.promoter"),
                       cls: c,
-                      rate: d.pooled[c]?.rate ?? null,
-                      n: d.pooled[c]?.n ?? 0,
-                      note: `${fmtInt(d.pooled[c]?.retained ?? 0)}/${fmtInt(d.pooled[c]?.n ?? 0)} · n = ${fmtInt(d.pooled[c]?.n ?? 0)}`,
+                      rate: pooled[c]?.rate ?? null,
+                      n: pooled[c]?.n ?? 0,
+                      note: `n = ${fmtInt(pooled[c]?.n ?? 0)}`,
                     }))}
                   />
                   <p class="pmd">
                     {t("retention.pmd")}{" "}
                     <strong data-testid="pmd">
-                      {fmtSigned(
-                        d.pooled.promoterMinusDetractor !== undefined && d.pooled.promoterMinusDetractor !== null
-                          ? d.pooled.promoterMinusDetractor * 100
-                          : d.pooled.promoter?.rate != null && d.pooled.detractor?.rate != null
-                            ? (d.pooled.promoter.rate - d.pooled.detractor.rate) * 100
-                            : null,
-                      )}{" "}
-                      pts
+                      {d.pooled.promoterMinusDetractor === null ? "—" : fmtSigned(d.pooled.promoterMinusDetractor * 100) + " pts"}
                     </strong>
                   </p>
                   {d.periods.length > 0 && (
@@ -133,7 +127,7 @@ export function Retention() {
                         </thead>
                         <tbody>
                           {d.periods.map((p) => (
-                            <tr key={p.period} class={p === last ? "" : ""}>
+                            <tr key={p.period}>
                               <th scope="row">{p.label}</th>
                               {cats.map((c) => (
                                 <td key={c}>
