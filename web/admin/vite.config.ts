@@ -17,5 +17,10 @@ export default defineConfig({
     // The size budget (60 KB brotli of JS on first load) is checked by test/e2e/admin-size.e2e.ts.
     reportCompressedSize: false,
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      // preview.html hosts the real widget in the survey editor's sandboxed frame; it is not
+      // part of the admin page's first load.
+      input: { main: `${root}index.html`, preview: `${root}preview.html` },
+    },
   },
 });

@@ -8,7 +8,7 @@ export const fmt1 = (n: number | null | undefined) => (n === null || n === undef
 export const fmtSigned = (n: number | null | undefined) =>
   n === null || n === undefined ? "—" : nf({ maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(n);
 export const fmtPct = (n: number | null | undefined, digits = 0) =>
-  n === null || n === undefined ? "—" : nf({ maximumFractionDigits: digits }).format(n) + " %";
+  n === null || n === undefined ? "—" : nf({ maximumFractionDigits: digits }).format(n) + "\u202f%";
 /** Ratios given as 0..1. */
 export const fmtRatio = (r: number | null | undefined, digits = 0) => (r === null || r === undefined ? "—" : fmtPct(r * 100, digits));
 export const fmtMoney = (cents: number | null | undefined) =>

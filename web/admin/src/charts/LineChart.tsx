@@ -5,6 +5,7 @@
  * Accessible: the SVG is one labelled image; the same figures are in a visually hidden table.
  */
 import type { ComponentChildren } from "preact";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 export interface Series {
   name: string;
@@ -22,6 +23,8 @@ interface Props {
   series: Series[];
   yMin?: number;
   yMax?: number;
+  /** Hard limits for an automatic axis (NPS: −100…100). */
+  bounds?: [number, number];
   format: (v: number) => string;
   /** Horizontal reference line (0 for NPS, 100 % for NRR). */
   reference?: number;
@@ -30,14 +33,13 @@ interface Props {
   empty?: ComponentChildren;
 }
 
-const W = 720;
 const PAD = { top: 16, right: 16, bottom: 34, left: 48 };
 
 function niceTicks(min: number, max: number, count = 5): number[] {
   const span = max - min || 1;
   const raw = span / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
   return ticks;
@@ -57,7 +59,17 @@ function runs(values: (number | null)[]): number[][] {
   return out;
 }
 
-export function LineChart({ title, labels, series, yMin, yMax, format, reference, height = 260, bandLabel, empty }: Props) {
+export function LineChart({ title, labels, series, yMin, yMax, bounds, format, reference, height = 260, bandLabel, empty }: Props) {
+  // Drawn at the container's own width, so text keeps its size whatever the card's width.
+  const ref = useRef<HTMLElement>(null);
+  const [W, setW] = useState(720);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const ro = new ResizeObserver(([e]) => e && e.contentRect.width > 0 && setW(Math.round(e.contentRect.width)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   const all: number[] = [];
   for (const s of series) {
     s.values.forEach((v, i) => {
@@ -67,7 +79,12 @@ export function LineChart({ title, labels, series, yMin, yMax, format, reference
       if (b) all.push(b.low, b.high);
     });
   }
-  if (all.length === 0) return <div class="chart-empty">{empty}</div>;
+  if (all.length === 0)
+    return (
+      <figure class="chart chart-empty" ref={ref}>
+        {empty}
+      </figure>
+    );
   let lo = yMin ?? Math.min(...all);
   let hi = yMax ?? Math.max(...all);
   if (reference !== undefined && yMin === undefined) lo = Math.min(lo, reference);
@@ -76,6 +93,10 @@ export function LineChart({ title, labels, series, yMin, yMax, format, reference
     const pad = (hi - lo) * 0.08 || 1;
     if (yMin === undefined) lo -= pad;
     if (yMax === undefined) hi += pad;
+  }
+  if (bounds) {
+    lo = Math.max(bounds[0], lo);
+    hi = Math.min(bounds[1], hi);
   }
   const ticks = niceTicks(lo, hi);
   const H = height;
@@ -87,7 +108,7 @@ export function LineChart({ title, labels, series, yMin, yMax, format, reference
   const every = Math.max(1, Math.ceil(n / 12));
 
   return (
-    <figure class="chart">
+    <figure class="chart" ref={ref}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} preserveAspectRatio="xMidYMid meet">
         {ticks.map((v) => (
           <g key={v}>

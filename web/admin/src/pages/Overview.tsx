@@ -149,8 +149,7 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
                 notes: points.map((p) => "n = " + p.summary.n + (p.change?.significant ? " · " + t("overview.significant") : "")),
               },
             ]}
-            yMin={isNps ? -100 : 0}
-            yMax={100}
+            bounds={isNps ? [-100, 100] : [0, 100]}
             reference={isNps ? 0 : undefined}
             format={(v) => (isNps ? fmtInt(v) : fmtInt(v) + " %")}
             bandLabel={t("chart.band")}

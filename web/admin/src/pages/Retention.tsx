@@ -78,7 +78,7 @@ export function Retention() {
                 { name: t("retention.nrr"), color: COLORS.teal, values: d.points.map((p) => (p.nrr === null ? null : p.nrr * 100)), notes: d.points.map((p) => `${fmtMoney(p.mrrStart)} → ${fmtMoney(p.mrrEnd)}`) },
               ]}
               reference={100}
-              format={(v) => fmtInt(v) + " %"}
+              format={(v) => fmtInt(v) + "\u202f%"}
               empty={<Empty>{t("retention.noData")}</Empty>}
             />
           )}
@@ -147,6 +147,7 @@ export function Retention() {
           </Section>
         </Card>
         <Card title={t("retention.cohorts")}>
+          <p class="muted small">{t("retention.cohortsHint")}</p>
           <Section res={cohorts}>
             {(d) =>
               d.cohorts.length === 0 ? (

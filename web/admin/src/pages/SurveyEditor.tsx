@@ -4,7 +4,7 @@
  * survey: the embed and email snippets to copy, and a live preview with the real widget.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, client, unwrap } from "../api";
+import { ApiError, client, getJson, unwrap, Unavailable } from "../api";
 import { Card, ErrorBox, Field, Link, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { t } from "../i18n";
@@ -293,7 +293,7 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
         </form>
         {id && (
           <div class="stack sticky">
-            <Snippets id={id} kind={f.kind} locale={f.defaultLocale} />
+            <Snippets id={id} locale={f.defaultLocale} />
             <Preview id={id} locale={f.defaultLocale} />
           </div>
         )}
@@ -320,18 +320,13 @@ function Copy({ text, label }: { text: string; label: string }) {
   );
 }
 
-/** Snippets the admin pastes elsewhere. The email one is eleven score links to the link page. */
-function Snippets({ id, kind, locale }: { id: string; kind: Kind; locale: string }) {
-  const origin = location.origin;
-  const embed = `<script src="${origin}/embed.js" data-survey="${id}" async></script>`;
-  const [lo, hi] = kind === "nps" ? [0, 10] : kind === "csat" ? [1, 5] : [1, 7];
-  const cells: string[] = [];
-  for (let s = lo; s <= hi; s++) {
-    cells.push(
-      `<td><a href="${origin}/s/${encodeURIComponent(id)}?score=${s}&amp;locale=${locale}" style="display:inline-block;padding:8px 10px;border:1px solid #cbd5e1;border-radius:6px;color:#1e293b;text-decoration:none;font-family:sans-serif">${s}</a></td>`,
-    );
-  }
-  const email = `<table role="presentation" cellpadding="2"><tr>${cells.join("")}</tr></table>`;
+/** Snippets the admin pastes elsewhere. The email one comes from the server (its link format). */
+function Snippets({ id, locale }: { id: string; locale: string }) {
+  const embed = `<script src="${location.origin}/embed.js" data-survey="${id}" async></script>`;
+  const email = useAsync(
+    () => getJson<{ html: string }>(`/api/v1/surveys/${encodeURIComponent(id)}/email-snippet`, { locale, tokenTag: "{{token}}" }),
+    [id, locale],
+  );
   return (
     <Card title={t("surveys.snippets")}>
       <div class="snippet">
@@ -342,25 +337,30 @@ function Snippets({ id, kind, locale }: { id: string; kind: Kind; locale: string
         <textarea id="embed-snippet" readOnly rows={3} value={embed} class="code" />
       </div>
       <div class="snippet">
-        <div class="snippet-head">
-          <label for="email-snippet">{t("surveys.emailSnippet")}</label>
-          <Copy text={email} label={t("copy")} />
-        </div>
-        <textarea id="email-snippet" readOnly rows={4} value={email} class="code" />
-        <small class="hint">{t("surveys.emailHint")}</small>
+        {email.state === "loading" ? (
+          <Spinner />
+        ) : email.state === "error" ? (
+          email.error instanceof Unavailable ? <NotAvailable what={t("surveys.emailSnippet")} /> : <ErrorBox error={email.error} />
+        ) : (
+          <>
+            <div class="snippet-head">
+              <label for="email-snippet">{t("surveys.emailSnippet")}</label>
+              <Copy text={email.data.html} label={t("copy")} />
+            </div>
+            <textarea id="email-snippet" readOnly rows={4} value={email.data.html} class="code" />
+            <small class="hint">{t("surveys.emailHint")}</small>
+          </>
+        )}
       </div>
     </Card>
   );
 }
 
 /**
- * The real widget (/embed.js) in a sandboxed frame: scripts run, but with an opaque origin the
- * preview cannot read the admin session, and the survey's origin checks keep it from recording.
+ * The real widget (/embed.js) in a frame (preview.html), opened at once; the frame answers the
+ * widget's writes itself, so trying the survey here records nothing.
  */
-function Preview({ id: rawId, locale: rawLocale }: { id: string; locale: string }) {
-  // Both go into HTML: keep only the characters ids and locales are made of.
-  const id = rawId.replace(/[^a-z0-9_-]/gi, "");
-  const locale = rawLocale.replace(/[^a-z-]/gi, "");
+function Preview({ id, locale }: { id: string; locale: string }) {
   const [available, setAvailable] = useState<boolean | null>(null);
   const [nonce, setNonce] = useState(0);
   useEffect(() => {
@@ -369,14 +369,12 @@ function Preview({ id: rawId, locale: rawLocale }: { id: string; locale: string 
       () => setAvailable(false),
     );
   }, []);
-  const src = `${location.origin}/embed.js`;
-  const doc = `<!doctype html><html lang="${locale}"><head><meta charset="utf-8"><style>body{font-family:system-ui,sans-serif;background:#f1f5f9;margin:0;height:100vh}p{color:#64748b;padding:16px;margin:0}</style></head><body><p>${t("surveys.previewPage")}</p><script src="${src}" data-survey="${id}" data-locale="${locale}" data-preview="true" data-force="true"></script></body></html>`;
   return (
     <Card title={t("surveys.preview")} actions={available ? <button type="button" class="btn ghost small" onClick={() => setNonce((n) => n + 1)}>{t("surveys.reload")}</button> : undefined}>
       {available === null ? (
         <Spinner />
       ) : available ? (
-        <iframe key={nonce} class="preview" title={t("surveys.preview")} sandbox="allow-scripts" srcdoc={doc} />
+        <iframe key={nonce} class="preview" title={t("surveys.preview")} src={`/admin/preview.html?survey=${encodeURIComponent(id)}&lang=${encodeURIComponent(locale)}&n=${nonce}`} />
       ) : (
         <NotAvailable what={t("surveys.widget")} />
       )}
