@@ -6,7 +6,7 @@ import { adminApi } from "./api";
 export const PASSWORD = "correct-horse-battery-9";
 const rand = () => Math.random().toString(36).slice(2, 10);
 
-export async function createUser(role: "admin" | "manager" | "viewer", name = role) {
+export async function createUser(role: "admin" | "manager" | "viewer", name: string = role) {
   const email = `${role}-${rand()}@e2e.barometre.test`;
   const res = await adminApi("/api/v1/users", { body: { email, name: `${name} ${rand()}`, role, password: PASSWORD } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -186,3 +186,39 @@ describe("admin page", () => {
     await page.context().close();
   });
 });
+
+describe("admin page: editing", () => {
+  it("creates a survey from the editor and closes the loop on a detractor", async () => {
+    const admin = await createUser("admin", "Eve");
+    const page = await newPage();
+    await login(page, admin.email);
+
+    // Survey editor: create, then edit a French text and the sampling; the API has the new values.
+    await page.goto(`${base()}/admin/surveys/new`);
+    await page.getByLabel("Name").fill(`Editor survey ${suffix}`);
+    await page.getByLabel("Kind").selectOption("csat");
+    await page.locator("#t-fr-question").fill("Êtes-vous satisfait ?");
+    await page.getByRole("button", { name: "New survey" }).click();
+    await page.waitForURL(/\/admin\/surveys\/srv_/);
+    const surveyId = new URL(page.url()).pathname.split("/").pop()!;
+    await page.getByLabel("Sampling (% of visitors)").fill("40");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Saved" }).count()).toBe(1);
+    const saved = await adminApi(`/api/v1/surveys/${surveyId}`);
+    expect(saved.body).toMatchObject({ kind: "csat", samplingPercent: 40, texts: { fr: { question: "Êtes-vous satisfait ?" } } });
+    expect(await page.locator("#embed-snippet").inputValue()).toContain(`data-survey="${surveyId}"`);
+
+    // A detractor's follow-up: status and a note, through the page (session + CSRF token).
+    const nps = await createSurvey(`Followup ${suffix}`);
+    const response = await answer(nps.id, 1, null, "Support never answered");
+    await page.goto(`${base()}/admin/comments?survey=${nps.id}`);
+    const item = page.locator(`li[data-response="${response.id}"]`);
+    await item.getByLabel("Follow-up status").selectOption("contacted");
+    await item.getByLabel("Add note").fill("Called, fix planned");
+    await item.getByRole("button", { name: "Add note" }).click();
+    await expect.poll(() => item.locator(".notes").textContent()).toContain("Called, fix planned");
+    const comments = await adminApi(`/api/v1/comments?surveyId=${nps.id}`);
+    expect(comments.body.data[0].followup).toMatchObject({ status: "contacted", notes: [{ body: "Called, fix planned" }] });
+    await page.context().close();
+  });
+});

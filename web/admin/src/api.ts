@@ -76,17 +76,7 @@ export const qs = (query: Record<string, string | number | undefined | null>) =>
   return s ? "?" + s : "";
 };
 
-/** For endpoints not (yet) in AppType on this branch. */
+/** For endpoints not (yet) in AppType on this branch: the page shows "not available" on a missing route. */
 export async function getJson<T>(path: string, query: Record<string, string | number | undefined | null> = {}): Promise<T> {
   return unwrap<T>(await apiFetch(path + qs(query)));
-}
-
-export async function sendJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  return unwrap<T>(
-    await apiFetch(path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    }),
-  );
 }

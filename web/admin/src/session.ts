@@ -1,6 +1,7 @@
 /** Who is signed in (from /auth/me or /auth/login) and the CSRF token that goes with the session. */
 import { useEffect, useState } from "preact/hooks";
-import { getJson, sendJson, setCsrfToken, setUnauthorizedHandler, ApiError, Unavailable } from "./api";
+import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavailable } from "./api";
+import { json } from "./endpoints";
 import { navigate } from "./router";
 
 export interface User {
@@ -32,11 +33,10 @@ export function useSession(): SessionState {
   return state;
 }
 
-type AuthBody = { user: User; csrfToken: string };
-
 export async function loadSession() {
   try {
-    const me = await getJson<AuthBody>("/api/v1/auth/me");
+    const me = await unwrap(await client.api.v1.auth.me.$get());
+    if (!me.user) throw new ApiError(401, "unauthorized", "No user session");
     setCsrfToken(me.csrfToken);
     set({ status: "signed-in", user: me.user });
   } catch (e) {
@@ -46,14 +46,14 @@ export async function loadSession() {
 }
 
 export async function login(email: string, password: string) {
-  const body = await sendJson<AuthBody>("POST", "/api/v1/auth/login", { email, password });
+  const body = await unwrap(await client.api.v1.auth.login.$post(undefined, json({ email, password })));
   setCsrfToken(body.csrfToken);
   set({ status: "signed-in", user: body.user });
 }
 
 export async function logout() {
   try {
-    await sendJson("POST", "/api/v1/auth/logout");
+    await unwrap(await client.api.v1.auth.logout.$post());
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 401)) throw e;
   }

@@ -1,5 +1,5 @@
 /** Period, interval, survey, segment and manager filters, written to the URL query. */
-import { getJson } from "../api";
+import { api } from "../endpoints";
 import { useAsync } from "../data";
 import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
 import { t } from "../i18n";
@@ -20,10 +20,10 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const users = useAsync(
-    () => (isManager ? Promise.resolve({ data: [] }) : getJson<{ data: { id: string; name: string; email: string; role: string }[] }>("/api/v1/users")),
+    () => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)),
     [isManager],
   );
-  const managers = users.state === "ok" ? users.data.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
+  const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
   const survey = f.survey ?? surveys[0]?.id;
   const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f) });
 

@@ -1,21 +1,16 @@
 /** One account: details, score history and contacts. The API returns 403/404 outside a manager's scope. */
-import { getJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate, fmtMoney } from "../format";
 import { t } from "../i18n";
-import type { AccountRow } from "../types";
 import { COLORS } from "./Overview";
 
-interface AccountDetail extends AccountRow {
-  contacts: { id: string; name: string | null; email: string | null; locale: string | null; unsubscribedAt?: string | null }[];
-  responses: { id: string; surveyId: string; score: number; comment: string | null; createdAt: string; category?: string | null; contactId?: string | null }[];
-  mrrHistory: { effectiveOn: string; mrrCents: number }[];
-}
 
 export function AccountPage({ id }: { id: string }) {
-  const acc = useAsync(() => getJson<AccountDetail>("/api/v1/accounts/" + encodeURIComponent(id)), [id]);
+  const acc = useAsync(() => api.account(id), [id]);
   if (acc.state === "loading") return <Spinner />;
   if (acc.state === "error")
     return (
@@ -67,7 +62,7 @@ export function AccountPage({ id }: { id: string }) {
             <ul class="comment-list">
               {[...history].reverse().map((r) => (
                 <li key={r.id} class="comment">
-                  <ScorePill score={r.score} category={r.category} />
+                  <ScorePill score={r.score} />
                   <div>
                     <p class="comment-text">{r.comment || <span class="muted">{t("comments.noText")}</span>}</p>
                     <p class="muted small">{fmtDate(r.createdAt)}</p>

@@ -1,6 +1,7 @@
 /** Accounts: last score, change, MRR, status and "at risk" (detractor or big drop), filterable. */
 import { useState } from "preact/hooks";
-import { getJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate, fmtMoney, fmtSigned } from "../format";
@@ -9,7 +10,6 @@ import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 import type { AccountRow } from "../types";
 
-type Page = { data: AccountRow[]; next: string | null };
 
 export function Accounts() {
   const route = useRoute();
@@ -19,14 +19,14 @@ export function Accounts() {
   const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: q.get("status") ?? "", manager: q.get("manager") ?? "" };
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: AccountRow[]; next: string | null } | null>(null);
-  const first = useAsync(() => getJson<Page>("/api/v1/accounts", { ...filters, limit: 50 }), [key]);
+  const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
   const extra = more?.key === key ? more : null;
   const rows = first.state === "ok" ? [...first.data.data, ...(extra?.rows ?? [])] : [];
   const next = extra ? extra.next : first.state === "ok" ? first.data.next : null;
 
   async function loadMore() {
     if (!next) return;
-    const page = await getJson<Page>("/api/v1/accounts", { ...filters, limit: 50, before: next });
+    const page = await api.accounts({ ...filters, limit: 50, before: next });
     setMore({ key, rows: [...(extra?.rows ?? []), ...page.data], next: page.next });
   }
 

@@ -4,7 +4,8 @@
  * nodes only: whatever a respondent typed is never interpreted as HTML.
  */
 import { useState } from "preact/hooks";
-import { getJson, sendJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { FilterBar } from "../components/FilterBar";
 import { Badge, Card, Empty, ErrorBox, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
@@ -14,7 +15,9 @@ import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { can, useSession } from "../session";
 import { pickSurvey, useSurveys } from "../surveys";
-import type { CommentRow, UserRow } from "../types";
+import type { UserRow } from "../types";
+
+type CommentRow = Awaited<ReturnType<typeof api.comments>>["data"][number];
 
 const STATUSES = ["open", "contacted", "resolved"] as const;
 
@@ -29,8 +32,8 @@ export function Comments() {
   const extra = { category: route.query.get("category") ?? "", status: route.query.get("status") ?? "", q: route.query.get("q") ?? "" };
   const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
   const key = JSON.stringify(query);
-  const comments = useAsync(() => (survey ? getJson<{ data: CommentRow[]; next: string | null }>("/api/v1/comments", query) : Promise.resolve(null)), [key]);
-  const users = useAsync(() => (can(session, "admin") ? getJson<{ data: UserRow[] }>("/api/v1/users").then((r) => r.data) : Promise.resolve([] as UserRow[])), []);
+  const comments = useAsync(() => (survey ? api.comments(query) : Promise.resolve(null)), [key]);
+  const users = useAsync(() => (can(session, "admin") ? api.users().then((r) => r.data) : Promise.resolve([])), []);
   const people = users.state === "ok" ? users.data : [];
 
   return (
@@ -89,7 +92,6 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
   const [busy, setBusy] = useState(false);
   const detractor = c.category === "detractor";
   const fu = c.followup;
-  const base = "/api/v1/followups/" + encodeURIComponent(c.responseId);
 
   async function act(run: () => Promise<unknown>) {
     setBusy(true);
@@ -125,7 +127,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
                 <legend class="sr-only">{t("comments.followup")}</legend>
                 <div class="field">
                   <label for={"st-" + c.responseId}>{t("comments.followStatus")}</label>
-                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => sendJson("PATCH", base, { status: e.currentTarget.value }))}>
+                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: e.currentTarget.value }))}>
                     {STATUSES.map((s) => (
                       <option key={s} value={s}>
                         {t(("follow." + s) as "follow.open")}
@@ -136,7 +138,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
                 {people.length > 0 && (
                   <div class="field">
                     <label for={"ow-" + c.responseId}>{t("comments.owner")}</label>
-                    <select id={"ow-" + c.responseId} value={fu?.ownerUserId ?? ""} onChange={(e) => void act(() => sendJson("PATCH", base, { ownerUserId: e.currentTarget.value || null }))}>
+                    <select id={"ow-" + c.responseId} value={fu?.ownerUserId ?? ""} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { ownerUserId: e.currentTarget.value || null }))}>
                       <option value="">{t("comments.nobody")}</option>
                       {people.map((p) => (
                         <option key={p.id} value={p.id}>
@@ -165,7 +167,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
                   onSubmit={(e) => {
                     e.preventDefault();
                     const body = note.trim();
-                    if (body) void act(() => sendJson("POST", base + "/notes", { body })).then(() => setNote(""));
+                    if (body) void act(() => api.addNote(c.responseId, body)).then(() => setNote(""));
                   }}
                 >
                   <label for={"nt-" + c.responseId} class="sr-only">

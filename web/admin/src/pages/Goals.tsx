@@ -1,6 +1,7 @@
 /** KPI goals ("NPS ≥ 40 by June") with their status: on track / could do better / off track. */
 import { useState } from "preact/hooks";
-import { getJson, sendJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmt1, fmtDate } from "../format";
@@ -27,8 +28,8 @@ const show = (m: Goal["metric"], v: number | null | undefined) => (v === null ||
 
 export function Goals() {
   const session = useSession();
-  const admin = can(session, "admin", "manager");
-  const goals = useAsync(() => getJson<{ data: Goal[] }>("/api/v1/goals"), []);
+  const admin = can(session, "admin");
+  const goals = useAsync(() => api.goals(), []);
   const surveys = useSurveys();
   const [error, setError] = useState<unknown>(null);
 
@@ -48,7 +49,7 @@ export function Goals() {
     };
     setError(null);
     try {
-      await sendJson("POST", "/api/v1/goals", body);
+      await api.createGoal(body);
       form.reset();
       goals.reload();
     } catch (err) {
@@ -59,7 +60,7 @@ export function Goals() {
   async function remove(id: string) {
     if (!confirm(t("goals.confirmDelete"))) return;
     try {
-      await sendJson("DELETE", "/api/v1/goals/" + encodeURIComponent(id));
+      await api.deleteGoal(id);
       goals.reload();
     } catch (err) {
       setError(err);

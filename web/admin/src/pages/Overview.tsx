@@ -4,6 +4,7 @@
  * promoter / passive / detractor split, the response rate of the latest wave and the latest comments.
  */
 import { client, getJson, unwrap, withQuery, Unavailable } from "../api";
+import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { SplitBar } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
@@ -14,7 +15,7 @@ import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtSigned } from "../format
 import { t } from "../i18n";
 import { qsOf, useRoute } from "../router";
 import { pickSurvey, useSurveys } from "../surveys";
-import type { CommentRow, Summary, SurveyLite } from "../types";
+import type { Summary, SurveyLite } from "../types";
 
 export const COLORS = { primary: "#4338ca", promoter: "#047857", passive: "#b45309", detractor: "#b91c1c", teal: "#0e7490" };
 
@@ -237,7 +238,7 @@ function LatestComments({ surveyId }: { surveyId: string }) {
   const route = useRoute();
   const f = filtersOf(route);
   const q = { surveyId, ...apiFilters(f), limit: 6 };
-  const comments = useAsync(() => getJson<{ data: CommentRow[] }>("/api/v1/comments", q), [JSON.stringify(q)]);
+  const comments = useAsync(() => api.comments(q), [JSON.stringify(q)]);
   return (
     <Card
       title={t("overview.latestComments")}

@@ -3,7 +3,8 @@
  * other NPS tool shows: how many accounts stayed, by NPS category, with the size of each group.
  */
 import type { ComponentChildren } from "preact";
-import { getJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { RateBars } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
@@ -16,31 +17,6 @@ import { useRoute } from "../router";
 import { pickSurvey, useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
 
-interface RetentionPoint {
-  bucket: string;
-  label: string;
-  startCount: number;
-  retained: number;
-  crr: number | null;
-  churnRate: number | null;
-  mrrStart: number;
-  mrrEnd: number;
-  nrr: number | null;
-  grr: number | null;
-}
-interface Cohort {
-  cohort: string;
-  label: string;
-  size: number;
-  retention: (number | null)[];
-}
-/** retained and rate are null while a period's horizon is still in the future. */
-type Group = { n: number; retained: number | null; rate: number | null };
-type Groups = Partial<Record<"promoter" | "passive" | "detractor" | "no_answer", Group>>;
-interface ByCategory {
-  periods: { period: string; label: string; end: string; horizonEnd: string; groups: Groups; promoterMinusDetractor: number | null }[];
-  pooled: { groups: Groups; promoterMinusDetractor: number | null; periods?: number };
-}
 
 function Section<T>({ res, children }: { res: Async<T>; children: (d: T) => ComponentChildren }) {
   if (res.state === "loading" && !res.data) return <Spinner />;
@@ -56,10 +32,10 @@ export function Retention() {
   const survey = pickSurvey(list, f);
   const r = range(f);
   const key = JSON.stringify([r, f.interval]);
-  const retention = useAsync(() => getJson<{ points: RetentionPoint[] }>("/api/v1/metrics/retention", { ...r, interval: f.interval }), [key]);
-  const cohorts = useAsync(() => getJson<{ cohorts: Cohort[] }>("/api/v1/metrics/cohorts", r), [JSON.stringify(r)]);
+  const retention = useAsync(() => api.retention({ ...r, interval: f.interval }), [key]);
+  const cohorts = useAsync(() => api.cohorts(r), [JSON.stringify(r)]);
   const byCat = useAsync(
-    () => (survey ? getJson<ByCategory>("/api/v1/metrics/retention-by-category", { surveyId: survey.id, horizonMonths: 6 }) : Promise.resolve(null)),
+    () => (survey ? api.retentionByCategory({ surveyId: survey.id, horizonMonths: 6 }) : Promise.resolve(null)),
     [survey?.id],
   );
 

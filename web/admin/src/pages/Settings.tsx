@@ -1,6 +1,7 @@
 /** Settings (admins): users and roles, API keys, webhooks. Secrets are shown once, at creation. */
 import { useState } from "preact/hooks";
-import { getJson, sendJson, Unavailable } from "../api";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate } from "../format";
@@ -60,7 +61,7 @@ function useMutation(reload: () => void) {
 }
 
 function Users() {
-  const users = useAsync(() => getJson<{ data: UserRow[] }>("/api/v1/users"), []);
+  const users = useAsync(() => api.users(), []);
   const { error, run } = useMutation(users.reload);
   const [secret, setSecret] = useState<string | null>(null);
 
@@ -69,7 +70,7 @@ function Users() {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const r = await run(() =>
-      sendJson<Record<string, unknown>>("POST", "/api/v1/users", {
+      api.createUser({
         email: String(d.get("email")).trim(),
         name: String(d.get("name")).trim(),
         role: String(d.get("role")),
@@ -78,15 +79,13 @@ function Users() {
     );
     if (r) {
       form.reset();
-      const pw = (r.password ?? r.oneTimePassword ?? r.temporaryPassword) as string | undefined;
-      if (pw) setSecret(pw);
+      if ("password" in r && r.password) setSecret(r.password);
     }
   }
 
   async function reset(u: UserRow) {
-    const r = await run(() => sendJson<Record<string, unknown>>("POST", `/api/v1/users/${encodeURIComponent(u.id)}/password-reset`));
-    const pw = r && ((r.password ?? r.oneTimePassword ?? r.temporaryPassword) as string | undefined);
-    if (pw) setSecret(pw);
+    const r = await run(() => api.resetPassword(u.id));
+    if (r?.password) setSecret(r.password);
   }
 
   return (
@@ -112,7 +111,10 @@ function Users() {
                 </tr>
               </thead>
               <tbody>
-                {users.data.data.map((u) => (
+                {users.data.data.map((row) => {
+                  // Admins get the full view (with disabledAt); the list is admin-only here.
+                  const u: UserRow = row;
+                  return (
                   <tr key={u.id}>
                     <td>{u.name || "—"}</td>
                     <td>{u.email}</td>
@@ -120,7 +122,7 @@ function Users() {
                       <label class="sr-only" for={"role-" + u.id}>
                         {t("settings.role")} {u.email}
                       </label>
-                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => sendJson("PATCH", "/api/v1/users/" + encodeURIComponent(u.id), { role: e.currentTarget.value }))}>
+                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: e.currentTarget.value }))}>
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {t(("role." + r) as "role.admin")}
@@ -133,12 +135,13 @@ function Users() {
                       <button type="button" class="btn ghost small" onClick={() => void reset(u)}>
                         {t("settings.resetPassword")}
                       </button>
-                      <button type="button" class="btn ghost small" onClick={() => void run(() => sendJson("PATCH", "/api/v1/users/" + encodeURIComponent(u.id), { disabled: !u.disabledAt }))}>
+                      <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchUser(u.id, { disabled: !u.disabledAt }))}>
                         {u.disabledAt ? t("settings.enable") : t("settings.disable")}
                       </button>
                     </td>
                   </tr>
-                ))}
+                  );
+                })}
               </tbody>
             </table>
           </div>
@@ -172,25 +175,16 @@ function Users() {
   );
 }
 
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  role: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
 
 function ApiKeys() {
-  const keys = useAsync(() => getJson<{ data: ApiKey[] }>("/api/v1/api-keys"), []);
+  const keys = useAsync(() => api.apiKeys(), []);
   const { error, run } = useMutation(keys.reload);
   const [secret, setSecret] = useState<string | null>(null);
   async function create(e: Event) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
-    const r = await run(() => sendJson<{ key?: string }>("POST", "/api/v1/api-keys", { name: String(d.get("name")).trim(), role: String(d.get("role")) }));
+    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: String(d.get("role")) }));
     if (r?.key) {
       setSecret(r.key);
       form.reset();
@@ -219,7 +213,7 @@ function ApiKeys() {
                     </p>
                   </div>
                   {!k.revokedAt && (
-                    <button type="button" class="btn ghost small" onClick={() => void run(() => sendJson("DELETE", "/api/v1/api-keys/" + encodeURIComponent(k.id)))}>
+                    <button type="button" class="btn ghost small" onClick={() => void run(() => api.revokeApiKey(k.id))}>
                       {t("settings.revoke")}
                     </button>
                   )}
@@ -251,17 +245,9 @@ function ApiKeys() {
   );
 }
 
-interface Webhook {
-  id: string;
-  url: string;
-  events: string[];
-  format: "generic" | "slack";
-  active: boolean;
-  secret?: string;
-}
 
 function Webhooks() {
-  const hooks = useAsync(() => getJson<{ data: Webhook[] }>("/api/v1/webhooks"), []);
+  const hooks = useAsync(() => api.webhooks(), []);
   const { error, run } = useMutation(hooks.reload);
   const [secret, setSecret] = useState<string | null>(null);
   async function create(e: Event) {
@@ -269,7 +255,7 @@ function Webhooks() {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const r = await run(() =>
-      sendJson<Webhook>("POST", "/api/v1/webhooks", { url: String(d.get("url")).trim(), events: d.getAll("events").map(String), format: String(d.get("format")) }),
+      api.createWebhook({ url: String(d.get("url")).trim(), events: d.getAll("events").map(String), format: String(d.get("format")) }),
     );
     if (r) {
       form.reset();
@@ -295,10 +281,10 @@ function Webhooks() {
                     <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge> {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
                     <p class="muted small">{h.events.join(", ")}</p>
                   </div>
-                  <button type="button" class="btn ghost small" onClick={() => void run(() => sendJson("PATCH", "/api/v1/webhooks/" + encodeURIComponent(h.id), { active: !h.active }))}>
+                  <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchWebhook(h.id, { active: !h.active }))}>
                     {h.active ? t("settings.pause") : t("settings.resume")}
                   </button>
-                  <button type="button" class="btn ghost small" onClick={() => void run(() => sendJson("DELETE", "/api/v1/webhooks/" + encodeURIComponent(h.id)))}>
+                  <button type="button" class="btn ghost small" onClick={() => void run(() => api.deleteWebhook(h.id))}>
                     {t("delete")}
                   </button>
                 </li>
