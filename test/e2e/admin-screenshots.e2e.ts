@@ -32,10 +32,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function shot(page: Page, name: string) {
+async function shot(page: Page, name: string, fullPage = true) {
   // Let charts and lazy sections settle: no spinner left on the page.
   await expect.poll(() => page.locator(".loading").count(), { timeout: 20_000 }).toBe(0);
-  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage });
 }
 
 describe("admin page screenshots (demo data)", () => {
@@ -70,7 +70,7 @@ describe("admin page screenshots (demo data)", () => {
 
     await page.goto(`${base}/admin/comments?category=detractor`);
     await expect.poll(() => page.getByTestId("comments").locator("li.comment").count()).toBeGreaterThan(0);
-    await shot(page, "comments");
+    await shot(page, "comments", false);
 
     await page.goto(`${base}/admin/surveys`);
     await page.locator("main table tbody a").first().click();

@@ -17,6 +17,7 @@ export function Accounts() {
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const q = route.query;
   const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: q.get("status") ?? "", manager: q.get("manager") ?? "" };
+  const users = useAsync(() => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: AccountRow[]; next: string | null } | null>(null);
   const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
@@ -42,6 +43,21 @@ export function Accounts() {
           <label for="a-segment">{t("filters.segment")}</label>
           <input id="a-segment" type="search" maxLength={200} value={filters.segment} onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() })} />
         </div>
+        {!isManager && users.state === "ok" && (
+          <div class="field">
+            <label for="a-manager">{t("filters.manager")}</label>
+            <select id="a-manager" value={filters.manager} onChange={(e) => setQuery({ manager: e.currentTarget.value })}>
+              <option value="">{t("filters.all")}</option>
+              {users.data
+                .filter((u) => u.role !== "viewer")
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name || u.email}
+                  </option>
+                ))}
+            </select>
+          </div>
+        )}
         <div class="field">
           <label for="a-status">{t("accounts.status")}</label>
           <select id="a-status" value={filters.status} onChange={(e) => setQuery({ status: e.currentTarget.value })}>

@@ -33,6 +33,16 @@ export function Comments() {
   const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
   const key = JSON.stringify(query);
   const comments = useAsync(() => (survey ? api.comments(query) : Promise.resolve(null)), [key]);
+  // Older pages, fetched on demand with the cursor of the last page (reset when filters change).
+  const [more, setMore] = useState<{ key: string; rows: CommentRow[]; next: string | null } | null>(null);
+  const extraRows = more?.key === key ? more : null;
+  const rows = comments.data ? [...comments.data.data, ...(extraRows?.rows ?? [])] : [];
+  const next = extraRows ? extraRows.next : (comments.data?.next ?? null);
+  async function loadMore() {
+    if (!next) return;
+    const page = await api.comments({ ...query, before: next });
+    setMore({ key, rows: [...(extraRows?.rows ?? []), ...page.data], next: page.next });
+  }
   const users = useAsync(() => (can(session, "admin") ? api.users().then((r) => r.data) : Promise.resolve([])), []);
   const people = users.state === "ok" ? users.data : [];
 
@@ -72,14 +82,21 @@ export function Comments() {
           <Spinner />
         ) : comments.state === "error" ? (
           comments.error instanceof Unavailable ? <NotAvailable what={t("nav.comments")} /> : <ErrorBox error={comments.error} />
-        ) : !comments.data || comments.data.data.length === 0 ? (
+        ) : rows.length === 0 ? (
           <Empty>{t("comments.none")}</Empty>
         ) : (
-          <ul class="comment-list big" data-testid="comments">
-            {comments.data.data.map((c) => (
-              <CommentItem key={c.responseId} c={c} people={people} canEdit={canEdit} onChange={comments.reload} />
-            ))}
-          </ul>
+          <>
+            <ul class="comment-list big" data-testid="comments">
+              {rows.map((c) => (
+                <CommentItem key={c.responseId} c={c} people={people} canEdit={canEdit} onChange={comments.reload} />
+              ))}
+            </ul>
+            {next && (
+              <button type="button" class="btn secondary" onClick={() => void loadMore()}>
+                {t("loadMore")}
+              </button>
+            )}
+          </>
         )}
       </Card>
     </>
@@ -117,7 +134,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
           {c.account ? " · " + c.account.name : ""} · {fmtDateTime(c.createdAt)} · {c.channel} · {c.locale}
         </p>
         {(detractor || fu) && (
-          <details class="followup" open={detractor && (!fu || fu.status !== "resolved")}>
+          <details class="followup" open={detractor && (!fu || fu.status === "open")}>
             <summary>
               {t("comments.followup")}: <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>{t(("follow." + (fu?.status ?? "open")) as "follow.open")}</Badge>
               {fu?.ownerUserId && <span class="muted small"> · {people.find((p) => p.id === fu.ownerUserId)?.name || fu.ownerUserId}</span>}
