@@ -18,7 +18,9 @@ export const fmtDate = (d: string | number | Date | null | undefined) =>
 export const fmtDateTime = (d: string | number | Date | null | undefined) =>
   d === null || d === undefined ? "—" : new Intl.DateTimeFormat(getLocale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(d));
 
-/** "2026-H1", "2026-Q3", "2026-07" → shorter, localised axis labels. */
+export const fmtMonth = (d: string | number | Date) => new Intl.DateTimeFormat(getLocale(), { month: "short", year: "2-digit" }).format(new Date(d));
+
+/** "2026-H1, "2026-Q3", "2026-07" → shorter, localised axis labels. */
 export function bucketShort(label: string): string {
   const m = /^(\d{4})-(\d{2})$/.exec(label);
   if (m) return new Intl.DateTimeFormat(getLocale(), { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)));

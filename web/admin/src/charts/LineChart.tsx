@@ -106,7 +106,8 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
   const n = labels.length;
   const x = (i: number) => PAD.left + (n <= 1 ? innerW / 2 : (i * innerW) / (n - 1));
   const y = (v: number) => PAD.top + innerH - ((v - lo) / (hi - lo)) * innerH;
-  const every = Math.max(1, Math.ceil(n / 12));
+  // As many x labels as fit (about 80 px each), always the last one.
+  const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 80))));
 
   return (
     <figure class="chart" ref={ref}>
@@ -121,7 +122,7 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
         ))}
         {labels.map((l, i) =>
           i % every === 0 || i === n - 1 ? (
-            <text key={l} x={x(i)} y={H - 10} text-anchor="middle" class="tick">
+            <text key={i} x={x(i)} y={H - 10} text-anchor="middle" class="tick">
               {l}
             </text>
           ) : null,
@@ -189,7 +190,7 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
         </thead>
         <tbody>
           {labels.map((l, i) => (
-            <tr key={l}>
+            <tr key={i}>
               <th scope="row">{l}</th>
               {series.map((s) => (
                 <td key={s.name}>

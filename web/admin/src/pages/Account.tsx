@@ -4,7 +4,7 @@ import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney } from "../format";
+import { fmtDate, fmtMoney, fmtMonth } from "../format";
 import { t } from "../i18n";
 import { COLORS } from "./Overview";
 
@@ -50,7 +50,7 @@ export function AccountPage({ id }: { id: string }) {
         <Card title={t("accounts.history")}>
           <LineChart
             title={t("accounts.history")}
-            labels={history.map((r) => fmtDate(r.createdAt))}
+            labels={history.map((r) => fmtMonth(r.createdAt))}
             series={[{ name: t("accounts.score"), color: COLORS.primary, values: history.map((r) => r.score) }]}
             yMin={0}
             yMax={10}
