@@ -10,6 +10,7 @@ import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
+import { openApiDocument } from "./openapi/document";
 import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
 import { commentsRoute } from "./routes/comments";
@@ -41,6 +42,7 @@ app.use("/api/*", async (c, next) => {
 
 const routes = app
   .get("/api/v1/health", (c) => c.json({ ok: true }))
+  .get("/api/v1/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)))
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
   .route("/api/v1/surveys", metricsRoute)

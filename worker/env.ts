@@ -24,7 +24,7 @@ export interface Env {
   EMAIL_BATCH_SIZE?: string;
 }
 
-export type Db = DrizzleD1Database<typeof schema>;
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 /** Who is calling: resolved once per request by the auth middleware. */
 export interface Principal {

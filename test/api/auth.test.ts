@@ -154,6 +154,19 @@ describe("POST /api/v1/auth/login", () => {
     expect((await api("/api/v1/auth/me", { headers: s.read })).status).toBe(401);
   });
 
+  it("accepts credentials only as application/json (no login CSRF through a text/plain form)", async () => {
+    const u = await createUser("viewer");
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ""]) {
+      const r = await api("/api/v1/auth/login", {
+        method: "POST",
+        raw: JSON.stringify({ email: u.email, password: u.password }),
+        headers: { "content-type": type, "cf-connecting-ip": uniqueIp() },
+      });
+      expect(r.status, type).toBe(415);
+      expect(sessionCookieOf(r.headers)).toBeNull();
+    }
+  });
+
   it("rejects malformed bodies with 400, never 5xx", async () => {
     const ip = { "cf-connecting-ip": uniqueIp() };
     for (const raw of ["", "{", "[]", "null", '"x"', '{"email":"a@b.c"}', '{"email":"nope","password":"x"}', '{"email":"a@b.c","password":""}', `{"email":"a@b.c","password":"${"x".repeat(2000)}"}`, '{"email":"a@b.c","password":"x","extra":1}']) {
@@ -284,6 +297,18 @@ describe("own account", () => {
     expect((await api("/api/v1/auth/me", { headers: b.read })).status).toBe(401);
     expect((await login(u.email, u.password)).status).toBe(401);
     expect((await login(u.email, "a brand new secret")).status).toBe(200);
+  });
+
+  it("wrong current passwords count toward the login limit (a stolen session is no password oracle)", async () => {
+    const u = await createUser("viewer");
+    const s = await signIn(u);
+    for (let i = 0; i < 5; i++) {
+      const r = await api("/api/v1/auth/password", { headers: s.write, body: { currentPassword: `guess-${i}`, newPassword: "a brand new secret" } });
+      expect(r.status).toBe(401);
+    }
+    const blocked = await api("/api/v1/auth/password", { headers: s.write, body: { currentPassword: u.password, newPassword: "a brand new secret" } });
+    expect(blocked.status).toBe(429);
+    expect((await login(u.email, u.password)).status).toBe(429);
   });
 });
 

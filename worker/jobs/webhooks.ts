@@ -24,6 +24,7 @@ import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } 
 import type { Db, Env } from "../env";
 import { hmacSha256Hex } from "../lib/hmac";
 import { newId } from "../lib/ids";
+import { groupCommit } from "../services/groupCommit";
 import { scoreCategory } from "../metrics/category";
 
 export type WebhookEvent = (typeof schema.WEBHOOK_EVENTS)[number];
@@ -55,22 +56,44 @@ export async function enqueueEvents(
   managerUserId: string | null,
   now = Date.now(),
 ): Promise<string[]> {
-  if (events.length === 0) return [];
+  if (events.length === 0 || !(await hasActiveWebhooks(db, now))) return [];
   const createdAt = new Date(now).toISOString();
+  const rows: unknown[] = [];
   const selects = events.map((e) => {
-    const payload = JSON.stringify({ id: newId("evt"), event: e.event, createdAt, data: e.data });
-    return sql`SELECT ${e.event} AS event, ${payload} AS payload`;
+    rows.push(e.event, JSON.stringify({ id: newId("evt"), event: e.event, createdAt, data: e.data }));
+    return "SELECT ? AS event, ? AS payload";
   });
-  const queued = (await db.all(sql`
-    INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
-    SELECT 'whd_' || lower(hex(randomblob(10))), w.id, ev.event, ev.payload, 'pending', 0, ${now}, ${now}
-    FROM webhooks w
-    JOIN (${sql.join(selects, sql` UNION ALL `)}) ev
-      ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
-    WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ${managerUserId})
-    RETURNING id`)) as { id: string }[];
-  return queued.map((r) => r.id);
+  // Group-committed with the answers of concurrent requests (one D1 batch, see groupCommit.ts).
+  // Placeholders bind in text order: timestamps, then the event rows, then the manager.
+  const stmt = db.$client.prepare(enqueueSql(selects)).bind(now, now, ...rows, managerUserId);
+  const res = await groupCommit(db.$client, stmt);
+  return (res.results as { id: string }[]).map((r) => r.id);
 }
+
+function enqueueSql(selects: string[]): string {
+  return `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
+    SELECT 'whd_' || lower(hex(randomblob(10))), w.id, ev.event, ev.payload, 'pending', 0, ?, ?
+    FROM webhooks w
+    JOIN (${selects.join(" UNION ALL ")}) ev
+      ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
+    WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ?)
+    RETURNING id`;
+}
+
+// Most workspaces have no webhook: remembering that per isolate keeps the answer's hot path at
+// one statement. A webhook created in another isolate is seen within ACTIVE_TTL_MS; changes made
+// through this isolate's API are seen at once (invalidateWebhookCache).
+const ACTIVE_TTL_MS = 10_000;
+let activeCache: { value: boolean; until: number } | null = null;
+
+export async function hasActiveWebhooks(db: Db, now = Date.now()): Promise<boolean> {
+  if (activeCache && activeCache.until > now) return activeCache.value;
+  const row = await db.select({ id: webhooks.id }).from(webhooks).where(eq(webhooks.active, true)).limit(1).get();
+  activeCache = { value: row !== undefined, until: now + ACTIVE_TTL_MS };
+  return activeCache.value;
+}
+
+export const invalidateWebhookCache = () => void (activeCache = null);
 
 /** What a response event says about the response (the same shape for every event). */
 function responseData(survey: Survey, r: Response) {
@@ -132,6 +155,7 @@ export async function enqueueContactUnsubscribed(db: Db, contactId: string, now 
 /** Keeps a user's personal Slack alert hook in step with `users.slack_webhook_url`. */
 export async function syncPersonalAlertHook(db: Db, user: typeof users.$inferSelect): Promise<void> {
   const id = `whk_user_${user.id}`;
+  invalidateWebhookCache();
   if (!user.slackWebhookUrl) {
     await db.delete(webhooks).where(eq(webhooks.id, id));
     return;

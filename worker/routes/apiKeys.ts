@@ -14,6 +14,7 @@ import { badRequest, notFound } from "../lib/errors";
 import { newId, newSecret, sha256Hex } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { audit } from "../auth/audit";
 import { CreateApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -61,6 +62,7 @@ export const apiKeysRoute = new Hono<AppEnv>()
       })
       .returning()
       .get();
+    await audit(c.var.db, c.var.principal, "api_key.create", row.id, { role: row.role, userId: row.userId, prefix: row.prefix });
     return c.json({ ...apiKeyView(row), key }, 201);
   })
 
@@ -68,6 +70,9 @@ export const apiKeysRoute = new Hono<AppEnv>()
     const id = c.req.param("id");
     const row = id.length <= 64 ? await c.var.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get() : undefined;
     if (!row) throw notFound("API key");
-    if (!row.revokedAt) await c.var.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+    if (!row.revokedAt) {
+      await c.var.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
+      await audit(c.var.db, c.var.principal, "api_key.revoke", id, { prefix: row.prefix });
+    }
     return c.body(null, 204);
   });

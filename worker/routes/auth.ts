@@ -15,6 +15,7 @@ import { ApiError, forbidden } from "../lib/errors";
 import { newId, timingSafeEqual } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { audit } from "../auth/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "../auth/password";
 import { clear, countsFor, hit, LOGIN_PER_EMAIL, LOGIN_PER_IP } from "../auth/rateLimit";
 import { CSRF_HEADER, clearSessionCookie, endAllSessions, sessionIdOf, startSession } from "../auth/sessions";
@@ -33,6 +34,11 @@ function actingUserId(c: { var: { principal: { userId: string | null } } }): str
 
 export const authRoute = new Hono<AppEnv>()
   .post("/login", async (c) => {
+    // JSON only: a cross-site HTML form can send text/plain but not application/json, so nobody
+    // can sign a visitor into the attacker's account through a hidden form (login CSRF).
+    if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
+      throw new ApiError(415, "unsupported_media_type", "Send the credentials as application/json");
+    }
     const body = await readBody(c, LoginSchema, 4096);
     const db = c.var.db;
     const now = Date.now();
@@ -106,7 +112,16 @@ export const authRoute = new Hono<AppEnv>()
     if (c.var.principal.kind !== "session") throw forbidden("Change your password from a signed-in session");
     const body = await readBody(c, ChangePasswordSchema, 4096);
     const user = await findUser(c.var.db, userId);
-    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) throw invalidCredentials();
+    // A stolen session must not become a password oracle: failures count toward the login limit.
+    const now = Date.now();
+    const emailKey = `login:email:${user.email}`;
+    if (((await countsFor(c.var.db, [emailKey], LOGIN_PER_EMAIL.windowMs, now)).get(emailKey) ?? 0) >= LOGIN_PER_EMAIL.max) {
+      throw new ApiError(429, "rate_limited", "Too many failed attempts; try again in 15 minutes");
+    }
+    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+      await hit(c.var.db, [emailKey], now);
+      throw invalidCredentials();
+    }
     await c.var.db
       .update(users)
       .set({ passwordHash: await hashPassword(body.newPassword), updatedAt: new Date() })
@@ -132,5 +147,6 @@ export const authRoute = new Hono<AppEnv>()
       throw new ApiError(409, "already_bootstrapped", "An admin (or this e-mail) already exists; sign in instead");
     }
     const user = await c.var.db.select().from(users).where(and(eq(users.id, id))).get();
+    await audit(c.var.db, c.var.principal, "user.bootstrap", id, { email: body.email });
     return c.json({ user: userView(user!) }, 201);
   });

@@ -15,6 +15,7 @@ import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { audit } from "../auth/audit";
 import { hashPassword, oneTimePassword } from "../auth/password";
 import { endAllSessions } from "../auth/sessions";
 import { findUser, userView } from "../auth/users";
@@ -64,6 +65,7 @@ export const usersRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (row.slackWebhookUrl) await syncPersonalAlertHook(c.var.db, row);
+    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role });
     return c.json({ user: userView(row), ...(body.password ? {} : { password }) }, 201);
   })
 
@@ -83,6 +85,11 @@ export const usersRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (disabled) await endAllSessions(c.var.db, user.id);
+    const changes = Object.fromEntries(
+      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : body.slackWebhookUrl !== null })
+        .filter(([, v]) => v !== undefined),
+    );
+    if (Object.keys(changes).length) await audit(c.var.db, c.var.principal, "user.update", user.id, changes);
     if (body.slackWebhookUrl !== undefined || disabled !== undefined) await syncPersonalAlertHook(c.var.db, row!);
     return c.json({ user: userView(row!) });
   })
@@ -95,5 +102,6 @@ export const usersRoute = new Hono<AppEnv>()
       .set({ passwordHash: await hashPassword(password), updatedAt: new Date() })
       .where(eq(users.id, user.id));
     await endAllSessions(c.var.db, user.id);
+    await audit(c.var.db, c.var.principal, "user.password_reset", user.id);
     return c.json({ password });
   });

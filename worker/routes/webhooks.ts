@@ -17,7 +17,8 @@ import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
-import { deliverDue } from "../jobs/webhooks";
+import { audit } from "../auth/audit";
+import { deliverDue, invalidateWebhookCache } from "../jobs/webhooks";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
 
 type WebhookRow = typeof webhooks.$inferSelect;
@@ -60,13 +61,19 @@ async function deliverNow(db: Db, deliveryId: string) {
 
 export const webhooksRoute = new Hono<AppEnv>()
   .use(requireAuth("admin"))
+  // Any change here may turn webhooks on or off: the answer path must not trust its cached "none".
+  .use(async (c, next) => {
+    await next();
+    if (c.req.method !== "GET") invalidateWebhookCache();
+  })
   .get("/", async (c) => {
+    // Qualified by hand: drizzle leaves single-table columns unqualified, which the subqueries would capture.
     const rows = await c.var.db
       .select({
         hook: webhooks,
-        pending: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id} AND d.status = 'pending')`,
-        failed: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id} AND d.status = 'failed')`,
-        lastDeliveredAt: sql<number | null>`(SELECT max(delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = ${webhooks.id})`,
+        pending: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id" AND d.status = 'pending')`,
+        failed: sql<number>`(SELECT count(*) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id" AND d.status = 'failed')`,
+        lastDeliveredAt: sql<number | null>`(SELECT max(delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = "webhooks"."id")`,
       })
       .from(webhooks)
       .where(isNull(webhooks.userId))
@@ -90,6 +97,7 @@ export const webhooksRoute = new Hono<AppEnv>()
       .values({ id: newId("whk"), secret, ...body })
       .returning()
       .get();
+    await audit(c.var.db, c.var.principal, "webhook.create", row.id, { url: row.url, events: row.events });
     return c.json({ ...webhookView(row), secret }, 201);
   })
 
@@ -103,12 +111,16 @@ export const webhooksRoute = new Hono<AppEnv>()
       .where(eq(webhooks.id, hook.id))
       .returning()
       .get();
+    if (body.url !== undefined || secret) {
+      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, { url: row!.url, secretRotated: Boolean(secret) });
+    }
     return c.json({ ...webhookView(row!), ...(secret ? { secret } : {}) });
   })
 
   .delete("/:id", async (c) => {
     const hook = await findWebhook(c.var.db, c.req.param("id"));
     await c.var.db.delete(webhooks).where(eq(webhooks.id, hook.id));
+    await audit(c.var.db, c.var.principal, "webhook.delete", hook.id, { url: hook.url });
     return c.body(null, 204);
   })
 

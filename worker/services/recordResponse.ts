@@ -13,8 +13,9 @@ import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { pickLocale } from "../locales";
 import { bucketOf } from "../metrics/buckets";
 import type { SubmitResponse } from "../schemas/responses";
-import { deliverDue, enqueueResponseEvents } from "../jobs/webhooks";
 import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
+import { groupCommit } from "./groupCommit";
+import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
 
 type Survey = typeof surveys.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -62,9 +63,10 @@ export interface RecordOptions {
 }
 
 /**
- * Queues the webhook events of a response write (one INSERT … SELECT; nothing when no webhook
- * listens) and, given `defer`, sends them after the answer has been returned. A webhook problem
- * never fails the answer: it is saved already, and the cron retries deliveries.
+ * Queues the webhook events of a response write and, given `defer`, sends them after the answer
+ * has been returned. Costs nothing while no webhook is active (a per-isolate cached check); with
+ * webhooks, one group-committed INSERT … SELECT. A webhook problem never fails the answer: it is
+ * saved already, and the cron retries deliveries.
  */
 async function notifyWebhooks(
   db: Db,
@@ -94,9 +96,7 @@ export async function recordResponse(
   const now = opts.now ?? Date.now();
   const at = new Date(now);
   const tz = opts.timeZone;
-  const response = await db
-    .insert(responses)
-    .values({
+  const values = {
       id: input.id,
       surveyId: survey.id,
       contactId: who.contact?.contactId ?? null,
@@ -116,15 +116,20 @@ export async function recordResponse(
       properties: input.properties ?? null,
       createdAt: at,
       updatedAt: at,
-    })
-    // Insert first: a new answer costs one statement. A conflict means the id exists already
-    // (a retry, or the comment arriving): then it is an update of that same response.
+    } satisfies typeof responses.$inferInsert;
+  // Insert first: a new answer costs one statement, committed together with the answers of
+  // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
+  // comment arriving): then it is an update of that same response.
+  const query = db
+    .insert(responses)
+    .values(values)
     .onConflictDoNothing({ target: responses.id })
-    .returning()
-    .get();
-  if (response) {
-    await notifyWebhooks(db, survey, response, { created: true }, opts.defer);
-    return { response, created: true };
+    .returning({ id: responses.id })
+    .toSQL();
+  const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
+  if (inserted.results.length > 0) {
+    await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
+    return { response: values satisfies ResponseRow, created: true };
   }
   const updated = await updateResponse(db, survey, input.id, input, { defer: opts.defer });
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
@@ -137,14 +142,15 @@ export async function updateResponse(
   survey: Survey,
   id: string,
   patch: { score?: number; comment?: string; answers?: Record<string, string> },
-  opts: { previousScore?: number | null; defer?: (work: Promise<unknown>) => void } = {},
+  opts: { defer?: (work: Promise<unknown>) => void } = {},
 ): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
-  // The old score tells whether a change makes a new detractor (read only when the score changes).
-  let previousScore = opts.previousScore;
-  if (patch.score !== undefined && previousScore === undefined) {
-    previousScore = (await db.select({ score: responses.score }).from(responses).where(eq(responses.id, id)).get())?.score ?? null;
-  }
+  // The old score tells whether a change makes a new detractor: read only when the score is sent
+  // and a webhook listens (retries and score changes; a comment alone never reads it).
+  const previousScore =
+    patch.score !== undefined && (await hasActiveWebhooks(db))
+      ? ((await db.select({ score: responses.score }).from(responses).where(eq(responses.id, id)).get())?.score ?? null)
+      : undefined;
   const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
   if (patch.score !== undefined) set.score = patch.score;
   if (patch.comment !== undefined) set.comment = patch.comment.trim() || null;
@@ -157,9 +163,8 @@ export async function updateResponse(
     .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
     .returning()
     .get();
-  if (!row) return null;
-  await notifyWebhooks(db, survey, row, { created: false, previousScore: patch.score === undefined ? row.score : previousScore }, opts.defer);
-  return row;
+  if (row) await notifyWebhooks(db, survey, row, { created: false, previousScore: previousScore ?? row.score }, opts.defer);
+  return row ?? null;
 }
 
 export function responseView(r: ResponseRow) {

@@ -1,0 +1,96 @@
+// Benchmark plumbing: start `wrangler dev` instances on loopback, drive bounded load, summarise.
+import { execFileSync, spawn } from "node:child_process";
+import http from "node:http";
+import { createServer } from "node:net";
+
+export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} never answered`);
+}
+
+/** Starts `wrangler dev` for a config; returns { url, stop }. */
+export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/" }) {
+  const port = await freePort();
+  const args = ["wrangler", "dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
+    "--show-interactive-dev-session=false", "--log-level", "error"];
+  if (persistTo) args.push("--persist-to", persistTo);
+  for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
+  const child = spawn("npx", args, { env: WRANGLER_ENV, stdio: "ignore", detached: true });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(url + probe, 90_000);
+  return { url, stop: () => { try { process.kill(-child.pid, "SIGTERM"); } catch {} } };
+}
+
+export function applyMigrations(persistTo) {
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
+    { env: WRANGLER_ENV, stdio: "ignore" });
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+export function request(url, { method = "GET", headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on("error", reject);
+    if (body) req.write(body);
+    req.end();
+  });
+}
+
+/**
+ * Closed-loop load: `concurrency` clients each send requests back to back for `seconds`
+ * (bounded in time and in count). `make(i)` returns the request for the i-th call.
+ */
+export async function load({ url, seconds, concurrency, maxRequests = 1_000_000, make = () => ({}) }) {
+  const latencies = [];
+  const statuses = {};
+  let sent = 0;
+  const end = performance.now() + seconds * 1000;
+  const start = performance.now();
+  async function client() {
+    while (performance.now() < end && sent < maxRequests) {
+      const i = sent++;
+      const t = performance.now();
+      let status;
+      try {
+        status = (await request(url, make(i))).status;
+      } catch {
+        status = "error";
+      }
+      latencies.push(performance.now() - t);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, client));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { requests: latencies.length, rps: latencies.length / elapsed, p50: pct(50), p99: pct(99), statuses };
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const fmt = (x, d = 1) => Number(x).toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });

@@ -1,0 +1,98 @@
+// Submission path benchmark: widget-style POSTs (text/plain JSON, 10 % retried ids) against
+// Baromètre on real local D1, side by side with a bare Worker answering 204, alternating rounds
+// in one run. Then checks that every accepted answer is stored exactly once.
+//
+//   npm run bench -- submit        (or: node bench/submit.mjs [--seconds 8] [--rounds 3] [--concurrency 32])
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { applyMigrations, fmt, load, median, request, startWorker, WRANGLER_ENV } from "./lib.mjs";
+import { machine, writeSection } from "./report.mjs";
+
+const { values: o } = parseArgs({
+  options: { seconds: { type: "string", default: "8" }, rounds: { type: "string", default: "3" }, concurrency: { type: "string", default: "32" } },
+});
+const seconds = Number(o.seconds), rounds = Number(o.rounds), concurrency = Number(o.concurrency);
+const KEY = "bench-admin-key-0123456789abcdef";
+
+const dir = mkdtempSync(join(tmpdir(), "barometre-bench-"));
+applyMigrations(dir);
+const app = await startWorker({ persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
+const bare = await startWorker({ config: "bench/bare/wrangler.toml" });
+const floor = await startWorker({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
+try {
+  const created = await request(`${app.url}/api/v1/surveys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "Bench", kind: "nps" }),
+  });
+  const surveyId = JSON.parse(created.body).id;
+  const target = `${app.url}/api/v1/surveys/${surveyId}/responses`;
+  const ids = [];
+  const makeSubmit = () => {
+    // One in ten requests retries an earlier id (a widget retrying after a lost reply).
+    const retry = ids.length > 0 && Math.random() < 0.1;
+    const id = retry ? ids[Math.floor(Math.random() * ids.length)] : crypto.randomUUID();
+    if (!retry) ids.push(id);
+    return { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }), id };
+  };
+  async function runOurs(secs) {
+    const made = [];
+    const r = await load({ url: target, seconds: secs, concurrency, make: () => { const m = makeSubmit(); made.push(m.id); return m; } });
+    return { r, made };
+  }
+
+  // Warm-up (JIT, D1 file, connection pools), not measured.
+  await load({ url: bare.url, seconds: 2, concurrency });
+  await runOurs(2);
+
+  const floorMake = () => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }) });
+  await load({ url: floor.url, seconds: 2, concurrency, make: floorMake });
+
+  const bareRuns = [], appRuns = [], floorRuns = [];
+  for (let i = 0; i < rounds; i++) {
+    bareRuns.push(await load({ url: bare.url, seconds, concurrency }));
+    floorRuns.push(await load({ url: floor.url, seconds, concurrency, make: floorMake }));
+    appRuns.push((await runOurs(seconds)).r);
+  }
+  // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
+  const sentIds = new Set(ids);
+  const rows = JSON.parse(execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", dir, "--json",
+    "--command", `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`], { env: WRANGLER_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))[0].results[0];
+  const ok = appRuns.reduce((t, r) => t + (r.statuses[201] ?? 0), 0);
+  const errors = appRuns.reduce((t, r) => t + Object.entries(r.statuses).filter(([s]) => !["200", "201"].includes(s)).reduce((a, [, n]) => a + n, 0), 0);
+
+  const bareRps = median(bareRuns.map((r) => r.rps));
+  const appRps = median(appRuns.map((r) => r.rps));
+  const ratio = appRps / bareRps;
+  const table = [
+    "| run | requests/s (median of rounds) | p50 ms | p99 ms |",
+    "|---|---:|---:|---:|",
+    `| bare Worker, 204 | ${fmt(bareRps, 0)} | ${fmt(median(bareRuns.map((r) => r.p50)), 2)} | ${fmt(median(bareRuns.map((r) => r.p99)), 2)} |`,
+    `| bare Worker + one plain D1 INSERT (the storage floor) | ${fmt(median(floorRuns.map((r) => r.rps)), 0)} | ${fmt(median(floorRuns.map((r) => r.p50)), 2)} | ${fmt(median(floorRuns.map((r) => r.p99)), 2)} |`,
+    `| Baromètre POST /responses (D1 insert + rollup triggers) | ${fmt(appRps, 0)} | ${fmt(median(appRuns.map((r) => r.p50)), 2)} | ${fmt(median(appRuns.map((r) => r.p99)), 2)} |`,
+  ].join("\n");
+  const md = `## Submission path
+
+Command: \`node bench/submit.mjs --seconds ${seconds} --rounds ${rounds} --concurrency ${concurrency}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
+Both Workers run under \`wrangler dev\` on 127.0.0.1 (Baromètre on a fresh local D1), measured in
+alternating rounds of ${seconds} s with ${concurrency} keep-alive clients; 10 % of the POSTs retry an earlier id.
+
+${table}
+
+**Ratio: ${fmt(ratio * 100, 0)} % of the bare Worker's throughput** (target ≥ 50 %).
+
+Exactly once: ${ids.length.toLocaleString("en-US")} distinct ids sent (${ok.toLocaleString("en-US")} answered 201, retries 200), ` +
+    `${rows.n.toLocaleString("en-US")} rows stored, ${rows.d.toLocaleString("en-US")} distinct; non-2xx answers: ${errors}.
+${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactly once." : "**MISMATCH: see the counts above.**"}`;
+  writeSection("submit", md);
+  console.log(md);
+  if (rows.n !== rows.d) process.exitCode = 1;
+} finally {
+  app.stop();
+  bare.stop();
+  floor.stop();
+  rmSync(dir, { recursive: true, force: true });
+}

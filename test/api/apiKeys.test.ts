@@ -1,0 +1,63 @@
+/** API keys: shown once, stored hashed, roles, manager keys bound to a user, revocation. */
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { apiKeys } from "../../worker/db/schema";
+import { sha256Hex } from "../../worker/lib/ids";
+import { createUser, db } from "../auth-helpers";
+import { ADMIN, api } from "../helpers";
+
+describe("/api/v1/api-keys", () => {
+  it("shows the key once, stores only its SHA-256, and the key works as its role", async () => {
+    const r = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "CRM sync", role: "viewer" } });
+    expect(r.status).toBe(201);
+    const key: string = r.body.key;
+    expect(key).toMatch(/^bm_[0-9a-z]{32}$/);
+    expect(r.body.prefix).toBe(key.slice(0, 10));
+    const row = await db.select().from(apiKeys).where(eq(apiKeys.id, r.body.id)).get();
+    expect(row!.keyHash).toBe(await sha256Hex(key));
+    expect(JSON.stringify(row)).not.toContain(key);
+
+    const list = await api("/api/v1/api-keys", { headers: ADMIN });
+    const listed = list.body.data.find((k: { id: string }) => k.id === r.body.id);
+    expect(listed).toMatchObject({ name: "CRM sync", role: "viewer", prefix: key.slice(0, 10), revokedAt: null });
+    expect(JSON.stringify(list.body)).not.toContain(key);
+
+    const auth = { authorization: `Bearer ${key}` };
+    expect((await api("/api/v1/surveys", { headers: auth })).status).toBe(200);
+    expect((await api("/api/v1/surveys", { headers: auth, body: { name: "x", kind: "nps" } })).status).toBe(403);
+    const used = await db.select().from(apiKeys).where(eq(apiKeys.id, r.body.id)).get();
+    expect(used!.lastUsedAt).not.toBeNull();
+
+    expect((await api(`/api/v1/api-keys/${r.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    const after = await api("/api/v1/surveys", { headers: auth });
+    expect(after.status).toBe(401);
+    expect((await api(`/api/v1/api-keys/${r.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    expect((await api("/api/v1/api-keys/key_unknown", { method: "DELETE", headers: ADMIN })).status).toBe(404);
+  });
+
+  it("a manager key needs a manager user, and dies with the user's access", async () => {
+    const viewer = await createUser("viewer");
+    const manager = await createUser("manager");
+    expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager" } })).status).toBe(400);
+    expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: viewer.id } })).status).toBe(400);
+    expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: "usr_ghost" } })).status).toBe(400);
+    const r = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: manager.id } });
+    expect(r.status).toBe(201);
+    const auth = { authorization: `Bearer ${r.body.key}` };
+    const me = await api("/api/v1/auth/me", { headers: auth });
+    expect(me.body).toMatchObject({ kind: "api_key", role: "manager", user: { id: manager.id } });
+
+    await api(`/api/v1/users/${manager.id}`, { method: "PATCH", headers: ADMIN, body: { disabled: true } });
+    expect((await api("/api/v1/auth/me", { headers: auth })).status).toBe(401);
+  });
+
+  it("rejects malformed Authorization headers and bodies without 5xx", async () => {
+    for (const authorization of ["Bearer", "Bearer short", "Basic abc", `Bearer ${"k".repeat(500)}`, "Bearer bm_00000000000000000000000000000000"]) {
+      const r = await api("/api/v1/api-keys", { headers: { authorization } });
+      expect(r.status, authorization).toBe(401);
+    }
+    for (const body of [{}, { name: "", role: "viewer" }, { name: "x", role: "owner" }, { name: "x".repeat(101), role: "viewer" }]) {
+      expect((await api("/api/v1/api-keys", { headers: ADMIN, body })).status).toBe(400);
+    }
+  });
+});
