@@ -20,12 +20,15 @@ import { followupsRoute } from "./routes/followups";
 import { importsRoute } from "./routes/imports";
 import { breakdownRoute } from "./routes/breakdown";
 import { goalsRoute } from "./routes/goals";
+import { emailRoute } from "./routes/email";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
 import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { unsubscribeRoute } from "./routes/unsubscribe";
+import { wavesRoute } from "./routes/waves";
 
 export const app = new Hono<AppEnv>();
 
@@ -58,7 +61,10 @@ const routes = app
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/metrics", retentionRoute)
   .route("/api/v1/metrics", breakdownRoute)
-  .route("/api/v1/goals", goalsRoute);
+  .route("/api/v1/goals", goalsRoute)
+  .route("/api/v1/waves", wavesRoute)
+  .route("/api/v1/email", emailRoute)
+  .route("/u", unsubscribeRoute);
 
 export type AppType = typeof routes;
 

@@ -2,13 +2,39 @@
 import { app } from "./app";
 import type { Env } from "./env";
 import { pruneAuthTables } from "./auth/housekeeping";
+import { deliverPending } from "./jobs/deliver";
+import { runWaves } from "./jobs/waves";
 import { runWebhookDeliveries } from "./jobs/webhooks";
 
 export type { AppType } from "./app";
 
+/**
+ * The hourly cron: open/close waves and create invitations, then send what is pending. Uses the
+ * controller's scheduledTime as "now", so a delayed run behaves as the run it stands for.
+ */
+export async function scheduled(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
+  const now = controller.scheduledTime;
+  // Waves first, so this run already sends the invitations it creates. One job failing must not
+  // starve the other; the run still fails afterwards so it shows, and the next run catches up.
+  const errors: unknown[] = [];
+  const attempt = async <T>(job: () => Promise<T>) => {
+    try {
+      return await job();
+    } catch (e) {
+      errors.push(e);
+      return String(e);
+    }
+  };
+  const waves = await attempt(() => runWaves(env, now));
+  const delivery = await attempt(() => deliverPending(env, now));
+  // Webhook retries and expired sessions / rate-limit rows (admin-api's jobs), on the same tick.
+  const webhooks = await attempt(() => runWebhookDeliveries(env, now));
+  const housekeeping = await attempt(() => pruneAuthTables(env, now));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping }));
+  if (errors.length > 0) throw errors[0];
+}
+
 export default {
   fetch: app.fetch,
-  async scheduled(controller, env, ctx) {
-    ctx.waitUntil(Promise.all([runWebhookDeliveries(env, controller.scheduledTime), pruneAuthTables(env, controller.scheduledTime)]));
-  },
+  scheduled,
 } satisfies ExportedHandler<Env>;

@@ -16,7 +16,7 @@ import { localDate } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
 import { AccountBulkSchema, AccountListQuery, AccountUpsertSchema, PatchAccountSchema } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
-import { appendMrr, upsertAccounts, type UpsertResult } from "../services/accountsUpsert";
+import { appendMrr, upsertAccounts, upsertWithFallback, type UpsertResult } from "../services/accountsUpsert";
 import { reattributeAccount } from "../services/scope";
 import { contactView } from "./contacts";
 
@@ -65,7 +65,7 @@ export const accountsRoute = new Hono<AppEnv>()
   .post("/bulk", requireAuth("admin"), async (c) => {
     const body = await readBody(c, AccountBulkSchema, 2 * 1024 * 1024);
     const { valid, invalid } = parseRows(body.accounts, AccountUpsertSchema);
-    const written = await upsertAccounts(c.var.db, valid.map((v) => v.row), today(c.env.TIMEZONE));
+    const written = await upsertWithFallback(valid.map((v) => v.row), (rows) => upsertAccounts(c.var.db, rows, today(c.env.TIMEZONE)));
     const results: UpsertResult[] = body.accounts.map(() => null as never);
     valid.forEach((v, i) => (results[v.index] = written[i]!));
     for (const [i, r] of invalid) results[i] = r;

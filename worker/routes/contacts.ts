@@ -18,7 +18,7 @@ import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { ContactBulkSchema, ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
 import { decodeCursor, encodeCursor, likePattern } from "../services/accounts";
-import type { UpsertResult } from "../services/accountsUpsert";
+import { upsertWithFallback, type UpsertResult } from "../services/accountsUpsert";
 import { upsertContacts } from "../services/contactsUpsert";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { managerScope } from "../services/scope";
@@ -82,7 +82,7 @@ export const contactsRoute = new Hono<AppEnv>()
   .post("/bulk", requireAuth("admin"), async (c) => {
     const body = await readBody(c, ContactBulkSchema, 2 * 1024 * 1024);
     const { valid, invalid } = parseRows(body.contacts, ContactUpsertSchema);
-    const written = await upsertContacts(c.var.db, valid.map((v) => v.row));
+    const written = await upsertWithFallback(valid.map((v) => v.row), (rows) => upsertContacts(c.var.db, rows));
     const results: UpsertResult[] = body.contacts.map(() => null as never);
     valid.forEach((v, i) => (results[v.index] = written[i]!));
     for (const [i, r] of invalid) results[i] = r;

@@ -163,3 +163,28 @@ export const reattributeAccounts = (ids: string[]) =>
     WHERE account_id IN (SELECT value FROM json_each(${jsonParam(ids)}))
       AND (segment IS NOT (SELECT segment FROM accounts WHERE id = responses.account_id)
         OR manager_user_id IS NOT (SELECT manager_user_id FROM accounts WHERE id = responses.account_id))`;
+
+const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test(String((e as Error)?.message ?? e));
+
+/**
+ * Runs a batch upsert; when the batch as a whole breaks a unique index (rows that swap emails, or a
+ * concurrent import that wrote the same external id first), retries row by row so only the rows
+ * that really conflict are reported (`conflict`), and the others are still written.
+ */
+export async function upsertWithFallback<T>(rows: T[], write: (rows: T[]) => Promise<UpsertResult[]>): Promise<UpsertResult[]> {
+  try {
+    return await write(rows);
+  } catch (e) {
+    if (!isUniqueViolation(e) || rows.length === 0) throw e;
+  }
+  const out: UpsertResult[] = [];
+  for (const row of rows) {
+    try {
+      out.push((await write([row]))[0]!);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      out.push({ ok: false, error: { code: "conflict", field: "", message: "This row clashes with another record (same email or external id)" } });
+    }
+  }
+  return out;
+}

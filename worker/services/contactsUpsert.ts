@@ -84,7 +84,7 @@ export async function upsertContacts(db: Db, rows: ContactUpsert[]): Promise<Ups
         accountId = id;
       }
     }
-    if (email !== null) seenEmails.add(email);
+    if (email !== null && r.email !== undefined) seenEmails.add(email);
     const next: StoredContact = {
       id: old?.id ?? newId("ctc"),
       external_id: r.externalId,

@@ -71,7 +71,7 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
       if (r.done) break;
       chunk = r.value;
     } catch {
-      throw new CsvFatalError(row, "invalid_encoding", "The file is not valid UTF-8");
+      throw new CsvFatalError(row, "read_failed", "The file could not be read to the end (upload interrupted, or bytes that are not UTF-8)");
     }
     let i = 0;
     if (first) {

@@ -18,7 +18,7 @@ import { IMPORT_COLUMNS, IMPORT_LIMITS, type ImportKind } from "../schemas/impor
 import { CsvFatalError, readCsv } from "./csv";
 import type { AccountUpsert } from "../schemas/accounts";
 import type { ContactUpsert } from "../schemas/contacts";
-import { upsertAccounts, type UpsertResult } from "./accountsUpsert";
+import { upsertAccounts, upsertWithFallback, type UpsertResult } from "./accountsUpsert";
 import { upsertContacts } from "./contactsUpsert";
 
 export interface ImportError {
@@ -178,7 +178,9 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
     if (batch.length === 0) return;
     const rows = batch.map((b) => b.data);
     const results: UpsertResult[] =
-      kind === "accounts" ? await upsertAccounts(db, rows as AccountUpsert[], opts.today) : await upsertContacts(db, rows as ContactUpsert[]);
+      kind === "accounts"
+        ? await upsertWithFallback(rows as AccountUpsert[], (r) => upsertAccounts(db, r, opts.today))
+        : await upsertWithFallback(rows as ContactUpsert[], (r) => upsertContacts(db, r));
     results.forEach((r, i) => {
       if (r.ok) ok++;
       else report({ row: batch[i]!.row, field: COLUMN_OF[r.error.field] ?? r.error.field, code: r.error.code, message: r.error.message });

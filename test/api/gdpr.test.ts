@@ -1,0 +1,67 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, createSurvey, submit } from "../helpers";
+import { bulkAccounts, bulkContacts, uniq } from "./accounts.fixtures";
+
+describe("GDPR", () => {
+  it("exports everything held on a contact, then erases it: metrics follow, audit row names no one", async () => {
+    const t = uniq("gdpr");
+    await bulkAccounts([{ externalId: `${t}-A`, name: "Acme", startedOn: "2024-01-01", segment: "smb" }]);
+    const made = await bulkContacts([
+      { externalId: `${t}-ann`, email: `${t}-ann@x.test`, name: "Ann Example", locale: "fr", accountExternalId: `${t}-A` },
+      { externalId: `${t}-bob`, email: `${t}-bob@x.test`, name: "Bob", accountExternalId: `${t}-A` },
+    ]);
+    const [ann, bob] = made.results.map((r: any) => r.id);
+    const s = await createSurvey({ cadence: { enabled: true, months: [1], day: 1, windowDays: 10 } });
+    // Ann: a detractor with a comment (then changed her mind), Bob: a promoter.
+    const r1 = await submit(s.id, { score: 2, comment: "Slow support, call me on 06 12 34 56 78", contact: { id: `${t}-ann` } });
+    expect(r1.status).toBe(201);
+    await submit(s.id, { score: 10, contact: { id: `${t}-bob` } });
+    await env.DB.prepare("INSERT INTO followups (response_id, status) VALUES (?, 'open')").bind(r1.body.id).run();
+    await env.DB.prepare("INSERT INTO followup_notes (id, response_id, body) VALUES ('note_1', ?, 'Called Ann, she wants a refund')").bind(r1.body.id).run();
+    await env.DB.prepare("INSERT INTO dismissals (id, survey_id, contact_id) VALUES (?, ?, ?)").bind(`dis_${t}`, s.id, ann).run();
+    await env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-01', 0, 1)").bind(`wav_${t}`, s.id).run();
+    await env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?, ?, ?, ?, ?)").bind(`inv_${t}`, `wav_${t}`, s.id, ann, `tok${t.replace(/-/g, "")}`).run();
+
+    const exp = await api(`/api/v1/contacts/${ann}/export`, { headers: ADMIN });
+    expect(exp.status).toBe(200);
+    expect(exp.headers.get("content-disposition")).toContain("attachment");
+    expect(exp.body.contact).toMatchObject({ id: ann, email: `${t}-ann@x.test`, name: "Ann Example", locale: "fr" });
+    expect(exp.body.account).toMatchObject({ name: "Acme" });
+    expect(exp.body.responses).toHaveLength(1);
+    expect(exp.body.responses[0]).toMatchObject({ score: 2, comment: expect.stringContaining("Slow support") });
+    expect(exp.body.followups).toHaveLength(1);
+    expect(exp.body.followupNotes[0].body).toContain("refund");
+    expect(exp.body.dismissals).toHaveLength(1);
+    expect(exp.body.invitations).toHaveLength(1);
+    expect(JSON.stringify(exp.body.invitations)).not.toContain("tok");
+
+    const metrics = async () => (await api(`/api/v1/surveys/${s.id}/metrics`, { headers: ADMIN })).body.totals;
+    const before = await metrics();
+    expect(before).toMatchObject({ n: 2, promoters: 1, detractors: 1, nps: 0 });
+
+    const erase = await api(`/api/v1/contacts/${ann}/erase`, { method: "POST", headers: ADMIN, body: {} });
+    expect(erase.status).toBe(200);
+    expect(erase.body).toMatchObject({ erased: true, responses: 1, dismissals: 1, invitations: 1 });
+
+    // The rollups lost Ann's answer: one promoter left, NPS 100.
+    expect(await metrics()).toMatchObject({ n: 1, promoters: 1, detractors: 0, nps: 100 });
+    const left = await env.DB.prepare(
+      `SELECT (SELECT count(*) FROM contacts WHERE id = ?1) AS contacts, (SELECT count(*) FROM responses WHERE contact_id = ?1) AS responses,
+              (SELECT count(*) FROM followups WHERE response_id = ?2) AS followups, (SELECT count(*) FROM followup_notes WHERE response_id = ?2) AS notes,
+              (SELECT count(*) FROM dismissals WHERE contact_id = ?1) AS dismissals, (SELECT count(*) FROM invitations WHERE contact_id = ?1) AS invitations,
+              (SELECT count(*) FROM counted WHERE member = ?1) AS counted`,
+    )
+      .bind(ann, r1.body.id)
+      .first();
+    expect(left).toEqual({ contacts: 0, responses: 0, followups: 0, notes: 0, dismissals: 0, invitations: 0, counted: 0 });
+    const audit = await env.DB.prepare("SELECT actor, action, target, details FROM audit_log WHERE target = ?").bind(ann).first<any>();
+    expect(audit).toMatchObject({ actor: "bootstrap", action: "contact.erase", target: ann });
+    const row = JSON.stringify(audit);
+    for (const personal of ["Ann", `${t}-ann@x.test`, "Slow support", "refund"]) expect(row).not.toContain(personal);
+    // Bob is untouched; Ann is gone for every route.
+    expect((await api(`/api/v1/contacts/${bob}`, { headers: ADMIN })).status).toBe(200);
+    expect((await api(`/api/v1/contacts/${ann}`, { headers: ADMIN })).status).toBe(404);
+    expect((await api(`/api/v1/contacts/${ann}/erase`, { method: "POST", headers: ADMIN, body: {} })).status).toBe(404);
+  });
+});

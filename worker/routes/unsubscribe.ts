@@ -1,0 +1,79 @@
+/**
+ * Unsubscribe link in every invitation: /u/:token. Works without JavaScript.
+ * GET shows a one-button form (email security scanners open links, and must not unsubscribe people
+ * by doing so); POST unsubscribes, which is also what RFC 8058 one-click mail clients send.
+ */
+import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono } from "hono";
+import * as schema from "../db/schema";
+import { contacts, invitations } from "../db/schema";
+import type { AppEnv } from "../env";
+import { pickLocale } from "../locales";
+
+const T = {
+  en: {
+    title: "Unsubscribe",
+    ask: "Stop receiving survey invitations at this address?",
+    button: "Unsubscribe",
+    done: "You are unsubscribed. You will not receive survey invitations any more.",
+    unknown: "This link is not valid any more.",
+  },
+  fr: {
+    title: "Désabonnement",
+    ask: "Ne plus recevoir d'invitations à nos enquêtes à cette adresse ?",
+    button: "Me désabonner",
+    done: "Vous êtes désabonné·e. Vous ne recevrez plus d'invitations à nos enquêtes.",
+    unknown: "Ce lien n'est plus valable.",
+  },
+} as const;
+
+const page = (lang: "en" | "fr", body: string) =>
+  `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  `<meta name="robots" content="noindex"><title>${T[lang].title}</title>` +
+  `<style>body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#111}` +
+  `button{font:inherit;padding:.6rem 1.2rem;border-radius:.4rem;border:0;background:#4f46e5;color:#fff;cursor:pointer}</style>` +
+  `</head><body><main><h1>${T[lang].title}</h1>${body}</main></body></html>`;
+
+const TOKEN = /^[0-9a-z]{16,64}$/;
+
+async function lookup(c: { env: AppEnv["Bindings"] }, token: string) {
+  if (!TOKEN.test(token)) return null;
+  const db = drizzle(c.env.DB, { schema });
+  return (
+    (await db
+      .select({ contactId: contacts.id, locale: contacts.locale, unsubscribedAt: contacts.unsubscribedAt })
+      .from(invitations)
+      .innerJoin(contacts, eq(contacts.id, invitations.contactId))
+      .where(eq(invitations.token, token))
+      .get()) ?? null
+  );
+}
+
+const headers = {
+  "content-type": "text/html; charset=utf-8",
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+
+export const unsubscribeRoute = new Hono<AppEnv>()
+  .get("/:token", async (c) => {
+    const who = await lookup(c, c.req.param("token"));
+    const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
+    if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);
+    if (who.unsubscribedAt) return c.body(page(lang, `<p>${T[lang].done}</p>`), 200, headers);
+    return c.body(page(lang, `<p>${T[lang].ask}</p><form method="post"><button type="submit">${T[lang].button}</button></form>`), 200, headers);
+  })
+  .post("/:token", async (c) => {
+    const who = await lookup(c, c.req.param("token"));
+    const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
+    if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);
+    await drizzle(c.env.DB, { schema })
+      .update(contacts)
+      .set({ unsubscribedAt: sql`coalesce(${contacts.unsubscribedAt}, ${Date.now()})`, updatedAt: new Date() })
+      .where(eq(contacts.id, who.contactId))
+      .run();
+    return c.body(page(lang, `<p>${T[lang].done}</p>`), 200, headers);
+  });

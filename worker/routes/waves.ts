@@ -1,0 +1,95 @@
+/**
+ * Waves and their invitations:
+ *   GET  /api/v1/waves?surveyId                 waves with invited/delivered/bounced/responded/responseRate
+ *   GET  /api/v1/waves/:id/invitations.csv      admin: email, name, locale, personal and unsubscribe links
+ *   POST /api/v1/waves/:id/mark-sent            admin: pending → sent, after handing the CSV to a mailing tool
+ * A manager's counts cover the contacts of their own accounts only.
+ */
+import { desc, eq, sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { z } from "zod";
+import { waves } from "../db/schema";
+import type { AppEnv } from "../env";
+import { notFound } from "../lib/errors";
+import { parseQuery } from "../lib/validate";
+import { surveyLink, unsubscribeLink } from "../jobs/deliver";
+import { waveResponseRate, type InvitationTally } from "../metrics/responseRate";
+import { requireAuth } from "../middleware/auth";
+import { managerScope } from "../services/scope";
+
+const ListQuery = z.object({ surveyId: z.string().max(60).optional() });
+
+/** CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
+export function csvCell(v: string | null): string {
+  let s = v ?? "";
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const wavesRoute = new Hono<AppEnv>()
+  .get("/", requireAuth(), async (c) => {
+    const q = parseQuery(c, ListQuery);
+    const db = c.var.db;
+    const rows = await db
+      .select()
+      .from(waves)
+      .where(q.surveyId ? eq(waves.surveyId, q.surveyId) : undefined)
+      .orderBy(desc(waves.opensAt))
+      .limit(200)
+      .all();
+    const m = managerScope(c.var.principal);
+    const scope = m === null ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE a.manager_user_id = ${m})`;
+    const tallies = rows.length
+      ? await db.all<{ wave_id: string; status: InvitationTally["status"]; responded: number; n: number }>(sql`
+          SELECT i.wave_id, i.status,
+                 EXISTS (SELECT 1 FROM responses r WHERE r.survey_id = w.survey_id AND r.contact_id = i.contact_id
+                           AND (r.wave_id = w.id OR (r.created_at >= w.opens_at AND r.created_at < w.closes_at))) AS responded,
+                 count(*) AS n
+          FROM invitations i JOIN waves w ON w.id = i.wave_id
+          WHERE i.wave_id IN (SELECT value FROM json_each(${JSON.stringify(rows.map((r) => r.id))})) ${scope}
+          GROUP BY 1, 2, 3`)
+      : [];
+    return c.json({
+      data: rows.map((w) => ({
+        id: w.id,
+        surveyId: w.surveyId,
+        period: w.period,
+        opensAt: w.opensAt.toISOString(),
+        closesAt: w.closesAt.toISOString(),
+        status: w.status,
+        closedAt: w.closedAt?.toISOString() ?? null,
+        ...waveResponseRate(
+          tallies.filter((t) => t.wave_id === w.id).map((t) => ({ status: t.status, responded: t.responded === 1, n: t.n })),
+        ),
+      })),
+    });
+  })
+  .get("/:id/invitations.csv", requireAuth("admin"), async (c) => {
+    const db = c.var.db;
+    const wave = await db.select().from(waves).where(eq(waves.id, c.req.param("id"))).get();
+    if (!wave) throw notFound("Wave");
+    const base = (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
+    const rows = await db.all<{ token: string; status: string; email: string; name: string | null; locale: string | null; account: string | null }>(sql`
+      SELECT i.token, i.status, c.email, c.name, c.locale, a.name AS account
+      FROM invitations i JOIN contacts c ON c.id = i.contact_id LEFT JOIN accounts a ON a.id = c.account_id
+      WHERE i.wave_id = ${wave.id} AND c.unsubscribed_at IS NULL AND i.status <> 'bounced'
+      ORDER BY c.email`);
+    const lines = ["email,name,locale,account,link,unsubscribe_link,status"];
+    for (const r of rows) {
+      lines.push(
+        [r.email, r.name, r.locale ?? "", r.account, surveyLink(base, wave.surveyId, r.token), unsubscribeLink(base, r.token), r.status].map(csvCell).join(","),
+      );
+    }
+    return c.body(`${lines.join("\r\n")}\r\n`, 200, {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="invitations-${wave.period}.csv"`,
+    });
+  })
+  .post("/:id/mark-sent", requireAuth("admin"), async (c) => {
+    const wave = await c.var.db.select().from(waves).where(eq(waves.id, c.req.param("id"))).get();
+    if (!wave) throw notFound("Wave");
+    const res = await c.var.db.run(
+      sql`UPDATE invitations SET status = 'sent', sent_at = ${Date.now()} WHERE wave_id = ${wave.id} AND status = 'pending'`,
+    );
+    return c.json({ marked: res.meta.changes ?? 0 });
+  });
