@@ -10,6 +10,7 @@ import {
   type AccountSpan,
   type AccountWithMrr,
 } from "../../worker/metrics/retention";
+import { newcombeDifference, wilson } from "../../worker/metrics/intervals";
 import type { NpsCategory } from "../../worker/metrics/nps";
 
 const span = (id: string, startedOn: string, churnedOn: string | null = null): AccountSpan => ({ id, startedOn, churnedOn });
@@ -239,6 +240,13 @@ describe("retentionByCategory", () => {
     expect(p2!.groups.detractor).toEqual({ n: 1, retained: null, rate: null });
     expect(p2!.groups.no_answer).toEqual({ n: 5, retained: null, rate: null });
     expect(p2!.groups.promoter).toEqual({ n: 0, retained: null, rate: null });
+
+    // Intervals: Wilson per group, Newcombe for promoter − detractor (2/2 − 1/3); none while open.
+    expect(p1!.ci95.promoter).toEqual(wilson(2, 2));
+    expect(p1!.ci95.no_answer).toEqual(wilson(1, 2));
+    expect(p1!.ci95.promoterMinusDetractor).toEqual(newcombeDifference(2, 2, 1, 3));
+    expect(p1!.ci95.promoterMinusDetractor!.low).toBeLessThan(0); // n = 2 vs 3: not conclusive
+    expect(p2!.ci95).toEqual({ promoter: null, passive: null, detractor: null, no_answer: null, promoterMinusDetractor: null });
 
     // Pooled over complete periods only: P1 alone.
     expect(r.pooled.periods).toBe(1);

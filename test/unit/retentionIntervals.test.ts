@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { histogramFromScores } from "../../worker/metrics/histogram";
-import { csatInterval, meanInterval, wilsonPercent } from "../../worker/metrics/intervals";
+import { csatInterval, meanInterval, newcombeDifference, wilson, wilsonPercent } from "../../worker/metrics/intervals";
 
 describe("wilsonPercent", () => {
   it("matches a hand computation for 8 of 10", () => {
@@ -33,5 +33,34 @@ describe("meanInterval", () => {
   it("needs two responses", () => {
     expect(meanInterval(histogramFromScores([4]))).toBeNull();
     expect(meanInterval(histogramFromScores([]))).toBeNull();
+  });
+});
+
+describe("wilson (shares)", () => {
+  it("clamps at 1 for 2 of 2", () => {
+    // p = 1, n = 2: z²/n = 1.920730, denominator 2.920730, centre (1 + 0.960365)/2.920730 = 0.671190,
+    // half = 1.959964/2.920730 · √(3.841459/16) = 0.671055 · 0.489991 = 0.328811
+    // → [0.342379, 1.000001 → 1].
+    const ci = wilson(2, 2)!;
+    expect(ci.low).toBeCloseTo(0.342379, 5);
+    expect(ci.high).toBe(1);
+  });
+});
+
+describe("newcombeDifference", () => {
+  it("matches a hand computation for 8/10 − 2/10", () => {
+    // Wilson 8/10 = [0.49016, 0.94331]; 2/10 is its mirror: [0.05669, 0.50984]. d = 0.6.
+    // low  = 0.6 − √((0.8 − 0.49016)² + (0.50984 − 0.2)²) = 0.6 − 0.30984 · √2 = 0.16182
+    // high = 0.6 + √((0.94331 − 0.8)² + (0.2 − 0.05669)²) = 0.6 + 0.14331 · √2 = 0.80267
+    const ci = newcombeDifference(8, 10, 2, 10)!;
+    expect(ci.low).toBeCloseTo(0.16182, 4);
+    expect(ci.high).toBeCloseTo(0.80267, 4);
+  });
+  it("is symmetric and null for an empty group", () => {
+    const a = newcombeDifference(8, 10, 2, 10)!;
+    const b = newcombeDifference(2, 10, 8, 10)!;
+    expect(b.low).toBeCloseTo(-a.high, 12);
+    expect(b.high).toBeCloseTo(-a.low, 12);
+    expect(newcombeDifference(1, 1, 0, 0)).toBeNull();
   });
 });

@@ -10,13 +10,38 @@ import { Z95, type Interval95 } from "./nps";
  * inside [0, 100] and does not collapse to a point at 0 % or 100 % with small n.
  */
 export function wilsonPercent(k: number, n: number): Interval95 | null {
+  const w = wilson(k, n);
+  return w && { low: 100 * w.low, high: 100 * w.high };
+}
+
+/** Wilson score interval of k/n as a share (0–1); null when n = 0. */
+export function wilson(k: number, n: number): Interval95 | null {
   if (n === 0) return null;
   const p = k / n;
   const z2 = Z95 * Z95;
   const denom = 1 + z2 / n;
   const center = (p + z2 / (2 * n)) / denom;
   const half = (Z95 / denom) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return { low: 100 * Math.max(0, center - half), high: 100 * Math.min(1, center + half) };
+  return { low: Math.max(0, center - half), high: Math.min(1, center + half) };
+}
+
+/**
+ * 95 % interval of the difference of two independent proportions k1/n1 − k2/n2 (Newcombe 1998,
+ * method 10: the hybrid of the two Wilson intervals). Unlike the Wald interval it behaves with
+ * small groups and rates near 0 or 1, which is what retention by category has. Null if a group
+ * is empty.
+ */
+export function newcombeDifference(k1: number, n1: number, k2: number, n2: number): Interval95 | null {
+  const a = wilson(k1, n1);
+  const b = wilson(k2, n2);
+  if (!a || !b) return null;
+  const p1 = k1 / n1;
+  const p2 = k2 / n2;
+  const d = p1 - p2;
+  return {
+    low: d - Math.sqrt((p1 - a.low) ** 2 + (b.high - p2) ** 2),
+    high: d + Math.sqrt((a.high - p1) ** 2 + (p2 - b.low) ** 2),
+  };
 }
 
 /** Normal-approximation interval of the mean score (sample standard deviation); null if n < 2. */

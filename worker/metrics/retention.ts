@@ -6,7 +6,8 @@
  */
 import { bucketLabel, bucketOfDate } from "./buckets";
 import { addMonths } from "./calendar";
-import type { NpsCategory } from "./nps";
+import { newcombeDifference, wilson } from "./intervals";
+import type { Interval95, NpsCategory } from "./nps";
 
 export interface AccountSpan {
   id: string;
@@ -214,6 +215,13 @@ export interface CategoryGroup {
 
 export type CategoryGroups = Record<AccountCategory, CategoryGroup>;
 
+/**
+ * 95 % intervals (shares, 0–1): Wilson for each group's rate, Newcombe's hybrid score interval
+ * for promoter − detractor. Null where the rate is null. They say how much a difference between
+ * groups of 20 accounts can be trusted.
+ */
+export type CategoryIntervals = Record<AccountCategory | "promoterMinusDetractor", Interval95 | null>;
+
 export interface CategoryPeriodInput {
   period: string;
   label: string;
@@ -233,12 +241,13 @@ export interface CategoryPeriodResult {
   groups: CategoryGroups;
   /** Promoter rate − detractor rate (a share, not points); null when either is null. */
   promoterMinusDetractor: number | null;
+  ci95: CategoryIntervals;
 }
 
 export interface RetentionByCategory {
   periods: CategoryPeriodResult[];
   /** Complete periods only, summed: an account counts once per period it was active at the end of. */
-  pooled: { groups: CategoryGroups; promoterMinusDetractor: number | null; periods: number };
+  pooled: { groups: CategoryGroups; promoterMinusDetractor: number | null; ci95: CategoryIntervals; periods: number };
 }
 
 const emptyGroups = (): CategoryGroups => ({
@@ -257,6 +266,18 @@ function finish(groups: CategoryGroups, complete: boolean) {
   const p = groups.promoter.rate;
   const d = groups.detractor.rate;
   return p === null || d === null ? null : p - d;
+}
+
+function intervals(groups: CategoryGroups): CategoryIntervals {
+  const w = (g: CategoryGroup) => (g.retained === null ? null : wilson(g.retained, g.n));
+  const { promoter: p, detractor: d } = groups;
+  return {
+    promoter: w(p),
+    passive: w(groups.passive),
+    detractor: w(d),
+    no_answer: w(groups.no_answer),
+    promoterMinusDetractor: p.retained === null || d.retained === null ? null : newcombeDifference(p.retained, p.n, d.retained, d.n),
+  };
 }
 
 /**
@@ -291,8 +312,11 @@ export function retentionByCategory(
       }
     }
     const promoterMinusDetractor = finish(groups, complete);
-    return { period: p.period, label: p.label, end: p.end, horizonEnd, complete, groups, promoterMinusDetractor };
+    return { period: p.period, label: p.label, end: p.end, horizonEnd, complete, groups, promoterMinusDetractor, ci95: intervals(groups) };
   });
   const pooledDiff = finish(pooled, true);
-  return { periods: out, pooled: { groups: pooled, promoterMinusDetractor: pooledDiff, periods: pooledPeriods } };
+  return {
+    periods: out,
+    pooled: { groups: pooled, promoterMinusDetractor: pooledDiff, ci95: intervals(pooled), periods: pooledPeriods },
+  };
 }

@@ -41,33 +41,35 @@ export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<Breakdown
   const rows = q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
   return rows.map((r) => ({
     value: r.value,
-    label: r.accountName ?? r.userName ?? null,
+    label: r.label ?? null,
     histogram: [r.s0, r.s1, r.s2, r.s3, r.s4, r.s5, r.s6, r.s7, r.s8, r.s9, r.s10].map(Number),
   }));
 }
 
-// Labels: an account's name, a manager's name (or email), joined only for those dimensions.
-// For the other dimensions the join condition is the constant false: no label, no fan-out.
-const labelJoins = (valueColumn: AnyColumn, by: BreakdownDim) => ({
-  account: by === "account" ? eq(accounts.id, valueColumn) : sql`0`,
-  user: by === "manager" ? eq(users.id, valueColumn) : sql`0`,
-});
+/**
+ * Label of a group: an account's name, a manager's name (or email), looked up once per group by
+ * a scalar subquery. (A LEFT JOIN on a constant-false condition for the other dimensions would
+ * make SQLite scan the joined table for every row.)
+ */
+function labelOf(value: AnyColumn, by: BreakdownDim): SQL<string | null> {
+  if (by === "account") return sql`(SELECT ${accounts.name} FROM ${accounts} WHERE ${accounts.id} = ${value})`;
+  if (by === "manager") {
+    return sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${value})`;
+  }
+  return sql`NULL`;
+}
 
 async function fromRollups(db: Db, q: BreakdownQuery) {
-  const j = labelJoins(rollups.dimValue, q.by);
   const sum = (col: AnyColumn) => sql<number>`sum(${col})`;
   return db
     .select({
       value: rollups.dimValue,
-      accountName: sql<string | null>`max(${accounts.name})`,
-      userName: sql<string | null>`max(coalesce(nullif(${users.name}, ''), ${users.email}))`,
+      label: labelOf(rollups.dimValue, q.by),
       s0: sum(rollups.s0), s1: sum(rollups.s1), s2: sum(rollups.s2), s3: sum(rollups.s3),
       s4: sum(rollups.s4), s5: sum(rollups.s5), s6: sum(rollups.s6), s7: sum(rollups.s7),
       s8: sum(rollups.s8), s9: sum(rollups.s9), s10: sum(rollups.s10),
     })
     .from(rollups)
-    .leftJoin(accounts, j.account)
-    .leftJoin(users, j.user)
     .where(
       and(
         eq(rollups.surveyId, q.surveyId),
@@ -83,19 +85,15 @@ async function fromRollups(db: Db, q: BreakdownQuery) {
 
 async function fromCounted(db: Db, q: BreakdownQuery, manager: string) {
   const col = COUNTED_COLUMN[q.by];
-  const j = labelJoins(col, q.by);
   const bin = (s: number) => sql<number>`sum(${counted.score} = ${s})`;
   return db
     .select({
       value: sql<string>`${col}`,
-      accountName: sql<string | null>`max(${accounts.name})`,
-      userName: sql<string | null>`max(coalesce(nullif(${users.name}, ''), ${users.email}))`,
+      label: labelOf(col, q.by),
       s0: bin(0), s1: bin(1), s2: bin(2), s3: bin(3), s4: bin(4), s5: bin(5),
       s6: bin(6), s7: bin(7), s8: bin(8), s9: bin(9), s10: bin(10),
     })
     .from(counted)
-    .leftJoin(accounts, j.account)
-    .leftJoin(users, j.user)
     .where(
       and(
         eq(counted.surveyId, q.surveyId),

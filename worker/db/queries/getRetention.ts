@@ -22,19 +22,19 @@ export async function getRetention(db: Db, q: RetentionQuery): Promise<AccountWi
     lte(accounts.startedOn, q.activeUntil),
     or(isNull(accounts.churnedOn), gt(accounts.churnedOn, q.activeFrom)),
   );
-  const [rows, history] = await Promise.all([
+  // One batch: one round trip, and both reads see the same snapshot (an import running at the
+  // same time cannot give an account without its history).
+  const [rows, history] = await db.batch([
     db
       .select({ id: accounts.id, startedOn: accounts.startedOn, churnedOn: accounts.churnedOn, mrrCents: accounts.mrrCents })
       .from(accounts)
-      .where(cond)
-      .all(),
+      .where(cond),
     db
       .select({ accountId: accountMrr.accountId, effectiveOn: accountMrr.effectiveOn, mrrCents: accountMrr.mrrCents })
       .from(accountMrr)
       .innerJoin(accounts, eq(accounts.id, accountMrr.accountId))
       .where(cond)
-      .orderBy(asc(accountMrr.accountId), asc(accountMrr.effectiveOn))
-      .all(),
+      .orderBy(asc(accountMrr.accountId), asc(accountMrr.effectiveOn)),
   ]);
   const byId = new Map<string, AccountWithMrr>(rows.map((r) => [r.id, { ...r, mrrHistory: [] }]));
   for (const h of history) byId.get(h.accountId)?.mrrHistory.push({ effectiveOn: h.effectiveOn, mrrCents: h.mrrCents });
