@@ -51,6 +51,7 @@ describe("admin page screenshots (demo data)", () => {
 
     await page.goto(`${base}/admin/?period=24m&interval=half`);
     await expect.poll(() => page.getByTestId("current-score").textContent()).toMatch(/^-?\d+$/);
+    await expect.poll(() => page.getByTestId("response-rate").textContent()).toMatch(/\d/);
     await shot(page, "overview");
 
     await page.goto(`${base}/admin/?period=12m&interval=month`);

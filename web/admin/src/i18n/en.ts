@@ -77,7 +77,7 @@ const en = {
   "overview.noChange": "Not enough answers in one of the two periods to compare.",
   "overview.range": "{metric} over the period",
   "overview.responseRate": "Response rate (latest wave)",
-  "overview.wave": "Wave {period}: {responded} of {invited} invited",
+  "overview.wave": "Wave {period}: {responded} answers from {delivered} delivered invitations",
   "overview.noWaves": "No invitation wave yet",
   "overview.trend": "{metric} trend",
   "overview.noData": "No answers in this period.",

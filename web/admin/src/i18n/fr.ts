@@ -79,7 +79,7 @@ const fr: Record<keyof typeof en, string> = {
   "overview.noChange": "Pas assez de réponses sur l'une des deux périodes pour comparer.",
   "overview.range": "{metric} sur la période",
   "overview.responseRate": "Taux de réponse (dernière vague)",
-  "overview.wave": "Vague {period} : {responded} sur {invited} invités",
+  "overview.wave": "Vague {period} : {responded} réponses pour {delivered} invitations remises",
   "overview.noWaves": "Aucune vague d'invitations",
   "overview.trend": "Évolution du {metric}",
   "overview.noData": "Aucune réponse sur cette période.",

@@ -3,7 +3,7 @@
  * from the previous period (significant or noise), the trend with its confidence band, the
  * promoter / passive / detractor split, the response rate of the latest wave and the latest comments.
  */
-import { client, getJson, unwrap, withQuery, Unavailable } from "../api";
+import { client, unwrap, withQuery, Unavailable } from "../api";
 import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { SplitBar } from "../charts/SplitBar";
@@ -11,7 +11,7 @@ import { FilterBar } from "../components/FilterBar";
 import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf } from "../filters";
-import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtSigned } from "../format";
+import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtRatio, fmtSigned } from "../format";
 import { t } from "../i18n";
 import { qsOf, useRoute } from "../router";
 import { pickSurvey, useSurveys } from "../surveys";
@@ -198,19 +198,10 @@ function Histogram({ h, kind }: { h: number[]; kind: SurveyLite["kind"] }) {
   );
 }
 
-interface Wave {
-  id: string;
-  period: string;
-  opensAt: string | number;
-  status: string;
-  invited: number;
-  responded: number;
-  responseRate: number | null;
-}
-
 function ResponseRate({ surveyId }: { surveyId: string }) {
-  const waves = useAsync(() => getJson<{ data: Wave[] }>("/api/v1/waves", { surveyId }), [surveyId]);
-  const latest = waves.state === "ok" ? [...waves.data.data].filter((w) => w.invited > 0).sort((a, b) => (a.period < b.period ? 1 : -1))[0] : undefined;
+  const waves = useAsync(() => api.waves({ surveyId }), [surveyId]);
+  // The latest wave that reached someone: the rate is answers over delivered invitations.
+  const latest = waves.state === "ok" ? [...waves.data.data].filter((w) => w.delivered > 0).sort((a, b) => (a.period < b.period ? 1 : -1))[0] : undefined;
   return (
     <Card class="kpi">
       <h2 class="kpi-label">{t("overview.responseRate")}</h2>
@@ -224,8 +215,8 @@ function ResponseRate({ surveyId }: { surveyId: string }) {
         )
       ) : latest ? (
         <>
-          <p class="kpi-value">{latest.responseRate === null ? "—" : fmtPct(latest.responseRate * (latest.responseRate <= 1 ? 100 : 1))}</p>
-          <p class="kpi-sub muted">{t("overview.wave", { period: latest.period, responded: fmtInt(latest.responded), invited: fmtInt(latest.invited) })}</p>
+          <p class="kpi-value" data-testid="response-rate">{fmtRatio(latest.responseRate)}</p>
+          <p class="kpi-sub muted">{t("overview.wave", { period: latest.period, responded: fmtInt(latest.responded), delivered: fmtInt(latest.delivered) })}</p>
         </>
       ) : (
         <p class="kpi-sub muted">{t("overview.noWaves")}</p>
