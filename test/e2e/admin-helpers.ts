@@ -43,8 +43,8 @@ export async function answer(surveyId: string, score: number, account: string | 
 }
 
 /** Signs in through the form (staying on the current login page, so its ?next= is honoured). */
-export async function login(page: Page, email: string, password = PASSWORD) {
-  if (!page.url().includes("/admin/login")) await page.goto(`${inject("baseUrl")}/admin/login`);
+export async function login(page: Page, email: string, password = PASSWORD, base = inject("baseUrl")) {
+  if (!page.url().includes("/admin/login")) await page.goto(`${base}/admin/login`);
   await page.getByLabel(/^(Email|E-mail)$/).fill(email);
   await page.getByLabel(/^(Password|Mot de passe)$/).fill(password);
   await page.getByRole("button", { name: /^(Sign in|Se connecter)$/ }).click();
