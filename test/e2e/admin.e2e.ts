@@ -222,3 +222,41 @@ describe("admin page: editing", () => {
     await page.context().close();
   });
 });
+
+describe("admin page: accessibility", () => {
+  it("names every control on every page and can be driven by keyboard", async () => {
+    const admin = await createUser("admin", "Ally");
+    const survey = await createSurvey(`A11y ${suffix}`);
+    await answer(survey.id, 3, null, "Slow exports");
+    const page = await newPage();
+    await login(page, admin.email);
+    for (const path of ["/", "/retention", "/accounts", "/comments", "/surveys", "/surveys/new", `/surveys/${survey.id}`, "/goals", "/settings"]) {
+      await page.goto(`${base()}/admin${path}?survey=${survey.id}`);
+      await expect.poll(() => page.locator(".loading").count(), { timeout: 15_000 }).toBe(0);
+      const unnamed = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>("input, select, textarea, button, a[href]")]
+          .filter((el) => !(el instanceof HTMLInputElement && el.type === "hidden"))
+          .filter((el) => {
+            const labelled = "labels" in el && (el as HTMLInputElement).labels && (el as HTMLInputElement).labels!.length > 0;
+            return !labelled && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby") && !el.textContent?.trim() && !el.title;
+          })
+          .map((el) => el.outerHTML.slice(0, 120)),
+      );
+      expect(unnamed, path).toEqual([]);
+      expect(await page.locator("h1").count(), path).toBe(1);
+    }
+    // Keyboard: the first Tab reaches the skip link, the next ones the navigation; Enter follows.
+    await page.goto(`${base()}/admin/`);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Skip to content");
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe("Retention");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/admin\/retention/);
+    // Focus moves to the new page's title, so screen readers announce the change.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("page-title");
+    await page.context().close();
+  });
+});
