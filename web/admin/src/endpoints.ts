@@ -31,6 +31,7 @@ export const api = {
   accounts: async (q: Q) => unwrap(await client.api.v1.accounts.$get(withQuery(q))),
   account: async (accountId: string) => unwrap(await client.api.v1.accounts[":id"].$get(id(accountId))),
   waves: async (q: Q) => unwrap(await client.api.v1.waves.$get(withQuery(q))),
+  breakdown: async (q: Q) => unwrap(await client.api.v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await client.api.v1.goals.$get()),
   createGoal: async (body: unknown) => unwrap(await client.api.v1.goals.$post(undefined, json(body))),
   deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":id"].$delete(id(goalId))),

@@ -10,21 +10,33 @@ import { can, useSession } from "../session";
 import { useSurveys } from "../surveys";
 
 const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
-interface Goal {
-  id: string;
-  name: string;
-  metric: (typeof METRICS)[number];
-  surveyId: string | null;
-  scope: Record<string, string> | null;
-  target: number;
-  deadline: string;
-  current: number | null;
-  status: "on_track" | "could_do_better" | "off_track" | null;
-}
+type Goal = Awaited<ReturnType<typeof api.goals>>["data"][number];
 const STATUS_KIND = { on_track: "ok", could_do_better: "warn", off_track: "bad" } as const;
 /** Goal units (server side): NPS in points, CES as a mean score, every other metric in percent. */
 const isPercent = (m: Goal["metric"]) => m !== "nps" && m !== "ces";
 const show = (m: Goal["metric"], v: number | null | undefined) => (v === null || v === undefined ? "—" : fmt1(v) + (isPercent(m) ? " %" : ""));
+
+/** The goal's recent values and its target (dashed), as a small picture beside the figures. */
+function Spark({ goal }: { goal: Goal }) {
+  const pts = goal.points;
+  if (pts.length < 2) return null;
+  const values = [...pts.map((p) => p.value), goal.target];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo || 1;
+  const W = 120;
+  const H = 36;
+  const x = (i: number) => 2 + (i * (W - 4)) / (pts.length - 1);
+  const y = (v: number) => H - 3 - ((v - lo) / span) * (H - 6);
+  const title = `${t(("metric." + goal.metric) as "metric.nps")}: ${pts.map((p) => `${p.label} ${show(goal.metric, p.value)}`).join(", ")}`;
+  return (
+    <svg class="spark" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title}>
+      <line x1="0" x2={W} y1={y(goal.target)} y2={y(goal.target)} class="spark-target" />
+      <polyline points={pts.map((p, i) => `${x(i)},${y(p.value)}`).join(" ")} class={"spark-line " + (goal.status ?? "")} />
+      <circle cx={x(pts.length - 1)} cy={y(pts.at(-1)!.value)} r="3" class={"spark-dot " + (goal.status ?? "")} />
+    </svg>
+  );
+}
 
 export function Goals() {
   const session = useSession();
@@ -86,10 +98,12 @@ export function Goals() {
                   <div class="grow">
                     <strong>{g.name}</strong>
                     <p class="muted small">
-                      {g.metric.toUpperCase().replace("_", " ")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
+                      {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
                       {g.scope ? " · " + Object.entries(g.scope).map(([k, v]) => `${k}: ${v}`).join(", ") : ""}
                     </p>
+                    <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
                   </div>
+                  <Spark goal={g} />
                   <div class="goal-figure">
                     <span class="muted small">{t("goals.current")}</span>
                     <strong>{show(g.metric, g.current)}</strong>

@@ -6,11 +6,13 @@
 import { client, unwrap, withQuery, Unavailable } from "../api";
 import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
+import { Forest } from "../charts/Forest";
 import { SplitBar } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
 import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { apiFilters, filtersOf } from "../filters";
+import { apiFilters, filtersOf, range } from "../filters";
+import { useState } from "preact/hooks";
 import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtRatio, fmtSigned } from "../format";
 import { t } from "../i18n";
 import { qsOf, useRoute } from "../router";
@@ -176,6 +178,7 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
         </Card>
       </div>
 
+      <Breakdown survey={survey} />
       <LatestComments surveyId={survey.id} />
     </div>
   );
@@ -220,6 +223,55 @@ function ResponseRate({ surveyId }: { surveyId: string }) {
         </>
       ) : (
         <p class="kpi-sub muted">{t("overview.noWaves")}</p>
+      )}
+    </Card>
+  );
+}
+
+/** The headline figure by segment or by account manager, each with its interval and n. */
+function Breakdown({ survey }: { survey: SurveyLite }) {
+  const route = useRoute();
+  const f = filtersOf(route);
+  const [by, setBy] = useState<"segment" | "manager">("segment");
+  const q = { surveyId: survey.id, by, ...range(f), interval: f.interval, limit: 10 };
+  const res = useAsync(() => api.breakdown(q), [JSON.stringify(q)]);
+  const isNps = survey.kind === "nps";
+  const metric = isNps ? "NPS" : survey.kind.toUpperCase();
+  return (
+    <Card
+      title={t("overview.breakdown", { metric })}
+      actions={
+        <div class="field inline-field">
+          <label for="breakdown-by">{t("overview.by")}</label>
+          <select id="breakdown-by" value={by} onChange={(e) => setBy(e.currentTarget.value as "segment" | "manager")}>
+            <option value="segment">{t("filters.segment")}</option>
+            <option value="manager">{t("filters.manager")}</option>
+          </select>
+        </div>
+      }
+    >
+      {res.state === "loading" && !res.data ? (
+        <Spinner />
+      ) : res.state === "error" ? (
+        res.error instanceof Unavailable ? <NotAvailable /> : <ErrorBox error={res.error} />
+      ) : !res.data || res.data.groups.length === 0 ? (
+        <Empty>{t("overview.noData")}</Empty>
+      ) : (
+        <>
+          <p class="muted small">{t("overview.breakdownHint")}</p>
+          <Forest
+            title={t("overview.breakdown", { metric })}
+            min={isNps ? -100 : survey.kind === "ces" ? 1 : 0}
+            max={isNps ? 100 : survey.kind === "ces" ? 7 : 100}
+            reference={isNps ? 0 : undefined}
+            format={(v) => (isNps || survey.kind === "ces" ? fmtInt(v) : fmtInt(v) + "\u202f%")}
+            rows={res.data.groups.map((g) => {
+              const s = g.summary as Summary;
+              const v = survey.kind === "ces" ? s.mean : headline(survey.kind, s);
+              return { label: g.label, value: v, low: g.ci95?.low ?? null, high: g.ci95?.high ?? null, n: s.n };
+            })}
+          />
+        </>
       )}
     </Card>
   );
