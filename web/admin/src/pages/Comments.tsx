@@ -109,6 +109,9 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
   const [busy, setBusy] = useState(false);
   const detractor = c.category === "detractor";
   const fu = c.followup;
+  // Open at first while the follow-up is still to do; then it stays as the user leaves it (a
+  // status change must not fold the panel they are working in).
+  const [open, setOpen] = useState(() => detractor && (!fu || fu.status === "open"));
 
   async function act(run: () => Promise<unknown>) {
     setBusy(true);
@@ -134,7 +137,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
           {c.account ? " · " + c.account.name : ""} · {fmtDateTime(c.createdAt)} · {c.channel} · {c.locale}
         </p>
         {(detractor || fu) && (
-          <details class="followup" open={detractor && (!fu || fu.status === "open")}>
+          <details class="followup" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
             <summary>
               {t("comments.followup")}: <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>{t(("follow." + (fu?.status ?? "open")) as "follow.open")}</Badge>
               {fu?.ownerUserId && <span class="muted small"> · {people.find((p) => p.id === fu.ownerUserId)?.name || fu.ownerUserId}</span>}
