@@ -260,3 +260,28 @@ describe("admin page: accessibility", () => {
     await page.context().close();
   });
 });
+
+describe("admin page: serving", () => {
+  it("serves index.html for client routes, real files as they are, and 404 for a missing chunk", async () => {
+    const root = await fetch(`${base()}/admin`);
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('<div id="app">');
+    const deep = await fetch(`${base()}/admin/accounts/acc_whatever?status=at_risk`);
+    expect(deep.status).toBe(200);
+    expect(deep.headers.get("content-type")).toContain("text/html");
+    expect(deep.headers.get("cache-control")).toBe("no-cache");
+    expect(deep.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await deep.text();
+    const script = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(base() + script);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toContain("javascript");
+    const missing = await fetch(`${base()}/admin/assets/missing-chunk.js`);
+    expect(missing.status).toBe(404);
+    // The API keeps its JSON 404 (the SPA fallback is for /admin only).
+    const api = await fetch(`${base()}/api/v1/no-such-route`);
+    expect(api.status).toBe(404);
+    expect((await api.json()).error.code).toBe("not_found");
+  });
+});
