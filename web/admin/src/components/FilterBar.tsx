@@ -25,6 +25,11 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
   );
   const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
   const survey = f.survey ?? surveys[0]?.id;
+  // Segment suggestions: the segments that answered this survey over the period (free text still works).
+  const segments = useAsync(
+    () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...apiFilters(f), segment: undefined, manager: undefined, limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
+    [survey, f.period, f.from, f.to],
+  );
   const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f) });
 
   return (
@@ -81,9 +86,13 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
           placeholder={t("filters.all")}
           value={f.segment ?? ""}
           maxLength={200}
+          list="f-segment-values"
           onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() }, { push: true })}
         />
       </div>
+      <datalist id="f-segment-values">
+        {segments.state === "ok" && segments.data.map((s) => <option key={s} value={s} />)}
+      </datalist>
       {!isManager && (
         <div class="field">
           <label for="f-manager">{t("filters.manager")}</label>
