@@ -6,17 +6,17 @@
  *                           [--persist-to DIR] [--database DB]
  *
  * It hashes the password here, in Node, with exactly the Worker's format and parameters
- * (worker/auth/password.ts: PBKDF2-SHA256, 100,000 iterations, 16-byte salt, 32-byte hash) and
+ * (scripts/password.mjs, the twin of worker/auth/password.ts: PBKDF2-SHA256, 100,000 iterations,
+ * 16-byte salt, 32-byte hash) and
  * runs one INSERT through `wrangler d1 execute` (local D1 by default, --remote for production).
  * If the e-mail exists, that user becomes an enabled admin with the new password: this is also
  * the recovery path for a locked-out workspace (whoever can run wrangler owns the database).
  * With no --password, a one-time password is generated and printed.
  */
 import { execFileSync } from "node:child_process";
-import { pbkdf2Sync, randomBytes, randomInt } from "node:crypto";
+import { randomBytes, randomInt } from "node:crypto";
 import { parseArgs } from "node:util";
-
-const ITERATIONS = 100_000;
+import { hashPasswordNode } from "./password.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -48,9 +48,7 @@ if (password === undefined) {
 if (password.length < 10 || password.length > 256) fail("--password must be 10 to 256 characters");
 if (values.name.length > 200) fail("--name is at most 200 characters");
 
-const salt = randomBytes(16);
-const hash = pbkdf2Sync(password, salt, ITERATIONS, 32, "sha256");
-const stored = `pbkdf2-sha256$${ITERATIONS}$${salt.toString("base64")}$${hash.toString("base64")}`;
+const stored = hashPasswordNode(password);
 
 const crockford = "0123456789abcdefghjkmnpqrstvwxyz";
 const id = `usr_${Array.from(randomBytes(16), (b) => crockford[b & 31]).join("")}`;

@@ -11,6 +11,8 @@ import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { openApiDocument } from "./openapi/document";
+import { breakdownRoute } from "./routes/breakdown";
+import { goalsRoute } from "./routes/goals";
 import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
 import { commentsRoute } from "./routes/comments";
@@ -18,8 +20,6 @@ import { contactsRoute } from "./routes/contacts";
 import { exportRoute } from "./routes/export";
 import { followupsRoute } from "./routes/followups";
 import { importsRoute } from "./routes/imports";
-import { breakdownRoute } from "./routes/breakdown";
-import { goalsRoute } from "./routes/goals";
 import { emailRoute } from "./routes/email";
 import { metricsRoute } from "./routes/metrics";
 import { responsesRoute } from "./routes/responses";
@@ -49,6 +49,9 @@ const routes = app
   .route("/api/v1/surveys", surveysRoute)
   .route("/api/v1/surveys", responsesRoute)
   .route("/api/v1/surveys", metricsRoute)
+  .route("/api/v1/metrics", retentionRoute)
+  .route("/api/v1/metrics", breakdownRoute)
+  .route("/api/v1/goals", goalsRoute)
   .route("/api/v1/auth", authRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/api-keys", apiKeysRoute)
@@ -59,9 +62,6 @@ const routes = app
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
   .route("/api/v1/imports", importsRoute)
-  .route("/api/v1/metrics", retentionRoute)
-  .route("/api/v1/metrics", breakdownRoute)
-  .route("/api/v1/goals", goalsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)
   .route("/u", unsubscribeRoute);

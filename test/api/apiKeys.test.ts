@@ -41,6 +41,10 @@ describe("/api/v1/api-keys", () => {
     expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager" } })).status).toBe(400);
     expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: viewer.id } })).status).toBe(400);
     expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: "usr_ghost" } })).status).toBe(400);
+    const outranks = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "v", role: "admin", userId: viewer.id } });
+    expect(outranks.status).toBe(400);
+    expect(outranks.body.error.code).toBe("invalid_role");
+    expect((await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "v", role: "viewer", userId: viewer.id } })).status).toBe(201);
     const r = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "m", role: "manager", userId: manager.id } });
     expect(r.status).toBe(201);
     const auth = { authorization: `Bearer ${r.body.key}` };

@@ -31,6 +31,15 @@ describe("/api/v1/followups/:responseId", () => {
     const list = await api(`/api/v1/comments?surveyId=${s.id}`, { headers: m.read });
     expect(list.body.data[0].followup).toMatchObject({ status: "resolved", ownerUserId: m.user.id });
     expect(list.body.data[0].followup.notes).toHaveLength(2);
+
+    // "My follow-ups" and "nobody's yet".
+    const other = await answer(s.id, acc, 1, "also unhappy");
+    const mine = await api(`/api/v1/comments?surveyId=${s.id}&owner=me`, { headers: m.read });
+    expect(mine.body.data.map((x: { responseId: string }) => x.responseId)).toEqual([r.id]);
+    const byId = await api(`/api/v1/comments?surveyId=${s.id}&owner=${m.user.id}`, { headers: m.read });
+    expect(byId.body.data).toHaveLength(1);
+    const nobody = await api(`/api/v1/comments?surveyId=${s.id}&owner=none&category=detractor`, { headers: m.read });
+    expect(nobody.body.data.map((x: { responseId: string }) => x.responseId)).toEqual([other.id]);
   });
 
   it("a note on a response nobody opened creates its follow-up; passives have none until then", async () => {

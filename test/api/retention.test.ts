@@ -178,3 +178,16 @@ describe("retention endpoints reject bad queries with the field named", () => {
     }
   });
 });
+
+describe("OpenAPI", () => {
+  it("documents the retention, breakdown and goal endpoints from their zod schemas", async () => {
+    const r = await api("/api/v1/openapi.json");
+    const params = (path: string) => r.body.paths[path].get.parameters.map((p: { name: string }) => p.name);
+    expect(params("/api/v1/metrics/retention")).toEqual(expect.arrayContaining(["from", "to", "interval", "segment", "manager"]));
+    expect(params("/api/v1/metrics/retention-by-category")).toEqual(expect.arrayContaining(["surveyId", "horizonMonths", "periods"]));
+    expect(params("/api/v1/metrics/breakdown")).toEqual(expect.arrayContaining(["surveyId", "by", "interval"]));
+    const goal = r.body.paths["/api/v1/goals"].post.requestBody.content["application/json"].schema;
+    expect(goal.required).toEqual(expect.arrayContaining(["name", "metric", "target", "deadline"]));
+    expect(r.body.paths["/api/v1/goals/{goalId}"].delete).toBeDefined();
+  });
+});

@@ -19,6 +19,8 @@ import { CreateApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
+const RANK = { viewer: 0, manager: 1, admin: 2 } as const;
+
 export const apiKeyView = (k: ApiKeyRow) => ({
   id: k.id,
   name: k.name,
@@ -44,6 +46,10 @@ export const apiKeysRoute = new Hono<AppEnv>()
       if (!owner || owner.disabledAt) throw badRequest("invalid_user", "No such active user", "userId");
       if (body.role === "manager" && owner.role !== "manager") {
         throw badRequest("invalid_user", "A manager key must belong to a manager", "userId");
+      }
+      // A key acting for a person never outranks them (a viewer's key cannot be an admin key).
+      if (RANK[body.role] > RANK[owner.role]) {
+        throw badRequest("invalid_role", `A key for a ${owner.role} cannot have the ${body.role} role`, "role");
       }
     } else if (body.role === "manager") {
       throw badRequest("invalid_field", "A manager key needs the manager's userId", "userId");

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/comments?surveyId&from&to&category&segment&manager&account&channel&locale&status&q&limit&before
+ * GET /api/v1/comments?surveyId&from&to&category&segment&manager&account&channel&locale&status&owner&q&limit&before
  *   → {data:[{responseId,surveyId,score,category,comment,locale,channel,createdAt,
  *             contact:{id,name,email}|null, account:{id,name}|null,
  *             followup:{status,ownerUserId,notes:[…]}|null}], next}

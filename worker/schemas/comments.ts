@@ -24,6 +24,8 @@ export const ResponseFilterSchema = z
     locale: locale.optional(),
     /** Follow-up status; a detractor without a follow-up yet counts as `open`. */
     status: z.enum(FOLLOWUP_STATUSES).optional(),
+    /** Follow-up owner: a user id, `me` (the caller) or `none` (nobody yet). */
+    owner: id.optional(),
     /** Words to find in the comment (plain text, not a pattern). */
     q: z.string().trim().min(1).max(200).optional(),
   })

@@ -2,7 +2,7 @@
  * The WHERE clause of the comments list and the CSV export, from their shared filters and the
  * caller's scope. Needs `surveys` joined (category) and `followups` left-joined (status).
  */
-import { and, eq, gte, isNotNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { forbidden } from "../../lib/errors";
 import { zonedMidnightUtc } from "../../metrics/buckets";
@@ -40,6 +40,11 @@ export function responseFilter(
     f.status
       ? sql`coalesce(${followups.status}, CASE WHEN ${categorySql} = 'detractor' THEN 'open' END) = ${f.status}`
       : undefined,
+    f.owner === undefined
+      ? undefined
+      : f.owner === "none"
+        ? isNull(followups.ownerUserId)
+        : eq(followups.ownerUserId, f.owner === "me" ? (principal.userId ?? "\u0000nobody") : f.owner),
     f.q ? contains(responses.comment, f.q) : undefined,
     responsesInScope(db, principal),
   );
