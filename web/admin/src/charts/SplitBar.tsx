@@ -29,7 +29,7 @@ export function SplitBar({ parts, title }: { parts: Part[]; title: string }) {
 }
 
 /** Horizontal bars of rates (0..1) with the group size beside each: retention by NPS category. */
-export function RateBars({ rows, title }: { rows: { label: string; rate: number | null; n: number; cls: string; note: string }[]; title: string }) {
+export function RateBars({ rows, title }: { rows: { label: string; rate: number | null; n: number; cls: string; note: string; ci?: { low: number; high: number } | null }[]; title: string }) {
   return (
     <ul class="rate-bars" aria-label={title}>
       {rows.map((r) => (
@@ -37,9 +37,13 @@ export function RateBars({ rows, title }: { rows: { label: string; rate: number 
           <span class="rate-label">{r.label}</span>
           <span class="rate-track" aria-hidden="true">
             <span class={"rate-fill " + r.cls} style={{ width: `${Math.max(0, Math.min(1, r.rate ?? 0)) * 100}%` }} />
+            {r.ci && <span class="rate-ci" style={{ left: `${r.ci.low * 100}%`, width: `${(r.ci.high - r.ci.low) * 100}%` }} />}
           </span>
           <strong class="rate-value">{r.rate === null ? "—" : `${Math.round(r.rate * 100)} %`}</strong>
-          <span class="muted rate-n">{r.note}</span>
+          <span class="muted rate-n">
+            {r.note}
+            {r.ci && <span class="sr-only">{` [${Math.round(r.ci.low * 100)} % ; ${Math.round(r.ci.high * 100)} %]`}</span>}
+          </span>
         </li>
       ))}
     </ul>

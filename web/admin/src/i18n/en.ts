@@ -113,7 +113,7 @@ const en = {
   "retention.nrr": "Net revenue retention (NRR)",
   "retention.noData": "No accounts in this period.",
   "retention.byCategory": "Retention by NPS category",
-  "retention.byCategoryHint": "Share of accounts still clients 6 months after they answered, by their account-level NPS category.",
+  "retention.byCategoryHint": "Share of accounts still clients 6 months after they answered, by their account-level NPS category; the dark line is its 95 % interval.",
   "retention.pmd": "Promoters − detractors:",
   "retention.pmdShort": "P − D",
   "retention.period": "Period",

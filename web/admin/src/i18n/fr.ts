@@ -115,7 +115,7 @@ const fr: Record<keyof typeof en, string> = {
   "retention.nrr": "Rétention nette du revenu (NRR)",
   "retention.noData": "Aucun compte sur cette période.",
   "retention.byCategory": "Rétention par catégorie NPS",
-  "retention.byCategoryHint": "Part des comptes toujours clients 6 mois après leur réponse, selon la catégorie NPS du compte.",
+  "retention.byCategoryHint": "Part des comptes toujours clients 6 mois après leur réponse, selon la catégorie NPS du compte ; le trait foncé est son intervalle à 95 %.",
   "retention.pmd": "Promoteurs − détracteurs :",
   "retention.pmdShort": "P − D",
   "retention.period": "Période",

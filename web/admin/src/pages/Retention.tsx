@@ -8,7 +8,7 @@ import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { RateBars } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
-import { Card, Empty, ErrorBox, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync, type Async } from "../data";
 import { filtersOf, range } from "../filters";
 import { bucketShort, fmtInt, fmtMoney, fmtRatio, fmtSigned } from "../format";
@@ -60,7 +60,7 @@ export function Retention() {
           )}
         </Section>
       </Card>
-      <div class="grid-2">
+      <div class="grid-2 retention-grid">
         <Card title={t("retention.byCategory")}>
           <p class="muted small">{t("retention.byCategoryHint")}</p>
           <Section res={byCat}>
@@ -78,6 +78,7 @@ export function Retention() {
                       rate: pooled[c]?.rate ?? null,
                       n: pooled[c]?.n ?? 0,
                       note: `n = ${fmtInt(pooled[c]?.n ?? 0)}`,
+                      ci: d.pooled.ci95?.[c] ?? null,
                     }))}
                   />
                   <p class="pmd">
@@ -85,6 +86,19 @@ export function Retention() {
                     <strong data-testid="pmd">
                       {d.pooled.promoterMinusDetractor === null ? "—" : fmtSigned(d.pooled.promoterMinusDetractor * 100) + " pts"}
                     </strong>
+                    {d.pooled.ci95?.promoterMinusDetractor && (
+                      <>
+                        {" "}
+                        <span class="muted">
+                          {t("overview.ci", { low: fmtSigned(d.pooled.ci95.promoterMinusDetractor.low * 100), high: fmtSigned(d.pooled.ci95.promoterMinusDetractor.high * 100) })}
+                        </span>{" "}
+                        {d.pooled.ci95.promoterMinusDetractor.low > 0 || d.pooled.ci95.promoterMinusDetractor.high < 0 ? (
+                          <Badge kind="ok">{t("overview.significant")}</Badge>
+                        ) : (
+                          <Badge kind="neutral">{t("overview.notSignificant")}</Badge>
+                        )}
+                      </>
+                    )}
                   </p>
                   {d.periods.length > 0 && (
                     <div class="table-wrap">
@@ -149,7 +163,7 @@ export function Retention() {
                           <th scope="row">{c.label}</th>
                           <td>{fmtInt(c.size)}</td>
                           {c.retention.map((r, i) => (
-                            <td key={i} class="heat" style={r === null ? undefined : { background: `rgba(67,56,202,${0.08 + 0.6 * r})`, color: r > 0.6 ? "#fff" : undefined }}>
+                            <td key={i} class="heat" style={r === null ? undefined : { background: `rgba(67,56,202,${(0.06 + 0.34 * r).toFixed(3)})` }}>
                               {fmtRatio(r)}
                             </td>
                           ))}
