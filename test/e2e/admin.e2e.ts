@@ -208,6 +208,17 @@ describe("admin page: editing", () => {
     expect(saved.body).toMatchObject({ kind: "csat", samplingPercent: 40, texts: { fr: { question: "Êtes-vous satisfait ?" } } });
     expect(await page.locator("#embed-snippet").inputValue()).toContain(`data-survey="${surveyId}"`);
 
+    // Live preview: the real widget when this build serves /embed.js, else a clear "not available".
+    const preview = page.locator("section", { has: page.getByRole("heading", { name: "Live preview" }) });
+    const embed = await fetch(`${base()}/embed.js`, { method: "HEAD" });
+    if (embed.ok) {
+      const frame = page.frameLocator("iframe.preview");
+      // The widget adds its host element beside the preview page's placeholder and its script.
+      await expect.poll(() => frame.locator("body > *").count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    } else {
+      await expect.poll(() => preview.textContent()).toContain("Not available yet");
+    }
+
     // A detractor's follow-up: status and a note, through the page (session + CSRF token).
     const nps = await createSurvey(`Followup ${suffix}`);
     const response = await answer(nps.id, 1, null, "Support never answered");

@@ -1,5 +1,6 @@
 /**
- * Survey preview: loads the real widget (/embed.js) for ?survey=…&lang=… and opens it at once.
+ * Survey preview: loads the real widget (/embed.js) for ?survey=…&lang=… and opens it at once
+ * (its documented queue: `Barometre = [["show"]]` before the script, `data-auto="false"`).
  * Answers given here must not count, so before the widget loads, every write it could make
  * (fetch with a body, sendBeacon) is answered locally instead of reaching the API.
  */
@@ -15,22 +16,20 @@ window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
 };
 navigator.sendBeacon = () => true;
 try {
-  // A fresh frame each time: the widget's own throttle must not hide it after one preview.
-  localStorage.clear();
+  // The widget's own memory for this survey (answered / dismissed / sampled) and its outbox, so
+  // each preview starts fresh. Only its keys: the admin page shares this origin's storage.
+  localStorage.removeItem("bm_" + survey);
+  localStorage.removeItem("bm_q");
 } catch {
   /* storage may be blocked in the frame */
 }
 
-const w = window as unknown as { Barometre?: unknown[] | { show(): void } };
-w.Barometre = [["show"]];
+// The widget runs queued calls when it loads: "show" opens it whatever its throttle says.
+(window as unknown as { Barometre?: unknown[] }).Barometre = [["show"]];
 const s = document.createElement("script");
 s.src = "/embed.js";
 s.async = true;
 s.dataset.survey = survey;
 s.dataset.lang = lang;
 s.dataset.auto = "false";
-s.addEventListener("load", () => {
-  const api = w.Barometre;
-  if (api && !Array.isArray(api)) api.show();
-});
 document.body.appendChild(s);
