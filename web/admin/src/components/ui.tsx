@@ -99,7 +99,7 @@ export function ScorePill({ score, category }: { score: number | null | undefine
   if (score === null || score === undefined) return <span class="muted">—</span>;
   const cls = category ?? categoryOf(score);
   return (
-    <span class={"score " + cls} title={cls ? t(("cat." + cls) as "cat.promoter") : undefined}>
+    <span class={"score " + cls} title={cls === "promoter" || cls === "passive" || cls === "detractor" ? t(`cat.${cls}`) : undefined}>
       {Number.isInteger(score) ? score : score.toFixed(1)}
     </span>
   );

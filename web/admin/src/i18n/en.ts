@@ -101,6 +101,7 @@ const en = {
   "comments.followup": "Follow-up",
   "comments.owner": "Owner",
   "comments.nobody": "Nobody",
+  "comments.mine": "Me",
   "comments.addNote": "Add note",
   "comments.notePlaceholder": "Called them, they need…",
   "follow.open": "Open",

@@ -103,6 +103,7 @@ const fr: Record<keyof typeof en, string> = {
   "comments.followup": "Suivi",
   "comments.owner": "Responsable",
   "comments.nobody": "Personne",
+  "comments.mine": "Moi",
   "comments.addNote": "Ajouter une note",
   "comments.notePlaceholder": "Appelé, ils ont besoin de…",
   "follow.open": "À traiter",

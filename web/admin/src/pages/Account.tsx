@@ -6,11 +6,14 @@ import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, 
 import { useAsync } from "../data";
 import { fmtDate, fmtMoney, fmtMonth } from "../format";
 import { t } from "../i18n";
+import { useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
 
 
 export function AccountPage({ id }: { id: string }) {
   const acc = useAsync(() => api.account(id), [id]);
+  const surveys = useSurveys();
+  const kindOf = new Map(surveys.state === "ok" ? surveys.data.map((s) => [s.id, s] as const) : []);
   if (acc.state === "loading") return <Spinner />;
   if (acc.state === "error")
     return (
@@ -21,6 +24,8 @@ export function AccountPage({ id }: { id: string }) {
     );
   const a = acc.data;
   const history = [...(a.responses ?? [])].sort((x, y) => (x.createdAt < y.createdAt ? -1 : 1));
+  // The chart is on the 0–10 scale: NPS answers only (CSAT and CES are listed below with their survey).
+  const npsHistory = history.filter((r) => kindOf.get(r.surveyId)?.kind === "nps");
   return (
     <>
       <PageHead title={a.name} sub={<Link href="/accounts">← {t("accounts.title")}</Link>} />
@@ -50,8 +55,8 @@ export function AccountPage({ id }: { id: string }) {
         <Card title={t("accounts.history")}>
           <LineChart
             title={t("accounts.history")}
-            labels={history.map((r) => fmtMonth(r.createdAt))}
-            series={[{ name: t("accounts.score"), color: COLORS.primary, values: history.map((r) => r.score) }]}
+            labels={npsHistory.map((r) => fmtMonth(r.createdAt))}
+            series={[{ name: t("accounts.score"), color: COLORS.primary, values: npsHistory.map((r) => r.score) }]}
             yMin={0}
             yMax={10}
             format={(v) => String(Math.round(v))}
@@ -62,10 +67,12 @@ export function AccountPage({ id }: { id: string }) {
             <ul class="comment-list">
               {[...history].reverse().map((r) => (
                 <li key={r.id} class="comment">
-                  <ScorePill score={r.score} />
+                  <ScorePill score={r.score} category={kindOf.get(r.surveyId)?.kind === "nps" ? undefined : "other"} />
                   <div>
                     <p class="comment-text">{r.comment || <span class="muted">{t("comments.noText")}</span>}</p>
-                    <p class="muted small">{fmtDate(r.createdAt)}</p>
+                    <p class="muted small">
+                      {fmtDate(r.createdAt)} · {kindOf.get(r.surveyId)?.name ?? r.surveyId}
+                    </p>
                   </div>
                 </li>
               ))}

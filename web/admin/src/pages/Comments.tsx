@@ -7,7 +7,7 @@ import { useState } from "preact/hooks";
 import { Unavailable } from "../api";
 import { api } from "../endpoints";
 import { FilterBar } from "../components/FilterBar";
-import { Badge, Card, Empty, ErrorBox, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf } from "../filters";
 import { fmtDateTime } from "../format";
@@ -29,7 +29,7 @@ export function Comments() {
   const canEdit = can(session, "admin", "manager");
   const list = surveys.state === "ok" ? surveys.data : [];
   const survey = pickSurvey(list, f);
-  const extra = { category: route.query.get("category") ?? "", status: route.query.get("status") ?? "", q: route.query.get("q") ?? "" };
+  const extra = { category: route.query.get("category") ?? "", status: route.query.get("status") ?? "", owner: route.query.get("owner") ?? "", q: route.query.get("q") ?? "" };
   const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
   const key = JSON.stringify(query);
   const comments = useAsync(() => (survey ? api.comments(query) : Promise.resolve(null)), [key]);
@@ -70,6 +70,14 @@ export function Comments() {
                 {t(("follow." + s) as "follow.open")}
               </option>
             ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="c-owner">{t("comments.owner")}</label>
+          <select id="c-owner" value={extra.owner} onChange={(e) => setQuery({ owner: e.currentTarget.value }, { push: true })}>
+            <option value="">{t("filters.all")}</option>
+            <option value="me">{t("comments.mine")}</option>
+            <option value="none">{t("comments.nobody")}</option>
           </select>
         </div>
         <div class="field grow">
@@ -134,7 +142,13 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
         <p class="comment-text">{c.comment || <span class="muted">{t("comments.noText")}</span>}</p>
         <p class="muted small">
           {c.contact?.name || c.contact?.email || t("comments.anonymous")}
-          {c.account ? " · " + c.account.name : ""} · {fmtDateTime(c.createdAt)} · {c.channel} · {c.locale}
+          {c.account && (
+            <>
+              {" · "}
+              <Link href={"/accounts/" + encodeURIComponent(c.account.id)}>{c.account.name ?? c.account.id}</Link>
+            </>
+          )}{" "}
+          · {fmtDateTime(c.createdAt)} · {c.channel} · {c.locale}
         </p>
         {(detractor || fu) && (
           <details class="followup" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
