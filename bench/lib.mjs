@@ -16,7 +16,7 @@ export function freePort() {
   });
 }
 
-async function waitFor(url, ms) {
+export async function waitFor(url, ms) {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     try {

@@ -36,7 +36,10 @@ try {
     const retry = ids.length > 0 && Math.random() < 0.1;
     const id = retry ? ids[Math.floor(Math.random() * ids.length)] : crypto.randomUUID();
     if (!retry) ids.push(id);
-    return { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8" }, body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }), id };
+    // Each request comes "from" its own respondent: the per-IP rate limit of public writes must
+    // not turn a load test from one machine into 429s (wrangler dev takes the header as given).
+    const ip = `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+    return { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip }, body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }), id };
   };
   async function runOurs(secs) {
     const made = [];

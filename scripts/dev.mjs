@@ -12,10 +12,23 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: "inherit", env, ...opts });
 const PORT = process.env.PORT ?? "8787";
 
-if (!existsSync(".dev.vars")) {
-  const key = `bm_admin_${randomBytes(24).toString("hex")}`;
-  writeFileSync(".dev.vars", `# Local secrets for wrangler dev (never commit this file).\nADMIN_API_KEY=${key}\n`);
-  console.log("Wrote .dev.vars with a fresh ADMIN_API_KEY.");
+// Local settings and secrets; any that are missing are added with fresh random values, and
+// existing ones are kept, so a rerun never logs you out of your own API key.
+const wanted = {
+  ADMIN_API_KEY: () => `bm_admin_${randomBytes(24).toString("hex")}`,
+  EMAIL_WEBHOOK_SECRET: () => randomBytes(24).toString("hex"),
+  PUBLIC_URL: () => `http://127.0.0.1:${PORT}`,
+};
+let vars = existsSync(".dev.vars") ? readFileSync(".dev.vars", "utf8") : "# Local settings for wrangler dev (never commit this file).\n";
+const added = [];
+for (const [name, make] of Object.entries(wanted)) {
+  if (new RegExp(`^${name}=`, "m").test(vars)) continue;
+  vars += `${vars.endsWith("\n") ? "" : "\n"}${name}=${make()}\n`;
+  added.push(name);
+}
+if (added.length) {
+  writeFileSync(".dev.vars", vars);
+  console.log(`.dev.vars: added ${added.join(", ")}.`);
 }
 const adminKey = /^ADMIN_API_KEY=(.+)$/m.exec(readFileSync(".dev.vars", "utf8"))?.[1]?.trim();
 

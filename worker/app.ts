@@ -10,25 +10,29 @@ import { ApiError } from "./lib/errors";
 import { randomString } from "./lib/ids";
 import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
+import { contactsRoute } from "./routes/contacts";
+import { importsRoute } from "./routes/imports";
+import { emailRoute } from "./routes/email";
 import { openApiDocument } from "./openapi/document";
 import { breakdownRoute } from "./routes/breakdown";
 import { goalsRoute } from "./routes/goals";
 import { apiKeysRoute } from "./routes/apiKeys";
 import { authRoute } from "./routes/auth";
 import { commentsRoute } from "./routes/comments";
-import { contactsRoute } from "./routes/contacts";
 import { exportRoute } from "./routes/export";
 import { followupsRoute } from "./routes/followups";
-import { importsRoute } from "./routes/imports";
-import { emailRoute } from "./routes/email";
+import { emailSnippetRoute } from "./routes/emailSnippet";
+import { embedRoute } from "./routes/embed";
+import { linkPageRoute } from "./routes/linkPage";
 import { metricsRoute } from "./routes/metrics";
+import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
 import { retentionRoute } from "./routes/retention";
 import { surveysRoute } from "./routes/surveys";
-import { usersRoute } from "./routes/users";
-import { webhooksRoute } from "./routes/webhooks";
 import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
+import { usersRoute } from "./routes/users";
+import { webhooksRoute } from "./routes/webhooks";
 
 export const app = new Hono<AppEnv>();
 
@@ -37,6 +41,7 @@ app.use(async (c, next) => {
   await next();
 });
 app.use("/api/*", withDb);
+app.use("/s/*", withDb);
 app.use("/api/*", async (c, next) => {
   await next();
   c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
@@ -52,6 +57,12 @@ const routes = app
   .route("/api/v1/metrics", retentionRoute)
   .route("/api/v1/metrics", breakdownRoute)
   .route("/api/v1/goals", goalsRoute)
+  .route("/api/v1/accounts", accountsRoute)
+  .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports", importsRoute)
+  .route("/api/v1/waves", wavesRoute)
+  .route("/api/v1/email", emailRoute)
+  .route("/u", unsubscribeRoute)
   .route("/api/v1/auth", authRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/api-keys", apiKeysRoute)
@@ -59,12 +70,10 @@ const routes = app
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
   .route("/api/v1/export", exportRoute)
-  .route("/api/v1/accounts", accountsRoute)
-  .route("/api/v1/contacts", contactsRoute)
-  .route("/api/v1/imports", importsRoute)
-  .route("/api/v1/waves", wavesRoute)
-  .route("/api/v1/email", emailRoute)
-  .route("/u", unsubscribeRoute);
+  .route("/api/v1/surveys", publicWidgetRoute)
+  .route("/api/v1/surveys", emailSnippetRoute)
+  .route("/s", linkPageRoute)
+  .route("/", embedRoute);
 
 export type AppType = typeof routes;
 

@@ -11,6 +11,10 @@ export interface Env {
   TIMEZONE: string;
   /** Static assets (the built widget and admin page), when configured. */
   ASSETS?: Fetcher;
+  /** Public reads (widget settings, link page): per IP and survey, see middleware/rateLimit.ts. */
+  PUBLIC_READ_LIMITER?: RateLimit;
+  /** Public writes (answers, dismissals): per IP and survey. */
+  PUBLIC_WRITE_LIMITER?: RateLimit;
   /** Public origin of this Worker (`https://nps.example.com`), for links in invitations sent by cron. */
   PUBLIC_URL?: string;
   /** Email HTTP API the delivery adapter POSTs invitations to (docs/WAVES.md); unset = no sending. */

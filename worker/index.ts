@@ -9,13 +9,14 @@ import { runWebhookDeliveries } from "./jobs/webhooks";
 export type { AppType } from "./app";
 
 /**
- * The hourly cron: open/close waves and create invitations, then send what is pending. Uses the
- * controller's scheduledTime as "now", so a delayed run behaves as the run it stands for.
+ * The hourly cron: open/close waves and create invitations, send what is pending, retry webhooks,
+ * prune expired sessions. Uses the controller's scheduledTime as "now", so a delayed run behaves
+ * as the run it stands for.
  */
 export async function scheduled(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
   const now = controller.scheduledTime;
   // Waves first, so this run already sends the invitations it creates. One job failing must not
-  // starve the other; the run still fails afterwards so it shows, and the next run catches up.
+  // starve the others; the run still fails afterwards so it shows, and the next run catches up.
   const errors: unknown[] = [];
   const attempt = async <T>(job: () => Promise<T>) => {
     try {

@@ -101,6 +101,9 @@ describe("accounts list and scores", () => {
     await answer(ext("a1"), 2, "2025-10-01");
     const again = await api(`/api/v1/accounts?q=${encodeURIComponent(`${tag} Alpha`)}&surveyId=${s.id}`, { headers: ADMIN });
     expect(again.body.data[0]).toMatchObject({ lastScore: 5, lastCategory: "detractor", change: -4, atRisk: true });
+    const detail = await api(`/api/v1/accounts/${again.body.data[0].id}`, { headers: ADMIN });
+    expect(detail.body).toMatchObject({ lastScore: 5, previousScore: 9, lastCategory: "detractor", atRisk: true });
+    expect(detail.body.responses).toHaveLength(5);
 
     // Cursor pagination: pages of 1 walk the three accounts in name order, without repeats.
     const names: string[] = [];

@@ -57,8 +57,12 @@ describe("contacts bulk upsert", () => {
       { externalId: `${t}-2`, email: `${t}-2@x.test` },
     ]);
     const [c1] = made.results.map((r: any) => r.id);
+    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["contact.unsubscribed"] } });
     const off = await api(`/api/v1/contacts/${c1}`, { method: "PATCH", headers: ADMIN, body: { unsubscribed: true, name: "One" } });
     expect(off.body.unsubscribedAt).not.toBeNull();
+    await api(`/api/v1/contacts/${c1}`, { method: "PATCH", headers: ADMIN, body: { unsubscribed: true } });
+    const events = await env.DB.prepare("SELECT event FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.body.id).all();
+    expect(events.results).toEqual([{ event: "contact.unsubscribed" }]);
     expect(off.body.name).toBe("One");
     const on = await api(`/api/v1/contacts/${c1}`, { method: "PATCH", headers: ADMIN, body: { unsubscribed: false } });
     expect(on.body.unsubscribedAt).toBeNull();

@@ -13,6 +13,8 @@ describe("GDPR", () => {
     ]);
     const [ann, bob] = made.results.map((r: any) => r.id);
     const s = await createSurvey({ cadence: { enabled: true, months: [1], day: 1, windowDays: 10 } });
+    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.detractor"] } });
+    expect(hook.status).toBe(201);
     // Ann: a detractor with a comment (then changed her mind), Bob: a promoter.
     const r1 = await submit(s.id, { score: 2, comment: "Slow support, call me on 06 12 34 56 78", contact: { id: `${t}-ann` } });
     expect(r1.status).toBe(201);
@@ -42,7 +44,11 @@ describe("GDPR", () => {
 
     const erase = await api(`/api/v1/contacts/${ann}/erase`, { method: "POST", headers: ADMIN, body: {} });
     expect(erase.status).toBe(200);
-    expect(erase.body).toMatchObject({ erased: true, responses: 1, dismissals: 1, invitations: 1 });
+    // Ann's answer queued response.created and response.detractor; Bob's only response.created.
+    expect(erase.body).toMatchObject({ erased: true, responses: 1, dismissals: 1, invitations: 1, webhookDeliveries: 2 });
+    const hooks = await env.DB.prepare("SELECT payload FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.body.id).all<{ payload: string }>();
+    expect(hooks.results).toHaveLength(1);
+    expect(JSON.parse(hooks.results[0]!.payload).data.response.contactId).toBe(bob);
 
     // The rollups lost Ann's answer: one promoter left, NPS 100.
     expect(await metrics()).toMatchObject({ n: 1, promoters: 1, detractors: 0, nps: 100 });

@@ -90,5 +90,6 @@ describe("response rate", () => {
     const csvAfter = await api(`/api/v1/waves/${wave.id}/invitations.csv`, { headers: ADMIN });
     expect((csvAfter.body as string).trim().split("\r\n")).toHaveLength(3);
   });
+
 });
 

@@ -112,6 +112,14 @@ describe("waves cron", () => {
     expect(id.a1).toBeTruthy();
   });
 
+  it("two overlapping runs still open one wave and invite each contact once", async () => {
+    const { t } = await world();
+    const s = await createSurvey({ cadence: { enabled: true, months: [9], day: 1, windowDays: 10 } });
+    await Promise.all([cronAt("2026-09-01T00:17:00Z"), cronAt("2026-09-01T00:17:00Z"), cronAt("2026-09-02T00:17:00Z")]);
+    expect((await wavesOf(s.id)).map((w: any) => w.period)).toEqual(["2026-09"]);
+    expect(await invitationsOf(s.id, t)).toEqual(["2026-09 a1", "2026-09 a4", "2026-09 a5", "2026-09 f1"]);
+  });
+
   it("skips paused surveys and surveys without a cadence", async () => {
     await world();
     const off = await createSurvey();

@@ -16,6 +16,8 @@ describe("unsubscribe page", () => {
     await bulkAccounts([{ externalId: `${t}-A`, name: "A", startedOn: "2024-01-01" }]);
     const c = await bulkContacts([{ externalId: `${t}-1`, email: `${t}-1@x.test`, locale: "fr", accountExternalId: `${t}-A` }]);
     const s = await createSurvey({ cadence: { enabled: true, months: [5], day: 1, windowDays: 30 } });
+    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["contact.unsubscribed"] } });
+    expect(hook.status).toBe(201);
     await cronAt("2026-05-02T00:17:00Z");
     const inv = await env.DB.prepare("SELECT token FROM invitations WHERE survey_id = ?").bind(s.id).first<{ token: string }>();
     const get = await api(`/u/${inv!.token}`);
@@ -30,6 +32,13 @@ describe("unsubscribe page", () => {
     expect(post.body).toContain("désabonné");
     const out = await api(`/api/v1/contacts/${c.results[0].id}`, { headers: ADMIN });
     expect(out.body.unsubscribedAt).not.toBeNull();
+    // A second POST (the mail client's one-click after the person's own) changes nothing.
+    const again = await api(`/u/${inv!.token}`, { method: "POST" });
+    expect(again.status).toBe(200);
+    const queued = await env.DB.prepare("SELECT event, payload FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.body.id).all<{ event: string; payload: string }>();
+    expect(queued.results).toHaveLength(1);
+    expect(queued.results[0]!.event).toBe("contact.unsubscribed");
+    expect(JSON.parse(queued.results[0]!.payload).data.contact).toMatchObject({ id: c.results[0].id, externalId: `${t}-1` });
     expect((await api(`/u/0000000000000000nope`)).status).toBe(404);
     expect((await api(`/u/<script>`)).status).toBe(404);
   });

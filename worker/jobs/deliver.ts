@@ -80,7 +80,7 @@ export async function deliverPending(env: Env, now: number): Promise<DeliveryRep
     SELECT i.id, i.token, i.survey_id, s.kind, s.default_locale, s.texts, c.email, c.name, c.locale
     FROM invitations i
     JOIN waves w ON w.id = i.wave_id AND w.status = 'open' AND w.closes_at > ${now}
-    JOIN surveys s ON s.id = i.survey_id
+    JOIN surveys s ON s.id = i.survey_id AND s.status = 'active'
     JOIN contacts c ON c.id = i.contact_id
     WHERE i.status = 'pending' AND c.unsubscribed_at IS NULL AND c.email IS NOT NULL
     ORDER BY i.created_at, i.id LIMIT ${limit}`);

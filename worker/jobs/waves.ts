@@ -99,7 +99,7 @@ export async function runWaves(env: Env, now: number): Promise<WavesReport> {
 
 /**
  * Invites the contacts eligible for `wave` that are not invited yet: an email, not unsubscribed,
- * an account active today, and not surveyed within the survey's re-survey interval before the
+ * no bounce since the contact record last changed (a corrected email lifts it), an account active today, and not surveyed within the survey's re-survey interval before the
  * wave opened (no answer to this survey, no invitation from a wave of this survey that opened in
  * that interval). Returns how many invitations were created.
  */
@@ -108,19 +108,25 @@ export async function inviteEligible(db: Db, survey: Survey, wave: typeof waves.
   const opensAt = wave.opensAt.getTime();
   const since = opensAt - Math.max(0, survey.resurveyDays - RESURVEY_GRACE_DAYS) * DAY;
   let total = 0;
+  // Keyset over contact ids: each pass starts after the last contact seen, so a run over 100,000
+  // contacts reads each of them once instead of rescanning the invited ones every pass.
+  let after = "";
   for (;;) {
     const eligible = await db.all<{ id: string }>(sql`
       SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id
-      WHERE c.unsubscribed_at IS NULL AND c.email IS NOT NULL AND c.email <> ''
+      WHERE c.id > ${after} AND c.unsubscribed_at IS NULL AND c.email IS NOT NULL AND c.email <> ''
         AND a.started_on <= ${today} AND (a.churned_on IS NULL OR a.churned_on > ${today})
         AND NOT EXISTS (SELECT 1 FROM invitations i JOIN waves w ON w.id = i.wave_id
                         WHERE i.contact_id = c.id AND i.survey_id = ${survey.id}
                           AND (i.wave_id = ${wave.id} OR (w.opens_at > ${since} AND w.opens_at < ${opensAt})))
+        AND NOT EXISTS (SELECT 1 FROM invitations b
+                        WHERE b.contact_id = c.id AND b.status = 'bounced' AND b.bounced_at >= c.updated_at)
         AND NOT EXISTS (SELECT 1 FROM responses r
                         WHERE r.contact_id = c.id AND r.survey_id = ${survey.id} AND r.created_at > ${since}
                           AND (r.wave_id IS NULL OR r.wave_id <> ${wave.id}))
       ORDER BY c.id LIMIT ${INVITE_CHUNK}`);
     if (eligible.length === 0) return total;
+    after = eligible.at(-1)!.id;
     // Tokens from WebCrypto (160 bits); the unique indexes make a concurrent run harmless.
     const rows = eligible.map((c) => ({ id: newId("inv"), c: c.id, t: randomString(32) }));
     const [res] = await rawBatch(db, [
@@ -129,8 +135,6 @@ export async function inviteEligible(db: Db, survey: Survey, wave: typeof waves.
           FROM json_each(${JSON.stringify(rows)}) WHERE true
           ON CONFLICT DO NOTHING`,
     ]);
-    const added = res?.meta.changes ?? 0;
-    total += added;
-    if (added === 0) return total;
+    total += res?.meta.changes ?? 0;
   }
 }

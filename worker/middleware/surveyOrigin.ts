@@ -7,16 +7,22 @@ import type { surveys } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 
-export function isOriginAllowed(survey: typeof surveys.$inferSelect, origin: string | undefined): boolean {
+export function isOriginAllowed(
+  survey: typeof surveys.$inferSelect,
+  origin: string | undefined,
+  selfOrigin?: string,
+): boolean {
   if (!origin) return true; // not a browser cross-origin request (servers, curl, same-origin forms)
   if (survey.allowedOrigins.length === 0) return true;
+  // Our own pages (the link survey at /s/:id) post here too, whatever the embedding list says.
+  if (selfOrigin && origin.toLowerCase() === selfOrigin.toLowerCase()) return true;
   return survey.allowedOrigins.includes(origin.toLowerCase());
 }
 
 /** Throws 403 for a disallowed origin; otherwise sets the CORS headers for it. */
 export function checkOrigin(c: Context<AppEnv>, survey: typeof surveys.$inferSelect): void {
   const origin = c.req.header("origin");
-  if (!isOriginAllowed(survey, origin)) {
+  if (!isOriginAllowed(survey, origin, new URL(c.req.url).origin)) {
     throw new ApiError(403, "origin_not_allowed", "This survey may not be embedded on this site", "origin");
   }
   if (origin) {

@@ -7,6 +7,7 @@ import { MetricsQuerySchema } from "../schemas/metrics";
 import { PatchResponseSchema, SubmitResponseSchema } from "../schemas/responses";
 import { CreateSurveySchema, PatchSurveySchema } from "../schemas/surveys";
 import { retentionOperations } from "./retentionOperations";
+import { accountsOperations } from "./accountsOperations";
 import { adminOperations } from "./adminOperations";
 
 export interface Operation {
@@ -36,5 +37,6 @@ export const operations: Operation[] = [
   { method: "get", path: "/api/v1/surveys/{surveyId}/responses", summary: "List answers, newest first (`?limit`, `?before` cursor)", tag: "responses", auth: "key", responses: { 200: "`{ data, next }`", 401: errors[401], 404: errors[404] } },
   { method: "get", path: "/api/v1/surveys/{surveyId}/metrics", summary: "Totals (NPS with 95 % interval, CSAT, CES) and the zero-filled trend by month, quarter or half-year", tag: "metrics", auth: "key", query: MetricsQuerySchema, responses: { 200: "`{ totals, trend[], source }`", ...errors } },
   ...retentionOperations,
+  ...accountsOperations,
   ...adminOperations,
 ];

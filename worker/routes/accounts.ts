@@ -8,6 +8,7 @@
  */
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
+import type { z } from "zod";
 import { accountMrr, accounts, contacts, responses, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
@@ -39,22 +40,32 @@ export function bulkResults(results: UpsertResult[], keys: (string | null)[]) {
   };
 }
 
-/** Validates bulk rows one by one: a bad row becomes an error result, the others go on. */
-export function parseRows<T>(
+/**
+ * A bulk call: each row is validated on its own (a bad row becomes an error result, the others go
+ * on), the valid ones are upserted together, and the results come back in request order.
+ */
+export async function runBulk<T extends { externalId: string }>(
   rows: unknown[],
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: any } },
+  schema: z.ZodType<T>,
+  write: (valid: T[]) => Promise<UpsertResult[]>,
 ) {
+  const results = new Array<UpsertResult>(rows.length);
   const valid: { index: number; row: T }[] = [];
-  const invalid = new Map<number, UpsertResult>();
   rows.forEach((raw, index) => {
     const parsed = schema.safeParse(raw);
     if (parsed.success) valid.push({ index, row: parsed.data });
     else {
       const e = zodError(parsed.error, "body");
-      invalid.set(index, { ok: false, error: { code: "invalid_field", field: e.field ?? "", message: e.message } });
+      results[index] = { ok: false, error: { code: "invalid_field", field: e.field ?? "", message: e.message } };
     }
   });
-  return { valid, invalid };
+  const written = await upsertWithFallback(valid.map((v) => v.row), write);
+  valid.forEach((v, i) => (results[v.index] = written[i]!));
+  const keys = rows.map((r) => {
+    const ext = r !== null && typeof r === "object" ? (r as { externalId?: unknown }).externalId : undefined;
+    return typeof ext === "string" ? ext : null;
+  });
+  return bulkResults(results, keys);
 }
 
 export const accountsRoute = new Hono<AppEnv>()
@@ -64,13 +75,7 @@ export const accountsRoute = new Hono<AppEnv>()
   })
   .post("/bulk", requireAuth("admin"), async (c) => {
     const body = await readBody(c, AccountBulkSchema, 2 * 1024 * 1024);
-    const { valid, invalid } = parseRows(body.accounts, AccountUpsertSchema);
-    const written = await upsertWithFallback(valid.map((v) => v.row), (rows) => upsertAccounts(c.var.db, rows, today(c.env.TIMEZONE)));
-    const results: UpsertResult[] = body.accounts.map(() => null as never);
-    valid.forEach((v, i) => (results[v.index] = written[i]!));
-    for (const [i, r] of invalid) results[i] = r;
-    const keys = body.accounts.map((r) => (r && typeof r === "object" && typeof (r as any).externalId === "string" ? (r as any).externalId : null));
-    return c.json(bulkResults(results, keys));
+    return c.json(await runBulk(body.accounts, AccountUpsertSchema, (rows) => upsertAccounts(c.var.db, rows, today(c.env.TIMEZONE))));
   })
   .get("/:id", requireAuth(), async (c) => {
     const db = c.var.db;

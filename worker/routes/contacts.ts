@@ -13,16 +13,16 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts } from "../db/schema";
 import type { AppEnv, Db, Principal } from "../env";
+import { enqueueContactUnsubscribed } from "../jobs/webhooks";
 import { ApiError, badRequest } from "../lib/errors";
 import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { ContactBulkSchema, ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
 import { decodeCursor, encodeCursor, likePattern } from "../services/accounts";
-import { upsertWithFallback, type UpsertResult } from "../services/accountsUpsert";
 import { upsertContacts } from "../services/contactsUpsert";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { managerScope } from "../services/scope";
-import { bulkResults, parseRows } from "./accounts";
+import { runBulk } from "./accounts";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -81,13 +81,7 @@ export const contactsRoute = new Hono<AppEnv>()
   })
   .post("/bulk", requireAuth("admin"), async (c) => {
     const body = await readBody(c, ContactBulkSchema, 2 * 1024 * 1024);
-    const { valid, invalid } = parseRows(body.contacts, ContactUpsertSchema);
-    const written = await upsertWithFallback(valid.map((v) => v.row), (rows) => upsertContacts(c.var.db, rows));
-    const results: UpsertResult[] = body.contacts.map(() => null as never);
-    valid.forEach((v, i) => (results[v.index] = written[i]!));
-    for (const [i, r] of invalid) results[i] = r;
-    const keys = body.contacts.map((r) => (r && typeof r === "object" && typeof (r as any).externalId === "string" ? (r as any).externalId : null));
-    return c.json(bulkResults(results, keys));
+    return c.json(await runBulk(body.contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)));
   })
   .get("/:id", requireAuth(), async (c) => c.json(contactView(await contactInScope(c.var.db, c.var.principal, c.req.param("id")))))
   .patch("/:id", requireAuth("admin"), async (c) => {
@@ -112,6 +106,7 @@ export const contactsRoute = new Hono<AppEnv>()
       .where(eq(contacts.id, old.id))
       .returning()
       .get();
+    if (unsubscribed === true && old.unsubscribedAt === null) await enqueueContactUnsubscribed(db, old.id);
     return c.json(contactView(row!));
   })
   .get("/:id/export", requireAuth("admin", "manager"), async (c) => {

@@ -14,7 +14,7 @@ import { timingSafeEqual } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { rawBatch } from "../services/rawBatch";
 
-const BounceSchema = z
+export const BounceSchema = z
   .object({
     bounces: z
       .array(

@@ -11,6 +11,7 @@ import { responses } from "../db/schema";
 import type { AppEnv } from "../env";
 import { readBody, parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { rateLimit } from "../middleware/rateLimit";
 import { checkOrigin, preflight } from "../middleware/surveyOrigin";
 import { PatchResponseSchema, SubmitResponseSchema } from "../schemas/responses";
 import { recordResponse, responseView, updateResponse } from "../services/recordResponse";
@@ -24,7 +25,8 @@ const ListQuery = z.object({
   before: z.string().max(100).optional(),
 });
 
-async function openSurvey(c: Parameters<typeof checkOrigin>[0]) {
+/** A survey that accepts answers from this caller's origin (404, 403 or 410 otherwise). */
+export async function openSurvey(c: Parameters<typeof checkOrigin>[0]) {
   const survey = await findSurveyCached(c.var.db, c.req.param("surveyId")!);
   checkOrigin(c, survey);
   if (survey.status === "archived") {
@@ -36,7 +38,7 @@ async function openSurvey(c: Parameters<typeof checkOrigin>[0]) {
 export const responsesRoute = new Hono<AppEnv>()
   .options("/:surveyId/responses", async (c) => preflight(c, await findSurvey(c.var.db, c.req.param("surveyId"))))
   .options("/:surveyId/responses/:id", async (c) => preflight(c, await findSurvey(c.var.db, c.req.param("surveyId"))))
-  .post("/:surveyId/responses", async (c) => {
+  .post("/:surveyId/responses", rateLimit("write"), async (c) => {
     const survey = await openSurvey(c);
     const input = await readBody(c, SubmitResponseSchema);
     const { response, created } = await recordResponse(c.var.db, survey, input, {
@@ -46,7 +48,7 @@ export const responsesRoute = new Hono<AppEnv>()
     });
     return c.json(responseView(response), created ? 201 : 200);
   })
-  .patch("/:surveyId/responses/:id", async (c) => {
+  .patch("/:surveyId/responses/:id", rateLimit("write"), async (c) => {
     const survey = await openSurvey(c);
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new ApiError(404, "not_found", "Response not found");

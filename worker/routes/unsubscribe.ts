@@ -1,14 +1,16 @@
 /**
  * Unsubscribe link in every invitation: /u/:token. Works without JavaScript.
  * GET shows a one-button form (email security scanners open links, and must not unsubscribe people
- * by doing so); POST unsubscribes, which is also what RFC 8058 one-click mail clients send.
+ * by doing so); POST unsubscribes, which is also what RFC 8058 one-click mail clients send, and
+ * queues the `contact.unsubscribed` webhook event.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import * as schema from "../db/schema";
 import { contacts, invitations } from "../db/schema";
 import type { AppEnv } from "../env";
+import { enqueueContactUnsubscribed } from "../jobs/webhooks";
 import { pickLocale } from "../locales";
 
 const T = {
@@ -70,10 +72,14 @@ export const unsubscribeRoute = new Hono<AppEnv>()
     const who = await lookup(c, c.req.param("token"));
     const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
     if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);
-    await drizzle(c.env.DB, { schema })
+    const db = drizzle(c.env.DB, { schema });
+    // Only the first unsubscribe counts (a second click, or the mail client's one-click POST after
+    // the person's own, changes nothing and notifies no one twice).
+    const res = await db
       .update(contacts)
-      .set({ unsubscribedAt: sql`coalesce(${contacts.unsubscribedAt}, ${Date.now()})`, updatedAt: new Date() })
-      .where(eq(contacts.id, who.contactId))
+      .set({ unsubscribedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(contacts.id, who.contactId), isNull(contacts.unsubscribedAt)))
       .run();
+    if ((res.meta.changes ?? 0) > 0) await enqueueContactUnsubscribed(db, who.contactId);
     return c.body(page(lang, `<p>${T[lang].done}</p>`), 200, headers);
   });

@@ -109,12 +109,14 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   const cursor = decodeCursor(f.before, 2);
   if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);
   const survey = f.surveyId ? sql`AND c.survey_id = ${f.surveyId}` : sql``;
+  // One account (the detail page): score only its own rows.
+  const only = f.ids ? sql`AND c.account_id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))` : sql``;
   const rows = await db.all<AccountRow>(sql`
     WITH halves AS (
       SELECT c.account_id, c.bucket, avg(c.score) AS mean, max(c.created_at) AS last_at,
              row_number() OVER (PARTITION BY c.account_id ORDER BY c.bucket DESC) AS rn
       FROM counted c JOIN surveys s ON s.id = c.survey_id AND s.kind = 'nps'
-      WHERE c.interval = 'half' AND c.account_id IS NOT NULL ${survey}
+      WHERE c.interval = 'half' AND c.account_id IS NOT NULL ${survey} ${only}
       GROUP BY c.account_id, c.bucket
     ), sc AS (
       SELECT account_id, max(CASE WHEN rn = 1 THEN mean END) AS last_score,

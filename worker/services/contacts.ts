@@ -34,7 +34,7 @@ export async function contactWithAccount(db: Db, contactId: string): Promise<Res
   return row ?? null;
 }
 
-async function findContactId(db: Db, ref: ContactRef): Promise<string | null> {
+export async function findContactId(db: Db, ref: ContactRef): Promise<string | null> {
   if (ref.id !== undefined) {
     const byId = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.externalId, ref.id)).get();
     if (byId) return byId.id;

@@ -7,8 +7,6 @@ import { eq, sql } from "drizzle-orm";
 import { invitations, responses, type Channel, type surveys } from "../db/schema";
 import type { Db } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
-import { hmacSha256Hex } from "../lib/hmac";
-import { timingSafeEqual } from "../lib/ids";
 import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { pickLocale } from "../locales";
 import { bucketOf } from "../metrics/buckets";
@@ -16,6 +14,7 @@ import type { SubmitResponse } from "../schemas/responses";
 import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
 import { groupCommit } from "./groupCommit";
 import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
+import { verifyIdentity } from "./identity";
 
 type Survey = typeof surveys.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -44,13 +43,7 @@ async function resolveIdentity(db: Db, survey: Survey, input: SubmitResponse): P
     return { contact: await contactWithAccount(db, inv.contactId), invitationId: inv.id, waveId: inv.waveId };
   }
   if (!input.contact) return { contact: null, invitationId: null, waveId: null };
-  if (survey.requireSignature || input.signature !== undefined) {
-    const subject = input.contact.id ?? input.contact.email ?? "";
-    const expected = await hmacSha256Hex(survey.signingSecret, subject);
-    if (!input.signature || !timingSafeEqual(input.signature.toLowerCase(), expected)) {
-      throw new ApiError(403, "invalid_signature", "Identity signature missing or wrong", "signature");
-    }
-  }
+  await verifyIdentity(survey, input.contact, input.signature);
   return { contact: await findOrCreateContact(db, input.contact), invitationId: null, waveId: null };
 }
 

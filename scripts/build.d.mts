@@ -1,0 +1,1 @@
+export function weigh(file: string): { raw: number; gzip: number; brotli: number };

@@ -1,0 +1,51 @@
+/** Who may answer through the widget: allowed origins only, and verified identities only. */
+import { describe, expect, inject, it } from "vitest";
+import { createHmac } from "node:crypto";
+import { responsesOf, settingsLoaded, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
+
+const bed = useBrowserAndHost();
+
+describe("the widget refuses", () => {
+  it("is refused on an origin the survey does not allow", async () => {
+    const s = await surveyWith({ allowedOrigins: ["https://app.example.com"] });
+    const page = await bed.browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(bed.host.page(`/refused-${s.id}`, s.id));
+    await loaded;
+    await page.evaluate(() => (window as any).Barometre.show());
+    await page.waitForTimeout(500);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    // Even a hand-made request from that page is refused.
+    const status = await page.evaluate(async (api) => {
+      try {
+        const r = await fetch(api, { method: "POST", body: JSON.stringify({ id: crypto.randomUUID(), score: 1 }) });
+        return r.status;
+      } catch {
+        return "blocked";
+      }
+    }, `${inject("baseUrl")}/api/v1/surveys/${s.id}/responses`);
+    expect(status).toBe("blocked");
+    expect(await responsesOf(s.id)).toHaveLength(0);
+    await page.close();
+  });
+
+  it("refuses a forged identity signature and accepts the one the client's server computed", async () => {
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin], requireSignature: true });
+    const forged = createHmac("sha256", "guessed-secret").update("victim").digest("hex");
+    const page = await bed.browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(bed.host.page(`/forged-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${forged}"}]];` }));
+    expect((await loaded as any).status()).toBe(403);
+    await page.waitForTimeout(300);
+    expect(await page.getByRole("radiogroup").count()).toBe(0);
+    await page.close();
+
+    const good = createHmac("sha256", s.signingSecret).update("victim").digest("hex");
+    const ok = await bed.browser.newPage();
+    await ok.goto(bed.host.page(`/signed-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${good}"}]];` }));
+    await ok.getByRole("radio", { name: "6" }).click();
+    const rows = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(rows[0].contactId).toMatch(/^ctc_/);
+    await ok.close();
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Rate limits on the public endpoints, through Cloudflare's Rate Limiting binding (declared in
+ * wrangler.toml; miniflare runs the same binding locally). It counts in the edge's memory, so the
+ * submission hot path pays no D1 write for it.
+ *
+ * The key is the action, the client IP and the survey, so one noisy page cannot starve other
+ * surveys. Requests without `CF-Connecting-IP` did not come through Cloudflare's edge (service
+ * bindings, the test harness's SELF.fetch): there is no client to limit, so they pass. In production
+ * and under `wrangler dev` every request carries it.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { ApiError } from "../lib/errors";
+
+export type LimitedAction = "read" | "write";
+
+export const rateLimit = (action: LimitedAction) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const ip = c.req.header("cf-connecting-ip");
+    const limiter = action === "read" ? c.env.PUBLIC_READ_LIMITER : c.env.PUBLIC_WRITE_LIMITER;
+    if (ip && limiter) {
+      const survey = c.req.param("surveyId") ?? "";
+      const { success } = await limiter.limit({ key: `${action}:${ip}:${survey.slice(0, 64)}` });
+      if (!success) {
+        c.header("Retry-After", "60");
+        throw new ApiError(429, "rate_limited", "Too many requests, try again in a minute");
+      }
+    }
+    await next();
+  });
