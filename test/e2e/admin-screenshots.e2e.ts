@@ -104,6 +104,9 @@ describe("admin page screenshots (demo data)", () => {
     await page.goto(`${base}/admin/surveys`);
     await page.locator("main table tbody a").first().click();
     await expect.poll(() => page.locator("#embed-snippet").count()).toBe(1);
+    // The live preview shows the real widget (built by the widget's part of scripts/build.mjs).
+    await page.frameLocator("iframe.preview").getByRole("radiogroup").waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(800); // the widget's entrance animation
     await shot(page, "survey-editor");
 
     await page.goto(`${base}/admin/goals`);
