@@ -36,5 +36,10 @@ const browserScript = (entry, outfile) => async () => {
 const PARTS = [
   browserScript("web/embed/index.ts", "dist/public/embed.js"),
   browserScript("web/survey/survey.ts", "dist/public/survey.js"),
+  // The admin page (Preact + Vite) into dist/public/admin, served under /admin.
+  async function admin() {
+    const { build: vite } = await import("vite");
+    await vite({ configFile: "web/admin/vite.config.ts", logLevel: "warn" });
+  },
 ];
 if (process.argv[1]?.endsWith("build.mjs")) for (const part of PARTS) await part();

@@ -3,7 +3,7 @@
  *   { "error": { "code", "message", "field"?, "requestId" } }
  * A 5xx here is a bug: it is logged with the request id and reported without internals.
  */
-import { Hono } from "hono";
+import { Hono, type Context, type Next } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
 import { ApiError } from "./lib/errors";
@@ -76,6 +76,30 @@ const routes = app
   .route("/", embedRoute);
 
 export type AppType = typeof routes;
+
+// The admin page is a single-page app: /admin and every client-side route under it get its
+// index.html, unless a real file matches. A missing /admin/assets/* file stays a 404 (a stale
+// chunk must not receive HTML). The shell is never cached, and gets a strict CSP: scripts only
+// from this origin, so even a rendering bug could not run injected markup.
+const ADMIN_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "connect-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+const adminPage = async (c: Context<AppEnv>, next: Next) => {
+  if (!c.env.ASSETS) return next();
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  if (asset.status !== 404 && c.req.path !== "/admin/" && c.req.path !== "/admin/index.html") return asset;
+  if (c.req.path.startsWith("/admin/assets/")) return next();
+  const index = await c.env.ASSETS.fetch(new URL("/admin/", c.req.url));
+  if (!index.ok) return next();
+  const headers = new Headers(index.headers);
+  headers.set("Cache-Control", "no-cache");
+  headers.set("Content-Security-Policy", ADMIN_CSP);
+  headers.set("X-Content-Type-Options", "nosniff");
+  headers.set("Referrer-Policy", "same-origin");
+  return new Response(index.body, { status: 200, headers });
+};
+app.get("/admin", adminPage);
+app.get("/admin/*", adminPage);
 
 // Everything that is not an API route is a built asset (the widget, the admin page), if any.
 app.get("*", async (c, next) => {

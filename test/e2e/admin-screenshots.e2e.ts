@@ -1,0 +1,138 @@
+/**
+ * Screenshots of the admin page's main screens (docs/screenshots/*.png, shown in docs/ADMIN.md
+ * and the README), taken by the test browser from the lead's demo data (scripts/seed.mjs). The
+ * demo data goes into a Worker of its own (its own `wrangler dev` and local D1), so the other
+ * browser tests keep the empty database they expect. Each screen must show real figures, not an
+ * empty or error state.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./browser";
+import { login } from "./admin-helpers";
+import { freePort, waitForHttp } from "./net";
+
+const OUT = "docs/screenshots";
+const DEMO_ADMIN = "admin@demo.barometre.dev";
+const DEMO_MANAGER = "claire@demo.barometre.dev";
+const DEMO_PASSWORD = "demo-password-2026";
+let browser: Browser;
+let worker: ChildProcess | undefined;
+let dir: string | undefined;
+let base = "";
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "barometre-demo-"));
+  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
+  execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" });
+  const [port, inspector] = [await freePort(), await freePort()];
+  worker = spawn(
+    "npx",
+    [
+      "wrangler", "dev",
+      "--ip", "127.0.0.1",
+      "--port", String(port),
+      "--inspector-port", String(inspector),
+      "--persist-to", dir,
+      "--var", "ADMIN_API_KEY:demo-screenshots-key-0123456789",
+      "--show-interactive-dev-session=false",
+      "--log-level", "warn",
+    ],
+    { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
+  );
+  base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/api/v1/health`, 90_000);
+  mkdirSync(OUT, { recursive: true });
+  browser = await launchBrowser();
+}, 240_000);
+afterAll(async () => {
+  await browser?.close();
+  if (worker?.pid) {
+    try {
+      process.kill(-worker.pid, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function shot(page: Page, name: string, fullPage = true) {
+  // Let charts and lazy sections settle: no spinner left on the page.
+  await expect.poll(() => page.locator(".loading").count(), { timeout: 20_000 }).toBe(0);
+  await page.screenshot({ path: `${OUT}/${name}.png`, fullPage });
+}
+
+describe("admin page screenshots (demo data)", () => {
+  it("captures the main pages", async () => {
+    const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+
+    await page.goto(`${base}/admin/login`);
+    await page.getByLabel("Email").fill(DEMO_ADMIN);
+    await shot(page, "login");
+    await login(page, DEMO_ADMIN, DEMO_PASSWORD, base);
+
+    await page.goto(`${base}/admin/?period=24m&interval=half`);
+    await expect.poll(() => page.getByTestId("current-score").textContent()).toMatch(/^-?\d+$/);
+    await expect.poll(() => page.getByTestId("response-rate").textContent()).toMatch(/\d/);
+    await shot(page, "overview");
+
+    await page.goto(`${base}/admin/?period=12m&interval=month`);
+    await expect.poll(() => page.getByTestId("current-score").textContent()).toMatch(/^-?\d+$/);
+    await shot(page, "overview-monthly");
+
+    await page.goto(`${base}/admin/retention?period=24m&interval=quarter`);
+    await expect.poll(() => page.getByTestId("pmd").count()).toBe(1);
+    await shot(page, "retention");
+
+    await page.goto(`${base}/admin/accounts?status=at_risk`);
+    await expect.poll(() => page.getByTestId("accounts-table").locator("tbody tr").count()).toBeGreaterThan(0);
+    await shot(page, "accounts");
+    await page.getByTestId("accounts-table").locator("tbody tr a").first().click();
+    await expect.poll(() => page.locator(".contact-list li").count()).toBeGreaterThan(0);
+    await shot(page, "account");
+
+    await page.goto(`${base}/admin/comments?category=detractor`);
+    await expect.poll(() => page.getByTestId("comments").locator("li.comment").count()).toBeGreaterThan(0);
+    await shot(page, "comments", false);
+
+    await page.goto(`${base}/admin/surveys`);
+    await page.locator("main table tbody a").first().click();
+    await expect.poll(() => page.locator("#embed-snippet").count()).toBe(1);
+    // The live preview shows the real widget (built by the widget's part of scripts/build.mjs).
+    await page.frameLocator("iframe.preview").getByRole("radiogroup").waitFor({ timeout: 15_000 });
+    await page.waitForTimeout(800); // the widget's entrance animation
+    await shot(page, "survey-editor");
+
+    await page.goto(`${base}/admin/goals`);
+    await expect.poll(() => page.locator(".goal").count()).toBeGreaterThan(0);
+    await shot(page, "goals");
+
+    await page.goto(`${base}/admin/settings`);
+    await expect.poll(() => page.locator("main table tbody tr").count()).toBeGreaterThan(0);
+    await shot(page, "settings");
+
+    // The same overview in French.
+    await page.getByLabel("Language").selectOption("fr");
+    await page.goto(`${base}/admin/?period=24m&interval=half`);
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Vue d'ensemble");
+    await expect.poll(() => page.getByTestId("current-score").textContent()).toMatch(/^-?\d+$/);
+    await shot(page, "overview-fr");
+    await context.close();
+  });
+
+  it("captures a manager's view of their own accounts", async () => {
+    const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 1440, height: 900 } });
+    const page = await context.newPage();
+    await login(page, DEMO_MANAGER, DEMO_PASSWORD, base);
+    await page.goto(`${base}/admin/accounts`);
+    await expect.poll(() => page.getByTestId("accounts-table").locator("tbody tr").count()).toBeGreaterThan(0);
+    await shot(page, "accounts-manager-fr");
+    await context.close();
+  });
+});

@@ -1,0 +1,147 @@
+/** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
+import { useEffect } from "preact/hooks";
+import { Link, Spinner } from "./components/ui";
+import { t, setLocale, useLocale, type Key, type Locale } from "./i18n";
+import { navigate, useRoute } from "./router";
+import { logout, useSession } from "./session";
+import { Login } from "./pages/Login";
+import { Overview } from "./pages/Overview";
+import { Retention } from "./pages/Retention";
+import { Accounts } from "./pages/Accounts";
+import { AccountPage } from "./pages/Account";
+import { Comments } from "./pages/Comments";
+import { Surveys } from "./pages/Surveys";
+import { SurveyEditor } from "./pages/SurveyEditor";
+import { Goals } from "./pages/Goals";
+import { Settings } from "./pages/Settings";
+
+const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
+  { href: "/", key: "nav.overview", icon: "M3 13h4v8H3zM10 8h4v13h-4zM17 3h4v18h-4z" },
+  { href: "/retention", key: "nav.retention", icon: "M3 17l6-6 4 4 8-8M15 7h6v6" },
+  { href: "/accounts", key: "nav.accounts", icon: "M4 21V5l8-3 8 3v16M9 21v-5h6v5M8 8h2M14 8h2M8 12h2M14 12h2" },
+  { href: "/comments", key: "nav.comments", icon: "M4 5h16v11H9l-5 4z" },
+  { href: "/surveys", key: "nav.surveys", icon: "M5 3h14v18H5zM9 8h6M9 12h6M9 16h4" },
+  { href: "/goals", key: "nav.goals", icon: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8z" },
+  { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin"] },
+];
+
+function page(path: string) {
+  const parts = path.split("/").filter(Boolean);
+  switch (parts[0]) {
+    case undefined:
+      return <Overview />;
+    case "retention":
+      return <Retention />;
+    case "accounts":
+      return parts[1] ? <AccountPage id={decodeURIComponent(parts[1])} /> : <Accounts />;
+    case "comments":
+      return <Comments />;
+    case "surveys":
+      return parts[1] ? <SurveyEditor id={parts[1] === "new" ? null : decodeURIComponent(parts[1])} /> : <Surveys />;
+    case "goals":
+      return <Goals />;
+    case "settings":
+      return <Settings />;
+    default:
+      return (
+        <div class="card">
+          <h1>{t("error.notFound")}</h1>
+          <Link href="/">{t("nav.overview")}</Link>
+        </div>
+      );
+  }
+}
+
+export function LocaleSwitch() {
+  const locale = useLocale();
+  return (
+    <div class="locale-switch">
+      <label for="locale" class="sr-only">
+        {t("locale.label")}
+      </label>
+      <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
+        <option value="en">English</option>
+        <option value="fr">Français</option>
+      </select>
+    </div>
+  );
+}
+
+export function App() {
+  useLocale();
+  const route = useRoute();
+  const session = useSession();
+  const onLogin = route.path === "/login";
+
+  useEffect(() => {
+    if (session.status === "anonymous" && !onLogin) {
+      navigate("/login" + "?next=" + encodeURIComponent(location.pathname + location.search), { replace: true });
+    }
+    if (session.status === "signed-in" && onLogin) {
+      const next = route.query.get("next");
+      navigate(next && next.startsWith("/admin") && !next.startsWith("/admin/login") ? next : "/", { replace: true });
+    }
+  }, [session.status, onLogin]);
+
+  // Move focus to the new page's heading so keyboard and screen-reader users know it changed.
+  useEffect(() => {
+    document.getElementById("page-title")?.focus({ preventScroll: true });
+  }, [route.path]);
+
+  if (session.status === "loading") return <Spinner />;
+  if (session.status === "anonymous" || onLogin) return <Login authMissing={session.status === "anonymous" && session.authMissing} />;
+
+  const user = session.user;
+  const section = "/" + (route.path.split("/")[1] ?? "");
+  return (
+    <div class="shell">
+      <a class="skip" href="#main">
+        {t("skip")}
+      </a>
+      <aside class="sidebar">
+        <div class="brand">
+          <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+            <rect width="32" height="32" rx="8" fill="currentColor" />
+            <path d="M8 22a8 8 0 0 1 16 0" stroke="#fff" stroke-width="3" fill="none" />
+            <path d="M16 22l5-7" stroke="#fff" stroke-width="3" />
+          </svg>
+          <span>Baromètre</span>
+        </div>
+        <nav aria-label={t("nav.label")}>
+          <ul>
+            {NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => (
+              <li key={n.href}>
+                <Link href={n.href} aria-current={section === n.href || (n.href === "/" && section === "/") ? "page" : undefined}>
+                  <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+                    <path d={n.icon} />
+                  </svg>
+                  {t(n.key)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="sidebar-foot">
+          <LocaleSwitch />
+        </div>
+      </aside>
+      <div class="main-col">
+        <header class="topbar">
+          <div class="whoami">
+            <span class="avatar" aria-hidden="true">
+              {(user.name || user.email).slice(0, 1).toUpperCase()}
+            </span>
+            <span>
+              <strong>{user.name || user.email}</strong>
+              <small class="muted">{t(("role." + user.role) as "role.admin")}</small>
+            </span>
+          </div>
+          <button type="button" class="btn ghost" onClick={() => void logout()}>
+            {t("logout")}
+          </button>
+        </header>
+        <main id="main">{page(route.path)}</main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The API client. Typed calls go through `hc<AppType>` so the Worker's route types flow into the
+ * page; endpoints that another branch has not shipped yet are reached through `getJson`, which
+ * reports "this route does not exist" as `Unavailable` so pages can say so instead of faking data.
+ */
+import { hc } from "hono/client";
+// The Worker's `AppType` (worker/app.ts), through its emitted declarations: see tsconfig.json.
+import type { AppType } from "barometre-api";
+
+/** Session state the client needs on every call. Set by the session store after login / me. */
+let csrfToken: string | null = null;
+let onUnauthorized: () => void = () => {};
+export const setCsrfToken = (t: string | null) => void (csrfToken = t);
+export const setUnauthorizedHandler = (f: () => void) => void (onUnauthorized = f);
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** Every request: same-origin cookie, and the CSRF token on anything that changes state. */
+export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+  if (MUTATING.has(method) && csrfToken) headers.set("X-CSRF-Token", csrfToken);
+  const res = await fetch(input, { ...init, method, headers, credentials: "same-origin" });
+  if (res.status === 401 && !String(input instanceof Request ? input.url : input).includes("/auth/")) onUnauthorized();
+  return res;
+}
+
+export const client = hc<AppType>(location.origin, { fetch: apiFetch });
+
+/** Adds a query to an hc call whose route validates its query itself (so hc does not type it). */
+export const withQuery = (query: Record<string, string | number | undefined | null>): {} => ({
+  query: Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => [k, String(v)]),
+  ),
+});
+
+/** The API's error shape, as an exception. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The route itself is not deployed (another branch has not landed): not the same as "no such row". */
+export class Unavailable extends Error {
+  constructor(readonly path: string) {
+    super(`Not available: ${path}`);
+  }
+}
+
+/** Turns a Response into its JSON body, or throws ApiError / Unavailable. */
+export async function unwrap<T>(res: Response | { ok: boolean; status: number; json(): Promise<T> }): Promise<T> {
+  if (res.ok) return (res.status === 204 ? null : await res.json()) as T;
+  let body: { error?: { code?: string; message?: string; field?: string } } = {};
+  try {
+    body = (await res.json()) as typeof body;
+  } catch {
+    /* not JSON */
+  }
+  const e = body.error ?? {};
+  if (res.status === 404 && e.code === "not_found" && e.message === "No such route") {
+    throw new Unavailable("url" in res && typeof res.url === "string" ? new URL(res.url).pathname : "");
+  }
+  throw new ApiError(res.status, e.code ?? "http_" + res.status, e.message ?? res.status + "", e.field);
+}
+
+export const qs = (query: Record<string, string | number | undefined | null>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
+  const s = p.toString();
+  return s ? "?" + s : "";
+};
+
+/** For endpoints not (yet) in AppType on this branch: the page shows "not available" on a missing route. */
+export async function getJson<T>(path: string, query: Record<string, string | number | undefined | null> = {}): Promise<T> {
+  return unwrap<T>(await apiFetch(path + qs(query)));
+}

@@ -1,0 +1,128 @@
+/** Period, interval, survey, segment and manager filters, written to the URL query. */
+import { api } from "../endpoints";
+import { useAsync } from "../data";
+import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
+import { t } from "../i18n";
+import { setQuery, qsOf } from "../router";
+import { useSession } from "../session";
+import type { SurveyLite } from "../types";
+
+interface Props {
+  filters: Filters;
+  surveys: SurveyLite[];
+  /** Hide the interval select (pages without trends). */
+  noInterval?: boolean;
+  /** Show the CSV export link for the current filters. */
+  exportCsv?: boolean;
+}
+
+export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props) {
+  const session = useSession();
+  const isManager = session.status === "signed-in" && session.user.role === "manager";
+  const users = useAsync(
+    () => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)),
+    [isManager],
+  );
+  const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
+  const survey = f.survey ?? surveys[0]?.id;
+  // Segment suggestions: the segments that answered this survey over the period (free text still works).
+  const segments = useAsync(
+    () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...apiFilters(f), segment: undefined, manager: undefined, limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
+    [survey, f.period, f.from, f.to],
+  );
+  const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f) });
+
+  return (
+    <form class="filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
+      <div class="field">
+        <label for="f-survey">{t("filters.survey")}</label>
+        <select id="f-survey" value={survey ?? ""} onChange={(e) => setQuery({ survey: e.currentTarget.value }, { push: true })}>
+          {surveys.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name} ({s.kind.toUpperCase()})
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="f-period">{t("filters.period")}</label>
+        <select id="f-period" value={f.period} onChange={(e) => setQuery({ period: e.currentTarget.value }, { push: true })}>
+          {PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {t(("period." + p) as "period.12m")}
+            </option>
+          ))}
+        </select>
+      </div>
+      {f.period === "custom" && (
+        <>
+          <div class="field">
+            <label for="f-from">{t("filters.from")}</label>
+            <input id="f-from" type="date" value={f.from ?? ""} onChange={(e) => setQuery({ from: e.currentTarget.value }, { push: true })} />
+          </div>
+          <div class="field">
+            <label for="f-to">{t("filters.to")}</label>
+            <input id="f-to" type="date" value={f.to ?? ""} onChange={(e) => setQuery({ to: e.currentTarget.value }, { push: true })} />
+          </div>
+        </>
+      )}
+      {!noInterval && (
+        <div class="field">
+          <label for="f-interval">{t("filters.interval")}</label>
+          <select id="f-interval" value={f.interval} onChange={(e) => setQuery({ interval: e.currentTarget.value }, { push: true })}>
+            {INTERVALS.map((i) => (
+              <option key={i} value={i}>
+                {t(("interval." + i) as "interval.month")}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      <div class="field">
+        <label for="f-segment">{t("filters.segment")}</label>
+        <input
+          id="f-segment"
+          type="search"
+          placeholder={t("filters.all")}
+          value={f.segment ?? ""}
+          maxLength={200}
+          list="f-segment-values"
+          onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() }, { push: true })}
+        />
+      </div>
+      <datalist id="f-segment-values">
+        {segments.state === "ok" && segments.data.map((s) => <option key={s} value={s} />)}
+      </datalist>
+      {!isManager && (
+        <div class="field">
+          <label for="f-manager">{t("filters.manager")}</label>
+          {users.state === "ok" ? (
+            <select id="f-manager" value={f.manager ?? ""} onChange={(e) => setQuery({ manager: e.currentTarget.value }, { push: true })}>
+              <option value="">{t("filters.all")}</option>
+              {managers.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name || u.email}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="f-manager"
+              type="search"
+              placeholder={t("filters.managerId")}
+              value={f.manager ?? ""}
+              maxLength={200}
+              onChange={(e) => setQuery({ manager: e.currentTarget.value.trim() }, { push: true })}
+            />
+          )}
+        </div>
+      )}
+      {exportCsv && survey && (
+        <a class="btn secondary export" href={csv} download>
+          <span aria-hidden="true">⤓ </span>
+          {t("filters.export")}
+        </a>
+      )}
+    </form>
+  );
+}

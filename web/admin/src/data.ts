@@ -1,0 +1,24 @@
+/** Loading state for one request, re-run when its inputs change. */
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+
+export type Async<T> =
+  | { state: "loading"; data?: T }
+  | { state: "ok"; data: T }
+  | { state: "error"; error: unknown; data?: T };
+
+export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> & { reload: () => void } {
+  const [res, setRes] = useState<Async<T>>({ state: "loading" });
+  const [tick, setTick] = useState(0);
+  const seq = useRef(0);
+  useEffect(() => {
+    const mine = ++seq.current;
+    setRes((r) => ({ state: "loading", data: r.data }));
+    load().then(
+      (data) => mine === seq.current && setRes({ state: "ok", data }),
+      (error: unknown) => mine === seq.current && setRes({ state: "error", error }),
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
+  return { ...res, reload };
+}

@@ -1,0 +1,128 @@
+/** Accounts: last score, change, MRR, status and "at risk" (detractor or big drop), filterable. */
+import { useState } from "preact/hooks";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
+import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { fmtDate, fmtMoney, fmtSigned } from "../format";
+import { t } from "../i18n";
+import { setQuery, useRoute } from "../router";
+import { useSession } from "../session";
+import type { AccountRow } from "../types";
+
+
+export function Accounts() {
+  const route = useRoute();
+  const session = useSession();
+  const isManager = session.status === "signed-in" && session.user.role === "manager";
+  const q = route.query;
+  const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: q.get("status") ?? "", manager: q.get("manager") ?? "" };
+  const users = useAsync(() => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)), [isManager]);
+  const key = JSON.stringify(filters);
+  const [more, setMore] = useState<{ key: string; rows: AccountRow[]; next: string | null } | null>(null);
+  const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
+  const extra = more?.key === key ? more : null;
+  const rows = first.state === "ok" ? [...first.data.data, ...(extra?.rows ?? [])] : [];
+  const next = extra ? extra.next : first.state === "ok" ? first.data.next : null;
+
+  async function loadMore() {
+    if (!next) return;
+    const page = await api.accounts({ ...filters, limit: 50, before: next });
+    setMore({ key, rows: [...(extra?.rows ?? []), ...page.data], next: page.next });
+  }
+
+  return (
+    <>
+      <PageHead title={t("accounts.title")} sub={isManager ? t("accounts.subManager") : t("accounts.sub")} />
+      <form class="filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
+        <div class="field grow">
+          <label for="a-q">{t("accounts.search")}</label>
+          <input id="a-q" type="search" maxLength={200} value={filters.q} onChange={(e) => setQuery({ q: e.currentTarget.value.trim() })} />
+        </div>
+        <div class="field">
+          <label for="a-segment">{t("filters.segment")}</label>
+          <input id="a-segment" type="search" maxLength={200} value={filters.segment} onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() })} />
+        </div>
+        {!isManager && users.state === "ok" && (
+          <div class="field">
+            <label for="a-manager">{t("filters.manager")}</label>
+            <select id="a-manager" value={filters.manager} onChange={(e) => setQuery({ manager: e.currentTarget.value })}>
+              <option value="">{t("filters.all")}</option>
+              {users.data
+                .filter((u) => u.role !== "viewer")
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name || u.email}
+                  </option>
+                ))}
+            </select>
+          </div>
+        )}
+        <div class="field">
+          <label for="a-status">{t("accounts.status")}</label>
+          <select id="a-status" value={filters.status} onChange={(e) => setQuery({ status: e.currentTarget.value })}>
+            <option value="">{t("filters.all")}</option>
+            <option value="active">{t("accounts.active")}</option>
+            <option value="at_risk">{t("accounts.atRisk")}</option>
+            <option value="churned">{t("accounts.churned")}</option>
+          </select>
+        </div>
+      </form>
+      <Card>
+        {first.state === "loading" ? (
+          <Spinner />
+        ) : first.state === "error" ? (
+          first.error instanceof Unavailable ? <NotAvailable what={t("nav.accounts")} /> : <ErrorBox error={first.error} />
+        ) : rows.length === 0 ? (
+          <Empty>{t("accounts.none")}</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table class="table" data-testid="accounts-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("accounts.name")}</th>
+                  <th scope="col">{t("filters.segment")}</th>
+                  <th scope="col" class="num">{t("accounts.lastScore")}</th>
+                  <th scope="col" class="num">{t("accounts.change")}</th>
+                  <th scope="col" class="num">{t("accounts.mrr")}</th>
+                  <th scope="col">{t("accounts.status")}</th>
+                  <th scope="col">{t("accounts.lastAnswer")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      <Link href={"/accounts/" + encodeURIComponent(a.id)}>{a.name}</Link>
+                    </td>
+                    <td>{a.segment ?? "—"}</td>
+                    <td class="num">
+                      <ScorePill score={a.lastScore} category={a.lastCategory} />
+                    </td>
+                    <td class={"num " + (a.change === null ? "" : a.change < 0 ? "down" : a.change > 0 ? "up" : "")}>{fmtSigned(a.change)}</td>
+                    <td class="num">{fmtMoney(a.mrrCents)}</td>
+                    <td>
+                      {a.churnedOn ? (
+                        <Badge kind="neutral">{t("accounts.churned")}</Badge>
+                      ) : a.atRisk ? (
+                        <Badge kind="bad">{t("accounts.atRisk")}</Badge>
+                      ) : (
+                        <Badge kind="ok">{t("accounts.active")}</Badge>
+                      )}
+                    </td>
+                    <td>{fmtDate(a.lastResponseAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {next && (
+              <button type="button" class="btn secondary" onClick={() => void loadMore()}>
+                {t("loadMore")}
+              </button>
+            )}
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,223 @@
+/**
+ * Comments and follow-up: every comment with filters; detractors get a follow-up (owner, status
+ * open / contacted / resolved, notes) so the loop gets closed. Comments are rendered as text
+ * nodes only: whatever a respondent typed is never interpreted as HTML.
+ */
+import { useState } from "preact/hooks";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
+import { FilterBar } from "../components/FilterBar";
+import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { apiFilters, filtersOf } from "../filters";
+import { fmtDateTime } from "../format";
+import { t } from "../i18n";
+import { setQuery, useRoute } from "../router";
+import { can, useSession } from "../session";
+import { pickSurvey, useSurveys } from "../surveys";
+import type { UserRow } from "../types";
+
+type CommentRow = Awaited<ReturnType<typeof api.comments>>["data"][number];
+
+const STATUSES = ["open", "contacted", "resolved"] as const;
+
+export function Comments() {
+  const route = useRoute();
+  const f = filtersOf(route);
+  const surveys = useSurveys();
+  const session = useSession();
+  const canEdit = can(session, "admin", "manager");
+  const list = surveys.state === "ok" ? surveys.data : [];
+  const survey = pickSurvey(list, f);
+  const extra = { category: route.query.get("category") ?? "", status: route.query.get("status") ?? "", owner: route.query.get("owner") ?? "", q: route.query.get("q") ?? "" };
+  const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
+  const key = JSON.stringify(query);
+  const comments = useAsync(() => (survey ? api.comments(query) : Promise.resolve(null)), [key]);
+  // Older pages, fetched on demand with the cursor of the last page (reset when filters change).
+  const [more, setMore] = useState<{ key: string; rows: CommentRow[]; next: string | null } | null>(null);
+  const extraRows = more?.key === key ? more : null;
+  const rows = comments.data ? [...comments.data.data, ...(extraRows?.rows ?? [])] : [];
+  const next = extraRows ? extraRows.next : (comments.data?.next ?? null);
+  async function loadMore() {
+    if (!next) return;
+    const page = await api.comments({ ...query, before: next });
+    setMore({ key, rows: [...(extraRows?.rows ?? []), ...page.data], next: page.next });
+  }
+  const users = useAsync(() => (can(session, "admin") ? api.users().then((r) => r.data) : Promise.resolve([])), []);
+  const people = users.state === "ok" ? users.data : [];
+
+  return (
+    <>
+      <PageHead title={t("comments.title")} sub={t("comments.sub")} />
+      {surveys.state === "error" && <ErrorBox error={surveys.error} />}
+      {list.length > 0 && <FilterBar filters={f} surveys={list} noInterval exportCsv />}
+      <form class="filters secondary-filters" role="search" aria-label={t("comments.filters")} onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="c-category">{t("comments.category")}</label>
+          <select id="c-category" value={extra.category} onChange={(e) => setQuery({ category: e.currentTarget.value }, { push: true })}>
+            <option value="">{t("filters.all")}</option>
+            <option value="detractor">{t("cat.detractors")}</option>
+            <option value="passive">{t("cat.passives")}</option>
+            <option value="promoter">{t("cat.promoters")}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="c-status">{t("comments.followStatus")}</label>
+          <select id="c-status" value={extra.status} onChange={(e) => setQuery({ status: e.currentTarget.value }, { push: true })}>
+            <option value="">{t("filters.all")}</option>
+            {STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {t(("follow." + s) as "follow.open")}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="c-owner">{t("comments.owner")}</label>
+          <select id="c-owner" value={extra.owner} onChange={(e) => setQuery({ owner: e.currentTarget.value }, { push: true })}>
+            <option value="">{t("filters.all")}</option>
+            <option value="me">{t("comments.mine")}</option>
+            <option value="none">{t("comments.nobody")}</option>
+          </select>
+        </div>
+        <div class="field grow">
+          <label for="c-q">{t("comments.search")}</label>
+          <input id="c-q" type="search" maxLength={200} value={extra.q} onChange={(e) => setQuery({ q: e.currentTarget.value.trim() })} />
+        </div>
+      </form>
+      <Card>
+        {comments.state === "loading" && !comments.data ? (
+          <Spinner />
+        ) : comments.state === "error" ? (
+          comments.error instanceof Unavailable ? <NotAvailable what={t("nav.comments")} /> : <ErrorBox error={comments.error} />
+        ) : rows.length === 0 ? (
+          <Empty>{t("comments.none")}</Empty>
+        ) : (
+          <>
+            <ul class="comment-list big" data-testid="comments">
+              {rows.map((c) => (
+                <CommentItem key={c.responseId} c={c} people={people} canEdit={canEdit} onChange={comments.reload} />
+              ))}
+            </ul>
+            {next && (
+              <button type="button" class="btn secondary" onClick={() => void loadMore()}>
+                {t("loadMore")}
+              </button>
+            )}
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: UserRow[]; canEdit: boolean; onChange: () => void }) {
+  const [note, setNote] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const detractor = c.category === "detractor";
+  const fu = c.followup;
+  // Open at first while the follow-up is still to do; then it stays as the user leaves it (a
+  // status change must not fold the panel they are working in).
+  const [open, setOpen] = useState(() => detractor && (!fu || fu.status === "open"));
+
+  async function act(run: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await run();
+      onChange();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <li class="comment" data-response={c.responseId}>
+      <ScorePill score={c.score} category={c.category} />
+      <div class="grow">
+        {/* Text only: the comment becomes a text node, never markup. */}
+        <p class="comment-text">{c.comment || <span class="muted">{t("comments.noText")}</span>}</p>
+        <p class="muted small">
+          {c.contact?.name || c.contact?.email || t("comments.anonymous")}
+          {c.account && (
+            <>
+              {" · "}
+              <Link href={"/accounts/" + encodeURIComponent(c.account.id)}>{c.account.name ?? c.account.id}</Link>
+            </>
+          )}{" "}
+          · {fmtDateTime(c.createdAt)} · {c.channel} · {c.locale}
+        </p>
+        {(detractor || fu) && (
+          <details class="followup" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
+            <summary>
+              {t("comments.followup")}: <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>{t(("follow." + (fu?.status ?? "open")) as "follow.open")}</Badge>
+              {fu?.ownerUserId && <span class="muted small"> · {people.find((p) => p.id === fu.ownerUserId)?.name || fu.ownerUserId}</span>}
+            </summary>
+            <div class="followup-body">
+              <fieldset class="inline" disabled={!canEdit || busy}>
+                <legend class="sr-only">{t("comments.followup")}</legend>
+                <div class="field">
+                  <label for={"st-" + c.responseId}>{t("comments.followStatus")}</label>
+                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: e.currentTarget.value }))}>
+                    {STATUSES.map((s) => (
+                      <option key={s} value={s}>
+                        {t(("follow." + s) as "follow.open")}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+                {people.length > 0 && (
+                  <div class="field">
+                    <label for={"ow-" + c.responseId}>{t("comments.owner")}</label>
+                    <select id={"ow-" + c.responseId} value={fu?.ownerUserId ?? ""} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { ownerUserId: e.currentTarget.value || null }))}>
+                      <option value="">{t("comments.nobody")}</option>
+                      {people.map((p) => (
+                        <option key={p.id} value={p.id}>
+                          {p.name || p.email}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                )}
+              </fieldset>
+              {fu && fu.notes.length > 0 && (
+                <ul class="notes">
+                  {fu.notes.map((n, i) => (
+                    <li key={n.id ?? i}>
+                      <p>{n.body}</p>
+                      <small class="muted">
+                        {n.authorName ?? ""} {n.createdAt ? fmtDateTime(n.createdAt) : ""}
+                      </small>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {canEdit && (
+                <form
+                  class="note-form"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    const body = note.trim();
+                    if (body) void act(() => api.addNote(c.responseId, body)).then(() => setNote(""));
+                  }}
+                >
+                  <label for={"nt-" + c.responseId} class="sr-only">
+                    {t("comments.addNote")}
+                  </label>
+                  <input id={"nt-" + c.responseId} maxLength={2000} placeholder={t("comments.notePlaceholder")} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+                  <button class="btn secondary small" type="submit" disabled={busy || !note.trim()}>
+                    {t("comments.addNote")}
+                  </button>
+                </form>
+              )}
+              {error !== null && <ErrorBox error={error} />}
+            </div>
+          </details>
+        )}
+      </div>
+    </li>
+  );
+}

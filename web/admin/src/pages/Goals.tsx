@@ -1,0 +1,167 @@
+/** KPI goals ("NPS ≥ 40 by June") with their status: on track / could do better / off track. */
+import { useState } from "preact/hooks";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
+import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { fmt1, fmtDate } from "../format";
+import { t } from "../i18n";
+import { can, useSession } from "../session";
+import { useSurveys } from "../surveys";
+
+const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
+type Goal = Awaited<ReturnType<typeof api.goals>>["data"][number];
+const STATUS_KIND = { on_track: "ok", could_do_better: "warn", off_track: "bad" } as const;
+/** Goal units (server side): NPS in points, CES as a mean score, every other metric in percent. */
+const isPercent = (m: Goal["metric"]) => m !== "nps" && m !== "ces";
+const show = (m: Goal["metric"], v: number | null | undefined) => (v === null || v === undefined ? "—" : fmt1(v) + (isPercent(m) ? " %" : ""));
+
+/** The goal's recent values and its target (dashed), as a small picture beside the figures. */
+function Spark({ goal }: { goal: Goal }) {
+  const pts = goal.points;
+  if (pts.length < 2) return null;
+  const values = [...pts.map((p) => p.value), goal.target];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const span = hi - lo || 1;
+  const W = 120;
+  const H = 36;
+  const x = (i: number) => 2 + (i * (W - 4)) / (pts.length - 1);
+  const y = (v: number) => H - 3 - ((v - lo) / span) * (H - 6);
+  const title = `${t(("metric." + goal.metric) as "metric.nps")}: ${pts.map((p) => `${p.label} ${show(goal.metric, p.value)}`).join(", ")}`;
+  return (
+    <svg class="spark" viewBox={`0 0 ${W} ${H}`} width={W} height={H} role="img" aria-label={title}>
+      <line x1="0" x2={W} y1={y(goal.target)} y2={y(goal.target)} class="spark-target" />
+      <polyline points={pts.map((p, i) => `${x(i)},${y(p.value)}`).join(" ")} class={"spark-line " + (goal.status ?? "")} />
+      <circle cx={x(pts.length - 1)} cy={y(pts.at(-1)!.value)} r="3" class={"spark-dot " + (goal.status ?? "")} />
+    </svg>
+  );
+}
+
+export function Goals() {
+  const session = useSession();
+  const admin = can(session, "admin");
+  const goals = useAsync(() => api.goals(), []);
+  const surveys = useSurveys();
+  const [error, setError] = useState<unknown>(null);
+
+  async function create(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const metric = String(d.get("metric")) as Goal["metric"];
+    const body = {
+      name: String(d.get("name")).trim(),
+      metric,
+      // Retention goals are measured on accounts, not on a survey.
+      surveyId: metric === "crr" || metric === "nrr" ? null : String(d.get("surveyId") || "") || null,
+      target: Number(d.get("target")),
+      deadline: String(d.get("deadline")),
+      ...(String(d.get("segment") || "").trim() ? { scope: { segment: String(d.get("segment")).trim() } } : {}),
+    };
+    setError(null);
+    try {
+      await api.createGoal(body);
+      form.reset();
+      goals.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  async function remove(id: string) {
+    if (!confirm(t("goals.confirmDelete"))) return;
+    try {
+      await api.deleteGoal(id);
+      goals.reload();
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const unavailable = goals.state === "error" && goals.error instanceof Unavailable;
+  return (
+    <>
+      <PageHead title={t("goals.title")} sub={t("goals.sub")} />
+      <div class="grid-2-1">
+        <Card title={t("goals.list")}>
+          {goals.state === "loading" ? (
+            <Spinner />
+          ) : goals.state === "error" ? (
+            unavailable ? <NotAvailable what={t("nav.goals")} /> : <ErrorBox error={goals.error} />
+          ) : goals.data.data.length === 0 ? (
+            <Empty>{t("goals.none")}</Empty>
+          ) : (
+            <ul class="goal-list">
+              {goals.data.data.map((g) => (
+                <li key={g.id} class="goal">
+                  <div class="grow">
+                    <strong>{g.name}</strong>
+                    <p class="muted small">
+                      {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
+                      {g.scope ? " · " + Object.entries(g.scope).map(([k, v]) => `${k}: ${v}`).join(", ") : ""}
+                    </p>
+                    <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
+                  </div>
+                  <Spark goal={g} />
+                  <div class="goal-figure">
+                    <span class="muted small">{t("goals.current")}</span>
+                    <strong>{show(g.metric, g.current)}</strong>
+                  </div>
+                  {g.status ? <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge> : <Badge kind="neutral">—</Badge>}
+                  {admin && (
+                    <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
+                      {t("delete")}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        {admin && !unavailable && (
+          <Card title={t("goals.new")}>
+            <form class="stack" onSubmit={create}>
+              <Field label={t("goals.name")} id="g-name">
+                <input id="g-name" name="name" required maxLength={200} placeholder={t("goals.namePlaceholder")} />
+              </Field>
+              <Field label={t("goals.metric")} id="g-metric">
+                <select id="g-metric" name="metric">
+                  {METRICS.map((m) => (
+                    <option key={m} value={m}>
+                      {t(("metric." + m) as "metric.nps")}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field label={t("filters.survey")} id="g-survey">
+                <select id="g-survey" name="surveyId">
+                  <option value="">—</option>
+                  {surveys.state === "ok" &&
+                    surveys.data.map((s) => (
+                      <option key={s.id} value={s.id}>
+                        {s.name}
+                      </option>
+                    ))}
+                </select>
+              </Field>
+              <Field label={t("goals.target")} id="g-target" hint={t("goals.targetHint")}>
+                <input id="g-target" name="target" type="number" step="any" required min={-100} max={1000} />
+              </Field>
+              <Field label={t("goals.deadline")} id="g-deadline">
+                <input id="g-deadline" name="deadline" type="date" required />
+              </Field>
+              <Field label={t("filters.segment")} id="g-segment">
+                <input id="g-segment" name="segment" maxLength={200} />
+              </Field>
+              {error !== null && <ErrorBox error={error} />}
+              <button class="btn primary" type="submit">
+                {t("goals.create")}
+              </button>
+            </form>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,321 @@
+/** Settings (admins): users and roles, API keys, webhooks. Secrets are shown once, at creation. */
+import { useState } from "preact/hooks";
+import { Unavailable } from "../api";
+import { api } from "../endpoints";
+import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { fmtDate } from "../format";
+import { t } from "../i18n";
+import type { UserRow } from "../types";
+
+const ROLES = ["admin", "manager", "viewer"] as const;
+const EVENTS = ["response.created", "response.updated", "response.detractor", "contact.unsubscribed"] as const;
+
+/** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
+function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
+  return (
+    <div class="notice secret" role="status">
+      <p>{label}</p>
+      <code data-testid="secret">{value}</code>
+      <div class="row">
+        <button type="button" class="btn secondary small" onClick={() => void navigator.clipboard?.writeText(value)}>
+          {t("copy")}
+        </button>
+        <button type="button" class="btn ghost small" onClick={onClose}>
+          {t("close")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function Settings() {
+  return (
+    <>
+      <PageHead title={t("settings.title")} sub={t("settings.sub")} />
+      <div class="stack">
+        <Users />
+        <div class="grid-2">
+          <ApiKeys />
+          <Webhooks />
+        </div>
+      </div>
+    </>
+  );
+}
+
+function useMutation(reload: () => void) {
+  const [error, setError] = useState<unknown>(null);
+  const run = async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
+    setError(null);
+    try {
+      const r = await f();
+      reload();
+      return r;
+    } catch (e) {
+      setError(e);
+      return undefined;
+    }
+  };
+  return { error, run };
+}
+
+function Users() {
+  const users = useAsync(() => api.users(), []);
+  const { error, run } = useMutation(users.reload);
+  const [secret, setSecret] = useState<string | null>(null);
+
+  async function create(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const r = await run(() =>
+      api.createUser({
+        email: String(d.get("email")).trim(),
+        name: String(d.get("name")).trim(),
+        role: String(d.get("role")),
+        ...(String(d.get("password") || "") ? { password: String(d.get("password")) } : {}),
+      }),
+    );
+    if (r) {
+      form.reset();
+      if ("password" in r && r.password) setSecret(r.password);
+    }
+  }
+
+  async function reset(u: UserRow) {
+    const r = await run(() => api.resetPassword(u.id));
+    if (r?.password) setSecret(r.password);
+  }
+
+  return (
+    <Card title={t("settings.users")}>
+      {users.state === "loading" ? (
+        <Spinner />
+      ) : users.state === "error" ? (
+        users.error instanceof Unavailable ? <NotAvailable what={t("settings.users")} /> : <ErrorBox error={users.error} />
+      ) : (
+        <>
+          {secret && <Secret label={t("settings.oneTimePassword")} value={secret} onClose={() => setSecret(null)} />}
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("settings.name")}</th>
+                  <th scope="col">{t("login.email")}</th>
+                  <th scope="col">{t("settings.role")}</th>
+                  <th scope="col">{t("settings.state")}</th>
+                  <th scope="col">
+                    <span class="sr-only">{t("settings.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {users.data.data.map((row) => {
+                  // Admins get the full view (with disabledAt); the list is admin-only here.
+                  const u: UserRow = row;
+                  return (
+                  <tr key={u.id}>
+                    <td>{u.name || "—"}</td>
+                    <td>{u.email}</td>
+                    <td>
+                      <label class="sr-only" for={"role-" + u.id}>
+                        {t("settings.role")} {u.email}
+                      </label>
+                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: e.currentTarget.value }))}>
+                        {ROLES.map((r) => (
+                          <option key={r} value={r}>
+                            {t(("role." + r) as "role.admin")}
+                          </option>
+                        ))}
+                      </select>
+                    </td>
+                    <td>{u.disabledAt ? <Badge kind="neutral">{t("settings.disabled")}</Badge> : <Badge kind="ok">{t("settings.enabled")}</Badge>}</td>
+                    <td class="row-actions">
+                      <button type="button" class="btn ghost small" onClick={() => void reset(u)}>
+                        {t("settings.resetPassword")}
+                      </button>
+                      <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchUser(u.id, { disabled: !u.disabledAt }))}>
+                        {u.disabledAt ? t("settings.enable") : t("settings.disable")}
+                      </button>
+                    </td>
+                  </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          <form class="inline-form" onSubmit={create} aria-label={t("settings.addUser")}>
+            <Field label={t("login.email")} id="u-email">
+              <input id="u-email" name="email" type="email" required maxLength={320} />
+            </Field>
+            <Field label={t("settings.name")} id="u-name">
+              <input id="u-name" name="name" maxLength={200} />
+            </Field>
+            <Field label={t("settings.role")} id="u-role">
+              <select id="u-role" name="role">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(("role." + r) as "role.admin")}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field label={t("login.password")} id="u-password" hint={t("settings.passwordHint")}>
+              <input id="u-password" name="password" type="password" autoComplete="new-password" minLength={10} maxLength={200} />
+            </Field>
+            <button class="btn primary" type="submit">
+              {t("settings.addUser")}
+            </button>
+          </form>
+          {error !== null && <ErrorBox error={error} />}
+        </>
+      )}
+    </Card>
+  );
+}
+
+
+function ApiKeys() {
+  const keys = useAsync(() => api.apiKeys(), []);
+  const { error, run } = useMutation(keys.reload);
+  const [secret, setSecret] = useState<string | null>(null);
+  async function create(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: String(d.get("role")) }));
+    if (r?.key) {
+      setSecret(r.key);
+      form.reset();
+    }
+  }
+  return (
+    <Card title={t("settings.apiKeys")}>
+      {keys.state === "loading" ? (
+        <Spinner />
+      ) : keys.state === "error" ? (
+        keys.error instanceof Unavailable ? <NotAvailable what={t("settings.apiKeys")} /> : <ErrorBox error={keys.error} />
+      ) : (
+        <>
+          {secret && <Secret label={t("settings.keyOnce")} value={secret} onClose={() => setSecret(null)} />}
+          {keys.data.data.length === 0 ? (
+            <Empty>{t("settings.noKeys")}</Empty>
+          ) : (
+            <ul class="plain-list">
+              {keys.data.data.map((k) => (
+                <li key={k.id}>
+                  <div class="grow">
+                    <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>
+                    <p class="muted small">
+                      {t("settings.lastUsed", { date: fmtDate(k.lastUsedAt) })}
+                      {k.revokedAt ? " · " + t("settings.revoked") : ""}
+                    </p>
+                  </div>
+                  {!k.revokedAt && (
+                    <button type="button" class="btn ghost small" onClick={() => void run(() => api.revokeApiKey(k.id))}>
+                      {t("settings.revoke")}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+          <form class="inline-form" onSubmit={create} aria-label={t("settings.newKey")}>
+            <Field label={t("settings.name")} id="k-name">
+              <input id="k-name" name="name" required maxLength={100} />
+            </Field>
+            <Field label={t("settings.role")} id="k-role">
+              <select id="k-role" name="role">
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {t(("role." + r) as "role.admin")}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <button class="btn primary" type="submit">
+              {t("settings.newKey")}
+            </button>
+          </form>
+          {error !== null && <ErrorBox error={error} />}
+        </>
+      )}
+    </Card>
+  );
+}
+
+
+function Webhooks() {
+  const hooks = useAsync(() => api.webhooks(), []);
+  const { error, run } = useMutation(hooks.reload);
+  const [secret, setSecret] = useState<string | null>(null);
+  async function create(e: Event) {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const r = await run(() =>
+      api.createWebhook({ url: String(d.get("url")).trim(), events: d.getAll("events").map(String), format: String(d.get("format")) }),
+    );
+    if (r) {
+      form.reset();
+      if (r.secret) setSecret(r.secret);
+    }
+  }
+  return (
+    <Card title={t("settings.webhooks")}>
+      {hooks.state === "loading" ? (
+        <Spinner />
+      ) : hooks.state === "error" ? (
+        hooks.error instanceof Unavailable ? <NotAvailable what={t("settings.webhooks")} /> : <ErrorBox error={hooks.error} />
+      ) : (
+        <>
+          {secret && <Secret label={t("settings.webhookSecret")} value={secret} onClose={() => setSecret(null)} />}
+          {hooks.data.data.length === 0 ? (
+            <Empty>{t("settings.noWebhooks")}</Empty>
+          ) : (
+            <ul class="plain-list">
+              {hooks.data.data.map((h) => (
+                <li key={h.id}>
+                  <div class="grow">
+                    <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge> {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
+                    <p class="muted small">{h.events.join(", ")}</p>
+                  </div>
+                  <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchWebhook(h.id, { active: !h.active }))}>
+                    {h.active ? t("settings.pause") : t("settings.resume")}
+                  </button>
+                  <button type="button" class="btn ghost small" onClick={() => void run(() => api.deleteWebhook(h.id))}>
+                    {t("delete")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
+          <form class="stack" onSubmit={create} aria-label={t("settings.newWebhook")}>
+            <Field label="URL" id="w-url">
+              <input id="w-url" name="url" type="url" required maxLength={2000} placeholder="https://" />
+            </Field>
+            <fieldset class="events">
+              <legend>{t("settings.events")}</legend>
+              {EVENTS.map((ev) => (
+                <label key={ev} class="check">
+                  <input type="checkbox" name="events" value={ev} defaultChecked={ev === "response.detractor"} /> {ev}
+                </label>
+              ))}
+            </fieldset>
+            <Field label={t("settings.format")} id="w-format">
+              <select id="w-format" name="format">
+                <option value="generic">JSON</option>
+                <option value="slack">Slack</option>
+              </select>
+            </Field>
+            <button class="btn primary" type="submit">
+              {t("settings.newWebhook")}
+            </button>
+          </form>
+          {error !== null && <ErrorBox error={error} />}
+        </>
+      )}
+    </Card>
+  );
+}

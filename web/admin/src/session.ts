@@ -1,0 +1,73 @@
+/** Who is signed in (from /auth/me or /auth/login) and the CSRF token that goes with the session. */
+import { useEffect, useState } from "preact/hooks";
+import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavailable } from "./api";
+import { json } from "./endpoints";
+import { navigate } from "./router";
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "manager" | "viewer";
+  locale?: string;
+}
+export type SessionState =
+  | { status: "loading" }
+  | { status: "anonymous"; authMissing?: boolean }
+  | { status: "signed-in"; user: User };
+
+let state: SessionState = { status: "loading" };
+const listeners = new Set<() => void>();
+function set(s: SessionState) {
+  state = s;
+  listeners.forEach((f) => f());
+}
+
+export function useSession(): SessionState {
+  const [, bump] = useState(0);
+  useEffect(() => {
+    const f = () => bump((n) => n + 1);
+    listeners.add(f);
+    return () => void listeners.delete(f);
+  }, []);
+  return state;
+}
+
+export async function loadSession() {
+  try {
+    const me = await unwrap(await client.api.v1.auth.me.$get());
+    if (!me.user) throw new ApiError(401, "unauthorized", "No user session");
+    setCsrfToken(me.csrfToken);
+    set({ status: "signed-in", user: me.user });
+  } catch (e) {
+    setCsrfToken(null);
+    set({ status: "anonymous", authMissing: e instanceof Unavailable });
+  }
+}
+
+export async function login(email: string, password: string) {
+  const body = await unwrap(await client.api.v1.auth.login.$post(undefined, json({ email, password })));
+  setCsrfToken(body.csrfToken);
+  set({ status: "signed-in", user: body.user });
+}
+
+export async function logout() {
+  try {
+    await unwrap(await client.api.v1.auth.logout.$post());
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401)) throw e;
+  }
+  setCsrfToken(null);
+  set({ status: "anonymous" });
+  navigate("/login");
+}
+
+// A 401 on any call means the session ended (expired, logged out elsewhere): back to the login.
+setUnauthorizedHandler(() => {
+  if (state.status === "signed-in") {
+    setCsrfToken(null);
+    set({ status: "anonymous" });
+  }
+});
+
+export const can = (s: SessionState, ...roles: User["role"][]) => s.status === "signed-in" && roles.includes(s.user.role);

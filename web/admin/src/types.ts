@@ -1,0 +1,64 @@
+/** Response shapes of endpoints not yet typed through AppType on this branch (contracts in COMMON.md). */
+export interface SurveyLite {
+  id: string;
+  name: string;
+  kind: "nps" | "csat" | "ces";
+  status: string;
+}
+
+export interface Summary {
+  n: number;
+  histogram: number[];
+  mean: number | null;
+  promoters?: number;
+  passives?: number;
+  detractors?: number;
+  promotersPct?: number | null;
+  passivesPct?: number | null;
+  detractorsPct?: number | null;
+  nps?: number | null;
+  ci95?: { low: number; high: number } | null;
+  csat?: number | null;
+  easy?: number | null;
+}
+
+export interface CommentRow {
+  responseId: string;
+  surveyId: string;
+  score: number;
+  category: string | null;
+  comment: string | null;
+  locale: string;
+  channel: string;
+  createdAt: string;
+  contact: { id: string; name: string | null; email: string | null } | null;
+  account: { id: string; name: string } | null;
+  followup: { status: "open" | "contacted" | "resolved"; ownerUserId: string | null; notes: { id?: string; body: string; createdAt?: string; authorUserId?: string | null; authorName?: string | null }[] } | null;
+}
+
+export interface AccountRow {
+  id: string;
+  externalId: string | null;
+  name: string;
+  managerUserId: string | null;
+  segment: string | null;
+  plan: string | null;
+  mrrCents: number;
+  startedOn: string;
+  churnedOn: string | null;
+  lastScore: number | null;
+  lastCategory: string | null;
+  previousScore: number | null;
+  change: number | null;
+  atRisk: boolean;
+  lastResponseAt: string | null;
+}
+
+export interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "manager" | "viewer";
+  disabledAt?: string | null;
+  locale?: string;
+}
