@@ -249,7 +249,7 @@ describe("admin page: accessibility", () => {
     await login(page, admin.email);
     for (const path of ["/", "/retention", "/accounts", "/comments", "/surveys", "/surveys/new", `/surveys/${survey.id}`, "/goals", "/settings"]) {
       await page.goto(`${base()}/admin${path}?survey=${survey.id}`);
-      await expect.poll(() => page.locator(".loading").count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => page.locator(".loading").count(), { timeout: 15_000, message: `still loading: ${path}` }).toBe(0);
       const unnamed = await page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>("input, select, textarea, button, a[href]")]
           .filter((el) => !(el instanceof HTMLInputElement && el.type === "hidden"))
