@@ -3,7 +3,8 @@
  * and the README), taken by the test browser from the lead's demo data (scripts/seed.mjs). The
  * demo data goes into a Worker of its own (its own `wrangler dev` and local D1), so the other
  * browser tests keep the empty database they expect. Each screen must show real figures, not an
- * empty or error state.
+ * empty or error state. The PNGs land in docs/ only with SCREENSHOTS=1 (the demo data follows
+ * today's date, so an ordinary test run must not rewrite tracked files); otherwise in a temp dir.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +16,7 @@ import { launchBrowser } from "./browser";
 import { login } from "./admin-helpers";
 import { freePort, waitForHttp } from "./net";
 
-const OUT = "docs/screenshots";
+const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-shots-"));
 const DEMO_ADMIN = "admin@demo.barometre.dev";
 const DEMO_MANAGER = "claire@demo.barometre.dev";
 const DEMO_PASSWORD = "demo-password-2026";
