@@ -2,7 +2,7 @@
  * A 40-line router: the page is `location.pathname` under /admin, the filters are the query
  * string (so a link or a reload keeps them). No library: it would cost more than it does.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useSubscription } from "./store";
 
 export const BASE = "/admin";
 const listeners = new Set<() => void>();
@@ -40,13 +40,8 @@ export function setQuery(patch: Record<string, string | undefined | null>, opts:
 }
 
 export function useRoute(): Route {
-  const [route, setRoute] = useState(currentRoute);
-  useEffect(() => {
-    const l = () => setRoute(currentRoute());
-    listeners.add(l);
-    return () => void listeners.delete(l);
-  }, []);
-  return route;
+  useSubscription(listeners, () => location.pathname + location.search);
+  return currentRoute();
 }
 
 /** Internal link: a real <a href> (open in new tab works), client-side navigation on plain click. */

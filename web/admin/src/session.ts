@@ -1,8 +1,8 @@
 /** Who is signed in (from /auth/me or /auth/login) and the CSRF token that goes with the session. */
-import { useEffect, useState } from "preact/hooks";
 import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavailable } from "./api";
 import { json } from "./endpoints";
 import { navigate } from "./router";
+import { useSubscription } from "./store";
 
 export interface User {
   id: string;
@@ -24,12 +24,7 @@ function set(s: SessionState) {
 }
 
 export function useSession(): SessionState {
-  const [, bump] = useState(0);
-  useEffect(() => {
-    const f = () => bump((n) => n + 1);
-    listeners.add(f);
-    return () => void listeners.delete(f);
-  }, []);
+  useSubscription(listeners, () => state);
   return state;
 }
 

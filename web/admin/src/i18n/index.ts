@@ -2,7 +2,7 @@
  * Interface language: English and French dictionaries in files (add a locale by adding a file
  * and a line below). The choice is the user's (saved in localStorage), else the browser's.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useSubscription } from "../store";
 import en from "./en";
 import fr from "./fr";
 
@@ -43,11 +43,6 @@ export function t(key: Key, vars?: Record<string, string | number>): string {
 
 /** Re-renders the caller when the language changes. */
 export function useLocale(): Locale {
-  const [, set] = useState(0);
-  useEffect(() => {
-    const f = () => set((n) => n + 1);
-    listeners.add(f);
-    return () => void listeners.delete(f);
-  }, []);
+  useSubscription(listeners, () => locale);
   return locale;
 }
