@@ -1,6 +1,6 @@
 /** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
 import { useEffect } from "preact/hooks";
-import { Link, Spinner } from "./components/ui";
+import { Brand, Link, Spinner } from "./components/ui";
 import { t, setLocale, useLocale, type Key, type Locale } from "./i18n";
 import { navigate, useRoute } from "./router";
 import { logout, useSession } from "./session";
@@ -99,14 +99,7 @@ export function App() {
         {t("skip")}
       </a>
       <aside class="sidebar">
-        <div class="brand">
-          <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
-            <rect width="32" height="32" rx="8" fill="currentColor" />
-            <path d="M8 22a8 8 0 0 1 16 0" stroke="#fff" stroke-width="3" fill="none" />
-            <path d="M16 22l5-7" stroke="#fff" stroke-width="3" />
-          </svg>
-          <span>Baromètre</span>
-        </div>
+        <Brand />
         <nav aria-label={t("nav.label")}>
           <ul>
             {NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => (

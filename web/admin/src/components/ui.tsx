@@ -56,8 +56,9 @@ export const NotAvailable = ({ what }: { what?: string }) => (
   </div>
 );
 
-export function ErrorBox({ error }: { error: unknown }) {
-  if (error instanceof Unavailable) return <NotAvailable />;
+/** A failed load or action; a route the server does not have yet says so instead (`what` names it). */
+export function ErrorBox({ error, what }: { error: unknown; what?: string }) {
+  if (error instanceof Unavailable) return <NotAvailable what={what} />;
   let msg = t("error.generic");
   if (error instanceof ApiError) {
     if (error.status === 403) msg = t("error.forbidden");
@@ -104,3 +105,15 @@ export function ScorePill({ score, category }: { score: number | null | undefine
     </span>
   );
 }
+
+/** The product's mark and name (sidebar, login card). */
+export const Brand = ({ size = 28, big = false }: { size?: number; big?: boolean }) => (
+  <div class={big ? "brand big" : "brand"}>
+    <svg viewBox="0 0 32 32" width={size} height={size} aria-hidden="true">
+      <rect width="32" height="32" rx="8" fill="currentColor" />
+      <path d="M8 22a8 8 0 0 1 16 0" stroke="#fff" stroke-width="3" fill="none" />
+      <path d="M16 22l5-7" stroke="#fff" stroke-width="3" />
+    </svg>
+    <span>Baromètre</span>
+  </div>
+);

@@ -1,8 +1,7 @@
 /** One account: details, score history and contacts. The API returns 403/404 outside a manager's scope. */
-import { Unavailable } from "../api";
 import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
-import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate, fmtMoney, fmtMonth } from "../format";
 import { t } from "../i18n";
@@ -19,7 +18,7 @@ export function AccountPage({ id }: { id: string }) {
     return (
       <>
         <PageHead title={t("accounts.title")} sub={<Link href="/accounts">← {t("accounts.title")}</Link>} />
-        {acc.error instanceof Unavailable ? <NotAvailable what={t("nav.accounts")} /> : <ErrorBox error={acc.error} />}
+        {<ErrorBox error={acc.error} what={t("nav.accounts")} />}
       </>
     );
   const a = acc.data;

@@ -1,8 +1,7 @@
 /** Accounts: last score, change, MRR, status and "at risk" (detractor or big drop), filterable. */
 import { useState } from "preact/hooks";
-import { Unavailable } from "../api";
 import { api } from "../endpoints";
-import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate, fmtMoney, fmtSigned } from "../format";
 import { t } from "../i18n";
@@ -72,7 +71,7 @@ export function Accounts() {
         {first.state === "loading" ? (
           <Spinner />
         ) : first.state === "error" ? (
-          first.error instanceof Unavailable ? <NotAvailable what={t("nav.accounts")} /> : <ErrorBox error={first.error} />
+          <ErrorBox error={first.error} what={t("nav.accounts")} />
         ) : rows.length === 0 ? (
           <Empty>{t("accounts.none")}</Empty>
         ) : (

@@ -4,10 +4,9 @@
  * nodes only: whatever a respondent typed is never interpreted as HTML.
  */
 import { useState } from "preact/hooks";
-import { Unavailable } from "../api";
 import { api } from "../endpoints";
 import { FilterBar } from "../components/FilterBar";
-import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf } from "../filters";
 import { fmtDateTime } from "../format";
@@ -89,7 +88,7 @@ export function Comments() {
         {comments.state === "loading" && !comments.data ? (
           <Spinner />
         ) : comments.state === "error" ? (
-          comments.error instanceof Unavailable ? <NotAvailable what={t("nav.comments")} /> : <ErrorBox error={comments.error} />
+          <ErrorBox error={comments.error} what={t("nav.comments")} />
         ) : rows.length === 0 ? (
           <Empty>{t("comments.none")}</Empty>
         ) : (

@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, Unavailable } from "../api";
 import { LocaleSwitch } from "../App";
+import { Brand } from "../components/ui";
 import { t } from "../i18n";
 import { login } from "../session";
 
@@ -30,14 +31,7 @@ export function Login({ authMissing }: { authMissing?: boolean }) {
   return (
     <div class="login-page">
       <main class="login-card" id="main">
-        <div class="brand big">
-          <svg viewBox="0 0 32 32" width="40" height="40" aria-hidden="true">
-            <rect width="32" height="32" rx="8" fill="currentColor" />
-            <path d="M8 22a8 8 0 0 1 16 0" stroke="#fff" stroke-width="3" fill="none" />
-            <path d="M16 22l5-7" stroke="#fff" stroke-width="3" />
-          </svg>
-          <span>Baromètre</span>
-        </div>
+        <Brand size={40} big />
         <h1 id="page-title" tabIndex={-1}>
           {t("login.title")}
         </h1>

@@ -253,7 +253,7 @@ function Breakdown({ survey }: { survey: SurveyLite }) {
       {res.state === "loading" && !res.data ? (
         <Spinner />
       ) : res.state === "error" ? (
-        res.error instanceof Unavailable ? <NotAvailable /> : <ErrorBox error={res.error} />
+        <ErrorBox error={res.error} />
       ) : !res.data || res.data.groups.length === 0 ? (
         <Empty>{t("overview.noData")}</Empty>
       ) : (
@@ -290,7 +290,7 @@ function LatestComments({ surveyId }: { surveyId: string }) {
       {comments.state === "loading" ? (
         <Spinner />
       ) : comments.state === "error" ? (
-        comments.error instanceof Unavailable ? <NotAvailable what={t("nav.comments")} /> : <ErrorBox error={comments.error} />
+        <ErrorBox error={comments.error} what={t("nav.comments")} />
       ) : comments.data.data.length === 0 ? (
         <Empty>{t("comments.none")}</Empty>
       ) : (

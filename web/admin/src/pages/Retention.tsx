@@ -3,12 +3,11 @@
  * other NPS tool shows: how many accounts stayed, by NPS category, with the size of each group.
  */
 import type { ComponentChildren } from "preact";
-import { Unavailable } from "../api";
 import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { RateBars } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
-import { Badge, Card, Empty, ErrorBox, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, PageHead, Spinner } from "../components/ui";
 import { useAsync, type Async } from "../data";
 import { filtersOf, range } from "../filters";
 import { bucketShort, fmtInt, fmtMoney, fmtRatio, fmtSigned } from "../format";
@@ -20,7 +19,7 @@ import { COLORS } from "./Overview";
 
 function Section<T>({ res, children }: { res: Async<T>; children: (d: T) => ComponentChildren }) {
   if (res.state === "loading" && !res.data) return <Spinner />;
-  if (res.state === "error") return res.error instanceof Unavailable ? <NotAvailable /> : <ErrorBox error={res.error} />;
+  if (res.state === "error") return <ErrorBox error={res.error} />;
   return <>{children(res.data!)}</>;
 }
 

@@ -1,8 +1,7 @@
 /** Settings (admins): users and roles, API keys, webhooks. Secrets are shown once, at creation. */
 import { useState } from "preact/hooks";
-import { Unavailable } from "../api";
 import { api } from "../endpoints";
-import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
+import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
@@ -93,7 +92,7 @@ function Users() {
       {users.state === "loading" ? (
         <Spinner />
       ) : users.state === "error" ? (
-        users.error instanceof Unavailable ? <NotAvailable what={t("settings.users")} /> : <ErrorBox error={users.error} />
+        <ErrorBox error={users.error} what={t("settings.users")} />
       ) : (
         <>
           {secret && <Secret label={t("settings.oneTimePassword")} value={secret} onClose={() => setSecret(null)} />}
@@ -195,7 +194,7 @@ function ApiKeys() {
       {keys.state === "loading" ? (
         <Spinner />
       ) : keys.state === "error" ? (
-        keys.error instanceof Unavailable ? <NotAvailable what={t("settings.apiKeys")} /> : <ErrorBox error={keys.error} />
+        <ErrorBox error={keys.error} what={t("settings.apiKeys")} />
       ) : (
         <>
           {secret && <Secret label={t("settings.keyOnce")} value={secret} onClose={() => setSecret(null)} />}
@@ -267,7 +266,7 @@ function Webhooks() {
       {hooks.state === "loading" ? (
         <Spinner />
       ) : hooks.state === "error" ? (
-        hooks.error instanceof Unavailable ? <NotAvailable what={t("settings.webhooks")} /> : <ErrorBox error={hooks.error} />
+        <ErrorBox error={hooks.error} what={t("settings.webhooks")} />
       ) : (
         <>
           {secret && <Secret label={t("settings.webhookSecret")} value={secret} onClose={() => setSecret(null)} />}

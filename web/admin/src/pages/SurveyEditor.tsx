@@ -4,7 +4,7 @@
  * survey: the embed and email snippets to copy, and a live preview with the real widget.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, client, getJson, unwrap, Unavailable } from "../api";
+import { ApiError, client, getJson, unwrap } from "../api";
 import { Card, ErrorBox, Field, Link, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { t } from "../i18n";
@@ -340,7 +340,7 @@ function Snippets({ id, locale }: { id: string; locale: string }) {
         {email.state === "loading" ? (
           <Spinner />
         ) : email.state === "error" ? (
-          email.error instanceof Unavailable ? <NotAvailable what={t("surveys.emailSnippet")} /> : <ErrorBox error={email.error} />
+          <ErrorBox error={email.error} what={t("surveys.emailSnippet")} />
         ) : (
           <>
             <div class="snippet-head">
