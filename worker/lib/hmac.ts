@@ -1,3 +1,5 @@
+import { toHex } from "./ids";
+
 /** HMAC-SHA256, hex: identity verification (`signature` of a contact id) and webhook signing. */
 export async function hmacSha256Hex(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey(
@@ -8,5 +10,5 @@ export async function hmacSha256Hex(secret: string, message: string): Promise<st
     ["sign"],
   );
   const sig = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(sig);
 }

@@ -14,9 +14,12 @@ export const newId = (prefix: string) => `${prefix}_${randomString(16)}`;
 /** A secret with 160 bits of entropy. */
 export const newSecret = (prefix = "") => `${prefix}${randomString(32)}`;
 
+/** Lower-case hex of bytes. */
+export const toHex = (bytes: ArrayBuffer | Uint8Array): string =>
+  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
 export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
 
 /** Compares two strings without leaking where they differ through timing. */

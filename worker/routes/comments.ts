@@ -6,12 +6,13 @@
  * Every answer with a comment, newest first, within the caller's scope (a manager: their accounts).
  * A detractor without a follow-up yet shows `followup: {status: "open", ownerUserId: null, notes: []}`.
  */
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followupNotes, followups, responses, surveys, users } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { decodeResponseCursor, encodeResponseCursor, olderThan } from "../db/queries/responseCursor";
 import { categorySql } from "../db/queries/scoreCategory";
 import { responseFilter } from "../db/queries/responseFilter";
 import { CommentsQuerySchema } from "../schemas/comments";
@@ -47,13 +48,7 @@ export async function notesFor(db: Db, responseIds: string[]): Promise<Map<strin
 export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c) => {
   const q = parseQuery(c, CommentsQuerySchema);
   const db = c.var.db;
-  const m = q.before ? /^(\d{1,15})_(.+)$/.exec(q.before) : null;
-  const after = m
-    ? or(
-        lt(responses.createdAt, new Date(Number(m[1]))),
-        and(eq(responses.createdAt, new Date(Number(m[1]))), lt(responses.id, m[2]!)),
-      )
-    : undefined;
+  const after = olderThan(decodeResponseCursor(q.before));
   const rows = await db
     .select({
       responseId: responses.id,
@@ -101,6 +96,6 @@ export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c
           ? { status: "open" as const, ownerUserId: null, notes: [] }
           : null,
     })),
-    next: rows.length === q.limit && last ? `${last.createdAt.getTime()}_${last.responseId}` : null,
+    next: rows.length === q.limit && last ? encodeResponseCursor({ createdAt: last.createdAt, id: last.responseId }) : null,
   });
 });

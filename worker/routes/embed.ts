@@ -10,13 +10,14 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { notFound } from "../lib/errors";
+import { toHex } from "../lib/ids";
 
 let known: { etag: string | null; version: string } | undefined;
 
 async function versionOf(bytes: ArrayBuffer, assetEtag: string | null): Promise<string> {
   if (known && assetEtag && known.etag === assetEtag) return known.version;
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const version = [...digest.slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const version = toHex(digest.slice(0, 6));
   known = { etag: assetEtag, version };
   return version;
 }

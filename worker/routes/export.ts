@@ -9,12 +9,13 @@
  *   apostrophe, so `=HYPERLINK(…)` in a comment stays text. Numbers are written as numbers: a
  *   score of 0 is `0`.
  */
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys } from "../db/schema";
 import type { AppEnv } from "../env";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
+import { olderThan, type ResponseCursor } from "../db/queries/responseCursor";
 import { categorySql } from "../db/queries/scoreCategory";
 import { responseFilter } from "../db/queries/responseFilter";
 import { ExportQuerySchema } from "../schemas/comments";
@@ -43,7 +44,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
   const db = c.var.db;
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
   const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC");
-  const page = (cursor: { at: Date; id: string } | null) =>
+  const page = (cursor: ResponseCursor | null) =>
     db
       .select({
         id: responses.id,
@@ -74,9 +75,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
       .where(
         and(
           where,
-          cursor
-            ? or(lt(responses.createdAt, cursor.at), and(eq(responses.createdAt, cursor.at), lt(responses.id, cursor.id)))
-            : undefined,
+          olderThan(cursor),
         ),
       )
       .orderBy(desc(responses.createdAt), desc(responses.id))
@@ -84,7 +83,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
       .all();
 
   const encoder = new TextEncoder();
-  let cursor: { at: Date; id: string } | null = null;
+  let cursor: ResponseCursor | null = null;
   let done = false;
   const body = new ReadableStream<Uint8Array>({
     start(controller) {

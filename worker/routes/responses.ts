@@ -4,7 +4,8 @@
  *   PATCH /api/v1/surveys/:surveyId/responses/:id    add the comment later
  * and reading (API key or session): GET /api/v1/surveys/:surveyId/responses.
  */
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
+import { decodeResponseCursor, encodeResponseCursor, olderThan } from "../db/queries/responseCursor";
 import { Hono } from "hono";
 import { z } from "zod";
 import { responses } from "../db/schema";
@@ -61,14 +62,7 @@ export const responsesRoute = new Hono<AppEnv>()
   .get("/:surveyId/responses", requireAuth(), async (c) => {
     const survey = await findSurvey(c.var.db, c.req.param("surveyId"));
     const q = parseQuery(c, ListQuery);
-    // Cursor: `<created ms>_<id>` of the last row, so rows sharing a millisecond are not skipped.
-    const m = q.before ? /^(\d{1,15})_(.+)$/.exec(q.before) : null;
-    const after = m
-      ? or(
-          lt(responses.createdAt, new Date(Number(m[1]))),
-          and(eq(responses.createdAt, new Date(Number(m[1]))), lt(responses.id, m[2]!)),
-        )
-      : undefined;
+    const after = olderThan(decodeResponseCursor(q.before));
     const rows = await c.var.db
       .select()
       .from(responses)
@@ -85,6 +79,6 @@ export const responsesRoute = new Hono<AppEnv>()
     const last = rows.at(-1);
     return c.json({
       data: rows.map(responseView),
-      next: rows.length === q.limit && last ? `${last.createdAt.getTime()}_${last.id}` : null,
+      next: rows.length === q.limit && last ? encodeResponseCursor(last) : null,
     });
   });

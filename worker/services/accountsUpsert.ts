@@ -9,6 +9,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../env";
 import { newId } from "../lib/ids";
 import type { AccountUpsert } from "../schemas/accounts";
+import type { AccountRow } from "./accounts";
 import { rawBatch } from "./rawBatch";
 
 export interface RowError {
@@ -20,17 +21,8 @@ export type UpsertResult =
   | { ok: true; id: string; status: "created" | "updated" | "unchanged" }
   | { ok: false; error: RowError };
 
-interface StoredAccount {
-  id: string;
-  external_id: string;
-  name: string;
-  manager_user_id: string | null;
-  segment: string | null;
-  plan: string | null;
-  mrr_cents: number;
-  started_on: string;
-  churned_on: string | null;
-}
+/** An account row as stored, as the upsert compares it (always with an external id here). */
+type StoredAccount = Omit<AccountRow, "last_score" | "previous_score" | "last_at" | "external_id"> & { external_id: string };
 
 /** A JSON array as one bound parameter: `json_each(?)` keeps us far below D1's 100-parameter cap. */
 export const jsonParam = (v: unknown) => JSON.stringify(v);
