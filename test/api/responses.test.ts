@@ -1,5 +1,8 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../../worker/db/schema";
+import { recordResponse } from "../../worker/services/recordResponse";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 
 const count = async (surveyId: string) =>
@@ -176,5 +179,30 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     const r = await api(`/api/v1/surveys/${s.id}/responses`, { headers: ADMIN });
     expect(r.status).toBe(200);
     expect(r.body.data.map((x: { score: number }) => x.score)).toEqual([0]);
+  });
+
+  it("pages newest first without skipping or repeating answers that share a millisecond", async () => {
+    const s = await createSurvey();
+    const db = drizzle(env.DB, { schema });
+    const survey = (await db.query.surveys.findFirst({ where: (x, { eq }) => eq(x.id, s.id) }))!;
+    const at = Date.parse("2026-05-04T10:00:00Z");
+    const ids: string[] = [];
+    // Five answers in the same millisecond, two later ones.
+    for (const [i, t] of [at, at, at, at, at, at + 1, at + 2].entries()) {
+      const { response } = await recordResponse(db, survey, { id: crypto.randomUUID(), score: i }, { timeZone: "UTC", defaultChannel: "api", now: t });
+      ids.push(response.id);
+    }
+    const seen: string[] = [];
+    let before: string | null = "";
+    for (let page = 0; before !== null && page < 10; page++) {
+      const r = await api(`/api/v1/surveys/${s.id}/responses?limit=2${before ? `&before=${before}` : ""}`, { headers: ADMIN });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.data.map((x: { id: string }) => x.id));
+      before = r.body.next;
+    }
+    expect(seen).toHaveLength(7);
+    expect(new Set(seen)).toEqual(new Set(ids));
+    // Newest first: the two later answers lead.
+    expect(seen.slice(0, 2)).toEqual([ids[6], ids[5]]);
   });
 });
