@@ -107,7 +107,7 @@ describe("events", () => {
     expect(await settled(hook.id, 3)).toHaveLength(3);
 
     // The comment arrives later: response.updated, and no second detractor alert.
-    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, { method: "PATCH", body: { comment: "too slow" } });
+    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, { method: "PATCH", body: { comment: "too slow", editToken: det.editToken } });
     expect(patch.status).toBe(200);
     const after = await settled(hook.id, 4);
     const updated = after.find((r) => r.event === "response.updated")!;
@@ -118,9 +118,10 @@ describe("events", () => {
     const hook = await makeHook(["response.detractor"]);
     const s = await createSurvey();
     const id = crypto.randomUUID();
-    await submit(s.id, { id, score: 9 });
-    await submit(s.id, { id, score: 4 }); // same id: an update
-    await submit(s.id, { id, score: 2 }); // still a detractor: no new alert
+    const editToken = "respondent-token-0123456789";
+    await submit(s.id, { id, score: 9, editToken });
+    await submit(s.id, { id, score: 4, editToken }); // same id: an update
+    await submit(s.id, { id, score: 2, editToken }); // still a detractor: no new alert
     const rows = await settled(hook.id, 1);
     expect(JSON.parse(rows[0]!.payload).data.response.score).toBe(4);
   });
