@@ -56,6 +56,18 @@ describe("routes every signed-in role may read", () => {
       expect(keys.has("slackWebhookUrl"), c.name).toBe(c.role === "admin");
     }
   });
+
+  it("the users list gives managers and viewers {id, name, role} only: no e-mail", async () => {
+    for (const c of callers.filter((c) => c.role === "viewer" || c.role === "manager")) {
+      const r = await call(c, "GET", "/api/v1/users");
+      expect(r.status, c.name).toBe(200);
+      expect(r.body.data.length, c.name).toBeGreaterThan(0);
+      for (const u of r.body.data) expect(Object.keys(u).sort(), c.name).toEqual(["id", "name", "role"]);
+      expect(JSON.stringify(r.body), c.name).not.toContain(w.managerA.user.email);
+    }
+    const admin = await call(callers.find((c) => c.role === "admin")!, "GET", "/api/v1/users");
+    expect(admin.body.data.map((u: { email: string }) => u.email)).toContain(w.managerA.user.email);
+  });
 });
 
 describe("admin-only routes", () => {
@@ -163,6 +175,27 @@ describe("scoped reads: a manager sees their own accounts only", () => {
       if (c.role === "manager") {
         const other = c.manager === "A" ? w.managerB.user.id : w.managerA.user.id;
         expect((await call(c, "GET", `/api/v1/surveys/${w.survey.id}/metrics?manager=${other}`)).status, c.name).toBe(403);
+      }
+    }
+  });
+
+  it("GET /accounts: a manager sees their own; asking for another manager's is 403 naming `manager`", async () => {
+    for (const c of callers.filter((c) => c.role !== "anon")) {
+      const r = await call(c, "GET", "/api/v1/accounts?limit=200");
+      expect(r.status, c.name).toBe(200);
+      const ids = r.body.data.map((a: { id: string }) => a.id);
+      if (c.role === "manager") {
+        expect(ids, c.name).toEqual([c.manager === "A" ? w.accountA.id : w.accountB.id]);
+        const other = c.manager === "A" ? w.managerB.user.id : w.managerA.user.id;
+        const own = c.manager === "A" ? w.managerA.user.id : w.managerB.user.id;
+        const refused = await call(c, "GET", `/api/v1/accounts?manager=${other}`);
+        expect(refused.status, c.name).toBe(403);
+        expect(refused.body.error, c.name).toMatchObject({ code: "forbidden", field: "manager" });
+        expect((await call(c, "GET", `/api/v1/accounts?manager=${own}`)).body.data.map((a: { id: string }) => a.id), c.name).toEqual(ids);
+      } else {
+        // Admins and viewers may filter by any manager.
+        const byB = await call(c, "GET", `/api/v1/accounts?manager=${w.managerB.user.id}`);
+        expect(byB.body.data.map((a: { id: string }) => a.id), c.name).toEqual([w.accountB.id]);
       }
     }
   });

@@ -1,7 +1,7 @@
 /**
  * People who use the admin page (admins manage them):
- *   GET   /api/v1/users                      admins: everything; others: id, name, e-mail, role of
- *                                            active users (to pick a manager filter or an owner)
+ *   GET   /api/v1/users                      admins: everything; others: id, name and role of active
+ *                                            users (to pick a manager filter or an owner), no e-mail
  *   POST  /api/v1/users                      → {user, password?} (a one-time password if none given)
  *   PATCH /api/v1/users/:id                  role, name, locale, disabled, Slack alert URL
  *   POST  /api/v1/users/:id/password-reset   → {password}: one-time, every session of the user ends
@@ -38,10 +38,10 @@ export const usersRoute = new Hono<AppEnv>()
       return c.json({ data: rows.map(userView) });
     }
     const rows = await c.var.db
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+      .select({ id: users.id, name: users.name, role: users.role })
       .from(users)
       .where(isNull(users.disabledAt))
-      .orderBy(asc(users.email))
+      .orderBy(asc(users.name), asc(users.id))
       .all();
     return c.json({ data: rows });
   })
