@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api } from "../helpers";
-import { makeWorld, type World } from "../scope-helpers";
-import { uniqueEmail } from "../auth-helpers";
+import { answer, insertAccount, makeWorld, type World } from "../scope-helpers";
+import { createUser, uniqueEmail } from "../auth-helpers";
 
 type Role = "anon" | "viewer" | "manager" | "admin";
 interface Caller {
@@ -227,5 +227,53 @@ describe("follow-up writes", () => {
     expect(f.body.notes.map((n: { body: string }) => n.body).sort()).toEqual(
       ["note by admin key", "note by admin session", "note by manager A key", "note by manager A session"],
     );
+  });
+});
+
+describe("API keys never outrank their user's current role", () => {
+  type Effective = "admin" | "manager" | "viewer" | "disabled";
+  /** A key bound to a user; then an admin demotes or disables the user; the key must follow at once. */
+  const cases: { key: "admin" | "manager" | "viewer"; user: "admin" | "manager" | "viewer"; change: { role?: string; disabled?: boolean }; then: Effective }[] = [
+    { key: "admin", user: "admin", change: { role: "manager" }, then: "manager" },
+    { key: "admin", user: "admin", change: { role: "viewer" }, then: "viewer" },
+    { key: "admin", user: "admin", change: { disabled: true }, then: "disabled" },
+    { key: "manager", user: "manager", change: { role: "viewer" }, then: "viewer" },
+    { key: "manager", user: "manager", change: { disabled: true }, then: "disabled" },
+    { key: "viewer", user: "manager", change: { role: "viewer" }, then: "viewer" },
+    { key: "viewer", user: "viewer", change: { disabled: true }, then: "disabled" },
+  ];
+
+  /** Representative endpoints of each privilege level, and the status each effective role gets. */
+  const probes = (own: string) => [
+    { what: "create an admin", method: "POST", path: "/api/v1/users", body: () => ({ email: uniqueEmail("made"), role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "create a key", method: "POST", path: "/api/v1/api-keys", body: () => ({ name: "k", role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "create a survey", method: "POST", path: "/api/v1/surveys", body: () => ({ name: "By key", kind: "nps" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "edit own follow-up", method: "PATCH", path: `/api/v1/followups/${own}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 200, viewer: 403, disabled: 401 } },
+    { what: "edit another's follow-up", method: "PATCH", path: `/api/v1/followups/${w.rB.id}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 404, viewer: 403, disabled: 401 } },
+    { what: "read responses", method: "GET", path: `/api/v1/surveys/${w.survey.id}/responses`, want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
+    { what: "read users", method: "GET", path: "/api/v1/users", want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
+  ];
+
+  it("after a demotion or a disabling, each key has at most its user's rights (admin, manager and viewer keys)", async () => {
+    for (const k of cases) {
+      const label = `${k.key} key of a ${k.user} → ${JSON.stringify(k.change)}`;
+      const user = await createUser(k.user);
+      // An account of the key's user, with an answer, so "own follow-up" means something.
+      const account = await insertAccount(`Own of ${user.id}`, user.id);
+      const own = (await answer(w.survey.id, account, 4)).id;
+      const issued = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: label, role: k.key, userId: user.id } });
+      expect(issued.status, label).toBe(201);
+      const headers = { authorization: `Bearer ${issued.body.key}` };
+      const run = async (as: Effective, when: string) => {
+        for (const p of probes(own)) {
+          const r = await api(p.path, { method: p.method, headers, ...(p.body ? { body: p.body() } : {}) });
+          expect(r.status, `${label}, ${when}: ${p.what} ${JSON.stringify(r.body)}`).toBe(p.want[as]);
+        }
+      };
+      await run(k.key, "before");
+      const patched = await api(`/api/v1/users/${user.id}`, { method: "PATCH", headers: ADMIN, body: k.change });
+      expect(patched.status, label).toBe(200);
+      await run(k.then, "after");
+    }
   });
 });
