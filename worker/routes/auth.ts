@@ -13,6 +13,7 @@ import { sessions, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden } from "../lib/errors";
 import { newId, timingSafeEqual } from "../lib/ids";
+import { urlOrigin } from "../lib/publicUrl";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
@@ -106,7 +107,12 @@ export const authRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (!row) throw forbidden();
-    if (body.slackWebhookUrl !== undefined) await syncPersonalAlertHook(c.var.db, row);
+    if (body.slackWebhookUrl !== undefined) {
+      await syncPersonalAlertHook(c.var.db, row);
+      // Where one's alerts go is a delivery URL like a webhook's: recorded (its origin only: the
+      // path of a Slack URL is its secret).
+      await audit(c.var.db, c.var.principal, "user.update", userId, { slackWebhookUrl: urlOrigin(body.slackWebhookUrl) });
+    }
     return c.json({ user: userView(row) });
   })
 

@@ -13,6 +13,7 @@ import { users } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { urlOrigin } from "../lib/publicUrl";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
@@ -65,7 +66,7 @@ export const usersRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (row.slackWebhookUrl) await syncPersonalAlertHook(c.var.db, row);
-    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role });
+    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role, slackWebhookUrl: urlOrigin(row.slackWebhookUrl) });
     return c.json({ user: userView(row), ...(body.password ? {} : { password }) }, 201);
   })
 
@@ -86,7 +87,7 @@ export const usersRoute = new Hono<AppEnv>()
       .get();
     if (disabled) await endAllSessions(c.var.db, user.id);
     const changes = Object.fromEntries(
-      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : body.slackWebhookUrl !== null })
+      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : urlOrigin(body.slackWebhookUrl) })
         .filter(([, v]) => v !== undefined),
     );
     if (Object.keys(changes).length) await audit(c.var.db, c.var.principal, "user.update", user.id, changes);
