@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { deliveryUrlProblem, urlOrigin } from "../../worker/lib/publicUrl";
 
 const refused = (url: string, policy = {}) => deliveryUrlProblem(url, policy) !== null;
+const expectAllRefused = (urls: string[]) => {
+  for (const url of urls) expect(refused(url), url).toBe(true);
+};
 
 describe("deliveryUrlProblem", () => {
   it("workerd's URL parser normalises numeric IPv4 and mapped IPv6 before the check sees them", () => {
@@ -28,7 +31,7 @@ describe("deliveryUrlProblem", () => {
   });
 
   it("refuses literal IPv4 addresses outside the public space, in every spelling", () => {
-    for (const url of [
+    expectAllRefused([
       "https://169.254.169.254/latest/meta-data/",
       "https://127.0.0.1:8787/",
       "https://127.1.2.3/",
@@ -53,13 +56,11 @@ describe("deliveryUrlProblem", () => {
       "https://203.0.113.9/",
       "https://198.18.0.1/",
       "https://192.0.0.8/",
-    ]) {
-      expect(refused(url), url).toBe(true);
-    }
+    ]);
   });
 
   it("refuses non-public IPv6 literals, IPv4-mapped in both spellings and NAT64 of private IPv4", () => {
-    for (const url of [
+    expectAllRefused([
       "https://[::1]/",
       "https://[::]/",
       "https://[0:0:0:0:0:0:0:1]/",
@@ -78,13 +79,11 @@ describe("deliveryUrlProblem", () => {
       "https://[ff02::1]/",
       "https://[2001:db8::1]/",
       "https://[::127.0.0.1]/",
-    ]) {
-      expect(refused(url), url).toBe(true);
-    }
+    ]);
   });
 
   it("refuses local names and single-label hosts", () => {
-    for (const url of [
+    expectAllRefused([
       "https://localhost/",
       "https://LOCALHOST./",
       "https://api.localhost/",
@@ -92,15 +91,11 @@ describe("deliveryUrlProblem", () => {
       "https://metadata.google.internal/",
       "https://intranet/",
       "https://router.home.arpa/",
-    ]) {
-      expect(refused(url), url).toBe(true);
-    }
+    ]);
   });
 
   it("refuses other schemes, credentials and garbage", () => {
-    for (const url of ["http://example.com/", "ftp://example.com/", "https://user:pw@example.com/", "not a url", "", "javascript:alert(1)"]) {
-      expect(refused(url), url).toBe(true);
-    }
+    expectAllRefused(["http://example.com/", "ftp://example.com/", "https://user:pw@example.com/", "not a url", "", "javascript:alert(1)"]);
   });
 
   it("plain http to loopback only under the local-development policy, never https to loopback", () => {
