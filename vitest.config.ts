@@ -17,6 +17,8 @@ export default defineConfig({
           TEST_MIGRATIONS: migrations,
           ADMIN_API_KEY: "test-admin-key-0123456789abcdef",
           TIMEZONE: "UTC",
+          // Webhook tests deliver to stub receivers on http://127.0.0.1 (never allowed in production).
+          ALLOW_LOCAL_DELIVERY_URLS: "true",
         },
       },
     }),

@@ -39,6 +39,8 @@ export async function setup(project: TestProject) {
       "--port", String(port),
       "--persist-to", dir,
       "--var", `ADMIN_API_KEY:${E2E_ADMIN_KEY}`,
+      // Webhook tests deliver to a stub on http://127.0.0.1 (refused in production).
+      "--var", "ALLOW_LOCAL_DELIVERY_URLS:true",
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],
