@@ -3,6 +3,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
+import { runRebucket } from "./jobs/rebucket";
 import { runWaves } from "./jobs/waves";
 import { runWebhookDeliveries } from "./jobs/webhooks";
 
@@ -31,7 +32,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   // Webhook retries and expired sessions / rate-limit rows (admin-api's jobs), on the same tick.
   const webhooks = await attempt(() => runWebhookDeliveries(env, now));
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping }));
+  // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
+  const rebucket = await attempt(() => runRebucket(env));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping, rebucket }));
   if (errors.length > 0) throw errors[0];
 }
 

@@ -35,7 +35,7 @@ export const breakdownRoute = new Hono<AppEnv>().get("/breakdown", requireAuth()
   const to = buckets.length ? nextBucket(buckets.at(-1)!, q.interval) : undefined;
   const rows =
     from && to
-      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope })
+      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope, timeZone: workspaceTz(c) })
       : [];
   const groups = rows
     .filter((r) => histogramTotal(r.histogram) > 0)

@@ -29,7 +29,7 @@ export const metricsRoute = new Hono<AppEnv>().get("/:surveyId/metrics", require
     assertOwnManagerFilter(c.var.principal, q.manager);
     if (q.manager === undefined) filters.push({ dim: "manager", value: scope });
   }
-  const trend = await scoreTrend(c.var.db, workspaceTz, {
+  const trend = await scoreTrend(c.var.db, {
     surveyId: survey.id,
     kind: survey.kind,
     interval: q.interval,

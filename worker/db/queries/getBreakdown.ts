@@ -8,7 +8,9 @@
 import { and, eq, gte, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { Histogram } from "../../metrics/histogram";
+import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, rollups, users } from "../schema";
+import { getBreakdownRaw } from "./getBreakdownRaw";
 
 export const BREAKDOWN_DIMS = ["segment", "manager", "account", "channel", "locale"] as const;
 export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
@@ -21,6 +23,8 @@ export interface BreakdownQuery {
   toBucket: string;
   /** A manager's id: only their accounts' answers (counted path). */
   managerScope: string | null;
+  /** The zone the buckets are in; when the rollups are not (yet) in it, the raw path answers. */
+  timeZone?: string;
 }
 
 export interface BreakdownRow {
@@ -38,6 +42,8 @@ const COUNTED_COLUMN = {
 } as const;
 
 export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<BreakdownRow[]> {
+  const timeZone = q.timeZone ?? "UTC";
+  if ((await readRollupZone(db.$client)).zone !== timeZone) return getBreakdownRaw(db, { ...q, timeZone });
   const rows = q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
   return rows.map((r) => ({
     value: r.value,
