@@ -1,0 +1,28 @@
+/**
+ * Comment search through the FTS5 index (migrations/0006_comments_fts.sql): accents and case
+ * folded, each word of the query matched as a word prefix ("tres bon" finds "Très bonne
+ * réponse"), every word required. The user's text never reaches FTS5's query syntax: it is cut
+ * into words the way the index's tokenizer cuts them, and each word is quoted, so operators,
+ * quotes, parentheses or a column filter typed by someone are plain text. A query with no word at
+ * all (only punctuation, say "%%" or "?!") is matched as a substring instead, so any q the API
+ * accepts gets an answer.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { responses } from "../schema";
+
+/** Letters and digits are what unicode61 keeps; everything else separates words. */
+const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
+
+/** The FTS5 MATCH expression for a user's text, or null when it has no word. */
+export function ftsQuery(text: string): string | null {
+  const words = text.normalize("NFC").split(NOT_WORD).filter(Boolean);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(" ");
+}
+
+/** SQL condition: this answer's comment matches the user's text. */
+export function commentMatches(text: string): SQL {
+  const match = ftsQuery(text);
+  if (match === null) return sql`instr(lower(${responses.comment}), lower(${text})) > 0`;
+  return sql`${responses}.rowid IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ${match})`;
+}
