@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 const ALL = {
   submit: ["bench/submit.mjs"],
   metrics: ["bench/metrics.mjs"],
+  dashboard: ["bench/dashboard.mjs"],
   import: ["bench/import.mjs", "--sizes", "10000,100000", "--write"],
 };
 const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(ALL);
