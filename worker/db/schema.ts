@@ -445,8 +445,9 @@ export const counted = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.member] }),
     index("counted_response_idx").on(t.responseId),
-    // An account's standing (accounts list, account page) reads its own half-year rows only.
-    index("counted_account_idx").on(t.accountId, t.interval, t.bucket),
+    // An account's standing (accounts list, account page) reads its own half-year rows only;
+    // partial, so an answer writes one entry here, not one per interval.
+    index("counted_account_idx").on(t.accountId, t.bucket).where(sql`${t.interval} = 'half' AND ${t.accountId} IS NOT NULL`),
   ],
 );
 
