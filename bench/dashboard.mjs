@@ -109,8 +109,9 @@ function generate(answers) {
   const rolled = db.prepare("SELECT sum(n) AS n FROM rollups WHERE interval = 'month' AND dim = 'all'").get().n;
   if (recount !== rolled) throw new Error(`rollups ${rolled} ≠ recount ${recount}`);
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  const bytes = db.prepare("SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()").get().b;
   db.close();
-  return { dir, seconds, rollups, nAccounts, nContacts };
+  return { dir, seconds, rollups, nAccounts, nContacts, bytes };
 }
 
 const range = "from=2024-12-01&to=2026-12-01";
@@ -193,7 +194,8 @@ try {
 Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
 Two local D1 databases generated in bulk with node:sqlite through the real migrations and triggers:
 ${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
-${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows),
+${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
+database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
 two years of answers, 70 % from known contacts, 30 % with a comment (generation: the rows, then
 \`counted\`, \`rollups\` and the comment index built set-wise, checked against a recount). Each behind its own
 \`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 3 warm-ups each).

@@ -116,6 +116,13 @@ function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string })
 
 /** A table read whole: `SCAN responses`, `SCAN counted`, also through an index (`USING INDEX`). */
 const FULL_SCAN = /^SCAN (responses|counted|r|c)\b/;
+/** Every `counted` row of a survey and interval, whatever the range or account: a scan in disguise. */
+const SURVEY_WIDE = /^SEARCH (counted|c) USING .*\(survey_id=\? AND interval=\?\)$/;
+/**
+ * Reads proportional to answers that a view needs by nature, each named in docs/SCALING.md:
+ * retention by category over half-years reads every counted half-year answer of the survey.
+ */
+const ACCEPTED = [/FROM "counted" inner join "accounts" .*"counted"\."interval" = \?/i];
 
 describe("query plans of the dashboard", () => {
   it("every SELECT of every dashboard request uses an index or a rollup, never a full scan of responses", async () => {
@@ -137,7 +144,7 @@ describe("query plans of the dashboard", () => {
       seen.add(q.sql);
       const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).bind(...q.params).all<{ detail: string }>();
       checked++;
-      const scans = results.map((r) => r.detail).filter((d) => FULL_SCAN.test(d));
+      const scans = results.map((r) => r.detail).filter((d) => FULL_SCAN.test(d) || (SURVEY_WIDE.test(d) && !ACCEPTED.some((a) => a.test(q.sql))));
       if (scans.length) offenders.push(`${scans.join("; ")}\n    in: ${q.sql.replace(/\s+/g, " ").slice(0, 400)}`);
     }
     expect(checked).toBeGreaterThan(15);

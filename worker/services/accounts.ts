@@ -108,7 +108,9 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   }
   const cursor = decodeCursor(f.before, 2);
   if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);
-  const survey = f.surveyId ? sql`AND c.survey_id = ${f.surveyId}` : sql``;
+  // Unary +: the survey narrows rows found through the account index, it must not replace it
+  // (the primary key would read every half-year answer of the survey for each account).
+  const survey = f.surveyId ? sql`AND +c.survey_id = ${f.surveyId}` : sql``;
   // Standings of the accounts in \`scored\` only: their counted half-year answers, read through
   // counted_account_idx. Without the at-risk filter the page is chosen first (accounts_name_idx,
   // LIMIT), so a page costs the same with 1,000 or 1,000,000 answers. The at-risk filter needs
