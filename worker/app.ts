@@ -33,6 +33,7 @@ import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { settingsRoute } from "./routes/settings";
 
 export const app = new Hono<AppEnv>();
 
@@ -70,6 +71,7 @@ const routes = app
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
   .route("/api/v1/export", exportRoute)
+  .route("/api/v1/settings", settingsRoute)
   .route("/api/v1/surveys", publicWidgetRoute)
   .route("/api/v1/surveys", emailSnippetRoute)
   .route("/s", linkPageRoute)
