@@ -106,4 +106,33 @@ describe("close the loop", () => {
     expect(rows.slice(1).map((r) => r[idCol])).toEqual(shown);
     await page.context().close();
   });
+
+  for (const [locale, title, bins, silentLine] of [
+    ["en-GB", "Monthly review", ["Works", "Could do better", "Costs more than it is worth"], /1 new detractors? last month \(1 without a comment\)|new detractors last month/],
+    ["fr-FR", "Revue mensuelle", ["Ce qui marche", "Peut mieux faire", "Coûte plus que ça ne rapporte"], /nouveaux détracteurs le mois dernier/],
+  ] as const) {
+    it(`shows a manager their monthly review (${locale})`, async () => {
+      const manager = await createUser("manager", "Rev");
+      const survey = await createSurvey(`Review ${locale} ${suffix}`);
+      const ext = `REV-${locale}-${suffix}`;
+      await upsertAccounts([{ externalId: ext, name: `Review Co ${locale} ${suffix}`, segment: "smb", managerUserId: manager.id }]);
+      await answer(survey.id, 2, ext);
+      const page = await newPage(locale);
+      await page.goto(`${base()}/admin/digest`);
+      await page.waitForURL(/\/admin\/login/);
+      await login(page, manager.email);
+      await page.waitForURL(/\/admin\/digest/);
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe(title);
+      await page.getByTestId("digest").waitFor();
+      for (const b of bins) expect(await page.getByTestId("digest").textContent()).toContain(b);
+      expect(await page.getByTestId("digest-detractors").textContent()).toMatch(silentLine);
+      // The follow-ups of this manager's book only: the one open item of the answer above.
+      expect(await page.getByTestId("digest-followups").textContent()).toMatch(/^1 /);
+      // Opting out of the e-mail, from the page.
+      await page.getByRole("checkbox").uncheck();
+      await expect.poll(async () => (await adminApi(`/api/v1/users`)).body.data.find((u: { id: string }) => u.id === manager.id)?.digestOptOut).toBe(true);
+      if (process.env.SCREENSHOTS === "1") await page.screenshot({ path: `docs/screenshots/digest${locale === "fr-FR" ? "-fr" : ""}.png`, fullPage: true });
+      await page.context().close();
+    });
+  }
 });
