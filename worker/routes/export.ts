@@ -43,7 +43,9 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
   const q = parseQuery(c, ExportQuerySchema);
   const db = c.var.db;
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
-  const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC");
+  // `queue=1`: the rows of the comments & follow-up page (comments and follow-up items), so its
+  // export holds exactly what the screen lists.
+  const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC", { queue: q.queue === "1" });
   const page = (cursor: ResponseCursor | null) =>
     db
       .select({

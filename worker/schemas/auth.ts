@@ -27,7 +27,15 @@ export const ChangePasswordSchema = z
   .strict();
 
 export const PatchMeSchema = z
-  .object({ name: name.optional(), locale: locale.optional(), slackWebhookUrl: slackUrl.nullable().optional() })
+  .object({
+    name: name.optional(),
+    locale: locale.optional(),
+    slackWebhookUrl: slackUrl.nullable().optional(),
+    /** true: no monthly review by email (the page stays). */
+    digestOptOut: z.boolean().optional(),
+    /** The survey last chosen on the overview (remembered per user); null forgets it. */
+    lastSurveyId: z.string().trim().min(1).max(64).nullable().optional(),
+  })
   .strict();
 
 export const CreateUserSchema = z

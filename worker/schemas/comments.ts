@@ -22,8 +22,10 @@ export const ResponseFilterSchema = z
     account: id.optional(),
     channel: z.enum(CHANNELS).optional(),
     locale: locale.optional(),
-    /** Follow-up status; a detractor without a follow-up yet counts as `open`. */
+    /** Follow-up status (every detractor answer has an item; others only once someone wrote a note). */
     status: z.enum(FOLLOWUP_STATUSES).optional(),
+    /** 1: only items past their due day and not resolved; 0: everything else. */
+    overdue: z.enum(["0", "1"]).optional(),
     /** Follow-up owner: a user id, `me` (the caller) or `none` (nobody yet). */
     owner: id.optional(),
     /** Words to find in the comment (plain text, not a pattern). */
@@ -47,6 +49,8 @@ export const CommentsQuerySchema = ResponseFilterSchema.extend({
 export const ExportQuerySchema = ResponseFilterSchema.extend({
   /** 1: start with a UTF-8 byte-order mark, so Excel reads accents right. */
   bom: z.enum(["0", "1"]).optional(),
+  /** 1: only the comments & follow-up queue (answers with a comment, and follow-up items). */
+  queue: z.enum(["0", "1"]).optional(),
 })
   .strict()
   .refine(checkRange, rangeIssue);
