@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { PINNED_VARS } from "./test/pinned-vars";
+import { PINNED_VARS } from "./test/pinned-vars.ts";
 
 // wrangler.toml's [assets] folder must exist even before the first `npm run build`.
 mkdirSync("dist/public", { recursive: true });
