@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
-import { isoDate, locale } from "./common";
+import { csvBom, isoDate, locale } from "./common";
 
 const id = z.string().trim().min(1).max(64);
 const value = z.string().trim().min(1).max(200);
@@ -45,8 +45,7 @@ export const CommentsQuerySchema = ResponseFilterSchema.extend({
   .refine(checkRange, rangeIssue);
 
 export const ExportQuerySchema = ResponseFilterSchema.extend({
-  /** 1: start with a UTF-8 byte-order mark, so Excel reads accents right. */
-  bom: z.enum(["0", "1"]).optional(),
+  bom: csvBom,
 })
   .strict()
   .refine(checkRange, rangeIssue);

@@ -16,3 +16,6 @@ export const locale = z
   .regex(/^[a-z]{2}([-_][A-Za-z]{2,4})?$/, "must be a language tag like fr or en-GB");
 
 export const hexColor = z.string().regex(/^#[0-9a-f]{6}$/i, "must be a colour like #4f46e5");
+
+/** `bom=1` on a CSV export: start with a UTF-8 byte-order mark, so Excel reads accents right. */
+export const csvBom = z.enum(["0", "1"]).optional();
