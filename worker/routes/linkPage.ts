@@ -17,7 +17,7 @@ import { isValidScore } from "../lib/scales";
 import { pickLocale, type Locale } from "../locales";
 import { rateLimit } from "../middleware/rateLimit";
 import { isOriginAllowed } from "../middleware/surveyOrigin";
-import { MAX_COMMENT } from "../schemas/responses";
+import { commentText, MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { recordResponse } from "../services/recordResponse";
 import { messagePage, surveyPage, thanksPage, UI } from "../views/linkPage";
@@ -32,7 +32,7 @@ const MAX_FORM_BYTES = 16 * 1024;
 const FormSchema = z.object({
   id: z.uuid(),
   score: z.coerce.number().int(),
-  comment: z.string().max(MAX_COMMENT).optional(),
+  comment: commentText.optional(),
   t: z.string().regex(TOKEN).optional(),
   lang: z.string().max(20).optional(),
   channel: z.enum(["link", "email"]).default("link"),

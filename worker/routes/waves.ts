@@ -18,11 +18,11 @@ import { waveResponseRate, type InvitationTally } from "../metrics/responseRate"
 import { requireAuth } from "../middleware/auth";
 import { csvStream } from "../services/csv";
 import { managerScope } from "../services/scope";
-import { csvBom } from "../schemas/common";
+import { csvBom, line } from "../schemas/common";
 
 const INVITATIONS_PAGE = 1000;
 
-export const WavesListQuery = z.object({ surveyId: z.string().max(60).optional() });
+export const WavesListQuery = z.object({ surveyId: line(60).optional() });
 
 /** `?bom=1`: the byte-order mark Excel needs to read accents (worker/services/csv.ts). */
 export const InvitationsCsvQuery = z.object({ bom: csvBom }).strict();

@@ -5,10 +5,10 @@
 import { z } from "zod";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
-import { csvBom, isoDate, locale } from "./common";
+import { csvBom, isoDate, line, locale, text } from "./common";
 
-const id = z.string().trim().min(1).max(64);
-const value = z.string().trim().min(1).max(200);
+const id = line(64);
+const value = line(200);
 
 export const ResponseFilterSchema = z
   .object({
@@ -27,7 +27,7 @@ export const ResponseFilterSchema = z
     /** Follow-up owner: a user id, `me` (the caller) or `none` (nobody yet). */
     owner: id.optional(),
     /** Words to find in the comment (plain text, not a pattern). */
-    q: z.string().trim().min(1).max(200).optional(),
+    q: line(200).optional(),
   })
   .strict();
 
@@ -59,4 +59,4 @@ export const PatchFollowupSchema = z
   .strict()
   .refine((b) => b.status !== undefined || b.ownerUserId !== undefined, "nothing to change");
 
-export const FollowupNoteSchema = z.object({ body: z.string().trim().min(1).max(5000) }).strict();
+export const FollowupNoteSchema = z.object({ body: text(5000, { min: 1, trim: true }) }).strict();
