@@ -35,3 +35,10 @@ export async function createSurvey(settings: Record<string, unknown> = {}): Prom
 
 export const submit = (surveyId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
   api(`/api/v1/surveys/${surveyId}/responses`, { body: { id: crypto.randomUUID(), ...body }, headers });
+
+/** HMAC-SHA256 hex, as a client's server signs a contact for a survey (docs/WIDGET.md). */
+export async function sign(secret: string, subject: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(subject));
+  return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

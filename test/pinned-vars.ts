@@ -20,4 +20,6 @@ export const PINNED_VARS = {
   EMAIL_FROM: "",
   EMAIL_WEBHOOK_SECRET: "",
   EMAIL_BATCH_SIZE: "",
+  // Webhook tests deliver to stub receivers on http://127.0.0.1 (never allowed in production).
+  ALLOW_LOCAL_DELIVERY_URLS: "true",
 } as const satisfies Record<string, string>;

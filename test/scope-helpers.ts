@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import * as schema from "../worker/db/schema";
 import { newId, newSecret, sha256Hex } from "../worker/lib/ids";
 import { createUser, db, signIn, type Session } from "./auth-helpers";
-import { ADMIN, createSurvey, submit } from "./helpers";
+import { ADMIN, api, createSurvey, sign, submit } from "./helpers";
 
 export async function apiKeyFor(role: schema.Role, userId: string | null): Promise<Record<string, string>> {
   const key = newSecret("bm_");
@@ -21,16 +21,27 @@ export async function insertAccount(name: string, managerUserId: string | null, 
   return { id, externalId: `ext-${id}`, name };
 }
 
-/** Answers through the real API (so contact, account and manager are attributed as in production). */
+const secrets = new Map<string, string>();
+/** The survey's signing secret, as the client's server holds it. */
+async function secretOf(surveyId: string): Promise<string> {
+  if (!secrets.has(surveyId)) secrets.set(surveyId, (await api(`/api/v1/surveys/${surveyId}`, { headers: ADMIN })).body.signingSecret);
+  return secrets.get(surveyId)!;
+}
+
+/**
+ * Answers through the real API (so contact, account and manager are attributed as in production):
+ * the claim is signed as the client's server would, since an unsigned one never picks an account.
+ */
 export async function answer(surveyId: string, account: { externalId: string } | null, score: number, comment?: string) {
   const who = crypto.randomUUID().slice(0, 8);
+  const contact = account && { id: `c-${who}`, email: `${who}@client.example`, name: `Contact ${who}`, account: account.externalId };
   const res = await submit(surveyId, {
     score,
     ...(comment !== undefined ? { comment } : {}),
-    ...(account ? { contact: { id: `c-${who}`, email: `${who}@client.example`, name: `Contact ${who}`, account: account.externalId } } : {}),
+    ...(contact ? { contact, signature: await sign(await secretOf(surveyId), `${contact.id}\n${contact.email}\n${contact.account}`) } : {}),
   });
   if (res.status !== 201) throw new Error(`submit failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: string; contactId: string | null; accountId: string | null };
+  return res.body as { id: string; contactId: string | null; accountId: string | null; editToken: string };
 }
 
 export interface World {

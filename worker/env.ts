@@ -26,6 +26,11 @@ export interface Env {
   EMAIL_WEBHOOK_SECRET?: string;
   /** Invitations sent per cron run (default 200), to stay within the subrequest budget. */
   EMAIL_BATCH_SIZE?: string;
+  /**
+   * "true" only for local development and tests: webhooks and Slack alerts may then also go to
+   * plain http:// on 127.0.0.1, localhost or [::1]. Never set it in production.
+   */
+  ALLOW_LOCAL_DELIVERY_URLS?: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };

@@ -5,8 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api } from "../helpers";
-import { makeWorld, type World } from "../scope-helpers";
-import { uniqueEmail } from "../auth-helpers";
+import { answer, insertAccount, makeWorld, type World } from "../scope-helpers";
+import { createUser, uniqueEmail } from "../auth-helpers";
 
 type Role = "anon" | "viewer" | "manager" | "admin";
 interface Caller {
@@ -55,6 +55,18 @@ describe("routes every signed-in role may read", () => {
       expect(keys.has("passwordHash"), c.name).toBe(false);
       expect(keys.has("slackWebhookUrl"), c.name).toBe(c.role === "admin");
     }
+  });
+
+  it("the users list gives managers and viewers {id, name, role} only: no e-mail", async () => {
+    for (const c of callers.filter((c) => c.role === "viewer" || c.role === "manager")) {
+      const r = await call(c, "GET", "/api/v1/users");
+      expect(r.status, c.name).toBe(200);
+      expect(r.body.data.length, c.name).toBeGreaterThan(0);
+      for (const u of r.body.data) expect(Object.keys(u).sort(), c.name).toEqual(["id", "name", "role"]);
+      expect(JSON.stringify(r.body), c.name).not.toContain(w.managerA.user.email);
+    }
+    const admin = await call(callers.find((c) => c.role === "admin")!, "GET", "/api/v1/users");
+    expect(admin.body.data.map((u: { email: string }) => u.email)).toContain(w.managerA.user.email);
   });
 });
 
@@ -167,6 +179,27 @@ describe("scoped reads: a manager sees their own accounts only", () => {
     }
   });
 
+  it("GET /accounts: a manager sees their own; asking for another manager's is 403 naming `manager`", async () => {
+    for (const c of callers.filter((c) => c.role !== "anon")) {
+      const r = await call(c, "GET", "/api/v1/accounts?limit=200");
+      expect(r.status, c.name).toBe(200);
+      const ids = r.body.data.map((a: { id: string }) => a.id);
+      if (c.role === "manager") {
+        expect(ids, c.name).toEqual([c.manager === "A" ? w.accountA.id : w.accountB.id]);
+        const other = c.manager === "A" ? w.managerB.user.id : w.managerA.user.id;
+        const own = c.manager === "A" ? w.managerA.user.id : w.managerB.user.id;
+        const refused = await call(c, "GET", `/api/v1/accounts?manager=${other}`);
+        expect(refused.status, c.name).toBe(403);
+        expect(refused.body.error, c.name).toMatchObject({ code: "forbidden", field: "manager" });
+        expect((await call(c, "GET", `/api/v1/accounts?manager=${own}`)).body.data.map((a: { id: string }) => a.id), c.name).toEqual(ids);
+      } else {
+        // Admins and viewers may filter by any manager.
+        const byB = await call(c, "GET", `/api/v1/accounts?manager=${w.managerB.user.id}`);
+        expect(byB.body.data.map((a: { id: string }) => a.id), c.name).toEqual([w.accountB.id]);
+      }
+    }
+  });
+
   it("GET /followups/:id is 404 outside the caller's scope", async () => {
     for (const c of callers) {
       for (const r of [w.rA, w.rB, w.rNone]) {
@@ -194,5 +227,53 @@ describe("follow-up writes", () => {
     expect(f.body.notes.map((n: { body: string }) => n.body).sort()).toEqual(
       ["note by admin key", "note by admin session", "note by manager A key", "note by manager A session"],
     );
+  });
+});
+
+describe("API keys never outrank their user's current role", () => {
+  type Effective = "admin" | "manager" | "viewer" | "disabled";
+  /** A key bound to a user; then an admin demotes or disables the user; the key must follow at once. */
+  const cases: { key: "admin" | "manager" | "viewer"; user: "admin" | "manager" | "viewer"; change: { role?: string; disabled?: boolean }; then: Effective }[] = [
+    { key: "admin", user: "admin", change: { role: "manager" }, then: "manager" },
+    { key: "admin", user: "admin", change: { role: "viewer" }, then: "viewer" },
+    { key: "admin", user: "admin", change: { disabled: true }, then: "disabled" },
+    { key: "manager", user: "manager", change: { role: "viewer" }, then: "viewer" },
+    { key: "manager", user: "manager", change: { disabled: true }, then: "disabled" },
+    { key: "viewer", user: "manager", change: { role: "viewer" }, then: "viewer" },
+    { key: "viewer", user: "viewer", change: { disabled: true }, then: "disabled" },
+  ];
+
+  /** Representative endpoints of each privilege level, and the status each effective role gets. */
+  const probes = (own: string) => [
+    { what: "create an admin", method: "POST", path: "/api/v1/users", body: () => ({ email: uniqueEmail("made"), role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "create a key", method: "POST", path: "/api/v1/api-keys", body: () => ({ name: "k", role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "create a survey", method: "POST", path: "/api/v1/surveys", body: () => ({ name: "By key", kind: "nps" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
+    { what: "edit own follow-up", method: "PATCH", path: `/api/v1/followups/${own}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 200, viewer: 403, disabled: 401 } },
+    { what: "edit another's follow-up", method: "PATCH", path: `/api/v1/followups/${w.rB.id}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 404, viewer: 403, disabled: 401 } },
+    { what: "read responses", method: "GET", path: `/api/v1/surveys/${w.survey.id}/responses`, want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
+    { what: "read users", method: "GET", path: "/api/v1/users", want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
+  ];
+
+  it("after a demotion or a disabling, each key has at most its user's rights (admin, manager and viewer keys)", async () => {
+    for (const k of cases) {
+      const label = `${k.key} key of a ${k.user} → ${JSON.stringify(k.change)}`;
+      const user = await createUser(k.user);
+      // An account of the key's user, with an answer, so "own follow-up" means something.
+      const account = await insertAccount(`Own of ${user.id}`, user.id);
+      const own = (await answer(w.survey.id, account, 4)).id;
+      const issued = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: label, role: k.key, userId: user.id } });
+      expect(issued.status, label).toBe(201);
+      const headers = { authorization: `Bearer ${issued.body.key}` };
+      const run = async (as: Effective, when: string) => {
+        for (const p of probes(own)) {
+          const r = await api(p.path, { method: p.method, headers, ...(p.body ? { body: p.body() } : {}) });
+          expect(r.status, `${label}, ${when}: ${p.what} ${JSON.stringify(r.body)}`).toBe(p.want[as]);
+        }
+      };
+      await run(k.key, "before");
+      const patched = await api(`/api/v1/users/${user.id}`, { method: "PATCH", headers: ADMIN, body: k.change });
+      expect(patched.status, label).toBe(200);
+      await run(k.then, "after");
+    }
   });
 });

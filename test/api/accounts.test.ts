@@ -205,9 +205,10 @@ describe("permission matrix: every account and contact route", () => {
     expect(listB.body.data.map((a: any) => a.id)).toEqual([accB]);
     const viewerList = await api(`/api/v1/accounts?q=${tag}`, { headers: who.viewer.headers });
     expect(viewerList.body.data).toHaveLength(2);
-    // A manager filtering on another manager's id still gets nothing outside their own book.
+    // A manager filtering on another manager's id is refused (docs/SECURITY.md), not answered empty.
     const sneaky = await api(`/api/v1/accounts?q=${tag}&manager=${who.managerB.userId}`, { headers: who.managerA.headers });
-    expect(sneaky.body.data).toEqual([]);
+    expect(sneaky.status).toBe(403);
+    expect(sneaky.body.error).toMatchObject({ code: "forbidden", field: "manager" });
     const cA = await api(`/api/v1/contacts?q=${tag}`, { headers: who.managerA.headers });
     expect(cA.body.data.map((c: any) => c.id)).toEqual([ctA]);
     const unauth = await api(`/api/v1/accounts`);

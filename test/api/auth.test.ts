@@ -116,6 +116,34 @@ describe("POST /api/v1/auth/login", () => {
     expect((await login(other.email, other.password)).status).toBe(200);
   });
 
+  it("parallel logins on one e-mail: at most 5 passwords are checked, the right one after them is refused (429)", async () => {
+    const u = await createUser("viewer");
+    // 59 wrong guesses and the right password last, all at once, each from its own address.
+    const guesses = [...Array.from({ length: 59 }, (_, i) => `wrong-${i}`), u.password];
+    const results = await Promise.all(guesses.map((pw) => login(u.email, pw, uniqueIp())));
+    const statuses = results.map((r) => r.status);
+    // 401 means "password checked and wrong": the reservation must keep that to the limit.
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(5);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    const right = results.at(-1)!;
+    expect(right.status).toBe(429);
+    expect(sessionCookieOf(right.headers)).toBeNull();
+    // And afterwards, still locked: the limit was really spent.
+    const after = await login(u.email, u.password, uniqueIp());
+    expect(after.status).toBe(429);
+    expect(after.body.error.code).toBe("rate_limited");
+  });
+
+  it("a successful login hands its attempt back to the IP's count", async () => {
+    const ip = uniqueIp();
+    // One more than the IP's failure limit (30): if successes kept their reservation, the last would be 429.
+    for (let i = 0; i < 31; i++) {
+      const u = await createUser("viewer");
+      expect((await login(u.email, u.password, ip)).status, `login ${i}`).toBe(200);
+    }
+  });
+
   it("rate-limits per IP across e-mails (30 failures)", async () => {
     const ip = uniqueIp();
     for (let i = 0; i < 30; i++) {

@@ -7,9 +7,10 @@ describe("group commit", () => {
   it("stores concurrent answers and concurrent retries exactly once", async () => {
     const s = await createSurvey();
     const ids = Array.from({ length: 40 }, () => crypto.randomUUID());
-    // Every id is sent twice at the same time, as a widget retrying after a lost reply would.
+    // Every answer is sent twice at the same time, as a widget retrying after a lost reply would:
+    // the same body, edit token included.
     const sends = [...ids, ...ids].map((id, i) =>
-      api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: i % 11 } }),
+      api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: (i % 40) % 11, editToken: `tok-${id}` } }),
     );
     const results = await Promise.all(sends);
     expect(results.every((r) => r.status === 201 || r.status === 200)).toBe(true);

@@ -14,6 +14,7 @@ const form = (surveyId: string, fields: Record<string, string>, headers: Record<
 const listResponses = async (surveyId: string) =>
   (await api(`/api/v1/surveys/${surveyId}/responses`, { headers: ADMIN })).body.data as any[];
 const hiddenId = (page: string) => /name="id" value="([0-9a-f-]{36})"/.exec(page)![1]!;
+const hiddenKey = (page: string) => /name="k" value="([A-Za-z0-9_-]+)"/.exec(page)![1]!;
 
 async function invite(surveyId: string) {
   const db = drizzle(env.DB);
@@ -86,11 +87,12 @@ describe("GET /s/:surveyId", () => {
 describe("POST /s/:surveyId", () => {
   it("records score and comment from a plain form post and thanks the person", async () => {
     const s = await createSurvey();
-    const id = hiddenId((await api(`/s/${s.id}`)).body);
-    const r = await form(s.id, { id, score: "3", comment: "Too slow", lang: "en", channel: "link" });
+    const page = (await api(`/s/${s.id}`)).body;
+    const [id, k] = [hiddenId(page), hiddenKey(page)];
+    const r = await form(s.id, { id, k, score: "3", comment: "Too slow", lang: "en", channel: "link" });
     expect(r.status).toBe(200);
     expect(r.body).toContain("Thank you for your feedback!");
-    const again = await form(s.id, { id, score: "4", comment: "Too slow, really", lang: "en", channel: "link" });
+    const again = await form(s.id, { id, k, score: "4", comment: "Too slow, really", lang: "en", channel: "link" });
     expect(again.status).toBe(200);
     const rows = await listResponses(s.id);
     expect(rows).toHaveLength(1);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../worker/db/schema";
 import { recordResponse } from "../../worker/services/recordResponse";
-import { ADMIN, api, createSurvey, submit } from "../helpers";
+import { ADMIN, api, createSurvey, sign, submit } from "../helpers";
 
 const count = async (surveyId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE survey_id = ?").bind(surveyId).first<{ n: number }>())!.n;
@@ -12,7 +12,10 @@ describe("POST /api/v1/surveys/:id/responses", () => {
   it("stores the score at once and returns 201", async () => {
     const s = await createSurvey();
     const id = crypto.randomUUID();
-    const r = await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 9, locale: "fr", channel: "widget" } });
+    const r = await api(`/api/v1/surveys/${s.id}/responses`, {
+      body: { id, score: 9, locale: "fr" },
+      headers: { origin: "https://shop.example.com" },
+    });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ id, surveyId: s.id, score: 9, comment: null, locale: "fr", channel: "widget" });
     const row = await env.DB.prepare("SELECT score, comment, bucket_month FROM responses WHERE id = ?").bind(id).first();
@@ -32,15 +35,18 @@ describe("POST /api/v1/surveys/:id/responses", () => {
   it("adds the comment later, by a second POST or by PATCH, keeping the score", async () => {
     const s = await createSurvey();
     const id = crypto.randomUUID();
-    await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 3 } });
-    const second = await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 3, comment: "  Slow support  " } });
+    const first = await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 3 } });
+    const { editToken } = first.body;
+    expect(editToken).toMatch(/^[a-z0-9]{32}$/);
+    const second = await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 3, comment: "  Slow support  ", editToken } });
     expect(second.status).toBe(200);
     expect(second.body.comment).toBe("Slow support");
-    const patched = await api(`/api/v1/surveys/${s.id}/responses/${id}`, { method: "PATCH", body: { comment: "Slow support, twice" } });
+    expect(second.body.editToken).toBeUndefined();
+    const patched = await api(`/api/v1/surveys/${s.id}/responses/${id}`, { method: "PATCH", body: { comment: "Slow support, twice", editToken } });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ score: 3, comment: "Slow support, twice" });
     // A POST without a comment does not erase the comment already stored.
-    await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 4 } });
+    await api(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 4, editToken } });
     const row = await env.DB.prepare("SELECT score, comment FROM responses WHERE id = ?").bind(id).first();
     expect(row).toEqual({ score: 4, comment: "Slow support, twice" });
     expect(await count(s.id)).toBe(1);
@@ -158,11 +164,10 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     expect(unsigned.body.error).toMatchObject({ code: "invalid_signature", field: "signature" });
     const forged = await submit(s.id, { score: 8, contact: { id: "user-42" }, signature: "0".repeat(64) });
     expect(forged.status).toBe(403);
-    // The client's server signs the contact id with the survey's secret.
-    const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(s.signingSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-    const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("user-42"));
-    const signature = [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const ok = await submit(s.id, { score: 8, contact: { id: "user-42", email: "Ana@Example.com" }, signature });
+    // The client's server signs the contact's id and email with the survey's secret.
+    const full = await sign(s.signingSecret, "user-42\nAna@Example.com\n");
+    const signature = await sign(s.signingSecret, "user-42");
+    const ok = await submit(s.id, { score: 8, contact: { id: "user-42", email: "Ana@Example.com" }, signature: full });
     expect(ok.status).toBe(201);
     const again = await submit(s.id, { score: 9, contact: { id: "user-42" }, signature });
     expect(again.status).toBe(201);
@@ -189,7 +194,7 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     const ids: string[] = [];
     // Five answers in the same millisecond, two later ones.
     for (const [i, t] of [at, at, at, at, at, at + 1, at + 2].entries()) {
-      const { response } = await recordResponse(db, survey, { id: crypto.randomUUID(), score: i }, { timeZone: "UTC", defaultChannel: "api", now: t });
+      const { response } = await recordResponse(db, survey, { id: crypto.randomUUID(), score: i }, { timeZone: "UTC", channel: "api", now: t });
       ids.push(response.id);
     }
     const seen: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bucketOf, previousBucket } from "../../worker/metrics/buckets";
-import { ADMIN, api, createSurvey, submit } from "../helpers";
+import { ADMIN, api, createSurvey, sign, submit } from "../helpers";
 import { accountAnswering, answer, makeAccount, makeContact, makeUser, makeWave, tag } from "./retention-fixtures";
 
 /**
@@ -184,7 +184,10 @@ describe("GET /api/v1/metrics/accounts", () => {
     const segment = tag("pub");
     const ext = tag("ext");
     await makeAccount({ name: "Public Co", segment, startedOn: "2020-01-01", externalId: ext });
-    const sent = await submit(survey.id, { score: 3, contact: { id: tag("person"), account: ext } });
+    // Signed as the client's server would: an unsigned claim never picks an account.
+    const person = tag("person");
+    const signature = await sign(survey.signingSecret, `${person}\n\n${ext}`);
+    const sent = await submit(survey.id, { score: 3, contact: { id: person, account: ext }, signature });
     expect(sent.status).toBe(201);
     expect(sent.body.accountId).toBeTruthy();
     const r = await api(`/api/v1/metrics/accounts?surveyId=${survey.id}&segment=${segment}`, { headers: ADMIN });

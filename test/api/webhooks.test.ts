@@ -7,10 +7,10 @@
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { webhookDeliveries, webhooks } from "../../worker/db/schema";
+import { auditLog, webhookDeliveries, webhooks } from "../../worker/db/schema";
 import worker from "../../worker/index";
 import { enqueueContactUnsubscribed, MAX_ATTEMPTS, retryDelayMs, runWebhookDeliveries, signatureHeader } from "../../worker/jobs/webhooks";
-import { createUser, db } from "../auth-helpers";
+import { createUser, db, sessionAs } from "../auth-helpers";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 import { answer, insertAccount } from "../scope-helpers";
 
@@ -107,7 +107,7 @@ describe("events", () => {
     expect(await settled(hook.id, 3)).toHaveLength(3);
 
     // The comment arrives later: response.updated, and no second detractor alert.
-    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, { method: "PATCH", body: { comment: "too slow" } });
+    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, { method: "PATCH", body: { comment: "too slow", editToken: det.editToken } });
     expect(patch.status).toBe(200);
     const after = await settled(hook.id, 4);
     const updated = after.find((r) => r.event === "response.updated")!;
@@ -118,9 +118,10 @@ describe("events", () => {
     const hook = await makeHook(["response.detractor"]);
     const s = await createSurvey();
     const id = crypto.randomUUID();
-    await submit(s.id, { id, score: 9 });
-    await submit(s.id, { id, score: 4 }); // same id: an update
-    await submit(s.id, { id, score: 2 }); // still a detractor: no new alert
+    const editToken = "respondent-token-0123456789";
+    await submit(s.id, { id, score: 9, editToken });
+    await submit(s.id, { id, score: 4, editToken }); // same id: an update
+    await submit(s.id, { id, score: 2, editToken }); // still a detractor: no new alert
     const rows = await settled(hook.id, 1);
     expect(JSON.parse(rows[0]!.payload).data.response.score).toBe(4);
   });
@@ -138,7 +139,8 @@ describe("events", () => {
   it("a manager's personal Slack hook hears only about their own accounts", async () => {
     const a = await createUser("manager");
     const b = await createUser("manager");
-    await api(`/api/v1/users/${a.id}`, { method: "PATCH", headers: ADMIN, body: { slackWebhookUrl: "https://127.0.0.1:9/slack" } });
+    const set = await api(`/api/v1/users/${a.id}`, { method: "PATCH", headers: ADMIN, body: { slackWebhookUrl: `${DEAD_URL}/slack` } });
+    expect(set.status).toBe(200);
     const hook = (await db.select().from(webhooks).where(eq(webhooks.userId, a.id)).get())!;
     const s = await createSurvey();
     await answer(s.id, await insertAccount("B's", b.id), 1, "B's client is angry");
@@ -208,5 +210,94 @@ describe("retries from the cron", () => {
     await worker.scheduled(createScheduledController({ scheduledTime: first!.nextAttemptAt.getTime(), cron: "17 * * * *" }), env, ctx);
     await waitOnExecutionContext(ctx);
     expect((await deliveriesOf(hook.id))[0]!.attempts).toBe(2);
+  });
+});
+
+describe("delivery URLs never reach private, local or reserved addresses (SSRF)", () => {
+  const NON_PUBLIC = [
+    "https://169.254.169.254/latest/meta-data/",
+    "https://127.0.0.1:8787/hook",
+    "https://[::1]/hook",
+    "https://2130706433/hook",
+    "https://0x7f.1/hook",
+    "https://0.0.0.0/hook",
+    "https://10.0.0.1/hook",
+    "https://192.168.0.10/hook",
+    "https://100.64.0.1/hook",
+    "https://[fe80::1]/hook",
+    "https://[fd00::1]/hook",
+    "https://[::ffff:127.0.0.1]/hook",
+    "https://[::ffff:7f00:1]/hook",
+    "https://[64:ff9b::a9fe:a9fe]/hook",
+    "https://localhost/hook",
+    "https://api.localhost/hook",
+    "https://printer.local/hook",
+    "https://metadata.google.internal/hook",
+    "https://intranet/hook",
+  ];
+
+  it("refuses them with 400 naming the field: webhooks (create, update), Slack URLs (own, by an admin, new user)", async () => {
+    const hook = await makeHook(["response.created"]);
+    const manager = await sessionAs("manager");
+    const other = await createUser("manager");
+    for (const url of NON_PUBLIC) {
+      const attempts: [string, { status: number; body: any }][] = [
+        ["url", await api("/api/v1/webhooks", { headers: ADMIN, body: { url, events: ["response.created"] } })],
+        ["url", await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { url } })],
+        ["slackWebhookUrl", await api("/api/v1/auth/me", { method: "PATCH", headers: manager.write, body: { slackWebhookUrl: url } })],
+        ["slackWebhookUrl", await api(`/api/v1/users/${other.id}`, { method: "PATCH", headers: ADMIN, body: { slackWebhookUrl: url } })],
+        ["slackWebhookUrl", await api("/api/v1/users", { headers: ADMIN, body: { email: `ssrf-${crypto.randomUUID()}@example.com`, role: "manager", slackWebhookUrl: url } })],
+      ];
+      for (const [field, r] of attempts) {
+        expect(r.status, `${url}: ${JSON.stringify(r.body)}`).toBe(400);
+        expect(r.body.error, url).toMatchObject({ code: "invalid_field", field });
+      }
+    }
+    // Nothing was stored: the hook kept its URL, neither manager got a personal hook.
+    expect((await db.select().from(webhooks).where(eq(webhooks.id, hook.id)).get())!.url).toBe(DEAD_URL);
+    for (const id of [manager.user.id, other.id]) {
+      expect(await db.select().from(webhooks).where(eq(webhooks.userId, id)).all()).toEqual([]);
+    }
+  });
+
+  it("a stored private URL (from before the rule) is re-checked at delivery and never connected to", async () => {
+    const id = `whk_legacy_${crypto.randomUUID().slice(0, 8)}`;
+    await db.insert(webhooks).values({ id, url: "https://169.254.169.254/latest/meta-data/", secret: "whsec_x", events: ["webhook.test" as never], format: "generic", active: true });
+    const r = await api(`/api/v1/webhooks/${id}/test`, { method: "POST", headers: ADMIN });
+    await db.update(webhooks).set({ active: false }).where(eq(webhooks.id, id));
+    expect(r.status).toBe(200);
+    // Given up at once: retrying would not make the address public.
+    expect(r.body).toMatchObject({ status: "failed", attempts: 1, lastError: "address refused" });
+  });
+
+  it("callers see a generic failure reason, not the runtime's message", async () => {
+    const hook = await makeHook(["response.created"]);
+    const r = await api(`/api/v1/webhooks/${hook.id}/test`, { method: "POST", headers: ADMIN });
+    expect(r.body).toMatchObject({ status: "pending", attempts: 1, lastError: "connection failed" });
+    const listed = await api(`/api/v1/webhooks/${hook.id}/deliveries`, { headers: ADMIN });
+    expect(listed.body.data[0].lastError).toBe("connection failed");
+  });
+
+  it("every change of a delivery URL is audited, with its origin only (a Slack URL's path is its secret)", async () => {
+    const secretPath = `/services/T0/B0/${crypto.randomUUID()}`;
+    const manager = await sessionAs("manager");
+    const me = (body: unknown) => api("/api/v1/auth/me", { method: "PATCH", headers: manager.write, body });
+    expect((await me({ slackWebhookUrl: `https://hooks.slack.com${secretPath}` })).status).toBe(200);
+    expect((await me({ slackWebhookUrl: null })).status).toBe(200);
+    expect((await me({ name: "Just a name" })).status).toBe(200);
+    const mine = await db.select().from(auditLog).where(eq(auditLog.target, manager.user.id)).all();
+    expect(mine.map((a) => [a.actor, a.action, a.details])).toEqual([
+      [`user:${manager.user.id}`, "user.update", { slackWebhookUrl: "https://hooks.slack.com" }],
+      [`user:${manager.user.id}`, "user.update", { slackWebhookUrl: null }],
+    ]);
+
+    const created = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: `https://hooks.example.com${secretPath}`, events: ["response.created"] } });
+    await api(`/api/v1/webhooks/${created.body.id}`, { method: "PATCH", headers: ADMIN, body: { url: `https://other.example.com${secretPath}` } });
+    await api(`/api/v1/webhooks/${created.body.id}`, { method: "DELETE", headers: ADMIN });
+    const trail = await db.select().from(auditLog).where(eq(auditLog.target, created.body.id)).all();
+    expect(trail.map((a) => a.action).sort()).toEqual(["webhook.create", "webhook.delete", "webhook.update"]);
+    expect(trail.find((a) => a.action === "webhook.update")!.details).toMatchObject({ url: "https://other.example.com", urlChanged: true });
+    expect(JSON.stringify([...mine, ...trail])).not.toContain(secretPath);
+    expect(JSON.stringify(trail)).not.toContain(created.body.secret);
   });
 });

@@ -29,7 +29,10 @@ beforeAll(async () => {
       received.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       // /flaky answers 500 the first time each delivery arrives, 200 afterwards.
       const id = String(req.headers["barometre-delivery"]);
-      if (path === "/flaky" && !failFirst.has(id)) {
+      if (path === "/redirect") {
+        // A receiver (or whoever took over its name) trying to bounce the Worker elsewhere.
+        res.writeHead(302, { location: `${base}/redirected` }).end();
+      } else if (path === "/flaky" && !failFirst.has(id)) {
         failFirst.add(id);
         res.writeHead(500).end("try later");
       } else {
@@ -139,6 +142,14 @@ describe("webhook deliveries", () => {
     expect(both[0]!.headers["barometre-delivery"]).toBe(both[1]!.headers["barometre-delivery"]);
     expect(both[0]!.body).toBe(both[1]!.body); // same event, same payload: receivers de-duplicate
     expect(verify(h.secret, String(both[1]!.headers["barometre-signature"]), both[1]!.body)).toBe(true);
+  });
+
+  it("never follows a redirect: the attempt fails as 'redirect refused' and the target gets nothing", async () => {
+    const h = await hook("/redirect", ["response.created"]);
+    const r = await adminApi(`/api/v1/webhooks/${h.id}/test`, { method: "POST" });
+    expect(r.body).toMatchObject({ event: "webhook.test", status: "pending", attempts: 1, lastError: "redirect refused" });
+    expect(received.filter((x) => x.path === "/redirect" && x.body.includes(h.id))).toHaveLength(1);
+    expect(received.filter((x) => x.path === "/redirected")).toHaveLength(0);
   });
 
   it("POST /webhooks/:id/test sends a signed test event now", async () => {

@@ -13,7 +13,7 @@ import { freePort } from "./net";
 export interface Host {
   origin: string;
   /** Serves a host page at `path` embedding survey `surveyId`; `before` runs before the tag. */
-  page(path: string, surveyId: string, opts?: { lang?: string; before?: string; attrs?: string }): string;
+  page(path: string, surveyId: string, opts?: { lang?: string; before?: string; attrs?: string; html?: string }): string;
   close(): Promise<void>;
 }
 
@@ -40,7 +40,7 @@ header{background:#0f172a;color:#fff;padding:14px 28px;font-weight:600}main{padd
 .card b{display:block;font-size:26px}</style></head>
 <body><header>Acme Analytics</header><main><h1>${opts.lang === "fr" ? "Tableau de bord" : "Dashboard"}</h1>
 <div class="cards"><div class="card">${opts.lang === "fr" ? "Visiteurs" : "Visitors"}<b>12 408</b></div><div class="card">${opts.lang === "fr" ? "Ventes" : "Sales"}<b>318</b></div><div class="card">${opts.lang === "fr" ? "Conversion" : "Conversion"}<b>2,6 %</b></div></div>
-<p><a href="#reports">${opts.lang === "fr" ? "Voir les rapports" : "See reports"}</a></p></main>
+<p><a href="#reports">${opts.lang === "fr" ? "Voir les rapports" : "See reports"}</a></p>${opts.html ?? ""}</main>
 <script>window.__events=[];${opts.before ?? ""}</script>
 <script async src="${inject("baseUrl")}/embed.js" data-survey="${surveyId}"${opts.attrs ?? ""}></script>
 </body></html>`,

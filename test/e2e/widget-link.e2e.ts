@@ -63,12 +63,13 @@ describe("email score links", () => {
     expect(await responsesOf(s.id)).toHaveLength(0);
   });
 
-  it("record the score once a real browser shows the page; the comment completes the same response", async () => {
+  it("record the score once a person moves the pointer; the comment completes the same response", async () => {
     const s = await surveyWith({});
     const page = await browser.newPage();
     await page.goto(`${inject("baseUrl")}/s/${s.id}?score=4`);
-    // Worded for a detractor from the start, and recorded without any click.
+    // Worded for a detractor from the start, and recorded without any click, once a person shows.
     await page.getByLabel("We're sorry to hear that. What went wrong?").waitFor();
+    await page.mouse.move(30, 30);
     const [first] = await waitForResponses(s.id, (r) => r.length === 1);
     expect(first).toMatchObject({ score: 4, channel: "email", comment: null });
     // Changing the score rewords the follow-up and updates the same response.

@@ -92,10 +92,13 @@ async function check(force?: boolean) {
   const s = settings;
   if (!s || close || !(force || (s.show && allowed(s)))) return;
   const id = uuid();
+  // Only the holder of this token may change the answer later (the comment): every state of the
+  // answer carries it, so a retry whose reply was lost still can. 122 random bits.
+  const editToken = uuid().replace(/-/g, "");
   let score = 0;
   const answer = (comment?: string) => {
     const e = { id, score, ...(comment ? { comment } : {}) };
-    send(api + "responses", id, { ...e, locale: s.locale, channel: "widget", properties: properties(), ...contact() });
+    send(api + "responses", id, { ...e, editToken, locale: s.locale, properties: properties(), ...contact() });
     for (const f of listeners) try { f(e); } catch {}
   };
   close = open(s, {

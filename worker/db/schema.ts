@@ -347,6 +347,11 @@ export const responses = sqliteTable(
     bucketHalf: text("bucket_half").notNull(),
     /** Free properties sent with the answer (page URL, app version…), bounded in size. */
     properties: text("properties", { mode: "json" }).$type<Record<string, string>>(),
+    /**
+     * SHA-256 (hex, first 32) of the respondent's edit token: only whoever created the answer may
+     * change it (docs/SECURITY.md). Null for answers that nobody may edit (imports, old rows).
+     */
+    editKeyHash: text("edit_key_hash"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -10,7 +10,9 @@
  * Each request carries
  *   Barometre-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + "." + raw body)>
  *   Barometre-Event, Barometre-Delivery (the delivery id: receivers de-duplicate on it)
- * A non-2xx answer, a redirect, a network error or a 10 s timeout is a failure; attempt k waits
+ * A non-2xx answer, a redirect (never followed), a network error or a 10 s timeout is a failure,
+ * recorded with a generic reason ("HTTP 500", "redirect refused", "connection failed", "timeout");
+ * a URL that fails worker/lib/publicUrl.ts is never connected to ("address refused"). Attempt k waits
  * retryDelayMs(k) (2 min doubling, capped at 12 h) and the delivery is given up after
  * MAX_ATTEMPTS (10, about 17 hours). docs/SECURITY.md shows how to verify a signature.
  *
@@ -23,7 +25,9 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
 import type { Db, Env } from "../env";
+import { deliveryPolicy } from "../lib/deliveryPolicy";
 import { hmacSha256Hex } from "../lib/hmac";
+import { deliveryUrlProblem } from "../lib/publicUrl";
 import { newId, newSecret } from "../lib/ids";
 import { groupCommit } from "../services/groupCommit";
 import { scoreCategory } from "../metrics/category";
@@ -217,9 +221,15 @@ interface Claimed {
 }
 
 async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | undefined, now: number): Promise<boolean> {
+  // Callers see a generic reason only: the runtime's message would tell them what sits behind
+  // an address (the details go to the server log).
   let error: string | null = null;
+  const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
   if (!hook || !hook.active) {
     error = "webhook disabled";
+  } else if (refused) {
+    // Stored before the rule existed, or the policy changed: never connect.
+    error = "address refused";
   } else {
     try {
       const body = hook.format === "slack" ? JSON.stringify({ text: await slackText(db, d.event, d.payload) }) : d.payload;
@@ -237,9 +247,11 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
         body,
       });
       await res.body?.cancel();
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+      if (res.status >= 300 && res.status <= 399) error = "redirect refused";
+      else if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (e) {
-      error = String((e as Error)?.message ?? e).slice(0, 300);
+      error = (e as Error)?.name === "TimeoutError" ? "timeout" : "connection failed";
+      console.warn(JSON.stringify({ level: "warn", msg: "webhook delivery failed", deliveryId: d.id, webhookId: hook.id, error: String(e).slice(0, 300) }));
     }
   }
   const attempts = d.attempts + 1;
@@ -250,7 +262,7 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
       .where(eq(webhookDeliveries.id, d.id));
     return true;
   }
-  const giveUp = attempts >= MAX_ATTEMPTS || !hook || !hook.active;
+  const giveUp = attempts >= MAX_ATTEMPTS || !hook || !hook.active || refused;
   await db
     .update(webhookDeliveries)
     .set({

@@ -11,6 +11,9 @@ import type { AppEnv, Principal } from "../env";
 import { forbidden, unauthorized } from "../lib/errors";
 import { sha256Hex, timingSafeEqual } from "../lib/ids";
 
+/** Roles in order of rights: a key's rights are the lower of its own role and its user's. */
+export const RANK: Record<Role, number> = { viewer: 0, manager: 1, admin: 2 };
+
 async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null> {
   const header = c.req.header("authorization");
   if (!header) return null;
@@ -26,20 +29,27 @@ async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null
       role: apiKeys.role,
       userId: apiKeys.userId,
       lastUsedAt: apiKeys.lastUsedAt,
+      userRole: users.role,
       userDisabledAt: users.disabledAt,
     })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, await sha256Hex(key)), isNull(apiKeys.revokedAt)))
     .get();
-  // A key bound to a user dies with the user's access (disabled users keep no back door).
-  if (!row || row.userDisabledAt) throw unauthorized("Unknown or revoked API key");
+  // A key bound to a user dies with the user's access (disabled users keep no back door); a
+  // user-bound key whose user row is gone is as dead.
+  if (!row || row.userDisabledAt || (row.userId !== null && row.userRole === null)) {
+    throw unauthorized("Unknown or revoked API key");
+  }
   // "Last used" for the admin page, written at most hourly so busy keys do not write per request.
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 3600_000) {
     await c.var.db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.id));
   }
-  return { kind: "api_key", userId: row.userId, role: row.role } satisfies Principal;
+  // Rights are re-read at every request: a key never outranks its user's *current* role, so
+  // demoting the user demotes the key at once (an admin key of a new viewer reads, nothing more).
+  const role = row.userRole && RANK[row.userRole] < RANK[row.role] ? row.userRole : row.role;
+  return { kind: "api_key", userId: row.userId, role } satisfies Principal;
 }
 
 /** Session resolvers registered by worker/auth (kept as a list so this file has no cycle). */

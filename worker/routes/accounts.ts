@@ -18,7 +18,7 @@ import { requireAuth } from "../middleware/auth";
 import { AccountBulkSchema, AccountListQuery, AccountUpsertSchema, PatchAccountSchema } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
 import { appendMrr, upsertAccounts, upsertWithFallback, type UpsertResult } from "../services/accountsUpsert";
-import { reattributeAccount } from "../services/scope";
+import { assertOwnManagerFilter, reattributeAccount } from "../services/scope";
 import { contactView } from "./contacts";
 
 export const today = (tz: string | undefined) => localDate(Date.now(), tz || "UTC");
@@ -71,6 +71,7 @@ export async function runBulk<T extends { externalId: string }>(
 export const accountsRoute = new Hono<AppEnv>()
   .get("/", requireAuth(), async (c) => {
     const q = parseQuery(c, AccountListQuery);
+    assertOwnManagerFilter(c.var.principal, q.manager);
     return c.json(await listAccounts(c.var.db, c.var.principal, { ...q, today: today(c.env.TIMEZONE) }));
   })
   .post("/bulk", requireAuth("admin"), async (c) => {

@@ -13,13 +13,11 @@ import type { AppEnv } from "../env";
 import { badRequest, notFound } from "../lib/errors";
 import { newId, newSecret, sha256Hex } from "../lib/ids";
 import { readBody } from "../lib/validate";
-import { requireAuth } from "../middleware/auth";
+import { RANK, requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
 import { CreateApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
-
-const RANK = { viewer: 0, manager: 1, admin: 2 } as const;
 
 export const apiKeyView = (k: ApiKeyRow) => ({
   id: k.id,

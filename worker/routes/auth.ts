@@ -8,22 +8,27 @@
  *   POST /api/v1/auth/bootstrap  (ADMIN_API_KEY only) creates the first admin, once
  */
 import { and, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { sessions, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden } from "../lib/errors";
 import { newId, timingSafeEqual } from "../lib/ids";
+import { urlOrigin } from "../lib/publicUrl";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "../auth/password";
-import { clear, countsFor, hit, LOGIN_PER_EMAIL, LOGIN_PER_IP } from "../auth/rateLimit";
+import { clear, LOGIN_PER_EMAIL, LOGIN_PER_IP, release, reserve } from "../auth/rateLimit";
 import { CSRF_HEADER, clearSessionCookie, endAllSessions, sessionIdOf, startSession } from "../auth/sessions";
 import { findUser, userView } from "../auth/users";
 import { syncPersonalAlertHook } from "../jobs/webhooks";
 import { BootstrapSchema, ChangePasswordSchema, LoginSchema, PatchMeSchema } from "../schemas/auth";
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Wrong e-mail or password");
+const rateLimited = (c: Context) => {
+  c.header("Retry-After", String(LOGIN_PER_EMAIL.windowMs / 1000));
+  return new ApiError(429, "rate_limited", "Too many failed attempts; try again in 15 minutes");
+};
 
 /** The signed-in person behind a request (session or user-bound key); 403 for the bare bootstrap key. */
 function actingUserId(c: { var: { principal: { userId: string | null } } }): string {
@@ -46,23 +51,22 @@ export const authRoute = new Hono<AppEnv>()
     const ip = c.req.header("cf-connecting-ip") ?? "local";
     const emailKey = `login:email:${body.email}`;
     const ipKey = `login:ip:${ip}`;
-    const counts = await countsFor(db, [emailKey, ipKey], LOGIN_PER_EMAIL.windowMs, now);
-    if ((counts.get(emailKey) ?? 0) >= LOGIN_PER_EMAIL.max || (counts.get(ipKey) ?? 0) >= LOGIN_PER_IP.max) {
-      c.header("Retry-After", String(LOGIN_PER_EMAIL.windowMs / 1000));
-      throw new ApiError(429, "rate_limited", "Too many failed attempts; try again in 15 minutes");
-    }
+    // Every attempt counts as a failure until its password is found right: reserved first, in one
+    // statement, so 60 parallel guesses cannot all be checked while the count still reads 4.
+    const slot = await reserve(db, [{ key: emailKey, max: LOGIN_PER_EMAIL.max }, { key: ipKey, max: LOGIN_PER_IP.max }], LOGIN_PER_EMAIL.windowMs, now);
+    if (slot === null) throw rateLimited(c);
 
     const user = await db.select().from(users).where(eq(users.email, body.email)).get();
     // Unknown e-mail: spend the same PBKDF2 time, give the same answer (no account enumeration).
     const ok = user ? await verifyPassword(body.password, user.passwordHash) : (await burnVerification(body.password), false);
-    if (!user || !ok) {
-      await hit(db, [emailKey, ipKey], now);
-      throw invalidCredentials();
-    }
+    if (!user || !ok) throw invalidCredentials(); // the reservation stays: it is the failure
+
+    // The right password: the e-mail's failures are forgotten and the IP gets its attempt back.
+    await clear(db, emailKey);
+    await release(db, ipKey, slot);
     // Only someone who knows the password learns that the account is disabled.
     if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account is disabled");
 
-    await clear(db, emailKey);
     if (needsRehash(user.passwordHash!)) {
       await db.update(users).set({ passwordHash: await hashPassword(body.password) }).where(eq(users.id, user.id));
     }
@@ -103,7 +107,12 @@ export const authRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (!row) throw forbidden();
-    if (body.slackWebhookUrl !== undefined) await syncPersonalAlertHook(c.var.db, row);
+    if (body.slackWebhookUrl !== undefined) {
+      await syncPersonalAlertHook(c.var.db, row);
+      // Where one's alerts go is a delivery URL like a webhook's: recorded (its origin only: the
+      // path of a Slack URL is its secret).
+      await audit(c.var.db, c.var.principal, "user.update", userId, { slackWebhookUrl: urlOrigin(body.slackWebhookUrl) });
+    }
     return c.json({ user: userView(row) });
   })
 
@@ -115,13 +124,10 @@ export const authRoute = new Hono<AppEnv>()
     // A stolen session must not become a password oracle: failures count toward the login limit.
     const now = Date.now();
     const emailKey = `login:email:${user.email}`;
-    if (((await countsFor(c.var.db, [emailKey], LOGIN_PER_EMAIL.windowMs, now)).get(emailKey) ?? 0) >= LOGIN_PER_EMAIL.max) {
-      throw new ApiError(429, "rate_limited", "Too many failed attempts; try again in 15 minutes");
-    }
-    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
-      await hit(c.var.db, [emailKey], now);
-      throw invalidCredentials();
-    }
+    const slot = await reserve(c.var.db, [{ key: emailKey, max: LOGIN_PER_EMAIL.max }], LOGIN_PER_EMAIL.windowMs, now);
+    if (slot === null) throw rateLimited(c);
+    if (!(await verifyPassword(body.currentPassword, user.passwordHash))) throw invalidCredentials();
+    await release(c.var.db, emailKey, slot);
     await c.var.db
       .update(users)
       .set({ passwordHash: await hashPassword(body.newPassword), updatedAt: new Date() })

@@ -2,12 +2,12 @@
 import { Hono } from "hono";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import type { AppEnv } from "../env";
-import { badRequest, forbidden } from "../lib/errors";
+import { badRequest } from "../lib/errors";
 import { nextBucket } from "../metrics/buckets";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { MetricsQuerySchema } from "../schemas/metrics";
-import { managerScope } from "../services/scope";
+import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { MAX_BUCKETS, requestedBuckets, scoreTrend } from "../services/scoreTrend";
 import { findSurvey } from "./surveys";
 
@@ -26,7 +26,7 @@ export const metricsRoute = new Hono<AppEnv>().get("/:surveyId/metrics", require
   }
   const scope = managerScope(c.var.principal);
   if (scope !== null) {
-    if (q.manager !== undefined && q.manager !== scope) throw forbidden("Managers see their own accounts only");
+    assertOwnManagerFilter(c.var.principal, q.manager);
     if (q.manager === undefined) filters.push({ dim: "manager", value: scope });
   }
   const trend = await scoreTrend(c.var.db, workspaceTz, {

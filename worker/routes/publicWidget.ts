@@ -13,7 +13,7 @@ import { rateLimit } from "../middleware/rateLimit";
 import { checkOrigin, preflight } from "../middleware/surveyOrigin";
 import { DismissalSchema, WidgetQuery } from "../schemas/public";
 import { findContactId, findOrCreateContact } from "../services/contacts";
-import { signatureSubject, verifyIdentity } from "../services/identity";
+import { signatureSubject, trustedContact } from "../services/identity";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { skipReason } from "../services/throttle";
 import { openSurvey } from "./responses";
@@ -25,10 +25,10 @@ export const publicWidgetRoute = new Hono<AppEnv>()
     const survey = await findSurvey(c.var.db, c.req.param("surveyId"));
     checkOrigin(c, survey);
     const q = parseQuery(c, WidgetQuery);
-    const ref = { id: q.uid, email: q.email };
     const identified = q.uid !== undefined || q.email !== undefined;
-    // Asking "has X answered?" reveals something about X: with verification on, prove you are X.
-    if (identified) await verifyIdentity(survey, ref, q.sig);
+    // Asking "has X answered?" reveals something about X: with verification on, prove you are X,
+    // and only what the signature covers is looked up (an unsigned email beside a signed id is not).
+    const ref = identified ? await trustedContact(survey, { id: q.uid, email: q.email }, q.sig) : {};
     const contactId = identified ? await findContactId(c.var.db, ref) : null;
     const reason = await skipReason(c.var.db, survey, {
       contactId,
@@ -54,8 +54,8 @@ export const publicWidgetRoute = new Hono<AppEnv>()
     const body = await readBody(c, DismissalSchema, 4096);
     let contactId: string | null = null;
     if (body.contact) {
-      await verifyIdentity(survey, body.contact, body.signature);
-      contactId = (await findOrCreateContact(c.var.db, body.contact)).contactId;
+      const claim = await trustedContact(survey, body.contact, body.signature);
+      contactId = (await findOrCreateContact(c.var.db, claim)).contactId;
     }
     const row = await c.var.db
       .insert(dismissals)

@@ -42,20 +42,22 @@ export const responsesRoute = new Hono<AppEnv>()
   .post("/:surveyId/responses", rateLimit("write"), async (c) => {
     const survey = await openSurvey(c);
     const input = await readBody(c, SubmitResponseSchema);
-    const { response, created } = await recordResponse(c.var.db, survey, input, {
+    const { response, created, editToken } = await recordResponse(c.var.db, survey, input, {
       timeZone: c.env.TIMEZONE || "UTC",
-      defaultChannel: "api",
+      // Browsers always send Origin on a POST (the widget, sendBeacon included); servers do not.
+      channel: c.req.header("origin") ? "widget" : "api",
       defer: (work) => c.executionCtx.waitUntil(work),
     });
-    return c.json(responseView(response), created ? 201 : 200);
+    // The edit token goes back once, to the creator; a retry's reply never carries it.
+    return created ? c.json({ ...responseView(response), editToken }, 201) : c.json(responseView(response), 200);
   })
   .patch("/:surveyId/responses/:id", rateLimit("write"), async (c) => {
     const survey = await openSurvey(c);
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new ApiError(404, "not_found", "Response not found");
-    const patch = await readBody(c, PatchResponseSchema);
+    const { editToken, ...patch } = await readBody(c, PatchResponseSchema);
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
-    const updated = await updateResponse(c.var.db, survey, id.data, patch, { defer });
+    const updated = await updateResponse(c.var.db, survey, id.data, patch, { editToken, defer });
     if (!updated) throw new ApiError(404, "not_found", "Response not found");
     return c.json(responseView(updated));
   })

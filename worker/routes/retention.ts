@@ -13,7 +13,7 @@ import { getCohorts } from "../db/queries/getCohorts";
 import { getRetention } from "../db/queries/getRetention";
 import { getClosedWaves, getHalfYearAnswers, getWaveAnswers, type PeriodAnswer } from "../db/queries/getRetentionByCategory";
 import type { AppEnv } from "../env";
-import { badRequest, forbidden } from "../lib/errors";
+import { badRequest } from "../lib/errors";
 import { parseQuery } from "../lib/validate";
 import { accountNps, answeredCategories } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
@@ -26,7 +26,7 @@ import {
   RetentionByCategoryQuerySchema,
   RetentionQuerySchema,
 } from "../schemas/retention";
-import { managerScope } from "../services/scope";
+import { assertOwnManagerFilter } from "../services/scope";
 import { MAX_BUCKETS, requestedBuckets } from "../services/scoreTrend";
 import { findSurvey } from "./surveys";
 
@@ -38,10 +38,7 @@ export const today = (c: Ctx) => localDate(Date.now(), workspaceTz(c));
 
 /** The caller's scope plus the requested filters; a manager asking for another's book is refused. */
 export function scopedAccounts(c: Ctx, f: AccountFilter) {
-  const scope = managerScope(c.var.principal);
-  if (scope !== null && f.manager !== undefined && f.manager !== scope) {
-    throw forbidden("Managers see their own accounts only");
-  }
+  assertOwnManagerFilter(c.var.principal, f.manager);
   return accountWhere(c.var.principal, f);
 }
 

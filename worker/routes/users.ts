@@ -1,7 +1,7 @@
 /**
  * People who use the admin page (admins manage them):
- *   GET   /api/v1/users                      admins: everything; others: id, name, e-mail, role of
- *                                            active users (to pick a manager filter or an owner)
+ *   GET   /api/v1/users                      admins: everything; others: id, name and role of active
+ *                                            users (to pick a manager filter or an owner), no e-mail
  *   POST  /api/v1/users                      → {user, password?} (a one-time password if none given)
  *   PATCH /api/v1/users/:id                  role, name, locale, disabled, Slack alert URL
  *   POST  /api/v1/users/:id/password-reset   → {password}: one-time, every session of the user ends
@@ -13,6 +13,7 @@ import { users } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { urlOrigin } from "../lib/publicUrl";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
@@ -38,10 +39,10 @@ export const usersRoute = new Hono<AppEnv>()
       return c.json({ data: rows.map(userView) });
     }
     const rows = await c.var.db
-      .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+      .select({ id: users.id, name: users.name, role: users.role })
       .from(users)
       .where(isNull(users.disabledAt))
-      .orderBy(asc(users.email))
+      .orderBy(asc(users.name), asc(users.id))
       .all();
     return c.json({ data: rows });
   })
@@ -65,7 +66,7 @@ export const usersRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (row.slackWebhookUrl) await syncPersonalAlertHook(c.var.db, row);
-    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role });
+    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role, slackWebhookUrl: urlOrigin(row.slackWebhookUrl) });
     return c.json({ user: userView(row), ...(body.password ? {} : { password }) }, 201);
   })
 
@@ -86,7 +87,7 @@ export const usersRoute = new Hono<AppEnv>()
       .get();
     if (disabled) await endAllSessions(c.var.db, user.id);
     const changes = Object.fromEntries(
-      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : body.slackWebhookUrl !== null })
+      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : urlOrigin(body.slackWebhookUrl) })
         .filter(([, v]) => v !== undefined),
     );
     if (Object.keys(changes).length) await audit(c.var.db, c.var.principal, "user.update", user.id, changes);

@@ -15,6 +15,7 @@ import { webhookDeliveries, webhooks } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
+import { urlOrigin } from "../lib/publicUrl";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
@@ -97,7 +98,7 @@ export const webhooksRoute = new Hono<AppEnv>()
       .values({ id: newId("whk"), secret, ...body })
       .returning()
       .get();
-    await audit(c.var.db, c.var.principal, "webhook.create", row.id, { url: row.url, events: row.events });
+    await audit(c.var.db, c.var.principal, "webhook.create", row.id, { url: urlOrigin(row.url), events: row.events });
     return c.json({ ...webhookView(row), secret }, 201);
   })
 
@@ -112,7 +113,7 @@ export const webhooksRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (body.url !== undefined || secret) {
-      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, { url: row!.url, secretRotated: Boolean(secret) });
+      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, { url: urlOrigin(row!.url), urlChanged: row!.url !== hook.url, secretRotated: Boolean(secret) });
     }
     return c.json({ ...webhookView(row!), ...(secret ? { secret } : {}) });
   })
@@ -120,7 +121,7 @@ export const webhooksRoute = new Hono<AppEnv>()
   .delete("/:id", async (c) => {
     const hook = await findWebhook(c.var.db, c.req.param("id"));
     await c.var.db.delete(webhooks).where(eq(webhooks.id, hook.id));
-    await audit(c.var.db, c.var.principal, "webhook.delete", hook.id, { url: hook.url });
+    await audit(c.var.db, c.var.principal, "webhook.delete", hook.id, { url: urlOrigin(hook.url) });
     return c.body(null, 204);
   })
 

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { ROLES } from "../db/schema";
 import { line, locale } from "./common";
+import { deliveryUrl } from "./webhooks";
 
 /** E-mails are compared in lower case: `Ann@X.com` and `ann@x.com` are one user. */
 export const emailField = z.string().trim().toLowerCase().pipe(z.email().max(320));
@@ -12,11 +13,8 @@ const anyPassword = z.string().min(1).max(1024);
 export const newPassword = z.string().min(10, "must be at least 10 characters").max(256);
 const name = line(200, { min: 0 });
 
-/** `https://hooks.slack.com/…` or any HTTPS endpoint taking Slack's `{ text }` payload. */
-export const slackUrl = z
-  .string()
-  .max(500)
-  .regex(/^https:\/\/[^\s/]+\/\S*$/, "must be an https:// URL");
+/** `https://hooks.slack.com/…` or any public HTTPS endpoint taking Slack's `{ text }` payload. */
+const slackUrl = deliveryUrl;
 
 export const LoginSchema = z.object({ email: emailField, password: anyPassword }).strict();
 

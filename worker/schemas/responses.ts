@@ -1,11 +1,14 @@
 /** Response submission shapes. Bounds keep garbage out of D1 (every field is capped). */
 import { z } from "zod";
 import { CHANNELS } from "../db/schema";
+import { EDIT_TOKEN } from "../lib/editToken";
 import { line, locale, text } from "./common";
 
 export const MAX_COMMENT = 5000;
 /** A respondent's comment, as typed (line breaks kept); the link page's form uses it too. */
 export const commentText = text(MAX_COMMENT);
+
+const editToken = z.string().regex(EDIT_TOKEN, "must be 22 to 64 characters of A-Z, a-z, 0-9, - and _");
 
 const shortMap = (maxValue: number) =>
   z
@@ -31,6 +34,10 @@ export const SubmitResponseSchema = z
     comment: commentText.optional(),
     answers: shortMap(2000).optional(),
     locale: locale.optional(),
+    /**
+     * Ignored: the channel follows from the endpoint that took the answer (a caller could claim
+     * "email" otherwise). Still accepted so that widgets already in visitors' caches keep working.
+     */
     channel: z.enum(CHANNELS).exclude(["import"]).optional(),
     contact: ContactRefSchema.optional(),
     /** HMAC-SHA256 of `contact.id` (or of the email when there is no id) with the survey's secret. */
@@ -38,6 +45,8 @@ export const SubmitResponseSchema = z
     /** Personal invitation token from a link or an email. */
     token: z.string().regex(/^[0-9a-z]{16,64}$/, "malformed token").optional(),
     properties: shortMap(500).optional(),
+    /** The answer's edit token: minted by the client with the id, or returned at creation. */
+    editToken: editToken.optional(),
   })
   .strict();
 
@@ -46,6 +55,8 @@ export const PatchResponseSchema = z
     score: z.number().int().optional(),
     comment: commentText.optional(),
     answers: shortMap(2000).optional(),
+    /** Required for any change: only the respondent who created the answer may complete it. */
+    editToken: editToken.optional(),
   })
   .strict();
 

@@ -1,30 +1,27 @@
 /** Webhook shapes. */
 import { z } from "zod";
 import { WEBHOOK_EVENTS } from "../db/schema";
+import { deliveryPolicy } from "../lib/deliveryPolicy";
+import { deliveryUrlProblem } from "../lib/publicUrl";
 
 /**
- * Where deliveries go: any https:// URL; plain http:// only to this machine (local development
- * and tests), so a production workspace never sends signed payloads in clear text.
+ * Where deliveries go (webhooks and Slack alert URLs): a public https:// URL, never a private,
+ * local or reserved address (worker/lib/publicUrl.ts); plain http:// to this machine only where
+ * ALLOW_LOCAL_DELIVERY_URLS is set (local development and tests).
  */
-export const webhookUrl = z
+export const deliveryUrl = z
   .string()
   .max(500)
-  .refine((s) => {
-    try {
-      const u = new URL(s);
-      if (u.username || u.password) return false;
-      if (u.protocol === "https:") return true;
-      return u.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
-    } catch {
-      return false;
-    }
-  }, "must be an https:// URL (http:// only to localhost)");
+  .superRefine((s, ctx) => {
+    const problem = deliveryUrlProblem(s, deliveryPolicy());
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 const events = z.array(z.enum(WEBHOOK_EVENTS)).min(1).max(WEBHOOK_EVENTS.length);
 
 export const CreateWebhookSchema = z
   .object({
-    url: webhookUrl,
+    url: deliveryUrl,
     events,
     format: z.enum(["generic", "slack"]).default("generic"),
     active: z.boolean().default(true),
@@ -33,7 +30,7 @@ export const CreateWebhookSchema = z
 
 export const PatchWebhookSchema = z
   .object({
-    url: webhookUrl.optional(),
+    url: deliveryUrl.optional(),
     events: events.optional(),
     format: z.enum(["generic", "slack"]).optional(),
     active: z.boolean().optional(),

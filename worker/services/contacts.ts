@@ -1,6 +1,6 @@
 /** Resolving "who answered" into a contact row, creating the contact when it is new. */
-import { eq } from "drizzle-orm";
-import { accounts, contacts } from "../db/schema";
+import { and, eq, notExists } from "drizzle-orm";
+import { accounts, contacts, responses } from "../db/schema";
 import type { Db } from "../env";
 import { newId } from "../lib/ids";
 
@@ -55,16 +55,18 @@ export async function findContactId(db: Db, ref: ContactRef): Promise<string | n
  * whose external id is `ref.account`, when that account exists). Safe under concurrent calls:
  * the unique indexes decide, and the loser reads the winner's row.
  */
-export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<ResolvedContact> {
+export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<ResolvedContact & { created: boolean }> {
   let id = await findContactId(db, ref);
+  let created = false;
   if (!id) {
     const account = ref.account
       ? await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, ref.account)).get()
       : undefined;
-    await db
+    const fresh = newId("ctc");
+    const inserted = await db
       .insert(contacts)
       .values({
-        id: newId("ctc"),
+        id: fresh,
         externalId: ref.id ?? null,
         email: ref.email?.toLowerCase() ?? null,
         name: ref.name ?? null,
@@ -73,10 +75,28 @@ export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<Reso
         updatedAt: new Date(),
       })
       .onConflictDoNothing()
-      .run();
+      .returning({ id: contacts.id })
+      .all();
     id = await findContactId(db, ref);
+    created = inserted.length > 0 && id === fresh;
   }
   const resolved = id ? await contactWithAccount(db, id) : null;
   if (!resolved) throw new Error("contact vanished while being created");
-  return resolved;
+  return { ...resolved, created };
+}
+
+/**
+ * Undoes a contact that a refused request created: a refused answer leaves no trace. Only while
+ * no answer points at it (a concurrent request may have filed one under it meanwhile).
+ */
+export async function dropUnusedContact(db: Db, contactId: string): Promise<void> {
+  await db
+    .delete(contacts)
+    .where(
+      and(
+        eq(contacts.id, contactId),
+        notExists(db.select({ one: responses.id }).from(responses).where(eq(responses.contactId, contactId))),
+      ),
+    )
+    .run();
 }

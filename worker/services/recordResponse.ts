@@ -4,17 +4,18 @@
  * (comment, changed score), so a retried request never creates a second response.
  */
 import { eq, sql } from "drizzle-orm";
-import { invitations, responses, type Channel, type surveys } from "../db/schema";
+import { invitations, responses, waves, type Channel, type surveys } from "../db/schema";
 import type { Db } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
 import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { pickLocale } from "../locales";
 import { bucketOf } from "../metrics/buckets";
 import type { SubmitResponse } from "../schemas/responses";
-import { contactWithAccount, findOrCreateContact, type ResolvedContact } from "./contacts";
+import { contactWithAccount, dropUnusedContact, findOrCreateContact, type ResolvedContact } from "./contacts";
+import { EDIT_WINDOW_MS, editKeyHash, newEditToken } from "../lib/editToken";
 import { groupCommit } from "./groupCommit";
 import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
-import { verifyIdentity } from "./identity";
+import { trustedContact } from "./identity";
 
 type Survey = typeof surveys.$inferSelect;
 export type ResponseRow = typeof responses.$inferSelect;
@@ -28,28 +29,53 @@ export function checkScore(survey: Survey, score: number): void {
 
 interface Identity {
   contact: ResolvedContact | null;
+  /** A contact this request created, undone if the answer is then refused. */
+  createdContactId: string | null;
   invitationId: string | null;
   waveId: string | null;
 }
 
-async function resolveIdentity(db: Db, survey: Survey, input: SubmitResponse): Promise<Identity> {
-  if (input.token) {
-    const inv = await db
-      .select({ id: invitations.id, contactId: invitations.contactId, waveId: invitations.waveId, surveyId: invitations.surveyId })
-      .from(invitations)
-      .where(eq(invitations.token, input.token))
-      .get();
-    if (!inv || inv.surveyId !== survey.id) throw badRequest("invalid_token", "Unknown invitation token", "token");
-    return { contact: await contactWithAccount(db, inv.contactId), invitationId: inv.id, waveId: inv.waveId };
+/**
+ * The invitation behind a token, if its wave still takes answers: a closed wave's answers are
+ * history, so an old link can neither add an answer to it nor change one (410 `wave_closed`).
+ */
+export async function openInvitation(db: Db, survey: Survey, token: string, now: number) {
+  const inv = await db
+    .select({
+      id: invitations.id,
+      contactId: invitations.contactId,
+      waveId: invitations.waveId,
+      surveyId: invitations.surveyId,
+      waveStatus: waves.status,
+      closesAt: waves.closesAt,
+    })
+    .from(invitations)
+    .innerJoin(waves, eq(waves.id, invitations.waveId))
+    .where(eq(invitations.token, token))
+    .get();
+  if (!inv || inv.surveyId !== survey.id) throw badRequest("invalid_token", "Unknown invitation token", "token");
+  if (inv.waveStatus !== "open" || inv.closesAt.getTime() <= now) {
+    throw new ApiError(410, "wave_closed", "This survey round has closed; its answers can no longer change", "token");
   }
-  if (!input.contact) return { contact: null, invitationId: null, waveId: null };
-  await verifyIdentity(survey, input.contact, input.signature);
-  return { contact: await findOrCreateContact(db, input.contact), invitationId: null, waveId: null };
+  return inv;
+}
+
+async function resolveIdentity(db: Db, survey: Survey, input: SubmitResponse, now: number): Promise<Identity> {
+  if (input.token) {
+    const inv = await openInvitation(db, survey, input.token, now);
+    const contact = await contactWithAccount(db, inv.contactId);
+    return { contact, createdContactId: null, invitationId: inv.id, waveId: inv.waveId };
+  }
+  if (!input.contact) return { contact: null, createdContactId: null, invitationId: null, waveId: null };
+  const claim = await trustedContact(survey, input.contact, input.signature);
+  const contact = await findOrCreateContact(db, claim);
+  return { contact, createdContactId: contact.created ? contact.contactId : null, invitationId: null, waveId: null };
 }
 
 export interface RecordOptions {
   timeZone: string;
-  defaultChannel: Channel;
+  /** Decided by the endpoint that took the answer, never by the caller (docs/SECURITY.md). */
+  channel: Channel;
   now?: number;
   /** `executionCtx.waitUntil`: lets webhooks go out right after the answer instead of at the next cron. */
   defer?: (work: Promise<unknown>) => void;
@@ -83,36 +109,55 @@ export async function recordResponse(
   survey: Survey,
   input: SubmitResponse,
   opts: RecordOptions,
-): Promise<{ response: ResponseRow; created: boolean }> {
+): Promise<{ response: ResponseRow; created: boolean; editToken?: string }> {
   checkScore(survey, input.score);
-  const who = await resolveIdentity(db, survey, input);
   const now = opts.now ?? Date.now();
+  const who = await resolveIdentity(db, survey, input, now);
+  try {
+    return await insertOrAmend(db, survey, input, who, opts, now);
+  } catch (e) {
+    // A refused answer leaves no trace, not even the contact it would have created.
+    if (who.createdContactId) await dropUnusedContact(db, who.createdContactId);
+    throw e;
+  }
+}
+
+async function insertOrAmend(
+  db: Db,
+  survey: Survey,
+  input: SubmitResponse,
+  who: Identity,
+  opts: RecordOptions,
+  now: number,
+): Promise<{ response: ResponseRow; created: boolean; editToken?: string }> {
   const at = new Date(now);
   const tz = opts.timeZone;
+  const editToken = input.editToken ?? newEditToken();
   const values = {
-      id: input.id,
-      surveyId: survey.id,
-      contactId: who.contact?.contactId ?? null,
-      invitationId: who.invitationId,
-      waveId: who.waveId,
-      score: input.score,
-      comment: input.comment?.trim() || null,
-      answers: input.answers ?? null,
-      locale: pickLocale([input.locale], pickLocale([survey.defaultLocale])),
-      channel: input.channel ?? opts.defaultChannel,
-      accountId: who.contact?.accountId ?? null,
-      segment: who.contact?.segment ?? null,
-      managerUserId: who.contact?.managerUserId ?? null,
-      bucketMonth: bucketOf(now, "month", tz),
-      bucketQuarter: bucketOf(now, "quarter", tz),
-      bucketHalf: bucketOf(now, "half", tz),
-      properties: input.properties ?? null,
-      createdAt: at,
-      updatedAt: at,
-    } satisfies typeof responses.$inferInsert;
+    id: input.id,
+    surveyId: survey.id,
+    contactId: who.contact?.contactId ?? null,
+    invitationId: who.invitationId,
+    waveId: who.waveId,
+    score: input.score,
+    comment: input.comment?.trim() || null,
+    answers: input.answers ?? null,
+    locale: pickLocale([input.locale], pickLocale([survey.defaultLocale])),
+    channel: opts.channel,
+    accountId: who.contact?.accountId ?? null,
+    segment: who.contact?.segment ?? null,
+    managerUserId: who.contact?.managerUserId ?? null,
+    bucketMonth: bucketOf(now, "month", tz),
+    bucketQuarter: bucketOf(now, "quarter", tz),
+    bucketHalf: bucketOf(now, "half", tz),
+    properties: input.properties ?? null,
+    editKeyHash: await editKeyHash(editToken),
+    createdAt: at,
+    updatedAt: at,
+  } satisfies typeof responses.$inferInsert;
   // Insert first: a new answer costs one statement, committed together with the answers of
   // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
-  // comment arriving): then it is an update of that same response.
+  // comment arriving): then it is an amendment of that same response, if the caller may make it.
   const query = db
     .insert(responses)
     .values(values)
@@ -122,42 +167,93 @@ export async function recordResponse(
   const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
   if (inserted.results.length > 0) {
     await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
-    return { response: values satisfies ResponseRow, created: true };
+    return { response: values satisfies ResponseRow, created: true, editToken };
   }
-  const updated = await updateResponse(db, survey, input.id, input, { defer: opts.defer });
+  const proof = { editToken: input.editToken, invitationId: who.invitationId, now };
+  const updated = await updateResponse(db, survey, input.id, input, { ...proof, defer: opts.defer });
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
   return { response: updated, created: false };
 }
 
-/** Adds the comment (or extra answers, or a changed score) to a response of `survey`; null if none. */
+/** What entitles a caller to change an existing answer (see editToken.ts). */
+export interface EditProof {
+  editToken?: string;
+  /** The invitation the caller holds a live token of (its wave is open: checked by the caller). */
+  invitationId?: string | null;
+  now?: number;
+  defer?: (work: Promise<unknown>) => void;
+}
+
+type Patch = { score?: number; comment?: string; answers?: Record<string, string> };
+
+/** True when applying `patch` would change nothing: a plain retry, harmless without proof. */
+function changesNothing(row: ResponseRow, patch: Patch): boolean {
+  if (patch.score !== undefined && patch.score !== row.score) return false;
+  if (patch.comment !== undefined && (patch.comment.trim() || null) !== row.comment) return false;
+  if (patch.answers !== undefined) {
+    const stored = row.answers ?? {};
+    if (Object.entries(patch.answers).some(([k, v]) => stored[k] !== v)) return false;
+  }
+  return true;
+}
+
+/**
+ * Adds the comment (or extra answers, or a changed score) to a response of `survey`, for its
+ * creator only: the caller shows the answer's edit token (within the edit window) or the live
+ * invitation it was given through. Null when `survey` has no response with that id. A request
+ * that would change nothing succeeds without proof (a retry); any other change without proof is
+ * 403 `edit_not_allowed`, and a closed wave or an expired token 409 `edit_window_closed`.
+ */
 export async function updateResponse(
   db: Db,
   survey: Survey,
   id: string,
-  patch: { score?: number; comment?: string; answers?: Record<string, string> },
-  opts: { defer?: (work: Promise<unknown>) => void } = {},
+  patch: Patch,
+  proof: EditProof = {},
 ): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
+  const now = proof.now ?? Date.now();
   // The old score tells whether a change makes a new detractor: read only when the score is sent
   // and a webhook listens (retries and score changes; a comment alone never reads it).
   const previousScore =
     patch.score !== undefined && (await hasActiveWebhooks(db))
       ? ((await db.select({ score: responses.score }).from(responses).where(eq(responses.id, id)).get())?.score ?? null)
       : undefined;
-  const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
+  const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date(now) };
   if (patch.score !== undefined) set.score = patch.score;
   if (patch.comment !== undefined) set.comment = patch.comment.trim() || null;
   if (patch.answers !== undefined) {
     set.answers = sql`json_patch(coalesce(${responses.answers}, '{}'), ${JSON.stringify(patch.answers)})` as never;
   }
+  const hash = proof.editToken ? await editKeyHash(proof.editToken) : null;
+  // One statement on the usual path (the widget's comment arriving with its token): the proof is
+  // part of the WHERE clause, so no one can slip a change between a check and the write.
   const row = await db
     .update(responses)
     .set(set)
-    .where(sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}`)
+    .where(
+      sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}
+        AND ((${responses.editKeyHash} = ${hash} AND ${responses.createdAt} > ${now - EDIT_WINDOW_MS})
+          OR ${responses.invitationId} = ${proof.invitationId ?? null})
+        AND (${responses.waveId} IS NULL OR ${responses.waveId} IN
+          (SELECT ${waves.id} FROM ${waves} WHERE ${waves.status} = 'open' AND ${waves.closesAt} > ${now}))`,
+    )
     .returning()
     .get();
-  if (row) await notifyWebhooks(db, survey, row, { created: false, previousScore: previousScore ?? row.score }, opts.defer);
-  return row ?? null;
+  if (row) {
+    await notifyWebhooks(db, survey, row, { created: false, previousScore: previousScore ?? row.score }, proof.defer);
+    return row;
+  }
+  // Nothing written: say why.
+  const existing = await db.select().from(responses).where(eq(responses.id, id)).get();
+  if (!existing || existing.surveyId !== survey.id) return null;
+  if (changesNothing(existing, patch)) return existing;
+  const tokenMatches = hash !== null && existing.editKeyHash === hash;
+  const byInvitation = proof.invitationId != null && existing.invitationId === proof.invitationId;
+  if (tokenMatches || byInvitation) {
+    throw new ApiError(409, "edit_window_closed", "This answer can no longer be changed", "editToken");
+  }
+  throw new ApiError(403, "edit_not_allowed", "Only the respondent who gave this answer may change it", "editToken");
 }
 
 export function responseView(r: ResponseRow) {

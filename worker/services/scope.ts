@@ -6,10 +6,22 @@
 import { eq, inArray, sql, type SQL } from "drizzle-orm";
 import { accounts, responses } from "../db/schema";
 import type { Db, Principal } from "../env";
+import { ApiError } from "../lib/errors";
 
 /** The manager whose book of business the caller is limited to, or null for "everything". */
 export const managerScope = (p: Principal): string | null =>
   p.role === "manager" ? (p.userId ?? "\u0000no-user") : null;
+
+/**
+ * A manager filtering by another manager (`?manager=…`) is refused with 403 rather than answered
+ * with an empty list: docs/SECURITY.md promises it, and an empty answer would read as "no data".
+ */
+export function assertOwnManagerFilter(p: Principal, manager: string | undefined): void {
+  const scope = managerScope(p);
+  if (scope !== null && manager !== undefined && manager !== scope) {
+    throw new ApiError(403, "forbidden", "Managers see their own accounts only", "manager");
+  }
+}
 
 /** SQL condition limiting `accounts` rows to the caller's scope (undefined: no limit). */
 export function accountsInScope(p: Principal): SQL | undefined {

@@ -22,6 +22,8 @@ export const UI: Record<Locale, Record<string, string>> = {
     badLinkHelp: "It may have expired or been copied incompletely.",
     gone: "This survey is closed",
     goneHelp: "It no longer accepts answers. Thank you all the same.",
+    roundClosed: "This survey round has closed",
+    roundClosedHelp: "Answers to it can no longer be given or changed. Thank you for your time.",
     oops: "Something went wrong",
     oopsHelp: "Your answer could not be saved. Please go back and try again.",
   },
@@ -33,6 +35,8 @@ export const UI: Record<Locale, Record<string, string>> = {
     badLinkHelp: "Il a peut-être expiré ou été copié en partie.",
     gone: "Cette enquête est terminée",
     goneHelp: "Elle n'accepte plus de réponses. Merci quand même.",
+    roundClosed: "Cette enquête est close",
+    roundClosedHelp: "Ses réponses ne peuvent plus être données ni modifiées. Merci de votre temps.",
     oops: "Une erreur est survenue",
     oopsHelp: "Votre réponse n'a pas pu être enregistrée. Revenez en arrière et réessayez.",
   },
@@ -79,11 +83,13 @@ function layout(locale: Locale, title: string, color: string, body: Html): Html 
 export interface SurveyPageInput {
   survey: PublicSurvey;
   responseId: string;
+  /** The answer's edit token, sent with every state of it (lib/editToken.ts). */
+  editToken: string;
   token?: string;
   channel: "link" | "email";
   score?: number;
   comment?: string;
-  /** Record the preselected score once the script has seen a real, visible browser. */
+  /** Record the preselected score once the script has seen a person (a pointer, touch, key or focus). */
   sendOnLoad: boolean;
   error?: string;
 }
@@ -106,6 +112,7 @@ export function surveyPage(p: SurveyPageInput): Html {
  data-promoter="${t.followUp.promoter}" data-send="${p.sendOnLoad ? "1" : ""}">
 ${p.error ? html`<p class="err" role="alert">${p.error}</p>` : ""}
 <input type="hidden" name="id" value="${p.responseId}">
+<input type="hidden" name="k" value="${p.editToken}">
 ${p.token ? html`<input type="hidden" name="t" value="${p.token}">` : ""}
 <input type="hidden" name="lang" value="${s.locale}">
 <input type="hidden" name="channel" value="${p.channel}">

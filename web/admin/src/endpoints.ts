@@ -5,6 +5,7 @@
  * `withQuery` and `json` pass those through.
  */
 import { client, unwrap, withQuery } from "./api";
+import type { Person, UserRow } from "./types";
 
 type Q = Record<string, string | number | undefined | null>;
 /** A JSON body for routes whose body hc does not type. */
@@ -12,7 +13,10 @@ export const json = (body: unknown) => ({ init: { body: JSON.stringify(body), he
 const id = (v: string) => ({ param: { id: v } });
 
 export const api = {
-  users: async () => unwrap(await client.api.v1.users.$get()),
+  /** Admin pages: full rows. The shape depends on the caller's role, which hc cannot express. */
+  users: async () => (await unwrap(await client.api.v1.users.$get())) as { data: UserRow[] },
+  /** Pickers any role may see: managers and viewers get {id, name, role} only. */
+  people: async () => (await unwrap(await client.api.v1.users.$get())) as { data: Person[] },
   createUser: async (body: unknown) => unwrap(await client.api.v1.users.$post(undefined, json(body))),
   patchUser: async (userId: string, body: unknown) => unwrap(await client.api.v1.users[":id"].$patch(id(userId), json(body))),
   resetPassword: async (userId: string) => unwrap(await client.api.v1.users[":id"]["password-reset"].$post(id(userId))),

@@ -62,3 +62,9 @@ export interface UserRow {
   disabledAt?: string | null;
   locale?: string;
 }
+
+/** What managers and viewers get from GET /users: no e-mail (admins get full rows). */
+export type Person = Pick<UserRow, "id" | "name" | "role"> & { email?: string };
+
+/** A person's label in pickers: their name, else the e-mail (admins only see it), else the id. */
+export const personLabel = (u: Person) => u.name || u.email || u.id;

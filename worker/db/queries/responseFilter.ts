@@ -4,10 +4,9 @@
  */
 import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
-import { forbidden } from "../../lib/errors";
 import { zonedMidnightUtc } from "../../metrics/buckets";
 import type { ResponseFilter } from "../../schemas/comments";
-import { managerScope, responsesInScope } from "../../services/scope";
+import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
 import { categorySql } from "./scoreCategory";
 import { containsText } from "./textSearch";
@@ -19,10 +18,7 @@ export function responseFilter(
   timeZone: string,
   opts: { commentsOnly?: boolean } = {},
 ): SQL | undefined {
-  const scope = managerScope(principal);
-  if (scope !== null && f.manager !== undefined && f.manager !== scope) {
-    throw forbidden("Managers see their own accounts only");
-  }
+  assertOwnManagerFilter(principal, f.manager);
   return and(
     opts.commentsOnly ? isNotNull(responses.comment) : undefined,
     f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,

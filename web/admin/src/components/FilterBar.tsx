@@ -5,7 +5,7 @@ import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
 import { t } from "../i18n";
 import { setQuery, qsOf } from "../router";
 import { useSession } from "../session";
-import type { SurveyLite } from "../types";
+import { personLabel, type SurveyLite } from "../types";
 
 interface Props {
   filters: Filters;
@@ -20,7 +20,7 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const users = useAsync(
-    () => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)),
+    () => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)),
     [isManager],
   );
   const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
@@ -101,7 +101,7 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
               <option value="">{t("filters.all")}</option>
               {managers.map((u) => (
                 <option key={u.id} value={u.id}>
-                  {u.name || u.email}
+                  {personLabel(u)}
                 </option>
               ))}
             </select>

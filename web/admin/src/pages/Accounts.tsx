@@ -7,7 +7,7 @@ import { fmtDate, fmtMoney, fmtSigned } from "../format";
 import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
-import type { AccountRow } from "../types";
+import { personLabel, type AccountRow } from "../types";
 
 
 export function Accounts() {
@@ -16,7 +16,7 @@ export function Accounts() {
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const q = route.query;
   const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: q.get("status") ?? "", manager: q.get("manager") ?? "" };
-  const users = useAsync(() => (isManager ? Promise.resolve([]) : api.users().then((r) => r.data)), [isManager]);
+  const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: AccountRow[]; next: string | null } | null>(null);
   const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
@@ -51,7 +51,7 @@ export function Accounts() {
                 .filter((u) => u.role !== "viewer")
                 .map((u) => (
                   <option key={u.id} value={u.id}>
-                    {u.name || u.email}
+                    {personLabel(u)}
                   </option>
                 ))}
             </select>

@@ -14,7 +14,7 @@ import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { can, useSession } from "../session";
 import { pickSurvey, useSurveys } from "../surveys";
-import type { UserRow } from "../types";
+import { personLabel, type UserRow } from "../types";
 
 type CommentRow = Awaited<ReturnType<typeof api.comments>>["data"][number];
 
@@ -175,7 +175,7 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
                       <option value="">{t("comments.nobody")}</option>
                       {people.map((p) => (
                         <option key={p.id} value={p.id}>
-                          {p.name || p.email}
+                          {personLabel(p)}
                         </option>
                       ))}
                     </select>

@@ -1,0 +1,1 @@
+ALTER TABLE `responses` ADD `edit_key_hash` text;
