@@ -9,10 +9,7 @@ import type { ResponseFilter } from "../../schemas/comments";
 import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
 import { categorySql } from "./scoreCategory";
-
-/** LIKE with the user's text taken literally (% and _ escaped). */
-const contains = (column: SQL | typeof responses.comment, text: string) =>
-  sql`${column} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
+import { containsText } from "./textSearch";
 
 export function responseFilter(
   db: Db,
@@ -44,7 +41,7 @@ export function responseFilter(
       : f.owner === "none"
         ? isNull(followups.ownerUserId)
         : eq(followups.ownerUserId, f.owner === "me" ? (principal.userId ?? "\u0000nobody") : f.owner),
-    f.q ? contains(responses.comment, f.q) : undefined,
+    f.q ? containsText([responses.comment], f.q) : undefined,
     responsesInScope(db, principal),
   );
 }

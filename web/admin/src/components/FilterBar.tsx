@@ -120,10 +120,16 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQu
         </div>
       )}
       {exportCsv && survey && (
-        <a class="btn secondary export" href={csv} download>
-          <span aria-hidden="true">⤓ </span>
-          {t("filters.export")}
-        </a>
+        <>
+          <a class="btn secondary export" href={csv} download>
+            <span aria-hidden="true">⤓ </span>
+            {t("filters.export")}
+          </a>
+          {/* Excel reads a CSV without a byte-order mark as Windows-1252, garbling accents. */}
+          <a class="btn secondary export" href={csv + (csv.includes("?") ? "&" : "?") + "bom=1"} download>
+            {t("filters.exportExcel")}
+          </a>
+        </>
       )}
     </form>
   );

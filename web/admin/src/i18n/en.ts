@@ -75,6 +75,7 @@ const en = {
   "filters.managerId": "User id",
   "filters.all": "All",
   "filters.export": "Export CSV",
+  "filters.exportExcel": "CSV for Excel",
   "period.6m": "Last 6 months",
   "period.12m": "Last 12 months",
   "period.24m": "Last 24 months",

@@ -77,6 +77,7 @@ const fr: Record<keyof typeof en, string> = {
   "filters.managerId": "Id utilisateur",
   "filters.all": "Tous",
   "filters.export": "Exporter en CSV",
+  "filters.exportExcel": "CSV pour Excel",
   "period.6m": "6 derniers mois",
   "period.12m": "12 derniers mois",
   "period.24m": "24 derniers mois",
