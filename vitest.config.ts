@@ -22,5 +22,9 @@ export default defineConfig({
   test: {
     include: ["test/unit/**/*.test.ts", "test/api/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
+    // Some tests make hundreds of real writes or PBKDF2 hashes (100,000 rounds each); on a busy
+    // 2-core machine they passed in 3 s alone and hit the 5 s default under load. No test
+    // asserts a duration, so a roomier limit hides nothing.
+    testTimeout: 20_000,
   },
 });
