@@ -34,6 +34,8 @@ import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { settingsRoute } from "./routes/settings";
+import { digestRoute } from "./routes/digest";
 
 export const app = new Hono<AppEnv>();
 
@@ -72,6 +74,8 @@ const routes = app
   .route("/api/v1/followups", followupsRoute)
   .route("/api/v1/export", exportRoute)
   .route("/api/v1/maintenance", maintenanceRoute)
+  .route("/api/v1/settings", settingsRoute)
+  .route("/api/v1/digest", digestRoute)
   .route("/api/v1/surveys", publicWidgetRoute)
   .route("/api/v1/surveys", emailSnippetRoute)
   .route("/s", linkPageRoute)

@@ -2,7 +2,7 @@
  * Time-zone changes, kept exact. Bucket columns (`responses.bucket_*`) and, through the
  * triggers, `counted` and `rollups` are built in one zone, recorded in `settings` under
  * `rollups.time_zone`. When the workspace's TIMEZONE differs, this job rewrites the bucket columns
- * in bounded batches (the rebucket trigger of migrations/0004 moves `counted` and `rollups` with
+ * in bounded batches (the rebucket trigger of migrations/0006 moves `counted` and `rollups` with
  * each row), then records the new zone. Until then the zone is recorded as unknown (`zone: null`)
  * and the dashboard takes the raw path, which buckets in any zone exactly (services/rollupZone.ts).
  *

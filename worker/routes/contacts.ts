@@ -18,7 +18,8 @@ import { ApiError, badRequest } from "../lib/errors";
 import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { ContactBulkSchema, ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
-import { decodeCursor, encodeCursor, likePattern } from "../services/accounts";
+import { decodeCursor, encodeCursor } from "../services/accounts";
+import { containsText } from "../db/queries/textSearch";
 import { upsertContacts } from "../services/contactsUpsert";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { managerScope } from "../services/scope";
@@ -63,8 +64,7 @@ export const contactsRoute = new Hono<AppEnv>()
     if (scope) where.push(scope);
     if (q.accountId) where.push(sql`${contacts.accountId} = ${q.accountId}`);
     if (q.q) {
-      const pat = likePattern(q.q);
-      where.push(sql`(${contacts.name} LIKE ${pat} ESCAPE '\\' OR ${contacts.email} LIKE ${pat} ESCAPE '\\' OR ${contacts.externalId} LIKE ${pat} ESCAPE '\\')`);
+      where.push(containsText([contacts.name, contacts.email, contacts.externalId], q.q));
     }
     const cursor = decodeCursor(q.before, 1);
     if (cursor) where.push(sql`${contacts.id} > ${cursor[0]}`);

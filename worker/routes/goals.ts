@@ -6,6 +6,7 @@
 import { asc, eq } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { goals, surveys, users } from "../db/schema";
+import { localDate } from "../metrics/buckets";
 import type { AppEnv, Principal } from "../env";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
@@ -44,7 +45,12 @@ async function view(c: Ctx, g: GoalRow) {
 }
 
 /** Rules that span fields: the target's range, the survey each metric needs, the scope's manager. */
-async function checkGoal(c: Ctx, g: GoalInput) {
+async function checkGoal(c: Ctx, g: GoalInput, previousDeadline?: string) {
+  // A deadline already past is not a goal (it would read "on track" on a stale value); an existing
+  // goal may keep its own past deadline when other fields change.
+  if (g.deadline !== previousDeadline && g.deadline < localDate(Date.now(), c.env.TIMEZONE || "UTC")) {
+    throw badRequest("deadline_passed", "deadline: must be today or later", "deadline");
+  }
   const [lo, hi] = TARGET_RANGE[g.metric];
   if (g.target < lo || g.target > hi) {
     throw badRequest("invalid_field", `target: must be between ${lo} and ${hi} for ${g.metric}`, "target");
@@ -106,7 +112,7 @@ export const goalsRoute = new Hono<AppEnv>()
       target: body.target ?? goal.target,
       deadline: body.deadline ?? goal.deadline,
     };
-    await checkGoal(c, merged);
+    await checkGoal(c, merged, goal.deadline);
     const row = await c.var.db.update(goals).set(merged).where(eq(goals.id, goal.id)).returning().get();
     return c.json(await view(c, row!));
   })

@@ -18,7 +18,7 @@ import { ApiError, badRequest } from "../lib/errors";
 import { isValidScore } from "../lib/scales";
 import { pickLocale, type Locale } from "../locales";
 import { rateLimit } from "../middleware/rateLimit";
-import { MAX_COMMENT } from "../schemas/responses";
+import { commentText, MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { openInvitation, recordResponse } from "../services/recordResponse";
 import { messagePage, surveyPage, thanksPage, UI } from "../views/linkPage";
@@ -33,7 +33,7 @@ const MAX_FORM_BYTES = 16 * 1024;
 const FormSchema = z.object({
   id: z.uuid(),
   score: z.coerce.number().int(),
-  comment: z.string().max(MAX_COMMENT).optional(),
+  comment: commentText.optional(),
   t: z.string().regex(TOKEN).optional(),
   k: z.string().regex(EDIT_TOKEN).optional(),
   lang: z.string().max(20).optional(),

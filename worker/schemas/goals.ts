@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { GOAL_METRICS } from "../db/schema";
-import { isoDate } from "./common";
+import { isoDateUpTo, line } from "./common";
 
 export type GoalMetric = (typeof GOAL_METRICS)[number];
 
@@ -27,18 +27,19 @@ export const SURVEY_KIND_OF: Partial<Record<GoalMetric, "nps" | "csat" | "ces" |
 
 const GoalScopeSchema = z
   .object({
-    segment: z.string().trim().min(1).max(200).optional(),
-    manager: z.string().trim().min(1).max(200).optional(),
+    segment: line(200).optional(),
+    manager: line(200).optional(),
   })
   .strict();
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: line(200),
   metric: z.enum(GOAL_METRICS),
-  surveyId: z.string().trim().min(1).max(100).nullable(),
+  surveyId: line(100).nullable(),
   scope: GoalScopeSchema.nullable(),
   target: z.number().finite(),
-  deadline: isoDate,
+  /** Long-term goals are real (2040), so deadlines may be up to 30 years ahead. */
+  deadline: isoDateUpTo(30),
 };
 
 export const CreateGoalSchema = z

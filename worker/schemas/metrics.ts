@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { isValidTimeZone } from "../metrics/buckets";
-import { isoDate } from "./common";
+import { isoDate, line } from "./common";
 
-const value = z.string().trim().min(1).max(200).optional();
+const value = line(200).optional();
 
 export const MetricsQuerySchema = z
   .object({

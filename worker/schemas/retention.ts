@@ -2,9 +2,9 @@
 import { z } from "zod";
 import { BREAKDOWN_DIMS } from "../db/queries/getBreakdown";
 import { ACCOUNT_CATEGORIES } from "../metrics/retention";
-import { isoDate } from "./common";
+import { isoDate, line } from "./common";
 
-const id = z.string().trim().min(1).max(200);
+const id = line(200);
 const range = {
   from: isoDate.optional(),
   to: isoDate.optional(),

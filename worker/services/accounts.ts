@@ -10,6 +10,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
+import { containsText } from "../db/queries/textSearch";
 import { ApiError } from "../lib/errors";
 import { managerScope } from "./scope";
 
@@ -72,9 +73,6 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   throw new ApiError(400, "invalid_field", "before: not a cursor from this list", "before");
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 export interface AccountFilter {
   q?: string;
   segment?: string;
@@ -96,8 +94,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (f.segment) where.push(sql`a.segment = ${f.segment}`);
   if (f.ids) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
   if (f.q) {
-    const pat = likePattern(f.q);
-    where.push(sql`(a.name LIKE ${pat} ESCAPE '\\' OR a.external_id LIKE ${pat} ESCAPE '\\')`);
+    where.push(containsText([sql`a.name`, sql`a.external_id`], f.q));
   }
   const active = sql`(a.started_on <= ${f.today} AND (a.churned_on IS NULL OR a.churned_on > ${f.today}))`;
   if (f.status === "active") where.push(active);

@@ -30,6 +30,11 @@ export const api = {
   comments: async (q: Q) => unwrap(await client.api.v1.comments.$get(withQuery(q))),
   patchFollowup: async (responseId: string, body: unknown) =>
     unwrap(await client.api.v1.followups[":responseId"].$patch({ param: { responseId } }, json(body))),
+  followupSummary: async () => unwrap(await client.api.v1.followups.summary.$get()),
+  settings: async () => unwrap(await client.api.v1.settings.$get()),
+  patchSettings: async (body: unknown) => unwrap(await client.api.v1.settings.$patch(undefined, json(body))),
+  patchMe: async (body: unknown) => unwrap(await client.api.v1.auth.me.$patch(undefined, json(body))),
+  digest: async (q: Q) => unwrap(await client.api.v1.digest.$get(withQuery(q))),
   addNote: async (responseId: string, body: string) =>
     unwrap(await client.api.v1.followups[":responseId"].notes.$post({ param: { responseId } }, json({ body }))),
   accounts: async (q: Q) => unwrap(await client.api.v1.accounts.$get(withQuery(q))),

@@ -1,14 +1,15 @@
 /**
- * Comment search through the FTS5 index (migrations/0006_comments_fts.sql): accents and case
+ * Comment search through the FTS5 index (migrations/0008_comments_fts.sql): accents and case
  * folded, each word of the query matched as a word prefix ("tres bon" finds "Très bonne
  * réponse"), every word required. The user's text never reaches FTS5's query syntax: it is cut
  * into words the way the index's tokenizer cuts them, and each word is quoted, so operators,
  * quotes, parentheses or a column filter typed by someone are plain text. A query with no word at
- * all (only punctuation, say "%%" or "?!") is matched as a substring instead, so any q the API
- * accepts gets an answer.
+ * all (only punctuation, say "%%" or "?!") is matched as a substring instead (textSearch.ts, as
+ * the other lists search), so any q the API accepts gets an answer.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { responses } from "../schema";
+import { containsText } from "./textSearch";
 
 /** Letters and digits are what unicode61 keeps; everything else separates words. */
 const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
@@ -23,6 +24,6 @@ export function ftsQuery(text: string): string | null {
 /** SQL condition: this answer's comment matches the user's text. */
 export function commentMatches(text: string): SQL {
   const match = ftsQuery(text);
-  if (match === null) return sql`instr(lower(${responses.comment}), lower(${text})) > 0`;
+  if (match === null) return containsText([responses.comment], text);
   return sql`${responses}.rowid IN (SELECT rowid FROM comments_fts WHERE comments_fts MATCH ${match})`;
 }
