@@ -6,23 +6,16 @@
  */
 import { and, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db } from "../../env";
-import { bucketOf, zonedMidnightUtc } from "../../metrics/buckets";
+import { zonedMidnightUtc } from "../../metrics/buckets";
 import { emptyHistogram, type Histogram } from "../../metrics/histogram";
 import { accounts, responses, users } from "../schema";
 import type { BreakdownQuery, BreakdownRow } from "./getBreakdown";
-
-const COLUMN = {
-  segment: responses.segment,
-  manager: responses.managerUserId,
-  account: responses.accountId,
-  channel: responses.channel,
-  locale: responses.locale,
-} as const;
+import { COLUMN, latestPerBucket } from "./getScoreHistogramsRaw";
 
 export async function getBreakdownRaw(db: Db, q: BreakdownQuery & { timeZone: string }): Promise<BreakdownRow[]> {
   const col = COLUMN[q.by];
   const rows = await db
-    .select({ value: col, id: responses.id, contactId: responses.contactId, score: responses.score, at: responses.createdAt })
+    .select({ value: col, id: responses.id, contactId: responses.contactId, score: responses.score, createdAt: responses.createdAt })
     .from(responses)
     .where(
       and(
@@ -34,18 +27,11 @@ export async function getBreakdownRaw(db: Db, q: BreakdownQuery & { timeZone: st
       ),
     )
     .all();
-  const latest = new Map<string, { at: number; id: string; score: number; value: string }>();
-  for (const r of rows) {
-    const at = r.at.getTime();
-    const key = `${bucketOf(at, q.interval, q.timeZone)}|${r.contactId ?? `r:${r.id}`}`;
-    const prev = latest.get(key);
-    if (!prev || at > prev.at || (at === prev.at && r.id > prev.id)) latest.set(key, { at, id: r.id, score: r.score, value: r.value! });
-  }
   const byValue = new Map<string, Histogram>();
-  for (const { value, score } of latest.values()) {
-    const h = byValue.get(value) ?? emptyHistogram();
+  for (const { value, score } of latestPerBucket(rows, q.interval, q.timeZone)) {
+    const h = byValue.get(value!) ?? emptyHistogram();
     h[score]! += 1;
-    byValue.set(value, h);
+    byValue.set(value!, h);
   }
   const labels = await labelsOf(db, q.by, [...byValue.keys()]);
   return [...byValue].map(([value, histogram]) => ({ value, label: labels.get(value) ?? null, histogram }));
