@@ -16,7 +16,7 @@ import { requireAuth } from "../middleware/auth";
 import { BreakdownQuerySchema } from "../schemas/retention";
 import { managerScope } from "../services/scope";
 import { bucketsFor, workspaceTz } from "./retention";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 import type { SurveyKind } from "../db/schema";
 
 /** NPS: adjusted-Wald on NPS; CSAT: Wilson on the share of 4–5; CES: on the mean. */

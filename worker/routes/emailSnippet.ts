@@ -11,7 +11,7 @@ import { requireAuth } from "../middleware/auth";
 import { locale } from "../schemas/common";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { emailSnippet, scoreLink } from "../views/emailSnippet";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 
 const SnippetQuery = z
   .object({

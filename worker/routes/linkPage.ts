@@ -22,7 +22,7 @@ import { MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { openInvitation, recordResponse } from "../services/recordResponse";
 import { messagePage, surveyPage, thanksPage, UI } from "../views/linkPage";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 
 type Survey = typeof surveys.$inferSelect;
 type Ctx = Context<AppEnv>;

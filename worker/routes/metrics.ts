@@ -9,7 +9,7 @@ import { requireAuth } from "../middleware/auth";
 import { MetricsQuerySchema } from "../schemas/metrics";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { MAX_BUCKETS, requestedBuckets, scoreTrend } from "../services/scoreTrend";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 
 export const metricsRoute = new Hono<AppEnv>().get("/:surveyId/metrics", requireAuth(), async (c) => {
   const survey = await findSurvey(c.var.db, c.req.param("surveyId"));

@@ -28,7 +28,7 @@ import {
 } from "../schemas/retention";
 import { assertOwnManagerFilter } from "../services/scope";
 import { MAX_BUCKETS, requestedBuckets } from "../services/scoreTrend";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 
 type Ctx = Context<AppEnv>;
 

@@ -53,9 +53,12 @@ export class Unavailable extends Error {
   }
 }
 
+/** The body of the successful responses of an `hc` call (the route's response schemas say what it is). */
+export type OkBody<R> = R extends { json(): Promise<infer T> } ? (R extends { ok: false } ? never : T) : never;
+
 /** Turns a Response into its JSON body, or throws ApiError / Unavailable. */
-export async function unwrap<T>(res: Response | { ok: boolean; status: number; json(): Promise<T> }): Promise<T> {
-  if (res.ok) return (res.status === 204 ? null : await res.json()) as T;
+export async function unwrap<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(res: R): Promise<OkBody<R>> {
+  if (res.ok) return (res.status === 204 ? null : await res.json()) as OkBody<R>;
   let body: { error?: { code?: string; message?: string; field?: string } } = {};
   try {
     body = (await res.json()) as typeof body;
@@ -78,5 +81,5 @@ export const qs = (query: Record<string, string | number | undefined | null>) =>
 
 /** For endpoints not (yet) in AppType on this branch: the page shows "not available" on a missing route. */
 export async function getJson<T>(path: string, query: Record<string, string | number | undefined | null> = {}): Promise<T> {
-  return unwrap<T>(await apiFetch(path + qs(query)));
+  return (await unwrap(await apiFetch(path + qs(query)))) as T;
 }

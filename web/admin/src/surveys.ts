@@ -5,7 +5,7 @@ import type { Filters } from "./filters";
 import type { SurveyLite } from "./types";
 
 export async function listSurveys() {
-  const body = await unwrap(await client.api.v1.surveys.$get());
+  const body = await unwrap(await client.api.v1.surveys.$get({ query: {} }));
   return body.data;
 }
 

@@ -1,0 +1,4 @@
+import type { Env } from "../env";
+
+/** The workspace time zone every bucket is keyed in (`TIMEZONE` in wrangler.toml; UTC when unset). */
+export const workspaceTz = (env: Pick<Env, "TIMEZONE">): string => env.TIMEZONE || "UTC";
