@@ -98,7 +98,9 @@ export function openApiDocument(serverUrl: string) {
   // Until every route is declared with createRoute, the hand-listed entries fill the gaps.
   const legacy = legacyDocument(serverUrl).paths as Record<string, Record<string, unknown>>;
   const paths: Record<string, Record<string, unknown>> = { ...(document.paths as Record<string, Record<string, unknown>>) };
-  for (const [path, ops] of Object.entries(legacy)) paths[path] = { ...ops, ...paths[path] };
+  const shape = (p: string) => p.replace(/\{\w+\}/g, "{}");
+  const generated = new Set(Object.keys(paths).map(shape));
+  for (const [path, ops] of Object.entries(legacy)) if (!generated.has(shape(path))) paths[path] = ops;
   return { ...document, servers: [{ url: serverUrl }], paths };
 }
 

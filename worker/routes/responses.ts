@@ -57,13 +57,13 @@ const submit = createRoute({
 
 const complete = createRoute({
   method: "patch",
-  path: "/{surveyId}/responses/{id}",
+  path: "/{surveyId}/responses/{responseId}",
   summary: "Add the comment (or extra answers) to an answer; needs its edit token",
   description: "The body may be sent as `text/plain`.",
   tags,
   security: PUBLIC,
   middleware: [rateLimit("write"), openSurvey, jsonBody()] as const,
-  request: { params: params("surveyId", "id"), body: plainBody(PatchResponseSchema) },
+  request: { params: params("surveyId", "responseId"), body: plainBody(PatchResponseSchema) },
   responses: { 200: json(ResponseSchema, "Updated"), ...publicErrors },
 });
 
@@ -85,7 +85,7 @@ export const responsesRoute = router()
   .openapi(preflightRoute("/{surveyId}/responses", "CORS preflight of the submission", "responses"), async (c) =>
     preflight(c, await findSurvey(c.var.db, c.req.valid("param").surveyId)),
   )
-  .openapi(preflightRoute("/{surveyId}/responses/{id}", "CORS preflight of the completion", "responses"), async (c) =>
+  .openapi(preflightRoute("/{surveyId}/responses/{responseId}", "CORS preflight of the completion", "responses"), async (c) =>
     preflight(c, await findSurvey(c.var.db, c.req.valid("param").surveyId)),
   )
   .openapi(submit, async (c) => {
@@ -99,7 +99,7 @@ export const responsesRoute = router()
     return created ? c.json({ ...responseView(response), editToken }, 201) : c.json(responseView(response), 200);
   })
   .openapi(complete, async (c) => {
-    const id = z.uuid().safeParse(c.req.valid("param").id);
+    const id = z.uuid().safeParse(c.req.valid("param").responseId);
     if (!id.success) throw notFound("Response");
     const { editToken, ...patch } = c.req.valid("json");
     const defer = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);

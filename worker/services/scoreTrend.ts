@@ -1,5 +1,6 @@
 /** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
+import { badRequest } from "../lib/errors";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
@@ -29,6 +30,13 @@ export function requestedBuckets(interval: Interval, timeZone: string, from?: st
     start = all[Math.max(0, all.length - DEFAULT_BUCKETS[interval])]!;
   }
   return bucketsBetween(start, end, interval);
+}
+
+/** requestedBuckets, refused (400 `range_too_large`, on `from`) past `max` buckets. */
+export function bucketsFor(interval: Interval, tz: string, from?: string, to?: string, max = MAX_BUCKETS) {
+  const buckets = requestedBuckets(interval, tz, from, to);
+  if (buckets.length > max) throw badRequest("range_too_large", `At most ${max} buckets per request`, "from");
+  return buckets;
 }
 
 export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {

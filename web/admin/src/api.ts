@@ -27,11 +27,14 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
 
 export const client = hc<AppType>(location.origin, { fetch: apiFetch });
 
-/** Adds a query to an hc call whose route validates its query itself (so hc does not type it). */
-export const withQuery = (query: Record<string, string | number | undefined | null>): {} => ({
+/**
+ * The query of an hc call, from the page's filters (strings, empty ones dropped). The route's
+ * query schema validates it on the server; the filter bar builds it untyped, hence `never`.
+ */
+export const withQuery = (query: Record<string, string | number | undefined | null>): { query: never } => ({
   query: Object.fromEntries(
     Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => [k, String(v)]),
-  ),
+  ) as never,
 });
 
 /** The API's error shape, as an exception. */
