@@ -6,6 +6,7 @@
  * Every answer with a comment, newest first, within the caller's scope (a manager: their accounts).
  * A detractor without a follow-up yet shows `followup: {status: "open", ownerUserId: null, notes: []}`.
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followupNotes, followups, responses, surveys, users } from "../db/schema";
@@ -72,7 +73,7 @@ export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c
     .leftJoin(contacts, eq(contacts.id, responses.contactId))
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
-    .where(and(responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC", { commentsOnly: true }), after))
+    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { commentsOnly: true }), after))
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(q.limit)
     .all();

@@ -9,6 +9,7 @@
  *   apostrophe, so `=HYPERLINK(…)` in a comment stays text. Numbers are written as numbers: a
  *   score of 0 is `0`.
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys } from "../db/schema";
@@ -43,7 +44,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
   const q = parseQuery(c, ExportQuerySchema);
   const db = c.var.db;
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
-  const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC");
+  const where = responseFilter(db, c.var.principal, q, workspaceTz(c.env));
   const page = (cursor: ResponseCursor | null) =>
     db
       .select({
