@@ -1,6 +1,5 @@
-import { drizzle } from "drizzle-orm/d1";
+import { createDb } from "../db/client";
 import { createMiddleware } from "hono/factory";
-import * as schema from "../db/schema";
 import type { AppEnv } from "../env";
 
 /** The header a client echoes so its reads are never older than its own last write. */
@@ -26,7 +25,7 @@ const PUBLIC_WRITE = /^\/api\/v1\/surveys\/[^/]+\/(responses|dismissals)(\/|$)/;
 export const withDb = createMiddleware<AppEnv>(async (c, next) => {
   const write = c.req.method !== "GET" && c.req.method !== "HEAD";
   if (c.req.path.startsWith("/s/") || (write && PUBLIC_WRITE.test(c.req.path))) {
-    c.set("db", drizzle(c.env.DB, { schema }));
+    c.set("db", createDb(c.env.DB));
     return next();
   }
   const sent = c.req.header(BOOKMARK_HEADER);
@@ -34,7 +33,7 @@ export const withDb = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.env.DB.withSession(constraint);
   // A session has the statement methods drizzle uses (prepare, batch); `exec` and `dump` are not
   // called on request paths.
-  c.set("db", drizzle(session as unknown as D1Database, { schema }));
+  c.set("db", createDb(session as unknown as D1Database));
   await next();
   const bookmark = session.getBookmark();
   if (bookmark) c.header(BOOKMARK_HEADER, bookmark);

@@ -10,28 +10,12 @@ import type { Db } from "../../env";
 import type { Histogram } from "../../metrics/histogram";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, rollups, users } from "../schema";
+import type { BreakdownDim, BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 import { getBreakdownRaw } from "./getBreakdownRaw";
 
-export const BREAKDOWN_DIMS = ["segment", "manager", "account", "channel", "locale"] as const;
-export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
+export { BREAKDOWN_DIMS, type BreakdownDim } from "./breakdownTypes";
 
-export interface BreakdownQuery {
-  surveyId: string;
-  by: BreakdownDim;
-  interval: "month" | "quarter" | "half";
-  fromBucket: string;
-  toBucket: string;
-  /** A manager's id: only their accounts' answers (counted path). */
-  managerScope: string | null;
-  /** The zone the buckets are in; when the rollups are not (yet) in it, the raw path answers. */
-  timeZone?: string;
-}
-
-export interface BreakdownRow {
-  value: string;
-  label: string | null;
-  histogram: Histogram;
-}
+export type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 
 const COUNTED_COLUMN = {
   segment: counted.segment,

@@ -9,7 +9,7 @@ import type { Db } from "../../env";
 import { zonedMidnightUtc } from "../../metrics/buckets";
 import { emptyHistogram, type Histogram } from "../../metrics/histogram";
 import { accounts, responses, users } from "../schema";
-import type { BreakdownQuery, BreakdownRow } from "./getBreakdown";
+import type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 import { COLUMN, latestPerBucket } from "./getScoreHistogramsRaw";
 
 export async function getBreakdownRaw(db: Db, q: BreakdownQuery & { timeZone: string }): Promise<BreakdownRow[]> {
