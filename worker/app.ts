@@ -33,8 +33,15 @@ import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { delightedRoute } from "./routes/delighted";
 
-export const app = new Hono<AppEnv>();
+// Delighted's other clients ask for `/v1/people.json`; the suffix names the format we always serve.
+const getPath = (req: Request) => {
+  const path = new URL(req.url).pathname;
+  return path.startsWith("/v1/") && path.endsWith(".json") && path !== "/v1/openapi.json" ? path.slice(0, -5) : path;
+};
+
+export const app = new Hono<AppEnv>({ getPath });
 
 app.use(async (c, next) => {
   c.set("requestId", randomString(12));
@@ -74,6 +81,9 @@ const routes = app
   .route("/api/v1/surveys", emailSnippetRoute)
   .route("/s", linkPageRoute)
   .route("/", embedRoute);
+
+// The Delighted-compatible API: its own dialect and error shape (routes/delighted/index.ts).
+app.route("/v1", delightedRoute);
 
 export type AppType = typeof routes;
 

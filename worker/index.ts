@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
 import { runWaves } from "./jobs/waves";
+import { runSurveyRequests } from "./jobs/surveyRequests";
 import { runWebhookDeliveries } from "./jobs/webhooks";
 
 export type { AppType } from "./app";
@@ -27,11 +28,13 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
     }
   };
   const waves = await attempt(() => runWaves(env, now));
+  // Delighted-style survey requests that are due become invitations, sent just below.
+  const requests = await attempt(() => runSurveyRequests(env, now));
   const delivery = await attempt(() => deliverPending(env, now));
   // Webhook retries and expired sessions / rate-limit rows (admin-api's jobs), on the same tick.
   const webhooks = await attempt(() => runWebhookDeliveries(env, now));
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping }));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping }));
   if (errors.length > 0) throw errors[0];
 }
 

@@ -87,7 +87,7 @@ export interface RecordOptions {
  * webhooks, one group-committed INSERT … SELECT. A webhook problem never fails the answer: it is
  * saved already, and the cron retries deliveries.
  */
-async function notifyWebhooks(
+export async function notifyWebhooks(
   db: Db,
   survey: Survey,
   response: ResponseRow,
