@@ -19,6 +19,9 @@ export default defineConfig({
           TIMEZONE: "UTC",
           // Webhook tests deliver to stub receivers on http://127.0.0.1 (never allowed in production).
           ALLOW_LOCAL_DELIVERY_URLS: "true",
+          // This suite pins the direct delivery path and its cron retry schedule; the queue path
+          // (wrangler.toml's queues) runs against wrangler dev in test/e2e/webhooks-queue.e2e.ts.
+          WEBHOOK_DELIVERY: "direct",
         },
       },
     }),

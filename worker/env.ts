@@ -33,6 +33,14 @@ export interface Env {
   ALLOW_LOCAL_DELIVERY_URLS?: string;
   /** Webhook deliveries (worker/jobs/webhookQueue.ts); absent: the cron sends them. */
   WEBHOOK_QUEUE?: Queue<WebhookMessage>;
+  /** "direct": deliver webhooks from waitUntil and the cron even where a queue is bound. */
+  WEBHOOK_DELIVERY?: string;
+  /** Seconds before the first queue retry of a webhook (doubling after); default 120. */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Longest wait between two queue retries, in seconds; default (and at most) 43200. */
+  WEBHOOK_RETRY_MAX_SECONDS?: string;
+  /** Seconds a detractor alert waits for the comment; default 60. */
+  WEBHOOK_DETRACTOR_WAIT_SECONDS?: string;
   /** The Delighted-compatible /v1 API: per key (worker/routes/delighted). */
   V1_API_LIMITER?: RateLimit;
 }

@@ -1,6 +1,7 @@
 /** Worker entry: HTTP through the Hono app, and the cron (waves, deliveries) through jobs/. */
 import { app } from "./app";
-import type { Env } from "./env";
+import type { Env, WebhookMessage } from "./env";
+import { consumeDeadLetters, consumeWebhooks, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./jobs/webhookQueue";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
 import { runWaves } from "./jobs/waves";
@@ -38,7 +39,16 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   if (errors.length > 0) throw errors[0];
 }
 
+/** Queue consumers: webhook deliveries and their dead letters (jobs/webhookQueue.ts). */
+export async function queue(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  if (batch.queue.startsWith(WEBHOOK_DLQ_NAME)) return consumeDeadLetters(batch, env);
+  if (batch.queue.startsWith(WEBHOOK_QUEUE_NAME)) return consumeWebhooks(batch, env);
+  console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
+  batch.retryAll();
+}
+
 export default {
   fetch: app.fetch,
   scheduled,
-} satisfies ExportedHandler<Env>;
+  queue,
+} satisfies ExportedHandler<Env, WebhookMessage>;

@@ -41,6 +41,8 @@ export async function setup(project: TestProject) {
       "--var", `ADMIN_API_KEY:${E2E_ADMIN_KEY}`,
       // Webhook tests deliver to a stub on http://127.0.0.1 (refused in production).
       "--var", "ALLOW_LOCAL_DELIVERY_URLS:true",
+      // Detractor alerts wait for the comment (60 s in production); tests wait 2 s.
+      "--var", "WEBHOOK_DETRACTOR_WAIT_SECONDS:2",
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],

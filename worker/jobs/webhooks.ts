@@ -29,6 +29,8 @@ import { deliveryPolicy } from "../lib/deliveryPolicy";
 import { hmacSha256Hex } from "../lib/hmac";
 import { deliveryUrlProblem } from "../lib/publicUrl";
 import { newId, newSecret } from "../lib/ids";
+import { standardHeaders } from "../lib/standardWebhooks";
+import { dispatchDeliveries, queueOf, sweepUnqueued, webhookQueue } from "./webhookQueue";
 import { groupCommit } from "../services/groupCommit";
 import { scoreCategory } from "../metrics/category";
 
@@ -60,6 +62,7 @@ export async function enqueueEvents(
   events: QueuedEvent[],
   managerUserId: string | null,
   now = Date.now(),
+  defer?: (work: Promise<unknown>) => void,
 ): Promise<string[]> {
   if (events.length === 0 || !(await hasActiveWebhooks(db, now))) return [];
   const createdAt = new Date(now).toISOString();
@@ -72,7 +75,15 @@ export async function enqueueEvents(
   // Placeholders bind in text order: timestamps, then the event rows, then the manager.
   const stmt = db.$client.prepare(enqueueSql(selects)).bind(now, now, ...rows, managerUserId);
   const res = await groupCommit(db.$client, stmt);
-  return (res.results as { id: string }[]).map((r) => r.id);
+  const queued = res.results as { id: string; event: string }[];
+  // Recorded in D1 above; with a queue, sent from there (after the answer when `defer` is given).
+  const queue = webhookQueue();
+  if (queue && queued.length > 0) {
+    const work = dispatchDeliveries(db, queue, queued);
+    if (defer) defer(work);
+    else await work;
+  }
+  return queued.map((r) => r.id);
 }
 
 function enqueueSql(selects: string[]): string {
@@ -82,7 +93,7 @@ function enqueueSql(selects: string[]): string {
     JOIN (${selects.join(" UNION ALL ")}) ev
       ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
     WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ?)
-    RETURNING id`;
+    RETURNING id, event`;
 }
 
 // Most workspaces have no webhook: remembering that per isolate keeps the answer's hot path at
@@ -132,6 +143,7 @@ export async function enqueueResponseEvents(
   survey: Survey,
   response: Response,
   change: { created: boolean; previousScore?: number | null },
+  defer?: (work: Promise<unknown>) => void,
 ): Promise<string[]> {
   const data = responseData(survey, response);
   const events: QueuedEvent[] = [{ event: change.created ? "response.created" : "response.updated", data }];
@@ -141,7 +153,7 @@ export async function enqueueResponseEvents(
   if (isDetractor && (change.created || (change.previousScore != null && !wasDetractor))) {
     events.push({ event: "response.detractor", data });
   }
-  return enqueueEvents(db, events, response.managerUserId);
+  return enqueueEvents(db, events, response.managerUserId, Date.now(), defer);
 }
 
 /** For the unsubscribe path (accounts branch): queues `contact.unsubscribed`. */
@@ -212,7 +224,7 @@ export async function signatureHeader(secret: string, body: string, unixSeconds:
   return `t=${unixSeconds},v1=${await hmacSha256Hex(secret, `${unixSeconds}.${body}`)}`;
 }
 
-interface Claimed {
+export interface Claimed {
   id: string;
   webhookId: string;
   event: string;
@@ -220,9 +232,41 @@ interface Claimed {
   attempts: number;
 }
 
-async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | undefined, now: number): Promise<boolean> {
-  // Callers see a generic reason only: the runtime's message would tell them what sits behind
-  // an address (the details go to the server log).
+type Hook = typeof webhooks.$inferSelect;
+
+/**
+ * A detractor alert waits briefly for the comment (the queue delays it); when it leaves, the
+ * payload is refreshed with the answer as it is now, so the alert shows what the client said.
+ */
+async function freshPayload(db: Db, d: Claimed): Promise<string> {
+  if (d.event !== "response.detractor") return d.payload;
+  const event = JSON.parse(d.payload) as { data?: { response?: { id?: string; comment?: string | null; updatedAt?: string } } };
+  const id = event.data?.response?.id;
+  if (!id) return d.payload;
+  const now = await db.select({ comment: schema.responses.comment, updatedAt: schema.responses.updatedAt }).from(schema.responses).where(eq(schema.responses.id, id)).get();
+  if (!now || now.comment === (event.data!.response!.comment ?? null)) return d.payload;
+  event.data!.response!.comment = now.comment;
+  event.data!.response!.updatedAt = now.updatedAt.toISOString();
+  const fresh = JSON.stringify(event);
+  // Kept, so a retry sends the same bytes (and the same signature input) as this attempt.
+  await db.update(webhookDeliveries).set({ payload: fresh }).where(eq(webhookDeliveries.id, d.id));
+  return fresh;
+}
+
+export interface AttemptResult {
+  ok: boolean;
+  error: string | null;
+  /** No point retrying: the hook is gone or disabled, or its address is refused. */
+  permanent: boolean;
+}
+
+/**
+ * One try of one delivery, signed in the hook's format, logged in `webhook_attempts`. Callers
+ * see a generic reason only: the runtime's message would tell them what sits behind an address
+ * (the details go to the server log).
+ */
+export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined): Promise<AttemptResult> {
+  const started = Date.now();
   let error: string | null = null;
   const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
   if (!hook || !hook.active) {
@@ -232,7 +276,13 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
     error = "address refused";
   } else {
     try {
-      const body = hook.format === "slack" ? JSON.stringify({ text: await slackText(db, d.event, d.payload) }) : d.payload;
+      const payload = await freshPayload(db, d);
+      const body = hook.format === "slack" ? JSON.stringify({ text: await slackText(db, d.event, payload) }) : payload;
+      const ts = Math.floor(Date.now() / 1000);
+      const signing =
+        hook.signing === "standard"
+          ? await standardHeaders(hook.secret, d.id, ts, body)
+          : { "barometre-signature": await signatureHeader(hook.secret, body, ts) };
       const res = await fetch(hook.url, {
         method: "POST",
         redirect: "manual", // a redirect could point anywhere: it counts as a failure
@@ -242,7 +292,7 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
           "user-agent": "Barometre-Webhooks/1",
           "barometre-event": d.event,
           "barometre-delivery": d.id,
-          "barometre-signature": await signatureHeader(hook.secret, body, Math.floor(Date.now() / 1000)),
+          ...signing,
         },
         body,
       });
@@ -254,15 +304,30 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
       console.warn(JSON.stringify({ level: "warn", msg: "webhook delivery failed", deliveryId: d.id, webhookId: hook.id, error: String(e).slice(0, 300) }));
     }
   }
+  await db.insert(schema.webhookAttempts).values({
+    id: newId("wha"),
+    deliveryId: d.id,
+    attempt: d.attempts + 1,
+    ok: error === null,
+    error,
+    durationMs: Date.now() - started,
+    createdAt: new Date(started),
+  });
+  return { ok: error === null, error, permanent: !hook || !hook.active || refused };
+}
+
+/** Without a queue (or for a manual send): one attempt, and the cron's retry schedule in D1. */
+async function sendOne(db: Db, d: Claimed, hook: Hook | undefined, now: number): Promise<boolean> {
+  const { ok, error, permanent } = await attemptDelivery(db, d, hook);
   const attempts = d.attempts + 1;
-  if (error === null) {
+  if (ok) {
     await db
       .update(webhookDeliveries)
       .set({ status: "delivered", attempts, deliveredAt: new Date(now), lastError: null })
       .where(eq(webhookDeliveries.id, d.id));
     return true;
   }
-  const giveUp = attempts >= MAX_ATTEMPTS || !hook || !hook.active || refused;
+  const giveUp = attempts >= MAX_ATTEMPTS || permanent;
   await db
     .update(webhookDeliveries)
     .set({
@@ -300,10 +365,13 @@ export async function deliverDue(
 }
 
 /** Cron entry: sends due deliveries in batches (bounded per run), then forgets old ones. */
-export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number }> {
+export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number; queued: number }> {
   const db = drizzle(env.DB, { schema });
-  const total = { attempted: 0, delivered: 0 };
-  for (let i = 0; i < 8; i++) {
+  const total = { attempted: 0, delivered: 0, queued: 0 };
+  // With a queue, the queue retries; the cron only queues what never reached it.
+  const queue = queueOf(env);
+  if (queue) total.queued = await sweepUnqueued(db, queue, now, env);
+  for (let i = 0; i < 8 && !queue; i++) {
     const r = await deliverDue(db, now);
     total.attempted += r.attempted;
     total.delivered += r.delivered;
