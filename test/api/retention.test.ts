@@ -179,6 +179,21 @@ describe("retention endpoints reject bad queries with the field named", () => {
   });
 });
 
+describe("date ranges at the ends of the calendar", () => {
+  // Found by the route fuzz: `to=9999-12-31` walked the buckets into year 10000 ("10000-01-01"
+  // sorts before "9999-12-31" as text) and threw; `to=1970-01-01` alone had no default start.
+  const ends = ["to=9999-12-31", "to=9999-12-31&interval=month", "to=1970-01-01", "to=1969-12-31", "from=9999-10-01&to=9999-12-31"];
+  for (const q of ends) {
+    it(`metrics/retention, metrics/cohorts and a survey's metrics answer ?${q} without a 5xx`, async () => {
+      const s = await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Calendar ends", kind: "nps" } });
+      for (const path of [`/api/v1/metrics/retention?${q}`, `/api/v1/metrics/cohorts?${q.replace("&interval=month", "")}`, `/api/v1/surveys/${s.body.id}/metrics?${q}`]) {
+        const r = await api(path, { headers: ADMIN });
+        expect([200, 400], `${path} → ${r.status} ${JSON.stringify(r.body)}`).toContain(r.status);
+      }
+    });
+  }
+});
+
 describe("OpenAPI", () => {
   it("documents the retention, breakdown and goal endpoints from their zod schemas", async () => {
     const r = await api("/api/v1/openapi.json");

@@ -76,6 +76,14 @@ describe("/api/v1/webhooks", () => {
     expect((await api(`/api/v1/webhooks/${hook.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(404);
   });
 
+  it("answers an empty PATCH with the webhook unchanged (found by the route fuzz: it was a 500)", async () => {
+    const hook = await makeHook(["response.created"]);
+    const p = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: {} });
+    expect(p.status).toBe(200);
+    expect(p.body).toMatchObject({ id: hook.id, url: DEAD_URL, events: ["response.created"], format: "generic", active: true });
+    expect(p.body.secret).toBeUndefined();
+  });
+
   it("validates URLs (https, or http to localhost only) and events", async () => {
     for (const body of [
       { url: "http://example.com/hook", events: ["response.created"] },

@@ -44,6 +44,11 @@ describe("buckets", () => {
     expect(bucketsBetween("2026-03-01", "2026-03-01", "month")).toEqual([]);
   });
 
+  it("stops listing buckets at year 9999 and at the limit", () => {
+    expect(bucketsBetween("9999-07-01", "9999-12-31", "quarter")).toEqual(["9999-07-01", "9999-10-01"]);
+    expect(bucketsBetween("2026-01-01", "2027-01-01", "month", 3)).toEqual(["2026-01-01", "2026-02-01", "2026-03-01"]);
+  });
+
   it("puts an instant in the bucket of its local date (month edge in Paris)", () => {
     // 2026-01-31T23:30Z is 2026-02-01 00:30 in Paris (UTC+1 in winter).
     const t = utc("2026-01-31T23:30:00Z");

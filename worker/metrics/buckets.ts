@@ -120,10 +120,12 @@ export function previousBucket(bucket: string, interval: Interval): string {
 /**
  * Every bucket that overlaps the local dates [from, to): from the bucket containing `from` up to
  * the last bucket starting before `to`. Empty buckets are listed too (the trend is zero-filled).
+ * `limit` caps the list, so a caller can tell "too many" without building thousands of buckets.
  */
-export function bucketsBetween(from: string, to: string, interval: Interval): string[] {
+export function bucketsBetween(from: string, to: string, interval: Interval, limit = Infinity): string[] {
   const out: string[] = [];
-  for (let b = bucketOfDate(from, interval); b < to; b = nextBucket(b, interval)) out.push(b);
+  // Ends with year 9999: the next bucket, "10000-01-01", is no ISO date and sorts before "9999-…" as text.
+  for (let b = bucketOfDate(from, interval); b < to && b.length === 10 && out.length < limit; b = nextBucket(b, interval)) out.push(b);
   return out;
 }
 

@@ -16,7 +16,7 @@ export const metricsRoute = new Hono<AppEnv>().get("/:surveyId/metrics", require
   const q = parseQuery(c, MetricsQuerySchema);
   const workspaceTz = c.env.TIMEZONE || "UTC";
   const timeZone = q.tz ?? workspaceTz;
-  if (requestedBuckets(q.interval, timeZone, q.from, q.to).length > MAX_BUCKETS) {
+  if (requestedBuckets(q.interval, timeZone, q.from, q.to, Date.now(), MAX_BUCKETS + 1).length > MAX_BUCKETS) {
     throw badRequest("range_too_large", `At most ${MAX_BUCKETS} buckets per request`, "from");
   }
   const filters: ScoreFilter[] = [];

@@ -43,7 +43,7 @@ export function scopedAccounts(c: Ctx, f: AccountFilter) {
 }
 
 export function bucketsFor(interval: "month" | "quarter" | "half", tz: string, from?: string, to?: string, max = MAX_BUCKETS) {
-  const buckets = requestedBuckets(interval, tz, from, to);
+  const buckets = requestedBuckets(interval, tz, from, to, Date.now(), max + 1);
   if (buckets.length > max) throw badRequest("range_too_large", `At most ${max} buckets per request`, "from");
   return buckets;
 }

@@ -111,9 +111,12 @@ export const webhooksRoute = new Hono<AppEnv>()
     const hook = await findWebhook(c.var.db, c.req.param("id"));
     const { rotateSecret, ...body } = await readBody(c, PatchWebhookSchema, 8192);
     const secret = rotateSecret ? newHookSecret(hook.signing) : undefined;
+    const changes = { ...body, ...(secret ? { secret } : {}) };
+    // An empty PATCH changes nothing (as for goals); drizzle refuses an UPDATE without a SET.
+    if (Object.keys(changes).length === 0) return c.json(webhookView(hook));
     const row = await c.var.db
       .update(webhooks)
-      .set({ ...body, ...(secret ? { secret } : {}) })
+      .set(changes)
       .where(eq(webhooks.id, hook.id))
       .returning()
       .get();

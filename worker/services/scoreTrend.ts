@@ -4,7 +4,7 @@ import { getScoreHistograms } from "../db/queries/getScoreHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import type { Db } from "../env";
-import { bucketOfDate, bucketsBetween, localDate, nextBucket, type Interval } from "../metrics/buckets";
+import { bucketOfDate, bucketsBetween, localDate, nextBucket, previousBucket, type Interval } from "../metrics/buckets";
 import { buildTrend } from "../metrics/trend";
 
 export interface TrendRequest {
@@ -20,15 +20,25 @@ export interface TrendRequest {
 export const MAX_BUCKETS = 240;
 const DEFAULT_BUCKETS: Record<Interval, number> = { month: 12, quarter: 8, half: 4 };
 
-/** Bucket list for a request: defaults to the last 12 months / 8 quarters / 4 halves to today. */
-export function requestedBuckets(interval: Interval, timeZone: string, from?: string, to?: string, now = Date.now()) {
+/**
+ * Bucket list for a request: defaults to the last 12 months / 8 quarters / 4 halves before `to`
+ * (today), never before 1970. At most `limit` buckets are listed (callers pass their maximum + 1).
+ */
+export function requestedBuckets(interval: Interval, timeZone: string, from?: string, to?: string, now = Date.now(), limit = Infinity) {
   const end = to ?? nextBucket(bucketOfDate(localDate(now, timeZone), interval), interval);
-  let start = from;
-  if (!start) {
-    const all = bucketsBetween("1970-01-01", end, interval);
-    start = all[Math.max(0, all.length - DEFAULT_BUCKETS[interval])]!;
-  }
-  return bucketsBetween(start, end, interval);
+  const start = from ?? defaultStart(end, interval);
+  return start === null ? [] : bucketsBetween(start, end, interval, limit);
+}
+
+const EPOCH = "1970-01-01";
+
+/** First of the default number of buckets that start before `end` (not before 1970); null if none does. */
+function defaultStart(end: string, interval: Interval): string | null {
+  if (end <= EPOCH) return null;
+  const containing = bucketOfDate(end, interval);
+  let b = containing < end ? containing : previousBucket(containing, interval);
+  for (let i = 1; i < DEFAULT_BUCKETS[interval] && b > EPOCH; i++) b = previousBucket(b, interval);
+  return b;
 }
 
 export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {
