@@ -12,6 +12,7 @@ import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
+import { historyImportRoute } from "./routes/historyImport";
 import { emailRoute } from "./routes/email";
 import { openApiDocument } from "./openapi/document";
 import { breakdownRoute } from "./routes/breakdown";
@@ -66,6 +67,7 @@ const routes = app
   .route("/api/v1/goals", goalsRoute)
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports/history", historyImportRoute)
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)

@@ -1,0 +1,66 @@
+/**
+ * History import (admin): past answers from another tool, with their own dates.
+ *   POST /api/v1/imports/history?surveyId=…&source=delighted|formbricks|typeform|generic
+ *        [&columns={"Header":"email|score|comment|date|name|id|ignore|property:<key>",…}]
+ *        [&accountProperty=<key>][&segmentProperty=<key>]
+ *   body: text/csv (any source), or application/json (Delighted's API JSON: an array of survey
+ *   responses, `expand[]=person` or not)
+ * Answers the finished report: {okRows, created, unchanged, errorRows, errors:[{row, field, code, message}]}.
+ * docs/IMPORT.md, "History".
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../env";
+import { ApiError, badRequest } from "../lib/errors";
+import { parseQuery } from "../lib/validate";
+import { requireAuth } from "../middleware/auth";
+import { HISTORY_SOURCES, importHistory } from "../services/historyImport";
+
+/** Delighted's JSON is parsed whole; a CSV streams (any size up to the row limit). */
+const MAX_JSON_BYTES = 20 * 1024 * 1024;
+
+const propertyKey = z.string().trim().min(1).max(100);
+export const HistoryQuerySchema = z
+  .object({
+    surveyId: z.string().min(1).max(64),
+    source: z.enum(HISTORY_SOURCES).default("generic"),
+    columns: z
+      .string()
+      .max(20_000)
+      .transform((s, ctx) => {
+        try {
+          const v = JSON.parse(s);
+          if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string")) return v as Record<string, string>;
+        } catch {
+          /* below */
+        }
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"Header": "email"}' });
+        return z.NEVER;
+      })
+      .optional(),
+    accountProperty: propertyKey.optional(),
+    segmentProperty: propertyKey.optional(),
+  })
+  .strict();
+
+export const historyImportRoute = new Hono<AppEnv>().post("/", requireAuth("admin"), async (c) => {
+  const q = parseQuery(c, HistoryQuerySchema);
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!c.req.raw.body) throw badRequest("empty_file", "The file is empty");
+  const p = c.var.principal;
+  const opts = { ...q, timeZone: c.env.TIMEZONE || "UTC", createdBy: p.userId ?? p.kind };
+  if (type === "text/csv") return c.json(await importHistory(c.var.db, { csv: c.req.raw.body }, opts), 201);
+  if (type === "application/json") {
+    if (Number(c.req.header("content-length") ?? 0) > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
+    const text = await c.req.text();
+    if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      throw badRequest("invalid_json", "Body is not valid JSON");
+    }
+    return c.json(await importHistory(c.var.db, { json: data }, opts), 201);
+  }
+  throw new ApiError(415, "unsupported_media_type", "Send a CSV (text/csv) or Delighted's JSON (application/json)");
+});
