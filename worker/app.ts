@@ -13,6 +13,7 @@ import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
 import { historyImportRoute } from "./routes/historyImport";
+import { integrationsRoute } from "./routes/integrations";
 import { emailRoute } from "./routes/email";
 import { openApiDocument } from "./openapi/document";
 import { breakdownRoute } from "./routes/breakdown";
@@ -68,6 +69,7 @@ const routes = app
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
   .route("/api/v1/imports/history", historyImportRoute)
+  .route("/api/v1/integrations", integrationsRoute)
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)

@@ -90,3 +90,23 @@ describe("/v1 (Delighted-compatible)", () => {
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/people", "/survey_responses", "/metrics", "/unsubscribes", "/bounces"]));
   });
 });
+
+describe("which survey /v1 speaks for", () => {
+  it("is the oldest active NPS survey unless the workspace setting names one", async () => {
+    const first = await createSurvey({ name: "first" });
+    const second = await createSurvey({ name: "second" });
+    const key = await newKey();
+    const before = await api("/api/v1/integrations/delighted", { headers: ADMIN });
+    expect(before.body.surveyId).toBeNull();
+    const set = await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: second.id } });
+    expect(set.body).toEqual({ surveyId: second.id, resolvedSurveyId: second.id });
+    const p = await api("/v1/people", { headers: basic(key), body: { email: "mapped@example.test", send: false } });
+    const r = await api("/v1/survey_responses", { headers: basic(key), body: { person: p.body.id, score: 9 } });
+    const stored = await api(`/api/v1/surveys/${second.id}/responses`, { headers: ADMIN });
+    expect(stored.body.data.map((x: any) => x.id)).toContain(r.body.id);
+    expect(first.id).not.toBe(second.id);
+    const csat = await createSurvey({ kind: "csat" });
+    expect((await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: csat.id } })).status).toBe(400);
+    expect((await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: null } })).body.surveyId).toBeNull();
+  });
+});

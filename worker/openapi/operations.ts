@@ -9,6 +9,7 @@ import { CreateSurveySchema, PatchSurveySchema } from "../schemas/surveys";
 import { retentionOperations } from "./retentionOperations";
 import { accountsOperations } from "./accountsOperations";
 import { adminOperations } from "./adminOperations";
+import { integrationsOperations } from "./integrationsOperations";
 
 export interface Operation {
   method: "get" | "post" | "patch" | "put" | "delete";
@@ -39,4 +40,5 @@ export const operations: Operation[] = [
   ...retentionOperations,
   ...accountsOperations,
   ...adminOperations,
+  ...integrationsOperations,
 ];
