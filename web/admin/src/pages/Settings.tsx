@@ -6,6 +6,7 @@ import { useAsync } from "../data";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
 import type { UserRow } from "../types";
+import { HistoryImport } from "./HistoryImport";
 
 const ROLES = ["admin", "manager", "viewer"] as const;
 const EVENTS = ["response.created", "response.updated", "response.detractor", "contact.unsubscribed"] as const;
@@ -38,6 +39,7 @@ export function Settings() {
           <ApiKeys />
           <Webhooks />
         </div>
+        <HistoryImport />
       </div>
     </>
   );
