@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { PINNED_VARS } from "./test/pinned-vars.ts";
 
 // wrangler.toml's [assets] folder must exist even before the first `npm run build`.
 mkdirSync("dist/public", { recursive: true });
@@ -13,21 +14,17 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: {
-          TEST_MIGRATIONS: migrations,
-          ADMIN_API_KEY: "test-admin-key-0123456789abcdef",
-          TIMEZONE: "UTC",
-          // Webhook tests deliver to stub receivers on http://127.0.0.1 (never allowed in production).
-          ALLOW_LOCAL_DELIVERY_URLS: "true",
-          // This suite pins the direct delivery path and its cron retry schedule; the queue path
-          // (wrangler.toml's queues) runs against wrangler dev in test/e2e/webhooks-queue.e2e.ts.
-          WEBHOOK_DELIVERY: "direct",
-        },
+        // Every setting pinned: these override the developer's .dev.vars (see test/pinned-vars.ts).
+        bindings: { ...PINNED_VARS, TEST_MIGRATIONS: migrations },
       },
     }),
   ],
   test: {
     include: ["test/unit/**/*.test.ts", "test/api/**/*.test.ts"],
     setupFiles: ["./test/setup.ts"],
+    // Some tests make hundreds of real writes or PBKDF2 hashes (100,000 rounds each); on a busy
+    // 2-core machine they passed in 3 s alone and hit the 5 s default under load. No test
+    // asserts a duration, so a roomier limit hides nothing.
+    testTimeout: 20_000,
   },
 });

@@ -254,7 +254,7 @@ for (const opens of waveDates) {
     };
     responses.push(r);
     accountScores.set(acc, [...(accountScores.get(acc) ?? []), score]);
-    if (cat === "detractor" && withComment) {
+    if (cat === "detractor") {
       const age = today - at;
       const status = age > 120 * DAY ? pick(["resolved", "resolved", "contacted"]) : age > 20 * DAY ? pick(["contacted", "resolved", "open"]) : "open";
       followups.push({ response_id: r.id, owner_user_id: acc.manager.id, status, created_at: at, updated_at: at + 2 * DAY });
@@ -325,7 +325,16 @@ insert("contacts", contacts.map((c) => ({
 insert("waves", waves);
 insert("invitations", invitations);
 insert("responses", [...responses, ...csatResponses].sort((a, b) => a.created_at - b.created_at));
-insert("followups", followups);
+// Every detractor answer already has its item (the trigger of migrations/0005 created it, owned by
+// the account's manager and with its due day): the seed only moves older ones along.
+for (const status of ["contacted", "resolved"]) {
+  const rows = followups.filter((f) => f.status === status);
+  for (let i = 0; i < rows.length; i += 200) {
+    const chunk = rows.slice(i, i + 200);
+    lines.push(`UPDATE followups SET status = '${status}', updated_at = created_at + ${2 * DAY}` +
+      `${status === "resolved" ? `, resolved_at = created_at + ${2 * DAY}` : ""} WHERE response_id IN (${chunk.map((f) => q(f.response_id)).join(", ")});`);
+  }
+}
 insert("followup_notes", notes);
 const nextJune = new Date(today).getUTCMonth() < 5 ? new Date(today).getUTCFullYear() : new Date(today).getUTCFullYear() + 1;
 insert("goals", [

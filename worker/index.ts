@@ -6,13 +6,14 @@ import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
 import { runWaves } from "./jobs/waves";
 import { runSurveyRequests } from "./jobs/surveyRequests";
+import { runMonthlyDigests } from "./jobs/digest";
 import { runWebhookDeliveries } from "./jobs/webhooks";
 
 export type { AppType } from "./app";
 
 /**
  * The hourly cron: open/close waves and create invitations, send what is pending, retry webhooks,
- * prune expired sessions. Uses the controller's scheduledTime as "now", so a delayed run behaves
+ * prune expired sessions, send the monthly reviews. Uses the controller's scheduledTime as "now", so a delayed run behaves
  * as the run it stands for.
  */
 export async function scheduled(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
@@ -35,7 +36,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   // Webhook retries and expired sessions / rate-limit rows (admin-api's jobs), on the same tick.
   const webhooks = await attempt(() => runWebhookDeliveries(env, now));
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping }));
+  // The monthly review (first working day of the month; idempotent per user and month).
+  const digests = await attempt(() => runMonthlyDigests(env, now));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping, digests }));
   if (errors.length > 0) throw errors[0];
 }
 

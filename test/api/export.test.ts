@@ -1,9 +1,9 @@
 /** GET /api/v1/export/responses.csv: RFC 4180, formula injection, 0 stays 0, filters, streaming. */
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
-import { SELF } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { env, SELF } from "cloudflare:test";
 import { responses } from "../../worker/db/schema";
-import { csvCell } from "../../worker/routes/export";
+import { csvCell } from "../../worker/services/csv";
 import { db } from "../auth-helpers";
 import { ADMIN, api, createSurvey } from "../helpers";
 import { answer, insertAccount } from "../scope-helpers";
@@ -46,6 +46,13 @@ describe("csvCell", () => {
     expect(csvCell("-2")).toBe("'-2");
     expect(csvCell("@SUM(A1)")).toBe("'@SUM(A1)");
     expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+  });
+
+  it("quotes a cell holding ; (a French Excel splits on it) and defuses tab and CR starts", () => {
+    expect(csvCell("x;=1+1")).toBe('"x;=1+1"');
+    expect(csvCell(";=1+1")).toBe('";=1+1"');
+    expect(csvCell("\t=1+1")).toBe("'\t=1+1");
+    expect(csvCell("\r=1+1")).toBe(`"'\r=1+1"`);
   });
 });
 
@@ -135,5 +142,57 @@ describe("GET /api/v1/export/responses.csv", () => {
     expect([...ids].sort()).toEqual([...all].sort());
     expect(chunks).toBeGreaterThanOrEqual(3); // header + ≥ 3 pages of 500 → several chunks
     expect(records(text).filter((r) => r.score === "0").length).toBe(Math.floor(1203 / 11) + 0);
+  });
+
+  it("quotes ; cells in both CSV downloads, and both offer the Excel byte-order mark", async () => {
+    const s = await createSurvey();
+    const r = await answer(s.id, null, 5, "x;=1+1");
+    const tag = r.id.slice(0, 8);
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO contacts (id, email, name) VALUES (?1, ?2, 'Ann;=1+1')").bind(`con_${tag}`, `${tag}@semi.test`),
+      env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?1, ?2, 'semi', 0, 1)").bind(`wav_${tag}`, s.id),
+      env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?1, ?2, ?3, ?4, ?5)").bind(`inv_${tag}`, `wav_${tag}`, s.id, `con_${tag}`, `tok${tag}semi0000000`),
+    ]);
+    const exp = await SELF.fetch(`http://localhost/api/v1/export/responses.csv?surveyId=${s.id}`, { headers: ADMIN });
+    expect(await exp.text()).toContain(`,"x;=1+1",`);
+    const inv = await SELF.fetch(`http://localhost/api/v1/waves/wav_${tag}/invitations.csv?bom=1`, { headers: ADMIN });
+    const bytes = new Uint8Array(await inv.arrayBuffer());
+    expect(bytes.slice(0, 3)).toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));
+    const text = new TextDecoder().decode(bytes.slice(3));
+    expect(text.startsWith("email,name,")).toBe(true);
+    expect(text).toContain(`${tag}@semi.test,"Ann;=1+1",`);
+    for (const path of [`/api/v1/export/responses.csv?bom=yes`, `/api/v1/waves/wav_${tag}/invitations.csv?bom=yes`]) {
+      const bad = await api(path, { headers: ADMIN });
+      expect([path, bad.status, bad.body.error?.field]).toEqual([path, 400, "bom"]);
+    }
+  });
+
+  it("ends a download that fails after the 200 with an #error line, and logs it", async () => {
+    const s = await createSurvey();
+    // 500 good rows (one page), then a row whose created_at no JavaScript Date can hold: the
+    // second page throws while the file is being sent.
+    await env.DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+       INSERT INTO responses (id, survey_id, score, locale, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+       SELECT printf('%s-%03d', ?1, i), ?1, 7, 'en', 'api', '2026-02-01', '2026-01-01', '2026-01-01', 1769904000000 + i, 1769904000000 FROM n`,
+    ).bind(s.id).run();
+    const broken = `${s.id}-broken`;
+    await env.DB.prepare(
+      `INSERT INTO responses (id, survey_id, score, locale, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+       VALUES (?1, ?2, 7, 'en', 'api', '2026-02-01', '2026-01-01', '2026-01-01', -9000000000000000, 0)`,
+    ).bind(broken, s.id).run();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const res = await SELF.fetch(`http://localhost/api/v1/export/responses.csv?surveyId=${s.id}`, { headers: ADMIN });
+      expect(res.status).toBe(200);
+      const lines = (await res.text()).split("\r\n").filter(Boolean);
+      expect(lines).toHaveLength(1 + 500 + 1);
+      expect(lines.at(-1)).toMatch(/^#error: export incomplete after 500 rows \(request [A-Za-z0-9_-]+\)$/);
+      expect(logged.mock.calls.map((c) => String(c[0])).join("\n")).toContain("CSV export failed mid-stream");
+    } finally {
+      logged.mockRestore();
+      // Through the normal delete path, so the rollup triggers take it out again.
+      await env.DB.prepare("DELETE FROM responses WHERE survey_id = ?").bind(s.id).run();
+    }
   });
 });

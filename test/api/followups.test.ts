@@ -11,9 +11,13 @@ describe("/api/v1/followups/:responseId", () => {
     const acc = await insertAccount("Mine", m.user.id);
     const r = await answer(s.id, acc, 3, "slow");
 
+    // Every detractor answer is an item from the start, owned by the account's manager.
     const fresh = await api(`/api/v1/followups/${r.id}`, { headers: m.read });
-    expect(fresh.body).toMatchObject({ status: "open", ownerUserId: null, notes: [], createdAt: null });
+    expect(fresh.body).toMatchObject({ status: "open", ownerUserId: m.user.id, notes: [] });
+    expect(fresh.body.createdAt).not.toBeNull();
 
+    const released = await api(`/api/v1/followups/${r.id}`, { method: "PATCH", headers: m.write, body: { ownerUserId: null } });
+    expect(released.body.ownerUserId).toBeNull();
     const own = await api(`/api/v1/followups/${r.id}`, { method: "PATCH", headers: m.write, body: { ownerUserId: m.user.id } });
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ status: "open", ownerUserId: m.user.id });
@@ -34,6 +38,7 @@ describe("/api/v1/followups/:responseId", () => {
 
     // "My follow-ups" and "nobody's yet".
     const other = await answer(s.id, acc, 1, "also unhappy");
+    await api(`/api/v1/followups/${other.id}`, { method: "PATCH", headers: m.write, body: { ownerUserId: null } });
     const mine = await api(`/api/v1/comments?surveyId=${s.id}&owner=me`, { headers: m.read });
     expect(mine.body.data.map((x: { responseId: string }) => x.responseId)).toEqual([r.id]);
     const byId = await api(`/api/v1/comments?surveyId=${s.id}&owner=${m.user.id}`, { headers: m.read });

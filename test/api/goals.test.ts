@@ -1,3 +1,4 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { bucketOf, localDate, previousBucket } from "../../worker/metrics/buckets";
 import { addMonths, dateOfDay, dayNumber } from "../../worker/metrics/calendar";
@@ -70,8 +71,17 @@ describe("goals: status from the recent quarters", () => {
     const away = await create({ name: "away", metric: "nps", surveyId: falling.id, target: 50, deadline: "2040-01-01" });
     expect(away.body).toMatchObject({ current: 0, status: "off_track", reason: "moving_away" });
     const rise = await npsSeries(rising);
-    const late = await create({ name: "late", metric: "nps", surveyId: rise.id, target: 100, deadline: "2020-01-01" });
+    // A deadline cannot be set in the past; a goal whose deadline has since passed is off track.
+    const past = await create({ name: "late", metric: "nps", surveyId: rise.id, target: 100, deadline: "2020-01-01" });
+    expect(past.status).toBe(400);
+    expect(past.body.error).toMatchObject({ code: "deadline_passed", field: "deadline" });
+    const created = await create({ name: "late", metric: "nps", surveyId: rise.id, target: 100, deadline: "2040-01-01" });
+    await env.DB.prepare("UPDATE goals SET deadline = '2020-01-01' WHERE id = ?").bind(created.body.id).run();
+    const late = await api(`/api/v1/goals/${created.body.id}`, { headers: ADMIN });
     expect(late.body).toMatchObject({ status: "off_track", reason: "deadline_passed" });
+    // Other fields of a goal whose deadline passed can still change; its deadline only forward.
+    expect((await api(`/api/v1/goals/${created.body.id}`, { method: "PATCH", headers: ADMIN, body: { name: "late, renamed" } })).status).toBe(200);
+    expect((await api(`/api/v1/goals/${created.body.id}`, { method: "PATCH", headers: ADMIN, body: { deadline: "2021-01-01" } })).status).toBe(400);
     const empty = await createSurvey();
     const none = await create({ name: "none", metric: "nps", surveyId: empty.id, target: 10, deadline: "2040-01-01" });
     expect(none.body).toMatchObject({ current: null, status: "off_track", reason: "no_data", fit: null, points: [] });

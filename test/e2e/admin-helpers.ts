@@ -1,4 +1,5 @@
 /** Shared set-up for the admin page's browser tests: users, accounts and answers through the API. */
+import { createHmac } from "node:crypto";
 import { expect, inject } from "vitest";
 import type { Page } from "playwright-core";
 import { adminApi } from "./api";
@@ -26,16 +27,29 @@ export async function upsertAccounts(rows: { externalId: string; name: string; s
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
+const secrets = new Map<string, string>();
+/**
+ * The claim signed as the client's server would (docs/WIDGET.md): an unsigned claim never places
+ * the contact in an account.
+ */
+async function signature(surveyId: string, subject: string) {
+  if (!secrets.has(surveyId)) secrets.set(surveyId, (await adminApi(`/api/v1/surveys/${surveyId}`)).body.signingSecret);
+  return createHmac("sha256", secrets.get(surveyId)!).update(subject).digest("hex");
+}
+
 /** Answers one survey as `contactId` of the account with external id `account`. */
 export async function answer(surveyId: string, score: number, account: string | null, comment?: string) {
   const contactId = `ct-${rand()}`;
+  const email = `${contactId}@client.test`;
+  const signed = account ? { signature: await signature(surveyId, `${contactId}\n${email}\n${account}`) } : {};
   const res = await adminApi(`/api/v1/surveys/${surveyId}/responses`, {
     body: {
       id: crypto.randomUUID(),
       score,
       ...(comment === undefined ? {} : { comment }),
       locale: "en",
-      contact: { id: contactId, email: `${contactId}@client.test`, name: `Contact ${contactId}`, ...(account ? { account } : {}) },
+      contact: { id: contactId, email, name: `Contact ${contactId}`, ...(account ? { account } : {}) },
+      ...signed,
     },
   });
   expect(res.status, JSON.stringify(res.body)).toBe(201);

@@ -15,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { login } from "./admin-helpers";
 import { freePort, waitForHttp } from "./net";
+import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
 
 const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-shots-"));
 const DEMO_ADMIN = "admin@demo.barometre.dev";
@@ -27,7 +28,7 @@ let base = "";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "barometre-demo-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const env = wranglerEnv();
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" });
   const [port, inspector] = [await freePort(), await freePort()];
@@ -39,7 +40,7 @@ beforeAll(async () => {
       "--port", String(port),
       "--inspector-port", String(inspector),
       "--persist-to", dir,
-      "--var", "ADMIN_API_KEY:demo-screenshots-key-0123456789",
+      ...pinnedVarsArgs(dir, { ADMIN_API_KEY: "demo-screenshots-key-0123456789" }),
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],

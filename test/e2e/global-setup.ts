@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort, waitForHttp } from "./net";
+import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
 
 export const E2E_ADMIN_KEY = "e2e-admin-key-0123456789abcdef";
 
@@ -25,7 +26,7 @@ let dir: string | undefined;
 
 export async function setup(project: TestProject) {
   dir = mkdtempSync(join(tmpdir(), "barometre-e2e-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const env = wranglerEnv();
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], {
     env,
     stdio: "ignore",
@@ -38,11 +39,7 @@ export async function setup(project: TestProject) {
       "--ip", "127.0.0.1",
       "--port", String(port),
       "--persist-to", dir,
-      "--var", `ADMIN_API_KEY:${E2E_ADMIN_KEY}`,
-      // Webhook tests deliver to a stub on http://127.0.0.1 (refused in production).
-      "--var", "ALLOW_LOCAL_DELIVERY_URLS:true",
-      // Detractor alerts wait for the comment (60 s in production); tests wait 2 s.
-      "--var", "WEBHOOK_DETRACTOR_WAIT_SECONDS:2",
+      ...pinnedVarsArgs(dir, { ADMIN_API_KEY: E2E_ADMIN_KEY }),
       "--show-interactive-dev-session=false",
       "--log-level", "warn",
     ],

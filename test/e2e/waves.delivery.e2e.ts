@@ -1,6 +1,6 @@
 /**
  * The delivery adapter over real HTTP: a Node stub email API on 127.0.0.1, a real `wrangler dev`
- * configured to use it (--var EMAIL_API_URL…), and the cron fired through wrangler's
+ * configured to use it (EMAIL_API_URL… in its env file), and the cron fired through wrangler's
  * /__scheduled endpoint. Nothing of ours is mocked.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, waitForHttp } from "./net";
+import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
 
 const KEY = "e2e-delivery-admin-key-0123456789";
 const SECRET = "e2e-bounce-secret-0123456789";
@@ -39,7 +40,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => stub.listen(stubPort, "127.0.0.1", r));
 
   dir = mkdtempSync(join(tmpdir(), "barometre-delivery-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const env = wranglerEnv();
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   const port = await freePort();
   child = spawn(
@@ -47,12 +48,14 @@ beforeAll(async () => {
     [
       "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir,
       "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn",
-      "--var", `ADMIN_API_KEY:${KEY}`,
-      "--var", `EMAIL_API_URL:http://127.0.0.1:${stubPort}/send`,
-      "--var", "EMAIL_API_KEY:stub-api-key",
-      "--var", "EMAIL_FROM:nps@example.test",
-      "--var", "PUBLIC_URL:https://nps.example.test",
-      "--var", `EMAIL_WEBHOOK_SECRET:${SECRET}`,
+      ...pinnedVarsArgs(dir, {
+        ADMIN_API_KEY: KEY,
+        EMAIL_API_URL: `http://127.0.0.1:${stubPort}/send`,
+        EMAIL_API_KEY: "stub-api-key",
+        EMAIL_FROM: "nps@example.test",
+        PUBLIC_URL: "https://nps.example.test",
+        EMAIL_WEBHOOK_SECRET: SECRET,
+      }),
     ],
     { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
   );

@@ -9,6 +9,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "./net";
 import { callApi, startWorker, type RunningWorker } from "./worker";
+import { wranglerEnv } from "./wranglerDev";
 
 const ADMIN = "e2e-queue-admin-key-0123456789abc";
 let worker: RunningWorker;
@@ -36,6 +37,7 @@ beforeAll(async () => {
   worker = await startWorker({
     ADMIN_API_KEY: ADMIN,
     ALLOW_LOCAL_DELIVERY_URLS: "true",
+    WEBHOOK_DELIVERY: "", // the queues of wrangler.toml
     WEBHOOK_RETRY_BASE_SECONDS: "1",
     WEBHOOK_RETRY_MAX_SECONDS: "2",
     WEBHOOK_DETRACTOR_WAIT_SECONDS: "3",
@@ -137,7 +139,7 @@ describe("webhooks on Cloudflare Queues", () => {
       "npx",
       ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", worker.dir, "--command",
         `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES ('${id}', '${h.id}', 'response.created', '${payload.replace(/'/g, "''")}', 'pending', 0, ${past}, ${past})`],
-      { env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: "ignore" },
+      { env: wranglerEnv(), stdio: "ignore" },
     );
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.filter((r) => r.path === "/swept")).toHaveLength(0);

@@ -7,6 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, waitForHttp } from "./net";
+import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
+import type { PINNED_VARS } from "../pinned-vars";
 
 export interface RunningWorker {
   base: string;
@@ -15,10 +17,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(vars: Record<string, string>, extraArgs: string[] = []): Promise<RunningWorker> {
+/** Settings on top of the pinned ones (test/pinned-vars.ts); the developer's .dev.vars is never read. */
+export async function startWorker(vars: Partial<Record<keyof typeof PINNED_VARS, string>>, extraArgs: string[] = []): Promise<RunningWorker> {
   mkdirSync("dist/public", { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), "barometre-worker-"));
-  const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
+  const env = wranglerEnv();
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   const port = await freePort();
   const child: ChildProcess = spawn(
@@ -26,7 +29,7 @@ export async function startWorker(vars: Record<string, string>, extraArgs: strin
     [
       "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir,
       "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn",
-      ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ...pinnedVarsArgs(dir, vars),
       ...extraArgs,
     ],
     { env, stdio: ["ignore", "inherit", "inherit"], detached: true },

@@ -1,7 +1,7 @@
 /** Pure parts of the Delighted-compatible surface: its metrics and the PHP-style form bodies. */
 import { describe, expect, it } from "vitest";
 import { delightedMetrics } from "../../worker/metrics/delightedMetrics";
-import { parseForm } from "../../worker/routes/delighted/http";
+import { parseForm } from "../../worker/lib/v1";
 
 describe("delightedMetrics", () => {
   it("counts every response: 3 promoters, 1 passive, 2 detractors → NPS 17 (16.67 rounded), one-decimal percents", () => {

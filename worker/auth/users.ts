@@ -14,6 +14,8 @@ export function userView(u: UserRow) {
     role: u.role,
     locale: u.locale,
     slackWebhookUrl: u.slackWebhookUrl,
+    digestOptOut: u.digestOptOut,
+    lastSurveyId: u.lastSurveyId,
     disabled: u.disabledAt !== null,
     disabledAt: u.disabledAt?.toISOString() ?? null,
     hasPassword: u.passwordHash !== null,

@@ -50,6 +50,10 @@ export const users = sqliteTable(
     locale: text("locale").notNull().default("en"),
     /** Where Slack-compatible detractor alerts for this manager go (optional). */
     slackWebhookUrl: text("slack_webhook_url"),
+    /** True: no monthly review by email (the page stays available). */
+    digestOptOut: integer("digest_opt_out", { mode: "boolean" }).notNull().default(false),
+    /** The survey the overview opened last for this user (their last choice wins over the default). */
+    lastSurveyId: text("last_survey_id"),
     disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -390,10 +394,17 @@ export const followups = sqliteTable(
       .references(() => responses.id, { onDelete: "cascade" }),
     ownerUserId: text("owner_user_id").references(() => users.id, { onDelete: "set null" }),
     status: text("status", { enum: FOLLOWUP_STATUSES }).notNull().default("open"),
+    /**
+     * Local day (`YYYY-MM-DD`) by which someone should have acted: N working days after the
+     * answer (settings `followup_due_working_days`, default 2). Set by the trigger that creates
+     * the follow-up (migrations/0005); overdue = not resolved and today > dueOn.
+     */
+    dueOn: text("due_on"),
+    resolvedAt: integer("resolved_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index("followups_status_idx").on(t.status, t.ownerUserId)],
+  (t) => [index("followups_status_idx").on(t.status, t.ownerUserId), index("followups_due_idx").on(t.status, t.dueOn)],
 );
 
 export const followupNotes = sqliteTable(
@@ -405,9 +416,33 @@ export const followupNotes = sqliteTable(
       .references(() => followups.responseId, { onDelete: "cascade" }),
     authorUserId: text("author_user_id").references(() => users.id, { onDelete: "set null" }),
     body: text("body").notNull(),
+    /** `note`: internal; `reply`: written to the respondent (the exchange kept on the item). */
+    kind: text("kind", { enum: ["note", "reply"] }).notNull().default("note"),
+    /** For replies: `email` (sent through the email API), `mailto` (prepared for the user's mail app). */
+    delivery: text("delivery"),
     createdAt: createdAt(),
   },
   (t) => [index("followup_notes_response_idx").on(t.responseId)],
+);
+
+/**
+ * The monthly review: one row per user and month, claimed before sending, so a cron that runs
+ * twice (or two overlapping runs) never sends a review twice.
+ */
+export const digestSends = sqliteTable(
+  "digest_sends",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** `YYYY-MM`: the month the review opens (it covers the month before). */
+    month: text("month").notNull(),
+    status: text("status", { enum: ["sending", "sent", "failed"] }).notNull().default("sending"),
+    error: text("error"),
+    createdAt: createdAt(),
+    sentAt: integer("sent_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.month] })],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,7 @@
  * (UTC), open until the end of the following month; the cadence never invites into these waves.
  */
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../db/schema";
+import { createDb } from "../db/client";
 import type { Db, Env } from "../env";
 import { newId, randomString } from "../lib/ids";
 import { rawBatch } from "../services/rawBatch";
@@ -25,7 +24,7 @@ function monthWindow(at: number) {
 }
 
 export async function runSurveyRequests(env: Env, now: number, limit = 500): Promise<{ invited: number }> {
-  const db: Db = drizzle(env.DB, { schema });
+  const db: Db = createDb(env.DB);
   const due = await db.all<{ id: string; surveyId: string; contactId: string }>(sql`
     SELECT q.id, q.survey_id AS surveyId, q.contact_id AS contactId FROM survey_requests q
     JOIN contacts c ON c.id = q.contact_id

@@ -17,12 +17,11 @@
  * A message whose delivery is no longer pending (delivered, replayed by hand, erased) is dropped.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { env as workerEnv } from "cloudflare:workers";
-import * as schema from "../db/schema";
+import { createDb } from "../db/client";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import type { Db, Env, WebhookMessage } from "../env";
-import { attemptDelivery, type Claimed } from "./webhooks";
+import { attemptDelivery, type Claimed } from "./webhookSend";
 
 export const WEBHOOK_QUEUE_NAME = "barometre-webhooks";
 export const WEBHOOK_DLQ_NAME = "barometre-webhooks-dlq";
@@ -114,7 +113,7 @@ async function claim(db: Db, id: string, now: number): Promise<Claimed | undefin
 }
 
 export async function consumeWebhooks(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
-  const db: Db = drizzle(env.DB, { schema });
+  const db: Db = createDb(env.DB);
   const base = retryBaseSeconds(env);
   await Promise.all(
     batch.messages.map(async (msg) => {
@@ -146,7 +145,7 @@ export async function consumeWebhooks(batch: MessageBatch<WebhookMessage>, env: 
 
 /** The dead-letter queue's consumer: the last try failed, the delivery is failed (replayable). */
 export async function consumeDeadLetters(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
-  const db: Db = drizzle(env.DB, { schema });
+  const db: Db = createDb(env.DB);
   const ids = batch.messages.map((m) => m.body?.deliveryId).filter((x): x is string => typeof x === "string");
   if (ids.length > 0) {
     await db

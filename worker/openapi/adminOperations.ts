@@ -10,7 +10,7 @@ import {
 } from "../schemas/auth";
 import { CommentsQuerySchema, ExportQuerySchema, FollowupNoteSchema, PatchFollowupSchema } from "../schemas/comments";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
-import type { Operation } from "./operations";
+import type { Operation } from "./operation";
 
 const e400 = "Invalid input (`invalid_field`, `invalid_json`…)";
 const e401 = "Not signed in, or wrong API key";

@@ -1,6 +1,6 @@
 /** Integrations (history import, the Delighted-compatible surface's survey, delivery attempts) for the OpenAPI document. */
-import { HistoryQuerySchema } from "../routes/historyImport";
-import type { Operation } from "./operations";
+import { HistoryQuerySchema } from "../schemas/historyImport";
+import type { Operation } from "./operation";
 
 const guarded = { 401: "Missing or wrong API key", 403: "Not an admin, or a key without the needed scope" };
 

@@ -7,7 +7,7 @@ import {
   RetentionByCategoryQuerySchema,
   RetentionQuerySchema,
 } from "../schemas/retention";
-import type { Operation } from "./operations";
+import type { Operation } from "./operation";
 
 const errors = { 400: "Invalid input (`invalid_field` naming the field, `range_too_large`…)", 401: "Missing or wrong API key", 403: "A manager asking for another manager's accounts" };
 const goalErrors = { 400: "Invalid input (`invalid_field` naming the field)", 401: errors[401], 403: "Admins only", 404: "Not found" };

@@ -23,6 +23,7 @@ import { CSRF_HEADER, clearSessionCookie, endAllSessions, sessionIdOf, startSess
 import { findUser, userView } from "../auth/users";
 import { syncPersonalAlertHook } from "../jobs/webhooks";
 import { BootstrapSchema, ChangePasswordSchema, LoginSchema, PatchMeSchema } from "../schemas/auth";
+import { assertSurveyExists } from "../services/settings";
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Wrong e-mail or password");
 const rateLimited = (c: Context) => {
@@ -100,6 +101,7 @@ export const authRoute = new Hono<AppEnv>()
   .patch("/me", requireAuth(), async (c) => {
     const userId = actingUserId(c);
     const body = await readBody(c, PatchMeSchema);
+    if (body.lastSurveyId) await assertSurveyExists(c.var.db, body.lastSurveyId, "lastSurveyId");
     const row = await c.var.db
       .update(users)
       .set({ ...body, updatedAt: new Date() })

@@ -3,13 +3,19 @@
  *   → {data:[{responseId,surveyId,score,category,comment,locale,channel,createdAt,
  *             contact:{id,name,email}|null, account:{id,name}|null,
  *             followup:{status,ownerUserId,notes:[…]}|null}], next}
- * Every answer with a comment, newest first, within the caller's scope (a manager: their accounts).
- * A detractor without a follow-up yet shows `followup: {status: "open", ownerUserId: null, notes: []}`.
+ * The comments & follow-up queue, newest first, within the caller's scope (a manager: their
+ * accounts): every answer with a comment, and every follow-up item (every detractor answer has
+ * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import { workspaceTz } from "../lib/timezone";
 import { Hono } from "hono";
-import { accounts, contacts, followupNotes, followups, responses, surveys, users } from "../db/schema";
-import type { AppEnv, Db } from "../env";
+import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
+import type { AppEnv } from "../env";
+import { localDate } from "../metrics/buckets";
+import { isOverdue } from "../metrics/followups";
+import { notesFor } from "../services/followups";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { decodeResponseCursor, encodeResponseCursor, olderThan } from "../db/queries/responseCursor";
@@ -17,37 +23,13 @@ import { categorySql } from "../db/queries/scoreCategory";
 import { responseFilter } from "../db/queries/responseFilter";
 import { CommentsQuerySchema } from "../schemas/comments";
 
-export type NoteView = { id: string; body: string; authorUserId: string | null; authorName: string | null; createdAt: string };
-
-/** Notes of several follow-ups in one query, oldest first. */
-export async function notesFor(db: Db, responseIds: string[]): Promise<Map<string, NoteView[]>> {
-  const out = new Map<string, NoteView[]>();
-  if (responseIds.length === 0) return out;
-  const rows = await db
-    .select({
-      id: followupNotes.id,
-      responseId: followupNotes.responseId,
-      body: followupNotes.body,
-      authorUserId: followupNotes.authorUserId,
-      authorName: users.name,
-      createdAt: followupNotes.createdAt,
-    })
-    .from(followupNotes)
-    .leftJoin(users, eq(users.id, followupNotes.authorUserId))
-    .where(inArray(followupNotes.responseId, responseIds))
-    .orderBy(asc(followupNotes.createdAt), asc(followupNotes.id))
-    .all();
-  for (const r of rows) {
-    const list = out.get(r.responseId) ?? [];
-    list.push({ id: r.id, body: r.body, authorUserId: r.authorUserId, authorName: r.authorName, createdAt: r.createdAt.toISOString() });
-    out.set(r.responseId, list);
-  }
-  return out;
-}
+const owners = alias(users, "owners");
 
 export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c) => {
   const q = parseQuery(c, CommentsQuerySchema);
   const db = c.var.db;
+  const tz = c.env.TIMEZONE || "UTC";
+  const today = localDate(Date.now(), tz);
   const after = olderThan(decodeResponseCursor(q.before));
   const rows = await db
     .select({
@@ -66,13 +48,16 @@ export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c
       accountName: accounts.name,
       followupStatus: followups.status,
       followupOwner: followups.ownerUserId,
+      followupOwnerName: owners.name,
+      followupDueOn: followups.dueOn,
     })
     .from(responses)
     .innerJoin(surveys, eq(surveys.id, responses.surveyId))
     .leftJoin(contacts, eq(contacts.id, responses.contactId))
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
-    .where(and(responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC", { commentsOnly: true }), after))
+    .leftJoin(owners, eq(owners.id, followups.ownerUserId))
+    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true }), after))
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(q.limit)
     .all();
@@ -91,10 +76,15 @@ export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c
       contact: r.contactId ? { id: r.contactId, name: r.contactName, email: r.contactEmail } : null,
       account: r.accountId ? { id: r.accountId, name: r.accountName } : null,
       followup: r.followupStatus
-        ? { status: r.followupStatus, ownerUserId: r.followupOwner, notes: notes.get(r.responseId) ?? [] }
-        : r.category === "detractor"
-          ? { status: "open" as const, ownerUserId: null, notes: [] }
-          : null,
+        ? {
+            status: r.followupStatus,
+            ownerUserId: r.followupOwner,
+            owner: r.followupOwner ? { id: r.followupOwner, name: r.followupOwnerName ?? "" } : null,
+            dueOn: r.followupDueOn,
+            overdue: isOverdue(r.followupStatus, r.followupDueOn, today),
+            notes: notes.get(r.responseId) ?? [],
+          }
+        : null,
     })),
     next: rows.length === q.limit && last ? encodeResponseCursor({ createdAt: last.createdAt, id: last.responseId }) : null,
   });

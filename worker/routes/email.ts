@@ -12,6 +12,7 @@ import type { AppEnv } from "../env";
 import { ApiError, unauthorized } from "../lib/errors";
 import { timingSafeEqual } from "../lib/ids";
 import { readBody } from "../lib/validate";
+import { line, text } from "../schemas/common";
 import { rawBatch } from "../services/rawBatch";
 
 export const BounceSchema = z
@@ -20,9 +21,9 @@ export const BounceSchema = z
       .array(
         z
           .object({
-            invitationId: z.string().max(60).optional(),
+            invitationId: line(60).optional(),
             email: z.email().max(254).optional(),
-            reason: z.string().max(500).optional(),
+            reason: text(500).optional(),
           })
           .strict()
           .refine((b) => b.invitationId !== undefined || b.email !== undefined, "needs invitationId or email"),

@@ -2,13 +2,14 @@
  * GET /api/v1/export/responses.csv?surveyId&from&to&category&segment&manager&account&channel&locale&status&q[&bom=1]
  *
  * Every response matching the comments filters (with or without a comment), in the caller's
- * scope, newest first, as RFC 4180 CSV (CRLF, quoted when needed, quotes doubled).
- * - Streams: rows are read 500 at a time by keyset and written as they come, so a million rows
- *   never sit in memory as one string.
- * - Spreadsheet formula injection: a text cell starting with = + - @ (or tab/CR) gets a leading
- *   apostrophe, so `=HYPERLINK(…)` in a comment stays text. Numbers are written as numbers: a
- *   score of 0 is `0`.
+ * scope, newest first, as RFC 4180 CSV (CRLF, quoted when needed, quotes doubled), through the
+ * one CSV writer (worker/services/csv.ts): formula-looking text is defused, cells with `;` are
+ * quoted, `bom=1` adds the byte-order mark Excel needs to read accents.
+ * - Streams: rows are read 500 at a time by keyset and written as they come. Every filter is
+ *   checked and the first page read before the 200 starts, so a bad request is a JSON 4xx; a
+ *   failure on a later page ends the file with an `#error:` line (see csvStream).
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys } from "../db/schema";
@@ -19,6 +20,7 @@ import { olderThan, type ResponseCursor } from "../db/queries/responseCursor";
 import { categorySql } from "../db/queries/scoreCategory";
 import { responseFilter } from "../db/queries/responseFilter";
 import { ExportQuerySchema } from "../schemas/comments";
+import { csvStream } from "../services/csv";
 
 const PAGE = 500;
 
@@ -28,22 +30,13 @@ const HEADER = [
   "account_id", "account_external_id", "account_name", "segment", "manager_user_id", "followup_status",
 ];
 
-/** One CSV field. */
-export function csvCell(v: string | number | null | undefined): string {
-  if (v === null || v === undefined) return "";
-  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
-  let s = v;
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export const csvRow = (cells: (string | number | null | undefined)[]) => `${cells.map(csvCell).join(",")}\r\n`;
-
 export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(), async (c) => {
   const q = parseQuery(c, ExportQuerySchema);
   const db = c.var.db;
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
-  const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC");
+  // `queue=1`: the rows of the comments & follow-up page (comments and follow-up items), so its
+  // export holds exactly what the screen lists.
+  const where = responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: q.queue === "1" });
   const page = (cursor: ResponseCursor | null) =>
     db
       .select({
@@ -82,34 +75,22 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
       .limit(PAGE)
       .all();
 
-  const encoder = new TextEncoder();
-  let cursor: ResponseCursor | null = null;
-  let done = false;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controller.enqueue(encoder.encode((q.bom === "1" ? "\uFEFF" : "") + csvRow(HEADER)));
-    },
-    // Pulled as the client reads: one page of rows per pull, so memory stays at one page.
-    async pull(controller) {
-      if (done) return;
+  const body = await csvStream<ResponseCursor>({
+    header: HEADER,
+    bom: q.bom === "1",
+    requestId: c.var.requestId,
+    page: async (cursor) => {
       const rows = await page(cursor);
-      let chunk = "";
-      for (const r of rows) {
-        chunk += csvRow([
+      const last = rows.at(-1);
+      return {
+        rows: rows.map((r) => [
           r.id, r.createdAt.toISOString(), r.surveyId, r.surveyName, r.score, r.category, r.comment, r.locale, r.channel,
           r.contactId, r.contactExternalId, r.contactName, r.contactEmail,
           r.accountId, r.accountExternalId, r.accountName, r.segment, r.managerUserId,
           r.followupStatus ?? (r.category === "detractor" ? "open" : null),
-        ]);
-      }
-      if (chunk) controller.enqueue(encoder.encode(chunk));
-      const last = rows.at(-1);
-      if (rows.length < PAGE || !last) {
-        done = true;
-        controller.close();
-      } else {
-        cursor = { at: last.createdAt, id: last.id };
-      }
+        ]),
+        next: rows.length < PAGE || !last ? null : { at: last.createdAt, id: last.id },
+      };
     },
   });
   const day = new Date().toISOString().slice(0, 10);

@@ -9,39 +9,15 @@
  * docs/IMPORT.md, "History".
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
-import { HISTORY_SOURCES, importHistory } from "../services/historyImport";
+import { importHistory } from "../services/historyImport";
+import { HistoryQuerySchema } from "../schemas/historyImport";
 
 /** Delighted's JSON is parsed whole; a CSV streams (any size up to the row limit). */
 const MAX_JSON_BYTES = 20 * 1024 * 1024;
-
-const propertyKey = z.string().trim().min(1).max(100);
-export const HistoryQuerySchema = z
-  .object({
-    surveyId: z.string().min(1).max(64),
-    source: z.enum(HISTORY_SOURCES).default("generic"),
-    columns: z
-      .string()
-      .max(20_000)
-      .transform((s, ctx) => {
-        try {
-          const v = JSON.parse(s);
-          if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string")) return v as Record<string, string>;
-        } catch {
-          /* below */
-        }
-        ctx.addIssue({ code: "custom", message: 'must be a JSON object like {"Header": "email"}' });
-        return z.NEVER;
-      })
-      .optional(),
-    accountProperty: propertyKey.optional(),
-    segmentProperty: propertyKey.optional(),
-  })
-  .strict();
 
 export const historyImportRoute = new Hono<AppEnv>().post("/", requireAuth("admin"), async (c) => {
   const q = parseQuery(c, HistoryQuerySchema);

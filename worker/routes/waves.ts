@@ -2,6 +2,7 @@
  * Waves and their invitations:
  *   GET  /api/v1/waves?surveyId                 waves with invited/delivered/bounced/responded/responseRate
  *   GET  /api/v1/waves/:id/invitations.csv      admin: email, name, locale, personal and unsubscribe links
+ *                                               (`?bom=1`: with a byte-order mark, for Excel)
  *   POST /api/v1/waves/:id/mark-sent            admin: pending → sent, after handing the CSV to a mailing tool
  * A manager's counts cover the contacts of their own accounts only.
  */
@@ -15,16 +16,16 @@ import { parseQuery } from "../lib/validate";
 import { surveyLink, unsubscribeLink } from "../jobs/deliver";
 import { waveResponseRate, type InvitationTally } from "../metrics/responseRate";
 import { requireAuth } from "../middleware/auth";
+import { csvStream } from "../services/csv";
 import { managerScope } from "../services/scope";
+import { csvBom, line } from "../schemas/common";
 
-export const WavesListQuery = z.object({ surveyId: z.string().max(60).optional() });
+const INVITATIONS_PAGE = 1000;
 
-/** CSV cell: quoted when needed; a leading = + - @ is defused so spreadsheets do not run it. */
-export function csvCell(v: string | null): string {
-  let s = v ?? "";
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+export const WavesListQuery = z.object({ surveyId: line(60).optional() });
+
+/** `?bom=1`: the byte-order mark Excel needs to read accents (worker/services/csv.ts). */
+export const InvitationsCsvQuery = z.object({ bom: csvBom }).strict();
 
 export const wavesRoute = new Hono<AppEnv>()
   .get("/", requireAuth(), async (c) => {
@@ -69,29 +70,23 @@ export const wavesRoute = new Hono<AppEnv>()
     const wave = await db.select().from(waves).where(eq(waves.id, c.req.param("id"))).get();
     if (!wave) throw notFound("Wave");
     const base = (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
+    const q = parseQuery(c, InvitationsCsvQuery);
     // Streamed a page at a time (keyset on the email), so a wave of 100,000 people never sits in
     // memory as one string.
-    const enc = new TextEncoder();
-    let after = "";
-    let headerSent = false;
-    const body = new ReadableStream<Uint8Array>({
-      async pull(ctl) {
-        if (!headerSent) {
-          headerSent = true;
-          ctl.enqueue(enc.encode("email,name,locale,account,link,unsubscribe_link,status\r\n"));
-          return;
-        }
+    const body = await csvStream<string>({
+      header: ["email", "name", "locale", "account", "link", "unsubscribe_link", "status"],
+      bom: q.bom === "1",
+      requestId: c.var.requestId,
+      page: async (after) => {
         const rows = await db.all<{ token: string; status: string; email: string; name: string | null; locale: string | null; account: string | null }>(sql`
           SELECT i.token, i.status, c.email, c.name, c.locale, a.name AS account
           FROM invitations i JOIN contacts c ON c.id = i.contact_id LEFT JOIN accounts a ON a.id = c.account_id
-          WHERE i.wave_id = ${wave.id} AND c.unsubscribed_at IS NULL AND i.status <> 'bounced' AND c.email > ${after}
-          ORDER BY c.email LIMIT 1000`);
-        if (rows.length === 0) return ctl.close();
-        after = rows.at(-1)!.email;
-        const lines = rows.map((r) =>
-          [r.email, r.name, r.locale ?? "", r.account, surveyLink(base, wave.surveyId, r.token), unsubscribeLink(base, r.token), r.status].map(csvCell).join(","),
-        );
-        ctl.enqueue(enc.encode(`${lines.join("\r\n")}\r\n`));
+          WHERE i.wave_id = ${wave.id} AND c.unsubscribed_at IS NULL AND i.status <> 'bounced' AND c.email > ${after ?? ""}
+          ORDER BY c.email LIMIT ${INVITATIONS_PAGE}`);
+        return {
+          rows: rows.map((r) => [r.email, r.name, r.locale, r.account, surveyLink(base, wave.surveyId, r.token), unsubscribeLink(base, r.token), r.status]),
+          next: rows.length < INVITATIONS_PAGE ? null : rows.at(-1)!.email,
+        };
       },
     });
     return c.body(body, 200, {

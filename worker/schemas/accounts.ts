@@ -1,21 +1,21 @@
 /** Account API shapes (list query, PATCH, bulk upsert). Bounded lengths and ranges everywhere. */
-import { z } from "zod";
-import { isoDate } from "./common";
+import { z } from "@hono/zod-openapi";
+import { isoDate, line } from "./common";
 
-export const externalId = z.string().trim().min(1).max(200);
-const name = z.string().trim().min(1).max(200);
-const label = z.string().trim().min(1).max(100);
-export const userId = z.string().trim().min(1).max(60);
+export const externalId = line(200);
+const name = line(200);
+const label = line(100);
+export const userId = line(60);
 /** Up to 10 million a month in cents is plenty; negative MRR makes no sense. */
 export const mrrCents = z.number().int().min(0).max(1_000_000_000_00);
 
 export const AccountListQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: line(200, { min: 0 }).optional(),
   segment: label.optional(),
   manager: userId.optional(),
   status: z.enum(["active", "churned", "at_risk"]).optional(),
   /** Restricts lastScore & co. to one NPS survey (default: every NPS survey). */
-  surveyId: z.string().max(60).optional(),
+  surveyId: line(60).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** Opaque cursor: the previous page's `next`. */
   before: z.string().max(600).optional(),

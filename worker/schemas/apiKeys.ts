@@ -1,10 +1,11 @@
 /** API key shapes. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { API_SCOPES, ROLES } from "../db/schema";
+import { line } from "./common";
 
 export const CreateApiKeySchema = z
   .object({
-    name: z.string().trim().min(1).max(100),
+    name: line(100),
     role: z.enum(ROLES),
     /** Required for a manager key (it sees that manager's accounts); optional otherwise. */
     userId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),

@@ -1,7 +1,7 @@
 /** Auth and user shapes: the single source for validation and the OpenAPI document. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
-import { locale } from "./common";
+import { line, locale } from "./common";
 import { deliveryUrl } from "./webhooks";
 
 /** E-mails are compared in lower case: `Ann@X.com` and `ann@x.com` are one user. */
@@ -11,7 +11,7 @@ export const emailField = z.string().trim().toLowerCase().pipe(z.email().max(320
 const anyPassword = z.string().min(1).max(1024);
 /** New passwords: long enough to resist guessing, bounded so hashing cost stays flat. */
 export const newPassword = z.string().min(10, "must be at least 10 characters").max(256);
-const name = z.string().trim().max(200);
+const name = line(200, { min: 0 });
 
 /** `https://hooks.slack.com/…` or any public HTTPS endpoint taking Slack's `{ text }` payload. */
 const slackUrl = deliveryUrl;
@@ -27,7 +27,15 @@ export const ChangePasswordSchema = z
   .strict();
 
 export const PatchMeSchema = z
-  .object({ name: name.optional(), locale: locale.optional(), slackWebhookUrl: slackUrl.nullable().optional() })
+  .object({
+    name: name.optional(),
+    locale: locale.optional(),
+    slackWebhookUrl: slackUrl.nullable().optional(),
+    /** true: no monthly review by email (the page stays). */
+    digestOptOut: z.boolean().optional(),
+    /** The survey last chosen on the overview (remembered per user); null forgets it. */
+    lastSurveyId: z.string().trim().min(1).max(64).nullable().optional(),
+  })
   .strict();
 
 export const CreateUserSchema = z

@@ -2,13 +2,13 @@
  * Filters shared by the comments list and the CSV export, and the follow-up shapes.
  * Dates are local days in the workspace time zone; the range is [from, to).
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
-import { isoDate, locale } from "./common";
+import { csvBom, isoDate, line, locale, text } from "./common";
 
-const id = z.string().trim().min(1).max(64);
-const value = z.string().trim().min(1).max(200);
+const id = line(64);
+const value = line(200);
 
 export const ResponseFilterSchema = z
   .object({
@@ -22,12 +22,14 @@ export const ResponseFilterSchema = z
     account: id.optional(),
     channel: z.enum(CHANNELS).optional(),
     locale: locale.optional(),
-    /** Follow-up status; a detractor without a follow-up yet counts as `open`. */
+    /** Follow-up status (every detractor answer has an item; others only once someone wrote a note). */
     status: z.enum(FOLLOWUP_STATUSES).optional(),
+    /** 1: only items past their due day and not resolved; 0: everything else. */
+    overdue: z.enum(["0", "1"]).optional(),
     /** Follow-up owner: a user id, `me` (the caller) or `none` (nobody yet). */
     owner: id.optional(),
     /** Words to find in the comment (plain text, not a pattern). */
-    q: z.string().trim().min(1).max(200).optional(),
+    q: line(200).optional(),
   })
   .strict();
 
@@ -45,8 +47,9 @@ export const CommentsQuerySchema = ResponseFilterSchema.extend({
   .refine(checkRange, rangeIssue);
 
 export const ExportQuerySchema = ResponseFilterSchema.extend({
-  /** 1: start with a UTF-8 byte-order mark, so Excel reads accents right. */
-  bom: z.enum(["0", "1"]).optional(),
+  bom: csvBom,
+  /** 1: only the comments & follow-up queue (answers with a comment, and follow-up items). */
+  queue: z.enum(["0", "1"]).optional(),
 })
   .strict()
   .refine(checkRange, rangeIssue);
@@ -60,4 +63,4 @@ export const PatchFollowupSchema = z
   .strict()
   .refine((b) => b.status !== undefined || b.ownerUserId !== undefined, "nothing to change");
 
-export const FollowupNoteSchema = z.object({ body: z.string().trim().min(1).max(5000) }).strict();
+export const FollowupNoteSchema = z.object({ body: text(5000, { min: 1, trim: true }) }).strict();

@@ -1,17 +1,17 @@
 /** Contact API shapes (list query, PATCH, bulk upsert). */
-import { z } from "zod";
-import { locale } from "./common";
+import { z } from "@hono/zod-openapi";
+import { line, locale } from "./common";
 import { externalId, MAX_BULK_ROWS } from "./accounts";
 
 export const email = z
   .email()
   .max(254)
   .transform((e) => e.toLowerCase());
-const name = z.string().trim().min(1).max(200);
+const name = line(200);
 
 export const ContactListQuery = z.object({
-  q: z.string().trim().max(200).optional(),
-  accountId: z.string().max(60).optional(),
+  q: line(200, { min: 0 }).optional(),
+  accountId: line(60).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.string().max(600).optional(),
 });
@@ -22,7 +22,7 @@ export const PatchContactSchema = z
     email: email.nullable(),
     name: name.nullable(),
     locale: locale.nullable(),
-    accountId: z.string().max(60).nullable(),
+    accountId: line(60).nullable(),
     /** true unsubscribes now; false re-subscribes (only do that with the person's consent). */
     unsubscribed: z.boolean(),
   })

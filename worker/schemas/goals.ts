@@ -2,9 +2,9 @@
  * KPI goals: a metric, a target and a deadline. Units: NPS in points (−100…100); CSAT, response
  * rate, CRR and NRR in percent (NRR may exceed 100); CES as the mean score (1…7).
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
-import { isoDate } from "./common";
+import { isoDateUpTo, line } from "./common";
 
 export type GoalMetric = (typeof GOAL_METRICS)[number];
 
@@ -27,18 +27,19 @@ export const SURVEY_KIND_OF: Partial<Record<GoalMetric, "nps" | "csat" | "ces" |
 
 const GoalScopeSchema = z
   .object({
-    segment: z.string().trim().min(1).max(200).optional(),
-    manager: z.string().trim().min(1).max(200).optional(),
+    segment: line(200).optional(),
+    manager: line(200).optional(),
   })
   .strict();
 
 const fields = {
-  name: z.string().trim().min(1).max(200),
+  name: line(200),
   metric: z.enum(GOAL_METRICS),
-  surveyId: z.string().trim().min(1).max(100).nullable(),
+  surveyId: line(100).nullable(),
   scope: GoalScopeSchema.nullable(),
   target: z.number().finite(),
-  deadline: isoDate,
+  /** Long-term goals are real (2040), so deadlines may be up to 30 years ahead. */
+  deadline: isoDateUpTo(30),
 };
 
 export const CreateGoalSchema = z
@@ -55,3 +56,26 @@ export type GoalInput = {
   target: number;
   deadline: string;
 };
+
+/** A goal with its progress (services/goalProgress.ts). */
+export const GoalSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    metric: z.enum(GOAL_METRICS),
+    surveyId: z.string().nullable(),
+    scope: GoalScopeSchema.nullable(),
+    target: z.number(),
+    deadline: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    current: z.number().nullable().openapi({ description: "The latest bucket's value" }),
+    status: z.enum(["on_track", "could_do_better", "off_track"]),
+    reason: z.enum(["target_met", "fit_reaches_target", "fit_misses_deadline", "moving_away", "flat", "insufficient_data", "no_data", "deadline_passed"]),
+    fit: z
+      .object({ slopePerDay: z.number(), atDeadline: z.number(), reachesTargetOn: z.string().nullable(), points: z.number().int() })
+      .nullable(),
+    unit: z.enum(["points", "percent", "score"]),
+    points: z.array(z.object({ period: z.string(), label: z.string(), value: z.number(), n: z.number().int() })),
+  })
+  .openapi("Goal");

@@ -1,10 +1,12 @@
 /** Query shapes of the retention, cohort, account-level and breakdown metrics (bounded, strict). */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { BREAKDOWN_DIMS } from "../db/queries/getBreakdown";
 import { ACCOUNT_CATEGORIES } from "../metrics/retention";
-import { isoDate } from "./common";
+import { SURVEY_KINDS } from "../db/schema";
+import { isoDate, line } from "./common";
+import { Interval95Schema, SummarySchema } from "./metrics";
 
-const id = z.string().trim().min(1).max(200);
+const id = line(200);
 const range = {
   from: isoDate.optional(),
   to: isoDate.optional(),
@@ -61,3 +63,106 @@ export const BreakdownQuerySchema = z
   })
   .strict()
   .refine(fromBeforeTo, orderMessage);
+
+// ---- Responses -----------------------------------------------------------------------------
+
+const date = z.string().openapi({ description: "YYYY-MM-DD" });
+const period = { bucket: z.string(), label: z.string(), start: date, end: date };
+
+export const RetentionSchema = z
+  .object({
+    interval: z.enum(["month", "quarter", "half"]),
+    from: date.nullable(),
+    to: date.nullable(),
+    asOf: date,
+    points: z.array(
+      z.object({
+        ...period,
+        startCount: z.number().int(),
+        retained: z.number().int(),
+        crr: z.number().nullable(),
+        churnRate: z.number().nullable(),
+        mrrStart: z.number().int(),
+        mrrEnd: z.number().int(),
+        nrr: z.number().nullable(),
+        grr: z.number().nullable(),
+        complete: z.boolean(),
+        measuredAt: date,
+      }),
+    ),
+  })
+  .openapi("Retention");
+
+export const CohortsSchema = z
+  .object({
+    from: date.nullable(),
+    to: date.nullable(),
+    asOf: date,
+    cohorts: z.array(
+      z.object({ cohort: date, label: z.string(), size: z.number().int(), retained: z.array(z.number().int()), retention: z.array(z.number()) }),
+    ),
+  })
+  .openapi("Cohorts");
+
+const group = z.object({ n: z.number().int(), retained: z.number().int().nullable(), rate: z.number().nullable() });
+const groups = z.object({ promoter: group, passive: group, detractor: group, no_answer: group });
+const ci = Interval95Schema.nullable();
+const intervals = z.object({ promoter: ci, passive: ci, detractor: ci, no_answer: ci, promoterMinusDetractor: ci });
+
+export const RetentionByCategorySchema = z
+  .object({
+    surveyId: z.string(),
+    mode: z.enum(["wave", "half"]),
+    horizonMonths: z.number().int(),
+    asOf: date,
+    periods: z.array(
+      z.object({
+        period: z.string(),
+        label: z.string(),
+        end: date,
+        horizonEnd: date,
+        complete: z.boolean(),
+        groups,
+        promoterMinusDetractor: z.number().nullable(),
+        ci95: intervals,
+      }),
+    ),
+    pooled: z.object({ groups, promoterMinusDetractor: z.number().nullable(), ci95: intervals, periods: z.number().int() }),
+  })
+  .openapi("RetentionByCategory");
+
+export const AccountsMetricsSchema = z
+  .object({
+    surveyId: z.string(),
+    from: date.nullable(),
+    to: date.nullable(),
+    accounts: z.array(
+      z.object({
+        accountId: z.string(),
+        name: z.string().nullable(),
+        mean: z.number().nullable(),
+        category: z.enum(ACCOUNT_CATEGORIES),
+        n: z.number().int(),
+      }),
+    ),
+    counts: z.object({ promoter: z.number().int(), passive: z.number().int(), detractor: z.number().int(), no_answer: z.number().int() }),
+    nps: z.number().nullable(),
+    total: z.number().int(),
+    truncated: z.boolean(),
+  })
+  .openapi("AccountsMetrics");
+
+export const BreakdownSchema = z
+  .object({
+    surveyId: z.string(),
+    kind: z.enum(SURVEY_KINDS),
+    by: z.enum(BREAKDOWN_DIMS),
+    interval: z.enum(["month", "quarter", "half"]),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    source: z.enum(["rollups", "counted"]),
+    total: z.number().int(),
+    truncated: z.boolean(),
+    groups: z.array(z.object({ value: z.string(), label: z.string(), summary: SummarySchema, ci95: ci })),
+  })
+  .openapi("Breakdown");

@@ -1,23 +1,24 @@
 /** Survey API shapes: the single source for validation and the OpenAPI document. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { SURVEY_KINDS, SURVEY_STATUSES } from "../db/schema";
-import { hexColor, locale, origin } from "./common";
+import { hexColor, line, locale, origin, text } from "./common";
 
-const text = (max = 500) => z.string().trim().min(1).max(max);
+/** Wording shown to respondents: may span lines; buttons, labels and names are one line. */
+const wording = (max = 500) => text(max, { min: 1, trim: true });
 
 export const SurveyTextsSchema = z
   .object({
-    question: text(),
-    lowLabel: text(80),
-    highLabel: text(80),
+    question: wording(),
+    lowLabel: line(80),
+    highLabel: line(80),
     followUp: z
-      .object({ detractor: text(), passive: text(), promoter: text() })
+      .object({ detractor: wording(), passive: wording(), promoter: wording() })
       .partial()
       .strict(),
-    commentPlaceholder: text(200),
-    submit: text(60),
-    thankYou: text(),
-    close: text(60),
+    commentPlaceholder: wording(200),
+    submit: line(60),
+    thankYou: wording(),
+    close: line(60),
   })
   .partial()
   .strict();
@@ -27,14 +28,14 @@ export const ExtraQuestionSchema = z
     id: z.string().regex(/^[a-z0-9_-]{1,40}$/i, "must be 1–40 letters, digits, _ or -"),
     type: z.enum(["text", "choice"]),
     required: z.boolean().optional(),
-    choices: z.array(text(120)).max(20).optional(),
-    label: z.record(locale, text()),
+    choices: z.array(line(120)).max(20).optional(),
+    label: z.record(locale, wording()),
   })
   .strict();
 
 export const SurveySettingsSchema = z
   .object({
-    name: text(200),
+    name: line(200),
     status: z.enum(SURVEY_STATUSES),
     defaultLocale: locale,
     texts: z.record(locale, SurveyTextsSchema),
@@ -60,10 +61,36 @@ export const SurveySettingsSchema = z
   .strict();
 
 export const CreateSurveySchema = SurveySettingsSchema.extend({
-  name: text(200),
+  name: line(200),
   kind: z.enum(SURVEY_KINDS),
 }).strict();
 
 export const PatchSurveySchema = SurveySettingsSchema;
 
 export const SurveyIdParam = z.string().regex(/^[a-z0-9_]{1,40}$/i);
+
+/** A survey as the API returns it; `signingSecret` for admins only. */
+export const SurveySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(SURVEY_KINDS),
+    status: z.enum(SURVEY_STATUSES),
+    defaultLocale: z.string(),
+    texts: z.record(z.string(), SurveyTextsSchema),
+    extraQuestions: z.array(ExtraQuestionSchema),
+    resurveyDays: z.number().int(),
+    dismissDays: z.number().int(),
+    samplingPercent: z.number().int(),
+    allowedOrigins: z.array(z.string()),
+    theme: SurveySettingsSchema.shape.theme.unwrap(),
+    cadence: SurveySettingsSchema.shape.cadence.unwrap(),
+    requireSignature: z.boolean(),
+    signingSecret: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    archivedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("Survey");
+
+export const SurveyListQuery = z.object({ include: z.enum(["archived"]).optional() });

@@ -10,7 +10,8 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
-import { ApiError } from "../lib/errors";
+import { containsText } from "../db/queries/textSearch";
+import { ApiError, notFound } from "../lib/errors";
 import { managerScope } from "./scope";
 
 export const AT_RISK_DROP = 3;
@@ -72,9 +73,6 @@ export function decodeCursor(cursor: string | undefined, arity: number): string[
   throw new ApiError(400, "invalid_field", "before: not a cursor from this list", "before");
 }
 
-/** `%` and `_` typed by a user are literal characters, not wildcards. */
-export const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-
 export interface AccountFilter {
   q?: string;
   segment?: string;
@@ -96,8 +94,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (f.segment) where.push(sql`a.segment = ${f.segment}`);
   if (f.ids) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
   if (f.q) {
-    const pat = likePattern(f.q);
-    where.push(sql`(a.name LIKE ${pat} ESCAPE '\\' OR a.external_id LIKE ${pat} ESCAPE '\\')`);
+    where.push(containsText([sql`a.name`, sql`a.external_id`], f.q));
   }
   const active = sql`(a.started_on <= ${f.today} AND (a.churned_on IS NULL OR a.churned_on > ${f.today}))`;
   if (f.status === "active") where.push(active);
@@ -139,6 +136,6 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
 export async function getAccountInScope(db: Db, p: Principal, id: string, today: string) {
   const { data } = await listAccounts(db, p, { ids: [id], limit: 1, today });
   const account = data[0];
-  if (!account) throw new ApiError(404, "not_found", "Account not found");
+  if (!account) throw notFound("Account");
   return account;
 }

@@ -148,3 +148,74 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
   if (state !== S.FieldStart || fields.length > 0 || field !== "" || error) endRecord();
   yield* out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Writing: the one CSV writer of the API (responses export, wave invitations)
+// ---------------------------------------------------------------------------------------------
+
+export type CsvValue = string | number | null | undefined;
+
+/**
+ * One CSV field, safe to open in a spreadsheet:
+ * - quoted (quotes doubled) when it holds a quote, a comma, a semicolon (a French Excel splits
+ *   columns on `;`, so `x;=1+1` unquoted would become a formula cell) or a line break;
+ * - text starting with = + - @, tab or CR gets a leading apostrophe, so it stays text;
+ * - numbers are written as numbers: a score of 0 is `0`.
+ */
+export function csvCell(v: CsvValue): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return Number.isFinite(v) ? String(v) : "";
+  const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",;\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export const csvRow = (cells: CsvValue[]) => `${cells.map(csvCell).join(",")}\r\n`;
+
+/** `?bom=1`: start with a UTF-8 byte-order mark, without which Excel reads UTF-8 as Windows-1252. */
+const BOM = "\uFEFF";
+
+/** One page of rows and the cursor of the next page (null: this was the last). */
+export interface CsvPage<C> {
+  rows: CsvValue[][];
+  next: C | null;
+}
+
+/**
+ * A CSV download streamed a page at a time, so a million rows never sit in memory as one string.
+ * The first page is read before the response starts: a query that fails there is a JSON error
+ * with its status. Once the 200 is sent a later failure cannot change it, so the body then ends
+ * with the line `#error: export incomplete after N rows (request <id>)` and the failure is
+ * logged: a truncated file always says so.
+ */
+export async function csvStream<C>(opts: {
+  header: string[];
+  bom: boolean;
+  requestId: string;
+  page: (cursor: C | null) => Promise<CsvPage<C>>;
+}): Promise<ReadableStream<Uint8Array>> {
+  const enc = new TextEncoder();
+  let ahead: CsvPage<C> | null = await opts.page(null);
+  let next: C | null = null;
+  let written = 0;
+  return new ReadableStream<Uint8Array>({
+    start(ctl) {
+      ctl.enqueue(enc.encode((opts.bom ? BOM : "") + csvRow(opts.header)));
+    },
+    // Pulled as the client reads: one page per pull, so memory stays at one page.
+    async pull(ctl) {
+      let page: CsvPage<C>;
+      try {
+        page = ahead ?? (await opts.page(next));
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", requestId: opts.requestId, message: "CSV export failed mid-stream", rows: written, error: String(err) }));
+        ctl.enqueue(enc.encode(`#error: export incomplete after ${written} rows (request ${opts.requestId})\r\n`));
+        return ctl.close();
+      }
+      ahead = null;
+      if (page.rows.length) ctl.enqueue(enc.encode(page.rows.map(csvRow).join("")));
+      written += page.rows.length;
+      if (page.next === null) return ctl.close();
+      next = page.next;
+    },
+  });
+}

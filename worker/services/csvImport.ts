@@ -13,7 +13,7 @@ import { importJobs } from "../db/schema";
 import type { Db } from "../env";
 import { badRequest } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { parseIsoDate } from "../metrics/buckets";
+import { dateProblem, textProblem } from "../schemas/common";
 import { IMPORT_COLUMNS, IMPORT_LIMITS, type ImportKind } from "../schemas/imports";
 import { CsvFatalError, readCsv } from "./csv";
 import type { AccountUpsert } from "../schemas/accounts";
@@ -49,12 +49,16 @@ function text(v: string, field: string, max: number, required = false): string |
     return null;
   }
   if (t.length > max) throw new RowInvalid(field, "too_long", `${field} is over ${max} characters`);
+  // The API's rule for text (schemas/common.ts): every column here is one line.
+  const problem = textProblem(t, false);
+  if (problem) throw new RowInvalid(field, "invalid_text", `${field} ${problem}`);
   return t;
 }
 
 function date(v: string, field: string, required = false): string | null {
   const t = text(v, field, 10, required);
-  if (t !== null && !parseIsoDate(t)) throw new RowInvalid(field, "invalid_date", `${field}: "${t}" is not a date as YYYY-MM-DD`);
+  const problem = t === null ? null : dateProblem(t);
+  if (problem) throw new RowInvalid(field, "invalid_date", `${field}: "${t}" ${problem}`);
   return t;
 }
 

@@ -12,7 +12,7 @@ import { bucketOf } from "../metrics/buckets";
 import { checkScore, notifyWebhooks, type ResponseRow } from "./recordResponse";
 import { contactWithAccount } from "./contacts";
 import { rawBatch } from "./rawBatch";
-import { invalid, unix, V1Error } from "../routes/delighted/http";
+import { invalid, unix, V1Error } from "../lib/v1";
 
 type Survey = typeof surveys.$inferSelect;
 export type ContactRow = typeof contacts.$inferSelect;

@@ -21,11 +21,11 @@ import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { newId, sha256Hex } from "../lib/ids";
 import { bucketOf, parseIsoDate, zonedMidnightUtc } from "../metrics/buckets";
 import { IMPORT_LIMITS } from "../schemas/imports";
+import { HISTORY_SOURCES } from "../schemas/historyImport";
 import { CsvFatalError, readCsv, type CsvRecord } from "./csv";
 import { rawBatch } from "./rawBatch";
 import type { ImportError } from "./csvImport";
 
-export const HISTORY_SOURCES = ["delighted", "formbricks", "typeform", "generic"] as const;
 export type HistorySource = (typeof HISTORY_SOURCES)[number];
 export const HISTORY_FIELDS = ["email", "score", "comment", "date", "name", "id", "ignore"] as const;
 type Field = (typeof HISTORY_FIELDS)[number];

@@ -1,5 +1,6 @@
 /** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
+import { badRequest } from "../lib/errors";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
@@ -39,6 +40,13 @@ function defaultStart(end: string, interval: Interval): string | null {
   let b = containing < end ? containing : previousBucket(containing, interval);
   for (let i = 1; i < DEFAULT_BUCKETS[interval] && b > EPOCH; i++) b = previousBucket(b, interval);
   return b;
+}
+
+/** requestedBuckets, refused (400 `range_too_large`, on `from`) past `max` buckets. */
+export function bucketsFor(interval: Interval, tz: string, from?: string, to?: string, max = MAX_BUCKETS) {
+  const buckets = requestedBuckets(interval, tz, from, to, Date.now(), max + 1);
+  if (buckets.length > max) throw badRequest("range_too_large", `At most ${max} buckets per request`, "from");
+  return buckets;
 }
 
 export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {

@@ -1,9 +1,10 @@
 /** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
 import { useEffect } from "preact/hooks";
 import { Brand, Link, Spinner } from "./components/ui";
-import { t, setLocale, useLocale, type Key, type Locale } from "./i18n";
+import { t, useLocale, type Key } from "./i18n";
 import { navigate, useRoute } from "./router";
 import { logout, useSession } from "./session";
+import { LocaleSwitch } from "./components/LocaleSwitch";
 import { Login } from "./pages/Login";
 import { Overview } from "./pages/Overview";
 import { Retention } from "./pages/Retention";
@@ -13,6 +14,7 @@ import { Comments } from "./pages/Comments";
 import { Surveys } from "./pages/Surveys";
 import { SurveyEditor } from "./pages/SurveyEditor";
 import { Goals } from "./pages/Goals";
+import { Digest } from "./pages/Digest";
 import { Settings } from "./pages/Settings";
 
 const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
@@ -21,6 +23,7 @@ const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
   { href: "/accounts", key: "nav.accounts", icon: "M4 21V5l8-3 8 3v16M9 21v-5h6v5M8 8h2M14 8h2M8 12h2M14 12h2" },
   { href: "/comments", key: "nav.comments", icon: "M4 5h16v11H9l-5 4z" },
   { href: "/surveys", key: "nav.surveys", icon: "M5 3h14v18H5zM9 8h6M9 12h6M9 16h4" },
+  { href: "/digest", key: "nav.digest", icon: "M4 4h16v16H4zM8 9h8M8 13h8M8 17h5" },
   { href: "/goals", key: "nav.goals", icon: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8z" },
   { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin"] },
 ];
@@ -40,6 +43,8 @@ function page(path: string) {
       return parts[1] ? <SurveyEditor id={parts[1] === "new" ? null : decodeURIComponent(parts[1])} /> : <Surveys />;
     case "goals":
       return <Goals />;
+    case "digest":
+      return <Digest />;
     case "settings":
       return <Settings />;
     default:
@@ -50,21 +55,6 @@ function page(path: string) {
         </div>
       );
   }
-}
-
-export function LocaleSwitch() {
-  const locale = useLocale();
-  return (
-    <div class="locale-switch">
-      <label for="locale" class="sr-only">
-        {t("locale.label")}
-      </label>
-      <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
-        <option value="en">English</option>
-        <option value="fr">Français</option>
-      </select>
-    </div>
-  );
 }
 
 export function App() {

@@ -4,9 +4,11 @@
  * validate their own query and body (readBody / parseQuery) are not typed on the input side;
  * `withQuery` and `json` pass those through.
  */
+import type { InferRequestType } from "hono/client";
 import { client, unwrap, withQuery } from "./api";
 import type { Person, UserRow } from "./types";
 
+type GoalInput = InferRequestType<typeof client.api.v1.goals.$post>["json"];
 type Q = Record<string, string | number | undefined | null>;
 /** A JSON body for routes whose body hc does not type. */
 export const json = (body: unknown) => ({ init: { body: JSON.stringify(body), headers: { "content-type": "application/json" } } });
@@ -33,6 +35,11 @@ export const api = {
   comments: async (q: Q) => unwrap(await client.api.v1.comments.$get(withQuery(q))),
   patchFollowup: async (responseId: string, body: unknown) =>
     unwrap(await client.api.v1.followups[":responseId"].$patch({ param: { responseId } }, json(body))),
+  followupSummary: async () => unwrap(await client.api.v1.followups.summary.$get()),
+  settings: async () => unwrap(await client.api.v1.settings.$get()),
+  patchSettings: async (body: unknown) => unwrap(await client.api.v1.settings.$patch(undefined, json(body))),
+  patchMe: async (body: unknown) => unwrap(await client.api.v1.auth.me.$patch(undefined, json(body))),
+  digest: async (q: Q) => unwrap(await client.api.v1.digest.$get(withQuery(q))),
   addNote: async (responseId: string, body: string) =>
     unwrap(await client.api.v1.followups[":responseId"].notes.$post({ param: { responseId } }, json({ body }))),
   accounts: async (q: Q) => unwrap(await client.api.v1.accounts.$get(withQuery(q))),
@@ -40,8 +47,8 @@ export const api = {
   waves: async (q: Q) => unwrap(await client.api.v1.waves.$get(withQuery(q))),
   breakdown: async (q: Q) => unwrap(await client.api.v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await client.api.v1.goals.$get()),
-  createGoal: async (body: unknown) => unwrap(await client.api.v1.goals.$post(undefined, json(body))),
-  deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":id"].$delete(id(goalId))),
+  createGoal: async (body: GoalInput) => unwrap(await client.api.v1.goals.$post({ json: body })),
+  deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":goalId"].$delete({ param: { goalId } })),
   retention: async (q: Q) => unwrap(await client.api.v1.metrics.retention.$get(withQuery(q))),
   cohorts: async (q: Q) => unwrap(await client.api.v1.metrics.cohorts.$get(withQuery(q))),
   retentionByCategory: async (q: Q) => unwrap(await client.api.v1.metrics["retention-by-category"].$get(withQuery(q))),

@@ -2,12 +2,14 @@
 import { client, unwrap } from "./api";
 import { useAsync } from "./data";
 import type { Filters } from "./filters";
-import type { SurveyLite } from "./types";
 
 export async function listSurveys() {
-  const body = await unwrap(await client.api.v1.surveys.$get());
+  const body = await unwrap(await client.api.v1.surveys.$get({ query: {} }));
   return body.data;
 }
+
+/** A survey as the list route's response schema (Survey) declares it. */
+export type SurveyLite = Awaited<ReturnType<typeof listSurveys>>[number];
 
 export const useSurveys = () => useAsync(listSurveys, []);
 

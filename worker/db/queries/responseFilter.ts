@@ -2,28 +2,28 @@
  * The WHERE clause of the comments list and the CSV export, from their shared filters and the
  * caller's scope. Needs `surveys` joined (category) and `followups` left-joined (status).
  */
-import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, eq, gte, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
-import { zonedMidnightUtc } from "../../metrics/buckets";
+import { localDate, zonedMidnightUtc } from "../../metrics/buckets";
 import type { ResponseFilter } from "../../schemas/comments";
 import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
 import { categorySql } from "./scoreCategory";
-
-/** LIKE with the user's text taken literally (% and _ escaped). */
-const contains = (column: SQL | typeof responses.comment, text: string) =>
-  sql`${column} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
+import { containsText } from "./textSearch";
 
 export function responseFilter(
   db: Db,
   principal: Principal,
   f: ResponseFilter,
   timeZone: string,
-  opts: { commentsOnly?: boolean } = {},
+  opts: { queue?: boolean } = {},
 ): SQL | undefined {
   assertOwnManagerFilter(principal, f.manager);
+  // Today in the workspace zone: an item is overdue once its due day has passed.
+  const today = localDate(Date.now(), timeZone);
   return and(
-    opts.commentsOnly ? isNotNull(responses.comment) : undefined,
+    // The comments & follow-up queue: every comment, and every follow-up item (silent detractors too).
+    opts.queue ? or(isNotNull(responses.comment), isNotNull(followups.responseId)) : undefined,
     f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
     f.from ? gte(responses.createdAt, new Date(zonedMidnightUtc(f.from, timeZone))) : undefined,
     f.to ? lt(responses.createdAt, new Date(zonedMidnightUtc(f.to, timeZone))) : undefined,
@@ -33,15 +33,15 @@ export function responseFilter(
     f.account ? eq(responses.accountId, f.account) : undefined,
     f.channel ? eq(responses.channel, f.channel) : undefined,
     f.locale ? eq(responses.locale, f.locale) : undefined,
-    f.status
-      ? sql`coalesce(${followups.status}, CASE WHEN ${categorySql} = 'detractor' THEN 'open' END) = ${f.status}`
-      : undefined,
+    f.status ? eq(followups.status, f.status) : undefined,
+    f.overdue === "1" ? and(ne(followups.status, "resolved"), lt(followups.dueOn, today)) : undefined,
+    f.overdue === "0" ? not(and(ne(followups.status, "resolved"), lt(followups.dueOn, today))!) : undefined,
     f.owner === undefined
       ? undefined
       : f.owner === "none"
         ? isNull(followups.ownerUserId)
         : eq(followups.ownerUserId, f.owner === "me" ? (principal.userId ?? "\u0000nobody") : f.owner),
-    f.q ? contains(responses.comment, f.q) : undefined,
+    f.q ? containsText([responses.comment], f.q) : undefined,
     responsesInScope(db, principal),
   );
 }

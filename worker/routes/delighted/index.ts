@@ -10,7 +10,7 @@ import { ApiError } from "../../lib/errors";
 import { principalForKey } from "../../middleware/auth";
 import { withDb } from "../../middleware/db";
 import { delightedOpenApi } from "../../openapi/delightedDocument";
-import { V1Error, v1ErrorBody } from "./http";
+import { V1Error, v1ErrorBody } from "../../lib/v1";
 import { peopleRoute } from "./people";
 import { responsesV1Route } from "./responses";
 import { otherV1Route } from "./other";

@@ -14,7 +14,7 @@ import { delightedMetrics } from "../../metrics/delightedMetrics";
 import { enqueueContactUnsubscribed } from "../../jobs/webhooks";
 import { cancelPending, upsertPerson, v1Survey } from "../../services/delighted";
 import { MetricsQuerySchema, PagedQuerySchema, UnsubscribeSchema } from "../../schemas/delighted";
-import { parseV1, unix, v1Body, V1Error, v1Query } from "./http";
+import { parseV1, unix, v1Body, V1Error, v1Query } from "../../lib/v1";
 
 const range = (column: string, since?: number, until?: number) =>
   sql.join(

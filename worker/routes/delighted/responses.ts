@@ -15,7 +15,7 @@ import type { AppEnv } from "../../env";
 import type { ResponseRow } from "../../services/recordResponse";
 import { createV1Response, findPerson, personById, responseView, updateV1Response, v1Survey, type PersonRow } from "../../services/delighted";
 import { CreateResponseSchema, ListResponsesSchema, responseId, UpdateResponseSchema } from "../../schemas/delighted";
-import { invalid, parseV1, v1Body, V1Error, v1Query } from "./http";
+import { invalid, parseV1, v1Body, V1Error, v1Query } from "../../lib/v1";
 
 const origin = (c: Context<AppEnv>) => new URL(c.req.url).origin;
 const defer = (c: Context<AppEnv>) => (work: Promise<unknown>) => c.executionCtx.waitUntil(work);

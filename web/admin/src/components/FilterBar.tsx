@@ -5,7 +5,8 @@ import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
 import { t } from "../i18n";
 import { setQuery, qsOf } from "../router";
 import { useSession } from "../session";
-import { personLabel, type SurveyLite } from "../types";
+import type { SurveyLite } from "../surveys";
+import { personLabel } from "../types";
 
 interface Props {
   filters: Filters;
@@ -14,9 +15,11 @@ interface Props {
   noInterval?: boolean;
   /** Show the CSV export link for the current filters. */
   exportCsv?: boolean;
+  /** Filters of the page's own (category, status, owner…) that the export must follow too. */
+  exportQuery?: Record<string, string | undefined>;
 }
 
-export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props) {
+export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQuery }: Props) {
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const users = useAsync(
@@ -30,7 +33,7 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
     () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...apiFilters(f), segment: undefined, manager: undefined, limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
     [survey, f.period, f.from, f.to],
   );
-  const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f) });
+  const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f), ...exportQuery });
 
   return (
     <form class="filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
@@ -118,10 +121,16 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv }: Props)
         </div>
       )}
       {exportCsv && survey && (
-        <a class="btn secondary export" href={csv} download>
-          <span aria-hidden="true">⤓ </span>
-          {t("filters.export")}
-        </a>
+        <>
+          <a class="btn secondary export" href={csv} download>
+            <span aria-hidden="true">⤓ </span>
+            {t("filters.export")}
+          </a>
+          {/* Excel reads a CSV without a byte-order mark as Windows-1252, garbling accents. */}
+          <a class="btn secondary export" href={csv + (csv.includes("?") ? "&" : "?") + "bom=1"} download>
+            {t("filters.exportExcel")}
+          </a>
+        </>
       )}
     </form>
   );

@@ -9,7 +9,7 @@ import { FilterBar } from "../components/FilterBar";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf } from "../filters";
-import { fmtDateTime } from "../format";
+import { fmtDate, fmtDateTime } from "../format";
 import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { can, useSession } from "../session";
@@ -28,7 +28,13 @@ export function Comments() {
   const canEdit = can(session, "admin", "manager");
   const list = surveys.state === "ok" ? surveys.data : [];
   const survey = pickSurvey(list, f);
-  const extra = { category: route.query.get("category") ?? "", status: route.query.get("status") ?? "", owner: route.query.get("owner") ?? "", q: route.query.get("q") ?? "" };
+  const extra = {
+    category: route.query.get("category") ?? "",
+    status: route.query.get("status") ?? "",
+    owner: route.query.get("owner") ?? "",
+    overdue: route.query.get("overdue") ?? "",
+    q: route.query.get("q") ?? "",
+  };
   const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
   const key = JSON.stringify(query);
   const comments = useAsync(() => (survey ? api.comments(query) : Promise.resolve(null)), [key]);
@@ -43,13 +49,22 @@ export function Comments() {
     setMore({ key, rows: [...(extraRows?.rows ?? []), ...page.data], next: page.next });
   }
   const users = useAsync(() => (can(session, "admin") ? api.users().then((r) => r.data) : Promise.resolve([])), []);
-  const people = users.state === "ok" ? users.data : [];
+  // Only people who can act on an item can own it: active admins and managers (the server checks
+  // the manager's scope too).
+  const people = users.state === "ok" ? users.data.filter((u) => !u.disabledAt && (u.role === "admin" || u.role === "manager")) : [];
+  const me = session.status === "signed-in" ? session.user.id : null;
+  const summary = useAsync(() => api.followupSummary(), [key]);
 
   return (
     <>
       <PageHead title={t("comments.title")} sub={t("comments.sub")} />
       {surveys.state === "error" && <ErrorBox error={surveys.error} />}
-      {list.length > 0 && <FilterBar filters={f} surveys={list} noInterval exportCsv />}
+      {list.length > 0 && <FilterBar filters={f} surveys={list} noInterval exportCsv exportQuery={{ ...extra, queue: "1" }} />}
+      {summary.state === "ok" && (
+        <p class="muted" role="status" data-testid="followup-summary">
+          {t("comments.summary", summary.data)}
+        </p>
+      )}
       <form class="filters secondary-filters" role="search" aria-label={t("comments.filters")} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="c-category">{t("comments.category")}</label>
@@ -79,6 +94,13 @@ export function Comments() {
             <option value="none">{t("comments.nobody")}</option>
           </select>
         </div>
+        <div class="field">
+          <label for="c-overdue">{t("comments.overdueFilter")}</label>
+          <select id="c-overdue" value={extra.overdue} onChange={(e) => setQuery({ overdue: e.currentTarget.value }, { push: true })}>
+            <option value="">{t("filters.all")}</option>
+            <option value="1">{t("comments.overdueOnly")}</option>
+          </select>
+        </div>
         <div class="field grow">
           <label for="c-q">{t("comments.search")}</label>
           <input id="c-q" type="search" maxLength={200} value={extra.q} onChange={(e) => setQuery({ q: e.currentTarget.value.trim() })} />
@@ -95,7 +117,7 @@ export function Comments() {
           <>
             <ul class="comment-list big" data-testid="comments">
               {rows.map((c) => (
-                <CommentItem key={c.responseId} c={c} people={people} canEdit={canEdit} onChange={comments.reload} />
+                <CommentItem key={c.responseId} c={c} people={people} me={me} canEdit={canEdit} onChange={() => (comments.reload(), summary.reload())} />
               ))}
             </ul>
             {next && (
@@ -110,7 +132,7 @@ export function Comments() {
   );
 }
 
-function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: UserRow[]; canEdit: boolean; onChange: () => void }) {
+function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; people: UserRow[]; me: string | null; canEdit: boolean; onChange: () => void }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -153,7 +175,14 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
           <details class="followup" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
             <summary>
               {t("comments.followup")}: <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>{t(("follow." + (fu?.status ?? "open")) as "follow.open")}</Badge>
-              {fu?.ownerUserId && <span class="muted small"> · {people.find((p) => p.id === fu.ownerUserId)?.name || fu.ownerUserId}</span>}
+              {fu?.owner && <span class="muted small" data-testid="owner"> · {fu.owner.name || fu.owner.id}</span>}
+              {fu?.dueOn && fu.status !== "resolved" && <span class="muted small"> · {t("comments.due", { date: fmtDate(fu.dueOn) })}</span>}
+              {fu?.overdue && (
+                <>
+                  {" "}
+                  <Badge kind="bad">{t("comments.overdue")}</Badge>
+                </>
+              )}
             </summary>
             <div class="followup-body">
               <fieldset class="inline" disabled={!canEdit || busy}>
@@ -180,6 +209,11 @@ function CommentItem({ c, people, canEdit, onChange }: { c: CommentRow; people: 
                       ))}
                     </select>
                   </div>
+                )}
+                {me && fu && fu.ownerUserId !== me && (
+                  <button type="button" class="btn secondary small" onClick={() => void act(() => api.patchFollowup(c.responseId, { ownerUserId: me }))}>
+                    {t("comments.take")}
+                  </button>
                 )}
               </fieldset>
               {fu && fu.notes.length > 0 && (

@@ -79,7 +79,7 @@ export function HistoryImport() {
         headers: { "content-type": isJson ? "application/json" : "text/csv" },
         body: file,
       });
-      setReport(await unwrap<Report>(res));
+      setReport((await unwrap(res)) as Report);
     } catch (err) {
       setError(err);
     } finally {

@@ -8,7 +8,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
-import type { AppEnv } from "../../env";
+import type { AppEnv } from "../env";
 
 export class V1Error extends Error {
   constructor(

@@ -1,0 +1,154 @@
+/**
+ * The monthly review: what an account manager (or, for admins, the workspace) should look at on
+ * the first working day of the month. The same figures go out by e-mail (worker/jobs/digest.ts).
+ * Printable: the print stylesheet hides the navigation and the controls.
+ */
+import { useState } from "preact/hooks";
+import { api } from "../endpoints";
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { fmtDate } from "../format";
+import { t } from "../i18n";
+import { setQuery, useRoute } from "../router";
+import { useSession } from "../session";
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10} %`);
+const BINS = [
+  ["works", "digest.works", "ok"],
+  ["could_do_better", "digest.could", "warn"],
+  ["costs_more", "digest.costs", "bad"],
+] as const;
+
+export function Digest() {
+  const route = useRoute();
+  const month = route.query.get("month") ?? "";
+  const digest = useAsync(() => api.digest(month ? { month } : {}), [month]);
+  const session = useSession();
+  const user = session.status === "signed-in" ? session.user : null;
+  const [optOut, setOptOut] = useState<boolean | null>(null);
+  const optedOut = optOut ?? Boolean((user as { digestOptOut?: boolean } | null)?.digestOptOut);
+  const d = digest.data;
+
+  return (
+    <>
+      <PageHead
+        title={t("digest.title")}
+        sub={d ? t(d.scope === "manager" ? "digest.subManager" : "digest.subWorkspace", { month: d.period.label }) : undefined}
+        actions={
+          <button type="button" class="btn secondary no-print" onClick={() => window.print()}>
+            {t("digest.print")}
+          </button>
+        }
+      />
+      <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="d-month">{t("digest.month")}</label>
+          <input id="d-month" type="month" value={month || d?.month || ""} onChange={(e) => setQuery({ month: e.currentTarget.value })} />
+        </div>
+        {user && user.role !== "viewer" && (
+          <label class="check">
+            <input
+              type="checkbox"
+              checked={!optedOut}
+              onChange={(e) => {
+                const v = !e.currentTarget.checked;
+                void api.patchMe({ digestOptOut: v }).then(() => setOptOut(v));
+              }}
+            />{" "}
+            {t("digest.byEmail")}
+          </label>
+        )}
+      </form>
+      {digest.state === "error" ? (
+        <ErrorBox error={digest.error} what={t("digest.title")} />
+      ) : !d ? (
+        <Spinner />
+      ) : (
+        <div class="digest" data-testid="digest">
+          <Card title={t("digest.nps", { survey: d.survey?.name ?? "—" })}>
+            {!d.wave ? (
+              <Empty>{t("digest.noWave")}</Empty>
+            ) : d.wave.tooFew ? (
+              <p data-testid="digest-nps">{t("digest.tooFew", { n: d.wave.n, min: d.smallN, wave: d.wave.period })}</p>
+            ) : (
+              <p data-testid="digest-nps">
+                <strong class="big">{Math.round(d.wave.nps ?? 0)}</strong> {t("digest.wave", { wave: d.wave.period, n: d.wave.n })}
+                {d.wave.ci95 && <span class="muted"> · {t("digest.ci", { low: Math.round(d.wave.ci95.low), high: Math.round(d.wave.ci95.high) })}</span>}
+                {d.wave.change && d.wave.previous && (
+                  <>
+                    {" · "}
+                    {t("digest.change", { delta: (d.wave.change.delta > 0 ? "+" : "") + Math.round(d.wave.change.delta * 10) / 10, wave: d.wave.previous.period })}{" "}
+                    <Badge kind={d.wave.change.significant ? (d.wave.change.delta > 0 ? "ok" : "bad") : "neutral"}>
+                      {t(d.wave.change.significant ? "digest.significant" : "digest.noise")}
+                    </Badge>
+                  </>
+                )}
+              </p>
+            )}
+          </Card>
+          <Card title={t("digest.detractors")}>
+            <p data-testid="digest-detractors">{t("digest.detractorsLine", { n: d.newDetractors.count, silent: d.newDetractors.silent })}</p>
+            <ul class="comment-list">
+              {d.newDetractors.items.map((i) => (
+                <li key={i.responseId} class="comment">
+                  <ScorePill score={i.score} category="detractor" />
+                  <span>
+                    {i.account?.name ?? t("comments.anonymous")} · {fmtDate(i.createdAt)} · {i.comment ?? t("comments.noText")}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </Card>
+          <Card title={t("digest.followups")}>
+            <p data-testid="digest-followups">
+              {t("digest.followupsLine", { open: d.followups.open, overdue: d.followups.overdue })}{" "}
+              <Link href={"/comments?overdue=1"}>{t("comments.overdueOnly")}</Link>
+            </p>
+          </Card>
+          <Card title={t("digest.atRisk")}>
+            {d.atRisk.length === 0 ? (
+              <Empty>{t("digest.none")}</Empty>
+            ) : (
+              <ul>
+                {d.atRisk.map((a) => (
+                  <li key={a.id}>
+                    <Link href={"/accounts/" + encodeURIComponent(a.id)}>{a.name}</Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title={t("digest.retention")}>
+            {d.retention ? (
+              <p>{t("digest.retentionLine", { quarter: d.retention.quarter, crr: pct(d.retention.crr), nrr: pct(d.retention.nrr), n: d.retention.startCount })}</p>
+            ) : (
+              <Empty>{t("digest.none")}</Empty>
+            )}
+          </Card>
+          <Card title={t("digest.goals")}>
+            <div class="grid3">
+              {BINS.map(([bin, key, kind]) => (
+                <section key={bin} data-testid={"bin-" + bin}>
+                  <h3>
+                    <Badge kind={kind}>{t(key)}</Badge>
+                  </h3>
+                  {d.goals[bin].length === 0 ? (
+                    <p class="muted">{t("digest.none")}</p>
+                  ) : (
+                    <ul>
+                      {d.goals[bin].map((g) => (
+                        <li key={g.id}>
+                          {g.name} <span class="muted small">({t(("reason." + g.reason) as "reason.no_data")})</span>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </section>
+              ))}
+            </div>
+          </Card>
+        </div>
+      )}
+    </>
+  );
+}

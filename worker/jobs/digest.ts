@@ -1,0 +1,146 @@
+/**
+ * The monthly review by email: on the first working day of each month (workspace zone), or on a
+ * later day of the month if the cron missed it, every active admin and manager with an e-mail who
+ * did not opt out gets their review through the email API (the adapter of jobs/deliver.ts).
+ * Idempotent: a `digest_sends` row per user and month is claimed (INSERT OR IGNORE … RETURNING)
+ * before sending, so a second run, or two overlapping runs, never send a review twice. A refused
+ * or failed send is recorded as `failed` and not retried (the page stays available); never twice
+ * wins over at least once.
+ */
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import { users } from "../db/schema";
+import type { Db, Env, Principal } from "../env";
+import { localDate } from "../metrics/buckets";
+import { firstWorkingDayOfMonth } from "../metrics/followups";
+import { buildDigest, type Digest } from "../services/digest";
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+const TEXT = {
+  en: {
+    subject: (m: string) => `Your monthly review — ${m}`,
+    nps: "NPS of the latest wave",
+    tooFew: (n: number, min: number) => `Only ${n} answers: too few to say anything (below ${min}).`,
+    change: "change",
+    noise: "within noise",
+    significant: "significant",
+    noWave: "No wave with answers yet.",
+    detractors: (n: number, silent: number) => `${n} new detractors last month (${silent} without a comment).`,
+    followups: (open: number, overdue: number) => `${open} open follow-ups, ${overdue} overdue.`,
+    atRisk: "Accounts at risk",
+    none: "none",
+    retention: "Retention",
+    works: "Works",
+    could: "Could do better",
+    costs: "Costs more than it is worth",
+    open: "Open the review",
+  },
+  fr: {
+    subject: (m: string) => `Votre revue mensuelle — ${m}`,
+    nps: "NPS de la dernière vague",
+    tooFew: (n: number, min: number) => `Seulement ${n} réponses : trop peu pour conclure (moins de ${min}).`,
+    change: "évolution",
+    noise: "dans le bruit",
+    significant: "significative",
+    noWave: "Pas encore de vague avec des réponses.",
+    detractors: (n: number, silent: number) => `${n} nouveaux détracteurs le mois dernier (${silent} sans commentaire).`,
+    followups: (open: number, overdue: number) => `${open} suivis ouverts, ${overdue} en retard.`,
+    atRisk: "Comptes à risque",
+    none: "aucun",
+    retention: "Rétention",
+    works: "Ce qui marche",
+    could: "Peut mieux faire",
+    costs: "Coûte plus que ça ne rapporte",
+    open: "Ouvrir la revue",
+  },
+} as const;
+
+const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10} %`);
+
+/** The review as an e-mail (text and HTML), in the reader's language. */
+export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: string; name: string }, link: string | null, from?: string) {
+  const T = TEXT[locale];
+  const lines: string[] = [];
+  if (d.wave) {
+    lines.push(`${T.nps} (${d.wave.period}): ` + (d.wave.tooFew ? T.tooFew(d.wave.n, d.smallN) : `${Math.round(d.wave.nps ?? 0)} [${Math.round(d.wave.ci95?.low ?? 0)}; ${Math.round(d.wave.ci95?.high ?? 0)}], n = ${d.wave.n}`));
+    if (d.wave.change && !d.wave.tooFew) lines.push(`${T.change}: ${d.wave.change.delta > 0 ? "+" : ""}${Math.round(d.wave.change.delta * 10) / 10} (${d.wave.change.significant ? T.significant : T.noise})`);
+  } else lines.push(T.noWave);
+  lines.push(T.detractors(d.newDetractors.count, d.newDetractors.silent));
+  lines.push(T.followups(d.followups.open, d.followups.overdue));
+  lines.push(`${T.atRisk}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") : T.none}`);
+  if (d.retention) lines.push(`${T.retention} ${d.retention.quarter}: CRR ${pct(d.retention.crr)}, NRR ${pct(d.retention.nrr)}`);
+  for (const [bin, title] of [["works", T.works], ["could_do_better", T.could], ["costs_more", T.costs]] as const) {
+    lines.push(`${title}: ${d.goals[bin].length ? d.goals[bin].map((g) => `${g.name} (${g.reason})`).join("; ") : T.none}`);
+  }
+  if (link) lines.push(`${T.open}: ${link}`);
+  return {
+    id: `digest-${d.month}-${to.email}`,
+    ...(from ? { from } : {}),
+    to,
+    locale,
+    subject: T.subject(d.period.label),
+    text: lines.join("\n") + "\n",
+    html: lines.map((l) => `<p>${esc(l)}</p>`).join(""),
+  };
+}
+
+export interface DigestReport {
+  due: boolean;
+  sent: number;
+  failed: number;
+  skipped: number;
+}
+
+export async function runMonthlyDigests(env: Env, now: number): Promise<DigestReport> {
+  const report: DigestReport = { due: false, sent: 0, failed: 0, skipped: 0 };
+  const tz = env.TIMEZONE || "UTC";
+  const today = localDate(now, tz);
+  if (today < firstWorkingDayOfMonth(today)) return report;
+  report.due = true;
+  if (!env.EMAIL_API_URL) return report; // nothing claimed: the reviews go out once email is configured
+  const db: Db = drizzle(env.DB, { schema });
+  const month = today.slice(0, 7);
+  const people = await db
+    .select()
+    .from(users)
+    .where(and(isNull(users.disabledAt), inArray(users.role, ["admin", "manager"]), eq(users.digestOptOut, false), isNotNull(users.email)))
+    .all();
+  const base = env.PUBLIC_URL?.replace(/\/+$/, "") ?? null;
+  for (const u of people) {
+    // Claim first: only the run that inserts the row sends.
+    const claimed = await db.all<{ user_id: string }>(sql`
+      INSERT OR IGNORE INTO digest_sends (user_id, month, status) VALUES (${u.id}, ${month}, 'sending') RETURNING user_id`);
+    if (claimed.length === 0) {
+      report.skipped++;
+      continue;
+    }
+    let status: "sent" | "failed" = "failed";
+    let error: string | null = null;
+    try {
+      const principal: Principal = { kind: "session", userId: u.id, role: u.role };
+      const digest = await buildDigest(db, principal, { month, timeZone: tz, now });
+      const locale = u.locale === "fr" ? "fr" : "en";
+      const message = digestMessage(digest, locale, { email: u.email, name: u.name }, base ? `${base}/admin/digest?month=${month}` : null, env.EMAIL_FROM);
+      const res = await fetch(env.EMAIL_API_URL, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "idempotency-key": message.id,
+          ...(env.EMAIL_API_KEY ? { authorization: `Bearer ${env.EMAIL_API_KEY}` } : {}),
+        },
+        body: JSON.stringify(message),
+      });
+      if (res.ok) status = "sent";
+      else error = `HTTP ${res.status}`;
+      await res.body?.cancel();
+    } catch (e) {
+      error = String(e).slice(0, 200);
+    }
+    report[status === "sent" ? "sent" : "failed"]++;
+    await db.run(sql`UPDATE digest_sends SET status = ${status}, error = ${error}, sent_at = ${status === "sent" ? now : null}
+      WHERE user_id = ${u.id} AND month = ${month}`);
+  }
+  return report;
+}

@@ -1,0 +1,27 @@
+/**
+ * The monthly review's pure parts (docs/METRICS.md, "The monthly review").
+ */
+import type { GoalStatus } from "./goals";
+
+/** Below this many answers a headline NPS says "too few answers" instead of a big number. */
+export const SMALL_N = 20;
+
+export type ReviewBin = "works" | "could_do_better" | "costs_more";
+
+/**
+ * The seed's monthly sort of results: a goal that is on track *works*; one moving towards its
+ * target too slowly *could do better*; one off track (moving away, no data, deadline passed) is
+ * effort that *costs more than it is worth* as things stand, and needs a decision.
+ */
+export function reviewBin(status: GoalStatus): ReviewBin {
+  return status === "on_track" ? "works" : status === "could_do_better" ? "could_do_better" : "costs_more";
+}
+
+/** The month a review covers: the calendar month before `month` (`YYYY-MM`), as [from, to). */
+export function reviewPeriod(month: string): { from: string; to: string; label: string } {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const py = m === 1 ? y - 1 : y;
+  const pm = m === 1 ? 12 : m - 1;
+  const label = `${py}-${String(pm).padStart(2, "0")}`;
+  return { from: `${label}-01`, to: `${month}-01`, label };
+}

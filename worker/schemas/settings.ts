@@ -1,0 +1,12 @@
+/** Workspace settings: what admins may change, with bounds. */
+import { z } from "zod";
+
+export const PatchSettingsSchema = z
+  .object({
+    /** Working days (Monday–Friday) after an answer by which its follow-up is due. */
+    followupDueWorkingDays: z.number().int().min(1).max(30).optional(),
+    /** The survey the overview opens on by default; null: the newest. */
+    defaultSurveyId: z.string().trim().min(1).max(64).nullable().optional(),
+  })
+  .strict()
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "nothing to change");

@@ -1,0 +1,138 @@
+/**
+ * The monthly review of one person (docs/METRICS.md, "The monthly review"): a manager's accounts,
+ * or the whole workspace for admins and viewers. Figures come from the same functions as the
+ * dashboard; this file only gathers them.
+ */
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { accounts, goals, responses, surveys, waves } from "../db/schema";
+import type { Db, Principal } from "../env";
+import { getRetention } from "../db/queries/getRetention";
+import { accountWhere } from "../db/queries/accountFilter";
+import { bucketLabel, bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
+import { addMonths } from "../metrics/calendar";
+import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
+import { nps, npsChange, npsInterval, type NpsCounts } from "../metrics/nps";
+import { retentionSeries } from "../metrics/retention";
+import { listAccounts } from "./accounts";
+import { followupSummary } from "./followups";
+import { goalProgress } from "./goalProgress";
+import { managerScope } from "./scope";
+import { getSettings } from "./settings";
+
+const scopeSql = (p: Principal) => {
+  const m = managerScope(p);
+  return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
+};
+
+/** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
+async function waveCounts(db: Db, p: Principal, surveyId: string) {
+  const rows = await db.all<{ wave_id: string; promoters: number; passives: number; detractors: number }>(sql`
+    SELECT wave_id, sum(score >= 9) AS promoters, sum(score BETWEEN 7 AND 8) AS passives, sum(score <= 6) AS detractors
+    FROM (SELECT r.wave_id, r.score,
+                 row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
+          FROM responses r WHERE r.survey_id = ${surveyId} AND r.wave_id IS NOT NULL AND ${scopeSql(p)})
+    WHERE rn = 1 GROUP BY wave_id`);
+  return new Map(rows.map((r) => [r.wave_id, { promoters: r.promoters, passives: r.passives, detractors: r.detractors } satisfies NpsCounts]));
+}
+
+export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number }) {
+  const { month, timeZone, now } = opts;
+  const period = reviewPeriod(month);
+  const today = localDate(now, timeZone);
+  const settings = await getSettings(db);
+
+  // The survey: the workspace default, else the newest active NPS survey.
+  const survey =
+    (settings.defaultSurveyId
+      ? await db.select().from(surveys).where(and(eq(surveys.id, settings.defaultSurveyId), eq(surveys.kind, "nps"))).get()
+      : undefined) ??
+    (await db.select().from(surveys).where(and(eq(surveys.kind, "nps"), eq(surveys.status, "active"))).orderBy(desc(surveys.createdAt)).get());
+
+  // NPS of the latest wave with answers, compared with the wave before it that has answers.
+  let wave = null;
+  if (survey) {
+    const counts = await waveCounts(db, p, survey.id);
+    const list = (await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all()).filter(
+      (w) => counts.has(w.id),
+    );
+    const [latest, previous] = list;
+    if (latest) {
+      const c = counts.get(latest.id)!;
+      const n = c.promoters + c.passives + c.detractors;
+      const before = previous ? counts.get(previous.id)! : null;
+      wave = {
+        period: latest.period,
+        n,
+        tooFew: n < SMALL_N,
+        nps: nps(c),
+        ci95: npsInterval(c),
+        previous: previous && before ? { period: previous.period, n: before.promoters + before.passives + before.detractors, nps: nps(before) } : null,
+        change: before ? npsChange(before, c) : null,
+      };
+    }
+  }
+
+  // New detractors over the month under review.
+  const fromMs = zonedMidnightUtc(period.from, timeZone);
+  const toMs = zonedMidnightUtc(period.to, timeZone);
+  const m = managerScope(p);
+  const detractorRows = await db
+    .select({ id: responses.id, score: responses.score, comment: responses.comment, createdAt: responses.createdAt, accountId: responses.accountId, accountName: accounts.name })
+    .from(responses)
+    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+    .leftJoin(accounts, eq(accounts.id, responses.accountId))
+    .where(
+      and(
+        eq(surveys.kind, "nps"),
+        lt(responses.score, 7),
+        gte(responses.createdAt, new Date(fromMs)),
+        lt(responses.createdAt, new Date(toMs)),
+        m === null ? undefined : inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m))),
+      ),
+    )
+    .orderBy(asc(responses.createdAt))
+    .all();
+
+  const followups = await followupSummary(db, p, today);
+  const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, ...(survey ? { surveyId: survey.id } : {}) });
+
+  // Retention over the last complete quarter.
+  const thisQuarter = bucketOfDate(today, "quarter");
+  const lastQuarter = addMonths(thisQuarter, -3);
+  const accountsForRetention = await getRetention(db, { where: accountWhere(p), activeFrom: lastQuarter, activeUntil: lastQuarter });
+  const [q] = retentionSeries(accountsForRetention, [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }], today);
+
+  // Goals, sorted into the three bins of the monthly review.
+  const goalRows = (await db.select().from(goals).orderBy(asc(goals.deadline), asc(goals.id)).limit(100).all()).filter(
+    (g) => m === null || g.scope?.manager === undefined || g.scope.manager === m,
+  );
+  const goalViews = await Promise.all(
+    goalRows.map(async (g) => {
+      const pr = await goalProgress(db, g, p, timeZone, now);
+      return { id: g.id, name: g.name, metric: g.metric, target: g.target, deadline: g.deadline, current: pr.current, status: pr.status, reason: pr.reason, bin: reviewBin(pr.status) };
+    }),
+  );
+  const bins: Record<ReviewBin, typeof goalViews> = { works: [], could_do_better: [], costs_more: [] };
+  for (const g of goalViews) bins[g.bin].push(g);
+
+  return {
+    month,
+    period,
+    scope: m === null ? ("workspace" as const) : ("manager" as const),
+    asOf: today,
+    smallN: SMALL_N,
+    survey: survey ? { id: survey.id, name: survey.name } : null,
+    wave,
+    newDetractors: {
+      count: detractorRows.length,
+      silent: detractorRows.filter((r) => !r.comment).length,
+      items: detractorRows.slice(0, 10).map((r) => ({ responseId: r.id, score: r.score, comment: r.comment, createdAt: r.createdAt.toISOString(), account: r.accountId ? { id: r.accountId, name: r.accountName } : null })),
+    },
+    followups,
+    atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),
+    retention: q ? { quarter: q.label, startCount: q.startCount, crr: q.crr, nrr: q.nrr, complete: q.complete } : null,
+    goals: bins,
+  };
+}
+
+export type Digest = Awaited<ReturnType<typeof buildDigest>>;
