@@ -1,4 +1,4 @@
-/** Integrations (history import, the Delighted-compatible surface's survey, delivery attempts) for the OpenAPI document. */
+/** History import and delivery attempts for the OpenAPI document (routes not yet declared with createRoute). */
 import { HistoryQuerySchema } from "../schemas/historyImport";
 import type { Operation } from "./operation";
 
@@ -15,7 +15,5 @@ export const integrationsOperations: Operation[] = [
     bodyType: "text/csv, or application/json (Delighted's API JSON)",
     responses: { 201: "The report: `okRows`, `created`, `unchanged`, `errorRows`, `errors[]`", 400: "Header or mapping problems (nothing written)", 413: "JSON too large", 415: "Neither CSV nor JSON", ...guarded },
   },
-  { method: "get", path: "/api/v1/integrations/delighted", summary: "The survey the Delighted-compatible /v1 API speaks for (admin)", tag: "integrations", auth: "key", responses: { 200: "`{ surveyId, resolvedSurveyId }`", ...guarded } },
-  { method: "put", path: "/api/v1/integrations/delighted", summary: "Choose that survey (`{surveyId}`; null: the oldest active NPS survey) (admin)", tag: "integrations", auth: "key", responses: { 200: "`{ surveyId, resolvedSurveyId }`", 400: "Unknown, archived or non-NPS survey", ...guarded } },
   { method: "get", path: "/api/v1/webhooks/{webhookId}/deliveries/{deliveryId}/attempts", summary: "Every attempt of one delivery: number, outcome, error, duration (admin)", tag: "webhooks", auth: "key", responses: { 200: "`{ data }`", 404: "Not found", ...guarded } },
 ];
