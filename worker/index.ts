@@ -4,6 +4,7 @@ import type { Env, WebhookMessage } from "./env";
 import { consumeDeadLetters, consumeWebhooks, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./jobs/webhookQueue";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
+import { runRebucket } from "./jobs/rebucket";
 import { runWaves } from "./jobs/waves";
 import { runSurveyRequests } from "./jobs/surveyRequests";
 import { runMonthlyDigests } from "./jobs/digest";
@@ -38,7 +39,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
   // The monthly review (first working day of the month; idempotent per user and month).
   const digests = await attempt(() => runMonthlyDigests(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping, digests }));
+  // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
+  const rebucket = await attempt(() => runRebucket(env));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping, digests, rebucket }));
   if (errors.length > 0) throw errors[0];
 }
 

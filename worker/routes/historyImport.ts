@@ -10,6 +10,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { workspaceTz } from "../lib/timezone";
 import { ApiError, badRequest } from "../lib/errors";
 import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
@@ -24,7 +25,7 @@ export const historyImportRoute = new Hono<AppEnv>().post("/", requireAuth("admi
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!c.req.raw.body) throw badRequest("empty_file", "The file is empty");
   const p = c.var.principal;
-  const opts = { ...q, timeZone: c.env.TIMEZONE || "UTC", createdBy: p.userId ?? p.kind };
+  const opts = { ...q, timeZone: workspaceTz(c.env), createdBy: p.userId ?? p.kind };
   if (type === "text/csv") return c.json(await importHistory(c.var.db, { csv: c.req.raw.body }, opts), 201);
   if (type === "application/json") {
     if (Number(c.req.header("content-length") ?? 0) > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);

@@ -12,6 +12,7 @@ import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { contacts, responses } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { workspaceTz } from "../../lib/timezone";
 import type { ResponseRow } from "../../services/recordResponse";
 import { createV1Response, findPerson, personById, responseView, updateV1Response, v1Survey, type PersonRow } from "../../services/delighted";
 import { CreateResponseSchema, ListResponsesSchema, responseId, UpdateResponseSchema } from "../../schemas/delighted";
@@ -65,7 +66,7 @@ export const responsesV1Route = new Hono<AppEnv>()
         properties: body.person_properties,
         at: Math.min(body.created_at !== undefined ? body.created_at * 1000 : Date.now(), Date.now()),
       },
-      c.env.TIMEZONE || "UTC",
+      workspaceTz(c.env),
       defer(c),
     );
     const [out] = await view(c, [row], false);
