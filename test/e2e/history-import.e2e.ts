@@ -17,6 +17,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** The import runs on a shared, loaded machine: give the report time to arrive. */
+const WAIT = { timeout: 15_000, interval: 100 };
+
 const CSV = [
   "Courriel,Note,Verbatim,Jour,Offre",
   "h1@history.test,10,Parfait,2024-10-03,pro",
@@ -42,11 +45,11 @@ describe("history import in the admin page", () => {
       await form.getByLabel(`Holds ${col}`).selectOption({ label: role });
     }
     await form.getByRole("button", { name: "Import" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent()).toContain("3 valid rows: 3 answers added, 0 already there; 1 rows with errors.");
-    await expect.poll(() => page.getByText("Row 5").textContent()).toContain("invalid_score");
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT).toContain("3 valid rows: 3 answers added, 0 already there; 1 rows with errors.");
+    await expect.poll(() => page.getByText("Row 5").textContent(), WAIT).toContain("invalid_score");
 
     await form.getByRole("button", { name: "Import" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent()).toContain("0 answers added, 3 already there");
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT).toContain("0 answers added, 3 already there");
 
     // October: 10 and 4 → NPS 0; November: 9 → 100 (one answer per contact per month).
     const m = await adminApi(`/api/v1/surveys/${survey.id}/metrics?from=2024-10-01&to=2024-12-01&interval=month`);
