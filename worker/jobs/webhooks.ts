@@ -30,7 +30,7 @@ import { hmacSha256Hex } from "../lib/hmac";
 import { deliveryUrlProblem } from "../lib/publicUrl";
 import { newId, newSecret } from "../lib/ids";
 import { groupCommit } from "../services/groupCommit";
-import { scoreCategory } from "../metrics/category";
+import { categoryOf as scoreCategory, SCORE_RANGE, type SurveyKind } from "../domain/categories";
 
 export type WebhookEvent = (typeof schema.WEBHOOK_EVENTS)[number];
 type Survey = typeof surveys.$inferSelect;
@@ -193,7 +193,7 @@ async function slackText(db: Db, event: string, payload: string): Promise<string
     return `Contact ${slackEscape(String(data.contact?.email ?? data.contact?.id ?? "?"))} unsubscribed from surveys.`;
   }
   const r = data.response ?? {};
-  const max = data.survey?.kind === "csat" ? 5 : data.survey?.kind === "ces" ? 7 : 10;
+  const max = SCORE_RANGE[data.survey?.kind as SurveyKind]?.[1] ?? SCORE_RANGE.nps[1];
   const [contact, account] = await Promise.all([
     r.contactId ? db.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, r.contactId)).get() : undefined,
     r.accountId ? db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, r.accountId)).get() : undefined,
