@@ -1,6 +1,6 @@
 /**
  * Screenshots of the admin page's main screens (docs/screenshots/*.png, shown in docs/ADMIN.md
- * and the README), taken by the test browser from the lead's demo data (scripts/seed.mjs). The
+ * and the README), taken by the test browser from the lead's demo data (scripts/seed/demo.ts). The
  * demo data goes into a Worker of its own (its own `wrangler dev` and local D1), so the other
  * browser tests keep the empty database they expect. Each screen must show real figures, not an
  * empty or error state. The PNGs land in docs/ only with SCREENSHOTS=1 (the demo data follows
