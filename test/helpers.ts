@@ -16,7 +16,6 @@ export interface ApiResult<Body> {
  * schema's `z.infer`); it stays `any` by default so the many existing call sites that poke into
  * error bodies keep working while they are typed one file at a time.
  */
-// biome-ignore lint/suspicious/noExplicitAny: the untyped default, see above
 export async function api<Body = any>(
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},

@@ -9,7 +9,7 @@
  * derives by itself (rollups, follow-up items: triggers) the seed leaves to it.
  * Written to the local D1 by scripts/seed.mjs; test/unit/seed.test.ts inserts a small one.
  */
-import {
+import type {
   accountMrr,
   accounts as accountsTable,
   contacts as contactsTable,

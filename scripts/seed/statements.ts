@@ -7,7 +7,6 @@ import type { BaseSQLiteDatabase, SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as schema from "../../worker/db/schema";
 import type { DemoSeed } from "./demo";
 
-// biome-ignore lint/suspicious/noExplicitAny: any SQLite driver (D1, proxy) with any result kind
 type AnyDb = BaseSQLiteDatabase<any, any, any>;
 
 /** D1 binds at most 100 parameters per statement; rows are chunked to stay under it. */

@@ -22,8 +22,8 @@
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
-import * as schema from "../db/schema";
-import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
+import type * as schema from "../db/schema";
+import { accounts, contacts, type surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
 import type { Db, Env } from "../env";
 import { deliveryPolicy } from "../lib/deliveryPolicy";
 import { hmacSha256Hex } from "../lib/hmac";
@@ -225,7 +225,7 @@ async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | 
   // an address (the details go to the server log).
   let error: string | null = null;
   const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
-  if (!hook || !hook.active) {
+  if (!hook?.active) {
     error = "webhook disabled";
   } else if (refused) {
     // Stored before the rule existed, or the policy changed: never connect.

@@ -1,6 +1,6 @@
 /** NPS, its adjusted-Wald 95 % interval and significance of a change (METRICS.md). */
 import { CATEGORY_BOUNDS, categoryOf, SCORE_RANGE, type Category } from "../domain/categories";
-import { countBetween, histogramTotal, type Histogram } from "./histogram";
+import { countBetween, type Histogram } from "./histogram";
 
 /** z for a two-sided 95 % interval. */
 export const Z95 = 1.959964;

@@ -10,7 +10,7 @@ import { Forest } from "../charts/Forest";
 import { SplitBar } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
 import { SCORE_RANGE } from "../../../../worker/domain/categories";
-import { Badge, Card, categoryOf, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { Badge, Card, categoryOf, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf, range } from "../filters";
 import { useState } from "preact/hooks";
