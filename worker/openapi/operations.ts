@@ -1,8 +1,4 @@
-/**
- * Every operation of the API, pointing at the zod schemas that validate it: the OpenAPI document
- * is derived from these, so it cannot drift from what the Worker accepts.
- */
-import { z } from "zod";
+
 import { MetricsQuerySchema } from "../schemas/metrics";
 import { PatchResponseSchema, SubmitResponseSchema } from "../schemas/responses";
 import { CreateSurveySchema, PatchSurveySchema } from "../schemas/surveys";

@@ -7,7 +7,7 @@
  * accounts): every answer with a comment, and every follow-up item (every detractor answer has
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { workspaceTz } from "../lib/timezone";
 import { Hono } from "hono";
