@@ -90,7 +90,7 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
   const started = Date.now();
   let error: string | null = null;
   const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
-  if (!hook || !hook.active) {
+  if (!hook?.active) {
     error = "webhook disabled";
   } else if (refused) {
     // Stored before the rule existed, or the policy changed: never connect.
@@ -134,6 +134,6 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
     durationMs: Date.now() - started,
     createdAt: new Date(started),
   });
-  return { ok: error === null, error, permanent: !hook || !hook.active || refused };
+  return { ok: error === null, error, permanent: !hook?.active || refused };
 }
 
