@@ -8,9 +8,9 @@ import type * as schema from "./db/schema";
  * `npm run cf-typegen` (`npm test` checks it is up to date); what only `.dev.vars` and
  * `wrangler secret put` provide is listed here, optional where the Worker runs without it.
  */
-// The queue is declared in wrangler.toml, but typed with its message and optional here: the Worker
-// still delivers webhooks without it (the cron), which is how tests and old deployments run.
-export interface Env extends Omit<WranglerEnv, "WEBHOOK_QUEUE"> {
+// The queue and the /v1 limiter are declared in wrangler.toml but optional here: the Worker
+// still delivers webhooks without the queue (the cron) and serves /v1 without the limiter.
+export interface Env extends Omit<WranglerEnv, "WEBHOOK_QUEUE" | "V1_API_LIMITER"> {
   /** Bootstrap admin key (`Authorization: Bearer …`) until real keys and users exist. */
   ADMIN_API_KEY: string;
   /** Public origin of this Worker (`https://nps.example.com`), for links in invitations sent by cron. */
