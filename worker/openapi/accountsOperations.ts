@@ -1,7 +1,6 @@
 /** OpenAPI entries of accounts, contacts, CSV imports, waves, bounces and GDPR (docs/ACCOUNTS.md, IMPORT.md, WAVES.md). */
 import { z } from "zod";
-import { BounceSchema } from "../routes/email";
-import { WavesListQuery } from "../routes/waves";
+import { BounceSchema, WavesListQuery } from "../schemas/waves";
 import { AccountListQuery, AccountUpsertSchema, MAX_BULK_ROWS, PatchAccountSchema } from "../schemas/accounts";
 import { ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
 import type { Operation } from "./operation";

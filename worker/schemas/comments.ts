@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
-import { csvBom, isoDate, line, locale, text } from "./common";
+import { csvBom, cursor, isoDate, line, locale, text } from "./common";
 
 const id = line(64);
 const value = line(200);
@@ -41,7 +41,7 @@ const rangeIssue = { message: "from must be before to", path: ["from"] };
 export const CommentsQuerySchema = ResponseFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor from the previous page's `next`. */
-  before: z.string().max(100).regex(/^\d{1,15}_[A-Za-z0-9_-]{1,64}$/, "malformed cursor").optional(),
+  before: cursor,
 })
   .strict()
   .refine(checkRange, rangeIssue);

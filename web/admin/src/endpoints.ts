@@ -40,7 +40,7 @@ export const api = {
   addNote: async (responseId: string, body: string) =>
     unwrap(await client.api.v1.followups[":responseId"].notes.$post({ param: { responseId } }, json({ body }))),
   accounts: async (q: Q) => unwrap(await client.api.v1.accounts.$get(withQuery(q))),
-  account: async (accountId: string) => unwrap(await client.api.v1.accounts[":id"].$get(id(accountId))),
+  account: async (accountId: string) => unwrap(await client.api.v1.accounts[":accountId"].$get({ param: { accountId } })),
   waves: async (q: Q) => unwrap(await client.api.v1.waves.$get(withQuery(q))),
   breakdown: async (q: Q) => unwrap(await client.api.v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await client.api.v1.goals.$get()),
