@@ -11,3 +11,20 @@ export const CreateApiKeySchema = z
     userId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
   })
   .strict();
+
+/** An API key's record (never the key itself, except once at creation). */
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart" }),
+    role: z.enum(ROLES),
+    userId: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable().openapi({ description: "Updated at most hourly" }),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const NewApiKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: "Shown this once" }) });
