@@ -4,7 +4,7 @@
  * - NPS 0–10: promoter 9–10, passive 7–8, detractor 0–6 (METRICS.md).
  * - CSAT 1–5: promoter (satisfied) 4–5, passive 3, detractor 1–2.
  * - CES 1–7: promoter (easy) 5–7, passive 4, detractor 1–3.
- * The SQL twin is worker/db/queries/scoreCategory.ts; test/unit/category.test.ts pins both.
+ * The SQL twin is worker/db/queries/scoreCategory.ts; test/api/comments.test.ts pins both.
  */
 import type { SurveyKind } from "../db/schema";
 import type { NpsCategory } from "./nps";

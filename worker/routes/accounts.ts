@@ -17,7 +17,8 @@ import {
   AccountListSchema,
   AccountSchema,
   AccountUpsertSchema,
-  BulkResultSchema,
+  BULK_MAX_BYTES,
+  bulkResponses,
   PatchAccountSchema,
 } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
@@ -28,8 +29,6 @@ import { assertOwnManagerFilter, reattributeAccount } from "../services/scope";
 
 const tags = ["accounts"];
 const AccountParams = params("accountId");
-/** Bulk bodies: 1,000 rows of up to a few hundred bytes each. */
-const BULK_BYTES = 2 * 1024 * 1024;
 
 const list = createRoute({
   method: "get",
@@ -52,14 +51,9 @@ const bulk = createRoute({
   summary: "Upsert up to 1,000 accounts by external id (admins); valid rows written, bad rows reported",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth("admin"), jsonBody(BULK_BYTES)] as const,
+  middleware: [requireAuth("admin"), jsonBody(BULK_MAX_BYTES)] as const,
   request: { body: body(AccountBulkSchema) },
-  responses: {
-    200: json(BulkResultSchema, "One result per row, in request order"),
-    400: error("Envelope invalid (no rows, over 1,000 rows…)"),
-    ...errors(401, 403),
-    413: error("Body over 2 MB"),
-  },
+  responses: bulkResponses,
 });
 
 const get = createRoute({

@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { body, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { requireAuth } from "../middleware/auth";
-import { BulkResultSchema } from "../schemas/accounts";
+import { BULK_MAX_BYTES, bulkResponses } from "../schemas/accounts";
 import {
   ContactBulkSchema,
   ContactErasedSchema,
@@ -70,14 +70,9 @@ const bulk = createRoute({
   summary: "Upsert up to 1,000 contacts by external id (admins); valid rows written, bad rows reported",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth("admin"), jsonBody(2 * 1024 * 1024)] as const,
+  middleware: [requireAuth("admin"), jsonBody(BULK_MAX_BYTES)] as const,
   request: { body: body(ContactBulkSchema) },
-  responses: {
-    200: json(BulkResultSchema, "One result per row, in request order"),
-    400: error("Envelope invalid (no rows, over 1,000 rows…)"),
-    ...errors(401, 403),
-    413: error("Body over 2 MB"),
-  },
+  responses: bulkResponses,
 });
 
 const get = createRoute({

@@ -1,5 +1,6 @@
 /** Account API shapes (list query, PATCH, bulk upsert). Bounded lengths and ranges everywhere. */
 import { z } from "@hono/zod-openapi";
+import { error, errors, json } from "../lib/openapi";
 import { cursor, isoDate, line } from "./common";
 
 export const externalId = line(200);
@@ -122,3 +123,14 @@ export const BulkResultSchema = z
     ),
   })
   .openapi("BulkResult");
+
+/** Bulk bodies (accounts, contacts): 1,000 rows of up to a few hundred bytes each. */
+export const BULK_MAX_BYTES = 2 * 1024 * 1024;
+
+/** What both bulk routes answer. */
+export const bulkResponses = {
+  200: json(BulkResultSchema, "One result per row, in request order"),
+  400: error("Envelope invalid (no rows, over 1,000 rows…)"),
+  ...errors(401, 403),
+  413: error("Body over 2 MB"),
+};

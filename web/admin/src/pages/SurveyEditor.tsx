@@ -4,7 +4,8 @@
  * survey: the embed and email snippets to copy, and a live preview with the real widget.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, client, getJson, unwrap } from "../api";
+import { ApiError, client, unwrap } from "../api";
+import { api } from "../endpoints";
 import { Card, ErrorBox, Field, Link, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { t } from "../i18n";
@@ -324,7 +325,7 @@ function Copy({ text, label }: { text: string; label: string }) {
 function Snippets({ id, locale }: { id: string; locale: string }) {
   const embed = `<script src="${location.origin}/embed.js" data-survey="${id}" async></script>`;
   const email = useAsync(
-    () => getJson<{ html: string }>(`/api/v1/surveys/${encodeURIComponent(id)}/email-snippet`, { locale, tokenTag: "{{token}}" }),
+    () => api.emailSnippet(id, { locale, tokenTag: "{{token}}" }),
     [id, locale],
   );
   return (
