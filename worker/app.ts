@@ -26,6 +26,7 @@ import { followupsRoute } from "./routes/followups";
 import { emailSnippetRoute } from "./routes/emailSnippet";
 import { embedRoute } from "./routes/embed";
 import { linkPageRoute } from "./routes/linkPage";
+import { maintenanceRoute } from "./routes/maintenance";
 import { metricsRoute } from "./routes/metrics";
 import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
@@ -118,6 +119,7 @@ const routes = app
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
   .route("/api/v1/export", exportRoute)
+  .route("/api/v1/maintenance", maintenanceRoute)
   .route("/api/v1/settings", settingsRoute)
   .route("/api/v1/digest", digestRoute)
   .route("/api/v1/surveys", publicWidgetRoute)

@@ -3,6 +3,7 @@ import { app } from "./app";
 import type { Env } from "./env";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
+import { runRebucket } from "./jobs/rebucket";
 import { runWaves } from "./jobs/waves";
 import { runMonthlyDigests } from "./jobs/digest";
 import { runWebhookDeliveries } from "./jobs/webhooks";
@@ -34,7 +35,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
   // The monthly review (first working day of the month; idempotent per user and month).
   const digests = await attempt(() => runMonthlyDigests(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping, digests }));
+  // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
+  const rebucket = await attempt(() => runRebucket(env));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping, digests, rebucket }));
   if (errors.length > 0) throw errors[0];
 }
 

@@ -227,6 +227,8 @@ export const accounts = sqliteTable(
     uniqueIndex("accounts_external_id_unique").on(t.externalId),
     index("accounts_manager_idx").on(t.managerUserId),
     index("accounts_segment_idx").on(t.segment),
+    // The accounts list pages by name (worker/services/accounts.ts).
+    index("accounts_name_idx").on(t.name, t.id),
   ],
 );
 
@@ -364,6 +366,8 @@ export const responses = sqliteTable(
     index("responses_contact_created_idx").on(t.contactId, t.createdAt),
     index("responses_account_created_idx").on(t.accountId, t.createdAt),
     index("responses_wave_idx").on(t.waveId),
+    // The comments list across surveys, newest first: only answers with a comment are indexed.
+    index("responses_commented_idx").on(t.createdAt, t.id).where(sql`${t.comment} IS NOT NULL`),
   ],
 );
 
@@ -476,6 +480,9 @@ export const counted = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.member] }),
     index("counted_response_idx").on(t.responseId),
+    // An account's standing (accounts list, account page) reads its own half-year rows only;
+    // partial, so an answer writes one entry here, not one per interval.
+    index("counted_account_idx").on(t.accountId, t.bucket).where(sql`${t.interval} = 'half' AND ${t.accountId} IS NOT NULL`),
   ],
 );
 

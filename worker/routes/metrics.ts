@@ -39,7 +39,7 @@ export const metricsRoute = router().openapi(metrics, async (c) => {
     assertOwnManagerFilter(c.var.principal, q.manager);
     if (q.manager === undefined) filters.push({ dim: "manager", value: scope });
   }
-  const trend = await scoreTrend(c.var.db, workspaceTz(c.env), {
+  const trend = await scoreTrend(c.var.db, {
     surveyId: survey.id,
     kind: survey.kind,
     interval: q.interval,
