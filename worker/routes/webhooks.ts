@@ -1,22 +1,24 @@
 /**
  * Workspace webhooks (admins only: URLs and secrets are credentials): list with delivery counts,
  * create (the secret shown once), change or rotate the secret, delete, the last 50 deliveries, a
- * signed `webhook.test` event sent now, a delivery sent again now.
+ * delivery's attempts, a signed `webhook.test` event sent now, a delivery sent again now.
  * Managers' personal Slack hooks (users.slack_webhook_url) are managed through users, not here.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
-import { webhookDeliveries, webhooks } from "../db/schema";
+import { webhookAttempts, webhookDeliveries, webhooks } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
 import { body, empty, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { urlOrigin } from "../lib/publicUrl";
+import { newStandardSecret } from "../lib/standardWebhooks";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
 import { deliverDue, invalidateWebhookCache } from "../jobs/webhooks";
 import {
+  AttemptSchema,
   CreateWebhookSchema,
   DeliverySchema,
   PatchWebhookSchema,
@@ -33,6 +35,7 @@ const webhookView = (w: WebhookRow) => ({
   url: w.url,
   events: w.events,
   format: w.format,
+  signing: w.signing,
   active: w.active,
   createdAt: w.createdAt.toISOString(),
 });
@@ -47,6 +50,9 @@ const deliveryView = (d: DeliveryRow) => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
   createdAt: d.createdAt.toISOString(),
 });
+
+/** Standard Webhooks verifiers want base64 after `whsec_`; the older format used base32. */
+const newHookSecret = (signing: WebhookRow["signing"]) => (signing === "standard" ? newStandardSecret() : newSecret("whsec_"));
 
 async function findWebhook(db: Db, id: string): Promise<WebhookRow> {
   const row =
@@ -156,6 +162,21 @@ const retry = createRoute({
   },
 });
 
+const attempts = createRoute({
+  method: "get",
+  path: "/{webhookId}/deliveries/{deliveryId}/attempts",
+  summary: "Every attempt of one delivery: number, outcome, error, duration (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [admin] as const,
+  request: { params: params("webhookId", "deliveryId") },
+  responses: {
+    200: json(z.object({ data: z.array(AttemptSchema) }), "Oldest first"),
+    ...errors(401, 403),
+    404: error("No such webhook, or no such delivery of it"),
+  },
+});
+
 export const webhooksRoute = router()
   .openapi(list, async (c) => {
     // Qualified by hand: drizzle leaves single-table columns unqualified, which the subqueries would capture.
@@ -182,7 +203,7 @@ export const webhooksRoute = router()
 
   .openapi(create, async (c) => {
     const body = c.req.valid("json");
-    const secret = newSecret("whsec_");
+    const secret = newHookSecret(body.signing);
     const row = await c.var.db
       .insert(webhooks)
       .values({ id: newId("whk"), secret, ...body })
@@ -195,7 +216,7 @@ export const webhooksRoute = router()
   .openapi(patch, async (c) => {
     const hook = await findWebhook(c.var.db, c.req.valid("param").webhookId);
     const { rotateSecret, ...body } = c.req.valid("json");
-    const secret = rotateSecret ? newSecret("whsec_") : undefined;
+    const secret = rotateSecret ? newHookSecret(hook.signing) : undefined;
     const changes = { ...body, ...(secret ? { secret } : {}) };
     // An empty PATCH changes nothing (as for goals); drizzle refuses an UPDATE without a SET.
     if (Object.keys(changes).length === 0) return c.json(webhookView(hook), 200);
@@ -228,6 +249,22 @@ export const webhooksRoute = router()
       .limit(50)
       .all();
     return c.json({ data: rows.map(deliveryView) }, 200);
+  })
+
+  .openapi(attempts, async (c) => {
+    const { webhookId, deliveryId } = c.req.valid("param");
+    const hook = await findWebhook(c.var.db, webhookId);
+    const delivery = await c.var.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, deliveryId.slice(0, 64)), eq(webhookDeliveries.webhookId, hook.id)))
+      .get();
+    if (!delivery) throw notFound("Delivery");
+    const rows = await c.var.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, delivery.id)).orderBy(webhookAttempts.attempt, webhookAttempts.createdAt).all();
+    return c.json(
+      { data: rows.map((a) => ({ attempt: a.attempt, ok: a.ok, error: a.error, durationMs: a.durationMs, at: a.createdAt.toISOString() })) },
+      200,
+    );
   })
 
   .openapi(test, async (c) => {

@@ -30,7 +30,7 @@ export const IMPORT_LIMITS = {
 export const ImportJobSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(["accounts", "contacts", "responses"]),
+    kind: z.enum(["accounts", "contacts", "responses", "history"]),
     status: z.enum(["running", "done", "failed"]),
     processedRows: z.number().int(),
     okRows: z.number().int(),

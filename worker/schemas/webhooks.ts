@@ -24,6 +24,8 @@ export const CreateWebhookSchema = z
     url: deliveryUrl,
     events,
     format: z.enum(["generic", "slack"]).default("generic"),
+    /** Standard Webhooks headers by default; `barometre` for receivers of the older header. */
+    signing: z.enum(["standard", "barometre"]).default("standard"),
     active: z.boolean().default(true),
   })
   .strict();
@@ -45,6 +47,7 @@ export const WebhookSchema = z
     url: z.string(),
     events: z.array(z.string()),
     format: z.enum(["generic", "slack"]),
+    signing: z.enum(["standard", "barometre"]).openapi({ description: "`standard`: Standard Webhooks headers" }),
     active: z.boolean(),
     createdAt: z.string(),
   })
@@ -77,3 +80,12 @@ export const DeliverySchema = z
     createdAt: z.string(),
   })
   .openapi("WebhookDelivery");
+
+/** One attempt at sending a delivery. */
+export const AttemptSchema = z.object({
+  attempt: z.number().int(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  durationMs: z.number().int(),
+  at: z.string(),
+});

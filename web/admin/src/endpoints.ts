@@ -31,6 +31,9 @@ export const api = {
   patchWebhook: async (webhookId: string, json: Body<(typeof v1.webhooks)[":webhookId"]["$patch"]>) =>
     unwrap(await v1.webhooks[":webhookId"].$patch({ param: { webhookId }, json })),
   deleteWebhook: async (webhookId: string) => unwrap(await v1.webhooks[":webhookId"].$delete({ param: { webhookId } })),
+  webhookDeliveries: async (webhookId: string) => unwrap(await v1.webhooks[":webhookId"].deliveries.$get({ param: { webhookId } })),
+  replayDelivery: async (webhookId: string, deliveryId: string) =>
+    unwrap(await v1.webhooks[":webhookId"].deliveries[":deliveryId"].retry.$post({ param: { webhookId, deliveryId } })),
   comments: async (q: Query<typeof v1.comments.$get>) => unwrap(await v1.comments.$get(withQuery(q))),
   patchFollowup: async (responseId: string, json: Body<(typeof v1.followups)[":responseId"]["$patch"]>) =>
     unwrap(await v1.followups[":responseId"].$patch({ param: { responseId }, json })),
