@@ -11,6 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
 import { containsText } from "../db/queries/textSearch";
+import { CATEGORY_BOUNDS, categoryOf, type Category } from "../domain/categories";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { notFound } from "../lib/errors";
 import { managerScope } from "./scope";
@@ -32,10 +33,7 @@ export interface AccountRow {
   last_at: number | null;
 }
 
-export function categoryOfMean(mean: number | null): "promoter" | "passive" | "detractor" | null {
-  if (mean === null) return null;
-  return mean >= 9 ? "promoter" : mean >= 7 ? "passive" : "detractor";
-}
+export const categoryOfMean = (mean: number | null): Category | null => (mean === null ? null : categoryOf("nps", mean));
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -89,7 +87,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (f.status === "churned") where.push(sql`(a.churned_on IS NOT NULL AND a.churned_on <= ${f.today})`);
   if (f.status === "at_risk") {
     where.push(active);
-    where.push(sql`(sc.last_score < 7 OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
+    where.push(sql`(sc.last_score < ${CATEGORY_BOUNDS.nps.passive} OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
   }
   const cursor = decodeCursor(f.before, 2);
   if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);

@@ -11,6 +11,7 @@ import { accountWhere } from "../db/queries/accountFilter";
 import { bucketLabel, bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
 import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
+import { categorySqlOfKind } from "../db/queries/scoreCategory";
 import { nps, npsChange, npsInterval, type NpsCounts } from "../metrics/nps";
 import { retentionSeries } from "../metrics/retention";
 import { listAccounts } from "./accounts";
@@ -24,10 +25,13 @@ const scopeSql = (p: Principal) => {
   return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
 };
 
+const npsCategory = categorySqlOfKind("nps", sql`score`);
+
 /** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
 async function waveCounts(db: Db, p: Principal, surveyId: string) {
   const rows = await db.all<{ wave_id: string; promoters: number; passives: number; detractors: number }>(sql`
-    SELECT wave_id, sum(score >= 9) AS promoters, sum(score BETWEEN 7 AND 8) AS passives, sum(score <= 6) AS detractors
+    SELECT wave_id, sum(${npsCategory} = 'promoter') AS promoters, sum(${npsCategory} = 'passive') AS passives,
+           sum(${npsCategory} = 'detractor') AS detractors
     FROM (SELECT r.wave_id, r.score,
                  row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
           FROM responses r WHERE r.survey_id = ${surveyId} AND r.wave_id IS NOT NULL AND ${scopeSql(p)})

@@ -7,9 +7,7 @@ import { oneOf } from "../filters";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
 import { HistoryImport } from "./HistoryImport";
-
-const ROLES = ["admin", "manager", "viewer"] as const;
-const EVENTS = ["response.created", "response.updated", "response.detractor", "contact.unsubscribed"] as const;
+import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
 
 /** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
 function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
