@@ -1,21 +1,18 @@
 /**
- * API keys for servers (admins only):
- *   GET    /api/v1/api-keys        → {data:[{id,name,prefix,role,userId,…}]} (never the key)
- *   POST   /api/v1/api-keys        {name, role, userId?} → the key, shown this once
- *   DELETE /api/v1/api-keys/:id    revokes (the row stays, for the record)
+ * API keys for servers (admins only): the list (never the keys), issuing one (shown this once),
+ * revoking one (the row stays, for the record).
  * D1 keeps the SHA-256 of the key; `prefix` lets people tell keys apart. A manager key acts as
  * its user: it sees that manager's accounts only, and stops working if the user is disabled.
  */
+import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { apiKeys, users } from "../db/schema";
-import type { AppEnv } from "../env";
 import { badRequest, notFound } from "../lib/errors";
 import { newId, newSecret, sha256Hex } from "../lib/ids";
-import { readBody } from "../lib/validate";
+import { body, empty, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { RANK, requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
-import { CreateApiKeySchema } from "../schemas/apiKeys";
+import { ApiKeySchema, CreateApiKeySchema, NewApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -32,14 +29,48 @@ export const apiKeyView = (k: ApiKeyRow) => ({
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
-export const apiKeysRoute = new Hono<AppEnv>()
-  .get("/", requireAuth("admin"), async (c) => {
+const tags = ["api-keys"];
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "List API keys (admins; never the keys themselves)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  responses: { 200: json(z.object({ data: z.array(ApiKeySchema) }), "Newest first"), ...errors(401, 403) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Issue an API key (admins); the key is shown once. A key never outranks its user",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody(4096)] as const,
+  request: { body: body(CreateApiKeySchema) },
+  responses: { 201: json(NewApiKeySchema, "The key's record and `key`"), ...errors(400, 401, 403, 413) },
+});
+
+const revoke = createRoute({
+  method: "delete",
+  path: "/{keyId}",
+  summary: "Revoke an API key (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: params("keyId") },
+  responses: { 204: empty("Revoked (also when it already was)"), ...errors(401, 403, 404) },
+});
+
+export const apiKeysRoute = router()
+  .openapi(list, async (c) => {
     const rows = await c.var.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).all();
-    return c.json({ data: rows.map(apiKeyView) });
+    return c.json({ data: rows.map(apiKeyView) }, 200);
   })
 
-  .post("/", requireAuth("admin"), async (c) => {
-    const body = await readBody(c, CreateApiKeySchema, 4096);
+  .openapi(create, async (c) => {
+    const body = c.req.valid("json");
     if (body.userId !== undefined) {
       const owner = await c.var.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, body.userId)).get();
       if (!owner || owner.disabledAt) throw badRequest("invalid_user", "No such active user", "userId");
@@ -72,8 +103,8 @@ export const apiKeysRoute = new Hono<AppEnv>()
     return c.json({ ...apiKeyView(row), key }, 201);
   })
 
-  .delete("/:id", requireAuth("admin"), async (c) => {
-    const id = c.req.param("id");
+  .openapi(revoke, async (c) => {
+    const id = c.req.valid("param").keyId;
     const row = id.length <= 64 ? await c.var.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get() : undefined;
     if (!row) throw notFound("API key");
     if (!row.revokedAt) {

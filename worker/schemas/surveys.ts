@@ -68,8 +68,6 @@ export const CreateSurveySchema = SurveySettingsSchema.extend({
 
 export const PatchSurveySchema = SurveySettingsSchema;
 
-export const SurveyIdParam = z.string().regex(/^[a-z0-9_]{1,40}$/i);
-
 /** A survey as the API returns it; `signingSecret` for admins only. */
 export const SurveySchema = z
   .object({

@@ -12,7 +12,8 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
 import { containsText } from "../db/queries/textSearch";
 import { CATEGORY_BOUNDS, categoryOf, type Category } from "../domain/categories";
-import { ApiError, notFound } from "../lib/errors";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { notFound } from "../lib/errors";
 import { managerScope } from "./scope";
 
 export const AT_RISK_DROP = 3;
@@ -56,19 +57,6 @@ export function accountView(a: AccountRow) {
     atRisk: lastCategory === "detractor" || (change !== null && change <= -AT_RISK_DROP),
     lastResponseAt: a.last_at === null ? null : new Date(a.last_at).toISOString(),
   };
-}
-
-/** Cursor = the last row's sort key, base64url JSON; opaque to clients. */
-export const encodeCursor = (key: unknown[]) => btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_");
-export function decodeCursor(cursor: string | undefined, arity: number): string[] | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
-    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === "string")) return v as string[];
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError(400, "invalid_field", "before: not a cursor from this list", "before");
 }
 
 export interface AccountFilter {

@@ -1,7 +1,7 @@
 /** Period, interval, survey, segment and manager filters, written to the URL query. */
 import { api } from "../endpoints";
 import { useAsync } from "../data";
-import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
+import { INTERVALS, PERIODS, apiFilters, range, type Filters } from "../filters";
 import { t } from "../i18n";
 import { setQuery, qsOf } from "../router";
 import { useSession } from "../session";
@@ -30,7 +30,7 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQu
   const survey = f.survey ?? surveys[0]?.id;
   // Segment suggestions: the segments that answered this survey over the period (free text still works).
   const segments = useAsync(
-    () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...apiFilters(f), segment: undefined, manager: undefined, limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
+    () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...range(f), limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
     [survey, f.period, f.from, f.to],
   );
   const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f), ...exportQuery });

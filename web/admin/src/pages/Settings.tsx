@@ -1,11 +1,11 @@
 /** Settings (admins): users and roles, API keys, webhooks. Secrets are shown once, at creation. */
 import { useState } from "preact/hooks";
-import { api } from "../endpoints";
+import { api, type User } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
+import { oneOf } from "../filters";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
-import type { UserRow } from "../types";
 import { HistoryImport } from "./HistoryImport";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
 
@@ -72,7 +72,8 @@ function Users() {
       api.createUser({
         email: String(d.get("email")).trim(),
         name: String(d.get("name")).trim(),
-        role: String(d.get("role")),
+        // The select offers every role; the least-privileged one stands in for the impossible.
+        role: oneOf(ROLES, d.get("role")) ?? "viewer",
         ...(String(d.get("password") || "") ? { password: String(d.get("password")) } : {}),
       }),
     );
@@ -82,7 +83,7 @@ function Users() {
     }
   }
 
-  async function reset(u: UserRow) {
+  async function reset(u: User) {
     const r = await run(() => api.resetPassword(u.id));
     if (r?.password) setSecret(r.password);
   }
@@ -112,7 +113,7 @@ function Users() {
               <tbody>
                 {users.data.data.map((row) => {
                   // Admins get the full view (with disabledAt); the list is admin-only here.
-                  const u: UserRow = row;
+                  const u: User = row;
                   return (
                   <tr key={u.id}>
                     <td>{u.name || "—"}</td>
@@ -121,7 +122,7 @@ function Users() {
                       <label class="sr-only" for={"role-" + u.id}>
                         {t("settings.role")} {u.email}
                       </label>
-                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: e.currentTarget.value }))}>
+                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: oneOf(ROLES, e.currentTarget.value) }))}>
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {t(("role." + r) as "role.admin")}
@@ -183,8 +184,8 @@ function ApiKeys() {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
-    const scopes = d.get("readOnly") ? ["read"] : ["read", "write"];
-    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: String(d.get("role")), scopes }));
+    const scopes = d.get("readOnly") ? (["read"] as const) : (["read", "write"] as const);
+    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: oneOf(ROLES, d.get("role")) ?? "viewer", scopes: [...scopes] }));
     if (r?.key) {
       setSecret(r.key);
       form.reset();
@@ -261,9 +262,9 @@ function Webhooks() {
     const r = await run(() =>
       api.createWebhook({
         url: String(d.get("url")).trim(),
-        events: d.getAll("events").map(String),
-        format: String(d.get("format")),
-        signing: String(d.get("signing")),
+        events: d.getAll("events").flatMap((ev) => oneOf(EVENTS, ev) ?? []),
+        format: oneOf(["generic", "slack"], d.get("format")),
+        signing: oneOf(["standard", "barometre"], d.get("signing")),
       }),
     );
     if (r) {

@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { SURVEY_DEFAULTS, WIDGET_POSITIONS, type WidgetPosition } from "../../../../worker/domain/vocabulary";
-import { ApiError, client, getJson, unwrap } from "../api";
+import { ApiError, client, unwrap } from "../api";
+import { api } from "../endpoints";
 import { Card, ErrorBox, Field, Link, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { t } from "../i18n";
@@ -325,7 +326,7 @@ function Copy({ text, label }: { text: string; label: string }) {
 function Snippets({ id, locale }: { id: string; locale: string }) {
   const embed = `<script src="${location.origin}/embed.js" data-survey="${id}" async></script>`;
   const email = useAsync(
-    () => getJson<{ html: string }>(`/api/v1/surveys/${encodeURIComponent(id)}/email-snippet`, { locale, tokenTag: "{{token}}" }),
+    () => api.emailSnippet(id, { locale, tokenTag: "{{token}}" }),
     [id, locale],
   );
   return (
