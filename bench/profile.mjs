@@ -127,7 +127,7 @@ try {
         const base = ".wrangler/tmp";
         const newest = readdirSync(base).map((d) => join(base, d)).filter((d) => statSync(d).isDirectory())
           .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-          .map((d) => readdirSync(d).filter((f) => f.endsWith(".js.map")).map((f) => join(d, f))).flat()[0];
+          .flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".js.map")).map((f) => join(d, f)))[0];
         if (newest && /index|worker/.test(url)) m = new SourceMap(JSON.parse(readFileSync(newest, "utf8")));
       } catch {}
     }
