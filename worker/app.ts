@@ -13,6 +13,8 @@ import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
+import { historyImportRoute } from "./routes/historyImport";
+import { integrationsRoute } from "./routes/integrations";
 import { emailRoute } from "./routes/email";
 import { defaultHook, json, PUBLIC } from "./lib/openapi";
 import { openApiDocument as legacyDocument } from "./openapi/document";
@@ -37,10 +39,17 @@ import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { delightedRoute } from "./routes/delighted";
 import { settingsRoute } from "./routes/settings";
 import { digestRoute } from "./routes/digest";
 
-export const app = new OpenAPIHono<AppEnv>({ defaultHook });
+// Delighted's other clients ask for `/v1/people.json`; the suffix names the format we always serve.
+const getPath = (req: Request) => {
+  const path = new URL(req.url).pathname;
+  return path.startsWith("/v1/") && path.endsWith(".json") && path !== "/v1/openapi.json" ? path.slice(0, -5) : path;
+};
+
+export const app = new OpenAPIHono<AppEnv>({ defaultHook, getPath });
 
 app.use(async (c, next) => {
   c.set("requestId", randomString(12));
@@ -118,6 +127,8 @@ const routes = app
   .route("/api/v1/goals", goalsRoute)
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports/history", historyImportRoute)
+  .route("/api/v1/integrations", integrationsRoute)
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)
@@ -136,6 +147,9 @@ const routes = app
   .route("/api/v1/surveys", emailSnippetRoute)
   .route("/s", linkPageRoute)
   .route("/", embedRoute);
+
+// The Delighted-compatible API: its own dialect and error shape (routes/delighted/index.ts).
+app.route("/v1", delightedRoute);
 
 export type AppType = typeof routes;
 
