@@ -7,10 +7,12 @@ import type * as schema from "./db/schema";
  * TIMEZONE) comes from `WranglerEnv`, generated into worker-configuration.d.ts by
  * `npm run cf-typegen` (`npm test` checks it is up to date); what only `.dev.vars` and
  * `wrangler secret put` provide is listed here, optional where the Worker runs without it.
+ * `OwnTyped` bindings are declared in wrangler.toml but typed here: the queue with its message
+ * type, and both as optional because the Worker runs without them (the cron then delivers).
  */
-// The queue and the /v1 limiter are declared in wrangler.toml but optional here: the Worker
-// still delivers webhooks without the queue (the cron) and serves /v1 without the limiter.
-export interface Env extends Omit<WranglerEnv, "WEBHOOK_QUEUE" | "V1_API_LIMITER"> {
+type OwnTyped = "WEBHOOK_QUEUE" | "V1_API_LIMITER";
+
+export interface Env extends Omit<WranglerEnv, OwnTyped> {
   /** Bootstrap admin key (`Authorization: Bearer …`) until real keys and users exist. */
   ADMIN_API_KEY: string;
   /** Public origin of this Worker (`https://nps.example.com`), for links in invitations sent by cron. */
