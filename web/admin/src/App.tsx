@@ -16,6 +16,8 @@ import { SurveyEditor } from "./pages/SurveyEditor";
 import { Goals } from "./pages/Goals";
 import { Digest } from "./pages/Digest";
 import { Settings } from "./pages/Settings";
+import { Waves } from "./pages/Waves";
+import { ContactPage } from "./pages/Contact";
 
 const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
   { href: "/", key: "nav.overview", icon: "M3 13h4v8H3zM10 8h4v13h-4zM17 3h4v18h-4z" },
@@ -23,6 +25,7 @@ const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
   { href: "/accounts", key: "nav.accounts", icon: "M4 21V5l8-3 8 3v16M9 21v-5h6v5M8 8h2M14 8h2M8 12h2M14 12h2" },
   { href: "/comments", key: "nav.comments", icon: "M4 5h16v11H9l-5 4z" },
   { href: "/surveys", key: "nav.surveys", icon: "M5 3h14v18H5zM9 8h6M9 12h6M9 16h4" },
+  { href: "/waves", key: "nav.waves", icon: "M2 12c2.5-5 5-5 7.5 0s5 5 7.5 0 3.5-3 5-3M2 18c2.5-5 5-5 7.5 0s5 5 7.5 0 3.5-3 5-3" },
   { href: "/digest", key: "nav.digest", icon: "M4 4h16v16H4zM8 9h8M8 13h8M8 17h5" },
   { href: "/goals", key: "nav.goals", icon: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8z" },
   { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin"] },
@@ -39,6 +42,10 @@ function page(path: string) {
       return parts[1] ? <AccountPage id={decodeURIComponent(parts[1])} /> : <Accounts />;
     case "comments":
       return <Comments />;
+    case "contacts":
+      return parts[1] ? <ContactPage id={decodeURIComponent(parts[1])} /> : <Accounts />;
+    case "waves":
+      return <Waves />;
     case "surveys":
       return parts[1] ? <SurveyEditor id={parts[1] === "new" ? null : decodeURIComponent(parts[1])} /> : <Surveys />;
     case "goals":

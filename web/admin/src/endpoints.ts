@@ -47,6 +47,11 @@ export const api = {
   accounts: async (q: Query<typeof v1.accounts.$get>) => unwrap(await v1.accounts.$get(withQuery(q))),
   account: async (accountId: string) => unwrap(await v1.accounts[":accountId"].$get({ param: { accountId } })),
   waves: async (q: Query<typeof v1.waves.$get>) => unwrap(await v1.waves.$get(withQuery(q))),
+  contact: async (contactId: string) => unwrap(await v1.contacts[":contactId"].$get({ param: { contactId } })),
+  /** GDPR access: everything held on the person (admins, or the account's manager). */
+  contactExport: async (contactId: string) => unwrap(await v1.contacts[":contactId"].export.$get({ param: { contactId } })),
+  /** GDPR erasure (admins). */
+  eraseContact: async (contactId: string) => unwrap(await v1.contacts[":contactId"].erase.$post({ param: { contactId } })),
   breakdown: async (q: Query<typeof v1.metrics.breakdown.$get>) => unwrap(await v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await v1.goals.$get()),
   createGoal: async (json: Body<typeof v1.goals.$post>) => unwrap(await v1.goals.$post({ json })),
@@ -57,4 +62,10 @@ export const api = {
     unwrap(await v1.metrics["retention-by-category"].$get(withQuery(q))),
   emailSnippet: async (surveyId: string, q: Query<(typeof v1.surveys)[":surveyId"]["email-snippet"]["$get"]>) =>
     unwrap(await v1.surveys[":surveyId"]["email-snippet"].$get({ param: { surveyId }, ...withQuery(q) })),
+};
+
+/** Downloads the browser fetches itself (a plain link, with the session cookie). */
+export const urls = {
+  invitationsCsv: (waveId: string) => v1.waves[":waveId"]["invitations.csv"].$url({ param: { waveId }, query: {} }).pathname,
+  contactExport: (contactId: string) => v1.contacts[":contactId"].export.$url({ param: { contactId } }).pathname,
 };

@@ -85,7 +85,9 @@ export function AccountPage({ id }: { id: string }) {
             <ul class="contact-list">
               {a.contacts.map((c) => (
                 <li key={c.id}>
-                  <strong>{c.name || c.email || c.id}</strong>
+                  <Link href={"/contacts/" + encodeURIComponent(c.id)}>
+                    <strong>{c.name || c.email || c.id}</strong>
+                  </Link>
                   {c.email && <span class="muted small">{c.email}</span>}
                   {c.unsubscribedAt && <Badge kind="neutral">{t("accounts.unsubscribed")}</Badge>}
                 </li>

@@ -163,7 +163,7 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
         {/* Text only: the comment becomes a text node, never markup. */}
         <p class="comment-text">{c.comment || <span class="muted">{t("comments.noText")}</span>}</p>
         <p class="muted small">
-          {c.contact?.name || c.contact?.email || t("comments.anonymous")}
+          {c.contact ? <Link href={"/contacts/" + encodeURIComponent(c.contact.id)}>{c.contact.name || c.contact.email || c.contact.id}</Link> : t("comments.anonymous")}
           {c.account && (
             <>
               {" · "}

@@ -1,0 +1,81 @@
+/** Waves: each survey's rounds with invitations, answers and response rate; the invitations CSV for admins. */
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, Spinner } from "../components/ui";
+import { useAsync } from "../data";
+import { api, urls } from "../endpoints";
+import { fmtDate, fmtInt, fmtRatio } from "../format";
+import { t } from "../i18n";
+import { can, useSession } from "../session";
+import { useSurveys } from "../surveys";
+
+export function Waves() {
+  const waves = useAsync(() => api.waves({}), []);
+  const surveys = useSurveys();
+  const admin = can(useSession(), "admin");
+  const nameOf = new Map(surveys.state === "ok" ? surveys.data.map((s) => [s.id, s.name] as const) : []);
+  return (
+    <>
+      <PageHead title={t("waves.title")} sub={t("waves.sub")} />
+      <Card>
+        {waves.state === "loading" ? (
+          <Spinner />
+        ) : waves.state === "error" ? (
+          <ErrorBox error={waves.error} what={t("nav.waves")} />
+        ) : waves.data.data.length === 0 ? (
+          <Empty>{t("waves.none")}</Empty>
+        ) : (
+          <div class="table-wrap">
+            <table class="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("waves.survey")}</th>
+                  <th scope="col">{t("waves.period")}</th>
+                  <th scope="col">{t("waves.opens")}</th>
+                  <th scope="col">{t("waves.closes")}</th>
+                  <th scope="col">{t("waves.status")}</th>
+                  <th scope="col" class="num">
+                    {t("waves.invited")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("waves.answers")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("waves.rate")}
+                  </th>
+                  {admin && <th scope="col" class="row-actions" aria-label={t("waves.csv")} />}
+                </tr>
+              </thead>
+              <tbody>
+                {waves.data.data.map((w) => (
+                  <tr key={w.id} data-wave={w.id}>
+                    <td>
+                      <Link href={"/surveys/" + encodeURIComponent(w.surveyId)}>{nameOf.get(w.surveyId) ?? w.surveyId}</Link>
+                    </td>
+                    <td>{w.period}</td>
+                    <td>{fmtDate(w.opensAt)}</td>
+                    <td>{fmtDate(w.closesAt)}</td>
+                    <td>
+                      <Badge kind={w.status === "open" ? "ok" : "neutral"}>{t(w.status === "open" ? "waves.open" : "waves.closed")}</Badge>
+                    </td>
+                    <td class="num">
+                      {fmtInt(w.invited)}
+                      {w.bounced > 0 && <div class="muted small">{t("waves.bounced", { n: fmtInt(w.bounced) })}</div>}
+                    </td>
+                    <td class="num">{fmtInt(w.responded)}</td>
+                    <td class="num">{fmtRatio(w.responseRate)}</td>
+                    {admin && (
+                      <td class="row-actions">
+                        <a class="btn small secondary" href={urls.invitationsCsv(w.id)} download aria-label={t("waves.csvLabel", { period: w.period })}>
+                          {t("waves.csv")}
+                        </a>
+                      </td>
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
