@@ -1,6 +1,12 @@
 /** NPS, its adjusted-Wald 95 % interval and significance of a change (METRICS.md). */
 import { countBetween, histogramTotal, type Histogram } from "./histogram";
 
+/**
+ * Below this many answers a headline NPS says "too few answers" instead of a big number: at
+ * n = 20 the 95 % interval is already about ±35 points wide (docs/METRICS.md).
+ */
+export const SMALL_N = 20;
+
 /** z for a two-sided 95 % interval. */
 export const Z95 = 1.959964;
 

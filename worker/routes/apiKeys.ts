@@ -1,16 +1,20 @@
 /**
- * API keys for servers (admins only):
+ * API keys for servers:
  *   GET    /api/v1/api-keys        → {data:[{id,name,prefix,role,userId,…}]} (never the key)
  *   POST   /api/v1/api-keys        {name, role, userId?} → the key, shown this once
  *   DELETE /api/v1/api-keys/:id    revokes (the row stays, for the record)
+ * Admins manage every key and pick the user a key acts for. A manager, signed in, manages their
+ * own keys only: a manager key bound to themselves (userId is theirs whatever the body says, and
+ * naming someone else is a 403), so a key never sees more than its manager does. A key cannot
+ * mint keys for a manager: only their session can.
  * D1 keeps the SHA-256 of the key; `prefix` lets people tell keys apart. A manager key acts as
  * its user: it sees that manager's accounts only, and stops working if the user is disabled.
  */
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { apiKeys, users } from "../db/schema";
-import type { AppEnv } from "../env";
-import { badRequest, notFound } from "../lib/errors";
+import type { AppEnv, Principal } from "../env";
+import { badRequest, forbidden, notFound } from "../lib/errors";
 import { newId, newSecret, sha256Hex } from "../lib/ids";
 import { readBody } from "../lib/validate";
 import { RANK, requireAuth } from "../middleware/auth";
@@ -18,6 +22,16 @@ import { audit } from "../auth/audit";
 import { CreateApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
+
+/**
+ * null for admins (every key); the manager's user id for a manager's own session; a 403 for a
+ * manager calling with a key (keys do not mint keys) or without a user.
+ */
+function selfServiceUser(p: Principal): string | null {
+  if (p.role === "admin") return null;
+  if (p.role !== "manager" || p.kind !== "session" || !p.userId) throw forbidden("Only admins, and managers signed in, manage API keys");
+  return p.userId;
+}
 
 export const apiKeyView = (k: ApiKeyRow) => ({
   id: k.id,
@@ -32,13 +46,20 @@ export const apiKeyView = (k: ApiKeyRow) => ({
 });
 
 export const apiKeysRoute = new Hono<AppEnv>()
-  .get("/", requireAuth("admin"), async (c) => {
-    const rows = await c.var.db.select().from(apiKeys).orderBy(desc(apiKeys.createdAt)).all();
+  .get("/", requireAuth("admin", "manager"), async (c) => {
+    const own = selfServiceUser(c.var.principal);
+    const rows = await c.var.db.select().from(apiKeys).where(own === null ? undefined : eq(apiKeys.userId, own)).orderBy(desc(apiKeys.createdAt)).all();
     return c.json({ data: rows.map(apiKeyView) });
   })
 
-  .post("/", requireAuth("admin"), async (c) => {
+  .post("/", requireAuth("admin", "manager"), async (c) => {
     const body = await readBody(c, CreateApiKeySchema, 4096);
+    const own = selfServiceUser(c.var.principal);
+    if (own !== null) {
+      if (body.role !== "manager") throw forbidden("A manager creates manager keys for themselves only");
+      if (body.userId !== undefined && body.userId !== own) throw forbidden("A manager creates keys for themselves only");
+      body.userId = own;
+    }
     if (body.userId !== undefined) {
       const owner = await c.var.db.select({ role: users.role, disabledAt: users.disabledAt }).from(users).where(eq(users.id, body.userId)).get();
       if (!owner || owner.disabledAt) throw badRequest("invalid_user", "No such active user", "userId");
@@ -70,10 +91,12 @@ export const apiKeysRoute = new Hono<AppEnv>()
     return c.json({ ...apiKeyView(row), key }, 201);
   })
 
-  .delete("/:id", requireAuth("admin"), async (c) => {
+  .delete("/:id", requireAuth("admin", "manager"), async (c) => {
+    const own = selfServiceUser(c.var.principal);
     const id = c.req.param("id");
     const row = id.length <= 64 ? await c.var.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get() : undefined;
     if (!row) throw notFound("API key");
+    if (own !== null && row.userId !== own) throw forbidden("A manager revokes their own keys only");
     if (!row.revokedAt) {
       await c.var.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, id));
       await audit(c.var.db, c.var.principal, "api_key.revoke", id, { prefix: row.prefix });

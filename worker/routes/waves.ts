@@ -17,12 +17,13 @@ import { surveyLink, unsubscribeLink } from "../jobs/deliver";
 import { waveResponseRate, type InvitationTally } from "../metrics/responseRate";
 import { requireAuth } from "../middleware/auth";
 import { csvStream } from "../services/csv";
-import { managerScope } from "../services/scope";
+import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { csvBom, line } from "../schemas/common";
 
 const INVITATIONS_PAGE = 1000;
 
-export const WavesListQuery = z.object({ surveyId: line(60).optional() });
+/** `segment` / `manager`: count only the invitations of contacts whose account matches (exact values). */
+export const WavesListQuery = z.object({ surveyId: line(60).optional(), segment: line(200).optional(), manager: line(200).optional() });
 
 /** `?bom=1`: the byte-order mark Excel needs to read accents (worker/services/csv.ts). */
 export const InvitationsCsvQuery = z.object({ bom: csvBom }).strict();
@@ -39,7 +40,13 @@ export const wavesRoute = new Hono<AppEnv>()
       .limit(200)
       .all();
     const m = managerScope(c.var.principal);
-    const scope = m === null ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE a.manager_user_id = ${m})`;
+    if (m !== null) assertOwnManagerFilter(c.var.principal, q.manager);
+    const manager = m ?? q.manager;
+    const accountConds = [
+      ...(manager !== undefined ? [sql`a.manager_user_id = ${manager}`] : []),
+      ...(q.segment !== undefined ? [sql`a.segment = ${q.segment}`] : []),
+    ];
+    const scope = accountConds.length === 0 ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE ${sql.join(accountConds, sql` AND `)})`;
     const tallies = rows.length
       ? await db.all<{ wave_id: string; status: InvitationTally["status"]; responded: number; n: number }>(sql`
           SELECT i.wave_id, i.status,

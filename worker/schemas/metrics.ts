@@ -9,7 +9,8 @@ export const MetricsQuerySchema = z
     /** Local dates in `tz`; the range is [from, to), widened to whole buckets. */
     from: isoDate.optional(),
     to: isoDate.optional(),
-    interval: z.enum(["month", "quarter", "half"]).default("month"),
+    /** Default: `wave` for a survey that has waves, else `month`. */
+    interval: z.enum(["month", "quarter", "half", "wave"]).optional(),
     tz: z.string().max(64).refine(isValidTimeZone, "must be an IANA time zone like Europe/Paris").optional(),
     segment: value,
     manager: value,

@@ -11,7 +11,8 @@ import { accountWhere } from "../db/queries/accountFilter";
 import { bucketLabel, bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
 import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
-import { nps, npsChange, npsInterval, type NpsCounts } from "../metrics/nps";
+import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
+import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { retentionSeries } from "../metrics/retention";
 import { listAccounts } from "./accounts";
 import { followupSummary } from "./followups";
@@ -25,14 +26,9 @@ const scopeSql = (p: Principal) => {
 };
 
 /** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
-async function waveCounts(db: Db, p: Principal, surveyId: string) {
-  const rows = await db.all<{ wave_id: string; promoters: number; passives: number; detractors: number }>(sql`
-    SELECT wave_id, sum(score >= 9) AS promoters, sum(score BETWEEN 7 AND 8) AS passives, sum(score <= 6) AS detractors
-    FROM (SELECT r.wave_id, r.score,
-                 row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
-          FROM responses r WHERE r.survey_id = ${surveyId} AND r.wave_id IS NOT NULL AND ${scopeSql(p)})
-    WHERE rn = 1 GROUP BY wave_id`);
-  return new Map(rows.map((r) => [r.wave_id, { promoters: r.promoters, passives: r.passives, detractors: r.detractors } satisfies NpsCounts]));
+async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
+  const h = await getWaveHistograms(db, { surveyId, waveIds, filters: [], where: scopeSql(p) });
+  return new Map([...h].map(([id, hist]) => [id, npsCountsFromHistogram(hist) satisfies NpsCounts]));
 }
 
 export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number }) {
@@ -51,10 +47,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   // NPS of the latest wave with answers, compared with the wave before it that has answers.
   let wave = null;
   if (survey) {
-    const counts = await waveCounts(db, p, survey.id);
-    const list = (await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all()).filter(
-      (w) => counts.has(w.id),
-    );
+    const opened = await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all();
+    const counts = await waveCounts(db, p, survey.id, opened.map((w) => w.id));
+    const list = opened.filter((w) => counts.has(w.id));
     const [latest, previous] = list;
     if (latest) {
       const c = counts.get(latest.id)!;

@@ -1,11 +1,17 @@
 /** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
+import { asc, eq } from "drizzle-orm";
+import { waves, type SurveyKind as Kind } from "../db/schema";
+import { getRawHistogramBefore, getRollupHistogramBefore } from "../db/queries/getHistogramBefore";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
+import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import type { Db } from "../env";
 import { bucketOfDate, bucketsBetween, localDate, nextBucket, previousBucket, type Interval } from "../metrics/buckets";
-import { buildTrend } from "../metrics/trend";
+import { bucketLabel as labelOf } from "../metrics/buckets";
+import { emptyHistogram } from "../metrics/histogram";
+import { buildLabelledTrend, buildTrend } from "../metrics/trend";
 
 export interface TrendRequest {
   surveyId: string;
@@ -52,12 +58,45 @@ export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRe
     filters: req.filters,
   };
   const useRollups = req.timeZone === workspaceTimeZone && req.filters.length <= 1;
-  const histograms = useRollups
-    ? await getScoreHistograms(db, q)
-    : await getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone });
+  const [histograms, before] = useRollups
+    ? await Promise.all([getScoreHistograms(db, q), getRollupHistogramBefore(db, q)])
+    : await Promise.all([getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone }), getRawHistogramBefore(db, { ...q, timeZone: req.timeZone })]);
   return {
     source: useRollups ? ("rollups" as const) : ("raw" as const),
     buckets,
-    ...buildTrend(req.kind, req.interval, buckets, histograms),
+    ...buildTrend(req.kind, req.interval, buckets, histograms, before && { ...before, label: labelOf(before.bucket, req.interval) }),
   };
+}
+
+/** At most this many earlier waves are read to find the one the first wave is compared with. */
+const WAVE_LOOKBACK = 24;
+
+/**
+ * The trend by wave: one point per wave of the survey whose opening day (local, `timeZone`) is in
+ * [from, to), oldest first (the latest MAX_BUCKETS); the first one is compared with the latest
+ * earlier wave that has answers.
+ */
+export async function waveTrend(db: Db, req: Omit<TrendRequest, "interval"> & { kind: Kind }) {
+  const all = await db.select().from(waves).where(eq(waves.surveyId, req.surveyId)).orderBy(asc(waves.opensAt), asc(waves.period)).all();
+  const day = (w: (typeof all)[number]) => localDate(w.opensAt.getTime(), req.timeZone);
+  const inRange = all.filter((w) => (!req.from || day(w) >= req.from) && (!req.to || day(w) < req.to)).slice(-MAX_BUCKETS);
+  const firstIdx = inRange.length ? all.indexOf(inRange[0]!) : all.length;
+  const earlier = all.slice(Math.max(0, firstIdx - WAVE_LOOKBACK), firstIdx);
+  const histograms = await getWaveHistograms(db, { surveyId: req.surveyId, waveIds: [...earlier, ...inRange].map((w) => w.id), filters: req.filters });
+  const prior = earlier.findLast((w) => histograms.has(w.id));
+  const trend = buildLabelledTrend(
+    req.kind,
+    inRange.map((w) => ({ bucket: w.period, label: w.period, histogram: histograms.get(w.id) ?? emptyHistogram() })),
+    prior ? { bucket: prior.period, label: prior.period, histogram: histograms.get(prior.id)! } : null,
+  );
+  return {
+    source: "waves" as const,
+    waves: inRange.map((w) => ({ id: w.id, period: w.period, opensOn: day(w), closesAt: w.closesAt.toISOString() })),
+    ...trend,
+  };
+}
+
+/** Whether a survey has waves: those surveys are grouped by wave unless the caller asks otherwise. */
+export async function hasWaves(db: Db, surveyId: string) {
+  return (await db.select({ id: waves.id }).from(waves).where(eq(waves.surveyId, surveyId)).limit(1).get()) !== undefined;
 }

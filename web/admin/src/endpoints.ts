@@ -31,6 +31,7 @@ export const api = {
   patchFollowup: async (responseId: string, body: unknown) =>
     unwrap(await client.api.v1.followups[":responseId"].$patch({ param: { responseId } }, json(body))),
   followupSummary: async () => unwrap(await client.api.v1.followups.summary.$get()),
+  segments: async () => unwrap(await client.api.v1.segments.$get()),
   settings: async () => unwrap(await client.api.v1.settings.$get()),
   patchSettings: async (body: unknown) => unwrap(await client.api.v1.settings.$patch(undefined, json(body))),
   patchMe: async (body: unknown) => unwrap(await client.api.v1.auth.me.$patch(undefined, json(body))),
@@ -43,6 +44,7 @@ export const api = {
   breakdown: async (q: Q) => unwrap(await client.api.v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await client.api.v1.goals.$get()),
   createGoal: async (body: unknown) => unwrap(await client.api.v1.goals.$post(undefined, json(body))),
+  patchGoal: async (goalId: string, body: unknown) => unwrap(await client.api.v1.goals[":id"].$patch(id(goalId), json(body))),
   deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":id"].$delete(id(goalId))),
   retention: async (q: Q) => unwrap(await client.api.v1.metrics.retention.$get(withQuery(q))),
   cohorts: async (q: Q) => unwrap(await client.api.v1.metrics.cohorts.$get(withQuery(q))),

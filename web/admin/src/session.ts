@@ -23,6 +23,9 @@ function set(s: SessionState) {
   listeners.forEach((f) => f());
 }
 
+/** The signed-in user's id (per-user preferences in localStorage), or null. */
+export const currentUserId = () => (state.status === "signed-in" ? state.user.id : null);
+
 export function useSession(): SessionState {
   useSubscription(listeners, () => state);
   return state;

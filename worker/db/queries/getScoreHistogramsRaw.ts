@@ -10,7 +10,7 @@ import { emptyHistogram, type Histogram } from "../../metrics/histogram";
 import { responses } from "../schema";
 import type { ScoreFilter } from "./scoreFilter";
 
-const COLUMN = {
+export const RAW_COLUMN = {
   channel: responses.channel,
   locale: responses.locale,
   segment: responses.segment,
@@ -38,7 +38,7 @@ export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promi
         eq(responses.surveyId, q.surveyId),
         gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
         lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
-        ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)),
+        ...q.filters.map((f) => eq(RAW_COLUMN[f.dim], f.value)),
         q.where,
       ),
     )
