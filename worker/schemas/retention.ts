@@ -39,6 +39,16 @@ export const RetentionByCategoryQuerySchema = z
   })
   .strict();
 
+/** What satisfaction is worth: no horizon to choose, it answers for 6 and 12 months. */
+export const ValueByCategoryQuerySchema = z
+  .object({
+    surveyId: id,
+    periods: z.enum(["auto", "wave", "half"]).default("auto"),
+    segment: id.optional(),
+    manager: id.optional(),
+  })
+  .strict();
+
 export const AccountsMetricsQuerySchema = z
   .object({
     surveyId: id,

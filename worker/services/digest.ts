@@ -18,6 +18,7 @@ import { listAccounts } from "./accounts";
 import { followupSummary } from "./followups";
 import { goalProgress } from "./goalProgress";
 import { managerScope } from "./scope";
+import { satisfactionValue } from "./satisfactionValue";
 import { getSettings } from "./settings";
 
 const scopeSql = (p: Principal) => {
@@ -97,6 +98,19 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const accountsForRetention = await getRetention(db, { where: accountWhere(p), activeFrom: lastQuarter, activeUntil: lastQuarter });
   const [q] = retentionSeries(accountsForRetention, [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }], today);
 
+  // What satisfaction is worth in this scope (same figures as the Retention page).
+  const worth = survey ? await satisfactionValue(db, { surveyId: survey.id, where: accountWhere(p), asked: "auto", timeZone, asOf: today, now }) : null;
+  const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
+  const value = worth && valueFrom
+    ? {
+        horizonMonths: valueFrom.horizonMonths,
+        mrrAtRisk: worth.mrrAtRisk,
+        promoter: { n: valueFrom.groups.promoter.n, value: valueFrom.groups.promoter.value, ci95: valueFrom.groups.promoter.valueCi95 },
+        detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
+        promoterMinusDetractor: valueFrom.promoterMinusDetractor,
+      }
+    : null;
+
   // Goals, sorted into the three bins of the monthly review.
   const goalRows = (await db.select().from(goals).orderBy(asc(goals.deadline), asc(goals.id)).limit(100).all()).filter(
     (g) => m === null || g.scope?.manager === undefined || g.scope.manager === m,
@@ -125,6 +139,7 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     },
     followups,
     atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),
+    value,
     retention: q ? { quarter: q.label, startCount: q.startCount, crr: q.crr, nrr: q.nrr, complete: q.complete } : null,
     goals: bins,
   };

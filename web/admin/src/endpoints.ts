@@ -48,5 +48,6 @@ export const api = {
   deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":id"].$delete(id(goalId))),
   retention: async (q: Q) => unwrap(await client.api.v1.metrics.retention.$get(withQuery(q))),
   cohorts: async (q: Q) => unwrap(await client.api.v1.metrics.cohorts.$get(withQuery(q))),
+  valueByCategory: async (q: Q) => unwrap(await client.api.v1.metrics["value-by-category"].$get(withQuery(q))),
   retentionByCategory: async (q: Q) => unwrap(await client.api.v1.metrics["retention-by-category"].$get(withQuery(q))),
 };
