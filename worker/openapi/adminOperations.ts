@@ -8,7 +8,7 @@ import {
   PatchMeSchema,
   PatchUserSchema,
 } from "../schemas/auth";
-import { CommentsQuerySchema, ExportQuerySchema, FollowupNoteSchema, PatchFollowupSchema } from "../schemas/comments";
+import { CommentsQuerySchema, ExportQuerySchema, FollowupNoteSchema, FollowupReplySchema, PatchFollowupSchema } from "../schemas/comments";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
 import type { Operation } from "./operations";
 
@@ -44,5 +44,6 @@ export const adminOperations: Operation[] = [
   { method: "get", path: "/api/v1/followups/{responseId}", summary: "A response's follow-up", tag: "comments", auth: "key", responses: { 200: "`{ responseId, status, ownerUserId, notes }`", 401: e401, 404: e404 } },
   { method: "patch", path: "/api/v1/followups/{responseId}", summary: "Set a follow-up's status or owner (admin, or the account's manager)", tag: "comments", auth: "key", body: PatchFollowupSchema, responses: { 200: "The follow-up", 400: e400, ...guarded, 404: e404 } },
   { method: "post", path: "/api/v1/followups/{responseId}/notes", summary: "Add a note to a follow-up (admin, or the account's manager)", tag: "comments", auth: "key", body: FollowupNoteSchema, responses: { 201: "The note", 400: e400, ...guarded, 404: e404 } },
+  { method: "post", path: "/api/v1/followups/{responseId}/reply", summary: "Reply to the respondent (admin, or the account's manager, signed as a person): sent through the email API when configured, else a prepared mailto:; kept on the item; 20 an hour per person", tag: "comments", auth: "key", body: FollowupReplySchema, responses: { 201: "`{ id, kind: reply, delivery: email|email_failed|mailto, subject, mailto }`", 400: e400, ...guarded, 404: e404, 409: "`no_email`: the answer has no contact e-mail", 429: "`rate_limited`" } },
   { method: "get", path: "/api/v1/export/responses.csv", summary: "Answers as streamed RFC 4180 CSV, with the comments filters (managers: their accounts)", tag: "comments", auth: "key", query: ExportQuerySchema, responses: { 200: "text/csv", 400: e400, ...guarded } },
 ];

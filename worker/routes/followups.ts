@@ -4,6 +4,8 @@
  *   GET   /api/v1/followups/:responseId          → {responseId, status, ownerUserId, owner, dueOn, overdue, notes}
  *   PATCH /api/v1/followups/:responseId          {status?, ownerUserId?}
  *   POST  /api/v1/followups/:responseId/notes    {body} → 201 note
+ *   POST  /api/v1/followups/:responseId/reply    {subject?, body} → 201 {delivery: email|email_failed|mailto, mailto}
+ *                                                 (to the respondent; services/followupReply.ts)
  * Every detractor answer has an item from the start (a trigger creates it, owned by the account's
  * manager). Admins and managers write (a manager only on their accounts' responses, and may only
  * take or release an item); viewers read. A response outside the caller's scope is 404.
@@ -19,7 +21,8 @@ import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { localDate } from "../metrics/buckets";
 import { scoreCategory } from "../metrics/category";
-import { FollowupNoteSchema, PatchFollowupSchema } from "../schemas/comments";
+import { FollowupNoteSchema, FollowupReplySchema, PatchFollowupSchema } from "../schemas/comments";
+import { replyToRespondent } from "../services/followupReply";
 import { changeFollowup, followupSummary, followupView } from "../services/followups";
 import { responsesInScope } from "../services/scope";
 
@@ -53,6 +56,12 @@ export const followupsRoute = new Hono<AppEnv>()
     const body = await readBody(c, PatchFollowupSchema, 4096);
     await changeFollowup(db, c.var.principal, r, body);
     return c.json(await followupView(db, r, today(c.env.TIMEZONE), scoreCategory(r.kind, r.score) === "detractor"));
+  })
+
+  .post("/:responseId/reply", requireAuth("admin", "manager"), async (c) => {
+    const r = await responseInScope(c.var.db, c.var.principal, c.req.param("responseId"));
+    const body = await readBody(c, FollowupReplySchema, 32 * 1024);
+    return c.json(await replyToRespondent(c.var.db, c.env, c.var.principal, r.id, body), 201);
   })
 
   .post("/:responseId/notes", requireAuth("admin", "manager"), async (c) => {

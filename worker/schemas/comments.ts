@@ -64,3 +64,6 @@ export const PatchFollowupSchema = z
   .refine((b) => b.status !== undefined || b.ownerUserId !== undefined, "nothing to change");
 
 export const FollowupNoteSchema = z.object({ body: text(5000, { min: 1, trim: true }) }).strict();
+
+/** A reply to the respondent: the subject is one line (no CR/LF: no header injection). */
+export const FollowupReplySchema = z.object({ subject: line(200).optional(), body: text(10_000, { min: 1, trim: true }) }).strict();

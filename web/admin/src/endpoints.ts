@@ -36,6 +36,8 @@ export const api = {
   patchSettings: async (body: unknown) => unwrap(await client.api.v1.settings.$patch(undefined, json(body))),
   patchMe: async (body: unknown) => unwrap(await client.api.v1.auth.me.$patch(undefined, json(body))),
   digest: async (q: Q) => unwrap(await client.api.v1.digest.$get(withQuery(q))),
+  reply: async (responseId: string, body: { subject?: string; body: string }) =>
+    unwrap(await client.api.v1.followups[":responseId"].reply.$post({ param: { responseId } }, json(body))),
   addNote: async (responseId: string, body: string) =>
     unwrap(await client.api.v1.followups[":responseId"].notes.$post({ param: { responseId } }, json({ body }))),
   accounts: async (q: Q) => unwrap(await client.api.v1.accounts.$get(withQuery(q))),
