@@ -19,7 +19,9 @@ describe("GDPR", () => {
     const r1 = await submit(s.id, { score: 2, comment: "Slow support, call me on 06 12 34 56 78", contact: { id: `${t}-ann` } });
     expect(r1.status).toBe(201);
     await submit(s.id, { score: 10, contact: { id: `${t}-bob` } });
-    await env.DB.prepare("INSERT INTO followups (response_id, status) VALUES (?, 'open')").bind(r1.body.id).run();
+    // Her detractor answer opened a follow-up item by itself (migrations/0005); it is being worked on.
+    const item = await env.DB.prepare("UPDATE followups SET status = 'contacted' WHERE response_id = ?").bind(r1.body.id).run();
+    expect(item.meta.changes).toBe(1);
     await env.DB.prepare("INSERT INTO followup_notes (id, response_id, body) VALUES ('note_1', ?, 'Called Ann, she wants a refund')").bind(r1.body.id).run();
     await env.DB.prepare("INSERT INTO dismissals (id, survey_id, contact_id) VALUES (?, ?, ?)").bind(`dis_${t}`, s.id, ann).run();
     await env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-01', 0, 1)").bind(`wav_${t}`, s.id).run();

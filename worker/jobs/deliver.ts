@@ -8,8 +8,7 @@
  *   is open.
  */
 import { sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../db/schema";
+import { createDb } from "../db/client";
 import type { SurveyKind, SurveyTexts } from "../db/schema";
 import type { Db, Env } from "../env";
 import { pickLocale, surveyTexts } from "../locales";
@@ -73,7 +72,7 @@ export async function deliverPending(env: Env, now: number): Promise<DeliveryRep
     return report;
   }
   report.configured = true;
-  const db: Db = drizzle(env.DB, { schema });
+  const db: Db = createDb(env.DB);
   const base = env.PUBLIC_URL.replace(/\/+$/, "");
   const limit = Math.min(Math.max(Number(env.EMAIL_BATCH_SIZE) || 200, 1), 1000);
   const pending = await db.all<Pending>(sql`

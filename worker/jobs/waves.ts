@@ -8,9 +8,9 @@
  * what is missing, so running twice changes nothing and a late run still opens a missed wave
  * whose window is not over and invites whoever is still missing.
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, eq, lte, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../db/schema";
+import { createDb } from "../db/client";
 import { surveys, waves } from "../db/schema";
 import type { Db, Env } from "../env";
 import { newId, randomString } from "../lib/ids";
@@ -64,8 +64,8 @@ export interface WavesReport {
 }
 
 export async function runWaves(env: Env, now: number): Promise<WavesReport> {
-  const db: Db = drizzle(env.DB, { schema });
-  const tz = env.TIMEZONE || "UTC";
+  const db: Db = createDb(env.DB);
+  const tz = workspaceTz(env);
   const report: WavesReport = { opened: 0, invited: 0, closed: 0 };
 
   const active = await db.select().from(surveys).where(eq(surveys.status, "active")).all();

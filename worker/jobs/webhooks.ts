@@ -21,7 +21,7 @@
  * which receives only events about the accounts that manager manages.
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { createDb } from "../db/client";
 import * as schema from "../db/schema";
 import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
 import type { Db, Env } from "../env";
@@ -301,7 +301,7 @@ export async function deliverDue(
 
 /** Cron entry: sends due deliveries in batches (bounded per run), then forgets old ones. */
 export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number }> {
-  const db = drizzle(env.DB, { schema });
+  const db = createDb(env.DB);
   const total = { attempted: 0, delivered: 0 };
   for (let i = 0; i < 8; i++) {
     const r = await deliverDue(db, now);

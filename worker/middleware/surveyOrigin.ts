@@ -3,9 +3,11 @@
  * `text/plain` so no preflight is needed, but JSON clients preflight and get the same rule.
  */
 import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import type { surveys } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
+import { findSurveyCached } from "../services/surveys";
 
 export function isOriginAllowed(
   survey: typeof surveys.$inferSelect,
@@ -20,7 +22,7 @@ export function isOriginAllowed(
 }
 
 /** Throws 403 for a disallowed origin; otherwise sets the CORS headers for it. */
-export function checkOrigin(c: Context<AppEnv>, survey: typeof surveys.$inferSelect): void {
+export function checkOrigin(c: Context, survey: typeof surveys.$inferSelect): void {
   const origin = c.req.header("origin");
   if (!isOriginAllowed(survey, origin, new URL(c.req.url).origin)) {
     throw new ApiError(403, "origin_not_allowed", "This survey may not be embedded on this site", "origin");
@@ -31,10 +33,26 @@ export function checkOrigin(c: Context<AppEnv>, survey: typeof surveys.$inferSel
   }
 }
 
-export function preflight(c: Context<AppEnv>, survey: typeof surveys.$inferSelect): Response {
+export function preflight(c: Context, survey: typeof surveys.$inferSelect): Response {
   checkOrigin(c, survey);
   c.header("Access-Control-Allow-Methods", "GET, POST, PATCH, OPTIONS");
   c.header("Access-Control-Allow-Headers", "Content-Type");
   c.header("Access-Control-Max-Age", "86400");
   return c.body(null, 204);
 }
+
+export type SurveyEnv = AppEnv & { Variables: { survey: typeof surveys.$inferSelect } };
+
+/**
+ * A survey that accepts answers from this caller's origin, on `c.var.survey` (404, 403 or 410
+ * otherwise). A middleware so that these answers come before any complaint about the body.
+ */
+export const openSurvey = createMiddleware<SurveyEnv>(async (c, next) => {
+  const survey = await findSurveyCached(c.var.db, c.req.param("surveyId") ?? "");
+  checkOrigin(c, survey);
+  if (survey.status === "archived") {
+    throw new ApiError(410, "survey_archived", "This survey no longer accepts answers");
+  }
+  c.set("survey", survey);
+  await next();
+});

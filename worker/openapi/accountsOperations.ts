@@ -4,7 +4,7 @@ import { BounceSchema } from "../routes/email";
 import { WavesListQuery } from "../routes/waves";
 import { AccountListQuery, AccountUpsertSchema, MAX_BULK_ROWS, PatchAccountSchema } from "../schemas/accounts";
 import { ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
-import type { Operation } from "./operations";
+import type { Operation } from "./operation";
 
 // The routes check bulk rows one by one (per-row results); the document shows the row shape.
 const AccountBulkDoc = z.object({ accounts: z.array(AccountUpsertSchema).min(1).max(MAX_BULK_ROWS) }).strict();

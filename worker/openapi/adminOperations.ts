@@ -10,7 +10,7 @@ import {
 } from "../schemas/auth";
 import { CommentsQuerySchema, ExportQuerySchema, FollowupNoteSchema, FollowupReplySchema, PatchFollowupSchema } from "../schemas/comments";
 import { CreateWebhookSchema, PatchWebhookSchema } from "../schemas/webhooks";
-import type { Operation } from "./operations";
+import type { Operation } from "./operation";
 
 const e400 = "Invalid input (`invalid_field`, `invalid_json`…)";
 const e401 = "Not signed in, or wrong API key";
@@ -29,7 +29,6 @@ export const adminOperations: Operation[] = [
   { method: "post", path: "/api/v1/users", summary: "Create a user (admin); without a password, a one-time password is returned", tag: "users", auth: "key", body: CreateUserSchema, responses: { 201: "`{ user, password? }`", 400: e400, ...guarded, 409: "`email_taken`" } },
   { method: "patch", path: "/api/v1/users/{userId}", summary: "Change role, name, locale, disabled, Slack alert URL (admin)", tag: "users", auth: "key", body: PatchUserSchema, responses: { 200: "`{ user }`", 400: e400, ...guarded, 404: e404, 409: "`last_admin`" } },
   { method: "post", path: "/api/v1/users/{userId}/password-reset", summary: "Reset a password (admin): one-time password, the user's sessions end", tag: "users", auth: "key", responses: { 200: "`{ password }`", ...guarded, 404: e404 } },
-  { method: "get", path: "/api/v1/segments", summary: "Known segments of the caller's accounts, with their account counts (the segment filter's values)", tag: "accounts", auth: "key", responses: { 200: "`{ data: {value, accounts}[] }`", ...guarded } },
   { method: "get", path: "/api/v1/api-keys", summary: "List API keys (admin: all; a manager signed in: their own; never the keys themselves)", tag: "api-keys", auth: "key", responses: { 200: "`{ data: ApiKey[] }`", ...guarded } },
   { method: "post", path: "/api/v1/api-keys", summary: "Issue an API key, shown once (admin: any user; a manager signed in: a manager key bound to themselves)", tag: "api-keys", auth: "key", body: CreateApiKeySchema, responses: { 201: "The key's record and `key`", 400: e400, ...guarded } },
   { method: "delete", path: "/api/v1/api-keys/{keyId}", summary: "Revoke an API key (admin; a manager: their own)", tag: "api-keys", auth: "key", responses: { 204: "Revoked", ...guarded, 404: e404 } },

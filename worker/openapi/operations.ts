@@ -10,18 +10,8 @@ import { retentionOperations } from "./retentionOperations";
 import { accountsOperations } from "./accountsOperations";
 import { adminOperations } from "./adminOperations";
 
-export interface Operation {
-  method: "get" | "post" | "patch" | "put" | "delete";
-  path: string;
-  summary: string;
-  tag: string;
-  /** `public`: no key (browsers, emails); `key`: API key or admin session. */
-  auth: "public" | "key";
-  body?: z.ZodType;
-  bodyType?: string;
-  query?: z.ZodType;
-  responses: Record<number, string>;
-}
+export type { Operation } from "./operation";
+import type { Operation } from "./operation";
 
 const errors = { 400: "Invalid input (`invalid_field`, `invalid_json`…)", 401: "Missing or wrong API key", 404: "Not found" };
 

@@ -5,10 +5,9 @@ import {
   BreakdownQuerySchema,
   CohortsQuerySchema,
   RetentionByCategoryQuerySchema,
-  ValueByCategoryQuerySchema,
   RetentionQuerySchema,
 } from "../schemas/retention";
-import type { Operation } from "./operations";
+import type { Operation } from "./operation";
 
 const errors = { 400: "Invalid input (`invalid_field` naming the field, `range_too_large`…)", 401: "Missing or wrong API key", 403: "A manager asking for another manager's accounts" };
 const goalErrors = { 400: "Invalid input (`invalid_field` naming the field)", 401: errors[401], 403: "Admins only", 404: "Not found" };
@@ -17,7 +16,6 @@ export const retentionOperations: Operation[] = [
   { method: "get", path: "/api/v1/metrics/retention", summary: "Customer retention rate, churn, NRR and GRR per month, quarter or half-year (docs/METRICS.md, Retention)", tag: "retention", auth: "key", query: RetentionQuerySchema, responses: { 200: "`{ interval, from, to, asOf, points[] }`", ...errors } },
   { method: "get", path: "/api/v1/metrics/cohorts", summary: "Share of each start-quarter cohort still active k quarters on", tag: "retention", auth: "key", query: CohortsQuerySchema, responses: { 200: "`{ from, to, asOf, cohorts[] }`", ...errors } },
   { method: "get", path: "/api/v1/metrics/retention-by-category", summary: "Retention over the next H months of promoter, passive, detractor and silent accounts, per wave or half-year, with n and 95 % intervals", tag: "retention", auth: "key", query: RetentionByCategoryQuerySchema, responses: { 200: "`{ mode, horizonMonths, asOf, periods[], pooled }`", 404: "Survey not found", ...errors } },
-  { method: "get", path: "/api/v1/metrics/value-by-category", summary: "What satisfaction is worth: NRR/GRR over 6 and 12 months, expected lifetime and customer value per NPS category, and the MRR at risk, each with n and a 95 % interval", tag: "retention", auth: "key", query: ValueByCategoryQuerySchema, responses: { 200: "`{ mode, asOf, lifetimeCapMonths, horizons[], mrrAtRisk }`", 404: "Survey not found", ...errors } },
   { method: "get", path: "/api/v1/metrics/accounts", summary: "Account-level NPS: each account's mean and category, no answer counted", tag: "retention", auth: "key", query: AccountsMetricsQuerySchema, responses: { 200: "`{ accounts[], counts, nps, total, truncated }`", 404: "Survey not found", ...errors } },
   { method: "get", path: "/api/v1/metrics/breakdown", summary: "NPS, CSAT or CES per segment, manager, account, channel or locale, each with n and a 95 % interval", tag: "metrics", auth: "key", query: BreakdownQuerySchema, responses: { 200: "`{ groups: [{ value, label, summary, ci95 }] }`", 404: "Survey not found", ...errors } },
   { method: "get", path: "/api/v1/goals", summary: "KPI goals with current value, status (on_track, could_do_better, off_track) and fit", tag: "goals", auth: "key", responses: { 200: "`{ data: Goal[] }`", 401: errors[401] } },

@@ -8,79 +8,32 @@
  */
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
-import type { z } from "zod";
 import { accountMrr, accounts, contacts, responses, users } from "../db/schema";
 import type { AppEnv } from "../env";
-import { ApiError, badRequest } from "../lib/errors";
-import { parseQuery, readBody, zodError } from "../lib/validate";
-import { localDate } from "../metrics/buckets";
+import { ApiError, badRequest, notFound } from "../lib/errors";
+import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { AccountBulkSchema, AccountListQuery, AccountUpsertSchema, PatchAccountSchema } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
-import { appendMrr, upsertAccounts, upsertWithFallback, type UpsertResult } from "../services/accountsUpsert";
+import { appendMrr, upsertAccounts } from "../services/accountsUpsert";
 import { assertOwnManagerFilter, reattributeAccount } from "../services/scope";
-import { contactView } from "./contacts";
-
-export const today = (tz: string | undefined) => localDate(Date.now(), tz || "UTC");
-
-/** Per-row outcome of a bulk call, in request order. */
-export function bulkResults(results: UpsertResult[], keys: (string | null)[]) {
-  const data = results.map((r, index) =>
-    r.ok
-      ? { index, externalId: keys[index], status: r.status, id: r.id }
-      : { index, externalId: keys[index], status: "error" as const, error: r.error },
-  );
-  const count = (s: string) => data.filter((d) => d.status === s).length;
-  return {
-    created: count("created"),
-    updated: count("updated"),
-    unchanged: count("unchanged"),
-    errors: count("error"),
-    results: data,
-  };
-}
-
-/**
- * A bulk call: each row is validated on its own (a bad row becomes an error result, the others go
- * on), the valid ones are upserted together, and the results come back in request order.
- */
-export async function runBulk<T extends { externalId: string }>(
-  rows: unknown[],
-  schema: z.ZodType<T>,
-  write: (valid: T[]) => Promise<UpsertResult[]>,
-) {
-  const results = new Array<UpsertResult>(rows.length);
-  const valid: { index: number; row: T }[] = [];
-  rows.forEach((raw, index) => {
-    const parsed = schema.safeParse(raw);
-    if (parsed.success) valid.push({ index, row: parsed.data });
-    else {
-      const e = zodError(parsed.error, "body");
-      results[index] = { ok: false, error: { code: "invalid_field", field: e.field ?? "", message: e.message } };
-    }
-  });
-  const written = await upsertWithFallback(valid.map((v) => v.row), write);
-  valid.forEach((v, i) => (results[v.index] = written[i]!));
-  const keys = rows.map((r) => {
-    const ext = r !== null && typeof r === "object" ? (r as { externalId?: unknown }).externalId : undefined;
-    return typeof ext === "string" ? ext : null;
-  });
-  return bulkResults(results, keys);
-}
+import { runBulk } from "../services/bulk";
+import { contactView } from "../services/contacts";
+import { workspaceToday } from "../lib/timezone";
 
 export const accountsRoute = new Hono<AppEnv>()
   .get("/", requireAuth(), async (c) => {
     const q = parseQuery(c, AccountListQuery);
     assertOwnManagerFilter(c.var.principal, q.manager);
-    return c.json(await listAccounts(c.var.db, c.var.principal, { ...q, today: today(c.env.TIMEZONE) }));
+    return c.json(await listAccounts(c.var.db, c.var.principal, { ...q, today: workspaceToday(c.env) }));
   })
   .post("/bulk", requireAuth("admin"), async (c) => {
     const body = await readBody(c, AccountBulkSchema, 2 * 1024 * 1024);
-    return c.json(await runBulk(body.accounts, AccountUpsertSchema, (rows) => upsertAccounts(c.var.db, rows, today(c.env.TIMEZONE))));
+    return c.json(await runBulk(body.accounts, AccountUpsertSchema, (rows) => upsertAccounts(c.var.db, rows, workspaceToday(c.env))));
   })
   .get("/:id", requireAuth(), async (c) => {
     const db = c.var.db;
-    const account = await getAccountInScope(db, c.var.principal, c.req.param("id"), today(c.env.TIMEZONE));
+    const account = await getAccountInScope(db, c.var.principal, c.req.param("id"), workspaceToday(c.env));
     const [people, history, mrr] = await Promise.all([
       db.select().from(contacts).where(eq(contacts.accountId, account.id)).orderBy(contacts.name, contacts.id).limit(1000).all(),
       db
@@ -118,7 +71,7 @@ export const accountsRoute = new Hono<AppEnv>()
     const db = c.var.db;
     const id = c.req.param("id");
     const old = await db.select().from(accounts).where(eq(accounts.id, id)).get();
-    if (!old) throw new ApiError(404, "not_found", "Account not found");
+    if (!old) throw notFound("Account");
     const body = await readBody(c, PatchAccountSchema);
     if (body.managerUserId) {
       const u = await db.select({ id: users.id }).from(users).where(eq(users.id, body.managerUserId)).get();
@@ -134,7 +87,7 @@ export const accountsRoute = new Hono<AppEnv>()
     const { mrrEffectiveOn, ...fields } = body;
     await db.update(accounts).set({ ...fields, updatedAt: new Date() }).where(eq(accounts.id, id)).run();
     if (body.mrrCents !== undefined && body.mrrCents !== old.mrrCents) {
-      await c.var.db.run(appendMrr([{ accountId: id, effectiveOn: mrrEffectiveOn ?? today(c.env.TIMEZONE), mrrCents: body.mrrCents }]));
+      await c.var.db.run(appendMrr([{ accountId: id, effectiveOn: mrrEffectiveOn ?? workspaceToday(c.env), mrrCents: body.mrrCents }]));
     }
     if (
       (body.managerUserId !== undefined && body.managerUserId !== old.managerUserId) ||
@@ -142,6 +95,6 @@ export const accountsRoute = new Hono<AppEnv>()
     ) {
       await reattributeAccount(db, id);
     }
-    return c.json(await getAccountInScope(db, c.var.principal, id, today(c.env.TIMEZONE)));
+    return c.json(await getAccountInScope(db, c.var.principal, id, workspaceToday(c.env)));
   });
 

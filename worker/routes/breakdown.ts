@@ -3,20 +3,20 @@
  * NPS / CSAT / CES per value of one dimension, summed over the range's buckets (a contact counts
  * once per bucket, as in the trend totals), each with n and a 95 % interval.
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { getBreakdown } from "../db/queries/getBreakdown";
-import type { AppEnv } from "../env";
-import { parseQuery } from "../lib/validate";
+import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
 import { nextBucket } from "../metrics/buckets";
 import { histogramTotal, type Histogram } from "../metrics/histogram";
 import { csatInterval, meanInterval } from "../metrics/intervals";
 import { npsCountsFromHistogram, npsInterval } from "../metrics/nps";
 import { summarize } from "../metrics/summary";
 import { requireAuth } from "../middleware/auth";
-import { BreakdownQuerySchema } from "../schemas/retention";
+import { BreakdownQuerySchema, BreakdownSchema } from "../schemas/retention";
 import { managerScope } from "../services/scope";
-import { bucketsFor, workspaceTz } from "./retention";
-import { findSurvey } from "./surveys";
+import { bucketsFor } from "../services/scoreTrend";
+import { findSurvey } from "../services/surveys";
 import type { SurveyKind } from "../db/schema";
 
 /** NPS: adjusted-Wald on NPS; CSAT: Wilson on the share of 4–5; CES: on the mean. */
@@ -26,10 +26,21 @@ function interval95(kind: SurveyKind, h: Histogram) {
   return meanInterval(h);
 }
 
-export const breakdownRoute = new Hono<AppEnv>().get("/breakdown", requireAuth(), async (c) => {
-  const q = parseQuery(c, BreakdownQuerySchema);
+const breakdown = createRoute({
+  method: "get",
+  path: "/breakdown",
+  summary: "NPS, CSAT or CES per segment, manager, account, channel or locale, each with n and a 95 % interval",
+  tags: ["metrics"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: BreakdownQuerySchema },
+  responses: { 200: json(BreakdownSchema, "Groups, largest first"), ...errors(400, 401, 404) },
+});
+
+export const breakdownRoute = router().openapi(breakdown, async (c) => {
+  const q = c.req.valid("query");
   const survey = await findSurvey(c.var.db, q.surveyId);
-  const buckets = bucketsFor(q.interval, workspaceTz(c), q.from, q.to);
+  const buckets = bucketsFor(q.interval, workspaceTz(c.env), q.from, q.to);
   const scope = managerScope(c.var.principal);
   const from = buckets[0];
   const to = buckets.length ? nextBucket(buckets.at(-1)!, q.interval) : undefined;
@@ -53,9 +64,9 @@ export const breakdownRoute = new Hono<AppEnv>().get("/breakdown", requireAuth()
     interval: q.interval,
     from: from ?? null,
     to: to ?? null,
-    source: scope === null ? "rollups" : "counted",
+    source: scope === null ? ("rollups" as const) : ("counted" as const),
     total: groups.length,
     truncated: groups.length > q.limit,
     groups: groups.slice(0, q.limit),
-  });
+  }, 200);
 });

@@ -7,8 +7,9 @@
  * accounts): every answer with a comment, and every follow-up item (every detractor answer has
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
-import { and, desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { workspaceTz } from "../lib/timezone";
 import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -56,7 +57,7 @@ export const commentsRoute = new Hono<AppEnv>().get("/", requireAuth(), async (c
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
-    .where(and(responseFilter(db, c.var.principal, q, tz, { queue: true }), after))
+    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true }), after))
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(q.limit)
     .all();

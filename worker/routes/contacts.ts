@@ -14,7 +14,7 @@ import { Hono } from "hono";
 import { accounts, contacts } from "../db/schema";
 import type { AppEnv, Db, Principal } from "../env";
 import { enqueueContactUnsubscribed } from "../jobs/webhooks";
-import { ApiError, badRequest } from "../lib/errors";
+import { ApiError, badRequest, notFound } from "../lib/errors";
 import { parseQuery, readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { ContactBulkSchema, ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
@@ -23,21 +23,10 @@ import { containsText } from "../db/queries/textSearch";
 import { upsertContacts } from "../services/contactsUpsert";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { managerScope } from "../services/scope";
-import { runBulk } from "./accounts";
+import { runBulk } from "../services/bulk";
+import { contactView } from "../services/contacts";
 
 type ContactRow = typeof contacts.$inferSelect;
-
-export const contactView = (c: ContactRow) => ({
-  id: c.id,
-  externalId: c.externalId,
-  accountId: c.accountId,
-  email: c.email,
-  name: c.name,
-  locale: c.locale,
-  unsubscribedAt: c.unsubscribedAt?.toISOString() ?? null,
-  createdAt: c.createdAt.toISOString(),
-  updatedAt: c.updatedAt.toISOString(),
-});
 
 /** Contacts a manager may see: those of the accounts they manage. */
 function contactsInScope(p: Principal): SQL | undefined {
@@ -52,7 +41,7 @@ async function contactInScope(db: Db, p: Principal, id: string): Promise<Contact
     .from(contacts)
     .where(scope ? sql`${contacts.id} = ${id} AND ${scope}` : eq(contacts.id, id))
     .get();
-  if (!row) throw new ApiError(404, "not_found", "Contact not found");
+  if (!row) throw notFound("Contact");
   return row;
 }
 

@@ -9,6 +9,7 @@
  *   checked and the first page read before the 200 starts, so a bad request is a JSON 4xx; a
  *   failure on a later page ends the file with an `#error:` line (see csvStream).
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys } from "../db/schema";
@@ -35,7 +36,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
   // `queue=1`: the rows of the comments & follow-up page (comments and follow-up items), so its
   // export holds exactly what the screen lists.
-  const where = responseFilter(db, c.var.principal, q, c.env.TIMEZONE || "UTC", { queue: q.queue === "1" });
+  const where = responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: q.queue === "1" });
   const page = (cursor: ResponseCursor | null) =>
     db
       .select({

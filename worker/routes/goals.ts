@@ -4,20 +4,23 @@
  * A manager sees the goals that are not about another manager, computed on their own accounts.
  */
 import { asc, eq } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { goals, surveys, users } from "../db/schema";
 import { localDate } from "../metrics/buckets";
 import type { AppEnv, Principal } from "../env";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
-import { readBody } from "../lib/validate";
+import { body, empty, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
-import { CreateGoalSchema, PatchGoalSchema, SURVEY_KIND_OF, TARGET_RANGE, type GoalInput } from "../schemas/goals";
+import { CreateGoalSchema, GoalSchema, PatchGoalSchema, SURVEY_KIND_OF, TARGET_RANGE, type GoalInput } from "../schemas/goals";
 import { goalProgress } from "../services/goalProgress";
 import { managerScope } from "../services/scope";
-import { workspaceTz } from "./retention";
 
-type Ctx = Context<AppEnv>;
+// Read-only view of a context, so handlers with route middleware variables can pass theirs.
+type Ctx = Pick<Context<AppEnv>, "var" | "env" | "req">;
 type GoalRow = typeof goals.$inferSelect;
 
 /** Goals are few by nature; the list is capped so one request never computes hundreds. */
@@ -29,7 +32,7 @@ const visibleTo = (g: GoalRow, p: Principal) => {
 };
 
 async function view(c: Ctx, g: GoalRow) {
-  const progress = await goalProgress(c.var.db, g, c.var.principal, workspaceTz(c));
+  const progress = await goalProgress(c.var.db, g, c.var.principal, workspaceTz(c.env));
   return {
     id: g.id,
     name: g.name,
@@ -73,24 +76,88 @@ async function checkGoal(c: Ctx, g: GoalInput, previousDeadline?: string) {
 }
 
 async function findGoal(c: Ctx): Promise<GoalRow> {
-  const id = c.req.param("id") ?? "";
+  const id = c.req.param("goalId") ?? "";
   const row = /^[a-z0-9_]{1,40}$/.test(id) ? await c.var.db.select().from(goals).where(eq(goals.id, id)).get() : undefined;
   if (!row || !visibleTo(row, c.var.principal)) throw notFound("Goal");
   return row;
 }
 
+/** The goal, before the body is looked at: a missing goal is a 404 whatever the body says. */
+const loadGoal = createMiddleware<AppEnv & { Variables: { goal: GoalRow } }>(async (c, next) => {
+  c.set("goal", await findGoal(c));
+  await next();
+});
+
 const emptyScope = (s: GoalInput["scope"]) => (s && Object.keys(s).length > 0 ? s : null);
 
-export const goalsRoute = new Hono<AppEnv>()
-  .get("/", requireAuth(), async (c) => {
+const tags = ["goals"];
+const GoalParams = params("goalId");
+const goalErrors = { ...errors(400, 401, 404), 403: error("Admins only") };
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "KPI goals with current value, status (on_track, could_do_better, off_track) and fit",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  responses: { 200: json(z.object({ data: z.array(GoalSchema) }), "Goals by deadline"), ...errors(401) },
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{goalId}",
+  summary: "A goal with its status",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { params: GoalParams },
+  responses: { 200: json(GoalSchema, "The goal"), ...errors(401, 404) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Create a goal (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody()] as const,
+  request: { body: body(CreateGoalSchema) },
+  responses: { 201: json(GoalSchema, "The goal with its status"), ...goalErrors, 409: error("`too_many_goals`"), ...errors(413) },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/{goalId}",
+  summary: "Change a goal (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), loadGoal, jsonBody()] as const,
+  request: { params: GoalParams, body: body(PatchGoalSchema) },
+  responses: { 200: json(GoalSchema, "The goal with its status"), ...goalErrors, ...errors(413) },
+});
+
+const remove = createRoute({
+  method: "delete",
+  path: "/{goalId}",
+  summary: "Delete a goal (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: GoalParams },
+  responses: { 204: empty("Deleted"), ...goalErrors },
+});
+
+export const goalsRoute = router()
+  .openapi(list, async (c) => {
     const rows = await c.var.db.select().from(goals).orderBy(asc(goals.deadline), asc(goals.id)).limit(MAX_GOALS).all();
     const visible = rows.filter((g) => visibleTo(g, c.var.principal));
-    return c.json({ data: await Promise.all(visible.map((g) => view(c, g))) });
+    return c.json({ data: await Promise.all(visible.map((g) => view(c, g))) }, 200);
   })
-  .get("/:id", requireAuth(), async (c) => c.json(await view(c, await findGoal(c))))
-  .post("/", requireAuth("admin"), async (c) => {
-    const body = await readBody(c, CreateGoalSchema);
-    const input: GoalInput = { ...body, surveyId: body.surveyId ?? null, scope: emptyScope(body.scope ?? null) };
+  .openapi(get, async (c) => c.json(await view(c, await findGoal(c)), 200))
+  .openapi(create, async (c) => {
+    const input0 = c.req.valid("json");
+    const input: GoalInput = { ...input0, surveyId: input0.surveyId ?? null, scope: emptyScope(input0.scope ?? null) };
     await checkGoal(c, input);
     const count = await c.var.db.$count(goals);
     if (count >= MAX_GOALS) throw new ApiError(409, "too_many_goals", `At most ${MAX_GOALS} goals`);
@@ -101,22 +168,22 @@ export const goalsRoute = new Hono<AppEnv>()
       .get();
     return c.json(await view(c, row), 201);
   })
-  .patch("/:id", requireAuth("admin"), async (c) => {
-    const goal = await findGoal(c);
-    const body = await readBody(c, PatchGoalSchema);
-    const merged: GoalInput = {
-      name: body.name ?? goal.name,
-      metric: body.metric ?? goal.metric,
-      surveyId: body.surveyId !== undefined ? body.surveyId : goal.surveyId,
-      scope: emptyScope(body.scope !== undefined ? body.scope : (goal.scope ?? null)),
-      target: body.target ?? goal.target,
-      deadline: body.deadline ?? goal.deadline,
-    };
-    await checkGoal(c, merged, goal.deadline);
-    const row = await c.var.db.update(goals).set(merged).where(eq(goals.id, goal.id)).returning().get();
-    return c.json(await view(c, row!));
+  .openapi(patch, async (c) => {
+      const goal = c.var.goal;
+      const input = c.req.valid("json");
+      const merged: GoalInput = {
+        name: input.name ?? goal.name,
+        metric: input.metric ?? goal.metric,
+        surveyId: input.surveyId !== undefined ? input.surveyId : goal.surveyId,
+        scope: emptyScope(input.scope !== undefined ? input.scope : (goal.scope ?? null)),
+        target: input.target ?? goal.target,
+        deadline: input.deadline ?? goal.deadline,
+      };
+      await checkGoal(c, merged, goal.deadline);
+      const row = await c.var.db.update(goals).set(merged).where(eq(goals.id, goal.id)).returning().get();
+      return c.json(await view(c, row!), 200);
   })
-  .delete("/:id", requireAuth("admin"), async (c) => {
+  .openapi(remove, async (c) => {
     const goal = await findGoal(c);
     await c.var.db.delete(goals).where(eq(goals.id, goal.id)).run();
     return c.body(null, 204);

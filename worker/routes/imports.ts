@@ -12,7 +12,7 @@ import { ApiError, notFound } from "../lib/errors";
 import { requireAuth } from "../middleware/auth";
 import { IMPORT_KINDS, type ImportKind } from "../schemas/imports";
 import { getImportJob, importCsv, recentImports } from "../services/csvImport";
-import { today } from "./accounts";
+import { workspaceToday } from "../lib/timezone";
 
 export const importsRoute = new Hono<AppEnv>()
   .post("/:kind", requireAuth("admin"), async (c) => {
@@ -22,7 +22,7 @@ export const importsRoute = new Hono<AppEnv>()
     if (type !== "text/csv") throw new ApiError(415, "unsupported_media_type", "Send the file as Content-Type: text/csv");
     if (!c.req.raw.body) throw new ApiError(400, "empty_file", "The file is empty: the first line must name the columns");
     const p = c.var.principal;
-    const job = await importCsv(c.var.db, kind, c.req.raw.body, { today: today(c.env.TIMEZONE), createdBy: p.userId ?? p.kind });
+    const job = await importCsv(c.var.db, kind, c.req.raw.body, { today: workspaceToday(c.env), createdBy: p.userId ?? p.kind });
     return c.json(job, 201);
   })
   .get("/", requireAuth("admin"), async (c) => {

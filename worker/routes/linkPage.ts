@@ -7,6 +7,7 @@
  * when the person submits. Both use the response id rendered into the page, so they update one
  * response, and opening the same invitation again keeps updating it.
  */
+import { workspaceTz } from "../lib/timezone";
 import { and, eq, type SQL } from "drizzle-orm";
 import { Hono, type Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -22,7 +23,7 @@ import { commentText, MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { openInvitation, recordResponse } from "../services/recordResponse";
 import { messagePage, surveyPage, thanksPage, UI } from "../views/linkPage";
-import { findSurvey } from "./surveys";
+import { findSurvey } from "../services/surveys";
 
 type Survey = typeof surveys.$inferSelect;
 type Ctx = Context<AppEnv>;
@@ -205,7 +206,7 @@ export const linkPageRoute = new Hono<AppEnv>()
         c.var.db,
         survey,
         { id: f.id, score: f.score, comment: f.comment, token: f.t, editToken: f.k, locale },
-        { timeZone: c.env.TIMEZONE || "UTC", channel: f.channel, defer: (work) => c.executionCtx.waitUntil(work) },
+        { timeZone: workspaceTz(c.env), channel: f.channel, defer: (work) => c.executionCtx.waitUntil(work) },
       );
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;

@@ -1,37 +1,49 @@
 /** GET /api/v1/surveys/:surveyId/metrics: totals and the zero-filled trend of one survey. */
-import { Hono } from "hono";
-import type { ScoreFilter } from "../db/queries/scoreFilter";
+import { createRoute } from "@hono/zod-openapi";
 import type { z } from "zod";
-import type { AppEnv, Principal } from "../env";
+import type { ScoreFilter } from "../db/queries/scoreFilter";
+import type { Principal } from "../env";
+import { errors, json, KEY_OR_SESSION, params, router } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
+import { nextBucket } from "../metrics/buckets";
 import { SMALL_N } from "../metrics/nps";
 import type { Trend } from "../metrics/trend";
-import { badRequest } from "../lib/errors";
-import { nextBucket } from "../metrics/buckets";
-import { parseQuery } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
-import { MetricsQuerySchema } from "../schemas/metrics";
+import { MetricsQuerySchema, MetricsSchema } from "../schemas/metrics";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
-import { hasWaves, MAX_BUCKETS, requestedBuckets, scoreTrend, waveTrend } from "../services/scoreTrend";
-import { findSurvey } from "./surveys";
+import { bucketsFor, hasWaves, scoreTrend, waveTrend } from "../services/scoreTrend";
+import { findSurvey } from "../services/surveys";
 
-export const metricsRoute = new Hono<AppEnv>().get("/:surveyId/metrics", requireAuth(), async (c) => {
-  const survey = await findSurvey(c.var.db, c.req.param("surveyId"));
-  const q = parseQuery(c, MetricsQuerySchema);
-  const workspaceTz = c.env.TIMEZONE || "UTC";
-  const timeZone = q.tz ?? workspaceTz;
+const metrics = createRoute({
+  method: "get",
+  path: "/{surveyId}/metrics",
+  summary:
+    "Totals (NPS with 95 % interval, CSAT, CES) and the zero-filled trend by wave, month, quarter or half-year (default: by wave for a survey with waves, else by month); each point's change against the previous bucket with answers, and `tooFew` below `smallN` answers",
+  tags: ["metrics"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { params: params("surveyId"), query: MetricsQuerySchema },
+  responses: {
+    200: json(MetricsSchema, "`source`: rollups, the raw scan for another time zone or two filters, or waves (indexed read by wave)"),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const metricsRoute = router().openapi(metrics, async (c) => {
+  const q = c.req.valid("query");
+  const survey = await findSurvey(c.var.db, c.req.valid("param").surveyId);
+  const timeZone = q.tz ?? workspaceTz(c.env);
   const filters = scoreFilters(c.var.principal, q);
   const interval = q.interval ?? ((await hasWaves(c.var.db, survey.id)) ? "wave" : "month");
   const base = { surveyId: survey.id, kind: survey.kind, interval, timeZone, filters, smallN: SMALL_N };
   if (interval === "wave") {
     const trend = await waveTrend(c.var.db, { surveyId: survey.id, kind: survey.kind, from: q.from, to: q.to, timeZone, filters });
-    return c.json(metricsBody(base, trend.waves[0]?.opensOn ?? null, null, trend.source, trend, trend.waves));
+    return c.json(metricsBody(base, trend.waves[0]?.opensOn ?? null, null, trend.source, trend, trend.waves), 200);
   }
-  if (requestedBuckets(interval, timeZone, q.from, q.to, Date.now(), MAX_BUCKETS + 1).length > MAX_BUCKETS) {
-    throw badRequest("range_too_large", `At most ${MAX_BUCKETS} buckets per request`, "from");
-  }
-  const trend = await scoreTrend(c.var.db, workspaceTz, { surveyId: survey.id, kind: survey.kind, interval, from: q.from, to: q.to, timeZone, filters });
+  bucketsFor(interval, timeZone, q.from, q.to);
+  const trend = await scoreTrend(c.var.db, workspaceTz(c.env), { surveyId: survey.id, kind: survey.kind, interval, from: q.from, to: q.to, timeZone, filters });
   const to = trend.buckets.length ? nextBucket(trend.buckets.at(-1)!, interval) : null;
-  return c.json(metricsBody(base, trend.buckets[0] ?? null, to, trend.source, trend, null));
+  return c.json(metricsBody(base, trend.buckets[0] ?? null, to, trend.source, trend, null), 200);
 });
 
 interface WaveRef {

@@ -5,26 +5,62 @@
  * Both answer browsers on the survey's allowed origins only. The POST takes a `text/plain` JSON
  * body, so browsers send it without a CORS preflight.
  */
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
 import { dismissals } from "../db/schema";
-import type { AppEnv } from "../env";
-import { parseQuery, readBody } from "../lib/validate";
+import { error, errors, json, jsonBody, params, plainBody, PUBLIC, router } from "../lib/openapi";
 import { rateLimit } from "../middleware/rateLimit";
-import { checkOrigin, preflight } from "../middleware/surveyOrigin";
-import { DismissalSchema, WidgetQuery } from "../schemas/public";
+import { checkOrigin, openSurvey, preflight } from "../middleware/surveyOrigin";
+import { DismissalResultSchema, DismissalSchema, WidgetQuery, WidgetSettingsSchema } from "../schemas/public";
 import { findContactId, findOrCreateContact } from "../services/contacts";
 import { signatureSubject, trustedContact } from "../services/identity";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
+import { findSurvey } from "../services/surveys";
 import { skipReason } from "../services/throttle";
-import { openSurvey } from "./responses";
-import { findSurvey } from "./surveys";
+import { preflightRoute } from "./responses";
 
-export const publicWidgetRoute = new Hono<AppEnv>()
-  .options("/:surveyId/dismissals", async (c) => preflight(c, await findSurvey(c.var.db, c.req.param("surveyId"))))
-  .get("/:surveyId/widget", rateLimit("read"), async (c) => {
-    const survey = await findSurvey(c.var.db, c.req.param("surveyId"));
+const tags = ["widget"];
+
+const settings = createRoute({
+  method: "get",
+  path: "/{surveyId}/widget",
+  summary: "The widget's settings in the visitor's language, and whether to ask this person now",
+  tags,
+  security: PUBLIC,
+  middleware: [rateLimit("read")] as const,
+  request: { params: params("surveyId"), query: WidgetQuery },
+  responses: {
+    200: json(WidgetSettingsSchema, "Settings; cached 5 minutes for anonymous visitors, 1 minute privately for a contact"),
+    ...errors(400, 404, 429),
+    403: error("Origin not allowed, or identity signature wrong"),
+  },
+});
+
+const dismiss = createRoute({
+  method: "post",
+  path: "/{surveyId}/dismissals",
+  summary: "Record that the person closed the survey without answering (idempotent by client id)",
+  description: "The body may be sent as `text/plain`.",
+  tags,
+  security: PUBLIC,
+  middleware: [rateLimit("write"), openSurvey, jsonBody(4096)] as const,
+  request: { params: params("surveyId"), body: plainBody(DismissalSchema) },
+  responses: {
+    201: json(DismissalResultSchema, "Recorded"),
+    200: json(DismissalResultSchema, "Already recorded"),
+    ...errors(400, 404, 413, 429),
+    403: error("Origin not allowed, or identity signature wrong"),
+    410: error("Survey archived"),
+  },
+});
+
+export const publicWidgetRoute = router()
+  .openapi(preflightRoute("/{surveyId}/dismissals", "CORS preflight of the dismissal", "widget"), async (c) =>
+    preflight(c, await findSurvey(c.var.db, c.req.valid("param").surveyId)),
+  )
+  .openapi(settings, async (c) => {
+    const survey = await findSurvey(c.var.db, c.req.valid("param").surveyId);
     checkOrigin(c, survey);
-    const q = parseQuery(c, WidgetQuery);
+    const q = c.req.valid("query");
     const identified = q.uid !== undefined || q.email !== undefined;
     // Asking "has X answered?" reveals something about X: with verification on, prove you are X,
     // and only what the signature covers is looked up (an unsigned email beside a signed id is not).
@@ -38,30 +74,34 @@ export const publicWidgetRoute = new Hono<AppEnv>()
     // Anonymous settings are the same for every visitor; a contact's verdict is theirs alone and
     // short-lived, since answering changes it (the widget also remembers the answer locally).
     c.header("Cache-Control", identified ? "private, max-age=60" : "public, max-age=300");
-    return c.json({
-      ...publicSurvey(survey, locale),
-      show: reason === null,
-      reason,
-      // For anonymous visitors the widget applies these itself, in localStorage.
-      sampling: identified ? 100 : survey.samplingPercent,
-      resurveyDays: survey.resurveyDays,
-      dismissDays: survey.dismissDays,
-      requireSignature: survey.requireSignature,
-    });
+    return c.json(
+      {
+        ...publicSurvey(survey, locale),
+        show: reason === null,
+        reason,
+        // For anonymous visitors the widget applies these itself, in localStorage.
+        sampling: identified ? 100 : survey.samplingPercent,
+        resurveyDays: survey.resurveyDays,
+        dismissDays: survey.dismissDays,
+        requireSignature: survey.requireSignature,
+      },
+      200,
+    );
   })
-  .post("/:surveyId/dismissals", rateLimit("write"), async (c) => {
-    const survey = await openSurvey(c);
-    const body = await readBody(c, DismissalSchema, 4096);
+  .openapi(dismiss, async (c) => {
+    const survey = c.var.survey;
+    const input = c.req.valid("json");
     let contactId: string | null = null;
-    if (body.contact) {
-      const claim = await trustedContact(survey, body.contact, body.signature);
+    if (input.contact) {
+      const claim = await trustedContact(survey, input.contact, input.signature);
       contactId = (await findOrCreateContact(c.var.db, claim)).contactId;
     }
     const row = await c.var.db
       .insert(dismissals)
-      .values({ id: body.id, surveyId: survey.id, contactId, channel: "widget", createdAt: new Date() })
+      .values({ id: input.id, surveyId: survey.id, contactId, channel: "widget", createdAt: new Date() })
       .onConflictDoNothing()
       .returning({ id: dismissals.id })
       .get();
-    return c.json({ id: body.id, surveyId: survey.id, contactId, recorded: row !== undefined }, row ? 201 : 200);
+    const result = { id: input.id, surveyId: survey.id, contactId, recorded: row !== undefined };
+    return row ? c.json(result, 201) : c.json(result, 200);
   });

@@ -7,14 +7,16 @@
  *   GET /accounts                account-level NPS with "no answer" counted
  * Every figure is limited to the caller's accounts (a manager sees their book only).
  */
-import { Hono, type Context } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { accountWhere, type AccountFilter } from "../db/queries/accountFilter";
 import { getAccountScores, getAccountsActiveBetween } from "../db/queries/getAccountScores";
 import { getCohorts } from "../db/queries/getCohorts";
 import { getRetention } from "../db/queries/getRetention";
 import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
-import { parseQuery } from "../lib/validate";
+import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
 import { accountNps } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { minDate } from "../metrics/calendar";
@@ -22,32 +24,30 @@ import { cohortRetention, retentionByCategory, retentionSeries } from "../metric
 import { requireAuth } from "../middleware/auth";
 import {
   AccountsMetricsQuerySchema,
+  AccountsMetricsSchema,
   CohortsQuerySchema,
+  CohortsSchema,
   RetentionByCategoryQuerySchema,
+  RetentionByCategorySchema,
   RetentionQuerySchema,
+  RetentionSchema,
   ValueByCategoryQuerySchema,
+  ValueByCategorySchema,
 } from "../schemas/retention";
 import { categoryPeriods, satisfactionValue } from "../services/satisfactionValue";
 import { assertOwnManagerFilter } from "../services/scope";
-import { MAX_BUCKETS, requestedBuckets } from "../services/scoreTrend";
-import { findSurvey } from "./surveys";
+import { bucketsFor } from "../services/scoreTrend";
+import { findSurvey } from "../services/surveys";
 
 type Ctx = Context<AppEnv>;
 
-export const workspaceTz = (c: Ctx) => c.env.TIMEZONE || "UTC";
 /** Today's date in the workspace zone: the "as of" of every retention figure. */
-export const today = (c: Ctx) => localDate(Date.now(), workspaceTz(c));
+const today = (c: Ctx) => localDate(Date.now(), workspaceTz(c.env));
 
 /** The caller's scope plus the requested filters; a manager asking for another's book is refused. */
-export function scopedAccounts(c: Ctx, f: AccountFilter) {
+function scopedAccounts(c: Ctx, f: AccountFilter) {
   assertOwnManagerFilter(c.var.principal, f.manager);
   return accountWhere(c.var.principal, f);
-}
-
-export function bucketsFor(interval: "month" | "quarter" | "half", tz: string, from?: string, to?: string, max = MAX_BUCKETS) {
-  const buckets = requestedBuckets(interval, tz, from, to, Date.now(), max + 1);
-  if (buckets.length > max) throw badRequest("range_too_large", `At most ${max} buckets per request`, "from");
-  return buckets;
 }
 
 async function npsSurvey(c: Ctx, id: string) {
@@ -61,10 +61,69 @@ async function npsSurvey(c: Ctx, id: string) {
 /** Cohort tables go out at most 20 years. */
 const MAX_COHORTS = 80;
 
-export const retentionRoute = new Hono<AppEnv>()
-  .get("/retention", requireAuth(), async (c) => {
-    const q = parseQuery(c, RetentionQuerySchema);
-    const buckets = bucketsFor(q.interval, workspaceTz(c), q.from, q.to);
+const tags = ["retention"];
+const scopeErrors = { ...errors(400, 401), 403: { ...errors(403)[403], description: "A manager asking for another manager's accounts" } };
+
+const retention = createRoute({
+  method: "get",
+  path: "/retention",
+  summary: "Customer retention rate, churn, NRR and GRR per month, quarter or half-year (docs/METRICS.md, Retention)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: RetentionQuerySchema },
+  responses: { 200: json(RetentionSchema, "One point per period"), ...scopeErrors },
+});
+
+const cohorts = createRoute({
+  method: "get",
+  path: "/cohorts",
+  summary: "Share of each start-quarter cohort still active k quarters on",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: CohortsQuerySchema },
+  responses: { 200: json(CohortsSchema, "One row per cohort"), ...scopeErrors },
+});
+
+const byCategory = createRoute({
+  method: "get",
+  path: "/retention-by-category",
+  summary: "Retention over the next H months of promoter, passive, detractor and silent accounts, per wave or half-year, with n and 95 % intervals",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: RetentionByCategoryQuerySchema },
+  responses: { 200: json(RetentionByCategorySchema, "Per period, and pooled over complete periods"), ...scopeErrors, ...errors(404) },
+});
+
+const value = createRoute({
+  method: "get",
+  path: "/value-by-category",
+  summary:
+    "What satisfaction is worth: per NPS category NRR/GRR over 6 and 12 months, expected lifetime and customer value, and the MRR at risk, each with n and a 95 % interval (docs/METRICS.md)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: ValueByCategoryQuerySchema },
+  responses: { 200: json(ValueByCategorySchema, "Pooled over the periods whose horizon is over"), ...scopeErrors, ...errors(404) },
+});
+
+const accounts = createRoute({
+  method: "get",
+  path: "/accounts",
+  summary: "Account-level NPS: each account's mean and category, no answer counted",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: AccountsMetricsQuerySchema },
+  responses: { 200: json(AccountsMetricsSchema, "Accounts in scope"), ...scopeErrors, ...errors(404) },
+});
+
+export const retentionRoute = router()
+  .openapi(retention, async (c) => {
+    const q = c.req.valid("query");
+    const buckets = bucketsFor(q.interval, workspaceTz(c.env), q.from, q.to);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
     const periods = buckets.map((b) => ({ bucket: b, label: bucketLabel(b, q.interval), start: b, end: nextBucket(b, q.interval) }));
@@ -82,42 +141,43 @@ export const retentionRoute = new Hono<AppEnv>()
       to: periods.at(-1)?.end ?? null,
       asOf,
       points: retentionSeries(accounts, periods, asOf),
-    });
+    }, 200);
   })
-  .get("/cohorts", requireAuth(), async (c) => {
-    const q = parseQuery(c, CohortsQuerySchema);
-    const buckets = bucketsFor("quarter", workspaceTz(c), q.from, q.to, MAX_COHORTS);
+  .openapi(cohorts, async (c) => {
+    const q = c.req.valid("query");
+    const buckets = bucketsFor("quarter", workspaceTz(c.env), q.from, q.to, MAX_COHORTS);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
     const from = buckets[0];
     const to = buckets.length ? nextBucket(buckets.at(-1)!, "quarter") : undefined;
     const accounts = from ? await getCohorts(c.var.db, { where, startedFrom: from, startedBefore: to }) : [];
-    return c.json({ from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) });
+    return c.json({ from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) }, 200);
   })
-  .get("/retention-by-category", requireAuth(), async (c) => {
-    const q = parseQuery(c, RetentionByCategoryQuerySchema);
+  .openapi(byCategory, async (c) => {
+    const q = c.req.valid("query");
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
-    const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c), asOf, now: Date.now() });
+    const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
     const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
     const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
-    return c.json({ surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result });
+    return c.json({ surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result }, 200);
   })
-  .get("/value-by-category", requireAuth(), async (c) => {
-    const q = parseQuery(c, ValueByCategoryQuerySchema);
+  .openapi(value, async (c) => {
+    const q = c.req.valid("query");
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
-    const value = await satisfactionValue(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c), asOf: today(c), now: Date.now() });
-    return c.json({ surveyId: survey.id, asOf: today(c), ...value });
+    const asOf = today(c);
+    const worth = await satisfactionValue(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
+    return c.json({ surveyId: survey.id, asOf, ...worth }, 200);
   })
-  .get("/accounts", requireAuth(), async (c) => {
-    const q = parseQuery(c, AccountsMetricsQuerySchema);
+  .openapi(accounts, async (c) => {
+    const q = c.req.valid("query");
     const survey = await npsSurvey(c, q.surveyId);
-    const buckets = bucketsFor("month", workspaceTz(c), q.from, q.to);
+    const buckets = bucketsFor("month", workspaceTz(c.env), q.from, q.to);
     const where = scopedAccounts(c, q);
     if (buckets.length === 0) {
-      return c.json({ surveyId: survey.id, from: null, to: null, accounts: [], counts: { promoter: 0, passive: 0, detractor: 0, no_answer: 0 }, nps: null, total: 0, truncated: false });
+      return c.json({ surveyId: survey.id, from: null, to: null, accounts: [], counts: { promoter: 0, passive: 0, detractor: 0, no_answer: 0 }, nps: null, total: 0, truncated: false }, 200);
     }
     const from = buckets[0]!;
     const to = nextBucket(buckets.at(-1)!, "month");
@@ -138,5 +198,5 @@ export const retentionRoute = new Hono<AppEnv>()
       nps: result.nps,
       total: listed.length,
       truncated: listed.length > q.limit,
-    });
+    }, 200);
   });

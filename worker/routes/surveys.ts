@@ -1,60 +1,78 @@
 /** Survey definitions (API key or admin session). */
+import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq, ne } from "drizzle-orm";
-import { Hono } from "hono";
 import { surveys } from "../db/schema";
-import type { AppEnv, Db } from "../env";
-import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
-import { readBody } from "../lib/validate";
+import { body, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { requireAuth } from "../middleware/auth";
-import { CreateSurveySchema, PatchSurveySchema } from "../schemas/surveys";
+import { CreateSurveySchema, PatchSurveySchema, SurveyListQuery, SurveySchema } from "../schemas/surveys";
+import { findSurvey, forgetSurvey, surveyView } from "../services/surveys";
 
-type SurveyRow = typeof surveys.$inferSelect;
+const tags = ["surveys"];
+const SurveyParams = params("surveyId");
 
-/** API view of a survey. The signing secret is shown to admins only (they give it to servers). */
-export function surveyView(s: SurveyRow, showSecret: boolean) {
-  const { signingSecret, ...rest } = s;
-  return {
-    ...rest,
-    createdAt: s.createdAt.toISOString(),
-    updatedAt: s.updatedAt.toISOString(),
-    archivedAt: s.archivedAt?.toISOString() ?? null,
-    ...(showSecret ? { signingSecret } : {}),
-  };
-}
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Create a survey (only name and kind are required; admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody()] as const,
+  request: { body: body(CreateSurveySchema) },
+  responses: { 201: json(SurveySchema, "The survey, with its signing secret"), ...errors(400, 401, 403, 413) },
+});
 
-export async function findSurvey(db: Db, id: string): Promise<SurveyRow> {
-  const row = await db.select().from(surveys).where(eq(surveys.id, id)).get();
-  if (!row) throw notFound("Survey");
-  return row;
-}
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "List surveys (`?include=archived` for archived ones too)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: SurveyListQuery },
+  responses: { 200: json(z.object({ data: z.array(SurveySchema) }), "Newest first"), ...errors(400, 401) },
+});
 
-/**
- * Public endpoints (every widget load and answer) read the survey through a short per-isolate
- * cache: a survey changes rarely, and in production each D1 query is a network round trip.
- * Writes here drop the entry at once; other isolates see a change within SURVEY_CACHE_MS.
- */
-export const SURVEY_CACHE_MS = 5_000;
-const cache = new Map<string, { row: SurveyRow; until: number }>();
+const get = createRoute({
+  method: "get",
+  path: "/{surveyId}",
+  summary: "Get a survey",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { params: SurveyParams },
+  responses: { 200: json(SurveySchema, "The survey"), ...errors(401, 404) },
+});
 
-export async function findSurveyCached(db: Db, id: string): Promise<SurveyRow> {
-  const hit = cache.get(id);
-  if (hit && hit.until > Date.now()) return hit.row;
-  const row = await findSurvey(db, id);
-  if (cache.size > 1000) cache.clear();
-  cache.set(id, { row, until: Date.now() + SURVEY_CACHE_MS });
-  return row;
-}
+const patch = createRoute({
+  method: "patch",
+  path: "/{surveyId}",
+  summary: "Change a survey's settings (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody()] as const,
+  request: { params: SurveyParams, body: body(PatchSurveySchema) },
+  responses: { 200: json(SurveySchema, "The survey"), ...errors(400, 401, 403, 404, 413) },
+});
 
-export const forgetSurvey = (id: string) => void cache.delete(id);
+const archive = createRoute({
+  method: "post",
+  path: "/{surveyId}/archive",
+  summary: "Archive a survey (it stops accepting answers; answers are kept; admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: SurveyParams },
+  responses: { 200: json(SurveySchema, "The survey"), ...errors(401, 403, 404) },
+});
 
-export const surveysRoute = new Hono<AppEnv>()
-  .post("/", requireAuth("admin"), async (c) => {
-    const body = await readBody(c, CreateSurveySchema);
+export const surveysRoute = router()
+  .openapi(create, async (c) => {
+    const input = c.req.valid("json");
     const row = await c.var.db
       .insert(surveys)
       .values({
-        ...body,
+        ...input,
         id: newId("srv"),
         signingSecret: newSecret("whsec_"),
         createdAt: new Date(),
@@ -64,8 +82,8 @@ export const surveysRoute = new Hono<AppEnv>()
       .get();
     return c.json(surveyView(row, true), 201);
   })
-  .get("/", requireAuth(), async (c) => {
-    const all = c.req.query("include") === "archived";
+  .openapi(list, async (c) => {
+    const all = c.req.valid("query").include === "archived";
     const rows = await c.var.db
       .select()
       .from(surveys)
@@ -73,28 +91,28 @@ export const surveysRoute = new Hono<AppEnv>()
       .orderBy(desc(surveys.createdAt))
       .all();
     const admin = c.var.principal.role === "admin";
-    return c.json({ data: rows.map((s) => surveyView(s, admin)) });
+    return c.json({ data: rows.map((s) => surveyView(s, admin)) }, 200);
   })
-  .get("/:surveyId", requireAuth(), async (c) => {
-    const row = await findSurvey(c.var.db, c.req.param("surveyId"));
-    return c.json(surveyView(row, c.var.principal.role === "admin"));
+  .openapi(get, async (c) => {
+    const row = await findSurvey(c.var.db, c.req.valid("param").surveyId);
+    return c.json(surveyView(row, c.var.principal.role === "admin"), 200);
   })
-  .patch("/:surveyId", requireAuth("admin"), async (c) => {
-    const id = c.req.param("surveyId");
+  .openapi(patch, async (c) => {
+    const { surveyId: id } = c.req.valid("param");
     await findSurvey(c.var.db, id);
-    const body = await readBody(c, PatchSurveySchema);
-    const archivedAt = body.status === undefined ? {} : { archivedAt: body.status === "archived" ? new Date() : null };
+    const input = c.req.valid("json");
+    const archivedAt = input.status === undefined ? {} : { archivedAt: input.status === "archived" ? new Date() : null };
     const row = await c.var.db
       .update(surveys)
-      .set({ ...body, ...archivedAt, updatedAt: new Date() })
+      .set({ ...input, ...archivedAt, updatedAt: new Date() })
       .where(eq(surveys.id, id))
       .returning()
       .get();
     forgetSurvey(id);
-    return c.json(surveyView(row!, true));
+    return c.json(surveyView(row!, true), 200);
   })
-  .post("/:surveyId/archive", requireAuth("admin"), async (c) => {
-    const id = c.req.param("surveyId");
+  .openapi(archive, async (c) => {
+    const { surveyId: id } = c.req.valid("param");
     await findSurvey(c.var.db, id);
     const row = await c.var.db
       .update(surveys)
@@ -103,5 +121,5 @@ export const surveysRoute = new Hono<AppEnv>()
       .returning()
       .get();
     forgetSurvey(id);
-    return c.json(surveyView(row!, true));
+    return c.json(surveyView(row!, true), 200);
   });

@@ -5,9 +5,8 @@
  * queues the `contact.unsubscribed` webhook event.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
+import { createDb } from "../db/client";
 import { Hono } from "hono";
-import * as schema from "../db/schema";
 import { contacts, invitations } from "../db/schema";
 import type { AppEnv } from "../env";
 import { enqueueContactUnsubscribed } from "../jobs/webhooks";
@@ -41,7 +40,7 @@ const TOKEN = /^[0-9a-z]{16,64}$/;
 
 async function lookup(c: { env: AppEnv["Bindings"] }, token: string) {
   if (!TOKEN.test(token)) return null;
-  const db = drizzle(c.env.DB, { schema });
+  const db = createDb(c.env.DB);
   return (
     (await db
       .select({ contactId: contacts.id, locale: contacts.locale, unsubscribedAt: contacts.unsubscribedAt })
@@ -72,7 +71,7 @@ export const unsubscribeRoute = new Hono<AppEnv>()
     const who = await lookup(c, c.req.param("token"));
     const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
     if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);
-    const db = drizzle(c.env.DB, { schema });
+    const db = createDb(c.env.DB);
     // Only the first unsubscribe counts (a second click, or the mail client's one-click POST after
     // the person's own, changes nothing and notifies no one twice).
     const res = await db

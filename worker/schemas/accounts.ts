@@ -1,5 +1,5 @@
 /** Account API shapes (list query, PATCH, bulk upsert). Bounded lengths and ranges everywhere. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { isoDate, line } from "./common";
 
 export const externalId = line(200);

@@ -1,5 +1,5 @@
 /** API key shapes. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
 import { line } from "./common";
 

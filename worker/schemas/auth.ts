@@ -1,5 +1,5 @@
 /** Auth and user shapes: the single source for validation and the OpenAPI document. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
 import { line, locale } from "./common";
 import { deliveryUrl } from "./webhooks";

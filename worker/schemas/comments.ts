@@ -2,7 +2,7 @@
  * Filters shared by the comments list and the CSV export, and the follow-up shapes.
  * Dates are local days in the workspace time zone; the range is [from, to).
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
 import { csvBom, isoDate, line, locale, text } from "./common";

@@ -1,5 +1,5 @@
 /** Contact API shapes (list query, PATCH, bulk upsert). */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { line, locale } from "./common";
 import { externalId, MAX_BULK_ROWS } from "./accounts";
 

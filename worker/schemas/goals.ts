@@ -2,7 +2,7 @@
  * KPI goals: a metric, a target and a deadline. Units: NPS in points (−100…100); CSAT, response
  * rate, CRR and NRR in percent (NRR may exceed 100); CES as the mean score (1…7).
  */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
 import { isoDateUpTo, line } from "./common";
 
@@ -56,3 +56,28 @@ export type GoalInput = {
   target: number;
   deadline: string;
 };
+
+/** A goal with its progress (services/goalProgress.ts). */
+export const GoalSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    metric: z.enum(GOAL_METRICS),
+    surveyId: z.string().nullable(),
+    scope: GoalScopeSchema.nullable(),
+    target: z.number(),
+    deadline: z.string(),
+    createdBy: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    current: z.number().nullable().openapi({ description: "The latest bucket's value" }),
+    currentN: z.number().int().nullable().openapi({ description: "n behind `current`: answers, accounts at the start, or delivered invitations" }),
+    tooFew: z.boolean().openapi({ description: "An NPS / CSAT / CES value from fewer than 20 answers (SMALL_N)" }),
+    status: z.enum(["on_track", "could_do_better", "off_track"]),
+    reason: z.enum(["target_met", "fit_reaches_target", "fit_misses_deadline", "moving_away", "flat", "insufficient_data", "no_data", "deadline_passed"]),
+    fit: z
+      .object({ slopePerDay: z.number(), atDeadline: z.number(), reachesTargetOn: z.string().nullable(), points: z.number().int() })
+      .nullable(),
+    unit: z.enum(["points", "percent", "score"]),
+    points: z.array(z.object({ period: z.string(), label: z.string(), value: z.number(), n: z.number().int() })),
+  })
+  .openapi("Goal");

@@ -1,5 +1,5 @@
 /** Response submission shapes. Bounds keep garbage out of D1 (every field is capped). */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../db/schema";
 import { EDIT_TOKEN } from "../lib/editToken";
 import { line, locale, text } from "./common";
@@ -61,3 +61,27 @@ export const PatchResponseSchema = z
   .strict();
 
 export type SubmitResponse = z.infer<typeof SubmitResponseSchema>;
+
+/** An answer as the API returns it. */
+export const ResponseSchema = z
+  .object({
+    id: z.string(),
+    surveyId: z.string(),
+    contactId: z.string().nullable(),
+    accountId: z.string().nullable(),
+    waveId: z.string().nullable(),
+    score: z.number().int(),
+    comment: z.string().nullable(),
+    answers: z.record(z.string(), z.string()).nullable(),
+    locale: z.string(),
+    channel: z.enum(CHANNELS),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .openapi("Response");
+
+export const ResponseListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Opaque cursor from the previous page's `next`. */
+  before: z.string().max(100).optional(),
+});

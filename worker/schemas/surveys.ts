@@ -1,5 +1,5 @@
 /** Survey API shapes: the single source for validation and the OpenAPI document. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { SURVEY_KINDS, SURVEY_STATUSES } from "../db/schema";
 import { hexColor, line, locale, origin, text } from "./common";
 
@@ -68,3 +68,29 @@ export const CreateSurveySchema = SurveySettingsSchema.extend({
 export const PatchSurveySchema = SurveySettingsSchema;
 
 export const SurveyIdParam = z.string().regex(/^[a-z0-9_]{1,40}$/i);
+
+/** A survey as the API returns it; `signingSecret` for admins only. */
+export const SurveySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(SURVEY_KINDS),
+    status: z.enum(SURVEY_STATUSES),
+    defaultLocale: z.string(),
+    texts: z.record(z.string(), SurveyTextsSchema),
+    extraQuestions: z.array(ExtraQuestionSchema),
+    resurveyDays: z.number().int(),
+    dismissDays: z.number().int(),
+    samplingPercent: z.number().int(),
+    allowedOrigins: z.array(z.string()),
+    theme: SurveySettingsSchema.shape.theme.unwrap(),
+    cadence: SurveySettingsSchema.shape.cadence.unwrap(),
+    requireSignature: z.boolean(),
+    signingSecret: z.string().optional(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    archivedAt: z.iso.datetime().nullable(),
+  })
+  .openapi("Survey");
+
+export const SurveyListQuery = z.object({ include: z.enum(["archived"]).optional() });

@@ -1,5 +1,5 @@
 /** Webhook shapes. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { WEBHOOK_EVENTS } from "../db/schema";
 import { deliveryPolicy } from "../lib/deliveryPolicy";
 import { deliveryUrlProblem } from "../lib/publicUrl";

@@ -11,7 +11,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
 import { containsText } from "../db/queries/textSearch";
-import { ApiError } from "../lib/errors";
+import { ApiError, notFound } from "../lib/errors";
 import { managerScope } from "./scope";
 
 export const AT_RISK_DROP = 3;
@@ -136,6 +136,6 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
 export async function getAccountInScope(db: Db, p: Principal, id: string, today: string) {
   const { data } = await listAccounts(db, p, { ids: [id], limit: 1, today });
   const account = data[0];
-  if (!account) throw new ApiError(404, "not_found", "Account not found");
+  if (!account) throw notFound("Account");
   return account;
 }

@@ -100,3 +100,16 @@ export async function dropUnusedContact(db: Db, contactId: string): Promise<void
     )
     .run();
 }
+
+/** API view of a contact. */
+export const contactView = (c: typeof contacts.$inferSelect) => ({
+  id: c.id,
+  externalId: c.externalId,
+  accountId: c.accountId,
+  email: c.email,
+  name: c.name,
+  locale: c.locale,
+  unsubscribedAt: c.unsubscribedAt?.toISOString() ?? null,
+  createdAt: c.createdAt.toISOString(),
+  updatedAt: c.updatedAt.toISOString(),
+});

@@ -3,6 +3,7 @@ import type { SurveyKind } from "../db/schema";
 import { asc, eq } from "drizzle-orm";
 import { waves, type SurveyKind as Kind } from "../db/schema";
 import { getRawHistogramBefore, getRollupHistogramBefore } from "../db/queries/getHistogramBefore";
+import { badRequest } from "../lib/errors";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
@@ -45,6 +46,13 @@ function defaultStart(end: string, interval: Interval): string | null {
   let b = containing < end ? containing : previousBucket(containing, interval);
   for (let i = 1; i < DEFAULT_BUCKETS[interval] && b > EPOCH; i++) b = previousBucket(b, interval);
   return b;
+}
+
+/** requestedBuckets, refused (400 `range_too_large`, on `from`) past `max` buckets. */
+export function bucketsFor(interval: Interval, tz: string, from?: string, to?: string, max = MAX_BUCKETS) {
+  const buckets = requestedBuckets(interval, tz, from, to, Date.now(), max + 1);
+  if (buckets.length > max) throw badRequest("range_too_large", `At most ${max} buckets per request`, "from");
+  return buckets;
 }
 
 export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {

@@ -1,9 +1,10 @@
 /** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
 import { useEffect } from "preact/hooks";
 import { Brand, Link, Spinner } from "./components/ui";
-import { t, setLocale, useLocale, type Key, type Locale } from "./i18n";
+import { t, useLocale, type Key } from "./i18n";
 import { navigate, useRoute } from "./router";
 import { logout, useSession } from "./session";
+import { LocaleSwitch } from "./components/LocaleSwitch";
 import { Login } from "./pages/Login";
 import { Overview } from "./pages/Overview";
 import { Retention } from "./pages/Retention";
@@ -54,21 +55,6 @@ function page(path: string) {
         </div>
       );
   }
-}
-
-export function LocaleSwitch() {
-  const locale = useLocale();
-  return (
-    <div class="locale-switch">
-      <label for="locale" class="sr-only">
-        {t("locale.label")}
-      </label>
-      <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
-        <option value="en">English</option>
-        <option value="fr">Français</option>
-      </select>
-    </div>
-  );
 }
 
 export function App() {

@@ -27,11 +27,14 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
 
 export const client = hc<AppType>(location.origin, { fetch: apiFetch });
 
-/** Adds a query to an hc call whose route validates its query itself (so hc does not type it). */
-export const withQuery = (query: Record<string, string | number | undefined | null>): {} => ({
+/**
+ * The query of an hc call, from the page's filters (strings, empty ones dropped). The route's
+ * query schema validates it on the server; the filter bar builds it untyped, hence `never`.
+ */
+export const withQuery = (query: Record<string, string | number | undefined | null>): { query: never } => ({
   query: Object.fromEntries(
     Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => [k, String(v)]),
-  ),
+  ) as never,
 });
 
 /** The API's error shape, as an exception. */
@@ -53,9 +56,12 @@ export class Unavailable extends Error {
   }
 }
 
+/** The body of the successful responses of an `hc` call (the route's response schemas say what it is). */
+export type OkBody<R> = R extends { json(): Promise<infer T> } ? (R extends { ok: false } ? never : T) : never;
+
 /** Turns a Response into its JSON body, or throws ApiError / Unavailable. */
-export async function unwrap<T>(res: Response | { ok: boolean; status: number; json(): Promise<T> }): Promise<T> {
-  if (res.ok) return (res.status === 204 ? null : await res.json()) as T;
+export async function unwrap<R extends { ok: boolean; status: number; json(): Promise<unknown> }>(res: R): Promise<OkBody<R>> {
+  if (res.ok) return (res.status === 204 ? null : await res.json()) as OkBody<R>;
   let body: { error?: { code?: string; message?: string; field?: string } } = {};
   try {
     body = (await res.json()) as typeof body;
@@ -78,5 +84,5 @@ export const qs = (query: Record<string, string | number | undefined | null>) =>
 
 /** For endpoints not (yet) in AppType on this branch: the page shows "not available" on a missing route. */
 export async function getJson<T>(path: string, query: Record<string, string | number | undefined | null> = {}): Promise<T> {
-  return unwrap<T>(await apiFetch(path + qs(query)));
+  return (await unwrap(await apiFetch(path + qs(query)))) as T;
 }

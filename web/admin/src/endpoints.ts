@@ -4,9 +4,12 @@
  * validate their own query and body (readBody / parseQuery) are not typed on the input side;
  * `withQuery` and `json` pass those through.
  */
+import type { InferRequestType } from "hono/client";
 import { client, unwrap, withQuery } from "./api";
 import type { Person, UserRow } from "./types";
 
+type GoalInput = InferRequestType<typeof client.api.v1.goals.$post>["json"];
+type GoalPatch = InferRequestType<(typeof client.api.v1.goals)[":goalId"]["$patch"]>["json"];
 type Q = Record<string, string | number | undefined | null>;
 /** A JSON body for routes whose body hc does not type. */
 export const json = (body: unknown) => ({ init: { body: JSON.stringify(body), headers: { "content-type": "application/json" } } });
@@ -45,9 +48,9 @@ export const api = {
   waves: async (q: Q) => unwrap(await client.api.v1.waves.$get(withQuery(q))),
   breakdown: async (q: Q) => unwrap(await client.api.v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await client.api.v1.goals.$get()),
-  createGoal: async (body: unknown) => unwrap(await client.api.v1.goals.$post(undefined, json(body))),
-  patchGoal: async (goalId: string, body: unknown) => unwrap(await client.api.v1.goals[":id"].$patch(id(goalId), json(body))),
-  deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":id"].$delete(id(goalId))),
+  createGoal: async (body: GoalInput) => unwrap(await client.api.v1.goals.$post({ json: body })),
+  patchGoal: async (goalId: string, body: GoalPatch) => unwrap(await client.api.v1.goals[":goalId"].$patch({ param: { goalId }, json: body })),
+  deleteGoal: async (goalId: string) => unwrap(await client.api.v1.goals[":goalId"].$delete({ param: { goalId } })),
   retention: async (q: Q) => unwrap(await client.api.v1.metrics.retention.$get(withQuery(q))),
   cohorts: async (q: Q) => unwrap(await client.api.v1.metrics.cohorts.$get(withQuery(q))),
   valueByCategory: async (q: Q) => unwrap(await client.api.v1.metrics["value-by-category"].$get(withQuery(q))),

@@ -12,13 +12,12 @@ import { client, unwrap } from "./api";
 import { useAsync } from "./data";
 import type { Filters } from "./filters";
 import { currentUserId } from "./session";
-import type { SurveyLite } from "./types";
 
 let workspaceDefault: string | null = null;
 
 export async function listSurveys() {
   const [body, settings] = await Promise.all([
-    unwrap(await client.api.v1.surveys.$get()),
+    unwrap(await client.api.v1.surveys.$get({ query: {} })),
     // Settings are a nicety here: without them the page still opens on a sensible survey.
     client.api.v1.settings
       .$get()
@@ -28,6 +27,9 @@ export async function listSurveys() {
   workspaceDefault = settings?.defaultSurveyId ?? null;
   return body.data;
 }
+
+/** A survey as the list route's response schema (Survey) declares it. */
+export type SurveyLite = Awaited<ReturnType<typeof listSurveys>>[number];
 
 export const useSurveys = () => useAsync(listSurveys, []);
 

@@ -1,27 +1,7 @@
-/** Response shapes of endpoints not yet typed through AppType on this branch (contracts in COMMON.md). */
-export interface SurveyLite {
-  id: string;
-  name: string;
-  kind: "nps" | "csat" | "ces";
-  status: string;
-}
-
-export interface Summary {
-  n: number;
-  histogram: number[];
-  mean: number | null;
-  promoters?: number;
-  passives?: number;
-  detractors?: number;
-  promotersPct?: number | null;
-  passivesPct?: number | null;
-  detractorsPct?: number | null;
-  nps?: number | null;
-  ci95?: { low: number; high: number } | null;
-  csat?: number | null;
-  easy?: number | null;
-}
-
+/**
+ * Response shapes the server does not declare yet (their routes are still validated by hand) and
+ * page-side helpers. Declared routes type their responses through hc<AppType> (api.ts unwrap).
+ */
 export interface CommentRow {
   responseId: string;
   surveyId: string;

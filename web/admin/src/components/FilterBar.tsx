@@ -5,8 +5,8 @@ import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
 import { t } from "../i18n";
 import { setQuery, qsOf } from "../router";
 import { useSession } from "../session";
-import { pickSurvey, rememberSurvey } from "../surveys";
-import { personLabel, type SurveyLite } from "../types";
+import { pickSurvey, rememberSurvey, type SurveyLite } from "../surveys";
+import { personLabel } from "../types";
 
 interface Props {
   filters: Filters;

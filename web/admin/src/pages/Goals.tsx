@@ -8,7 +8,7 @@ import { fmt1, fmtDate } from "../format";
 import { t } from "../i18n";
 import { can, useSession } from "../session";
 import { useSurveys } from "../surveys";
-import type { SurveyLite } from "../types";
+import type { SurveyLite } from "../surveys";
 
 const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
 type Goal = Awaited<ReturnType<typeof api.goals>>["data"][number];

@@ -1,7 +1,7 @@
 /** Sign in with email and password (session cookie set by the server, HttpOnly). */
 import { useState } from "preact/hooks";
 import { ApiError, Unavailable } from "../api";
-import { LocaleSwitch } from "../App";
+import { LocaleSwitch } from "../components/LocaleSwitch";
 import { Brand } from "../components/ui";
 import { t } from "../i18n";
 import { login } from "../session";

@@ -17,7 +17,11 @@ import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtRatio, fmtSigned } from 
 import { t } from "../i18n";
 import { qsOf, useRoute } from "../router";
 import { pickSurvey, useSurveys } from "../surveys";
-import type { Summary, SurveyLite } from "../types";
+import type { OkBody } from "../api";
+import type { SurveyLite } from "../surveys";
+
+/** A bucket's figures, as the metrics route's response schema (Summary) declares them. */
+type Summary = OkBody<Awaited<ReturnType<(typeof client.api.v1.surveys)[":surveyId"]["metrics"]["$get"]>>>["totals"];
 
 export const COLORS = { primary: "#4338ca", promoter: "#047857", passive: "#b45309", detractor: "#b91c1c", teal: "#0e7490" };
 
@@ -73,13 +77,13 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
   // The current period is the latest bucket with answers; its change is against the bucket before.
   const currentIdx = points.findLastIndex((p) => p.summary.n > 0);
   const current = currentIdx >= 0 ? points[currentIdx]! : null;
-  const cur = current?.summary as Summary | undefined;
+  const cur = current?.summary;
   const change = current?.change ?? null;
   // Below SMALL_N answers the headline says so instead of showing a big number (METRICS.md).
   const tooFew = current?.tooFew ?? false;
   const prevIdx = currentIdx > 0 ? points.slice(0, currentIdx).findLastIndex((p) => p.summary.n > 0) : -1;
-  const prev = prevIdx >= 0 ? (points[prevIdx]!.summary as Summary) : null;
-  const totals = m.totals as Summary;
+  const prev = prevIdx >= 0 ? points[prevIdx]!.summary : null;
+  const totals = m.totals;
   const metricName = isNps ? "NPS" : kind === "csat" ? "CSAT" : "CES";
   const fmtHead = (v: number) => (isNps ? fmtInt(v) : fmtPct(v));
 
@@ -162,8 +166,8 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
               {
                 name: metricName,
                 color: COLORS.primary,
-                values: points.map((p) => (p.summary.n > 0 ? headline(kind, p.summary as Summary) : null)),
-                band: isNps ? points.map((p) => (p.summary as Summary).ci95 ?? null) : undefined,
+                values: points.map((p) => (p.summary.n > 0 ? headline(kind, p.summary) : null)),
+                band: isNps ? points.map((p) => p.summary.ci95 ?? null) : undefined,
                 notes: points.map((p) => "n = " + p.summary.n + (p.change?.significant ? " · " + t("overview.significant") : "")),
               },
             ]}
@@ -283,7 +287,7 @@ function Breakdown({ survey }: { survey: SurveyLite }) {
             reference={isNps ? 0 : undefined}
             format={(v) => (isNps || survey.kind === "ces" ? fmtInt(v) : fmtInt(v) + "\u202f%")}
             rows={res.data.groups.map((g) => {
-              const s = g.summary as Summary;
+              const s = g.summary;
               const v = survey.kind === "ces" ? s.mean : headline(survey.kind, s);
               return { label: g.label, value: v, low: g.ci95?.low ?? null, high: g.ci95?.high ?? null, n: s.n };
             })}

@@ -149,11 +149,11 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
     try {
       const body = toBody(f);
       if (id) {
-        await unwrap(await client.api.v1.surveys[":surveyId"].$patch({ param: { surveyId: id } }, { init: { body: JSON.stringify(body), headers: { "content-type": "application/json" } } }));
+        await unwrap(await client.api.v1.surveys[":surveyId"].$patch({ param: { surveyId: id }, json: body }));
         setSaved(true);
       } else {
         const created = await unwrap(
-          await client.api.v1.surveys.$post(undefined, { init: { body: JSON.stringify({ ...body, kind: f.kind }), headers: { "content-type": "application/json" } } }),
+          await client.api.v1.surveys.$post({ json: { ...body, kind: f.kind } }),
         );
         navigate("/surveys/" + encodeURIComponent(created.id));
       }
