@@ -91,6 +91,11 @@ describe("GET /api/v1/surveys/:id/metrics?interval=wave", () => {
     const r = await metrics(s.id);
     expect(r.body.interval).toBe("month");
     expect(r.body.waves).toBeNull();
+    // Waves that no answer is tied to (a survey answered on the widget) keep it by month too.
+    await wave(s.id, "2026-01", "2026-01-12T08:00:00Z");
+    const acc = await insertAccount("Widget only", null, "smb");
+    await pastResponse(s.id, await contactOf(acc.id), 9, "2026-01-13");
+    expect((await metrics(s.id)).body.interval).toBe("month");
   });
 
   it("refuses an unknown grouping with a 400 naming the field", async () => {

@@ -1,6 +1,7 @@
 /** Shared set-up for the admin page's browser tests: users, accounts and answers through the API. */
 import { createHmac } from "node:crypto";
-import { expect, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { launchBrowser } from "./browser";
 import type { Browser, Page } from "playwright-core";
 import { adminApi } from "./api";
 
@@ -92,4 +93,16 @@ export async function englishPage(browser: Browser): Promise<Page> {
   const page = await context.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   return page;
+}
+
+/** One Chromium for the file's tests: launched before them, closed after. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }

@@ -4,22 +4,14 @@
  * item, a mailto: link is prepared for the manager's mail app, the item becomes "contacted", and
  * the respondent's text and the reply stay text.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { adminApi } from "./api";
-import { launchBrowser } from "./browser";
-import { answer, createSurvey, createUser, englishPage, login, upsertAccounts } from "./admin-helpers";
+import { answer, createSurvey, createUser, englishPage, login, sharedBrowser, upsertAccounts } from "./admin-helpers";
 
-let browser: Browser;
+const browser = sharedBrowser();
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
 describe("close the loop: reply to the respondent", () => {
   it("a manager replies from the item; the reply is kept, a mailto: is prepared, the item is contacted", async () => {
@@ -27,12 +19,13 @@ describe("close the loop: reply to the respondent", () => {
     const survey = await createSurvey(`Reply ${suffix}`);
     await upsertAccounts([{ externalId: `REPLY-${suffix}`, name: `Reply Co ${suffix}`, segment: "smb", managerUserId: manager.id }]);
     const detractor = await answer(survey.id, 2, `REPLY-${suffix}`, "Invoices <b>wrong</b> again");
-    const page = await englishPage(browser);
+    const page = await englishPage(browser());
     await page.goto(`${base()}/admin/login`);
     await login(page, manager.email);
     await page.goto(`${base()}/admin/comments?survey=${survey.id}`);
     const item = page.locator(`li[data-response="${detractor.id}"]`);
-    await expect.poll(() => item.locator(".comment-text").textContent()).toBe("Invoices <b>wrong</b> again");
+    // The first load can be slow on a busy machine: wait for the list itself.
+    await expect.poll(() => item.locator(".comment-text").textContent(), { timeout: 15_000 }).toBe("Invoices <b>wrong</b> again");
 
     const form = item.getByRole("form", { name: /^Reply to ct-.*@client\.test$/ });
     await form.getByLabel("Subject").fill("Your invoices");
@@ -54,6 +47,40 @@ describe("close the loop: reply to the respondent", () => {
     const fu = await adminApi(`/api/v1/followups/${detractor.id}`);
     expect(fu.body.status).toBe("contacted");
     expect(fu.body.notes.at(-1)).toMatchObject({ kind: "reply", delivery: "mailto", authorUserId: manager.id });
+    await page.context().close();
+  });
+
+  it("a session that expires while a reply is being typed: the draft comes back after signing in again", async () => {
+    const manager = await createUser("manager", "Dora");
+    const survey = await createSurvey(`Draft ${suffix}`);
+    await upsertAccounts([{ externalId: `DRAFT-${suffix}`, name: `Draft Co ${suffix}`, segment: "smb", managerUserId: manager.id }]);
+    const detractor = await answer(survey.id, 4, `DRAFT-${suffix}`, "Too slow");
+    const page = await englishPage(browser());
+    await page.goto(`${base()}/admin/login`);
+    await login(page, manager.email);
+    await page.goto(`${base()}/admin/comments?survey=${survey.id}`);
+    const item = page.locator(`li[data-response="${detractor.id}"]`);
+    const text = "Dear client,\nwe are on it — a long answer I do not want to type twice.";
+    await item.getByLabel("Your message to the respondent").waitFor({ timeout: 15_000 });
+    await item.getByLabel("Your message to the respondent").fill(text);
+    await item.getByLabel("Subject").fill("Speed");
+
+    // The session ends (expired, or signed out elsewhere): sending meets a 401.
+    await page.context().clearCookies();
+    await item.getByRole("button", { name: "Send reply" }).click();
+    await page.waitForURL(/\/admin\/login/);
+    await login(page, manager.email);
+    await page.waitForURL(/\/admin\/comments/);
+
+    const again = page.locator(`li[data-response="${detractor.id}"]`);
+    await expect.poll(() => again.getByLabel("Your message to the respondent").inputValue(), { timeout: 15_000 }).toBe(text);
+    expect(await again.getByLabel("Subject").inputValue()).toBe("Speed");
+    expect(await page.getByTestId("draft-restored").textContent()).toContain("2 fields");
+    // The page's state follows the restored text: sending works without retyping.
+    await again.getByRole("button", { name: "Send reply" }).click();
+    await expect.poll(async () => (await adminApi(`/api/v1/followups/${detractor.id}`)).body.notes.at(-1)?.body).toBe(text);
+    // Nothing is kept once restored.
+    expect(await page.evaluate(() => sessionStorage.getItem("bm.drafts"))).toBeNull();
     await page.context().close();
   });
 });

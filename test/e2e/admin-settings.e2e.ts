@@ -4,24 +4,16 @@
  * default survey and then on the user's last choice, whatever survey is created meanwhile; a goal
  * is edited in place and shows its n and the too-few-answers state.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
 import { adminApi } from "./api";
-import { launchBrowser } from "./browser";
-import { answer, createSurvey, createUser, englishPage, login, upsertAccounts } from "./admin-helpers";
+import { answer, createSurvey, createUser, englishPage, login, sharedBrowser, upsertAccounts } from "./admin-helpers";
 
-let browser: Browser;
+const browser = sharedBrowser();
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
 
-const newPage = () => englishPage(browser);
+const newPage = () => englishPage(browser());
 
 describe("admin page: settings, default survey, goals", () => {
   it("a manager creates their own API key, which acts as them", async () => {

@@ -48,7 +48,8 @@ describe("admin page", () => {
     await expect.poll(() => new URL(page.url()).searchParams.get("survey")).toBe(survey.id);
 
     const current = page.getByTestId("current-score");
-    await expect.poll(() => current.textContent()).toBe("27");
+    // The first load waits for the survey list, the settings, then the metrics: slow on a busy machine.
+    await expect.poll(() => current.textContent(), { timeout: 15_000 }).toBe("27");
     expect(await page.getByTestId("range-n").textContent()).toContain("30 answers");
     expect(await page.getByTestId("current-ci").textContent()).toMatch(/95 % CI -?\d+ to \d+/);
     await expect.poll(() => page.locator("#trend svg polygon, #trend svg line[stroke-width='10']").count()).toBeGreaterThan(0);
@@ -150,7 +151,7 @@ describe("admin page", () => {
     for (const path of [`/admin/comments?survey=${survey.id}`, `/admin/?survey=${survey.id}`]) {
       await page.goto(base() + path);
       const text = page.getByText(payload, { exact: true }).first();
-      await expect.poll(() => text.count()).toBeGreaterThan(0);
+      await expect.poll(() => text.count(), { timeout: 15_000 }).toBeGreaterThan(0);
       expect(await page.locator('img[src="x"]').count()).toBe(0);
       expect(await page.locator(`#injected-${suffix}`).count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();

@@ -1,6 +1,6 @@
 /** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { waves, type SurveyKind as Kind } from "../db/schema";
 import { getRawHistogramBefore, getRollupHistogramBefore } from "../db/queries/getHistogramBefore";
 import { badRequest } from "../lib/errors";
@@ -104,7 +104,14 @@ export async function waveTrend(db: Db, req: Omit<TrendRequest, "interval"> & { 
   };
 }
 
-/** Whether a survey has waves: those surveys are grouped by wave unless the caller asks otherwise. */
+/**
+ * Whether a survey is answered through waves (at least one answer tied to one of its waves):
+ * those surveys are grouped by wave unless the caller asks otherwise. A survey whose waves have
+ * no answer yet (answered on the widget only) stays by month. Two indexed lookups, no scan.
+ */
 export async function hasWaves(db: Db, surveyId: string) {
-  return (await db.select({ id: waves.id }).from(waves).where(eq(waves.surveyId, surveyId)).limit(1).get()) !== undefined;
+  const row = await db.get<{ yes: number }>(
+    sql`SELECT 1 AS yes FROM waves w WHERE w.survey_id = ${surveyId} AND EXISTS (SELECT 1 FROM responses r WHERE r.wave_id = w.id) LIMIT 1`,
+  );
+  return row !== undefined && row !== null;
 }

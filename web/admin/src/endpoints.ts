@@ -34,6 +34,7 @@ export const api = {
   patchFollowup: async (responseId: string, body: unknown) =>
     unwrap(await client.api.v1.followups[":responseId"].$patch({ param: { responseId } }, json(body))),
   followupSummary: async () => unwrap(await client.api.v1.followups.summary.$get()),
+  imports: async () => unwrap(await client.api.v1.imports.$get()),
   segments: async () => unwrap(await client.api.v1.segments.$get()),
   settings: async () => unwrap(await client.api.v1.settings.$get()),
   patchSettings: async (body: unknown) => unwrap(await client.api.v1.settings.$patch(undefined, json(body))),

@@ -3,6 +3,7 @@ import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavail
 import { json } from "./endpoints";
 import { navigate } from "./router";
 import { useSubscription } from "./store";
+import { saveDrafts } from "./drafts";
 
 export interface User {
   id: string;
@@ -63,6 +64,8 @@ export async function logout() {
 // A 401 on any call means the session ended (expired, logged out elsewhere): back to the login.
 setUnauthorizedHandler(() => {
   if (state.status === "signed-in") {
+    // The session expired under the user: keep what they were typing for after they sign in.
+    saveDrafts(state.user.id);
     setCsrfToken(null);
     set({ status: "anonymous" });
   }
