@@ -22,4 +22,10 @@ export const PINNED_VARS = {
   EMAIL_BATCH_SIZE: "",
   // Webhook tests deliver to stub receivers on http://127.0.0.1 (never allowed in production).
   ALLOW_LOCAL_DELIVERY_URLS: "true",
+  // The suites pin the direct webhook path (waitUntil + cron retries); the queue path runs in
+  // test/e2e/webhooks-queue.e2e.ts, whose Worker sets WEBHOOK_DELIVERY to "" (queues).
+  WEBHOOK_DELIVERY: "direct",
+  WEBHOOK_RETRY_BASE_SECONDS: "",
+  WEBHOOK_RETRY_MAX_SECONDS: "",
+  WEBHOOK_DETRACTOR_WAIT_SECONDS: "",
 } as const satisfies Record<string, string>;

@@ -13,6 +13,8 @@ import { withDb } from "./middleware/db";
 import { accountsRoute } from "./routes/accounts";
 import { contactsRoute } from "./routes/contacts";
 import { importsRoute } from "./routes/imports";
+import { historyImportRoute } from "./routes/historyImport";
+import { integrationsRoute } from "./routes/integrations";
 import { emailRoute } from "./routes/email";
 import { defaultHook, json, PUBLIC } from "./lib/openapi";
 import { openApiDocument as legacyDocument } from "./openapi/document";
@@ -27,6 +29,7 @@ import { followupsRoute } from "./routes/followups";
 import { emailSnippetRoute } from "./routes/emailSnippet";
 import { embedRoute } from "./routes/embed";
 import { linkPageRoute } from "./routes/linkPage";
+import { maintenanceRoute } from "./routes/maintenance";
 import { metricsRoute } from "./routes/metrics";
 import { publicWidgetRoute } from "./routes/publicWidget";
 import { responsesRoute } from "./routes/responses";
@@ -37,10 +40,17 @@ import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
 import { segmentsRoute } from "./routes/segments";
+import { delightedRoute } from "./routes/delighted";
 import { settingsRoute } from "./routes/settings";
 import { digestRoute } from "./routes/digest";
 
-export const app = new OpenAPIHono<AppEnv>({ defaultHook });
+// Delighted's other clients ask for `/v1/people.json`; the suffix names the format we always serve.
+const getPath = (req: Request) => {
+  const path = new URL(req.url).pathname;
+  return path.startsWith("/v1/") && path.endsWith(".json") && path !== "/v1/openapi.json" ? path.slice(0, -5) : path;
+};
+
+export const app = new OpenAPIHono<AppEnv>({ defaultHook, getPath });
 
 app.use(async (c, next) => {
   c.set("requestId", randomString(12));
@@ -118,6 +128,8 @@ const routes = app
   .route("/api/v1/goals", goalsRoute)
   .route("/api/v1/accounts", accountsRoute)
   .route("/api/v1/contacts", contactsRoute)
+  .route("/api/v1/imports/history", historyImportRoute)
+  .route("/api/v1/integrations", integrationsRoute)
   .route("/api/v1/imports", importsRoute)
   .route("/api/v1/waves", wavesRoute)
   .route("/api/v1/email", emailRoute)
@@ -129,6 +141,7 @@ const routes = app
   .route("/api/v1/comments", commentsRoute)
   .route("/api/v1/followups", followupsRoute)
   .route("/api/v1/export", exportRoute)
+  .route("/api/v1/maintenance", maintenanceRoute)
   .route("/api/v1/settings", settingsRoute)
   .route("/api/v1/segments", segmentsRoute)
   .route("/api/v1/digest", digestRoute)
@@ -136,6 +149,9 @@ const routes = app
   .route("/api/v1/surveys", emailSnippetRoute)
   .route("/s", linkPageRoute)
   .route("/", embedRoute);
+
+// The Delighted-compatible API: its own dialect and error shape (routes/delighted/index.ts).
+app.route("/v1", delightedRoute);
 
 export type AppType = typeof routes;
 

@@ -1,5 +1,5 @@
 import type { DrizzleD1Database } from "drizzle-orm/d1";
-import type { Role } from "./db/schema";
+import type { ApiScope, Role } from "./db/schema";
 import type * as schema from "./db/schema";
 
 /** Bindings from wrangler.toml, `.dev.vars` and `wrangler secret put`. */
@@ -31,6 +31,23 @@ export interface Env {
    * plain http:// on 127.0.0.1, localhost or [::1]. Never set it in production.
    */
   ALLOW_LOCAL_DELIVERY_URLS?: string;
+  /** Webhook deliveries (worker/jobs/webhookQueue.ts); absent: the cron sends them. */
+  WEBHOOK_QUEUE?: Queue<WebhookMessage>;
+  /** "direct": deliver webhooks from waitUntil and the cron even where a queue is bound. */
+  WEBHOOK_DELIVERY?: string;
+  /** Seconds before the first queue retry of a webhook (doubling after); default 120. */
+  WEBHOOK_RETRY_BASE_SECONDS?: string;
+  /** Longest wait between two queue retries, in seconds; default (and at most) 43200. */
+  WEBHOOK_RETRY_MAX_SECONDS?: string;
+  /** Seconds a detractor alert waits for the comment; default 60. */
+  WEBHOOK_DETRACTOR_WAIT_SECONDS?: string;
+  /** The Delighted-compatible /v1 API: per key (worker/routes/delighted). */
+  V1_API_LIMITER?: RateLimit;
+}
+
+/** A message on the webhook queue: which delivery to send (the payload stays in D1). */
+export interface WebhookMessage {
+  deliveryId: string;
 }
 
 export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
@@ -41,6 +58,10 @@ export interface Principal {
   /** The user acting (null for the bootstrap key and unattached admin keys). */
   userId: string | null;
   role: Role;
+  /** The API key used (null: bootstrap key or a session). */
+  keyId?: string | null;
+  /** What an API key may do on top of its role (absent for sessions: the role alone decides). */
+  scopes?: ApiScope[];
   /** Session requests must echo this token on every mutating request. */
   csrfToken?: string;
 }

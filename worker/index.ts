@@ -1,9 +1,12 @@
 /** Worker entry: HTTP through the Hono app, and the cron (waves, deliveries) through jobs/. */
 import { app } from "./app";
-import type { Env } from "./env";
+import type { Env, WebhookMessage } from "./env";
+import { consumeDeadLetters, consumeWebhooks, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./jobs/webhookQueue";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
+import { runRebucket } from "./jobs/rebucket";
 import { runWaves } from "./jobs/waves";
+import { runSurveyRequests } from "./jobs/surveyRequests";
 import { runMonthlyDigests } from "./jobs/digest";
 import { runWebhookDeliveries } from "./jobs/webhooks";
 
@@ -28,17 +31,30 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
     }
   };
   const waves = await attempt(() => runWaves(env, now));
+  // Delighted-style survey requests that are due become invitations, sent just below.
+  const requests = await attempt(() => runSurveyRequests(env, now));
   const delivery = await attempt(() => deliverPending(env, now));
   // Webhook retries and expired sessions / rate-limit rows (admin-api's jobs), on the same tick.
   const webhooks = await attempt(() => runWebhookDeliveries(env, now));
   const housekeeping = await attempt(() => pruneAuthTables(env, now));
   // The monthly review (first working day of the month; idempotent per user and month).
   const digests = await attempt(() => runMonthlyDigests(env, now));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, delivery, webhooks, housekeeping, digests }));
+  // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
+  const rebucket = await attempt(() => runRebucket(env));
+  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping, digests, rebucket }));
   if (errors.length > 0) throw errors[0];
+}
+
+/** Queue consumers: webhook deliveries and their dead letters (jobs/webhookQueue.ts). */
+export async function queue(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
+  if (batch.queue.startsWith(WEBHOOK_DLQ_NAME)) return consumeDeadLetters(batch, env);
+  if (batch.queue.startsWith(WEBHOOK_QUEUE_NAME)) return consumeWebhooks(batch, env);
+  console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
+  batch.retryAll();
 }
 
 export default {
   fetch: app.fetch,
   scheduled,
-} satisfies ExportedHandler<Env>;
+  queue,
+} satisfies ExportedHandler<Env, WebhookMessage>;

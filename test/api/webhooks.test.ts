@@ -9,6 +9,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { auditLog, webhookDeliveries, webhooks } from "../../worker/db/schema";
 import worker from "../../worker/index";
+import { standardSignature } from "../../worker/lib/standardWebhooks";
 import { enqueueContactUnsubscribed, MAX_ATTEMPTS, retryDelayMs, runWebhookDeliveries, signatureHeader } from "../../worker/jobs/webhooks";
 import { createUser, db, sessionAs } from "../auth-helpers";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
@@ -56,17 +57,19 @@ describe("signatures and schedule", () => {
 describe("/api/v1/webhooks", () => {
   it("creates (secret shown once), lists, updates, rotates, deletes", async () => {
     const hook = await makeHook(["response.created"]);
-    expect(hook.secret).toMatch(/^whsec_[0-9a-z]{32}$/);
+    // New endpoints sign the Standard Webhooks way: base64 after whsec_, as its verifiers expect.
+    expect(hook.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    expect(atob(hook.secret.slice(6))).toHaveLength(24);
     const list = await api("/api/v1/webhooks", { headers: ADMIN });
     const listed = list.body.data.find((h: { id: string }) => h.id === hook.id);
-    expect(listed).toMatchObject({ url: DEAD_URL, events: ["response.created"], format: "generic", active: true, pending: 0, failed: 0 });
+    expect(listed).toMatchObject({ url: DEAD_URL, events: ["response.created"], format: "generic", signing: "standard", active: true, pending: 0, failed: 0 });
     expect(JSON.stringify(list.body)).not.toContain(hook.secret);
 
     const p = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { events: ["response.detractor"], format: "slack" } });
     expect(p.body).toMatchObject({ events: ["response.detractor"], format: "slack" });
     expect(p.body.secret).toBeUndefined();
     const rotated = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { rotateSecret: true } });
-    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
     expect(rotated.body.secret).not.toBe(hook.secret);
 
     expect((await api(`/api/v1/webhooks/${hook.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
@@ -307,5 +310,21 @@ describe("delivery URLs never reach private, local or reserved addresses (SSRF)"
     expect(trail.find((a) => a.action === "webhook.update")!.details).toMatchObject({ url: "https://other.example.com", urlChanged: true });
     expect(JSON.stringify([...mine, ...trail])).not.toContain(secretPath);
     expect(JSON.stringify(trail)).not.toContain(created.body.secret);
+  });
+});
+
+describe("signing formats", () => {
+  it("keeps the Barometre-Signature format (base32 secret) for endpoints that ask for it", async () => {
+    const hook = await makeHook(["response.created"], { signing: "barometre" });
+    expect(hook.secret).toMatch(/^whsec_[0-9a-z]{32}$/);
+    const rotated = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { rotateSecret: true } });
+    expect(rotated.body).toMatchObject({ signing: "barometre" });
+    expect(rotated.body.secret).toMatch(/^whsec_[0-9a-z]{32}$/);
+  });
+
+  it("signs id.timestamp.body with the base64-decoded secret (a hand-checked Standard Webhooks vector)", async () => {
+    // The example of the Standard Webhooks specification.
+    const sig = await standardSignature("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, '{"test": 2432232314}');
+    expect(sig).toBe("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
   });
 });

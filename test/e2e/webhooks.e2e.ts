@@ -50,8 +50,10 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+// These hooks keep the Barometre-Signature format (endpoints from before Standard Webhooks);
+// test/e2e/webhooks-queue.e2e.ts covers the Standard Webhooks default.
 async function hook(path: string, events: string[], format = "generic") {
-  const r = await adminApi("/api/v1/webhooks", { body: { url: `${base}${path}`, events, format } });
+  const r = await adminApi("/api/v1/webhooks", { body: { url: `${base}${path}`, events, format, signing: "barometre" } });
   expect(r.status).toBe(201);
   hooks.push(r.body.id);
   return r.body as { id: string; secret: string };

@@ -103,6 +103,8 @@ export const apiKeys = sqliteTable(
     createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    /** What the key may do on top of its role: `read`, `write` (docs/SECURITY.md, scopes). */
+    scopes: text("scopes", { mode: "json" }).$type<ApiScope[]>().notNull().default(sql`'["read","write"]'`),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash)],
@@ -227,6 +229,8 @@ export const accounts = sqliteTable(
     uniqueIndex("accounts_external_id_unique").on(t.externalId),
     index("accounts_manager_idx").on(t.managerUserId),
     index("accounts_segment_idx").on(t.segment),
+    // The accounts list pages by name (worker/services/accounts.ts).
+    index("accounts_name_idx").on(t.name, t.id),
   ],
 );
 
@@ -364,6 +368,8 @@ export const responses = sqliteTable(
     index("responses_contact_created_idx").on(t.contactId, t.createdAt),
     index("responses_account_created_idx").on(t.accountId, t.createdAt),
     index("responses_wave_idx").on(t.waveId),
+    // The comments list across surveys, newest first: only answers with a comment are indexed.
+    index("responses_commented_idx").on(t.createdAt, t.id).where(sql`${t.comment} IS NOT NULL`),
   ],
 );
 
@@ -476,6 +482,9 @@ export const counted = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.member] }),
     index("counted_response_idx").on(t.responseId),
+    // An account's standing (accounts list, account page) reads its own half-year rows only;
+    // partial, so an answer writes one entry here, not one per interval.
+    index("counted_account_idx").on(t.accountId, t.bucket).where(sql`${t.interval} = 'half' AND ${t.accountId} IS NOT NULL`),
   ],
 );
 
@@ -543,6 +552,12 @@ export const webhooks = sqliteTable("webhooks", {
   events: text("events", { mode: "json" }).$type<string[]>().notNull(),
   /** `generic` JSON, or `slack` (Slack-compatible `{ text }` detractor alerts). */
   format: text("format", { enum: ["generic", "slack"] }).notNull().default("generic"),
+  /**
+   * How deliveries are signed: `standard` (Standard Webhooks: webhook-id, webhook-timestamp,
+   * webhook-signature), the default for new endpoints; `barometre` (Barometre-Signature) for
+   * endpoints created before it.
+   */
+  signing: text("signing", { enum: ["barometre", "standard"] }).notNull().default("barometre"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   /**
    * Set for a manager's personal alert hook (mirrors `users.slack_webhook_url`): it receives only
@@ -568,6 +583,11 @@ export const webhookDeliveries = sqliteTable(
     nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
     lastError: text("last_error"),
     deliveredAt: integer("delivered_at", { mode: "timestamp_ms" }),
+    /**
+     * When the delivery was handed to the webhook queue; null while it has not been (the queue
+     * was unavailable): the cron sweeps those.
+     */
+    queuedAt: integer("queued_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (t) => [index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
@@ -575,7 +595,7 @@ export const webhookDeliveries = sqliteTable(
 
 export const importJobs = sqliteTable("import_jobs", {
   id: text("id").primaryKey(),
-  kind: text("kind", { enum: ["accounts", "contacts", "responses"] }).notNull(),
+  kind: text("kind", { enum: ["accounts", "contacts", "responses", "history"] }).notNull(),
   status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
   processedRows: integer("processed_rows").notNull().default(0),
   okRows: integer("ok_rows").notNull().default(0),
@@ -602,4 +622,52 @@ export const auditLog = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index("audit_log_created_idx").on(t.createdAt)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Integrations: the Delighted-compatible surface, queue deliveries (docs/INTEGRATIONS.md)
+// ---------------------------------------------------------------------------------------------
+
+export const API_SCOPES = ["read", "write"] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+/**
+ * A survey asked of one person through the Delighted-compatible `POST /v1/people`: due at
+ * `sendAt` (its `delay`), turned into an invitation by the cron, or cancelled by
+ * `DELETE /v1/people/:email/survey_requests/pending`.
+ */
+export const surveyRequests = sqliteTable(
+  "survey_requests",
+  {
+    id: text("id").primaryKey(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    contactId: text("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    sendAt: integer("send_at", { mode: "timestamp_ms" }).notNull(),
+    status: text("status", { enum: ["pending", "sent", "canceled"] }).notNull().default("pending"),
+    invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "set null" }),
+    properties: text("properties", { mode: "json" }).$type<Record<string, string>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("survey_requests_due_idx").on(t.status, t.sendAt), index("survey_requests_contact_idx").on(t.contactId)],
+);
+
+/** Every try of a webhook delivery (the queue consumer writes one row per attempt). */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    ok: integer("ok", { mode: "boolean" }).notNull(),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("webhook_attempts_delivery_idx").on(t.deliveryId, t.attempt)],
 );

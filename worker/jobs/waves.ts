@@ -83,7 +83,8 @@ export async function runWaves(env: Env, now: number): Promise<WavesReport> {
     const open = await db
       .select()
       .from(waves)
-      .where(and(eq(waves.surveyId, survey.id), eq(waves.status, "open"), sql`${waves.closesAt} > ${now}`, lte(waves.opensAt, new Date(now))))
+      // Waves of Delighted-style survey requests (jobs/surveyRequests.ts) invite no one else.
+      .where(and(eq(waves.surveyId, survey.id), eq(waves.status, "open"), sql`${waves.closesAt} > ${now}`, lte(waves.opensAt, new Date(now)), sql`${waves.period} NOT LIKE 'v1-%'`))
       .all();
     for (const wave of open) report.invited += await inviteEligible(db, survey, wave, now, tz);
   }

@@ -25,10 +25,9 @@ import { createDb } from "../db/client";
 import * as schema from "../db/schema";
 import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
 import type { Db, Env } from "../env";
-import { deliveryPolicy } from "../lib/deliveryPolicy";
-import { hmacSha256Hex } from "../lib/hmac";
-import { deliveryUrlProblem } from "../lib/publicUrl";
 import { newId, newSecret } from "../lib/ids";
+import { dispatchDeliveries, queueOf, sweepUnqueued, webhookQueue } from "./webhookQueue";
+import { attemptDelivery, type Claimed, type Hook } from "./webhookSend";
 import { groupCommit } from "../services/groupCommit";
 import { scoreCategory } from "../metrics/category";
 
@@ -40,7 +39,6 @@ export const MAX_ATTEMPTS = 10;
 const BATCH = 25;
 /** A claimed delivery is hidden this long, so two overlapping runs never send it twice. */
 const LEASE_MS = 2 * 60_000;
-const TIMEOUT_MS = 10_000;
 
 /** Wait after the k-th failed attempt (k ≥ 1): 2 min, 4, 8 … capped at 12 h. */
 export const retryDelayMs = (attempts: number) => Math.min(2 * 60_000 * 2 ** (attempts - 1), 12 * 3600_000);
@@ -60,6 +58,7 @@ export async function enqueueEvents(
   events: QueuedEvent[],
   managerUserId: string | null,
   now = Date.now(),
+  defer?: (work: Promise<unknown>) => void,
 ): Promise<string[]> {
   if (events.length === 0 || !(await hasActiveWebhooks(db, now))) return [];
   const createdAt = new Date(now).toISOString();
@@ -72,7 +71,15 @@ export async function enqueueEvents(
   // Placeholders bind in text order: timestamps, then the event rows, then the manager.
   const stmt = db.$client.prepare(enqueueSql(selects)).bind(now, now, ...rows, managerUserId);
   const res = await groupCommit(db.$client, stmt);
-  return (res.results as { id: string }[]).map((r) => r.id);
+  const queued = res.results as { id: string; event: string }[];
+  // Recorded in D1 above; with a queue, sent from there (after the answer when `defer` is given).
+  const queue = webhookQueue();
+  if (queue && queued.length > 0) {
+    const work = dispatchDeliveries(db, queue, queued);
+    if (defer) defer(work);
+    else await work;
+  }
+  return queued.map((r) => r.id);
 }
 
 function enqueueSql(selects: string[]): string {
@@ -82,7 +89,7 @@ function enqueueSql(selects: string[]): string {
     JOIN (${selects.join(" UNION ALL ")}) ev
       ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
     WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ?)
-    RETURNING id`;
+    RETURNING id, event`;
 }
 
 // Most workspaces have no webhook: remembering that per isolate keeps the answer's hot path at
@@ -132,6 +139,7 @@ export async function enqueueResponseEvents(
   survey: Survey,
   response: Response,
   change: { created: boolean; previousScore?: number | null },
+  defer?: (work: Promise<unknown>) => void,
 ): Promise<string[]> {
   const data = responseData(survey, response);
   const events: QueuedEvent[] = [{ event: change.created ? "response.created" : "response.updated", data }];
@@ -141,7 +149,7 @@ export async function enqueueResponseEvents(
   if (isDetractor && (change.created || (change.previousScore != null && !wasDetractor))) {
     events.push({ event: "response.detractor", data });
   }
-  return enqueueEvents(db, events, response.managerUserId);
+  return enqueueEvents(db, events, response.managerUserId, Date.now(), defer);
 }
 
 /** For the unsubscribe path (accounts branch): queues `contact.unsubscribed`. */
@@ -183,86 +191,20 @@ export async function syncPersonalAlertHook(db: Db, user: typeof users.$inferSel
 // Sending
 // ---------------------------------------------------------------------------------------------
 
-/** Slack treats &, < and > as markup (`<!channel>` pings everyone): respondents' text is escaped. */
-const slackEscape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+export { signatureHeader } from "./webhookSend";
 
-async function slackText(db: Db, event: string, payload: string): Promise<string> {
-  const { data } = JSON.parse(payload) as { data: any };
-  if (event === "webhook.test") return "Baromètre test message: this webhook works.";
-  if (event === "contact.unsubscribed") {
-    return `Contact ${slackEscape(String(data.contact?.email ?? data.contact?.id ?? "?"))} unsubscribed from surveys.`;
-  }
-  const r = data.response ?? {};
-  const max = data.survey?.kind === "csat" ? 5 : data.survey?.kind === "ces" ? 7 : 10;
-  const [contact, account] = await Promise.all([
-    r.contactId ? db.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, r.contactId)).get() : undefined,
-    r.accountId ? db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, r.accountId)).get() : undefined,
-  ]);
-  const who = contact ? (contact.name || contact.email || "a contact") : "an anonymous respondent";
-  const lead =
-    event === "response.detractor" ? ":rotating_light: Detractor" : event === "response.created" ? "New answer" : "Updated answer";
-  let text = `${lead}: ${r.score}/${max} from ${slackEscape(who)}`;
-  if (account) text += ` (${slackEscape(account.name)})`;
-  text += ` on “${slackEscape(String(data.survey?.name ?? ""))}”.`;
-  if (r.comment) text += `\n> ${slackEscape(String(r.comment)).replace(/\n/g, "\n> ")}`;
-  return text;
-}
-
-export async function signatureHeader(secret: string, body: string, unixSeconds: number): Promise<string> {
-  return `t=${unixSeconds},v1=${await hmacSha256Hex(secret, `${unixSeconds}.${body}`)}`;
-}
-
-interface Claimed {
-  id: string;
-  webhookId: string;
-  event: string;
-  payload: string;
-  attempts: number;
-}
-
-async function sendOne(db: Db, d: Claimed, hook: typeof webhooks.$inferSelect | undefined, now: number): Promise<boolean> {
-  // Callers see a generic reason only: the runtime's message would tell them what sits behind
-  // an address (the details go to the server log).
-  let error: string | null = null;
-  const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
-  if (!hook || !hook.active) {
-    error = "webhook disabled";
-  } else if (refused) {
-    // Stored before the rule existed, or the policy changed: never connect.
-    error = "address refused";
-  } else {
-    try {
-      const body = hook.format === "slack" ? JSON.stringify({ text: await slackText(db, d.event, d.payload) }) : d.payload;
-      const res = await fetch(hook.url, {
-        method: "POST",
-        redirect: "manual", // a redirect could point anywhere: it counts as a failure
-        signal: AbortSignal.timeout(TIMEOUT_MS),
-        headers: {
-          "content-type": "application/json",
-          "user-agent": "Barometre-Webhooks/1",
-          "barometre-event": d.event,
-          "barometre-delivery": d.id,
-          "barometre-signature": await signatureHeader(hook.secret, body, Math.floor(Date.now() / 1000)),
-        },
-        body,
-      });
-      await res.body?.cancel();
-      if (res.status >= 300 && res.status <= 399) error = "redirect refused";
-      else if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
-    } catch (e) {
-      error = (e as Error)?.name === "TimeoutError" ? "timeout" : "connection failed";
-      console.warn(JSON.stringify({ level: "warn", msg: "webhook delivery failed", deliveryId: d.id, webhookId: hook.id, error: String(e).slice(0, 300) }));
-    }
-  }
+/** Without a queue (or for a manual send): one attempt, and the cron's retry schedule in D1. */
+async function sendOne(db: Db, d: Claimed, hook: Hook | undefined, now: number): Promise<boolean> {
+  const { ok, error, permanent } = await attemptDelivery(db, d, hook);
   const attempts = d.attempts + 1;
-  if (error === null) {
+  if (ok) {
     await db
       .update(webhookDeliveries)
       .set({ status: "delivered", attempts, deliveredAt: new Date(now), lastError: null })
       .where(eq(webhookDeliveries.id, d.id));
     return true;
   }
-  const giveUp = attempts >= MAX_ATTEMPTS || !hook || !hook.active || refused;
+  const giveUp = attempts >= MAX_ATTEMPTS || permanent;
   await db
     .update(webhookDeliveries)
     .set({
@@ -300,10 +242,13 @@ export async function deliverDue(
 }
 
 /** Cron entry: sends due deliveries in batches (bounded per run), then forgets old ones. */
-export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number }> {
+export async function runWebhookDeliveries(env: Env, now: number): Promise<{ attempted: number; delivered: number; queued: number }> {
   const db = createDb(env.DB);
-  const total = { attempted: 0, delivered: 0 };
-  for (let i = 0; i < 8; i++) {
+  const total = { attempted: 0, delivered: 0, queued: 0 };
+  // With a queue, the queue retries; the cron only queues what never reached it.
+  const queue = queueOf(env);
+  if (queue) total.queued = await sweepUnqueued(db, queue, now, env);
+  for (let i = 0; i < 8 && !queue; i++) {
     const r = await deliverDue(db, now);
     total.attempted += r.attempted;
     total.delivered += r.delivered;

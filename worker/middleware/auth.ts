@@ -19,9 +19,16 @@ async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null
   if (!header) return null;
   const m = /^Bearer\s+(\S{16,200})$/i.exec(header);
   if (!m) throw unauthorized("Malformed Authorization header (expected: Bearer <key>)");
-  const key = m[1]!;
+  return principalForKey(c, m[1]!);
+}
+
+/**
+ * The principal behind an API key (or the bootstrap key), whatever header carried it: Bearer on
+ * /api, HTTP Basic on the Delighted-compatible /v1. Throws 401 for an unknown or revoked key.
+ */
+export async function principalForKey(c: Context<AppEnv>, key: string): Promise<Principal> {
   if (c.env.ADMIN_API_KEY && timingSafeEqual(key, c.env.ADMIN_API_KEY)) {
-    return { kind: "bootstrap", userId: null, role: "admin" } satisfies Principal;
+    return { kind: "bootstrap", userId: null, role: "admin", keyId: null, scopes: ["read", "write"] } satisfies Principal;
   }
   const row = await c.var.db
     .select({
@@ -29,6 +36,7 @@ async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null
       role: apiKeys.role,
       userId: apiKeys.userId,
       lastUsedAt: apiKeys.lastUsedAt,
+      scopes: apiKeys.scopes,
       userRole: users.role,
       userDisabledAt: users.disabledAt,
     })
@@ -49,8 +57,10 @@ async function principalFromBearer(c: Context<AppEnv>): Promise<Principal | null
   // Rights are re-read at every request: a key never outranks its user's *current* role, so
   // demoting the user demotes the key at once (an admin key of a new viewer reads, nothing more).
   const role = row.userRole && RANK[row.userRole] < RANK[row.role] ? row.userRole : row.role;
-  return { kind: "api_key", userId: row.userId, role } satisfies Principal;
+  return { kind: "api_key", userId: row.userId, role, keyId: row.id, scopes: row.scopes } satisfies Principal;
 }
+
+const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Session resolvers registered by worker/auth (kept as a list so this file has no cycle). */
 export type SessionResolver = (c: Context<AppEnv>) => Promise<Principal | null>;
@@ -64,6 +74,11 @@ export const requireAuth = (...roles: Role[]) =>
     for (const resolve of sessionResolvers) principal ??= await resolve(c);
     if (!principal) throw unauthorized();
     if (roles.length > 0 && !roles.includes(principal.role)) throw forbidden();
+    // A key's scopes narrow its role: a read-only key reads whatever its role may read, and
+    // changes nothing (GET and HEAD only).
+    if (principal.scopes && !principal.scopes.includes(WRITE_METHODS.has(c.req.method) ? "write" : "read")) {
+      throw forbidden(`This API key lacks the ${WRITE_METHODS.has(c.req.method) ? "write" : "read"} scope`);
+    }
     c.set("principal", principal);
     await next();
   });

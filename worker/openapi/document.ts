@@ -4,12 +4,12 @@ import { operations } from "./operations";
 
 type Json = Record<string, unknown>;
 
-const schemaOf = (s: z.ZodType): Json => {
+export const schemaOf = (s: z.ZodType): Json => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Json;
   return rest;
 };
 
-function queryParameters(s: z.ZodType): Json[] {
+export function queryParameters(s: z.ZodType): Json[] {
   const json = schemaOf(s) as { properties?: Record<string, Json>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
     name,

@@ -9,6 +9,7 @@ import { CreateSurveySchema, PatchSurveySchema } from "../schemas/surveys";
 import { retentionOperations } from "./retentionOperations";
 import { accountsOperations } from "./accountsOperations";
 import { adminOperations } from "./adminOperations";
+import { integrationsOperations } from "./integrationsOperations";
 
 export type { Operation } from "./operation";
 import type { Operation } from "./operation";
@@ -29,4 +30,5 @@ export const operations: Operation[] = [
   ...retentionOperations,
   ...accountsOperations,
   ...adminOperations,
+  ...integrationsOperations,
 ];

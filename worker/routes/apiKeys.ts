@@ -38,6 +38,7 @@ export const apiKeyView = (k: ApiKeyRow) => ({
   name: k.name,
   prefix: k.prefix,
   role: k.role,
+  scopes: k.scopes,
   userId: k.userId,
   createdBy: k.createdBy,
   createdAt: k.createdAt.toISOString(),
@@ -82,12 +83,13 @@ export const apiKeysRoute = new Hono<AppEnv>()
         prefix: key.slice(0, 10),
         keyHash: await sha256Hex(key),
         role: body.role,
+        scopes: [...new Set(body.scopes)],
         userId: body.userId ?? null,
         createdBy: c.var.principal.userId,
       })
       .returning()
       .get();
-    await audit(c.var.db, c.var.principal, "api_key.create", row.id, { role: row.role, userId: row.userId, prefix: row.prefix });
+    await audit(c.var.db, c.var.principal, "api_key.create", row.id, { role: row.role, scopes: row.scopes, userId: row.userId, prefix: row.prefix });
     return c.json({ ...apiKeyView(row), key }, 201);
   })
 

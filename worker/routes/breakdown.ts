@@ -46,7 +46,7 @@ export const breakdownRoute = router().openapi(breakdown, async (c) => {
   const to = buckets.length ? nextBucket(buckets.at(-1)!, q.interval) : undefined;
   const rows =
     from && to
-      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope })
+      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope, timeZone: workspaceTz(c.env) })
       : [];
   const groups = rows
     .filter((r) => histogramTotal(r.histogram) > 0)

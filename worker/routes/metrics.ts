@@ -41,7 +41,7 @@ export const metricsRoute = router().openapi(metrics, async (c) => {
     return c.json(metricsBody(base, trend.waves[0]?.opensOn ?? null, null, trend.source, trend, trend.waves), 200);
   }
   bucketsFor(interval, timeZone, q.from, q.to);
-  const trend = await scoreTrend(c.var.db, workspaceTz(c.env), { surveyId: survey.id, kind: survey.kind, interval, from: q.from, to: q.to, timeZone, filters });
+  const trend = await scoreTrend(c.var.db, { surveyId: survey.id, kind: survey.kind, interval, from: q.from, to: q.to, timeZone, filters });
   const to = trend.buckets.length ? nextBucket(trend.buckets.at(-1)!, interval) : null;
   return c.json(metricsBody(base, trend.buckets[0] ?? null, to, trend.source, trend, null), 200);
 });

@@ -11,11 +11,12 @@
  */
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { Hono } from "hono";
-import { webhookDeliveries, webhooks } from "../db/schema";
+import { webhookAttempts, webhookDeliveries, webhooks } from "../db/schema";
 import type { AppEnv, Db } from "../env";
 import { notFound } from "../lib/errors";
 import { newId, newSecret } from "../lib/ids";
 import { urlOrigin } from "../lib/publicUrl";
+import { newStandardSecret } from "../lib/standardWebhooks";
 import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
@@ -30,6 +31,7 @@ const webhookView = (w: WebhookRow) => ({
   url: w.url,
   events: w.events,
   format: w.format,
+  signing: w.signing,
   active: w.active,
   createdAt: w.createdAt.toISOString(),
 });
@@ -44,6 +46,9 @@ const deliveryView = (d: DeliveryRow) => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
   createdAt: d.createdAt.toISOString(),
 });
+
+/** Standard Webhooks verifiers want base64 after `whsec_`; the older format used base32. */
+const newHookSecret = (signing: WebhookRow["signing"]) => (signing === "standard" ? newStandardSecret() : newSecret("whsec_"));
 
 async function findWebhook(db: Db, id: string): Promise<WebhookRow> {
   const row =
@@ -92,7 +97,7 @@ export const webhooksRoute = new Hono<AppEnv>()
 
   .post("/", async (c) => {
     const body = await readBody(c, CreateWebhookSchema, 8192);
-    const secret = newSecret("whsec_");
+    const secret = newHookSecret(body.signing);
     const row = await c.var.db
       .insert(webhooks)
       .values({ id: newId("whk"), secret, ...body })
@@ -105,7 +110,7 @@ export const webhooksRoute = new Hono<AppEnv>()
   .patch("/:id", async (c) => {
     const hook = await findWebhook(c.var.db, c.req.param("id"));
     const { rotateSecret, ...body } = await readBody(c, PatchWebhookSchema, 8192);
-    const secret = rotateSecret ? newSecret("whsec_") : undefined;
+    const secret = rotateSecret ? newHookSecret(hook.signing) : undefined;
     const changes = { ...body, ...(secret ? { secret } : {}) };
     // An empty PATCH changes nothing (as for goals); drizzle refuses an UPDATE without a SET.
     if (Object.keys(changes).length === 0) return c.json(webhookView(hook));
@@ -138,6 +143,21 @@ export const webhooksRoute = new Hono<AppEnv>()
       .limit(50)
       .all();
     return c.json({ data: rows.map(deliveryView) });
+  })
+
+  .get("/:id/deliveries/:deliveryId/attempts", async (c) => {
+    const hook = await findWebhook(c.var.db, c.req.param("id"));
+    const deliveryId = c.req.param("deliveryId").slice(0, 64);
+    const delivery = await c.var.db
+      .select({ id: webhookDeliveries.id })
+      .from(webhookDeliveries)
+      .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, hook.id)))
+      .get();
+    if (!delivery) throw notFound("Delivery");
+    const rows = await c.var.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, deliveryId)).orderBy(webhookAttempts.attempt, webhookAttempts.createdAt).all();
+    return c.json({
+      data: rows.map((a) => ({ attempt: a.attempt, ok: a.ok, error: a.error, durationMs: a.durationMs, at: a.createdAt.toISOString() })),
+    });
   })
 
   .post("/:id/test", async (c) => {

@@ -24,6 +24,8 @@ export const CreateWebhookSchema = z
     url: deliveryUrl,
     events,
     format: z.enum(["generic", "slack"]).default("generic"),
+    /** Standard Webhooks headers by default; `barometre` for receivers of the older header. */
+    signing: z.enum(["standard", "barometre"]).default("standard"),
     active: z.boolean().default(true),
   })
   .strict();

@@ -105,27 +105,47 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   }
   const cursor = decodeCursor(f.before, 2);
   if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);
-  const survey = f.surveyId ? sql`AND c.survey_id = ${f.surveyId}` : sql``;
-  // One account (the detail page): score only its own rows.
-  const only = f.ids ? sql`AND c.account_id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))` : sql``;
-  const rows = await db.all<AccountRow>(sql`
-    WITH halves AS (
+  // Unary +: the survey narrows rows found through the account index, it must not replace it
+  // (the primary key would read every half-year answer of the survey for each account).
+  const survey = f.surveyId ? sql`AND +c.survey_id = ${f.surveyId}` : sql``;
+  // Standings of the accounts in \`scored\` only: their counted half-year answers, read through
+  // counted_account_idx. Without the at-risk filter the page is chosen first (accounts_name_idx,
+  // LIMIT), so a page costs the same with 1,000 or 1,000,000 answers. The at-risk filter needs
+  // every account's standing before it can choose a page: it reads every account and, through the
+  // index, its half-year answers (docs/SCALING.md says what that costs).
+  // CROSS JOIN keeps the accounts as the outer loop (SQLite never reorders it): without table
+  // statistics the planner would otherwise walk all of `counted` in index order for the GROUP BY.
+  const standings = (scored: SQL) => sql`
+    halves AS (
       SELECT c.account_id, c.bucket, avg(c.score) AS mean, max(c.created_at) AS last_at,
              row_number() OVER (PARTITION BY c.account_id ORDER BY c.bucket DESC) AS rn
-      FROM counted c JOIN surveys s ON s.id = c.survey_id AND s.kind = 'nps'
-      WHERE c.interval = 'half' AND c.account_id IS NOT NULL ${survey} ${only}
+      FROM ${scored} CROSS JOIN counted c ON c.account_id = scored.id AND c.interval = 'half'
+      JOIN surveys s ON s.id = c.survey_id AND s.kind = 'nps'
+      WHERE 1 = 1 ${survey}
       GROUP BY c.account_id, c.bucket
     ), sc AS (
       SELECT account_id, max(CASE WHEN rn = 1 THEN mean END) AS last_score,
              max(CASE WHEN rn = 2 THEN mean END) AS previous_score, max(CASE WHEN rn = 1 THEN last_at END) AS last_at
       FROM halves WHERE rn <= 2 GROUP BY account_id
-    )
-    SELECT a.id, a.external_id, a.name, a.manager_user_id, a.segment, a.plan, a.mrr_cents, a.started_on,
-           a.churned_on, sc.last_score, sc.previous_score, sc.last_at
-    FROM accounts a LEFT JOIN sc ON sc.account_id = a.id
+    )`;
+  const columns = sql`a.id, a.external_id, a.name, a.manager_user_id, a.segment, a.plan, a.mrr_cents, a.started_on,
+           a.churned_on, sc.last_score, sc.previous_score, sc.last_at`;
+  const rows =
+    f.status === "at_risk"
+      ? await db.all<AccountRow>(sql`
+    WITH ${standings(sql`accounts AS scored`)}
+    SELECT ${columns}
+    FROM accounts a JOIN sc ON sc.account_id = a.id
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY a.name, a.id
-    LIMIT ${f.limit + 1}`);
+    LIMIT ${f.limit + 1}`)
+      : await db.all<AccountRow>(sql`
+    WITH page AS (
+      SELECT a.* FROM accounts a WHERE ${sql.join(where, sql` AND `)} ORDER BY a.name, a.id LIMIT ${f.limit + 1}
+    ), ${standings(sql`page AS scored`)}
+    SELECT ${columns}
+    FROM page a LEFT JOIN sc ON sc.account_id = a.id
+    ORDER BY a.name, a.id`);
   const more = rows.length > f.limit;
   const page = more ? rows.slice(0, f.limit) : rows;
   const last = page.at(-1);

@@ -76,7 +76,7 @@ export async function goalProgress(
       const filters: ScoreFilter[] = [];
       if (segment !== undefined) filters.push({ dim: "segment", value: segment });
       if (manager !== undefined) filters.push({ dim: "manager", value: manager });
-      const trend = await scoreTrend(db, timeZone, {
+      const trend = await scoreTrend(db, {
         surveyId: survey.id,
         kind: survey.kind,
         interval: "quarter",

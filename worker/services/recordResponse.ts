@@ -15,6 +15,7 @@ import { contactWithAccount, dropUnusedContact, findOrCreateContact, type Resolv
 import { EDIT_WINDOW_MS, editKeyHash, newEditToken } from "../lib/editToken";
 import { groupCommit } from "./groupCommit";
 import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
+import { webhookQueue } from "../jobs/webhookQueue";
 import { trustedContact } from "./identity";
 
 type Survey = typeof surveys.$inferSelect;
@@ -87,7 +88,7 @@ export interface RecordOptions {
  * webhooks, one group-committed INSERT … SELECT. A webhook problem never fails the answer: it is
  * saved already, and the cron retries deliveries.
  */
-async function notifyWebhooks(
+export async function notifyWebhooks(
   db: Db,
   survey: Survey,
   response: ResponseRow,
@@ -95,8 +96,9 @@ async function notifyWebhooks(
   defer?: (work: Promise<unknown>) => void,
 ): Promise<void> {
   try {
-    const ids = await enqueueResponseEvents(db, survey, response, change);
-    if (ids.length > 0 && defer) {
+    const ids = await enqueueResponseEvents(db, survey, response, change, defer);
+    // Without a queue, the first attempt runs right after the answer; the cron retries.
+    if (ids.length > 0 && defer && !webhookQueue()) {
       defer(deliverDue(db, Date.now(), { deliveryIds: ids }).catch((e) => console.error("webhook delivery", String(e))));
     }
   } catch (e) {

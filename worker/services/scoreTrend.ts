@@ -13,6 +13,7 @@ import { bucketOfDate, bucketsBetween, localDate, nextBucket, previousBucket, ty
 import { bucketLabel as labelOf } from "../metrics/buckets";
 import { emptyHistogram } from "../metrics/histogram";
 import { buildLabelledTrend, buildTrend } from "../metrics/trend";
+import { readRollupZone } from "./rollupZone";
 
 export interface TrendRequest {
   surveyId: string;
@@ -55,7 +56,12 @@ export function bucketsFor(interval: Interval, tz: string, from?: string, to?: s
   return buckets;
 }
 
-export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRequest) {
+/**
+ * The rollups answer when they are built in the requested zone (not mid-rebuild after a change of
+ * TIMEZONE, worker/jobs/rebucket.ts) and at most one filter is set; the raw path answers the rest,
+ * exactly, at the cost of reading every answer in the range.
+ */
+export async function scoreTrend(db: Db, req: TrendRequest) {
   const buckets = requestedBuckets(req.interval, req.timeZone, req.from, req.to);
   if (buckets.length === 0) return { source: "rollups" as const, buckets, ...buildTrend(req.kind, req.interval, [], new Map()) };
   const q = {
@@ -65,7 +71,7 @@ export async function scoreTrend(db: Db, workspaceTimeZone: string, req: TrendRe
     toBucket: nextBucket(buckets.at(-1)!, req.interval),
     filters: req.filters,
   };
-  const useRollups = req.timeZone === workspaceTimeZone && req.filters.length <= 1;
+  const useRollups = req.filters.length <= 1 && (await readRollupZone(db.$client)).zone === req.timeZone;
   const [histograms, before] = useRollups
     ? await Promise.all([getScoreHistograms(db, q), getRollupHistogramBefore(db, q)])
     : await Promise.all([getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone }), getRawHistogramBefore(db, { ...q, timeZone: req.timeZone })]);

@@ -15,12 +15,22 @@ export const setUnauthorizedHandler = (f: () => void) => void (onUnauthorized = 
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/**
+ * The latest D1 bookmark the Worker sent (worker/middleware/db.ts). Sent back on every request,
+ * so a read served by a replica is never older than this page's own last write.
+ */
+let bookmark: string | null = null;
+
 /** Every request: same-origin cookie, and the CSRF token on anything that changes state. */
 export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const method = (init.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
   if (MUTATING.has(method) && csrfToken) headers.set("X-CSRF-Token", csrfToken);
+  if (bookmark) headers.set("x-d1-bookmark", bookmark);
   const res = await fetch(input, { ...init, method, headers, credentials: "same-origin" });
+  const latest = res.headers.get("x-d1-bookmark");
+  // Bookmarks sort lexicographically: keep the newest, whatever order answers arrive in.
+  if (latest && (!bookmark || latest > bookmark)) bookmark = latest;
   if (res.status === 401 && !String(input instanceof Request ? input.url : input).includes("/auth/")) onUnauthorized();
   return res;
 }

@@ -30,6 +30,9 @@ export const api = {
   createWebhook: async (body: unknown) => unwrap(await client.api.v1.webhooks.$post(undefined, json(body))),
   patchWebhook: async (hookId: string, body: unknown) => unwrap(await client.api.v1.webhooks[":id"].$patch(id(hookId), json(body))),
   deleteWebhook: async (hookId: string) => unwrap(await client.api.v1.webhooks[":id"].$delete(id(hookId))),
+  webhookDeliveries: async (hookId: string) => unwrap(await client.api.v1.webhooks[":id"].deliveries.$get(id(hookId))),
+  replayDelivery: async (hookId: string, deliveryId: string) =>
+    unwrap(await client.api.v1.webhooks[":id"].deliveries[":deliveryId"].retry.$post({ param: { id: hookId, deliveryId } })),
   comments: async (q: Q) => unwrap(await client.api.v1.comments.$get(withQuery(q))),
   patchFollowup: async (responseId: string, body: unknown) =>
     unwrap(await client.api.v1.followups[":responseId"].$patch({ param: { responseId } }, json(body))),

@@ -8,26 +8,14 @@
 import { and, eq, gte, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { Histogram } from "../../metrics/histogram";
+import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, rollups, users } from "../schema";
+import type { BreakdownDim, BreakdownQuery, BreakdownRow } from "./breakdownTypes";
+import { getBreakdownRaw } from "./getBreakdownRaw";
 
-export const BREAKDOWN_DIMS = ["segment", "manager", "account", "channel", "locale"] as const;
-export type BreakdownDim = (typeof BREAKDOWN_DIMS)[number];
+export { BREAKDOWN_DIMS, type BreakdownDim } from "./breakdownTypes";
 
-export interface BreakdownQuery {
-  surveyId: string;
-  by: BreakdownDim;
-  interval: "month" | "quarter" | "half";
-  fromBucket: string;
-  toBucket: string;
-  /** A manager's id: only their accounts' answers (counted path). */
-  managerScope: string | null;
-}
-
-export interface BreakdownRow {
-  value: string;
-  label: string | null;
-  histogram: Histogram;
-}
+export type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 
 const COUNTED_COLUMN = {
   segment: counted.segment,
@@ -38,6 +26,8 @@ const COUNTED_COLUMN = {
 } as const;
 
 export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<BreakdownRow[]> {
+  const timeZone = q.timeZone ?? "UTC";
+  if ((await readRollupZone(db.$client)).zone !== timeZone) return getBreakdownRaw(db, { ...q, timeZone });
   const rows = q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
   return rows.map((r) => ({
     value: r.value,

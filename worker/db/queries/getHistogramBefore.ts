@@ -10,7 +10,7 @@ import { bucketOf, nextBucket, zonedMidnightUtc } from "../../metrics/buckets";
 import type { Histogram } from "../../metrics/histogram";
 import { responses, rollups } from "../schema";
 import { rollupHistogram, rollupSeries } from "./getScoreHistograms";
-import { getScoreHistogramsRaw, RAW_COLUMN, type RawHistogramQuery } from "./getScoreHistogramsRaw";
+import { getScoreHistogramsRaw, COLUMN, type RawHistogramQuery } from "./getScoreHistogramsRaw";
 import type { HistogramQuery } from "./scoreFilter";
 
 export interface BucketHistogram {
@@ -37,7 +37,7 @@ export async function getRawHistogramBefore(db: Db, q: Omit<RawHistogramQuery, "
       and(
         eq(responses.surveyId, q.surveyId),
         lt(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
-        ...q.filters.map((f) => eq(RAW_COLUMN[f.dim], f.value)),
+        ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)),
         q.where,
       ),
     )

@@ -10,7 +10,7 @@ import { emptyHistogram, type Histogram } from "../../metrics/histogram";
 import { responses } from "../schema";
 import type { ScoreFilter } from "./scoreFilter";
 
-export const RAW_COLUMN = {
+export const COLUMN = {
   channel: responses.channel,
   locale: responses.locale,
   segment: responses.segment,
@@ -38,25 +38,37 @@ export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promi
         eq(responses.surveyId, q.surveyId),
         gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
         lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
-        ...q.filters.map((f) => eq(RAW_COLUMN[f.dim], f.value)),
+        ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)),
         q.where,
       ),
     )
     .all();
-  // Latest response per member (contact, or the anonymous response itself) per bucket.
-  const latest = new Map<string, { at: number; id: string; score: number; bucket: string }>();
-  for (const r of rows) {
-    const at = r.createdAt.getTime();
-    const bucket = bucketOf(at, q.interval, q.timeZone);
-    const key = `${bucket}|${r.contactId ?? `r:${r.id}`}`;
-    const prev = latest.get(key);
-    if (!prev || at > prev.at || (at === prev.at && r.id > prev.id)) latest.set(key, { at, id: r.id, score: r.score, bucket });
-  }
+  const latest = latestPerBucket(rows, q.interval, q.timeZone);
   const out = new Map<string, Histogram>();
-  for (const { bucket, score } of latest.values()) {
+  for (const { bucket, score } of latest) {
     const h = out.get(bucket) ?? emptyHistogram();
     h[score]! += 1;
     out.set(bucket, h);
   }
   return out;
+}
+
+/**
+ * The answers that count (METRICS.md): the latest per member (a contact, or the anonymous answer
+ * itself) per bucket of `interval` in `timeZone`, ties broken by id as the triggers do.
+ */
+export function latestPerBucket<T extends { id: string; contactId: string | null; createdAt: Date }>(
+  rows: T[],
+  interval: Interval,
+  timeZone: string,
+): (T & { bucket: string })[] {
+  const latest = new Map<string, T & { bucket: string }>();
+  for (const r of rows) {
+    const at = r.createdAt.getTime();
+    const bucket = bucketOf(at, interval, timeZone);
+    const key = `${bucket}|${r.contactId ?? `r:${r.id}`}`;
+    const prev = latest.get(key);
+    if (!prev || at > prev.createdAt.getTime() || (at === prev.createdAt.getTime() && r.id > prev.id)) latest.set(key, { ...r, bucket });
+  }
+  return [...latest.values()];
 }

@@ -8,8 +8,8 @@ import { localDate, zonedMidnightUtc } from "../../metrics/buckets";
 import type { ResponseFilter } from "../../schemas/comments";
 import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
+import { commentMatches } from "./commentSearch";
 import { categorySql } from "./scoreCategory";
-import { containsText } from "./textSearch";
 
 export function responseFilter(
   db: Db,
@@ -41,7 +41,7 @@ export function responseFilter(
       : f.owner === "none"
         ? isNull(followups.ownerUserId)
         : eq(followups.ownerUserId, f.owner === "me" ? (principal.userId ?? "\u0000nobody") : f.owner),
-    f.q ? containsText([responses.comment], f.q) : undefined,
+    f.q ? commentMatches(f.q) : undefined,
     responsesInScope(db, principal),
   );
 }

@@ -12,6 +12,7 @@ import { t } from "../i18n";
 import { useSession } from "../session";
 import { useSurveys } from "../surveys";
 import { personLabel, type UserRow } from "../types";
+import { HistoryImport } from "./HistoryImport";
 
 const ROLES = ["admin", "manager", "viewer"] as const;
 const EVENTS = ["response.created", "response.updated", "response.detractor", "contact.unsubscribed"] as const;
@@ -54,6 +55,7 @@ export function Settings() {
           <ApiKeys />
           <Webhooks />
         </div>
+        <HistoryImport />
       </div>
     </>
   );
@@ -254,7 +256,10 @@ function ApiKeys({ self = false }: { self?: boolean }) {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const userId = String(d.get("userId") ?? "");
-    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: self ? "manager" : String(d.get("role")), ...(!self && userId ? { userId } : {}) }));
+    const scopes = d.get("readOnly") ? ["read"] : ["read", "write"];
+    const r = await run(() =>
+      api.createApiKey({ name: String(d.get("name")).trim(), role: self ? "manager" : String(d.get("role")), scopes, ...(!self && userId ? { userId } : {}) }),
+    );
     if (r?.key) {
       setSecret(r.key);
       form.reset();
@@ -276,7 +281,8 @@ function ApiKeys({ self = false }: { self?: boolean }) {
               {keys.data.data.map((k) => (
                 <li key={k.id}>
                   <div class="grow">
-                    <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>
+                    <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>{" "}
+                    <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>{k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}</Badge>
                     {!self && k.userId && <span class="muted small"> {t("settings.actsAs", { who: nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId })}</span>}
                     <p class="muted small">
                       {t("settings.lastUsed", { date: fmtDate(k.lastUsedAt) })}
@@ -323,6 +329,9 @@ function ApiKeys({ self = false }: { self?: boolean }) {
                 </Field>
               </>
             )}
+            <label class="check">
+              <input type="checkbox" name="readOnly" /> {t("settings.readOnly")}
+            </label>
             <button class="btn primary" type="submit">
               {t("settings.newKey")}
             </button>
@@ -344,7 +353,12 @@ function Webhooks() {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const r = await run(() =>
-      api.createWebhook({ url: String(d.get("url")).trim(), events: d.getAll("events").map(String), format: String(d.get("format")) }),
+      api.createWebhook({
+        url: String(d.get("url")).trim(),
+        events: d.getAll("events").map(String),
+        format: String(d.get("format")),
+        signing: String(d.get("signing")),
+      }),
     );
     if (r) {
       form.reset();
@@ -367,8 +381,10 @@ function Webhooks() {
               {hooks.data.data.map((h) => (
                 <li key={h.id}>
                   <div class="grow">
-                    <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge> {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
+                    <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge> <Badge kind="neutral">{h.signing === "standard" ? "Standard Webhooks" : "Barometre-Signature"}</Badge>{" "}
+                    {h.failed > 0 && <Badge kind="warn">{t("settings.failedDeliveries", { n: h.failed })}</Badge>} {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
                     <p class="muted small">{h.events.join(", ")}</p>
+                    <Deliveries hookId={h.id} onChange={hooks.reload} />
                   </div>
                   <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchWebhook(h.id, { active: !h.active }))}>
                     {h.active ? t("settings.pause") : t("settings.resume")}
@@ -392,6 +408,12 @@ function Webhooks() {
                 </label>
               ))}
             </fieldset>
+            <Field label={t("settings.signing")} id="w-signing">
+              <select id="w-signing" name="signing">
+                <option value="standard">Standard Webhooks</option>
+                <option value="barometre">Barometre-Signature</option>
+              </select>
+            </Field>
             <Field label={t("settings.format")} id="w-format">
               <select id="w-format" name="format">
                 <option value="generic">JSON</option>
@@ -406,5 +428,51 @@ function Webhooks() {
         </>
       )}
     </Card>
+  );
+}
+
+/** A webhook's recent deliveries, opened on demand: failed ones (dead-lettered) can be sent again. */
+function Deliveries({ hookId, onChange }: { hookId: string; onChange: () => void }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details class="deliveries" onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
+      <summary>{t("settings.deliveries")}</summary>
+      {open && <DeliveryList hookId={hookId} onChange={onChange} />}
+    </details>
+  );
+}
+
+function DeliveryList({ hookId, onChange }: { hookId: string; onChange: () => void }) {
+  const list = useAsync(() => api.webhookDeliveries(hookId), [hookId]);
+  const { error, run } = useMutation(() => {
+    list.reload();
+    onChange();
+  });
+  if (list.state === "loading") return <Spinner />;
+  if (list.state === "error") return <ErrorBox error={list.error} what={t("settings.deliveries")} />;
+  if (list.data.data.length === 0) return <Empty>{t("settings.noDeliveries")}</Empty>;
+  return (
+    <>
+      <ul class="plain-list small">
+        {list.data.data.map((d) => (
+          <li key={d.id}>
+            <div class="grow">
+              <code>{d.event}</code>{" "}
+              <Badge kind={d.status === "failed" ? "warn" : "neutral"}>{t(("settings.delivery." + d.status) as "settings.delivery.failed")}</Badge>{" "}
+              <span class="muted">
+                {t("settings.attempts", { n: d.attempts })}
+                {d.lastError ? " · " + d.lastError : ""} · {fmtDate(d.createdAt)}
+              </span>
+            </div>
+            {d.status === "failed" && (
+              <button type="button" class="btn ghost small" onClick={() => void run(() => api.replayDelivery(hookId, d.id))}>
+                {t("settings.replay")}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {error !== null && <ErrorBox error={error} />}
+    </>
   );
 }

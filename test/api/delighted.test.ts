@@ -1,0 +1,112 @@
+/**
+ * The Delighted-compatible /v1 surface through SELF: what the official clients other than Node's
+ * send (form bodies, `key` without a colon, PUT /survey_responses/:id, `.json` paths), who may
+ * change an answer, and the error shapes. The Node client itself runs in test/e2e/delighted.e2e.ts.
+ */
+import { describe, expect, it } from "vitest";
+import { ADMIN, api, createSurvey } from "../helpers";
+
+async function newKey(scopes?: string[]) {
+  const res = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "v1", role: "admin", ...(scopes ? { scopes } : {}) } });
+  expect(res.status).toBe(201);
+  return res.body.key as string;
+}
+const basic = (key: string, colon = true) => ({ authorization: `Basic ${btoa(colon ? `${key}:` : key)}` });
+const form = (key: string, body: string) => ({ headers: { ...basic(key), "content-type": "application/x-www-form-urlencoded" }, raw: body, method: "POST" });
+
+describe("/v1 (Delighted-compatible)", () => {
+  it("accepts form-encoded bodies with PHP brackets, `.json` paths and a key without colon", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const p = await api("/v1/people.json", form(key, "email=form%40example.test&properties%5Bplan%5D=pro&properties%5Bseats%5D=12&delay=60&send=true"));
+    expect(p.status).toBe(200);
+    expect(p.body.email).toBe("form@example.test");
+    expect(p.body.survey_scheduled_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(50);
+    const r = await api("/v1/survey_responses.json", form(key, `person=${p.body.id}&score=7&comment=meh&person_properties%5Brole%5D=cto`));
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ score: 7, comment: "meh", person_properties: { role: "cto" }, survey_type: "nps" });
+    const put = await api(`/v1/survey_responses/${r.body.id}.json`, { method: "PUT", headers: basic(key, false), body: { comment: "better now", score: 8 } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ score: 8, comment: "better now" });
+  });
+
+  it("lets only the key that created an answer change it, and never a respondent path", async () => {
+    await createSurvey();
+    const mine = await newKey();
+    const other = await newKey();
+    const p = await api("/v1/people", { headers: basic(mine), body: { email: "owner@example.test", send: false } });
+    const r = await api("/v1/survey_responses", { headers: basic(mine), body: { person: p.body.id, score: 9 } });
+    const refused = await api(`/v1/survey_responses/${r.body.id}`, { method: "PUT", headers: basic(other), body: { score: 0 } });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ status: 403 });
+    const readOnly = await newKey(["read"]);
+    const ro = await api("/v1/survey_responses", { headers: basic(readOnly), body: { person: p.body.id, score: 9 } });
+    expect(ro.status).toBe(403);
+    expect((await api("/v1/survey_responses", { headers: basic(readOnly) })).status).toBe(200);
+  });
+
+  it("answers 401 with a JSON body, 422 naming fields, 404 in its own shape, never 204", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const none = await api("/v1/people");
+    expect(none.status).toBe(401);
+    expect(none.body).toEqual({ status: 401, message: expect.any(String) });
+    expect((await api("/v1/people", { headers: basic("bm_unknownunknownunknownunknown00") })).status).toBe(401);
+    const bad = await api("/v1/people", { headers: basic(key), body: { name: "nobody" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.email).toBeDefined();
+    const badEmail = await api("/v1/people", { headers: basic(key), body: { email: "not-an-email" } });
+    expect(badEmail.status).toBe(422);
+    const badDelay = await api("/v1/people", { headers: basic(key), body: { email: "d@example.test", delay: -5 } });
+    expect(badDelay.body.errors.delay).toBeDefined();
+    const unknownPerson = await api("/v1/survey_responses", { headers: basic(key), body: { person: "ctc_nope", score: 5 } });
+    expect(unknownPerson.status).toBe(422);
+    expect(unknownPerson.body.errors.person).toBeDefined();
+    expect((await api("/v1/people/email:nobody@example.test", { method: "DELETE", headers: basic(key) })).status).toBe(404);
+    expect((await api("/v1/nothing", { headers: basic(key) })).body).toMatchObject({ status: 404 });
+    expect((await api("/v1/people?per_page=500", { headers: basic(key) })).status).toBe(422);
+    expect((await api("/v1/people?cursor=garbage", { headers: basic(key) })).status).toBe(422);
+    expect((await api("/v1/survey_responses?order=sideways", { headers: basic(key) })).status).toBe(422);
+    expect((await api("/v1/people", { headers: { ...basic(key), "content-type": "application/json" }, raw: "{nope" , method: "POST"})).status).toBe(400);
+  });
+
+  it("unsubscribes known and unknown people, and cancels what was pending", async () => {
+    await createSurvey();
+    const key = await newKey();
+    await api("/v1/people", { headers: basic(key), body: { email: "later@example.test", delay: 3600 } });
+    const u = await api("/v1/unsubscribes", { headers: basic(key), body: { person_email: "later@example.test" } });
+    expect(u.status).toBe(200);
+    expect((await api("/v1/unsubscribes", { headers: basic(key), body: { person_email: "stranger@example.test" } })).status).toBe(200);
+    const list = await api("/v1/unsubscribes", { headers: basic(key) });
+    expect(list.body.map((x: any) => x.email)).toEqual(expect.arrayContaining(["later@example.test", "stranger@example.test"]));
+    const person = await api("/v1/people/email:later@example.test", { headers: basic(key) });
+    expect(person.body.next_survey_scheduled_at).toBeNull();
+  });
+
+  it("serves its own OpenAPI document", async () => {
+    const doc = await api("/v1/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(["/people", "/survey_responses", "/metrics", "/unsubscribes", "/bounces"]));
+  });
+});
+
+describe("which survey /v1 speaks for", () => {
+  it("is the oldest active NPS survey unless the workspace setting names one", async () => {
+    const first = await createSurvey({ name: "first" });
+    const second = await createSurvey({ name: "second" });
+    const key = await newKey();
+    const before = await api("/api/v1/integrations/delighted", { headers: ADMIN });
+    expect(before.body.surveyId).toBeNull();
+    const set = await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: second.id } });
+    expect(set.body).toEqual({ surveyId: second.id, resolvedSurveyId: second.id });
+    const p = await api("/v1/people", { headers: basic(key), body: { email: "mapped@example.test", send: false } });
+    const r = await api("/v1/survey_responses", { headers: basic(key), body: { person: p.body.id, score: 9 } });
+    const stored = await api(`/api/v1/surveys/${second.id}/responses`, { headers: ADMIN });
+    expect(stored.body.data.map((x: any) => x.id)).toContain(r.body.id);
+    expect(first.id).not.toBe(second.id);
+    const csat = await createSurvey({ kind: "csat" });
+    expect((await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: csat.id } })).status).toBe(400);
+    expect((await api("/api/v1/integrations/delighted", { method: "PUT", headers: ADMIN, body: { surveyId: null } })).body.surveyId).toBeNull();
+  });
+});

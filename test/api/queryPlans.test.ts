@@ -1,0 +1,153 @@
+/**
+ * Every query the admin page's requests send to D1 uses an index or a rollup: none reads the whole
+ * of `responses` (or of `counted`). The requests go through the real Worker with a D1 binding that
+ * records each statement and its parameters; each SELECT is then run again under
+ * EXPLAIN QUERY PLAN and its plan searched for a full scan.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
+import { bucketOf } from "../../worker/metrics/buckets";
+import { ADMIN, createSurvey } from "../helpers";
+
+type Recorded = { sql: string; params: unknown[] };
+
+/** A D1 binding that records what it is asked to run, then runs it on the real database. */
+function recordingDb(db: D1Database, log: Recorded[]): D1Database {
+  const wrapStatement = (sql: string, stmt: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(stmt, {
+      get(target, prop) {
+        if (prop === "bind") {
+          return (...params: unknown[]) => {
+            log.push({ sql, params });
+            return target.bind(...params);
+          };
+        }
+        if (prop === "all" || prop === "raw" || prop === "first" || prop === "run") {
+          log.push({ sql, params: [] });
+        }
+        const v = Reflect.get(target, prop);
+        return typeof v === "function" ? v.bind(target) : v;
+      },
+    });
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => wrapStatement(sql, target.prepare(sql));
+      if (prop === "withSession") {
+        return (...args: unknown[]) => {
+          const session = (target as any).withSession(...args);
+          return new Proxy(session, {
+            get(s, p) {
+              if (p === "prepare") return (sql: string) => wrapStatement(sql, s.prepare(sql));
+              const v = Reflect.get(s, p);
+              return typeof v === "function" ? v.bind(s) : v;
+            },
+          });
+        };
+      }
+      const v = Reflect.get(target, prop);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+}
+
+async function seed() {
+  const survey = await createSurvey();
+  const mgr = `usr_plan_${crypto.randomUUID().slice(0, 8)}`;
+  await env.DB.prepare("INSERT INTO users (id, email, name, role) VALUES (?, ?, 'M', 'manager')").bind(mgr, `${mgr}@corp.test`).run();
+  const stmts: D1PreparedStatement[] = [];
+  for (let a = 0; a < 6; a++) {
+    stmts.push(
+      env.DB.prepare("INSERT INTO accounts (id, name, manager_user_id, segment, mrr_cents, started_on) VALUES (?, ?, ?, ?, 1000, '2024-01-01')").bind(`acc-plan-${a}`, `Account ${a}`, a % 2 ? mgr : null, `seg-${a % 3}`),
+      env.DB.prepare("INSERT INTO account_mrr (account_id, effective_on, mrr_cents) VALUES (?, '2024-01-01', 1000)").bind(`acc-plan-${a}`),
+    );
+    for (let c = 0; c < 3; c++) stmts.push(env.DB.prepare("INSERT INTO contacts (id, account_id, email, name) VALUES (?, ?, ?, ?)").bind(`ct-plan-${a}-${c}`, `acc-plan-${a}`, `p${a}${c}@x.test`, `Person ${a}${c}`));
+  }
+  const waveId = `wave-plan-${survey.id}`;
+  stmts.push(env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, '2026-01', ?, ?, 'closed')").bind(waveId, survey.id, Date.parse("2026-01-15T00:00:00Z"), Date.parse("2026-02-05T00:00:00Z")));
+  for (let i = 0; i < 40; i++) {
+    const a = i % 6;
+    const at = Date.parse("2025-06-01T00:00:00Z") + i * 11 * 86400_000;
+    stmts.push(
+      env.DB.prepare(
+        `INSERT INTO responses (id, survey_id, contact_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'widget', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(`plan-${survey.id}-${i}`, survey.id, `ct-plan-${a}-${i % 3}`, i % 11, i % 2 ? `Très bon produit, délai ${i}` : null, i % 2 ? "fr" : "en", `acc-plan-${a}`, `seg-${a % 3}`, a % 2 ? mgr : null,
+        bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC"), at, at),
+    );
+  }
+  await env.DB.batch(stmts);
+  const goal = await worker.fetch(
+    new Request("http://localhost/api/v1/goals", { method: "POST", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: survey.id, target: 40, deadline: "2027-06-30", scope: { segment: "seg-1" } }) }),
+    env,
+    createExecutionContext(),
+  );
+  const goalId = ((await goal.json()) as any).id;
+  return { surveyId: survey.id as string, mgr, goalId: goalId as string };
+}
+
+/** The requests the admin page sends for each view, with the filters people combine. */
+function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string }): string[] {
+  const range = "from=2025-01-01&to=2027-01-01";
+  return [
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=month&${range}`,
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=month&${range}&segment=seg-1`,
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=quarter&${range}&segment=seg-1&channel=widget`,
+    `/api/v1/metrics/breakdown?surveyId=${s.surveyId}&by=segment&interval=month&${range}`,
+    `/api/v1/metrics/breakdown?surveyId=${s.surveyId}&by=account&interval=quarter&${range}`,
+    `/api/v1/accounts?limit=50`,
+    `/api/v1/accounts?limit=50&segment=seg-1&surveyId=${s.surveyId}`,
+    `/api/v1/accounts?limit=50&status=at_risk`,
+    `/api/v1/accounts?limit=50&q=Account`,
+    `/api/v1/accounts/acc-plan-1`,
+    `/api/v1/metrics/accounts?surveyId=${s.surveyId}&${range}`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25&q=produit`,
+    `/api/v1/comments?limit=25&q=tres%20bon&category=detractor&segment=seg-1`,
+    `/api/v1/metrics/retention?interval=quarter&${range}`,
+    `/api/v1/metrics/cohorts?${range}`,
+    `/api/v1/metrics/retention-by-category?surveyId=${s.surveyId}&periods=half`,
+    `/api/v1/metrics/retention-by-category?surveyId=${s.surveyId}&periods=wave`,
+    `/api/v1/goals`,
+    `/api/v1/goals/${s.goalId}`,
+    `/api/v1/waves?surveyId=${s.surveyId}`,
+  ];
+}
+
+/** A table read whole: `SCAN responses`, `SCAN counted`, also through an index (`USING INDEX`). */
+const FULL_SCAN = /^SCAN (responses|counted|r|c)\b/;
+/** Every `counted` row of a survey and interval, whatever the range or account: a scan in disguise. */
+const SURVEY_WIDE = /^SEARCH (counted|c) USING .*\(survey_id=\? AND interval=\?\)$/;
+/**
+ * Reads proportional to answers that a view needs by nature, each named in docs/SCALING.md:
+ * retention by category over half-years reads every counted half-year answer of the survey.
+ */
+const ACCEPTED = [/FROM "counted" inner join "accounts" .*"counted"\."interval" = \?/i];
+
+describe("query plans of the dashboard", () => {
+  it("every SELECT of every dashboard request uses an index or a rollup, never a full scan of responses", async () => {
+    const s = await seed();
+    const log: Recorded[] = [];
+    const db = recordingDb(env.DB, log);
+    for (const path of dashboardRequests(s)) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`http://localhost${path}`, { headers: ADMIN }), { ...env, DB: db }, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+      await res.arrayBuffer();
+    }
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    let checked = 0;
+    for (const q of log) {
+      if (!/^\s*(select|with)\b/i.test(q.sql) || seen.has(q.sql)) continue;
+      seen.add(q.sql);
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).bind(...q.params).all<{ detail: string }>();
+      checked++;
+      const scans = results.map((r) => r.detail).filter((d) => FULL_SCAN.test(d) || (SURVEY_WIDE.test(d) && !ACCEPTED.some((a) => a.test(q.sql))));
+      if (scans.length) offenders.push(`${scans.join("; ")}\n    in: ${q.sql.replace(/\s+/g, " ").slice(0, 400)}`);
+    }
+    expect(checked).toBeGreaterThan(15);
+    expect(offenders, offenders.join("\n")).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,179 @@
+/**
+ * Changing the workspace TIMEZONE on existing data: the answers stay exact while the bucket
+ * columns and rollups are rebuilt in bounded batches (worker/jobs/rebucket.ts), and afterwards
+ * every bucket of every interval and dimension equals a raw recount in the new zone.
+ */
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
+import { rebucket } from "../../worker/jobs/rebucket";
+import { bucketOf, type Interval } from "../../worker/metrics/buckets";
+import { readRollupZone } from "../../worker/services/rollupZone";
+import { ADMIN, createSurvey } from "../helpers";
+
+const PARIS = "Europe/Paris";
+const INTERVALS: Interval[] = ["month", "quarter", "half"];
+const DIMS = [
+  ["channel", "channel"],
+  ["locale", "locale"],
+  ["segment", "segment"],
+  ["manager", "manager_user_id"],
+  ["account", "account_id"],
+] as const;
+
+/** The Worker as deployed with another TIMEZONE (the binding the operator changed). */
+async function call(path: string, timeZone: string, init: RequestInit = {}) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(
+    new Request(`http://localhost${path}`, { ...init, headers: { ...ADMIN, ...(init.headers as Record<string, string>) } }),
+    { ...env, TIMEZONE: timeZone },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+type Row = { id: string; contact_id: string | null; score: number; created_at: number; channel: string; locale: string; segment: string | null; manager_user_id: string | null; account_id: string | null };
+
+/** Answers written straight into D1 with UTC buckets (the triggers run as for any write). */
+async function seed(surveyId: string, n: number): Promise<Row[]> {
+  let s = 7;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const contacts = Array.from({ length: 9 }, (_, i) => `tz-c${i}-${surveyId}`);
+  await env.DB.batch(contacts.map((id) => env.DB.prepare("INSERT INTO contacts (id) VALUES (?)").bind(id)));
+  // Instants near month, quarter and half-year edges, where UTC and Paris disagree; and the
+  // answer of the bug report: 2026-07-31T22:10Z is 1 August, 00:10 in Paris.
+  const edges = ["2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z", "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z", "2026-10-01T00:00:00Z", "2027-01-01T00:00:00Z"];
+  const rows: Row[] = [
+    { id: `tz-bug-${surveyId}`, contact_id: null, score: 0, created_at: Date.parse("2026-07-31T22:10:00Z"), channel: "api", locale: "fr", segment: null, manager_user_id: null, account_id: null },
+  ];
+  for (let i = 1; i < n; i++) {
+    const edge = Date.parse(edges[Math.floor(rnd() * edges.length)]!);
+    const at = edge + Math.floor((rnd() - 0.5) * 6 * 3600_000);
+    const k = Math.floor(rnd() * 4);
+    rows.push({
+      id: `tz-${surveyId}-${String(i).padStart(4, "0")}`,
+      contact_id: rnd() < 0.75 ? contacts[Math.floor(rnd() * contacts.length)]! : null,
+      score: Math.floor(rnd() * 11),
+      created_at: at,
+      channel: ["widget", "link", "email"][k % 3]!,
+      locale: k % 2 ? "fr" : "en",
+      segment: k === 3 ? null : `seg-${k}`,
+      manager_user_id: k === 0 ? null : `mgr-${k % 2}`,
+      account_id: k === 2 ? null : `acc-${Math.floor(rnd() * 3)}`,
+    });
+  }
+  const insert = (r: Row) =>
+    env.DB.prepare(
+      `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).bind(r.id, surveyId, r.contact_id, r.score, r.channel, r.locale, r.segment, r.manager_user_id, r.account_id,
+      bucketOf(r.created_at, "month", "UTC"), bucketOf(r.created_at, "quarter", "UTC"), bucketOf(r.created_at, "half", "UTC"), r.created_at, r.created_at);
+  await env.DB.batch(rows.map(insert));
+  return rows;
+}
+
+/**
+ * The rollups a raw recount gives: per interval, bucket (of `bucketFor`) and member the latest
+ * answer, then a score histogram per dimension value. Keys `interval|dim|value|bucket`.
+ */
+function recount(rows: Row[], bucketFor: (r: Row, i: Interval) => string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const interval of INTERVALS) {
+    const latest = new Map<string, Row>();
+    for (const r of rows) {
+      const key = `${bucketFor(r, interval)}|${r.contact_id ?? `r:${r.id}`}`;
+      const prev = latest.get(key);
+      if (!prev || r.created_at > prev.created_at || (r.created_at === prev.created_at && r.id > prev.id)) latest.set(key, r);
+    }
+    for (const r of latest.values()) {
+      const bucket = bucketFor(r, interval);
+      const values: [string, string | null][] = [["all", ""], ...DIMS.map(([dim, col]) => [dim, r[col]] as [string, string | null])];
+      for (const [dim, value] of values) {
+        if (value === null) continue;
+        const key = `${interval}|${dim}|${value}|${bucket}`;
+        const h = out.get(key) ?? Array<number>(12).fill(0);
+        h[0]! += 1;
+        h[1 + r.score]! += 1;
+        out.set(key, h);
+      }
+    }
+  }
+  return out;
+}
+
+async function storedRollups(surveyId: string): Promise<Map<string, number[]>> {
+  const { results } = await env.DB.prepare("SELECT * FROM rollups WHERE survey_id = ? AND n <> 0").bind(surveyId).all<any>();
+  return new Map(results.map((r) => [`${r.interval}|${r.dim}|${r.dim_value}|${r.bucket}`, [r.n, ...Array.from({ length: 11 }, (_, i) => r[`s${i}`] as number)]]));
+}
+
+async function storedBuckets(surveyId: string): Promise<Map<string, Record<Interval, string>>> {
+  const { results } = await env.DB.prepare("SELECT id, bucket_month, bucket_quarter, bucket_half FROM responses WHERE survey_id = ?").bind(surveyId).all<any>();
+  return new Map(results.map((r) => [r.id, { month: r.bucket_month, quarter: r.bucket_quarter, half: r.bucket_half }]));
+}
+
+const trendOf = (body: any) => Object.fromEntries(body.trend.map((p: any) => [p.bucket, p.summary.n]));
+
+describe("changing the workspace time zone on existing data", () => {
+  it("serves exact answers during the rebuild, then rollups equal to a raw recount in every bucket", async () => {
+    const survey = await createSurvey();
+    const rows = await seed(survey.id, 140);
+    const metricsPath = `/api/v1/surveys/${survey.id}/metrics?interval=month&from=2026-07-01&to=2026-09-01`;
+    // Built in UTC: the bug's answer is in July.
+    expect((await readRollupZone(env.DB)).zone).toBe("UTC");
+    const before = await call(metricsPath, "UTC");
+    expect(before.body.source).toBe("rollups");
+
+    // TIMEZONE becomes Europe/Paris. Before any rebuild the rollups are still UTC's: the raw path
+    // answers, in Paris, and the 22:10Z answer is in August.
+    const paris = (r: Row, i: Interval) => bucketOf(r.created_at, i, PARIS);
+    const expectedParis = recount(rows, paris);
+    const during = await call(metricsPath, PARIS);
+    expect(during.status).toBe(200);
+    expect(during.body.timeZone).toBe(PARIS);
+    expect(during.body.source).toBe("raw");
+    const aug = expectedParis.get("month|all||2026-08-01")![0];
+    expect(trendOf(during.body)).toEqual({ "2026-07-01": expectedParis.get("month|all||2026-07-01")![0], "2026-08-01": aug });
+
+    // Part of the rebuild: two batches of 25. The bucket columns are now a mix of both zones; the
+    // rollups follow them row by row, and the dashboard stays on the raw path.
+    const part = await rebucket(env.DB, PARIS, { batchSize: 25, maxBatches: 2 });
+    expect(part).toMatchObject({ done: false, scanned: 50 });
+    expect((await readRollupZone(env.DB)).zone).toBeNull();
+    const mixed = await storedBuckets(survey.id);
+    expect(await storedRollups(survey.id)).toEqual(recount(rows, (r, i) => mixed.get(r.id)![i]));
+    const stillRaw = await call(metricsPath, PARIS);
+    expect(stillRaw.body.source).toBe("raw");
+    expect(trendOf(stillRaw.body)).toEqual(trendOf(during.body));
+    const breakdown = await call(`/api/v1/metrics/breakdown?surveyId=${survey.id}&by=locale&interval=month&from=2026-08-01&to=2026-09-01`, PARIS);
+    expect(breakdown.status).toBe(200);
+    const frAug = expectedParis.get("month|locale|fr|2026-08-01")?.[0] ?? 0;
+    expect(breakdown.body.groups.find((g: any) => g.value === "fr")?.summary.n ?? 0).toBe(frAug);
+
+    // The cron picks it up from the saved cursor (resumable) and finishes.
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 * * * *" }), { ...env, TIMEZONE: PARIS }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect((await readRollupZone(env.DB)).zone).toBe(PARIS);
+
+    // Every bucket of every interval and dimension equals the raw recount in Paris.
+    expect(await storedRollups(survey.id)).toEqual(expectedParis);
+    const after = await call(metricsPath, PARIS);
+    expect(after.body.source).toBe("rollups");
+    expect(trendOf(after.body)).toEqual(trendOf(during.body));
+    expect(after.body.totals).toEqual(during.body.totals);
+
+    // Safe to run twice: a second run moves nothing.
+    expect(await rebucket(env.DB, PARIS, { batchSize: 25 })).toMatchObject({ done: true, rewritten: 0 });
+    expect(await storedRollups(survey.id)).toEqual(expectedParis);
+
+    // And back to UTC through the operators' endpoint: the original rollups again.
+    let r;
+    do r = await call("/api/v1/maintenance/rollups/rebuild", "UTC", { method: "POST" });
+    while (r.status === 200 && !r.body.done);
+    expect(r.status).toBe(200);
+    expect(await storedRollups(survey.id)).toEqual(recount(rows, (x, i) => bucketOf(x.created_at, i, "UTC")));
+    const status = await call("/api/v1/maintenance/rollups", "UTC");
+    expect(status.body).toMatchObject({ workspaceTimeZone: "UTC", rollupsTimeZone: "UTC", upToDate: true });
+  }, 30_000);
+});

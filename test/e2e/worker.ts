@@ -1,0 +1,71 @@
+/**
+ * A `wrangler dev` of its own for an e2e file that needs settings the shared one lacks (stub URLs,
+ * secrets, the cron endpoint): fresh local D1, 127.0.0.1, a free port.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitForHttp } from "./net";
+import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
+import type { PINNED_VARS } from "../pinned-vars";
+
+export interface RunningWorker {
+  base: string;
+  port: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Settings on top of the pinned ones (test/pinned-vars.ts); the developer's .dev.vars is never read. */
+export async function startWorker(vars: Partial<Record<keyof typeof PINNED_VARS, string>>, extraArgs: string[] = []): Promise<RunningWorker> {
+  mkdirSync("dist/public", { recursive: true });
+  const dir = mkdtempSync(join(tmpdir(), "barometre-worker-"));
+  const env = wranglerEnv();
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    "npx",
+    [
+      "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir,
+      "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn",
+      ...pinnedVarsArgs(dir, vars),
+      ...extraArgs,
+    ],
+    { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
+  );
+  const base = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${base}/api/v1/health`, 90_000);
+  return {
+    base,
+    port,
+    dir,
+    async stop() {
+      if (child.pid) {
+        try {
+          process.kill(-child.pid, "SIGTERM");
+        } catch {
+          /* already gone */
+        }
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function callApi(base: string, key: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${base}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    /* text */
+  }
+  return { status: res.status, body, headers: res.headers };
+}
