@@ -85,7 +85,7 @@ const en = {
   "period.custom": "Custom dates",
   "interval.wave": "Wave",
   "overview.tooFew": "Too few answers",
-  "overview.tooFewHint": "{n} answers: at least {min} are needed to say anything (the 95 % interval is wider than ±35 points below that).",
+  "overview.tooFewHint": "{n} answers: at least {min} are needed to say anything (below that the 95 % interval is some ±30 to ±40 points wide).",
   "overview.vs": "against {label}",
   "interval.month": "Month",
   "interval.quarter": "Quarter",
