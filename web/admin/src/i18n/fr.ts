@@ -87,7 +87,7 @@ const fr: Record<keyof typeof en, string> = {
   "period.custom": "Dates au choix",
   "interval.wave": "Vague",
   "overview.tooFew": "Trop peu de réponses",
-  "overview.tooFewHint": "{n} réponses : il en faut au moins {min} pour conclure (en dessous, l'intervalle à 95 % fait quelque ±30 à ±40 points).",
+  "overview.tooFewHint": "{n} réponses : il en faut au moins {min} pour conclure (en dessous, l'intervalle à 95 % fait environ ±30 à ±40 points).",
   "overview.vs": "par rapport à {label}",
   "interval.month": "Mois",
   "interval.quarter": "Trimestre",
