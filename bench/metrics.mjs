@@ -49,7 +49,7 @@ function fill(surveyId, n, contacts) {
   db.exec("COMMIT");
 }
 db.exec("PRAGMA foreign_keys = OFF"); // contacts are synthetic ids; the app's FK checks are not under test
-let t = performance.now();
+const t = performance.now();
 fill("srv_small", SMALL, Math.max(10, SMALL / 4));
 fill("srv_big", BIG, BIG / 20);
 const fillSeconds = (performance.now() - t) / 1000;

@@ -6,8 +6,8 @@
  *                           [--persist-to DIR] [--database DB]
  *
  * It hashes the password here, in Node, with exactly the Worker's format and parameters
- * (scripts/password.mjs, the twin of worker/auth/password.ts: PBKDF2-SHA256, 100,000 iterations,
- * 16-byte salt, 32-byte hash) and
+ * (scripts/password.mjs, built on the Worker's worker/auth/passwordFormat.ts: PBKDF2-SHA256,
+ * 100,000 iterations, 16-byte salt, 32-byte hash) and
  * runs one INSERT through `wrangler d1 execute` (local D1 by default, --remote for production).
  * If the e-mail exists, that user becomes an enabled admin with the new password: this is also
  * the recovery path for a locked-out workspace (whoever can run wrangler owns the database).

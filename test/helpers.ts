@@ -1,12 +1,25 @@
 /** Test helpers: talk to the real Worker (SELF) over HTTP, as clients do. */
 import { env, SELF } from "cloudflare:test";
+import type { z } from "@hono/zod-openapi";
+import type { SurveySchema } from "../worker/schemas/surveys";
 
 export const ADMIN = { authorization: `Bearer ${env.ADMIN_API_KEY}` };
 
-export async function api(
+export interface ApiResult<Body> {
+  status: number;
+  body: Body;
+  headers: Headers;
+}
+
+/**
+ * One HTTP call. `Body` types the parsed JSON when the caller knows it (`api<Survey>(…)`, or a
+ * schema's `z.infer`); it stays `any` by default so the many existing call sites that poke into
+ * error bodies keep working while they are typed one file at a time.
+ */
+export async function api<Body = any>(
   path: string,
   init: { method?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<ApiResult<Body>> {
   const headers: Record<string, string> = { ...init.headers };
   let body: string | undefined = init.raw;
   if (init.body !== undefined) {
@@ -21,16 +34,21 @@ export async function api(
   } catch {
     /* not JSON: keep the text */
   }
-  return { status: res.status, body: parsed, headers: res.headers };
+  return { status: res.status, body: parsed as Body, headers: res.headers };
 }
 
-export async function createSurvey(settings: Record<string, unknown> = {}): Promise<any> {
-  const res = await api("/api/v1/surveys", {
+/** A survey as the API returns it (the route's own response schema). */
+export type Survey = z.infer<typeof SurveySchema>;
+
+/** The creation's answer is the one that carries the signing secret (shown once). */
+export async function createSurvey(settings: Record<string, unknown> = {}): Promise<Survey & { signingSecret: string }> {
+  const res = await api<Survey>("/api/v1/surveys", {
     headers: ADMIN,
     body: { name: "Test survey", kind: "nps", ...settings },
   });
-  if (res.status !== 201) throw new Error(`survey creation failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body;
+  const { signingSecret } = res.body;
+  if (res.status !== 201 || signingSecret === undefined) throw new Error(`survey creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return { ...res.body, signingSecret };
 }
 
 export const submit = (surveyId: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>

@@ -1,7 +1,7 @@
 /**
  * A small workspace for access tests: two managers with one account each, an unmanaged account,
- * an NPS survey with answers on all three (accounts rows inserted directly: the accounts API
- * lives on another branch), and every kind of caller (sessions and API keys).
+ * an NPS survey with answers on all three (accounts rows inserted directly, so the fixture does not
+ * depend on the accounts API the tests exercise), and every kind of caller (sessions and API keys).
  */
 import { eq } from "drizzle-orm";
 import * as schema from "../worker/db/schema";

@@ -17,7 +17,6 @@ import { historyImportRoute } from "./routes/historyImport";
 import { integrationsRoute } from "./routes/integrations";
 import { emailRoute } from "./routes/email";
 import { defaultHook, json, PUBLIC } from "./lib/openapi";
-import { openApiDocument as legacyDocument } from "./openapi/document";
 import { SESSION_COOKIE } from "./auth/sessions";
 import { breakdownRoute } from "./routes/breakdown";
 import { goalsRoute } from "./routes/goals";
@@ -106,16 +105,7 @@ export function generatedDocument() {
     },
   }));
 }
-export function openApiDocument(serverUrl: string) {
-  const document = generatedDocument();
-  // Until every route is declared with createRoute, the hand-listed entries fill the gaps.
-  const legacy = legacyDocument(serverUrl).paths as Record<string, Record<string, unknown>>;
-  const paths: Record<string, Record<string, unknown>> = { ...(document.paths as Record<string, Record<string, unknown>>) };
-  const shape = (p: string) => p.replace(/\{\w+\}/g, "{}");
-  const generated = new Set(Object.keys(paths).map(shape));
-  for (const [path, ops] of Object.entries(legacy)) if (!generated.has(shape(path))) paths[path] = ops;
-  return { ...document, servers: [{ url: serverUrl }], paths };
-}
+export const openApiDocument = (serverUrl: string) => ({ ...generatedDocument(), servers: [{ url: serverUrl }] });
 
 const routes = app
   .openapi(health, (c) => c.json({ ok: true as const }, 200))

@@ -2,19 +2,17 @@ import type { DrizzleD1Database } from "drizzle-orm/d1";
 import type { ApiScope, Role } from "./db/schema";
 import type * as schema from "./db/schema";
 
-/** Bindings from wrangler.toml, `.dev.vars` and `wrangler secret put`. */
-export interface Env {
-  DB: D1Database;
+/**
+ * The app's view of its bindings. What wrangler.toml declares (DB, the rate limiters, ASSETS,
+ * TIMEZONE) comes from `WranglerEnv`, generated into worker-configuration.d.ts by
+ * `npm run cf-typegen` (`npm test` checks it is up to date); what only `.dev.vars` and
+ * `wrangler secret put` provide is listed here, optional where the Worker runs without it.
+ */
+// The queue and the /v1 limiter are declared in wrangler.toml but optional here: the Worker
+// still delivers webhooks without the queue (the cron) and serves /v1 without the limiter.
+export interface Env extends Omit<WranglerEnv, "WEBHOOK_QUEUE" | "V1_API_LIMITER"> {
   /** Bootstrap admin key (`Authorization: Bearer …`) until real keys and users exist. */
   ADMIN_API_KEY: string;
-  /** IANA zone the rollups bucket in (default UTC). Change it, then rebuild the rollups. */
-  TIMEZONE: string;
-  /** Static assets (the built widget and admin page), when configured. */
-  ASSETS?: Fetcher;
-  /** Public reads (widget settings, link page): per IP and survey, see middleware/rateLimit.ts. */
-  PUBLIC_READ_LIMITER?: RateLimit;
-  /** Public writes (answers, dismissals): per IP and survey. */
-  PUBLIC_WRITE_LIMITER?: RateLimit;
   /** Public origin of this Worker (`https://nps.example.com`), for links in invitations sent by cron. */
   PUBLIC_URL?: string;
   /** Email HTTP API the delivery adapter POSTs invitations to (docs/WAVES.md); unset = no sending. */

@@ -1,5 +1,5 @@
 /**
- * No 5xx on malformed input: every route of this branch, fed broken bodies, queries and ids by an
+ * No 5xx on malformed input: every route, fed broken bodies, queries and ids by an
  * admin (the caller who gets furthest into the code), answers 4xx with the error shape.
  */
 import { describe, expect, it } from "vitest";

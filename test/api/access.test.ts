@@ -1,5 +1,5 @@
 /**
- * The access matrix: every route on this branch × every kind of caller (anonymous, viewer,
+ * The access matrix: every route × every kind of caller (anonymous, viewer,
  * manager A, manager B, admin; each through a session AND through an API key).
  * Managers must never see or touch another manager's accounts, whatever the route.
  */

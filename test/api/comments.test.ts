@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { responses } from "../../worker/db/schema";
 import { db, sessionAs } from "../auth-helpers";
-import { ADMIN, api, createSurvey } from "../helpers";
+import { ADMIN, type ApiResult, api, createSurvey } from "../helpers";
 import { answer, insertAccount } from "../scope-helpers";
 
 const ids = (r: { body: { data: { responseId: string }[] } }) => r.body.data.map((x) => x.responseId).sort();
@@ -98,9 +98,9 @@ describe("GET /api/v1/comments", () => {
     const seen: string[] = [];
     let next: string | null = "";
     while (next !== null) {
-      const r = await api(`/api/v1/comments?surveyId=${s.id}&limit=3${next ? `&before=${next}` : ""}`, { headers: ADMIN });
+      const r: ApiResult<{ data: { responseId: string }[]; next: string | null }> = await api(`/api/v1/comments?surveyId=${s.id}&limit=3${next ? `&before=${next}` : ""}`, { headers: ADMIN });
       expect(r.status).toBe(200);
-      seen.push(...r.body.data.map((x: { responseId: string }) => x.responseId));
+      seen.push(...r.body.data.map((x) => x.responseId));
       next = r.body.next;
     }
     expect(seen.sort()).toEqual(made.sort());

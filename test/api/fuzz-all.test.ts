@@ -27,12 +27,12 @@ const RUNS = 12;
 const IMPORT_RUNS = 30;
 
 /**
- * Failures found by this fuzz in areas other branches own (the Trust issue). Each entry lets the
- * rest of the fuzz run; the integrator removes entries as those fixes merge. `where` is the route
+ * Failures found by this fuzz and not fixed yet. Each entry lets the rest of the fuzz run; remove
+ * it when its fix lands (the run says which entries it no longer sees). `where` is the route
  * ("METHOD /path") or, for the database checks, "table.column"; `when`, if given, must also match
  * the failing request as printed, so the entry covers that one failure and nothing else there.
  */
-// Empty since trust-hygiene: the long-q 500s (search by instr) and the stored control characters
+// Empty: the long-q 500s (search by instr) and the stored control characters
 // and lone surrogates (schemas/common.ts) are fixed, so any of them showing up again fails.
 const KNOWN_OPEN: { check: Check; where: string; when?: RegExp; owner: string; note: string }[] = [];
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../worker/db/schema";
 import { recordResponse } from "../../worker/services/recordResponse";
-import { ADMIN, api, createSurvey, sign, submit } from "../helpers";
+import { ADMIN, type ApiResult, api, createSurvey, sign, submit } from "../helpers";
 
 const count = async (surveyId: string) =>
   (await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE survey_id = ?").bind(surveyId).first<{ n: number }>())!.n;
@@ -200,9 +200,9 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     const seen: string[] = [];
     let before: string | null = "";
     for (let page = 0; before !== null && page < 10; page++) {
-      const r = await api(`/api/v1/surveys/${s.id}/responses?limit=2${before ? `&before=${before}` : ""}`, { headers: ADMIN });
+      const r: ApiResult<{ data: { id: string }[]; next: string | null }> = await api(`/api/v1/surveys/${s.id}/responses?limit=2${before ? `&before=${before}` : ""}`, { headers: ADMIN });
       expect(r.status).toBe(200);
-      seen.push(...r.body.data.map((x: { id: string }) => x.id));
+      seen.push(...r.body.data.map((x) => x.id));
       before = r.body.next;
     }
     expect(seen).toHaveLength(7);

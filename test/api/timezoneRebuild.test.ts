@@ -168,7 +168,7 @@ describe("changing the workspace time zone on existing data", () => {
     expect(await storedRollups(survey.id)).toEqual(expectedParis);
 
     // And back to UTC through the operators' endpoint: the original rollups again.
-    let r;
+    let r: Awaited<ReturnType<typeof call>>;
     do r = await call("/api/v1/maintenance/rollups/rebuild", "UTC", { method: "POST" });
     while (r.status === 200 && !r.body.done);
     expect(r.status).toBe(200);

@@ -1,6 +1,6 @@
 /**
  * Screenshots of the admin page's main screens (docs/screenshots/*.png, shown in docs/ADMIN.md
- * and the README), taken by the test browser from the lead's demo data (scripts/seed.mjs). The
+ * and the README), taken by the test browser from the lead's demo data (scripts/seed/demo.ts). The
  * demo data goes into a Worker of its own (its own `wrangler dev` and local D1), so the other
  * browser tests keep the empty database they expect. Each screen must show real figures, not an
  * empty or error state. The PNGs land in docs/ only with SCREENSHOTS=1 (the demo data follows
@@ -13,6 +13,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { DEMO_PASSWORD } from "../../scripts/seed/demo";
+import { animationsDone } from "./settle";
 import { login } from "./admin-helpers";
 import { freePort, waitForHttp } from "./net";
 import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
@@ -20,7 +22,6 @@ import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
 const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-shots-"));
 const DEMO_ADMIN = "admin@demo.barometre.dev";
 const DEMO_MANAGER = "claire@demo.barometre.dev";
-const DEMO_PASSWORD = "demo-password-2026";
 let browser: Browser;
 let worker: ChildProcess | undefined;
 let dir: string | undefined;
@@ -113,7 +114,7 @@ describe("admin page screenshots (demo data)", () => {
     await expect.poll(() => page.locator("#embed-snippet").count()).toBe(1);
     // The live preview shows the real widget (built by the widget's part of scripts/build.mjs).
     await page.frameLocator("iframe.preview").getByRole("radiogroup").waitFor({ timeout: 15_000 });
-    await page.waitForTimeout(800); // the widget's entrance animation
+    await animationsDone((await (await page.locator("iframe.preview").elementHandle())!.contentFrame())!); // the widget's entrance
     await shot(page, "survey-editor");
 
     await page.goto(`${base}/admin/goals`);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { adminApi } from "./api";
 import { launchBrowser } from "./browser";
+import { recordRequests } from "./settle";
 import { answer, createSurvey, createUser, login, parseCsv, upsertAccounts } from "./admin-helpers";
 
 let browser: Browser;
@@ -226,8 +227,13 @@ describe("admin page: editing", () => {
       // the widget's writes itself).
       const three = frame.getByRole("radio", { name: "3", exact: true });
       await three.waitFor({ timeout: 15_000 });
+      const writes = recordRequests(page, /\/responses$/);
       await three.click();
-      await page.waitForTimeout(1500);
+      // Absence, after a definite event: the widget's outbox holds the answer until a write is
+      // answered, so an emptied outbox ("[]") means the frame answered it; no request left the page.
+      const inFrame = (await (await page.locator("iframe.preview").elementHandle())!.contentFrame())!;
+      await expect.poll(() => inFrame.evaluate(() => localStorage.getItem("bm_q"))).toBe("[]");
+      expect(writes).toEqual([]);
       const answers = await adminApi(`/api/v1/surveys/${surveyId}/responses`);
       expect(answers.body.data).toEqual([]);
     } else {

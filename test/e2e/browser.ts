@@ -1,7 +1,13 @@
-/** Debian's Chromium through playwright-core (never a downloaded browser: none can be fetched). */
+/** A local Chrome or Chromium through playwright-core (never a downloaded browser: none can be fetched). */
 import { chromium, type Browser } from "playwright-core";
+import { findBrowser, HOW_TO } from "../../scripts/browser.mjs";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Found by scripts/browser.mjs (CHROME_PATH, Debian's chromium, Google Chrome on Linux and macOS). */
+export const CHROMIUM = (() => {
+  const found = findBrowser();
+  if (!found) throw new Error(HOW_TO);
+  return found;
+})();
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import { responsesOf, surveyWith, useBrowserAndHost, waitForResponses } from "./widget-host";
+import { networkQuiet, recordRequests } from "./settle";
 
 const bed = useBrowserAndHost();
 
@@ -82,10 +83,13 @@ describe("a score link opened by a headless browser (an email scanner)", () => {
   it("records nothing while no person shows up", async () => {
     const s = await surveyWith({});
     const page = await bed.browser.newPage();
+    const writes = recordRequests(page, /\/responses$/);
     await page.goto(`${inject("baseUrl")}/s/${s.id}?score=9`, { waitUntil: "networkidle" });
     expect(await page.getByRole("radio", { name: "9" }).isChecked()).toBe(true);
-    // The script has run (it rewords nothing yet, but it listens): give it every chance to send.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 1000)));
+    // Absence: the script has run (it rewords nothing yet, but it listens); it sends nothing
+    // while the network stays quiet, and no request to record an answer ever left the page.
+    await networkQuiet(page, 1000);
+    expect(writes).toEqual([]);
     expect(await responsesOf(s.id)).toHaveLength(0);
     await page.close();
   });

@@ -5,13 +5,14 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
+import { animationsDone } from "./settle";
 import { axeViolations, surveyWith, useBrowserAndHost } from "./widget-host";
 
 const SHOTS = process.env.SCREENSHOTS === "1";
 const bed = useBrowserAndHost();
 
 async function shot(page: Page, name: string) {
-  await page.waitForTimeout(400); // let the entrance animation finish
+  await animationsDone(page); // the entrance animation, so the screenshot and axe see the end state
   if (SHOTS) await page.screenshot({ path: `docs/screenshots/${name}.png` });
 }
 

@@ -14,9 +14,11 @@ describe("the widget delivers late", () => {
     const [first] = await waitForResponses(s.id, (r) => r.length === 1);
     await ctx.setOffline(true);
     await page.getByRole("textbox").fill("Exports are slow");
+    // The widget tries at once, offline: wait for that attempt to fail, then look at its outbox.
+    const failed = page.waitForEvent("requestfailed", (r) => /\/responses$/.test(r.url()));
     await page.getByRole("button", { name: "Send" }).click();
     await page.getByText("Thank you for your feedback!").waitFor();
-    await page.waitForTimeout(1500);
+    await failed;
     const queued = await page.evaluate(() => JSON.parse(localStorage.getItem("bm_q") || "[]").length);
     expect(queued).toBe(1);
     expect((await responsesOf(s.id))[0].comment).toBeNull();
@@ -36,10 +38,13 @@ describe("the widget delivers late", () => {
     await page.route(/\/responses$/, (route) => route.fulfill({ status: 503, body: "down" }));
     const url = bed.host.page(`/down-${s.id}`, s.id);
     await page.goto(url);
+    const refused = page.waitForResponse((r) => /\/responses$/.test(r.url()) && r.status() === 503);
     await page.getByRole("radio", { name: "10" }).click();
     await page.getByRole("textbox").fill("Love it");
     await page.getByRole("button", { name: "Send" }).click();
-    await page.waitForTimeout(1000);
+    // Absence: every POST to /responses is answered by the route above, so none reaches the
+    // Worker; the first refusal proves the widget did try.
+    await refused;
     expect(await responsesOf(s.id)).toHaveLength(0);
     await page.unrouteAll({ behavior: "ignoreErrors" });
     await page.goto(`${url}?later`);

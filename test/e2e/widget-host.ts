@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { afterAll, beforeAll, inject } from "vitest";
+import { afterAll, beforeAll, expect, inject } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { adminApi } from "./api";
@@ -62,14 +62,10 @@ export const responsesOf = async (surveyId: string): Promise<any[]> =>
 
 /** Polls the API until `ok` holds for the survey's responses (answers arrive asynchronously). */
 export async function waitForResponses(surveyId: string, ok: (rows: any[]) => boolean, ms = 20_000): Promise<any[]> {
-  const end = Date.now() + ms;
   let rows: any[] = [];
-  while (Date.now() < end) {
-    rows = await responsesOf(surveyId);
-    if (ok(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`responses never matched: ${JSON.stringify(rows)}`);
+  // The last rows read are the ones that matched; a failure prints them.
+  await expect.poll(async () => (rows = await responsesOf(surveyId)), { timeout: ms, interval: 200 }).toSatisfy(ok);
+  return rows;
 }
 
 /** Waits until the widget's settings request has been answered (or failed). */

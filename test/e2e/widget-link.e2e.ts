@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { responsesOf, surveyWith, waitForResponses } from "./widget-host";
+import { networkQuiet } from "./settle";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -20,7 +21,8 @@ describe("the link survey page", () => {
     await page.goto(`${inject("baseUrl")}/s/${s.id}`);
     await page.locator("label[for=s8]").click();
     expect(await page.getByRole("radio", { name: "8" }).isChecked()).toBe(true);
-    await page.waitForTimeout(500);
+    // Absence: with no script, only a form post could record; none left while the network was quiet.
+    await networkQuiet(page);
     expect(await responsesOf(s.id)).toHaveLength(0); // no script ran: only the form post records
     await page.getByRole("textbox").fill("Bon produit, support un peu lent");
     await page.getByRole("button", { name: "Envoyer" }).click();
@@ -59,7 +61,8 @@ describe("email score links", () => {
       const script = /<script src="([^"]+)"/.exec(page)![1]!;
       expect((await fetch(new URL(script, url))).status).toBe(200);
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    // Absence: every request above has been answered, and these GETs write nothing after
+    // answering (no waitUntil on the link page's GET); the next round trip sees the result.
     expect(await responsesOf(s.id)).toHaveLength(0);
   });
 

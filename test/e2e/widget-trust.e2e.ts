@@ -2,6 +2,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { createHmac } from "node:crypto";
 import { responsesOf, settingsLoaded, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
+import { networkQuiet } from "./settle";
 
 const bed = useBrowserAndHost();
 
@@ -12,8 +13,11 @@ describe("the widget refuses", () => {
     const loaded = settingsLoaded(page, s.id);
     await page.goto(bed.host.page(`/refused-${s.id}`, s.id));
     await loaded;
+    const asked = settingsLoaded(page, s.id);
     await page.evaluate(() => (window as any).Barometre.show());
-    await page.waitForTimeout(500);
+    // Absence: show() asked again and was refused; after a quiet network the widget has decided.
+    await asked;
+    await networkQuiet(page);
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     // Even a hand-made request from that page is refused.
     const status = await page.evaluate(async (api) => {
@@ -36,7 +40,7 @@ describe("the widget refuses", () => {
     const loaded = settingsLoaded(page, s.id);
     await page.goto(bed.host.page(`/forged-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${forged}"}]];` }));
     expect((await loaded as any).status()).toBe(403);
-    await page.waitForTimeout(300);
+    await networkQuiet(page); // absence: the refusal is in and the widget has had its say
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     await page.close();
 

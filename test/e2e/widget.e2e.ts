@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { adminApi } from "./api";
 import { responsesOf, settingsLoaded, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
+import { networkQuiet, recordRequests } from "./settle";
 
 const bed = useBrowserAndHost();
 
@@ -63,7 +64,8 @@ describe("the embedded widget", () => {
     const reloaded = settingsLoaded(page, s.id);
     await page.reload();
     await reloaded;
-    await page.waitForTimeout(500);
+    // Absence: the settings answer is in; once the network has been quiet, the widget has decided.
+    await networkQuiet(page);
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     expect(await responsesOf(s.id)).toHaveLength(1);
     await page.close();
@@ -88,16 +90,20 @@ describe("the embedded widget", () => {
     const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
     const page = await bed.browser.newPage();
     await page.goto(bed.host.page(`/manual-${s.id}`, s.id, { attrs: ' data-auto="false"' }));
+    const writes = recordRequests(page, /\/(responses|dismissals)$/);
     await page.waitForFunction(() => typeof (window as any).Barometre?.show === "function");
-    await page.waitForTimeout(500);
+    // Absence: an automatic start would fetch the settings; a quiet network means none began.
+    await networkQuiet(page);
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     await page.evaluate(() => (window as any).Barometre.show());
     await page.getByRole("radiogroup").waitFor();
     await page.evaluate(() => (window as any).Barometre.hide());
     expect(await page.getByRole("radiogroup").count()).toBe(0);
-    await page.waitForTimeout(300);
+    // Absence: a dismissal would be a request; wait for the network to be quiet, then look.
+    await networkQuiet(page);
     const queued = await page.evaluate(() => localStorage.getItem("bm_q"));
     expect(queued === null || queued === "[]").toBe(true); // nothing was sent, not even a dismissal
+    expect(writes).toEqual([]);
     await page.close();
   });
 
@@ -121,7 +127,7 @@ describe("the embedded widget", () => {
     await again.goto(url);
     const res = await loaded;
     expect(await (res as any).json()).toMatchObject({ show: false, reason: "answered" });
-    await again.waitForTimeout(300);
+    await networkQuiet(again); // absence: the verdict is in and the widget has had its say
     expect(await again.getByRole("radiogroup").count()).toBe(0);
     await two.close();
   });
@@ -140,7 +146,7 @@ describe("the embedded widget", () => {
     const res = await loaded;
     expect(res.url()).toContain(`uid=late-${s.id}`);
     expect(await (res as any).json()).toMatchObject({ show: false, reason: "answered" });
-    await page.waitForTimeout(300);
+    await networkQuiet(page); // absence: the verdict is in and the widget has had its say
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     await page.close();
   });

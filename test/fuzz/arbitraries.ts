@@ -149,7 +149,6 @@ export function validish(schema: Json | undefined, known: Known = {}, name = "",
       const minLength = schema.minItems ?? 0;
       return fc.array(item, { minLength, maxLength: Math.max(minLength, Math.min(schema.maxItems ?? 3, 3)) });
     }
-    case "object":
     default: {
       const props: Record<string, Json> = schema.properties ?? {};
       const required: string[] = schema.required ?? [];

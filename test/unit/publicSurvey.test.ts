@@ -19,7 +19,7 @@ describe("samplingSlot", () => {
   it("is the first 32 bits of SHA-256('survey:subject') modulo 100, stable across calls", async () => {
     // sha256("srv_a:user-1") = f81c937c… (computed with `printf %s srv_a:user-1 | sha256sum`)
     const slot = await samplingSlot("srv_a", "user-1");
-    expect(slot).toBe(parseInt("f81c937c", 16) % 100);
+    expect(slot).toBe(0xf81c937c % 100);
     expect(await samplingSlot("srv_a", "user-1")).toBe(slot);
   });
 });

@@ -13,10 +13,9 @@
  * hashes never leave the database. scripts/admin-create.mjs computes the same format in Node.
  */
 import { timingSafeEqual } from "../lib/ids";
+import { formatHash, HASH_BYTES, HASH_FORMAT as FORMAT, HASH_PREFIX, PBKDF2_ITERATIONS, SALT_BYTES } from "./passwordFormat";
 
-export const PBKDF2_ITERATIONS = 100_000;
-const SALT_BYTES = 16;
-const HASH_BYTES = 32;
+export { PBKDF2_ITERATIONS } from "./passwordFormat";
 
 const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const unb64 = (s: string) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
@@ -35,10 +34,8 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
 
 export async function hashPassword(password: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
-  return `pbkdf2-sha256$${iterations}$${b64(salt)}$${b64(await derive(password, salt, iterations))}`;
+  return formatHash(iterations, b64(salt), b64(await derive(password, salt, iterations)));
 }
-
-const FORMAT = /^pbkdf2-sha256\$(\d{1,7})\$([A-Za-z0-9+/=]{4,64})\$([A-Za-z0-9+/=]{4,128})$/;
 
 /** True when `password` matches `stored`. A malformed or missing hash never matches. */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
@@ -68,7 +65,7 @@ export async function burnVerification(password: string): Promise<void> {
   await derive(password, new Uint8Array(SALT_BYTES), PBKDF2_ITERATIONS);
 }
 
-export const needsRehash = (stored: string) => !stored.startsWith(`pbkdf2-sha256$${PBKDF2_ITERATIONS}$`);
+export const needsRehash = (stored: string) => !stored.startsWith(`${HASH_PREFIX}$${PBKDF2_ITERATIONS}$`);
 
 /** A readable one-time password: 20 characters from 31 unambiguous ones (~99 bits), in groups of five. */
 export function oneTimePassword(): string {

@@ -70,12 +70,6 @@ export async function sessionIdOf(c: Context<AppEnv>): Promise<string | null> {
   return token && TOKEN_SHAPE.test(token) ? sha256Hex(token) : null;
 }
 
-export async function endSession(c: Context<AppEnv>): Promise<void> {
-  const id = await sessionIdOf(c);
-  if (id) await c.var.db.delete(sessions).where(eq(sessions.id, id));
-  clearSessionCookie(c);
-}
-
 /** Signs a user out everywhere (password reset, disabling). */
 export async function endAllSessions(db: Db, userId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.userId, userId));

@@ -21,6 +21,13 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import { SURVEY_KINDS } from "../domain/categories";
+import { ROLES, SURVEY_DEFAULTS, type WidgetPosition } from "../domain/vocabulary";
+
+// The closed lists live in worker/domain/ (shared with the admin page); re-exported for the
+// modules that read them next to the tables.
+export { SURVEY_KINDS, type SurveyKind } from "../domain/categories";
+export { ROLES, type Role, WEBHOOK_EVENTS } from "../domain/vocabulary";
 
 const createdAt = () =>
   integer("created_at", { mode: "timestamp_ms" })
@@ -34,9 +41,6 @@ const updatedAt = () =>
 // ---------------------------------------------------------------------------------------------
 // People who use the admin page, and how they prove who they are
 // ---------------------------------------------------------------------------------------------
-
-export const ROLES = ["admin", "manager", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
 
 export const users = sqliteTable(
   "users",
@@ -121,8 +125,6 @@ export const settings = sqliteTable("settings", {
 // Surveys
 // ---------------------------------------------------------------------------------------------
 
-export const SURVEY_KINDS = ["nps", "csat", "ces"] as const;
-export type SurveyKind = (typeof SURVEY_KINDS)[number];
 export const SURVEY_STATUSES = ["active", "paused", "archived"] as const;
 
 /** Texts of one survey in one locale. Missing keys fall back to the built-in defaults. */
@@ -149,7 +151,7 @@ export interface ExtraQuestion {
 
 export interface SurveyTheme {
   color: string;
-  position: "bottom-right" | "bottom-left" | "bottom" | "center";
+  position: WidgetPosition;
 }
 
 /** When waves open: each listed month, on `day`, for `windowDays`. */
@@ -178,10 +180,10 @@ export const surveys = sqliteTable(
       .notNull()
       .default(sql`'[]'`),
     /** A contact who answered within this many days is not asked again (biannual: 182). */
-    resurveyDays: integer("resurvey_days").notNull().default(182),
+    resurveyDays: integer("resurvey_days").notNull().default(SURVEY_DEFAULTS.resurveyDays),
     /** A contact who closed the survey is not asked again for this many days. */
-    dismissDays: integer("dismiss_days").notNull().default(30),
-    samplingPercent: integer("sampling_percent").notNull().default(100),
+    dismissDays: integer("dismiss_days").notNull().default(SURVEY_DEFAULTS.dismissDays),
+    samplingPercent: integer("sampling_percent").notNull().default(SURVEY_DEFAULTS.samplingPercent),
     /** Origins allowed to embed the widget (`https://app.example.com`); empty = any origin. */
     allowedOrigins: text("allowed_origins", { mode: "json" })
       .$type<string[]>()
@@ -190,11 +192,11 @@ export const surveys = sqliteTable(
     theme: text("theme", { mode: "json" })
       .$type<SurveyTheme>()
       .notNull()
-      .default(sql`'{"color":"#4f46e5","position":"bottom-right"}'`),
+      .default(sql.raw(`'${JSON.stringify(SURVEY_DEFAULTS.theme)}'`)),
     cadence: text("cadence", { mode: "json" })
       .$type<SurveyCadence>()
       .notNull()
-      .default(sql`'{"enabled":false,"months":[1,7],"day":15,"windowDays":21}'`),
+      .default(sql.raw(`'${JSON.stringify(SURVEY_DEFAULTS.cadence)}'`)),
     /** When true, identified answers must carry HMAC-SHA256(contact id, signingSecret). */
     requireSignature: integer("require_signature", { mode: "boolean" }).notNull().default(false),
     signingSecret: text("signing_secret").notNull(),
@@ -536,13 +538,6 @@ export const goals = sqliteTable("goals", {
   createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: createdAt(),
 });
-
-export const WEBHOOK_EVENTS = [
-  "response.created",
-  "response.updated",
-  "response.detractor",
-  "contact.unsubscribed",
-] as const;
 
 export const webhooks = sqliteTable("webhooks", {
   id: text("id").primaryKey(),

@@ -11,6 +11,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
 import { users } from "../db/schema";
+import { EDITOR_ROLES } from "../domain/vocabulary";
 import type { Db, Env, Principal } from "../env";
 import { localDate } from "../metrics/buckets";
 import { firstWorkingDayOfMonth } from "../metrics/followups";
@@ -116,7 +117,7 @@ export async function runMonthlyDigests(env: Env, now: number): Promise<DigestRe
   const people = await db
     .select()
     .from(users)
-    .where(and(isNull(users.disabledAt), inArray(users.role, ["admin", "manager"]), eq(users.digestOptOut, false), isNotNull(users.email)))
+    .where(and(isNull(users.disabledAt), inArray(users.role, EDITOR_ROLES), eq(users.digestOptOut, false), isNotNull(users.email)))
     .all();
   const base = env.PUBLIC_URL?.replace(/\/+$/, "") ?? null;
   for (const u of people) {

@@ -4,6 +4,7 @@
  * the queue consumer (jobs/webhookQueue.ts) and the direct path (jobs/webhooks.ts).
  */
 import { eq } from "drizzle-orm";
+import { SCORE_RANGE, type SurveyKind } from "../domain/categories";
 import * as schema from "../db/schema";
 import { accounts, contacts, webhookDeliveries, type webhooks } from "../db/schema";
 import type { Db } from "../env";
@@ -25,7 +26,7 @@ async function slackText(db: Db, event: string, payload: string): Promise<string
     return `Contact ${slackEscape(String(data.contact?.email ?? data.contact?.id ?? "?"))} unsubscribed from surveys.`;
   }
   const r = data.response ?? {};
-  const max = data.survey?.kind === "csat" ? 5 : data.survey?.kind === "ces" ? 7 : 10;
+  const max = (SCORE_RANGE[data.survey?.kind as SurveyKind] ?? SCORE_RANGE.nps)[1];
   const [contact, account] = await Promise.all([
     r.contactId ? db.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, r.contactId)).get() : undefined,
     r.accountId ? db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, r.accountId)).get() : undefined,
@@ -89,7 +90,7 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
   const started = Date.now();
   let error: string | null = null;
   const refused = hook ? deliveryUrlProblem(hook.url, deliveryPolicy()) !== null : false;
-  if (!hook || !hook.active) {
+  if (!hook?.active) {
     error = "webhook disabled";
   } else if (refused) {
     // Stored before the rule existed, or the policy changed: never connect.
@@ -133,6 +134,6 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
     durationMs: Date.now() - started,
     createdAt: new Date(started),
   });
-  return { ok: error === null, error, permanent: !hook || !hook.active || refused };
+  return { ok: error === null, error, permanent: !hook?.active || refused };
 }
 

@@ -22,14 +22,14 @@
  */
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
-import * as schema from "../db/schema";
-import { accounts, contacts, surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
+import type * as schema from "../db/schema";
+import { accounts, contacts, type surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
 import type { Db, Env } from "../env";
 import { newId, newSecret } from "../lib/ids";
 import { dispatchDeliveries, queueOf, sweepUnqueued, webhookQueue } from "./webhookQueue";
 import { attemptDelivery, type Claimed, type Hook } from "./webhookSend";
 import { groupCommit } from "../services/groupCommit";
-import { scoreCategory } from "../metrics/category";
+import { categoryOf as scoreCategory } from "../domain/categories";
 
 export type WebhookEvent = (typeof schema.WEBHOOK_EVENTS)[number];
 type Survey = typeof surveys.$inferSelect;

@@ -59,16 +59,3 @@ async function readCapped(req: Request, maxBytes: number): Promise<string> {
     throw badRequest("invalid_json", "Body is not valid UTF-8");
   }
 }
-
-// Hand-rolled validation, for the routes not yet declared with createRoute (removed once all are).
-import type { Context } from "hono";
-export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
-  const parsed = schema.safeParse(await readJson(c.req.raw, maxBytes));
-  if (!parsed.success) throw zodError(parsed.error, "body");
-  return parsed.data;
-}
-export function parseQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw zodError(parsed.error, "query");
-  return parsed.data;
-}

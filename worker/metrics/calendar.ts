@@ -37,6 +37,5 @@ export function dateOfDay(day: number): string {
   return isoDate(t.getUTCFullYear(), t.getUTCMonth() + 1, t.getUTCDate());
 }
 
-/** The later / earlier of two ISO dates (they compare as text). */
+/** The earlier of two ISO dates (they compare as text). */
 export const minDate = (a: string, b: string) => (a < b ? a : b);
-export const maxDate = (a: string, b: string) => (a > b ? a : b);

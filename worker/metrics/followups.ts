@@ -1,7 +1,7 @@
 /**
  * Follow-up deadlines (docs/METRICS.md, "Follow-ups"). Pure: dates are ISO `YYYY-MM-DD` strings.
  * The SQL twin of addWorkingDays is in migrations/0005_followup_triggers.sql (the trigger that
- * creates each item); test/api/followups.due.test.ts holds the two to the same answers.
+ * creates each item); test/api/followups.loop.test.ts holds the trigger to addWorkingDays.
  */
 
 const DAY = 86_400_000;

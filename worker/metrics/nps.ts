@@ -1,5 +1,6 @@
 /** NPS, its adjusted-Wald 95 % interval and significance of a change (METRICS.md). */
-import { countBetween, histogramTotal, type Histogram } from "./histogram";
+import { CATEGORY_BOUNDS, categoryOf, SCORE_RANGE, type Category } from "../domain/categories";
+import { countBetween, type Histogram } from "./histogram";
 
 /**
  * Below this many answers a headline NPS says "too few answers" instead of a big number: at
@@ -10,14 +11,13 @@ export const SMALL_N = 20;
 /** z for a two-sided 95 % interval. */
 export const Z95 = 1.959964;
 
-export type NpsCategory = "promoter" | "passive" | "detractor";
+export type NpsCategory = Category;
 
 /** Promoter 9–10, passive 7–8, detractor 0–6. Also used for account means (≥ 9, ≥ 7). */
-export function npsCategory(score: number): NpsCategory {
-  if (score >= 9) return "promoter";
-  if (score >= 7) return "passive";
-  return "detractor";
-}
+export const npsCategory = (score: number): NpsCategory => categoryOf("nps", score);
+
+const NPS = CATEGORY_BOUNDS.nps;
+const [NPS_MIN, NPS_MAX] = SCORE_RANGE.nps;
 
 export interface NpsCounts {
   promoters: number;
@@ -26,9 +26,9 @@ export interface NpsCounts {
 }
 
 export const npsCountsFromHistogram = (h: Histogram): NpsCounts => ({
-  promoters: countBetween(h, 9, 10),
-  passives: countBetween(h, 7, 8),
-  detractors: countBetween(h, 0, 6),
+  promoters: countBetween(h, NPS.promoter, NPS_MAX),
+  passives: countBetween(h, NPS.passive, NPS.promoter - 1),
+  detractors: countBetween(h, NPS_MIN, NPS.passive - 1),
 });
 
 /** `100 · (P − D) / n`; null (not 0) when nobody answered. */

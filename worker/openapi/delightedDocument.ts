@@ -3,12 +3,25 @@
  * beside Baromètre's own /api/v1/openapi.json. Built from the same zod schemas the routes parse
  * with, so the two cannot drift.
  */
-import type { z } from "zod";
+import { z } from "zod";
 import * as s from "../schemas/delighted";
-import { queryParameters, schemaOf } from "./document";
 
 type Json = Record<string, unknown>;
-const query = queryParameters;
+
+const schemaOf = (x: z.ZodType): Json => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(x, { io: "input", unrepresentable: "any" }) as Json;
+  return rest;
+};
+
+function query(x: z.ZodType): Json[] {
+  const json = schemaOf(x) as { properties?: Record<string, Json>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    schema,
+  }));
+}
 
 const errors = {
   "401": { description: "Missing or unknown API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

@@ -1,8 +1,6 @@
 /**
- * API keys for servers:
- *   GET    /api/v1/api-keys        → {data:[{id,name,prefix,role,userId,…}]} (never the key)
- *   POST   /api/v1/api-keys        {name, role, userId?} → the key, shown this once
- *   DELETE /api/v1/api-keys/:id    revokes (the row stays, for the record)
+ * API keys for servers: the list (never the keys), issuing one (shown this once), revoking one
+ * (the row stays, for the record).
  * Admins manage every key and pick the user a key acts for. A manager, signed in, manages their
  * own keys only: a manager key bound to themselves (userId is theirs whatever the body says, and
  * naming someone else is a 403), so a key never sees more than its manager does. A key cannot
@@ -10,16 +8,16 @@
  * D1 keeps the SHA-256 of the key; `prefix` lets people tell keys apart. A manager key acts as
  * its user: it sees that manager's accounts only, and stops working if the user is disabled.
  */
+import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { apiKeys, users } from "../db/schema";
-import type { AppEnv, Principal } from "../env";
+import type { Principal } from "../env";
 import { badRequest, forbidden, notFound } from "../lib/errors";
 import { newId, newSecret, sha256Hex } from "../lib/ids";
-import { readBody } from "../lib/validate";
+import { body, empty, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { RANK, requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
-import { CreateApiKeySchema } from "../schemas/apiKeys";
+import { ApiKeySchema, CreateApiKeySchema, NewApiKeySchema } from "../schemas/apiKeys";
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
 
@@ -46,15 +44,49 @@ export const apiKeyView = (k: ApiKeyRow) => ({
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
-export const apiKeysRoute = new Hono<AppEnv>()
-  .get("/", requireAuth("admin", "manager"), async (c) => {
+const tags = ["api-keys"];
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "List API keys (admins: every key; a manager signed in: their own)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin", "manager")] as const,
+  responses: { 200: json(z.object({ data: z.array(ApiKeySchema) }), "Newest first"), ...errors(401, 403) },
+});
+
+const create = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Issue an API key (admins; a manager signed in: a manager key for themselves); the key is shown once. A key never outranks its user",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin", "manager"), jsonBody(4096)] as const,
+  request: { body: body(CreateApiKeySchema) },
+  responses: { 201: json(NewApiKeySchema, "The key's record and `key`"), ...errors(400, 401, 403, 413) },
+});
+
+const revoke = createRoute({
+  method: "delete",
+  path: "/{keyId}",
+  summary: "Revoke an API key (admins; a manager signed in: their own)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin", "manager")] as const,
+  request: { params: params("keyId") },
+  responses: { 204: empty("Revoked (also when it already was)"), ...errors(401, 403, 404) },
+});
+
+export const apiKeysRoute = router()
+  .openapi(list, async (c) => {
     const own = selfServiceUser(c.var.principal);
     const rows = await c.var.db.select().from(apiKeys).where(own === null ? undefined : eq(apiKeys.userId, own)).orderBy(desc(apiKeys.createdAt)).all();
-    return c.json({ data: rows.map(apiKeyView) });
+    return c.json({ data: rows.map(apiKeyView) }, 200);
   })
 
-  .post("/", requireAuth("admin", "manager"), async (c) => {
-    const body = await readBody(c, CreateApiKeySchema, 4096);
+  .openapi(create, async (c) => {
+    const body = { ...c.req.valid("json") };
     const own = selfServiceUser(c.var.principal);
     if (own !== null) {
       if (body.role !== "manager") throw forbidden("A manager creates manager keys for themselves only");
@@ -93,9 +125,9 @@ export const apiKeysRoute = new Hono<AppEnv>()
     return c.json({ ...apiKeyView(row), key }, 201);
   })
 
-  .delete("/:id", requireAuth("admin", "manager"), async (c) => {
+  .openapi(revoke, async (c) => {
     const own = selfServiceUser(c.var.principal);
-    const id = c.req.param("id");
+    const id = c.req.valid("param").keyId;
     const row = id.length <= 64 ? await c.var.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get() : undefined;
     if (!row) throw notFound("API key");
     if (own !== null && row.userId !== own) throw forbidden("A manager revokes their own keys only");

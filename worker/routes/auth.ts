@@ -1,20 +1,18 @@
 /**
- * Signing in to the admin page:
- *   POST /api/v1/auth/login      {email, password} → {user, csrfToken} + cookie bm_session
- *   POST /api/v1/auth/logout     → 204 (idempotent; needs X-CSRF-Token while the session lives)
- *   GET  /api/v1/auth/me         → {user, csrfToken}
- *   PATCH /api/v1/auth/me        own name, locale, Slack alert URL
- *   POST /api/v1/auth/password   {currentPassword, newPassword}: ends every other session
- *   POST /api/v1/auth/bootstrap  (ADMIN_API_KEY only) creates the first admin, once
+ * Signing in to the admin page: login sets the HttpOnly `bm_session` cookie and returns the CSRF
+ * token; logout, who am I, one's own settings and password; and the bootstrap key's one-time
+ * creation of the first admin.
  */
+import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
 import { sessions, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden } from "../lib/errors";
 import { newId, timingSafeEqual } from "../lib/ids";
+import { body, empty, error, errors, json, jsonBody, KEY_OR_SESSION, PUBLIC, router } from "../lib/openapi";
 import { urlOrigin } from "../lib/publicUrl";
-import { readBody } from "../lib/validate";
 import { requireAuth } from "../middleware/auth";
 import { audit } from "../auth/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "../auth/password";
@@ -22,7 +20,7 @@ import { clear, LOGIN_PER_EMAIL, LOGIN_PER_IP, release, reserve } from "../auth/
 import { CSRF_HEADER, clearSessionCookie, endAllSessions, sessionIdOf, startSession } from "../auth/sessions";
 import { findUser, userView } from "../auth/users";
 import { syncPersonalAlertHook } from "../jobs/webhooks";
-import { BootstrapSchema, ChangePasswordSchema, LoginSchema, PatchMeSchema } from "../schemas/auth";
+import { BootstrapSchema, ChangePasswordSchema, LoginSchema, MeSchema, PatchMeSchema, SignedInSchema, UserSchema } from "../schemas/auth";
 import { assertSurveyExists } from "../services/settings";
 
 const invalidCredentials = () => new ApiError(401, "invalid_credentials", "Wrong e-mail or password");
@@ -38,14 +36,127 @@ function actingUserId(c: { var: { principal: { userId: string | null } } }): str
   return id;
 }
 
-export const authRoute = new Hono<AppEnv>()
-  .post("/login", async (c) => {
-    // JSON only: a cross-site HTML form can send text/plain but not application/json, so nobody
-    // can sign a visitor into the attacker's account through a hidden form (login CSRF).
-    if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
-      throw new ApiError(415, "unsupported_media_type", "Send the credentials as application/json");
-    }
-    const body = await readBody(c, LoginSchema, 4096);
+/** Checks on the caller that come before the body is read (so a 403 is a 403 whatever the body). */
+const aUser = createMiddleware<AppEnv>(async (c, next) => {
+  actingUserId(c);
+  await next();
+});
+const aSession = createMiddleware<AppEnv>(async (c, next) => {
+  actingUserId(c);
+  if (c.var.principal.kind !== "session") throw forbidden("Change your password from a signed-in session");
+  await next();
+});
+const theBootstrapKey = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.var.principal.kind !== "bootstrap") throw forbidden("Only the bootstrap key (ADMIN_API_KEY) can do this");
+  await next();
+});
+
+// JSON only: a cross-site HTML form can send text/plain but not application/json, so nobody can
+// sign a visitor into the attacker's account through a hidden form (login CSRF). Checked before
+// jsonBody, which reads any content type.
+const jsonOnly = createMiddleware<AppEnv>(async (c, next) => {
+  if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
+    throw new ApiError(415, "unsupported_media_type", "Send the credentials as application/json");
+  }
+  await next();
+});
+
+const tags = ["auth"];
+const csrf = error("`csrf_failed`: session calls must send X-CSRF-Token");
+const UserBody = z.object({ user: UserSchema });
+
+const login = createRoute({
+  method: "post",
+  path: "/login",
+  summary: "Sign in: sets the HttpOnly `bm_session` cookie, returns the CSRF token (JSON body only)",
+  tags,
+  security: PUBLIC,
+  middleware: [jsonOnly, jsonBody(4096)] as const,
+  request: { body: body(LoginSchema) },
+  responses: {
+    200: json(SignedInSchema, "Signed in"),
+    ...errors(400),
+    401: error("`invalid_credentials`"),
+    403: error("`account_disabled`"),
+    413: error("Body over 4 KiB"),
+    415: error("`unsupported_media_type`: not application/json"),
+    429: error("`rate_limited` (5 failures per e-mail, 30 per IP, in 15 minutes)"),
+  },
+});
+
+const logout = createRoute({
+  method: "post",
+  path: "/logout",
+  summary: "Sign out (ends the session; needs X-CSRF-Token while it lives)",
+  tags,
+  security: PUBLIC,
+  responses: { 204: empty("Signed out (also when there was no session)"), 403: csrf },
+});
+
+const me = createRoute({
+  method: "get",
+  path: "/me",
+  summary: "Who is calling",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  responses: { 200: json(MeSchema, "The caller"), ...errors(401) },
+});
+
+const patchMe = createRoute({
+  method: "patch",
+  path: "/me",
+  summary: "Change one's own name, locale, Slack alert URL, digest opt-out, last survey",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth(), aUser, jsonBody()] as const,
+  request: { body: body(PatchMeSchema) },
+  responses: {
+    200: json(UserBody, "The user"),
+    ...errors(400, 401),
+    403: error("A key without a user, or `csrf_failed`"),
+    413: error("Body too large"),
+  },
+});
+
+const password = createRoute({
+  method: "post",
+  path: "/password",
+  summary: "Change one's own password from a session (ends every other session; a fresh cookie is set)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth(), aSession, jsonBody(4096)] as const,
+  request: { body: body(ChangePasswordSchema) },
+  responses: {
+    200: json(SignedInSchema, "Changed; the new session's CSRF token"),
+    ...errors(400),
+    401: error("Not signed in, or `invalid_credentials`"),
+    403: error("Not a session, or `csrf_failed`"),
+    413: error("Body over 4 KiB"),
+    429: error("`rate_limited`"),
+  },
+});
+
+const bootstrap = createRoute({
+  method: "post",
+  path: "/bootstrap",
+  summary: "Create the first admin (bootstrap key ADMIN_API_KEY only, while no admin exists)",
+  tags,
+  security: [{ bearer: [] }],
+  middleware: [requireAuth("admin"), theBootstrapKey, jsonBody(4096)] as const,
+  request: { body: body(BootstrapSchema) },
+  responses: {
+    201: json(UserBody, "The admin"),
+    ...errors(400, 401),
+    403: error("Not the bootstrap key"),
+    409: error("`already_bootstrapped`"),
+    413: error("Body over 4 KiB"),
+  },
+});
+
+export const authRoute = router()
+  .openapi(login, async (c) => {
+    const body = c.req.valid("json");
     const db = c.var.db;
     const now = Date.now();
     // Cloudflare sets CF-Connecting-IP at its edge; locally it is absent and all share "local".
@@ -72,10 +183,10 @@ export const authRoute = new Hono<AppEnv>()
       await db.update(users).set({ passwordHash: await hashPassword(body.password) }).where(eq(users.id, user.id));
     }
     const { csrfToken } = await startSession(c, user.id, now);
-    return c.json({ user: userView(user), csrfToken });
+    return c.json({ user: userView(user), csrfToken }, 200);
   })
 
-  .post("/logout", async (c) => {
+  .openapi(logout, async (c) => {
     const id = await sessionIdOf(c);
     const row = id
       ? await c.var.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.id, id)).get()
@@ -92,15 +203,15 @@ export const authRoute = new Hono<AppEnv>()
     return c.body(null, 204);
   })
 
-  .get("/me", requireAuth(), async (c) => {
+  .openapi(me, async (c) => {
     const p = c.var.principal;
     const user = p.userId ? userView(await findUser(c.var.db, p.userId)) : null;
-    return c.json({ user, csrfToken: p.csrfToken ?? null, role: p.role, kind: p.kind });
+    return c.json({ user, csrfToken: p.csrfToken ?? null, role: p.role, kind: p.kind }, 200);
   })
 
-  .patch("/me", requireAuth(), async (c) => {
+  .openapi(patchMe, async (c) => {
     const userId = actingUserId(c);
-    const body = await readBody(c, PatchMeSchema);
+    const body = c.req.valid("json");
     if (body.lastSurveyId) await assertSurveyExists(c.var.db, body.lastSurveyId, "lastSurveyId");
     const row = await c.var.db
       .update(users)
@@ -115,13 +226,12 @@ export const authRoute = new Hono<AppEnv>()
       // path of a Slack URL is its secret).
       await audit(c.var.db, c.var.principal, "user.update", userId, { slackWebhookUrl: urlOrigin(body.slackWebhookUrl) });
     }
-    return c.json({ user: userView(row) });
+    return c.json({ user: userView(row) }, 200);
   })
 
-  .post("/password", requireAuth(), async (c) => {
+  .openapi(password, async (c) => {
     const userId = actingUserId(c);
-    if (c.var.principal.kind !== "session") throw forbidden("Change your password from a signed-in session");
-    const body = await readBody(c, ChangePasswordSchema, 4096);
+    const body = c.req.valid("json");
     const user = await findUser(c.var.db, userId);
     // A stolen session must not become a password oracle: failures count toward the login limit.
     const now = Date.now();
@@ -137,12 +247,11 @@ export const authRoute = new Hono<AppEnv>()
     // Every session, this one included, dies; the caller gets a fresh one.
     await endAllSessions(c.var.db, userId);
     const { csrfToken } = await startSession(c, userId);
-    return c.json({ user: userView(user), csrfToken });
+    return c.json({ user: userView(user), csrfToken }, 200);
   })
 
-  .post("/bootstrap", requireAuth("admin"), async (c) => {
-    if (c.var.principal.kind !== "bootstrap") throw forbidden("Only the bootstrap key (ADMIN_API_KEY) can do this");
-    const body = await readBody(c, BootstrapSchema, 4096);
+  .openapi(bootstrap, async (c) => {
+    const body = c.req.valid("json");
     const passwordHash = await hashPassword(body.password);
     const id = newId("usr");
     // One statement, so two racing bootstraps cannot both create an admin.

@@ -1,30 +1,34 @@
 /**
- * Contacts (people at client accounts):
- *   GET   /api/v1/contacts               list (?accountId&q&limit&before), scoped to a manager's accounts
- *   GET   /api/v1/contacts/:id
- *   PATCH /api/v1/contacts/:id           admin
- *   POST  /api/v1/contacts/bulk          admin, upsert up to 1,000 rows by external id
- *   GET   /api/v1/contacts/:id/export    admin, or the manager of the contact's account (GDPR access)
- *   POST  /api/v1/contacts/:id/erase     admin (GDPR erasure)
- * A manager asking for a contact outside their accounts gets 404, as if it did not exist.
+ * Contacts (people at client accounts): list, one, change (admins), bulk upsert by external id
+ * (admins), and the person's GDPR rights: access (admins, or the account's manager) and erasure
+ * (admins). A manager asking for a contact outside their accounts gets 404, as if it did not exist.
  */
-import { sql, type SQL } from "drizzle-orm";
-import { eq } from "drizzle-orm";
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { accounts, contacts } from "../db/schema";
-import type { AppEnv, Db, Principal } from "../env";
-import { enqueueContactUnsubscribed } from "../jobs/webhooks";
-import { ApiError, badRequest, notFound } from "../lib/errors";
-import { parseQuery, readBody } from "../lib/validate";
-import { requireAuth } from "../middleware/auth";
-import { ContactBulkSchema, ContactListQuery, ContactUpsertSchema, PatchContactSchema } from "../schemas/contacts";
-import { decodeCursor, encodeCursor } from "../services/accounts";
 import { containsText } from "../db/queries/textSearch";
-import { upsertContacts } from "../services/contactsUpsert";
-import { eraseContact, exportContact } from "../services/contactsGdpr";
-import { managerScope } from "../services/scope";
+import type { Db, Principal } from "../env";
+import { enqueueContactUnsubscribed } from "../jobs/webhooks";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { ApiError, badRequest, notFound } from "../lib/errors";
+import { body, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
+import { requireAuth } from "../middleware/auth";
+import { BULK_MAX_BYTES, bulkResponses } from "../schemas/accounts";
+import {
+  ContactBulkSchema,
+  ContactErasedSchema,
+  ContactExportSchema,
+  ContactListQuery,
+  ContactListSchema,
+  ContactSchema,
+  ContactUpsertSchema,
+  PatchContactSchema,
+} from "../schemas/contacts";
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
+import { eraseContact, exportContact } from "../services/contactsGdpr";
+import { upsertContacts } from "../services/contactsUpsert";
+import { managerScope } from "../services/scope";
 
 type ContactRow = typeof contacts.$inferSelect;
 
@@ -45,16 +49,90 @@ async function contactInScope(db: Db, p: Principal, id: string): Promise<Contact
   return row;
 }
 
-export const contactsRoute = new Hono<AppEnv>()
-  .get("/", requireAuth(), async (c) => {
-    const q = parseQuery(c, ContactListQuery);
+const tags = ["contacts"];
+const ContactParams = params("contactId");
+const notHere = error("Not found (or outside a manager's accounts)");
+
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Contacts (`?accountId&q&limit&before`); managers see their accounts' contacts only",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: ContactListQuery },
+  responses: { 200: json(ContactListSchema, "One page, by id"), ...errors(400, 401) },
+});
+
+const bulk = createRoute({
+  method: "post",
+  path: "/bulk",
+  summary: "Upsert up to 1,000 contacts by external id (admins); valid rows written, bad rows reported",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody(BULK_MAX_BYTES)] as const,
+  request: { body: body(ContactBulkSchema) },
+  responses: bulkResponses,
+});
+
+const get = createRoute({
+  method: "get",
+  path: "/{contactId}",
+  summary: "A contact",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { params: ContactParams },
+  responses: { 200: json(ContactSchema, "The contact"), ...errors(401), 404: notHere },
+});
+
+const patch = createRoute({
+  method: "patch",
+  path: "/{contactId}",
+  summary: "Change a contact (admins), including `unsubscribed`",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin"), jsonBody()] as const,
+  request: { params: ContactParams, body: body(PatchContactSchema) },
+  responses: {
+    200: json(ContactSchema, "The contact"),
+    400: error("Invalid input (`invalid_field` naming the field, `unknown_account`)"),
+    ...errors(401, 403, 404),
+    409: error("`email_taken`, `external_id_taken`: another contact has it"),
+    413: error("Body too large"),
+  },
+});
+
+const exportOne = createRoute({
+  method: "get",
+  path: "/{contactId}/export",
+  summary: "GDPR access: everything held on the person (admins, or the account's manager), as a JSON download",
+  tags: ["gdpr"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin", "manager")] as const,
+  request: { params: ContactParams },
+  responses: { 200: json(ContactExportSchema, "Everything held on the person"), ...errors(401, 403), 404: notHere },
+});
+
+const erase = createRoute({
+  method: "post",
+  path: "/{contactId}/erase",
+  summary: "GDPR erasure (admins): responses, follow-ups, dismissals, invitations and the contact, in one transaction; audited without personal data",
+  tags: ["gdpr"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: ContactParams },
+  responses: { 200: json(ContactErasedSchema, "What was erased"), ...errors(401, 403, 404) },
+});
+
+export const contactsRoute = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid("query");
     const where: SQL[] = [sql`1 = 1`];
     const scope = contactsInScope(c.var.principal);
     if (scope) where.push(scope);
     if (q.accountId) where.push(sql`${contacts.accountId} = ${q.accountId}`);
-    if (q.q) {
-      where.push(containsText([contacts.name, contacts.email, contacts.externalId], q.q));
-    }
+    if (q.q) where.push(containsText([contacts.name, contacts.email, contacts.externalId], q.q));
     const cursor = decodeCursor(q.before, 1);
     if (cursor) where.push(sql`${contacts.id} > ${cursor[0]}`);
     const rows = await c.var.db
@@ -66,28 +144,27 @@ export const contactsRoute = new Hono<AppEnv>()
       .all();
     const more = rows.length > q.limit;
     const page = more ? rows.slice(0, q.limit) : rows;
-    return c.json({ data: page.map(contactView), next: more ? encodeCursor([page.at(-1)!.id]) : null });
+    return c.json({ data: page.map(contactView), next: more ? encodeCursor([page.at(-1)!.id]) : null }, 200);
   })
-  .post("/bulk", requireAuth("admin"), async (c) => {
-    const body = await readBody(c, ContactBulkSchema, 2 * 1024 * 1024);
-    return c.json(await runBulk(body.contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)));
-  })
-  .get("/:id", requireAuth(), async (c) => c.json(contactView(await contactInScope(c.var.db, c.var.principal, c.req.param("id")))))
-  .patch("/:id", requireAuth("admin"), async (c) => {
+  .openapi(bulk, async (c) =>
+    c.json(await runBulk(c.req.valid("json").contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)), 200),
+  )
+  .openapi(get, async (c) => c.json(contactView(await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId)), 200))
+  .openapi(patch, async (c) => {
     const db = c.var.db;
-    const old = await contactInScope(db, c.var.principal, c.req.param("id"));
-    const body = await readBody(c, PatchContactSchema);
-    if (body.accountId) {
-      const a = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, body.accountId)).get();
+    const old = await contactInScope(db, c.var.principal, c.req.valid("param").contactId);
+    const input = c.req.valid("json");
+    if (input.accountId) {
+      const a = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, input.accountId)).get();
       if (!a) throw badRequest("unknown_account", "No such account", "accountId");
     }
     for (const [field, col] of [["email", contacts.email], ["externalId", contacts.externalId]] as const) {
-      const v = body[field];
+      const v = input[field];
       if (!v) continue;
       const clash = await db.select({ id: contacts.id }).from(contacts).where(eq(col, v)).get();
       if (clash && clash.id !== old.id) throw new ApiError(409, `${field === "email" ? "email" : "external_id"}_taken`, `Another contact has this ${field}`, field);
     }
-    const { unsubscribed, ...fields } = body;
+    const { unsubscribed, ...fields } = input;
     const unsub = unsubscribed === undefined ? {} : { unsubscribedAt: unsubscribed ? (old.unsubscribedAt ?? new Date()) : null };
     const row = await db
       .update(contacts)
@@ -96,17 +173,19 @@ export const contactsRoute = new Hono<AppEnv>()
       .returning()
       .get();
     if (unsubscribed === true && old.unsubscribedAt === null) await enqueueContactUnsubscribed(db, old.id);
-    return c.json(contactView(row!));
+    return c.json(contactView(row!), 200);
   })
-  .get("/:id/export", requireAuth("admin", "manager"), async (c) => {
-    const who = await contactInScope(c.var.db, c.var.principal, c.req.param("id"));
+  .openapi(exportOne, async (c) => {
+    const who = await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId);
     const data = await exportContact(c.var.db, who.id);
+    // Erased between the two reads: as gone as if it never existed.
+    if (!data) throw notFound("Contact");
     c.header("Content-Disposition", `attachment; filename="contact-${who.id}.json"`);
-    return c.json(data);
+    return c.json(data, 200);
   })
-  .post("/:id/erase", requireAuth("admin"), async (c) => {
-    const who = await contactInScope(c.var.db, c.var.principal, c.req.param("id"));
+  .openapi(erase, async (c) => {
+    const who = await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId);
     const p = c.var.principal;
     const erased = await eraseContact(c.var.db, who.id, p.userId ?? p.kind);
-    return c.json({ erased: true, id: who.id, ...erased });
+    return c.json({ erased: true as const, id: who.id, ...erased }, 200);
   });

@@ -9,12 +9,11 @@
  *   checked and the first page read before the 200 starts, so a bad request is a JSON 4xx; a
  *   failure on a later page ends the file with an `#error:` line (see csvStream).
  */
-import { workspaceTz } from "../lib/timezone";
+import { createRoute } from "@hono/zod-openapi";
 import { and, desc, eq } from "drizzle-orm";
-import { Hono } from "hono";
 import { accounts, contacts, followups, responses, surveys } from "../db/schema";
-import type { AppEnv } from "../env";
-import { parseQuery } from "../lib/validate";
+import { errors, KEY_OR_SESSION, router, text } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
 import { olderThan, type ResponseCursor } from "../db/queries/responseCursor";
 import { categorySql } from "../db/queries/scoreCategory";
@@ -30,8 +29,22 @@ const HEADER = [
   "account_id", "account_external_id", "account_name", "segment", "manager_user_id", "followup_status",
 ];
 
-export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(), async (c) => {
-  const q = parseQuery(c, ExportQuerySchema);
+const responsesCsv = createRoute({
+  method: "get",
+  path: "/responses.csv",
+  summary: "Answers as streamed RFC 4180 CSV, with the comments filters (managers: their accounts; `?bom=1` for Excel, `?queue=1` for the comments & follow-up queue)",
+  tags: ["comments"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: ExportQuerySchema },
+  responses: {
+    200: text("text/csv", "Newest first; a failure after the first page ends the file with an `#error:` line"),
+    ...errors(400, 401, 403),
+  },
+});
+
+export const exportRoute = router().openapi(responsesCsv, async (c) => {
+  const q = c.req.valid("query");
   const db = c.var.db;
   // Built before streaming, so a refused filter is a proper 403/400 and not a broken download.
   // `queue=1`: the rows of the comments & follow-up page (comments and follow-up items), so its
@@ -65,12 +78,7 @@ export const exportRoute = new Hono<AppEnv>().get("/responses.csv", requireAuth(
       .leftJoin(contacts, eq(contacts.id, responses.contactId))
       .leftJoin(accounts, eq(accounts.id, responses.accountId))
       .leftJoin(followups, eq(followups.responseId, responses.id))
-      .where(
-        and(
-          where,
-          olderThan(cursor),
-        ),
-      )
+      .where(and(where, olderThan(cursor)))
       .orderBy(desc(responses.createdAt), desc(responses.id))
       .limit(PAGE)
       .all();

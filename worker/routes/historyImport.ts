@@ -1,27 +1,48 @@
 /**
- * History import (admin): past answers from another tool, with their own dates.
- *   POST /api/v1/imports/history?surveyId=…&source=delighted|formbricks|typeform|generic
- *        [&columns={"Header":"email|score|comment|date|name|id|ignore|property:<key>",…}]
- *        [&accountProperty=<key>][&segmentProperty=<key>]
- *   body: text/csv (any source), or application/json (Delighted's API JSON: an array of survey
- *   responses, `expand[]=person` or not)
- * Answers the finished report: {okRows, created, unchanged, errorRows, errors:[{row, field, code, message}]}.
- * docs/IMPORT.md, "History".
+ * History import (admins): past answers from another tool, with their own dates (docs/IMPORT.md,
+ * "History"). A CSV body (any source) streams through the parser; Delighted's API JSON (an array
+ * of survey responses, `expand[]=person` or not) is parsed whole, up to 20 MB.
  */
-import { Hono } from "hono";
-import type { AppEnv } from "../env";
-import { workspaceTz } from "../lib/timezone";
+import { createRoute } from "@hono/zod-openapi";
 import { ApiError, badRequest } from "../lib/errors";
-import { parseQuery } from "../lib/validate";
+import { error, errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
+import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
+import { HistoryQuerySchema, HistoryReportSchema } from "../schemas/historyImport";
 import { importHistory } from "../services/historyImport";
-import { HistoryQuerySchema } from "../schemas/historyImport";
 
 /** Delighted's JSON is parsed whole; a CSV streams (any size up to the row limit). */
 const MAX_JSON_BYTES = 20 * 1024 * 1024;
 
-export const historyImportRoute = new Hono<AppEnv>().post("/", requireAuth("admin"), async (c) => {
-  const q = parseQuery(c, HistoryQuerySchema);
+const upload = createRoute({
+  method: "post",
+  path: "/",
+  summary: "Import past answers with their own dates: Delighted (JSON or CSV), Formbricks, Typeform, any CSV (`columns` maps headers) (admins)",
+  tags: ["imports"],
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: {
+    query: HistoryQuerySchema,
+    // Plain JSON Schemas, not zod: no validator reads the body, so the handler streams the CSV.
+    body: {
+      required: true,
+      content: {
+        "text/csv": { schema: { type: "string", description: "The other tool's export; the first line names the columns" } },
+        "application/json": { schema: { type: "array", description: "Delighted's API JSON: survey responses", items: {} } },
+      },
+    },
+  },
+  responses: {
+    201: json(HistoryReportSchema, "The finished report"),
+    400: error("Header or mapping problems (nothing written), `empty_file`, `invalid_json`"),
+    ...errors(401, 403),
+    413: error("JSON over 20 MB: export a CSV instead"),
+    415: error("`unsupported_media_type`: neither CSV nor JSON"),
+  },
+});
+
+export const historyImportRoute = router().openapi(upload, async (c) => {
+  const q = c.req.valid("query");
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!c.req.raw.body) throw badRequest("empty_file", "The file is empty");
   const p = c.var.principal;

@@ -1,36 +1,60 @@
 /**
- * Waves and their invitations:
- *   GET  /api/v1/waves?surveyId                 waves with invited/delivered/bounced/responded/responseRate
- *   GET  /api/v1/waves/:id/invitations.csv      admin: email, name, locale, personal and unsubscribe links
- *                                               (`?bom=1`: with a byte-order mark, for Excel)
- *   POST /api/v1/waves/:id/mark-sent            admin: pending → sent, after handing the CSV to a mailing tool
+ * Waves and their invitations: the list with invited, delivered, bounced, responded and response
+ * rate; the invitations as CSV for a mailing tool; marking them sent once the tool has them.
  * A manager's counts cover the contacts of their own accounts only.
  */
+import { createRoute, z } from "@hono/zod-openapi";
 import { desc, eq, sql } from "drizzle-orm";
-import { Hono } from "hono";
-import { z } from "zod";
 import { waves } from "../db/schema";
-import type { AppEnv } from "../env";
-import { notFound } from "../lib/errors";
-import { parseQuery } from "../lib/validate";
 import { surveyLink, unsubscribeLink } from "../jobs/deliver";
+import { notFound } from "../lib/errors";
+import { errors, json, KEY_OR_SESSION, params, router, text } from "../lib/openapi";
 import { waveResponseRate, type InvitationTally } from "../metrics/responseRate";
 import { requireAuth } from "../middleware/auth";
+import { InvitationsCsvQuery, WaveSchema, WavesListQuery } from "../schemas/waves";
 import { csvStream } from "../services/csv";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
-import { csvBom, line } from "../schemas/common";
 
 const INVITATIONS_PAGE = 1000;
+const tags = ["waves"];
+const WaveParams = params("waveId");
 
-/** `segment` / `manager`: count only the invitations of contacts whose account matches (exact values). */
-export const WavesListQuery = z.object({ surveyId: line(60).optional(), segment: line(200).optional(), manager: line(200).optional() });
+const list = createRoute({
+  method: "get",
+  path: "/",
+  summary: "Survey waves with invited, delivered, bounced, responded and response rate (a manager's counts cover their accounts)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: WavesListQuery },
+  responses: { 200: json(z.object({ data: z.array(WaveSchema) }), "Latest opening first, at most 200"), ...errors(400, 401) },
+});
 
-/** `?bom=1`: the byte-order mark Excel needs to read accents (worker/services/csv.ts). */
-export const InvitationsCsvQuery = z.object({ bom: csvBom }).strict();
+const invitationsCsv = createRoute({
+  method: "get",
+  path: "/{waveId}/invitations.csv",
+  summary: "Invitations as CSV for a mailing tool: email, name, locale, account, personal link, unsubscribe link, status (admins; `?bom=1` for Excel)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: WaveParams, query: InvitationsCsvQuery },
+  responses: { 200: text("text/csv", "RFC 4180, streamed; unsubscribed and bounced people left out"), ...errors(400, 401, 403, 404) },
+});
 
-export const wavesRoute = new Hono<AppEnv>()
-  .get("/", requireAuth(), async (c) => {
-    const q = parseQuery(c, WavesListQuery);
+const markSent = createRoute({
+  method: "post",
+  path: "/{waveId}/mark-sent",
+  summary: "Mark the wave's pending invitations as sent, after sending the CSV through a mailing tool (admins)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin")] as const,
+  request: { params: WaveParams },
+  responses: { 200: json(z.object({ marked: z.number().int() }), "How many were pending"), ...errors(401, 403, 404) },
+});
+
+export const wavesRoute = router()
+  .openapi(list, async (c) => {
+    const q = c.req.valid("query");
     const db = c.var.db;
     const rows = await db
       .select()
@@ -57,27 +81,30 @@ export const wavesRoute = new Hono<AppEnv>()
           WHERE i.wave_id IN (SELECT value FROM json_each(${JSON.stringify(rows.map((r) => r.id))})) ${scope}
           GROUP BY 1, 2, 3`)
       : [];
-    return c.json({
-      data: rows.map((w) => ({
-        id: w.id,
-        surveyId: w.surveyId,
-        period: w.period,
-        opensAt: w.opensAt.toISOString(),
-        closesAt: w.closesAt.toISOString(),
-        status: w.status,
-        closedAt: w.closedAt?.toISOString() ?? null,
-        ...waveResponseRate(
-          tallies.filter((t) => t.wave_id === w.id).map((t) => ({ status: t.status, responded: t.responded === 1, n: t.n })),
-        ),
-      })),
-    });
+    return c.json(
+      {
+        data: rows.map((w) => ({
+          id: w.id,
+          surveyId: w.surveyId,
+          period: w.period,
+          opensAt: w.opensAt.toISOString(),
+          closesAt: w.closesAt.toISOString(),
+          status: w.status,
+          closedAt: w.closedAt?.toISOString() ?? null,
+          ...waveResponseRate(
+            tallies.filter((t) => t.wave_id === w.id).map((t) => ({ status: t.status, responded: t.responded === 1, n: t.n })),
+          ),
+        })),
+      },
+      200,
+    );
   })
-  .get("/:id/invitations.csv", requireAuth("admin"), async (c) => {
+  .openapi(invitationsCsv, async (c) => {
     const db = c.var.db;
-    const wave = await db.select().from(waves).where(eq(waves.id, c.req.param("id"))).get();
+    const wave = await db.select().from(waves).where(eq(waves.id, c.req.valid("param").waveId)).get();
     if (!wave) throw notFound("Wave");
     const base = (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
-    const q = parseQuery(c, InvitationsCsvQuery);
+    const q = c.req.valid("query");
     // Streamed a page at a time (keyset on the email), so a wave of 100,000 people never sits in
     // memory as one string.
     const body = await csvStream<string>({
@@ -101,11 +128,11 @@ export const wavesRoute = new Hono<AppEnv>()
       "content-disposition": `attachment; filename="invitations-${wave.period}.csv"`,
     });
   })
-  .post("/:id/mark-sent", requireAuth("admin"), async (c) => {
-    const wave = await c.var.db.select().from(waves).where(eq(waves.id, c.req.param("id"))).get();
+  .openapi(markSent, async (c) => {
+    const wave = await c.var.db.select().from(waves).where(eq(waves.id, c.req.valid("param").waveId)).get();
     if (!wave) throw notFound("Wave");
     const res = await c.var.db.run(
       sql`UPDATE invitations SET status = 'sent', sent_at = ${Date.now()} WHERE wave_id = ${wave.id} AND status = 'pending'`,
     );
-    return c.json({ marked: res.meta.changes ?? 0 });
+    return c.json({ marked: res.meta.changes ?? 0 }, 200);
   });

@@ -13,3 +13,21 @@ export const CreateApiKeySchema = z
     scopes: z.array(z.enum(API_SCOPES)).min(1).max(API_SCOPES.length).default(["read", "write"]),
   })
   .strict();
+
+/** An API key's record (never the key itself, except once at creation). */
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    prefix: z.string().openapi({ description: "The key's first characters, to tell keys apart" }),
+    role: z.enum(ROLES),
+    scopes: z.array(z.enum(API_SCOPES)).openapi({ description: "On top of the role: `read` only, or `read` and `write`" }),
+    userId: z.string().nullable(),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable().openapi({ description: "Updated at most hourly" }),
+    revokedAt: z.string().nullable(),
+  })
+  .openapi("ApiKey");
+
+export const NewApiKeySchema = ApiKeySchema.extend({ key: z.string().openapi({ description: "Shown this once" }) });

@@ -60,5 +60,38 @@ export const PatchUserSchema = z
   })
   .strict();
 
-/** Ids are opaque (the CLI, the seed and the API may each mint them). */
-export const UserIdParam = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A user as admins see them (auth/users.ts userView): never the password hash. */
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    locale: z.string(),
+    slackWebhookUrl: z.string().nullable(),
+    digestOptOut: z.boolean(),
+    lastSurveyId: z.string().nullable(),
+    disabled: z.boolean(),
+    disabledAt: z.string().nullable(),
+    hasPassword: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("User");
+
+/** A user as managers and viewers see them (to pick a manager filter or an owner): no e-mail. */
+export const PersonSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }).openapi("Person");
+
+export const UserListSchema = z.object({
+  data: z.array(z.union([UserSchema, PersonSchema])).openapi({ description: "Admins: `User` rows, by e-mail; others: `Person` rows of active users, by name" }),
+});
+
+/** Who is calling: the user (null for a key without one), the session's CSRF token, the rights. */
+export const MeSchema = z.object({
+  user: UserSchema.nullable(),
+  csrfToken: z.string().nullable(),
+  role: z.enum(ROLES),
+  kind: z.enum(["bootstrap", "api_key", "session"]),
+});
+
+/** A new session: the user and the token to echo in `X-CSRF-Token` on every mutating request. */
+export const SignedInSchema = z.object({ user: UserSchema, csrfToken: z.string() });

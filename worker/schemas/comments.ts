@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS, FOLLOWUP_STATUSES } from "../db/schema";
 import { CATEGORIES } from "../metrics/category";
-import { csvBom, isoDate, line, locale, text } from "./common";
+import { csvBom, cursor, isoDate, line, locale, text } from "./common";
 
 const id = line(64);
 const value = line(200);
@@ -41,7 +41,7 @@ const rangeIssue = { message: "from must be before to", path: ["from"] };
 export const CommentsQuerySchema = ResponseFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor from the previous page's `next`. */
-  before: z.string().max(100).regex(/^\d{1,15}_[A-Za-z0-9_-]{1,64}$/, "malformed cursor").optional(),
+  before: cursor,
 })
   .strict()
   .refine(checkRange, rangeIssue);
@@ -67,3 +67,101 @@ export const FollowupNoteSchema = z.object({ body: text(5000, { min: 1, trim: tr
 
 /** A reply to the respondent: the subject is one line (no CR/LF: no header injection). */
 export const FollowupReplySchema = z.object({ subject: line(200).optional(), body: text(10_000, { min: 1, trim: true }) }).strict();
+// ---------------------------------------------------------------------------------------------
+// Responses
+// ---------------------------------------------------------------------------------------------
+
+export const NoteSchema = z
+  .object({
+    id: z.string(),
+    body: z.string(),
+    kind: z.enum(["note", "reply"]).openapi({ description: "`reply`: sent to the respondent" }),
+    delivery: z.string().nullable(),
+    authorUserId: z.string().nullable(),
+    authorName: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("FollowupNote");
+
+const owner = z.object({ id: z.string(), name: z.string() }).nullable();
+
+/** A response's follow-up (services/followups.ts followupView); `status` null: no item, not a detractor. */
+export const FollowupSchema = z
+  .object({
+    responseId: z.string(),
+    status: z.enum(FOLLOWUP_STATUSES).nullable(),
+    ownerUserId: z.string().nullable(),
+    owner,
+    dueOn: z.string().nullable(),
+    overdue: z.boolean(),
+    resolvedAt: z.string().nullable(),
+    notes: z.array(NoteSchema).openapi({ description: "Oldest first" }),
+    createdAt: z.string().nullable(),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi("Followup");
+
+export const NewNoteSchema = z.object({
+  id: z.string(),
+  responseId: z.string(),
+  authorUserId: z.string().nullable(),
+  body: z.string(),
+  kind: z.literal("note"),
+  createdAt: z.string(),
+});
+
+/** A reply to the respondent as kept (services/followupReply.ts). */
+export const ReplySchema = z
+  .object({
+    id: z.string(),
+    responseId: z.string(),
+    kind: z.literal("reply"),
+    delivery: z.enum(["email", "email_failed", "mailto"]).openapi({ description: "`email_failed`: the email API refused it; use `mailto`" }),
+    subject: z.string(),
+    body: z.string(),
+    to: z.string().openapi({ description: "The respondent's e-mail" }),
+    mailto: z.string().nullable().openapi({ description: "A prepared `mailto:` link, unless sent by e-mail" }),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("FollowupReply");
+
+export const FollowupSummarySchema = z.object({
+  asOf: z.string().openapi({ description: "Today in the workspace zone" }),
+  open: z.number().int(),
+  overdue: z.number().int(),
+  mine: z.number().int(),
+  mineOverdue: z.number().int(),
+  unassigned: z.number().int(),
+});
+
+/** One line of the comments & follow-up queue. */
+export const CommentSchema = z
+  .object({
+    responseId: z.string(),
+    surveyId: z.string(),
+    score: z.number().int(),
+    category: z.enum(CATEGORIES).nullable(),
+    comment: z.string().nullable(),
+    locale: z.string(),
+    channel: z.enum(CHANNELS),
+    createdAt: z.string(),
+    contact: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable() }).nullable(),
+    account: z.object({ id: z.string(), name: z.string().nullable() }).nullable(),
+    followup: z
+      .object({
+        status: z.enum(FOLLOWUP_STATUSES),
+        ownerUserId: z.string().nullable(),
+        owner,
+        dueOn: z.string().nullable(),
+        overdue: z.boolean(),
+        notes: z.array(NoteSchema),
+      })
+      .nullable(),
+  })
+  .openapi("Comment");
+
+export const CommentListSchema = z.object({
+  data: z.array(CommentSchema),
+  next: z.string().nullable().openapi({ description: "Pass as `before` for the next page; null on the last" }),
+});

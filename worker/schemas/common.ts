@@ -1,4 +1,5 @@
 import { z } from "@hono/zod-openapi";
+import { CURSOR_PATTERN } from "../lib/cursor";
 import { parseIsoDate } from "../metrics/buckets";
 
 // ---------------------------------------------------------------------------------------------
@@ -79,3 +80,10 @@ export const hexColor = z.string().regex(/^#[0-9a-f]{6}$/i, "must be a colour li
 
 /** `bom=1` on a CSV export: start with a UTF-8 byte-order mark, so Excel reads accents right. */
 export const csvBom = z.enum(["0", "1"]).optional();
+
+/** `before`: the previous page's `next` (lib/cursor.ts), opaque to clients. */
+export const cursor = z
+  .string()
+  .regex(CURSOR_PATTERN, "not a cursor from this list")
+  .optional()
+  .openapi({ description: "The previous page's `next`" });

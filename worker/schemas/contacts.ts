@@ -1,7 +1,7 @@
 /** Contact API shapes (list query, PATCH, bulk upsert). */
 import { z } from "@hono/zod-openapi";
-import { line, locale } from "./common";
-import { externalId, MAX_BULK_ROWS } from "./accounts";
+import { cursor, line, locale } from "./common";
+import { bulkRow, externalId, MAX_BULK_ROWS } from "./accounts";
 
 export const email = z
   .email()
@@ -13,7 +13,7 @@ export const ContactListQuery = z.object({
   q: line(200, { min: 0 }).optional(),
   accountId: line(60).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  before: z.string().max(600).optional(),
+  before: cursor,
 });
 
 export const PatchContactSchema = z
@@ -28,7 +28,6 @@ export const PatchContactSchema = z
   })
   .partial()
   .strict();
-export type PatchContact = z.infer<typeof PatchContactSchema>;
 
 /** One row of `POST /contacts/bulk`, keyed by externalId; omitted fields are left as they are. */
 export const ContactUpsertSchema = z
@@ -44,5 +43,57 @@ export const ContactUpsertSchema = z
 export type ContactUpsert = z.infer<typeof ContactUpsertSchema>;
 
 export const ContactBulkSchema = z
-  .object({ contacts: z.array(z.unknown()).min(1).max(MAX_BULK_ROWS) })
+  .object({ contacts: z.array(bulkRow(ContactUpsertSchema)).min(1).max(MAX_BULK_ROWS) })
   .strict();
+
+/** A contact (services/contacts.ts contactView). */
+export const ContactSchema = z
+  .object({
+    id: z.string(),
+    externalId: z.string().nullable(),
+    accountId: z.string().nullable(),
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    locale: z.string().nullable(),
+    unsubscribedAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("Contact");
+
+export const ContactListSchema = z.object({
+  data: z.array(ContactSchema),
+  next: z.string().nullable().openapi({ description: "Pass as `before` for the next page; null on the last" }),
+});
+
+/** Rows as stored (every column; dates as ISO strings). */
+const rows = z.array(z.record(z.string(), z.unknown()));
+
+/** GDPR access (services/contactsGdpr.ts exportContact): everything held on the person. */
+export const ContactExportSchema = z
+  .object({
+    exportedAt: z.string(),
+    contact: z.record(z.string(), z.unknown()),
+    account: z.object({ id: z.string(), externalId: z.string().nullable(), name: z.string() }).nullable(),
+    responses: rows,
+    followups: rows,
+    followupNotes: rows,
+    dismissals: rows,
+    invitations: rows,
+    webhookEvents: rows,
+    mentions: z.array(z.object({ table: z.string(), column: z.string(), id: z.string(), text: z.string() })).openapi({
+      description: "Other records quoting the person's email, name or external id (import reports, notes…)",
+    }),
+  })
+  .openapi("ContactExport");
+
+/** GDPR erasure: what was deleted or scrubbed. */
+export const ContactErasedSchema = z.object({
+  erased: z.literal(true),
+  id: z.string(),
+  responses: z.number().int(),
+  dismissals: z.number().int(),
+  invitations: z.number().int(),
+  webhookDeliveries: z.number().int(),
+  quotesScrubbed: z.number().int(),
+});

@@ -1,5 +1,5 @@
 /** The query of the history import (docs/IMPORT.md, "History"). */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 
 export const HISTORY_SOURCES = ["delighted", "formbricks", "typeform", "generic"] as const;
 
@@ -27,3 +27,18 @@ export const HistoryQuerySchema = z
   })
   .strict();
 
+
+/** The finished history import (services/historyImport.ts HistoryReport). */
+export const HistoryReportSchema = z
+  .object({
+    id: z.string(),
+    kind: z.literal("history"),
+    status: z.enum(["done", "failed"]),
+    processedRows: z.number().int(),
+    okRows: z.number().int(),
+    errorRows: z.number().int(),
+    created: z.number().int().openapi({ description: "Answers added by this import" }),
+    unchanged: z.number().int().openapi({ description: "Valid rows that were there already (a re-import)" }),
+    errors: z.array(z.object({ row: z.number().int(), field: z.string(), code: z.string(), message: z.string() })),
+  })
+  .openapi("HistoryReport");

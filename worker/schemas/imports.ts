@@ -1,4 +1,5 @@
 /** CSV import: the columns each kind of file may have (docs/IMPORT.md). */
+import { z } from "@hono/zod-openapi";
 export const IMPORT_KINDS = ["accounts", "contacts"] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 
@@ -24,3 +25,20 @@ export const IMPORT_LIMITS = {
   /** Rows per database batch. */
   batchRows: 250,
 } as const;
+
+/** An import job (services/csvImport.ts): progress while it runs, the per-row report when done. */
+export const ImportJobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["accounts", "contacts", "responses", "history"]),
+    status: z.enum(["running", "done", "failed"]),
+    processedRows: z.number().int(),
+    okRows: z.number().int(),
+    errorRows: z.number().int(),
+    errors: z
+      .array(z.object({ row: z.number().int(), field: z.string(), code: z.string(), message: z.string() }))
+      .openapi({ description: `The first ${IMPORT_LIMITS.maxReportedErrors} errors (the counts are complete)` }),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .openapi("ImportJob");

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNELS } from "../db/schema";
 import { EDIT_TOKEN } from "../lib/editToken";
-import { line, locale, text } from "./common";
+import { cursor, line, locale, text } from "./common";
 
 export const MAX_COMMENT = 5000;
 /** A respondent's comment, as typed (line breaks kept); the link page's form uses it too. */
@@ -83,5 +83,5 @@ export const ResponseSchema = z
 export const ResponseListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   /** Opaque cursor from the previous page's `next`. */
-  before: z.string().max(100).optional(),
+  before: cursor,
 });

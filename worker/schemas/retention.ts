@@ -160,6 +160,15 @@ const groupValue = z.object({
 });
 const moneyBin = z.object({ n: z.number().int(), mrr: z.number().openapi({ description: "Cents" }) });
 
+/** The MRR of detractor and silent accounts, and the loss it is expected to bring. */
+export const MrrAtRiskSchema = z.object({
+  period: z.string().nullable(),
+  horizonMonths: z.number().int(),
+  detractor: moneyBin,
+  noAnswer: moneyBin,
+  expectedLoss: z.object({ value: z.number(), ci95: ci }).nullable(),
+});
+
 export const ValueByCategorySchema = z
   .object({
     surveyId: z.string(),
@@ -174,13 +183,7 @@ export const ValueByCategorySchema = z
         promoterMinusDetractor: z.object({ value: z.number().nullable(), ci95: ci }),
       }),
     ),
-    mrrAtRisk: z.object({
-      period: z.string().nullable(),
-      horizonMonths: z.number().int(),
-      detractor: moneyBin,
-      noAnswer: moneyBin,
-      expectedLoss: z.object({ value: z.number(), ci95: ci }).nullable(),
-    }),
+    mrrAtRisk: MrrAtRiskSchema,
   })
   .openapi("ValueByCategory");
 

@@ -1,5 +1,12 @@
 /** Workspace settings: what admins may change, with bounds. */
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
+
+export const SettingsSchema = z
+  .object({
+    followupDueWorkingDays: z.number().int().openapi({ description: "Working days (Monday–Friday) after an answer by which its follow-up is due" }),
+    defaultSurveyId: z.string().nullable().openapi({ description: "The survey the overview opens on by default; null: the newest" }),
+  })
+  .openapi("Settings");
 
 export const PatchSettingsSchema = z
   .object({

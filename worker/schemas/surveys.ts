@@ -1,6 +1,7 @@
 /** Survey API shapes: the single source for validation and the OpenAPI document. */
 import { z } from "@hono/zod-openapi";
 import { SURVEY_KINDS, SURVEY_STATUSES } from "../db/schema";
+import { WIDGET_POSITIONS } from "../domain/vocabulary";
 import { hexColor, line, locale, origin, text } from "./common";
 
 /** Wording shown to respondents: may span lines; buttons, labels and names are one line. */
@@ -45,7 +46,7 @@ export const SurveySettingsSchema = z
     samplingPercent: z.number().int().min(0).max(100),
     allowedOrigins: z.array(origin).max(50),
     theme: z
-      .object({ color: hexColor, position: z.enum(["bottom-right", "bottom-left", "bottom", "center"]) })
+      .object({ color: hexColor, position: z.enum(WIDGET_POSITIONS) })
       .strict(),
     cadence: z
       .object({
@@ -66,8 +67,6 @@ export const CreateSurveySchema = SurveySettingsSchema.extend({
 }).strict();
 
 export const PatchSurveySchema = SurveySettingsSchema;
-
-export const SurveyIdParam = z.string().regex(/^[a-z0-9_]{1,40}$/i);
 
 /** A survey as the API returns it; `signingSecret` for admins only. */
 export const SurveySchema = z

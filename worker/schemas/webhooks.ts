@@ -40,3 +40,52 @@ export const PatchWebhookSchema = z
     rotateSecret: z.literal(true).optional(),
   })
   .strict();
+
+export const WebhookSchema = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    format: z.enum(["generic", "slack"]),
+    signing: z.enum(["standard", "barometre"]).openapi({ description: "`standard`: Standard Webhooks headers" }),
+    active: z.boolean(),
+    createdAt: z.string(),
+  })
+  .openapi("Webhook");
+
+/** A webhook with its signing secret: at creation, and when it is rotated. */
+export const WebhookWithSecretSchema = WebhookSchema.extend({
+  secret: z.string().openapi({ description: "HMAC signing secret, shown this once" }),
+});
+
+export const WebhookListSchema = z.object({
+  data: z.array(
+    WebhookSchema.extend({
+      pending: z.number().int(),
+      failed: z.number().int(),
+      lastDeliveredAt: z.string().nullable(),
+    }),
+  ),
+});
+
+export const DeliverySchema = z
+  .object({
+    id: z.string(),
+    event: z.string(),
+    status: z.enum(["pending", "delivered", "failed"]),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable().openapi({ description: "While pending" }),
+    lastError: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("WebhookDelivery");
+
+/** One attempt at sending a delivery. */
+export const AttemptSchema = z.object({
+  attempt: z.number().int(),
+  ok: z.boolean(),
+  error: z.string().nullable(),
+  durationMs: z.number().int(),
+  at: z.string(),
+});

@@ -11,7 +11,9 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
 import { containsText } from "../db/queries/textSearch";
-import { ApiError, notFound } from "../lib/errors";
+import { CATEGORY_BOUNDS, categoryOf, type Category } from "../domain/categories";
+import { decodeCursor, encodeCursor } from "../lib/cursor";
+import { notFound } from "../lib/errors";
 import { managerScope } from "./scope";
 
 export const AT_RISK_DROP = 3;
@@ -31,10 +33,7 @@ export interface AccountRow {
   last_at: number | null;
 }
 
-export function categoryOfMean(mean: number | null): "promoter" | "passive" | "detractor" | null {
-  if (mean === null) return null;
-  return mean >= 9 ? "promoter" : mean >= 7 ? "passive" : "detractor";
-}
+export const categoryOfMean = (mean: number | null): Category | null => (mean === null ? null : categoryOf("nps", mean));
 
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
@@ -58,19 +57,6 @@ export function accountView(a: AccountRow) {
     atRisk: lastCategory === "detractor" || (change !== null && change <= -AT_RISK_DROP),
     lastResponseAt: a.last_at === null ? null : new Date(a.last_at).toISOString(),
   };
-}
-
-/** Cursor = the last row's sort key, base64url JSON; opaque to clients. */
-export const encodeCursor = (key: unknown[]) => btoa(JSON.stringify(key)).replace(/\+/g, "-").replace(/\//g, "_");
-export function decodeCursor(cursor: string | undefined, arity: number): string[] | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(atob(cursor.replace(/-/g, "+").replace(/_/g, "/")));
-    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === "string")) return v as string[];
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError(400, "invalid_field", "before: not a cursor from this list", "before");
 }
 
 export interface AccountFilter {
@@ -101,7 +87,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (f.status === "churned") where.push(sql`(a.churned_on IS NOT NULL AND a.churned_on <= ${f.today})`);
   if (f.status === "at_risk") {
     where.push(active);
-    where.push(sql`(sc.last_score < 7 OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
+    where.push(sql`(sc.last_score < ${CATEGORY_BOUNDS.nps.passive} OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
   }
   const cursor = decodeCursor(f.before, 2);
   if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);

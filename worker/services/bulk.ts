@@ -7,8 +7,8 @@ import { upsertWithFallback, type UpsertResult } from "./accountsUpsert";
 export function bulkResults(results: UpsertResult[], keys: (string | null)[]) {
   const data = results.map((r, index) =>
     r.ok
-      ? { index, externalId: keys[index], status: r.status, id: r.id }
-      : { index, externalId: keys[index], status: "error" as const, error: r.error },
+      ? { index, externalId: keys[index] ?? null, status: r.status, id: r.id }
+      : { index, externalId: keys[index] ?? null, status: "error" as const, error: r.error },
   );
   const count = (s: string) => data.filter((d) => d.status === s).length;
   return {

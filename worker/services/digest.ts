@@ -26,6 +26,7 @@ const scopeSql = (p: Principal) => {
   return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
 };
 
+
 /** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
 async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
   const h = await getWaveHistograms(db, { surveyId, waveIds, filters: [], where: scopeSql(p) });

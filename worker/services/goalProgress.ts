@@ -12,7 +12,7 @@ import { accountWhere } from "../db/queries/accountFilter";
 import { getResponseRates } from "../db/queries/getResponseRates";
 import { getRetention } from "../db/queries/getRetention";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
-import { goals, surveys } from "../db/schema";
+import { type goals, surveys } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket } from "../metrics/buckets";
 import { addMonths, dayNumber } from "../metrics/calendar";

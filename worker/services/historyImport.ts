@@ -21,7 +21,7 @@ import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { newId, sha256Hex } from "../lib/ids";
 import { bucketOf, parseIsoDate, zonedMidnightUtc } from "../metrics/buckets";
 import { IMPORT_LIMITS } from "../schemas/imports";
-import { HISTORY_SOURCES } from "../schemas/historyImport";
+import type { HISTORY_SOURCES } from "../schemas/historyImport";
 import { CsvFatalError, readCsv, type CsvRecord } from "./csv";
 import { rawBatch } from "./rawBatch";
 import type { ImportError } from "./csvImport";

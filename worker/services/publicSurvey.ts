@@ -3,26 +3,12 @@
  * its scale. Never the signing secret, the allowed origins or anything about other people.
  */
 import type { SurveyKind, SurveyTexts, surveys } from "../db/schema";
-import { SCORE_RANGE } from "../lib/scales";
+import { CATEGORY_CUTS, SCORE_RANGE } from "../domain/categories";
 import { pickLocale, surveyTexts, type Locale } from "../locales";
 
 type Survey = typeof surveys.$inferSelect;
-export type Category = "detractor" | "passive" | "promoter";
-
-/**
- * Highest detractor and highest passive score per kind, which words the follow-up question:
- * NPS 0–6 / 7–8 / 9–10 (METRICS.md), CSAT 1–2 / 3 / 4–5 (4–5 = satisfied), CES 1–3 / 4 / 5–7.
- */
-export const CATEGORY_CUTS: Record<SurveyKind, readonly [number, number]> = {
-  nps: [6, 8],
-  csat: [2, 3],
-  ces: [3, 4],
-};
-
-export function categoryOf(kind: SurveyKind, score: number): Category {
-  const [d, p] = CATEGORY_CUTS[kind];
-  return score <= d ? "detractor" : score <= p ? "passive" : "promoter";
-}
+// The category words the follow-up question; its rule is worker/domain/categories.ts.
+export { type Category, CATEGORY_CUTS, categoryOf } from "../domain/categories";
 
 /** The page's `lang`, then the browser's languages, when we speak one; else the survey's default. */
 export function surveyLocale(survey: Survey, candidates: (string | null | undefined)[]): Locale {

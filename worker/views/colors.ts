@@ -1,5 +1,7 @@
 /** Colour helpers for server-rendered pages and emails (the widget has its own, smaller copy). */
-const DEFAULT = "#4f46e5";
+import { SURVEY_DEFAULTS } from "../domain/vocabulary";
+
+const DEFAULT = SURVEY_DEFAULTS.theme.color;
 
 /** The survey colour, re-checked here because it lands inside CSS, where HTML escaping is no help. */
 export const safeColor = (c: string | undefined) => (c && /^#[0-9a-f]{6}$/i.test(c) ? c : DEFAULT);

@@ -74,7 +74,7 @@ export function App() {
     }
     if (session.status === "signed-in" && onLogin) {
       const next = route.query.get("next");
-      navigate(next && next.startsWith("/admin") && !next.startsWith("/admin/login") ? next : "/", { replace: true });
+      navigate(next?.startsWith("/admin") && !next.startsWith("/admin/login") ? next : "/", { replace: true });
     }
   }, [session.status, onLogin]);
 

@@ -1,7 +1,7 @@
 /**
- * The API client. Typed calls go through `hc<AppType>` so the Worker's route types flow into the
- * page; endpoints that another branch has not shipped yet are reached through `getJson`, which
- * reports "this route does not exist" as `Unavailable` so pages can say so instead of faking data.
+ * The API client. Calls go through `hc<AppType>` so the Worker's route types (query, body and
+ * response) flow into the page. A route missing from the deployed Worker is reported as
+ * `Unavailable` so pages can say so instead of faking data.
  */
 import { hc } from "hono/client";
 // The Worker's `AppType` (worker/app.ts), through its emitted declarations: see tsconfig.json.
@@ -38,14 +38,12 @@ export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {})
 export const client = hc<AppType>(location.origin, { fetch: apiFetch });
 
 /**
- * The query of an hc call, from the page's filters (strings, empty ones dropped). The route's
- * query schema validates it on the server; the filter bar builds it untyped, hence `never`.
+ * The query of an hc call, typed by the route's query schema, with the filter bar's empty values
+ * (undefined, null, "") dropped so they do not reach the server as `?segment=`.
  */
-export const withQuery = (query: Record<string, string | number | undefined | null>): { query: never } => ({
-  query: Object.fromEntries(
-    Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "").map(([k, v]) => [k, String(v)]),
-  ) as never,
-});
+export function withQuery<Q extends object>(query: Q): { query: Q } {
+  return { query: Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined && v !== null && v !== "")) as Q };
+}
 
 /** The API's error shape, as an exception. */
 export class ApiError extends Error {
@@ -59,7 +57,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The route itself is not deployed (another branch has not landed): not the same as "no such row". */
+/** The route itself is not deployed (an older Worker): not the same as "no such row". */
 export class Unavailable extends Error {
   constructor(readonly path: string) {
     super(`Not available: ${path}`);
@@ -83,18 +81,6 @@ export async function unwrap<R extends { ok: boolean; status: number; json(): Pr
     throw new Unavailable("url" in res && typeof res.url === "string" ? new URL(res.url).pathname : "");
   }
   throw new ApiError(res.status, e.code ?? "http_" + res.status, e.message ?? res.status + "", e.field);
-}
-
-export const qs = (query: Record<string, string | number | undefined | null>) => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") p.set(k, String(v));
-  const s = p.toString();
-  return s ? "?" + s : "";
-};
-
-/** For endpoints not (yet) in AppType on this branch: the page shows "not available" on a missing route. */
-export async function getJson<T>(path: string, query: Record<string, string | number | undefined | null> = {}): Promise<T> {
-  return (await unwrap(await apiFetch(path + qs(query)))) as T;
 }
 
 /**

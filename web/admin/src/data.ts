@@ -17,7 +17,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> &
       (data) => mine === seq.current && setRes({ state: "ok", data }),
       (error: unknown) => mine === seq.current && setRes({ state: "error", error }),
     );
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure at every render; `deps` say when what it loads really changes.
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...res, reload };

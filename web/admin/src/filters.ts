@@ -56,3 +56,10 @@ export function range(f: Filters, now = new Date()): { from?: string; to?: strin
 export function apiFilters(f: Filters) {
   return { ...range(f), segment: f.segment, manager: f.manager };
 }
+
+/**
+ * `v` (from the URL or a form control) as one of `values`, the API's enum for that field;
+ * undefined when it is not one, so a hand-edited URL drops the filter instead of a 400.
+ */
+export const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
+  (values as readonly unknown[]).includes(v) ? (v as T) : undefined;

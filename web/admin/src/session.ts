@@ -1,6 +1,5 @@
 /** Who is signed in (from /auth/me or /auth/login) and the CSRF token that goes with the session. */
 import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavailable } from "./api";
-import { json } from "./endpoints";
 import { navigate } from "./router";
 import { useSubscription } from "./store";
 import { saveDrafts } from "./drafts";
@@ -45,7 +44,7 @@ export async function loadSession() {
 }
 
 export async function login(email: string, password: string) {
-  const body = await unwrap(await client.api.v1.auth.login.$post(undefined, json({ email, password })));
+  const body = await unwrap(await client.api.v1.auth.login.$post({ json: { email, password } }));
   setCsrfToken(body.csrfToken);
   set({ status: "signed-in", user: body.user });
 }

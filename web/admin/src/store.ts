@@ -14,6 +14,6 @@ export function useSubscription(listeners: Set<() => void>, snapshot: () => unkn
     listeners.add(changed);
     if (snapshot() !== rendered) changed();
     return () => void listeners.delete(changed);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Subscribed once for the component's life: `snapshot` is read afresh at every change.
   }, []);
 }

@@ -7,7 +7,6 @@
  */
 import { and, eq, gte, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
-import type { Histogram } from "../../metrics/histogram";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, rollups, users } from "../schema";
 import type { BreakdownDim, BreakdownQuery, BreakdownRow } from "./breakdownTypes";

@@ -1,13 +1,21 @@
-/** SQL twin of worker/metrics/category.ts: a response's category from its survey's kind. */
-import { sql, type SQL } from "drizzle-orm";
-import { CATEGORY_BOUNDS } from "../../metrics/category";
+/** SQL twin of worker/domain/categories.ts `categoryOf`, built from the same bounds. */
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { CATEGORY_BOUNDS, SURVEY_KINDS, type Category, type SurveyKind } from "../../domain/categories";
 import { responses, surveys } from "../schema";
 
-const { nps, csat, ces } = CATEGORY_BOUNDS;
+/** `score`'s category on one kind's scale (the kind is known in the query, e.g. NPS only). */
+export function categorySqlOfKind(kind: SurveyKind, score: SQLWrapper): SQL<Category> {
+  const b = CATEGORY_BOUNDS[kind];
+  // The bounds are our own constants, inlined as numbers so SQLite can use them in an index plan.
+  return sql`(CASE WHEN ${score} >= ${sql.raw(String(b.promoter))} THEN 'promoter' WHEN ${score} >= ${sql.raw(String(b.passive))} THEN 'passive' ELSE 'detractor' END)`;
+}
 
-/** Needs `surveys` joined on the response's survey. Bounds are constants, inlined as numbers. */
-export const categorySql: SQL<"promoter" | "passive" | "detractor"> = sql`(CASE ${surveys.kind}
-  WHEN 'nps' THEN (CASE WHEN ${responses.score} >= ${sql.raw(String(nps.promoter))} THEN 'promoter' WHEN ${responses.score} >= ${sql.raw(String(nps.passive))} THEN 'passive' ELSE 'detractor' END)
-  WHEN 'csat' THEN (CASE WHEN ${responses.score} >= ${sql.raw(String(csat.promoter))} THEN 'promoter' WHEN ${responses.score} >= ${sql.raw(String(csat.passive))} THEN 'passive' ELSE 'detractor' END)
-  ELSE (CASE WHEN ${responses.score} >= ${sql.raw(String(ces.promoter))} THEN 'promoter' WHEN ${responses.score} >= ${sql.raw(String(ces.passive))} THEN 'passive' ELSE 'detractor' END)
-END)`;
+/** `score`'s category on the scale named by the `kind` column (a survey's kind). */
+export function categorySqlFor(kind: SQLWrapper, score: SQLWrapper): SQL<Category> {
+  const [last, ...others] = [...SURVEY_KINDS].reverse();
+  const whens = others.reverse().map((k) => sql`WHEN ${sql.raw(`'${k}'`)} THEN ${categorySqlOfKind(k, score)}`);
+  return sql`(CASE ${kind} ${sql.join(whens, sql` `)} ELSE ${categorySqlOfKind(last!, score)} END)`;
+}
+
+/** A response's category. Needs `surveys` joined on the response's survey. */
+export const categorySql: SQL<Category> = categorySqlFor(surveys.kind, responses.score);

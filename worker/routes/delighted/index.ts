@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
-import type { AppEnv } from "../../env";
+import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { principalForKey } from "../../middleware/auth";
 import { withDb } from "../../middleware/db";
@@ -45,7 +45,7 @@ export const delightedRoute = new Hono<AppEnv>()
       c.header("WWW-Authenticate", 'Basic realm="Barometre v1"');
       throw new V1Error(401, "Invalid API key: send it as the user name of HTTP Basic auth");
     }
-    let principal;
+    let principal: Principal;
     try {
       principal = await principalForKey(c, key);
     } catch (e) {

@@ -1,5 +1,6 @@
 /** Small building blocks shared by the pages. */
 import type { ComponentChildren } from "preact";
+import { categoryOf as categoryOfKind, type SurveyKind } from "../../../../worker/domain/categories";
 import { ApiError, Unavailable } from "../api";
 import { t } from "../i18n";
 import { onLinkClick, BASE } from "../router";
@@ -93,8 +94,8 @@ export function Field({ label, id, children, hint }: { label: string; id: string
   );
 }
 
-export const categoryOf = (score: number, kind: "nps" | "csat" | "ces" = "nps") =>
-  kind !== "nps" ? "" : score <= 6 ? "detractor" : score <= 8 ? "passive" : "promoter";
+/** The NPS category's class (other scales stay neutral); the rule is the Worker's own module. */
+export const categoryOf = (score: number, kind: SurveyKind = "nps") => (kind !== "nps" ? "" : categoryOfKind("nps", score));
 
 export function ScorePill({ score, category }: { score: number | null | undefined; category?: string | null }) {
   if (score === null || score === undefined) return <span class="muted">—</span>;

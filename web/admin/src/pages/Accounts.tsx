@@ -7,18 +7,18 @@ import { fmtDate, fmtMoney, fmtSigned } from "../format";
 import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
-import { personLabel, type AccountRow } from "../types";
-
+import { personLabel } from "../types";
+import { oneOf } from "../filters";
 
 export function Accounts() {
   const route = useRoute();
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const q = route.query;
-  const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: q.get("status") ?? "", manager: q.get("manager") ?? "" };
+  const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: oneOf(["active", "churned", "at_risk"], q.get("status")), manager: q.get("manager") ?? "" };
   const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
-  const [more, setMore] = useState<{ key: string; rows: AccountRow[]; next: string | null } | null>(null);
+  const [more, setMore] = useState<{ key: string; rows: Awaited<ReturnType<typeof api.accounts>>["data"]; next: string | null } | null>(null);
   const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
   const extra = more?.key === key ? more : null;
   const rows = first.state === "ok" ? [...first.data.data, ...(extra?.rows ?? [])] : [];
@@ -59,7 +59,7 @@ export function Accounts() {
         )}
         <div class="field">
           <label for="a-status">{t("accounts.status")}</label>
-          <select id="a-status" value={filters.status} onChange={(e) => setQuery({ status: e.currentTarget.value })}>
+          <select id="a-status" value={filters.status ?? ""} onChange={(e) => setQuery({ status: e.currentTarget.value })}>
             <option value="">{t("filters.all")}</option>
             <option value="active">{t("accounts.active")}</option>
             <option value="at_risk">{t("accounts.atRisk")}</option>

@@ -4,21 +4,22 @@
  * nodes only: whatever a respondent typed is never interpreted as HTML.
  */
 import { useState } from "preact/hooks";
-import { api } from "../endpoints";
+import { api, type User } from "../endpoints";
 import { FilterBar } from "../components/FilterBar";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { apiFilters, filtersOf } from "../filters";
+import { apiFilters, filtersOf, oneOf } from "../filters";
 import { fmtDate, fmtDateTime } from "../format";
 import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { can, useSession } from "../session";
 import { pickSurvey, useSurveys } from "../surveys";
-import { personLabel, type UserRow } from "../types";
+import { personLabel } from "../types";
 
 type CommentRow = Awaited<ReturnType<typeof api.comments>>["data"][number];
 
 const STATUSES = ["open", "contacted", "resolved"] as const;
+const CATEGORIES = ["promoter", "passive", "detractor"] as const;
 
 export function Comments() {
   const route = useRoute();
@@ -29,10 +30,10 @@ export function Comments() {
   const list = surveys.state === "ok" ? surveys.data : [];
   const survey = pickSurvey(list, f);
   const extra = {
-    category: route.query.get("category") ?? "",
-    status: route.query.get("status") ?? "",
+    category: oneOf(CATEGORIES, route.query.get("category")),
+    status: oneOf(STATUSES, route.query.get("status")),
     owner: route.query.get("owner") ?? "",
-    overdue: route.query.get("overdue") ?? "",
+    overdue: oneOf(["0", "1"], route.query.get("overdue")),
     q: route.query.get("q") ?? "",
   };
   const query = { surveyId: survey?.id, ...apiFilters(f), ...extra, limit: 50 };
@@ -68,7 +69,7 @@ export function Comments() {
       <form class="filters secondary-filters" role="search" aria-label={t("comments.filters")} onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="c-category">{t("comments.category")}</label>
-          <select id="c-category" value={extra.category} onChange={(e) => setQuery({ category: e.currentTarget.value }, { push: true })}>
+          <select id="c-category" value={extra.category ?? ""} onChange={(e) => setQuery({ category: e.currentTarget.value }, { push: true })}>
             <option value="">{t("filters.all")}</option>
             <option value="detractor">{t("cat.detractors")}</option>
             <option value="passive">{t("cat.passives")}</option>
@@ -77,7 +78,7 @@ export function Comments() {
         </div>
         <div class="field">
           <label for="c-status">{t("comments.followStatus")}</label>
-          <select id="c-status" value={extra.status} onChange={(e) => setQuery({ status: e.currentTarget.value }, { push: true })}>
+          <select id="c-status" value={extra.status ?? ""} onChange={(e) => setQuery({ status: e.currentTarget.value }, { push: true })}>
             <option value="">{t("filters.all")}</option>
             {STATUSES.map((s) => (
               <option key={s} value={s}>
@@ -96,7 +97,7 @@ export function Comments() {
         </div>
         <div class="field">
           <label for="c-overdue">{t("comments.overdueFilter")}</label>
-          <select id="c-overdue" value={extra.overdue} onChange={(e) => setQuery({ overdue: e.currentTarget.value }, { push: true })}>
+          <select id="c-overdue" value={extra.overdue ?? ""} onChange={(e) => setQuery({ overdue: e.currentTarget.value }, { push: true })}>
             <option value="">{t("filters.all")}</option>
             <option value="1">{t("comments.overdueOnly")}</option>
           </select>
@@ -132,7 +133,7 @@ export function Comments() {
   );
 }
 
-function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; people: UserRow[]; me: string | null; canEdit: boolean; onChange: () => void }) {
+function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; people: User[]; me: string | null; canEdit: boolean; onChange: () => void }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -189,7 +190,7 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                 <legend class="sr-only">{t("comments.followup")}</legend>
                 <div class="field">
                   <label for={"st-" + c.responseId}>{t("comments.followStatus")}</label>
-                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: e.currentTarget.value }))}>
+                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: oneOf(STATUSES, e.currentTarget.value) }))}>
                     {STATUSES.map((s) => (
                       <option key={s} value={s}>
                         {t(("follow." + s) as "follow.open")}

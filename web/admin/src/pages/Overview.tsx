@@ -9,7 +9,8 @@ import { LineChart } from "../charts/LineChart";
 import { Forest } from "../charts/Forest";
 import { SplitBar } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
-import { Badge, Card, Empty, ErrorBox, Link, NotAvailable, PageHead, ScorePill, Spinner } from "../components/ui";
+import { SCORE_RANGE } from "../../../../worker/domain/categories";
+import { Badge, Card, categoryOf, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf, range } from "../filters";
 import { useState } from "preact/hooks";
@@ -206,14 +207,14 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
 
 /** Score histogram as small columns, coloured by category for NPS. */
 function Histogram({ h, kind }: { h: number[]; kind: SurveyLite["kind"] }) {
-  const min = kind === "nps" ? 0 : 1;
+  const [lo, hi] = SCORE_RANGE[kind];
   const max = Math.max(1, ...h);
-  const cells = h.map((c, i) => ({ score: i, c })).filter((x) => x.score >= min && (kind !== "csat" || x.score <= 5) && (kind !== "ces" || x.score <= 7));
+  const cells = h.map((c, i) => ({ score: i, c })).filter((x) => x.score >= lo && x.score <= hi);
   return (
     <div class="histo" role="img" aria-label={t("overview.histogram") + ": " + cells.map((x) => `${x.score}: ${x.c}`).join(", ")}>
       {cells.map((x) => (
         <div key={x.score} class="histo-col">
-          <span class={"histo-bar " + (kind === "nps" ? (x.score <= 6 ? "detractor" : x.score <= 8 ? "passive" : "promoter") : "primary")} style={{ height: `${(100 * x.c) / max}%` }} />
+          <span class={"histo-bar " + (kind === "nps" ? categoryOf(x.score) : "primary")} style={{ height: `${(100 * x.c) / max}%` }} />
           <span class="histo-label">{x.score}</span>
         </div>
       ))}

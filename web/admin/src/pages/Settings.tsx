@@ -4,18 +4,17 @@
  * themselves). Secrets are shown once, at creation.
  */
 import { useState } from "preact/hooks";
-import { api } from "../endpoints";
+import { api, type User } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
+import { oneOf } from "../filters";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
 import { useSession } from "../session";
 import { useSurveys } from "../surveys";
-import { personLabel, type UserRow } from "../types";
+import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
-
-const ROLES = ["admin", "manager", "viewer"] as const;
-const EVENTS = ["response.created", "response.updated", "response.detractor", "contact.unsubscribed"] as const;
+import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
 
 /** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
 function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
@@ -90,7 +89,8 @@ function Users() {
       api.createUser({
         email: String(d.get("email")).trim(),
         name: String(d.get("name")).trim(),
-        role: String(d.get("role")),
+        // The select offers every role; the least-privileged one stands in for the impossible.
+        role: oneOf(ROLES, d.get("role")) ?? "viewer",
         ...(String(d.get("password") || "") ? { password: String(d.get("password")) } : {}),
       }),
     );
@@ -100,7 +100,7 @@ function Users() {
     }
   }
 
-  async function reset(u: UserRow) {
+  async function reset(u: User) {
     const r = await run(() => api.resetPassword(u.id));
     if (r?.password) setSecret(r.password);
   }
@@ -130,7 +130,7 @@ function Users() {
               <tbody>
                 {users.data.data.map((row) => {
                   // Admins get the full view (with disabledAt); the list is admin-only here.
-                  const u: UserRow = row;
+                  const u: User = row;
                   return (
                   <tr key={u.id}>
                     <td>{u.name || "—"}</td>
@@ -139,7 +139,7 @@ function Users() {
                       <label class="sr-only" for={"role-" + u.id}>
                         {t("settings.role")} {u.email}
                       </label>
-                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: e.currentTarget.value }))}>
+                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: oneOf(ROLES, e.currentTarget.value) }))}>
                         {ROLES.map((r) => (
                           <option key={r} value={r}>
                             {t(("role." + r) as "role.admin")}
@@ -256,9 +256,14 @@ function ApiKeys({ self = false }: { self?: boolean }) {
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
     const userId = String(d.get("userId") ?? "");
-    const scopes = d.get("readOnly") ? ["read"] : ["read", "write"];
+    const scopes = d.get("readOnly") ? (["read"] as const) : (["read", "write"] as const);
     const r = await run(() =>
-      api.createApiKey({ name: String(d.get("name")).trim(), role: self ? "manager" : String(d.get("role")), scopes, ...(!self && userId ? { userId } : {}) }),
+      api.createApiKey({
+        name: String(d.get("name")).trim(),
+        role: self ? "manager" : (oneOf(ROLES, d.get("role")) ?? "viewer"),
+        scopes: [...scopes],
+        ...(!self && userId ? { userId } : {}),
+      }),
     );
     if (r?.key) {
       setSecret(r.key);
@@ -355,9 +360,9 @@ function Webhooks() {
     const r = await run(() =>
       api.createWebhook({
         url: String(d.get("url")).trim(),
-        events: d.getAll("events").map(String),
-        format: String(d.get("format")),
-        signing: String(d.get("signing")),
+        events: d.getAll("events").flatMap((ev) => oneOf(EVENTS, ev) ?? []),
+        format: oneOf(["generic", "slack"], d.get("format")),
+        signing: oneOf(["standard", "barometre"], d.get("signing")),
       }),
     );
     if (r) {

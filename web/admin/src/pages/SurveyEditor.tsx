@@ -4,7 +4,9 @@
  * survey: the embed and email snippets to copy, and a live preview with the real widget.
  */
 import { useEffect, useState } from "preact/hooks";
-import { ApiError, client, getJson, unwrap } from "../api";
+import { SURVEY_DEFAULTS, WIDGET_POSITIONS, type WidgetPosition } from "../../../../worker/domain/vocabulary";
+import { ApiError, client, unwrap } from "../api";
+import { api } from "../endpoints";
 import { Card, ErrorBox, Field, Link, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { t } from "../i18n";
@@ -27,7 +29,7 @@ interface Form {
   samplingPercent: number;
   origins: string;
   color: string;
-  position: "bottom-right" | "bottom-left" | "bottom" | "center";
+  position: WidgetPosition;
   cadenceEnabled: boolean;
   months: number[];
   day: number;
@@ -41,16 +43,16 @@ const blank = (): Form => ({
   status: "active",
   defaultLocale: "en",
   texts: { en: {}, fr: {} },
-  resurveyDays: 182,
-  dismissDays: 30,
-  samplingPercent: 100,
+  resurveyDays: SURVEY_DEFAULTS.resurveyDays,
+  dismissDays: SURVEY_DEFAULTS.dismissDays,
+  samplingPercent: SURVEY_DEFAULTS.samplingPercent,
   origins: "",
-  color: "#4f46e5",
-  position: "bottom-right",
-  cadenceEnabled: false,
-  months: [1, 7],
-  day: 15,
-  windowDays: 21,
+  color: SURVEY_DEFAULTS.theme.color,
+  position: SURVEY_DEFAULTS.theme.position,
+  cadenceEnabled: SURVEY_DEFAULTS.cadence.enabled,
+  months: [...SURVEY_DEFAULTS.cadence.months],
+  day: SURVEY_DEFAULTS.cadence.day,
+  windowDays: SURVEY_DEFAULTS.cadence.windowDays,
   requireSignature: false,
 });
 
@@ -237,7 +239,7 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
               </Field>
               <Field label={t("surveys.position")} id="s-position">
                 <select id="s-position" value={f.position} onChange={(e) => set("position", e.currentTarget.value as Form["position"])}>
-                  {(["bottom-right", "bottom-left", "bottom", "center"] as const).map((p) => (
+                  {WIDGET_POSITIONS.map((p) => (
                     <option key={p} value={p}>
                       {t(("pos." + p) as "pos.center")}
                     </option>
@@ -324,7 +326,7 @@ function Copy({ text, label }: { text: string; label: string }) {
 function Snippets({ id, locale }: { id: string; locale: string }) {
   const embed = `<script src="${location.origin}/embed.js" data-survey="${id}" async></script>`;
   const email = useAsync(
-    () => getJson<{ html: string }>(`/api/v1/surveys/${encodeURIComponent(id)}/email-snippet`, { locale, tokenTag: "{{token}}" }),
+    () => api.emailSnippet(id, { locale, tokenTag: "{{token}}" }),
     [id, locale],
   );
   return (
