@@ -38,6 +38,7 @@ import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
 import { webhooksRoute } from "./routes/webhooks";
+import { segmentsRoute } from "./routes/segments";
 import { delightedRoute } from "./routes/delighted";
 import { settingsRoute } from "./routes/settings";
 import { digestRoute } from "./routes/digest";
@@ -132,6 +133,7 @@ const routes = app
   .route("/api/v1/export", exportRoute)
   .route("/api/v1/maintenance", maintenanceRoute)
   .route("/api/v1/settings", settingsRoute)
+  .route("/api/v1/segments", segmentsRoute)
   .route("/api/v1/digest", digestRoute)
   .route("/api/v1/surveys", publicWidgetRoute)
   .route("/api/v1/surveys", emailSnippetRoute)

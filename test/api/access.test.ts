@@ -76,7 +76,7 @@ describe("admin-only routes", () => {
     { method: "POST", path: "/api/v1/surveys", body: () => ({ name: "New", kind: "nps" }), ok: 201 },
     { method: "PATCH", path: () => `/api/v1/surveys/${w.survey.id}`, body: () => ({ name: "Renamed" }), ok: 200 },
     { method: "POST", path: () => newSurveyPath("/archive"), ok: 200 },
-    { method: "GET", path: "/api/v1/api-keys", ok: 200 },
+    // GET /api-keys: managers list their own keys (apiKeys.test.ts, "a manager's own keys").
     { method: "POST", path: "/api/v1/api-keys", body: () => ({ name: "k", role: "viewer" }), ok: 201 },
     { method: "DELETE", path: () => newKeyPath(), ok: 204 },
     { method: "POST", path: "/api/v1/users", body: () => ({ email: uniqueEmail("new"), role: "viewer" }), ok: 201 },

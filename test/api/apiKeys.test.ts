@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../worker/db/schema";
 import { sha256Hex } from "../../worker/lib/ids";
-import { createUser, db } from "../auth-helpers";
+import { createUser, db, signIn } from "../auth-helpers";
 import { ADMIN, api } from "../helpers";
 
 describe("/api/v1/api-keys", () => {
@@ -63,5 +63,41 @@ describe("/api/v1/api-keys", () => {
     for (const body of [{}, { name: "", role: "viewer" }, { name: "x", role: "owner" }, { name: "x".repeat(101), role: "viewer" }]) {
       expect((await api("/api/v1/api-keys", { headers: ADMIN, body })).status).toBe(400);
     }
+  });
+  it("a manager, signed in, creates a key bound to themselves, lists and revokes only their own", async () => {
+    const manager = await signIn(await createUser("manager"));
+    const other = await createUser("manager");
+    const made = await api("/api/v1/api-keys", { headers: manager.write, body: { name: "My CRM", role: "manager" } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ role: "manager", userId: manager.user.id, createdBy: manager.user.id });
+    const auth = { authorization: `Bearer ${made.body.key}` };
+    expect((await api("/api/v1/auth/me", { headers: auth })).body).toMatchObject({ role: "manager", user: { id: manager.user.id } });
+
+    // Naming themselves is fine; naming someone else, or any other role, is refused.
+    expect((await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Mine", role: "manager", userId: manager.user.id } })).status).toBe(201);
+    const forOther = await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Theirs", role: "manager", userId: other.id } });
+    expect(forOther.status).toBe(403);
+    expect(forOther.body.error.code).toBe("forbidden");
+    for (const role of ["viewer", "admin"]) {
+      expect((await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Wider", role } })).status, role).toBe(403);
+    }
+    // A bad body is still a 400, not a 403 or a 500.
+    expect((await api("/api/v1/api-keys", { headers: manager.write, body: { name: "", role: "manager" } })).status).toBe(400);
+
+    // The list holds their keys only (an admin's and another manager's are not in it).
+    const othersKey = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "Other's", role: "manager", userId: other.id } });
+    const list = await api("/api/v1/api-keys", { headers: manager.write });
+    expect(list.status).toBe(200);
+    expect(list.body.data.map((k: { userId: string }) => k.userId)).toEqual([manager.user.id, manager.user.id]);
+    expect((await api(`/api/v1/api-keys/${othersKey.body.id}`, { method: "DELETE", headers: manager.write })).status).toBe(403);
+    expect((await api(`/api/v1/api-keys/${made.body.id}`, { method: "DELETE", headers: manager.write })).status).toBe(204);
+    expect((await api("/api/v1/auth/me", { headers: auth })).status).toBe(401);
+
+    // A manager's key does not mint keys, and a viewer has no keys of their own to manage.
+    const mine = await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Third", role: "manager" } });
+    expect((await api("/api/v1/api-keys", { headers: { authorization: `Bearer ${mine.body.key}` }, body: { name: "Minted", role: "manager" } })).status).toBe(403);
+    expect((await api("/api/v1/api-keys", { headers: { authorization: `Bearer ${mine.body.key}` } })).status).toBe(403);
+    const viewer = await signIn(await createUser("viewer"));
+    expect((await api("/api/v1/api-keys", { headers: viewer.write })).status).toBe(403);
   });
 });

@@ -42,6 +42,8 @@ describe("goals: status from the recent quarters", () => {
       [q1, 40, 5],
     ]);
     expect(r.body.fit.points).toBe(3);
+    // "Now" is the Q-1 value from 5 answers: below SMALL_N = 20, flagged with its n.
+    expect(r.body).toMatchObject({ currentN: 5, tooFew: true });
     expect(r.body.fit.slopePerDay).toBeGreaterThan(20 / 92);
     expect(r.body.fit.slopePerDay).toBeLessThan(20 / 89.5);
   });
@@ -118,6 +120,8 @@ describe("goals on retention and response rate", () => {
     expect(crr.body.points).toHaveLength(6);
     expect(crr.body.points.map((p: any) => p.value)).toEqual([100, 100, 100, 100, 87.5, 100]);
     expect(crr.body.points.at(-1)).toMatchObject({ period: q1, n: 7 });
+    // Retention is a share of accounts, not an answer count: the too-few-answers rule is for scores.
+    expect(crr.body).toMatchObject({ currentN: 7, tooFew: false });
 
     const nrr = await create({ name: "NRR", metric: "nrr", scope: { segment }, target: 100, deadline: "2040-01-01" });
     expect(nrr.body.points.map((p: any) => p.value)).toEqual([100, 100, 100, 100, 87.5, 100]);

@@ -28,10 +28,10 @@ describe("streaming CSV reader", () => {
     const text = '\uFEFFa,b,c\r\n"x, y","he said ""hi""","line1\r\nline2"\r\n\r\nplain,,é\n"last",2,3';
     for (const size of [1, 2, 3, 7, 1000]) {
       expect(await parse(text, size), `chunk ${size}`).toEqual([
-        { row: 1, fields: ["a", "b", "c"] },
-        { row: 2, fields: ["x, y", 'he said "hi"', "line1\r\nline2"] },
-        { row: 3, fields: ["plain", "", "é"] },
-        { row: 4, fields: ["last", "2", "3"] },
+        { row: 1, fields: ["a", "b", "c"], separator: "," },
+        { row: 2, fields: ["x, y", 'he said "hi"', "line1\r\nline2"], separator: "," },
+        { row: 3, fields: ["plain", "", "é"], separator: "," },
+        { row: 4, fields: ["last", "2", "3"], separator: "," },
       ]);
     }
   });
@@ -40,7 +40,20 @@ describe("streaming CSV reader", () => {
     const rows = await parse('a,b\nx"y,1\n"q"z,2\nok,3\n');
     expect(rows[1]).toMatchObject({ row: 2, error: { code: "malformed_csv" } });
     expect(rows[2]).toMatchObject({ row: 3, error: { code: "malformed_csv" } });
-    expect(rows[3]).toEqual({ row: 4, fields: ["ok", "3"] });
+    expect(rows[3]).toEqual({ row: 4, fields: ["ok", "3"], separator: "," });
+  });
+
+  it("reads a French Excel file: the header's first ; makes ; the separator, commas are then text", async () => {
+    const text = '\uFEFFexternal_id;name;mrr\r\nA-1;"Dupont; fils";1234,50\r\nA-2;Globex, Inc.;99\r\n';
+    for (const size of [1, 4, 1000]) {
+      expect(await parse(text, size), `chunk ${size}`).toEqual([
+        { row: 1, fields: ["external_id", "name", "mrr"], separator: ";" },
+        { row: 2, fields: ["A-1", "Dupont; fils", "1234,50"], separator: ";" },
+        { row: 3, fields: ["A-2", "Globex, Inc.", "99"], separator: ";" },
+      ]);
+    }
+    // A one-column header decides nothing: the comma stays the separator.
+    expect((await parse("name\nx,y\n"))[1]).toEqual({ row: 2, fields: ["x", "y"], separator: "," });
   });
 
   it("refuses an unterminated quote", async () => {
@@ -52,6 +65,24 @@ const importCsv = (kind: string, csv: string, headers: Record<string, string> = 
   api(`/api/v1/imports/${kind}`, { method: "POST", raw: csv, headers: { ...headers, "content-type": "text/csv; charset=utf-8" } });
 
 describe("CSV import", () => {
+  it("imports a ;-separated file with decimal commas (French Excel), and reports its bad rows", async () => {
+    const t = uniq("fr");
+    const csv = ["external_id;name;started_on;mrr;segment", `${t}-1;Dupont, fils;2025-01-15;1234,50;PME`, `${t}-2;Bad;2025-02-30;10;PME`, `${t}-3;Bad mrr;2025-01-01;12,345;PME`, `${t}-4;Point;2025-01-01;99.5;PME`].join("\r\n");
+    const r = await importCsv("accounts", csv);
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ status: "done", processedRows: 4, okRows: 2, errorRows: 2 });
+    expect(r.body.errors.map((e: { row: number; field: string; code: string }) => [e.row, e.field, e.code])).toEqual([
+      [3, "started_on", "invalid_date"],
+      [4, "mrr", "invalid_number"],
+    ]);
+    expect(r.body.errors[1].message).toContain("1234,50");
+    const rows = await env.DB.prepare("SELECT name, mrr_cents FROM accounts WHERE external_id IN (?, ?) ORDER BY external_id").bind(`${t}-1`, `${t}-4`).all<{ name: string; mrr_cents: number }>();
+    expect(rows.results).toEqual([
+      { name: "Dupont, fils", mrr_cents: 123450 },
+      { name: "Point", mrr_cents: 9950 },
+    ]);
+  });
+
   it("keeps the valid rows, skips the bad ones with a per-row report naming row and field", async () => {
     const mgr = await makeUser("manager");
     const t = uniq("imp");
@@ -96,8 +127,11 @@ describe("CSV import", () => {
     const mrr = await env.DB.prepare("SELECT count(*) AS n FROM account_mrr m JOIN accounts a ON a.id = m.account_id WHERE a.external_id LIKE ?").bind(`${t}-%`).first<{ n: number }>();
     expect(mrr!.n).toBe(3);
 
+    // The upload's answer also says which separator the header used; the stored job is the rest.
     const polled = await api(`/api/v1/imports/${res.body.id}`, { headers: ADMIN });
-    expect(polled.body).toEqual(res.body);
+    const { separator, ...job } = res.body;
+    expect(separator).toBe(",");
+    expect(polled.body).toEqual(job);
     const list = await api(`/api/v1/imports`, { headers: ADMIN });
     expect(list.body.data.map((j: any) => j.id)).toContain(res.body.id);
   });

@@ -1,7 +1,8 @@
 /** Shared set-up for the admin page's browser tests: users, accounts and answers through the API. */
 import { createHmac } from "node:crypto";
-import { expect, inject } from "vitest";
-import type { Page } from "playwright-core";
+import { afterAll, beforeAll, expect, inject } from "vitest";
+import { launchBrowser } from "./browser";
+import type { Browser, Page } from "playwright-core";
 import { adminApi } from "./api";
 
 export const PASSWORD = "correct-horse-battery-9";
@@ -84,4 +85,24 @@ export function parseCsv(text: string): string[][] {
   }
   if (cell || row.length) row.push(cell), rows.push(row);
   return rows;
+}
+
+/** A fresh browser context in English at a desktop size, logging page errors. */
+export async function englishPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext({ locale: "en-GB", viewport: { width: 1360, height: 900 } });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  return page;
+}
+
+/** One Chromium for the file's tests: launched before them, closed after. */
+export function sharedBrowser(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }

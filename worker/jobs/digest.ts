@@ -33,6 +33,8 @@ const TEXT = {
     atRisk: "Accounts at risk",
     none: "none",
     retention: "Retention",
+    atRiskMrr: (mrr: string, n: number, loss: string | null) => `MRR at risk: ${mrr} from ${n} detractor accounts${loss ? ` (expected loss within 6 months: ${loss})` : ""}.`,
+    worth: (p: string, d: string, months: number) => `Customer value (${months} months of retention): promoter ${p}, detractor ${d}.`,
     works: "Works",
     could: "Could do better",
     costs: "Costs more than it is worth",
@@ -51,6 +53,8 @@ const TEXT = {
     atRisk: "Comptes à risque",
     none: "aucun",
     retention: "Rétention",
+    atRiskMrr: (mrr: string, n: number, loss: string | null) => `MRR à risque : ${mrr} de ${n} comptes détracteurs${loss ? ` (perte attendue sous 6 mois : ${loss})` : ""}.`,
+    worth: (p: string, d: string, months: number) => `Valeur client (rétention sur ${months} mois) : promoteur ${p}, détracteur ${d}.`,
     works: "Ce qui marche",
     could: "Peut mieux faire",
     costs: "Coûte plus que ça ne rapporte",
@@ -58,6 +62,8 @@ const TEXT = {
   },
 } as const;
 
+/** Cents as whole currency units, no symbol: the workspace's currency is not known here. */
+const money = (cents: number) => String(Math.round(cents / 100));
 const pct = (v: number | null) => (v === null ? "—" : `${Math.round(v * 1000) / 10} %`);
 
 /** The review as an e-mail (text and HTML), in the reader's language. */
@@ -72,6 +78,11 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
   lines.push(T.followups(d.followups.open, d.followups.overdue));
   lines.push(`${T.atRisk}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") : T.none}`);
   if (d.retention) lines.push(`${T.retention} ${d.retention.quarter}: CRR ${pct(d.retention.crr)}, NRR ${pct(d.retention.nrr)}`);
+  if (d.value) {
+    const r = d.value.mrrAtRisk;
+    lines.push(T.atRiskMrr(money(r.detractor.mrr), r.detractor.n, r.expectedLoss ? money(r.expectedLoss.value) : null));
+    if (d.value.promoter.value !== null && d.value.detractor.value !== null) lines.push(T.worth(money(d.value.promoter.value), money(d.value.detractor.value), d.value.horizonMonths));
+  }
   for (const [bin, title] of [["works", T.works], ["could_do_better", T.could], ["costs_more", T.costs]] as const) {
     lines.push(`${title}: ${d.goals[bin].length ? d.goals[bin].map((g) => `${g.name} (${g.reason})`).join("; ") : T.none}`);
   }

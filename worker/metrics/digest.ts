@@ -3,8 +3,8 @@
  */
 import type { GoalStatus } from "./goals";
 
-/** Below this many answers a headline NPS says "too few answers" instead of a big number. */
-export const SMALL_N = 20;
+/** Below this many answers a headline NPS says "too few answers" (defined with the NPS maths). */
+export { SMALL_N } from "./nps";
 
 export type ReviewBin = "works" | "could_do_better" | "costs_more";
 

@@ -2,6 +2,12 @@
 import { CATEGORY_BOUNDS, categoryOf, SCORE_RANGE, type Category } from "../domain/categories";
 import { countBetween, type Histogram } from "./histogram";
 
+/**
+ * Below this many answers a headline NPS says "too few answers" instead of a big number: at
+ * n = 20 the 95 % interval is already about ±35 points wide (docs/METRICS.md).
+ */
+export const SMALL_N = 20;
+
 /** z for a two-sided 95 % interval. */
 export const Z95 = 1.959964;
 

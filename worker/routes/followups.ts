@@ -1,6 +1,7 @@
 /**
  * Closing the loop with unhappy respondents: the caller's counts, a response's follow-up, its
- * status or owner, and notes.
+ * status or owner, notes, and replies to the respondent (services/followupReply.ts: by the email
+ * API, or a prepared `mailto:` link).
  * Every detractor answer has an item from the start (a trigger creates it, owned by the account's
  * manager). Admins and managers write (a manager only on their accounts' responses, and may only
  * take or release an item); viewers read. A response outside the caller's scope is 404.
@@ -16,7 +17,16 @@ import { body, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "..
 import { workspaceToday } from "../lib/timezone";
 import { scoreCategory } from "../metrics/category";
 import { requireAuth } from "../middleware/auth";
-import { FollowupNoteSchema, FollowupSchema, FollowupSummarySchema, NewNoteSchema, PatchFollowupSchema } from "../schemas/comments";
+import {
+  FollowupNoteSchema,
+  FollowupReplySchema,
+  FollowupSchema,
+  FollowupSummarySchema,
+  NewNoteSchema,
+  PatchFollowupSchema,
+  ReplySchema,
+} from "../schemas/comments";
+import { replyToRespondent } from "../services/followupReply";
 import { changeFollowup, followupSummary, followupView } from "../services/followups";
 import { responsesInScope } from "../services/scope";
 
@@ -80,6 +90,17 @@ const addNote = createRoute({
   responses: { 201: json(NewNoteSchema, "The note"), ...errors(400, 401, 403, 404, 413) },
 });
 
+const reply = createRoute({
+  method: "post",
+  path: "/{responseId}/reply",
+  summary: "Reply to the respondent (admins, or the account's manager): by e-mail, or a prepared mailto: link; kept as a note of kind `reply`",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth("admin", "manager"), jsonBody(32 * 1024)] as const,
+  request: { params: ResponseParams, body: body(FollowupReplySchema) },
+  responses: { 201: json(ReplySchema, "The reply as kept, with its delivery"), ...errors(400, 401, 403, 404, 409, 413, 429) },
+});
+
 export const followupsRoute = router()
   .openapi(summary, async (c) => c.json(await followupSummary(c.var.db, c.var.principal, workspaceToday(c.env)), 200))
 
@@ -93,6 +114,11 @@ export const followupsRoute = router()
     const r = await responseInScope(db, c.var.principal, c.req.valid("param").responseId);
     await changeFollowup(db, c.var.principal, r, c.req.valid("json"));
     return c.json(await followupView(db, r, workspaceToday(c.env), scoreCategory(r.kind, r.score) === "detractor"), 200);
+  })
+
+  .openapi(reply, async (c) => {
+    const r = await responseInScope(c.var.db, c.var.principal, c.req.valid("param").responseId);
+    return c.json(await replyToRespondent(c.var.db, c.env, c.var.principal, r.id, c.req.valid("json")), 201);
   })
 
   .openapi(addNote, async (c) => {

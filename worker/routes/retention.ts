@@ -3,6 +3,7 @@
  *   GET /retention               CRR, churn, NRR, GRR per month / quarter / half-year
  *   GET /cohorts                 share of each start-quarter cohort still active k quarters on
  *   GET /retention-by-category   do detractor accounts churn more? (n per group)
+ *   GET /value-by-category       revenue retention, customer value and MRR at risk by category
  *   GET /accounts                account-level NPS with "no answer" counted
  * Every figure is limited to the caller's accounts (a manager sees their book only).
  */
@@ -12,15 +13,14 @@ import { accountWhere, type AccountFilter } from "../db/queries/accountFilter";
 import { getAccountScores, getAccountsActiveBetween } from "../db/queries/getAccountScores";
 import { getCohorts } from "../db/queries/getCohorts";
 import { getRetention } from "../db/queries/getRetention";
-import { getClosedWaves, getHalfYearAnswers, getWaveAnswers, type PeriodAnswer } from "../db/queries/getRetentionByCategory";
 import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
-import { accountNps, answeredCategories } from "../metrics/accountNps";
+import { accountNps } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { minDate } from "../metrics/calendar";
-import { cohortRetention, retentionByCategory, retentionSeries, type CategoryPeriodInput } from "../metrics/retention";
+import { cohortRetention, retentionByCategory, retentionSeries } from "../metrics/retention";
 import { requireAuth } from "../middleware/auth";
 import {
   AccountsMetricsQuerySchema,
@@ -31,7 +31,10 @@ import {
   RetentionByCategorySchema,
   RetentionQuerySchema,
   RetentionSchema,
+  ValueByCategoryQuerySchema,
+  ValueByCategorySchema,
 } from "../schemas/retention";
+import { categoryPeriods, satisfactionValue } from "../services/satisfactionValue";
 import { assertOwnManagerFilter } from "../services/scope";
 import { bucketsFor } from "../services/scoreTrend";
 import { findSurvey } from "../services/surveys";
@@ -94,6 +97,18 @@ const byCategory = createRoute({
   responses: { 200: json(RetentionByCategorySchema, "Per period, and pooled over complete periods"), ...scopeErrors, ...errors(404) },
 });
 
+const value = createRoute({
+  method: "get",
+  path: "/value-by-category",
+  summary:
+    "What satisfaction is worth: per NPS category NRR/GRR over 6 and 12 months, expected lifetime and customer value, and the MRR at risk, each with n and a 95 % interval (docs/METRICS.md)",
+  tags,
+  security: KEY_OR_SESSION,
+  middleware: [requireAuth()] as const,
+  request: { query: ValueByCategoryQuerySchema },
+  responses: { 200: json(ValueByCategorySchema, "Pooled over the periods whose horizon is over"), ...scopeErrors, ...errors(404) },
+});
+
 const accounts = createRoute({
   method: "get",
   path: "/accounts",
@@ -142,43 +157,19 @@ export const retentionRoute = router()
     const q = c.req.valid("query");
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
-    const tz = workspaceTz(c.env);
     const asOf = today(c);
-    const now = Date.now();
-    const db = c.var.db;
-
-    const waves = q.periods === "half" ? [] : await getClosedWaves(db, survey.id, now);
-    const mode = q.periods === "wave" || (q.periods === "auto" && waves.length > 0) ? ("wave" as const) : ("half" as const);
-    const byPeriod = (rows: PeriodAnswer[]) => {
-      const m = new Map<string, PeriodAnswer[]>();
-      for (const r of rows) (m.get(r.period) ?? m.set(r.period, []).get(r.period)!).push(r);
-      return m;
-    };
-    let periods: CategoryPeriodInput[];
-    if (mode === "wave") {
-      const answers = byPeriod(await getWaveAnswers(db, survey.id, where, now));
-      periods = waves.map((w) => ({
-        period: w.period,
-        label: w.period,
-        end: localDate(w.closesAt.getTime(), tz),
-        categories: answeredCategories(answers.get(w.id) ?? []),
-      }));
-    } else {
-      // Half-years that have ended and in which someone in scope answered.
-      const answers = byPeriod(await getHalfYearAnswers(db, survey.id, where));
-      periods = [...answers.keys()]
-        .filter((b) => nextBucket(b, "half") <= asOf)
-        .sort()
-        .map((b) => ({
-          period: b,
-          label: bucketLabel(b, "half"),
-          end: nextBucket(b, "half"),
-          categories: answeredCategories(answers.get(b)!),
-        }));
-    }
-    const accounts = periods.length ? await getCohorts(db, { where }) : [];
+    const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
+    const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
     const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
     return c.json({ surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result }, 200);
+  })
+  .openapi(value, async (c) => {
+    const q = c.req.valid("query");
+    const survey = await npsSurvey(c, q.surveyId);
+    const where = scopedAccounts(c, q);
+    const asOf = today(c);
+    const worth = await satisfactionValue(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
+    return c.json({ surveyId: survey.id, asOf, ...worth }, 200);
   })
   .openapi(accounts, async (c) => {
     const q = c.req.valid("query");

@@ -13,7 +13,7 @@ import { waveResponseRate, type InvitationTally } from "../metrics/responseRate"
 import { requireAuth } from "../middleware/auth";
 import { InvitationsCsvQuery, WaveSchema, WavesListQuery } from "../schemas/waves";
 import { csvStream } from "../services/csv";
-import { managerScope } from "../services/scope";
+import { assertOwnManagerFilter, managerScope } from "../services/scope";
 
 const INVITATIONS_PAGE = 1000;
 const tags = ["waves"];
@@ -64,7 +64,13 @@ export const wavesRoute = router()
       .limit(200)
       .all();
     const m = managerScope(c.var.principal);
-    const scope = m === null ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE a.manager_user_id = ${m})`;
+    if (m !== null) assertOwnManagerFilter(c.var.principal, q.manager);
+    const manager = m ?? q.manager;
+    const accountConds = [
+      ...(manager !== undefined ? [sql`a.manager_user_id = ${manager}`] : []),
+      ...(q.segment !== undefined ? [sql`a.segment = ${q.segment}`] : []),
+    ];
+    const scope = accountConds.length === 0 ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE ${sql.join(accountConds, sql` AND `)})`;
     const tallies = rows.length
       ? await db.all<{ wave_id: string; status: InvitationTally["status"]; responded: number; n: number }>(sql`
           SELECT i.wave_id, i.status,

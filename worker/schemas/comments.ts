@@ -65,6 +65,8 @@ export const PatchFollowupSchema = z
 
 export const FollowupNoteSchema = z.object({ body: text(5000, { min: 1, trim: true }) }).strict();
 
+/** A reply to the respondent: the subject is one line (no CR/LF: no header injection). */
+export const FollowupReplySchema = z.object({ subject: line(200).optional(), body: text(10_000, { min: 1, trim: true }) }).strict();
 // ---------------------------------------------------------------------------------------------
 // Responses
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +109,22 @@ export const NewNoteSchema = z.object({
   kind: z.literal("note"),
   createdAt: z.string(),
 });
+
+/** A reply to the respondent as kept (services/followupReply.ts). */
+export const ReplySchema = z
+  .object({
+    id: z.string(),
+    responseId: z.string(),
+    kind: z.literal("reply"),
+    delivery: z.enum(["email", "email_failed", "mailto"]).openapi({ description: "`email_failed`: the email API refused it; use `mailto`" }),
+    subject: z.string(),
+    body: z.string(),
+    to: z.string().openapi({ description: "The respondent's e-mail" }),
+    mailto: z.string().nullable().openapi({ description: "A prepared `mailto:` link, unless sent by e-mail" }),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("FollowupReply");
 
 export const FollowupSummarySchema = z.object({
   asOf: z.string().openapi({ description: "Today in the workspace zone" }),

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
 import { Interval95Schema, NpsChangeSchema } from "./metrics";
+import { MrrAtRiskSchema } from "./retention";
 
 export const DigestQuery = z
   .object({ month: z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, "expected YYYY-MM").optional() })
@@ -60,6 +61,16 @@ export const DigestSchema = z
       unassigned: z.number().int(),
     }),
     atRisk: z.array(z.object({ id: z.string(), name: z.string(), lastScore: z.number().nullable(), change: z.number().nullable(), mrrCents: z.number().int() })),
+    value: z
+      .object({
+        horizonMonths: z.number().int(),
+        mrrAtRisk: MrrAtRiskSchema,
+        promoter: z.object({ n: z.number().int(), value: z.number().nullable().openapi({ description: "Customer value, cents" }), ci95: Interval95Schema.nullable() }),
+        detractor: z.object({ n: z.number().int(), value: z.number().nullable().openapi({ description: "Customer value, cents" }), ci95: Interval95Schema.nullable() }),
+        promoterMinusDetractor: z.object({ value: z.number().nullable(), ci95: Interval95Schema.nullable() }),
+      })
+      .nullable()
+      .openapi({ description: "What satisfaction is worth in this scope (as on the Retention page); null without an NPS survey" }),
     retention: z
       .object({ quarter: z.string(), startCount: z.number().int(), crr: z.number().nullable(), nrr: z.number().nullable(), complete: z.boolean() })
       .nullable(),

@@ -70,6 +70,8 @@ export const GoalSchema = z
     createdBy: z.string().nullable(),
     createdAt: z.iso.datetime(),
     current: z.number().nullable().openapi({ description: "The latest bucket's value" }),
+    currentN: z.number().int().nullable().openapi({ description: "n behind `current`: answers, accounts at the start, or delivered invitations" }),
+    tooFew: z.boolean().openapi({ description: "An NPS / CSAT / CES value from fewer than 20 answers (SMALL_N)" }),
     status: z.enum(["on_track", "could_do_better", "off_track"]),
     reason: z.enum(["target_met", "fit_reaches_target", "fit_misses_deadline", "moving_away", "flat", "insufficient_data", "no_data", "deadline_passed"]),
     fit: z

@@ -10,7 +10,8 @@ export const MetricsQuerySchema = z
     /** Local dates in `tz`; the range is [from, to), widened to whole buckets. */
     from: isoDate.optional(),
     to: isoDate.optional(),
-    interval: z.enum(["month", "quarter", "half"]).default("month"),
+    /** Default: `wave` for a survey that has waves, else `month`. */
+    interval: z.enum(["month", "quarter", "half", "wave"]).optional(),
     tz: z.string().max(64).refine(isValidTimeZone, "must be an IANA time zone like Europe/Paris").optional(),
     segment: value,
     manager: value,
@@ -46,7 +47,7 @@ export const SummarySchema = z
 
 export const NpsChangeSchema = z.object({ delta: z.number(), threshold: z.number(), significant: z.boolean() });
 
-const interval = z.enum(["month", "quarter", "half"]);
+const interval = z.enum(["month", "quarter", "half", "wave"]);
 
 export const MetricsSchema = z
   .object({
@@ -57,8 +58,20 @@ export const MetricsSchema = z
     from: z.string().nullable(),
     to: z.string().nullable(),
     filters: z.array(z.object({ dim: z.enum(["segment", "manager", "account", "channel", "locale"]), value: z.string() })),
-    source: z.enum(["rollups", "raw"]),
+    source: z.enum(["rollups", "raw", "waves"]),
+    /** Below this many answers a bucket is `tooFew` (docs/METRICS.md, SMALL_N). */
+    smallN: z.number().int(),
     totals: SummarySchema,
-    trend: z.array(z.object({ bucket: z.string(), label: z.string(), summary: SummarySchema, change: NpsChangeSchema.nullable() })),
+    trend: z.array(
+      z.object({
+        bucket: z.string(),
+        label: z.string(),
+        summary: SummarySchema,
+        change: NpsChangeSchema.nullable(),
+        comparedWith: z.string().nullable().openapi({ description: "Label of the previous bucket with answers the change is measured against" }),
+        tooFew: z.boolean(),
+      }),
+    ),
+    waves: z.array(z.object({ id: z.string(), period: z.string(), opensOn: z.string(), closesAt: z.string() })).nullable(),
   })
   .openapi("Metrics");

@@ -41,6 +41,16 @@ export const RetentionByCategoryQuerySchema = z
   })
   .strict();
 
+/** What satisfaction is worth: no horizon to choose, it answers for 6 and 12 months. */
+export const ValueByCategoryQuerySchema = z
+  .object({
+    surveyId: id,
+    periods: z.enum(["auto", "wave", "half"]).default("auto"),
+    segment: id.optional(),
+    manager: id.optional(),
+  })
+  .strict();
+
 export const AccountsMetricsQuerySchema = z
   .object({
     surveyId: id,
@@ -130,6 +140,52 @@ export const RetentionByCategorySchema = z
     pooled: z.object({ groups, promoterMinusDetractor: z.number().nullable(), ci95: intervals, periods: z.number().int() }),
   })
   .openapi("RetentionByCategory");
+
+const groupValue = z.object({
+  n: z.number().int(),
+  retained: z.number().int(),
+  crr: z.number().nullable(),
+  crrCi95: ci,
+  nrr: z.number().nullable(),
+  nrrCi95: ci,
+  grr: z.number().nullable(),
+  grrCi95: ci,
+  meanMrr: z.number().nullable().openapi({ description: "Cents" }),
+  meanMrrCi95: ci,
+  monthlyChurn: z.number().nullable(),
+  lifetimeMonths: z.number().nullable(),
+  lifetimeCi95: ci,
+  value: z.number().nullable().openapi({ description: "Customer value V = mean MRR × lifetime, cents" }),
+  valueCi95: ci,
+});
+const moneyBin = z.object({ n: z.number().int(), mrr: z.number().openapi({ description: "Cents" }) });
+
+/** The MRR of detractor and silent accounts, and the loss it is expected to bring. */
+export const MrrAtRiskSchema = z.object({
+  period: z.string().nullable(),
+  horizonMonths: z.number().int(),
+  detractor: moneyBin,
+  noAnswer: moneyBin,
+  expectedLoss: z.object({ value: z.number(), ci95: ci }).nullable(),
+});
+
+export const ValueByCategorySchema = z
+  .object({
+    surveyId: z.string(),
+    asOf: date,
+    mode: z.enum(["wave", "half"]),
+    lifetimeCapMonths: z.number().int(),
+    horizons: z.array(
+      z.object({
+        horizonMonths: z.number().int(),
+        periods: z.array(z.object({ period: z.string(), label: z.string(), end: date, horizonEnd: date })),
+        groups: z.object({ promoter: groupValue, passive: groupValue, detractor: groupValue, no_answer: groupValue }),
+        promoterMinusDetractor: z.object({ value: z.number().nullable(), ci95: ci }),
+      }),
+    ),
+    mrrAtRisk: MrrAtRiskSchema,
+  })
+  .openapi("ValueByCategory");
 
 export const AccountsMetricsSchema = z
   .object({

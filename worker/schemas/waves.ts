@@ -2,7 +2,12 @@
 import { z } from "@hono/zod-openapi";
 import { csvBom, line, text } from "./common";
 
-export const WavesListQuery = z.object({ surveyId: line(60).optional() });
+/** `segment` / `manager`: count only the invitations of contacts whose account matches (exact values). */
+export const WavesListQuery = z.object({
+  surveyId: line(60).optional(),
+  segment: line(200).optional().openapi({ description: "Only contacts of accounts in this segment" }),
+  manager: line(200).optional().openapi({ description: "Only contacts of this manager's accounts (a manager: themselves only)" }),
+});
 
 /** `?bom=1`: the byte-order mark Excel needs to read accents (worker/services/csv.ts). */
 export const InvitationsCsvQuery = z.object({ bom: csvBom }).strict();

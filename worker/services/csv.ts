@@ -8,15 +8,21 @@
  * reading resumes on the next line. An unterminated quote cannot be recovered from (everything after
  * it may be one field), so it is fatal: `CsvFatalError`.
  * Rows are numbered as in a spreadsheet: the header is row 1.
+ *
+ * The separator is `,` or `;`, decided by the header: the first `,` or `;` outside quotes on row 1
+ * wins (a French Excel saves "CSV" with `;`, since `,` is its decimal mark). Header names never
+ * hold either, so the guess cannot go wrong on a valid header; `separator` reports it.
  */
 export interface CsvLimits {
   maxFieldChars: number;
   maxRecordChars: number;
 }
 
+export type CsvSeparator = "," | ";";
+
 export type CsvRecord =
-  | { row: number; fields: string[]; error?: undefined }
-  | { row: number; fields?: undefined; error: { code: string; message: string } };
+  | { row: number; fields: string[]; error?: undefined; separator: CsvSeparator }
+  | { row: number; fields?: undefined; error: { code: string; message: string }; separator: CsvSeparator };
 
 export class CsvFatalError extends Error {
   constructor(
@@ -42,14 +48,21 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
   let first = true;
   let afterCR = false;
   let error: { code: string; message: string } | null = null;
+  // Undecided until the header shows one (then fixed for the whole file); a one-column header: ",".
+  let separator: CsvSeparator | null = null;
+  const isSeparator = (ch: string) => {
+    if (separator === null && row === 1 && (ch === "," || ch === ";")) separator = ch;
+    return ch === separator;
+  };
 
   const out: CsvRecord[] = [];
   const endRecord = () => {
-    if (error) out.push({ row, error });
+    separator ??= ",";
+    if (error) out.push({ row, error, separator });
     else {
       fields.push(field);
       // A blank line is one empty field: not a record.
-      if (!(fields.length === 1 && fields[0] === "")) out.push({ row, fields });
+      if (!(fields.length === 1 && fields[0] === "")) out.push({ row, fields, separator });
       else row--;
     }
     row++;
@@ -101,7 +114,7 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
       }
       switch (state) {
         case S.Unquoted:
-          if (ch === ",") {
+          if (isSeparator(ch)) {
             fields.push(field);
             field = "";
             state = S.FieldStart;
@@ -123,7 +136,7 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
           if (ch === '"') {
             field += '"';
             state = S.Quoted;
-          } else if (ch === ",") {
+          } else if (isSeparator(ch)) {
             fields.push(field);
             field = "";
             state = S.FieldStart;

@@ -63,7 +63,11 @@ function date(v: string, field: string, required = false): string | null {
 }
 
 /** One CSV record → an upsert row. Columns absent from the file stay undefined (= unchanged). */
-export function rowFor(kind: ImportKind, rec: Record<string, string>): AccountUpsert | ContactUpsert {
+/**
+ * `decimalComma`: a `;`-separated file comes from a spreadsheet whose decimal mark is `,`
+ * (French Excel), so `1234,50` is read as 1234.50 there; `.` is accepted too.
+ */
+export function rowFor(kind: ImportKind, rec: Record<string, string>, decimalComma = false): AccountUpsert | ContactUpsert {
   const has = (k: string) => rec[k] !== undefined;
   if (kind === "accounts") {
     const row: AccountUpsert = { externalId: text(rec.external_id!, "external_id", 200, true)! };
@@ -78,9 +82,10 @@ export function rowFor(kind: ImportKind, rec: Record<string, string>): AccountUp
       row.managerEmail = e;
     }
     if (has("mrr")) {
-      const m = rec.mrr!.trim();
+      const typed = rec.mrr!.trim();
+      const m = decimalComma ? typed.replace(",", ".") : typed;
       if (m !== "") {
-        if (!MONEY.test(m)) throw new RowInvalid("mrr", "invalid_number", `mrr: "${m}" is not an amount like 1234.50`);
+        if (!MONEY.test(m)) throw new RowInvalid("mrr", "invalid_number", `mrr: "${typed}" is not an amount like ${decimalComma ? "1234,50" : "1234.50"}`);
         const [units, cents = ""] = m.split(".");
         row.mrrCents = Number(units) * 100 + Number(cents.padEnd(2, "0"));
       }
@@ -148,6 +153,7 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
   if (headerRec.done || !headerRec.value) throw badRequest("empty_file", "The file is empty: the first line must name the columns");
   if (headerRec.value.error) throw badRequest("malformed_csv", `header: ${headerRec.value.error.message}`);
   const columns = checkHeader(kind, headerRec.value.fields);
+  const separator = headerRec.value.separator;
 
   const id = newId("imp");
   await db.insert(importJobs).values({ id, kind, status: "running", createdBy: opts.createdBy, createdAt: new Date() }).run();
@@ -209,7 +215,7 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
       columns.forEach((c, i) => (obj[c] = rec.fields[i]!));
       let data: AccountUpsert | ContactUpsert;
       try {
-        data = rowFor(kind, obj);
+        data = rowFor(kind, obj, rec.separator === ";");
       } catch (e) {
         if (!(e instanceof RowInvalid)) throw e;
         report({ row: rec.row, field: e.field, code: e.code, message: e.message });
@@ -244,7 +250,9 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
     await saveProgress("failed");
     if (!(e instanceof CsvFatalError)) console.error(JSON.stringify({ level: "error", importId: id, error: String(e) }));
   }
-  return getImportJob(db, id);
+  const job = await getImportJob(db, id);
+  // The separator found in the header (`;` for a French Excel file), so the page can say so.
+  return job && { ...job, separator };
 }
 
 export async function getImportJob(db: Db, id: string) {

@@ -11,13 +11,14 @@ import { accountWhere } from "../db/queries/accountFilter";
 import { bucketLabel, bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
 import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
-import { categorySqlOfKind } from "../db/queries/scoreCategory";
-import { nps, npsChange, npsInterval, type NpsCounts } from "../metrics/nps";
+import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
+import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { retentionSeries } from "../metrics/retention";
 import { listAccounts } from "./accounts";
 import { followupSummary } from "./followups";
 import { goalProgress } from "./goalProgress";
 import { managerScope } from "./scope";
+import { satisfactionValue } from "./satisfactionValue";
 import { getSettings } from "./settings";
 
 const scopeSql = (p: Principal) => {
@@ -25,18 +26,11 @@ const scopeSql = (p: Principal) => {
   return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
 };
 
-const npsCategory = categorySqlOfKind("nps", sql`score`);
 
 /** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
-async function waveCounts(db: Db, p: Principal, surveyId: string) {
-  const rows = await db.all<{ wave_id: string; promoters: number; passives: number; detractors: number }>(sql`
-    SELECT wave_id, sum(${npsCategory} = 'promoter') AS promoters, sum(${npsCategory} = 'passive') AS passives,
-           sum(${npsCategory} = 'detractor') AS detractors
-    FROM (SELECT r.wave_id, r.score,
-                 row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
-          FROM responses r WHERE r.survey_id = ${surveyId} AND r.wave_id IS NOT NULL AND ${scopeSql(p)})
-    WHERE rn = 1 GROUP BY wave_id`);
-  return new Map(rows.map((r) => [r.wave_id, { promoters: r.promoters, passives: r.passives, detractors: r.detractors } satisfies NpsCounts]));
+async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
+  const h = await getWaveHistograms(db, { surveyId, waveIds, filters: [], where: scopeSql(p) });
+  return new Map([...h].map(([id, hist]) => [id, npsCountsFromHistogram(hist) satisfies NpsCounts]));
 }
 
 export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number }) {
@@ -55,10 +49,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   // NPS of the latest wave with answers, compared with the wave before it that has answers.
   let wave = null;
   if (survey) {
-    const counts = await waveCounts(db, p, survey.id);
-    const list = (await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all()).filter(
-      (w) => counts.has(w.id),
-    );
+    const opened = await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all();
+    const counts = await waveCounts(db, p, survey.id, opened.map((w) => w.id));
+    const list = opened.filter((w) => counts.has(w.id));
     const [latest, previous] = list;
     if (latest) {
       const c = counts.get(latest.id)!;
@@ -106,6 +99,19 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const accountsForRetention = await getRetention(db, { where: accountWhere(p), activeFrom: lastQuarter, activeUntil: lastQuarter });
   const [q] = retentionSeries(accountsForRetention, [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }], today);
 
+  // What satisfaction is worth in this scope (same figures as the Retention page).
+  const worth = survey ? await satisfactionValue(db, { surveyId: survey.id, where: accountWhere(p), asked: "auto", timeZone, asOf: today, now }) : null;
+  const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
+  const value = worth && valueFrom
+    ? {
+        horizonMonths: valueFrom.horizonMonths,
+        mrrAtRisk: worth.mrrAtRisk,
+        promoter: { n: valueFrom.groups.promoter.n, value: valueFrom.groups.promoter.value, ci95: valueFrom.groups.promoter.valueCi95 },
+        detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
+        promoterMinusDetractor: valueFrom.promoterMinusDetractor,
+      }
+    : null;
+
   // Goals, sorted into the three bins of the monthly review.
   const goalRows = (await db.select().from(goals).orderBy(asc(goals.deadline), asc(goals.id)).limit(100).all()).filter(
     (g) => m === null || g.scope?.manager === undefined || g.scope.manager === m,
@@ -134,6 +140,7 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     },
     followups,
     atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),
+    value,
     retention: q ? { quarter: q.label, startCount: q.startCount, crr: q.crr, nrr: q.nrr, complete: q.complete } : null,
     goals: bins,
   };

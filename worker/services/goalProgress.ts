@@ -17,6 +17,7 @@ import type { Db, Principal } from "../env";
 import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket } from "../metrics/buckets";
 import { addMonths, dayNumber } from "../metrics/calendar";
 import { evaluateGoal, RECENT_BUCKETS, type GoalEvaluation } from "../metrics/goals";
+import { SMALL_N } from "../metrics/nps";
 import { retentionSeries } from "../metrics/retention";
 import { managerScope } from "./scope";
 import { scoreTrend } from "./scoreTrend";
@@ -31,7 +32,14 @@ export interface GoalPointView {
   n: number;
 }
 
-export type GoalProgress = GoalEvaluation & { unit: "points" | "percent" | "score"; points: GoalPointView[] };
+export type GoalProgress = GoalEvaluation & {
+  unit: "points" | "percent" | "score";
+  points: GoalPointView[];
+  /** n behind `current` (answers, accounts at the start, or delivered invitations); null without data. */
+  currentN: number | null;
+  /** An NPS / CSAT / CES value from fewer than SMALL_N answers: the page says "too few answers". */
+  tooFew: boolean;
+};
 
 export const GOAL_UNIT = {
   nps: "points",
@@ -116,5 +124,13 @@ export async function goalProgress(
     deadlineDay: dayNumber(goal.deadline),
     today: dayNumber(asOf),
   });
-  return { ...evaluation, unit: GOAL_UNIT[goal.metric], points: points.map(({ day: _day, ...p }) => p) };
+  const currentN = points.at(-1)?.n ?? null;
+  const scoreMetric = goal.metric === "nps" || goal.metric === "csat" || goal.metric === "ces";
+  return {
+    ...evaluation,
+    unit: GOAL_UNIT[goal.metric],
+    points: points.map(({ day: _day, ...p }) => p),
+    currentN,
+    tooFew: scoreMetric && currentN !== null && currentN < SMALL_N,
+  };
 }

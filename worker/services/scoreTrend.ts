@@ -1,12 +1,18 @@
 /** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
+import { asc, eq, sql } from "drizzle-orm";
+import { waves, type SurveyKind as Kind } from "../db/schema";
+import { getRawHistogramBefore, getRollupHistogramBefore } from "../db/queries/getHistogramBefore";
 import { badRequest } from "../lib/errors";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
+import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import type { Db } from "../env";
 import { bucketOfDate, bucketsBetween, localDate, nextBucket, previousBucket, type Interval } from "../metrics/buckets";
-import { buildTrend } from "../metrics/trend";
+import { bucketLabel as labelOf } from "../metrics/buckets";
+import { emptyHistogram } from "../metrics/histogram";
+import { buildLabelledTrend, buildTrend } from "../metrics/trend";
 import { readRollupZone } from "./rollupZone";
 
 export interface TrendRequest {
@@ -66,12 +72,52 @@ export async function scoreTrend(db: Db, req: TrendRequest) {
     filters: req.filters,
   };
   const useRollups = req.filters.length <= 1 && (await readRollupZone(db.$client)).zone === req.timeZone;
-  const histograms = useRollups
-    ? await getScoreHistograms(db, q)
-    : await getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone });
+  const [histograms, before] = useRollups
+    ? await Promise.all([getScoreHistograms(db, q), getRollupHistogramBefore(db, q)])
+    : await Promise.all([getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone }), getRawHistogramBefore(db, { ...q, timeZone: req.timeZone })]);
   return {
     source: useRollups ? ("rollups" as const) : ("raw" as const),
     buckets,
-    ...buildTrend(req.kind, req.interval, buckets, histograms),
+    ...buildTrend(req.kind, req.interval, buckets, histograms, before && { ...before, label: labelOf(before.bucket, req.interval) }),
   };
+}
+
+/** At most this many earlier waves are read to find the one the first wave is compared with. */
+const WAVE_LOOKBACK = 24;
+
+/**
+ * The trend by wave: one point per wave of the survey whose opening day (local, `timeZone`) is in
+ * [from, to), oldest first (the latest MAX_BUCKETS); the first one is compared with the latest
+ * earlier wave that has answers.
+ */
+export async function waveTrend(db: Db, req: Omit<TrendRequest, "interval"> & { kind: Kind }) {
+  const all = await db.select().from(waves).where(eq(waves.surveyId, req.surveyId)).orderBy(asc(waves.opensAt), asc(waves.period)).all();
+  const day = (w: (typeof all)[number]) => localDate(w.opensAt.getTime(), req.timeZone);
+  const inRange = all.filter((w) => (!req.from || day(w) >= req.from) && (!req.to || day(w) < req.to)).slice(-MAX_BUCKETS);
+  const firstIdx = inRange.length ? all.indexOf(inRange[0]!) : all.length;
+  const earlier = all.slice(Math.max(0, firstIdx - WAVE_LOOKBACK), firstIdx);
+  const histograms = await getWaveHistograms(db, { surveyId: req.surveyId, waveIds: [...earlier, ...inRange].map((w) => w.id), filters: req.filters });
+  const prior = earlier.findLast((w) => histograms.has(w.id));
+  const trend = buildLabelledTrend(
+    req.kind,
+    inRange.map((w) => ({ bucket: w.period, label: w.period, histogram: histograms.get(w.id) ?? emptyHistogram() })),
+    prior ? { bucket: prior.period, label: prior.period, histogram: histograms.get(prior.id)! } : null,
+  );
+  return {
+    source: "waves" as const,
+    waves: inRange.map((w) => ({ id: w.id, period: w.period, opensOn: day(w), closesAt: w.closesAt.toISOString() })),
+    ...trend,
+  };
+}
+
+/**
+ * Whether a survey is answered through waves (at least one answer tied to one of its waves):
+ * those surveys are grouped by wave unless the caller asks otherwise. A survey whose waves have
+ * no answer yet (answered on the widget only) stays by month. Two indexed lookups, no scan.
+ */
+export async function hasWaves(db: Db, surveyId: string) {
+  const row = await db.get<{ yes: number }>(
+    sql`SELECT 1 AS yes FROM waves w WHERE w.survey_id = ${surveyId} AND EXISTS (SELECT 1 FROM responses r WHERE r.wave_id = w.id) LIMIT 1`,
+  );
+  return row !== undefined && row !== null;
 }

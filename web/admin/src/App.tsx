@@ -1,5 +1,6 @@
 /** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
-import { useEffect } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
+import { restoreDrafts } from "./drafts";
 import { Brand, Link, Spinner } from "./components/ui";
 import { t, useLocale, type Key } from "./i18n";
 import { navigate, useRoute } from "./router";
@@ -15,6 +16,7 @@ import { Surveys } from "./pages/Surveys";
 import { SurveyEditor } from "./pages/SurveyEditor";
 import { Goals } from "./pages/Goals";
 import { Digest } from "./pages/Digest";
+import { ImportPage } from "./pages/Import";
 import { Settings } from "./pages/Settings";
 import { Waves } from "./pages/Waves";
 import { ContactPage } from "./pages/Contact";
@@ -28,7 +30,8 @@ const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
   { href: "/waves", key: "nav.waves", icon: "M2 12c2.5-5 5-5 7.5 0s5 5 7.5 0 3.5-3 5-3M2 18c2.5-5 5-5 7.5 0s5 5 7.5 0 3.5-3 5-3" },
   { href: "/digest", key: "nav.digest", icon: "M4 4h16v16H4zM8 9h8M8 13h8M8 17h5" },
   { href: "/goals", key: "nav.goals", icon: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8z" },
-  { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin"] },
+  { href: "/import", key: "nav.import", icon: "M12 3v12M7 10l5 5 5-5M4 19h16", roles: ["admin"] },
+  { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin", "manager"] },
 ];
 
 function page(path: string) {
@@ -54,6 +57,8 @@ function page(path: string) {
       return <Digest />;
     case "settings":
       return <Settings />;
+    case "import":
+      return <ImportPage />;
     default:
       return (
         <div class="card">
@@ -79,6 +84,11 @@ export function App() {
       navigate(next?.startsWith("/admin") && !next.startsWith("/admin/login") ? next : "/", { replace: true });
     }
   }, [session.status, onLogin]);
+
+  // Back from signing in again: put back what was being typed when the session expired.
+  const [restored, setRestored] = useState(0);
+  const userId = session.status === "signed-in" ? session.user.id : null;
+  useEffect(() => (userId && !onLogin ? restoreDrafts(userId, setRestored) : undefined), [userId, onLogin, route.path]);
 
   // Move focus to the new page's heading so keyboard and screen-reader users know it changed.
   useEffect(() => {
@@ -130,7 +140,14 @@ export function App() {
             {t("logout")}
           </button>
         </header>
-        <main id="main">{page(route.path)}</main>
+        <main id="main">
+          {restored > 0 && (
+            <p class="notice" role="status" data-testid="draft-restored">
+              {t("drafts.restored", { n: String(restored) })}
+            </p>
+          )}
+          {page(route.path)}
+        </main>
       </div>
     </div>
   );

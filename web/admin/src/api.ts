@@ -82,3 +82,31 @@ export async function unwrap<R extends { ok: boolean; status: number; json(): Pr
   }
   throw new ApiError(res.status, e.code ?? "http_" + res.status, e.message ?? res.status + "", e.field);
 }
+
+/**
+ * Uploads a file as the raw request body with upload progress (fetch reports none): same origin,
+ * the session cookie and the CSRF token, errors as ApiError like every other call.
+ */
+export function uploadFile<T>(path: string, file: Blob, contentType: string, onProgress: (sent: number, total: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Content-Type", contentType);
+    if (csrfToken) xhr.setRequestHeader("X-CSRF-Token", csrfToken);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, "network", "The upload did not reach the server"));
+    xhr.onload = () => {
+      let body: { error?: { code?: string; message?: string; field?: string } } = {};
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        /* not JSON */
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(body as T);
+      if (xhr.status === 401) onUnauthorized();
+      const e = body.error ?? {};
+      reject(new ApiError(xhr.status, e.code ?? "http_" + xhr.status, e.message ?? String(xhr.status), e.field));
+    };
+    xhr.send(file);
+  });
+}

@@ -38,10 +38,14 @@ export const api = {
   patchFollowup: async (responseId: string, json: Body<(typeof v1.followups)[":responseId"]["$patch"]>) =>
     unwrap(await v1.followups[":responseId"].$patch({ param: { responseId }, json })),
   followupSummary: async () => unwrap(await v1.followups.summary.$get()),
+  imports: async () => unwrap(await v1.imports.$get()),
+  segments: async () => unwrap(await v1.segments.$get()),
   settings: async () => unwrap(await v1.settings.$get()),
   patchSettings: async (json: Body<typeof v1.settings.$patch>) => unwrap(await v1.settings.$patch({ json })),
   patchMe: async (json: Body<typeof v1.auth.me.$patch>) => unwrap(await v1.auth.me.$patch({ json })),
   digest: async (q: Query<typeof v1.digest.$get>) => unwrap(await v1.digest.$get(withQuery(q))),
+  reply: async (responseId: string, json: Body<(typeof v1.followups)[":responseId"]["reply"]["$post"]>) =>
+    unwrap(await v1.followups[":responseId"].reply.$post({ param: { responseId }, json })),
   addNote: async (responseId: string, body: string) =>
     unwrap(await v1.followups[":responseId"].notes.$post({ param: { responseId }, json: { body } })),
   accounts: async (q: Query<typeof v1.accounts.$get>) => unwrap(await v1.accounts.$get(withQuery(q))),
@@ -55,9 +59,13 @@ export const api = {
   breakdown: async (q: Query<typeof v1.metrics.breakdown.$get>) => unwrap(await v1.metrics.breakdown.$get(withQuery(q))),
   goals: async () => unwrap(await v1.goals.$get()),
   createGoal: async (json: Body<typeof v1.goals.$post>) => unwrap(await v1.goals.$post({ json })),
+  patchGoal: async (goalId: string, json: Body<(typeof v1.goals)[":goalId"]["$patch"]>) =>
+    unwrap(await v1.goals[":goalId"].$patch({ param: { goalId }, json })),
   deleteGoal: async (goalId: string) => unwrap(await v1.goals[":goalId"].$delete({ param: { goalId } })),
   retention: async (q: Query<typeof v1.metrics.retention.$get>) => unwrap(await v1.metrics.retention.$get(withQuery(q))),
   cohorts: async (q: Query<typeof v1.metrics.cohorts.$get>) => unwrap(await v1.metrics.cohorts.$get(withQuery(q))),
+  valueByCategory: async (q: Query<(typeof v1.metrics)["value-by-category"]["$get"]>) =>
+    unwrap(await v1.metrics["value-by-category"].$get(withQuery(q))),
   retentionByCategory: async (q: Query<(typeof v1.metrics)["retention-by-category"]["$get"]>) =>
     unwrap(await v1.metrics["retention-by-category"].$get(withQuery(q))),
   emailSnippet: async (surveyId: string, q: Query<(typeof v1.surveys)[":surveyId"]["email-snippet"]["$get"]>) =>

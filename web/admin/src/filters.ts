@@ -5,14 +5,19 @@
 import type { Route } from "./router";
 
 export const PERIODS = ["6m", "12m", "24m", "36m", "custom"] as const;
+/** Calendar groupings; the overview also groups by wave (`wave`, its default for surveys with waves). */
 export const INTERVALS = ["month", "quarter", "half"] as const;
 export type Interval = (typeof INTERVALS)[number];
+export type Grouping = Interval | "wave";
 
 export interface Filters {
   period: (typeof PERIODS)[number];
   from?: string;
   to?: string;
+  /** Calendar interval for pages that only have those (retention, breakdowns); "half" by default. */
   interval: Interval;
+  /** What the URL asked for, `wave` included; undefined: the survey's default (wave when it has waves). */
+  grouping?: Grouping;
   survey?: string;
   segment?: string;
   manager?: string;
@@ -23,9 +28,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
 export function readFilters(q: URLSearchParams): Filters {
   const period = (PERIODS as readonly string[]).includes(q.get("period") ?? "") ? (q.get("period") as Filters["period"]) : "24m";
-  const interval = (INTERVALS as readonly string[]).includes(q.get("interval") ?? "") ? (q.get("interval") as Interval) : "half";
+  const asked = q.get("interval") ?? "";
+  const interval = (INTERVALS as readonly string[]).includes(asked) ? (asked as Interval) : "half";
+  const grouping = asked === "wave" || (INTERVALS as readonly string[]).includes(asked) ? (asked as Grouping) : undefined;
   const opt = (k: string) => q.get(k)?.trim() || undefined;
-  const f: Filters = { period, interval, survey: opt("survey"), segment: opt("segment"), manager: opt("manager") };
+  const f: Filters = { period, interval, grouping, survey: opt("survey"), segment: opt("segment"), manager: opt("manager") };
   if (period === "custom") {
     const from = opt("from");
     const to = opt("to");

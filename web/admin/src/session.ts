@@ -2,6 +2,7 @@
 import { client, setCsrfToken, setUnauthorizedHandler, unwrap, ApiError, Unavailable } from "./api";
 import { navigate } from "./router";
 import { useSubscription } from "./store";
+import { saveDrafts } from "./drafts";
 
 export interface User {
   id: string;
@@ -21,6 +22,9 @@ function set(s: SessionState) {
   state = s;
   listeners.forEach((f) => f());
 }
+
+/** The signed-in user's id (per-user preferences in localStorage), or null. */
+export const currentUserId = () => (state.status === "signed-in" ? state.user.id : null);
 
 export function useSession(): SessionState {
   useSubscription(listeners, () => state);
@@ -59,6 +63,8 @@ export async function logout() {
 // A 401 on any call means the session ended (expired, logged out elsewhere): back to the login.
 setUnauthorizedHandler(() => {
   if (state.status === "signed-in") {
+    // The session expired under the user: keep what they were typing for after they sign in.
+    saveDrafts(state.user.id);
     setCsrfToken(null);
     set({ status: "anonymous" });
   }

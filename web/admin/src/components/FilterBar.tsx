@@ -1,11 +1,11 @@
 /** Period, interval, survey, segment and manager filters, written to the URL query. */
 import { api } from "../endpoints";
 import { useAsync } from "../data";
-import { INTERVALS, PERIODS, apiFilters, range, type Filters } from "../filters";
+import { INTERVALS, PERIODS, apiFilters, type Filters } from "../filters";
 import { t } from "../i18n";
 import { setQuery, qsOf } from "../router";
 import { useSession } from "../session";
-import type { SurveyLite } from "../surveys";
+import { pickSurvey, rememberSurvey, type SurveyLite } from "../surveys";
 import { personLabel } from "../types";
 
 interface Props {
@@ -13,13 +13,15 @@ interface Props {
   surveys: SurveyLite[];
   /** Hide the interval select (pages without trends). */
   noInterval?: boolean;
+  /** Offer "by wave" too, showing this grouping when the URL names none (the overview). */
+  grouping?: string;
   /** Show the CSV export link for the current filters. */
   exportCsv?: boolean;
   /** Filters of the page's own (category, status, owner…) that the export must follow too. */
   exportQuery?: Record<string, string | undefined>;
 }
 
-export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQuery }: Props) {
+export function FilterBar({ filters: f, surveys, noInterval, grouping, exportCsv, exportQuery }: Props) {
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const users = useAsync(
@@ -27,19 +29,16 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQu
     [isManager],
   );
   const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
-  const survey = f.survey ?? surveys[0]?.id;
-  // Segment suggestions: the segments that answered this survey over the period (free text still works).
-  const segments = useAsync(
-    () => (survey ? api.breakdown({ surveyId: survey, by: "segment", ...range(f), limit: 50 }).then((r) => r.groups.map((g) => g.value)) : Promise.resolve([])),
-    [survey, f.period, f.from, f.to],
-  );
+  const survey = pickSurvey(surveys, f)?.id;
+  // The segment filter is an exact match, so it offers the known segments of the caller's accounts.
+  const segments = useAsync(() => api.segments().then((r) => r.data.map((s) => s.value)), []);
   const csv = "/api/v1/export/responses.csv" + qsOf({ surveyId: survey, ...apiFilters(f), ...exportQuery });
 
   return (
     <form class="filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
       <div class="field">
         <label for="f-survey">{t("filters.survey")}</label>
-        <select id="f-survey" value={survey ?? ""} onChange={(e) => setQuery({ survey: e.currentTarget.value }, { push: true })}>
+        <select id="f-survey" value={survey ?? ""} onChange={(e) => (rememberSurvey(e.currentTarget.value), setQuery({ survey: e.currentTarget.value }, { push: true }))}>
           {surveys.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name} ({s.kind.toUpperCase()})
@@ -72,8 +71,8 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQu
       {!noInterval && (
         <div class="field">
           <label for="f-interval">{t("filters.interval")}</label>
-          <select id="f-interval" value={f.interval} onChange={(e) => setQuery({ interval: e.currentTarget.value }, { push: true })}>
-            {INTERVALS.map((i) => (
+          <select id="f-interval" value={grouping !== undefined ? (f.grouping ?? grouping) : f.interval} onChange={(e) => setQuery({ interval: e.currentTarget.value }, { push: true })}>
+            {(grouping !== undefined ? (["wave", ...INTERVALS] as const) : INTERVALS).map((i) => (
               <option key={i} value={i}>
                 {t(("interval." + i) as "interval.month")}
               </option>
@@ -83,19 +82,13 @@ export function FilterBar({ filters: f, surveys, noInterval, exportCsv, exportQu
       )}
       <div class="field">
         <label for="f-segment">{t("filters.segment")}</label>
-        <input
-          id="f-segment"
-          type="search"
-          placeholder={t("filters.all")}
-          value={f.segment ?? ""}
-          maxLength={200}
-          list="f-segment-values"
-          onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() }, { push: true })}
-        />
+        <select id="f-segment" value={f.segment ?? ""} onChange={(e) => setQuery({ segment: e.currentTarget.value }, { push: true })}>
+          <option value="">{t("filters.all")}</option>
+          {/* A segment in the URL that no account has (an old link) stays selectable, so the page shows what it filters by. */}
+          {f.segment && segments.state === "ok" && !segments.data.includes(f.segment) && <option value={f.segment}>{f.segment}</option>}
+          {segments.state === "ok" && segments.data.map((s) => <option key={s} value={s}>{s}</option>)}
+        </select>
       </div>
-      <datalist id="f-segment-values">
-        {segments.state === "ok" && segments.data.map((s) => <option key={s} value={s} />)}
-      </datalist>
       {!isManager && (
         <div class="field">
           <label for="f-manager">{t("filters.manager")}</label>

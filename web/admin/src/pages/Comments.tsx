@@ -220,7 +220,10 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
               {fu && fu.notes.length > 0 && (
                 <ul class="notes">
                   {fu.notes.map((n, i) => (
-                    <li key={n.id ?? i}>
+                    <li key={n.id ?? i} class={n.kind === "reply" ? "reply" : undefined}>
+                      {n.kind === "reply" && (
+                        <Badge kind={n.delivery === "email" ? "ok" : n.delivery === "email_failed" ? "bad" : "neutral"}>{t(("reply." + (n.delivery ?? "mailto")) as "reply.email")}</Badge>
+                      )}
                       <p>{n.body}</p>
                       <small class="muted">
                         {n.authorName ?? ""} {n.createdAt ? fmtDateTime(n.createdAt) : ""}
@@ -247,11 +250,72 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                   </button>
                 </form>
               )}
+              {canEdit && c.contact?.email && <ReplyForm responseId={c.responseId} to={c.contact.email} onSent={onChange} />}
               {error !== null && <ErrorBox error={error} />}
             </div>
           </details>
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * Writes to the respondent from the item: the server sends it through the email API when one is
+ * configured, else prepares a mailto: link for the user's own mail app; either way the reply is
+ * kept on the item. The text is sent as typed; the server escapes it for the HTML part.
+ */
+function ReplyForm({ responseId, to, onSent }: { responseId: string; to: string; onSent: () => void }) {
+  const [subject, setSubject] = useState("");
+  const [body, setBody] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [result, setResult] = useState<{ delivery: string; mailto: string | null } | null>(null);
+  async function send(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.reply(responseId, { ...(subject.trim() ? { subject: subject.trim() } : {}), body: body.trim() });
+      setResult({ delivery: r.delivery, mailto: r.mailto });
+      setBody("");
+      setSubject("");
+      onSent();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form class="reply-form stack" onSubmit={send} aria-label={t("reply.title", { to })}>
+      <p class="small">
+        <strong>{t("reply.title", { to })}</strong>
+      </p>
+      <label for={"rs-" + responseId} class="sr-only">
+        {t("reply.subject")}
+      </label>
+      <input id={"rs-" + responseId} maxLength={200} placeholder={t("reply.subjectPlaceholder")} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+      <label for={"rb-" + responseId} class="sr-only">
+        {t("reply.body")}
+      </label>
+      <textarea id={"rb-" + responseId} rows={4} maxLength={10000} placeholder={t("reply.body")} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+      <div class="row">
+        <button class="btn primary small" type="submit" disabled={busy || !body.trim()}>
+          {t("reply.send")}
+        </button>
+      </div>
+      {result && (
+        <p role="status" class="small" data-testid="reply-result">
+          {result.delivery === "email" ? t("reply.sent") : result.delivery === "email_failed" ? t("reply.failed") : t("reply.prepared")}{" "}
+          {result.mailto && (
+            <a class="btn secondary small" href={result.mailto} data-testid="reply-mailto">
+              {t("reply.openMail")}
+            </a>
+          )}
+        </p>
+      )}
+      {error !== null && <ErrorBox error={error} />}
+    </form>
   );
 }

@@ -7,7 +7,7 @@ import { useState } from "preact/hooks";
 import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate } from "../format";
+import { fmtDate, fmtMoney } from "../format";
 import { t } from "../i18n";
 import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
@@ -121,6 +121,22 @@ export function Digest() {
           <Card title={t("digest.retention")}>
             {d.retention ? (
               <p>{t("digest.retentionLine", { quarter: d.retention.quarter, crr: pct(d.retention.crr), nrr: pct(d.retention.nrr), n: d.retention.startCount })}</p>
+            ) : (
+              <Empty>{t("digest.none")}</Empty>
+            )}
+          </Card>
+          <Card title={t("value.title")}>
+            {d.value ? (
+              <>
+                <p data-testid="digest-at-risk">
+                  {t("value.atRisk")}: <strong>{fmtMoney(d.value.mrrAtRisk.detractor.mrr)}</strong> ({t("value.atRiskSub", { n: String(d.value.mrrAtRisk.detractor.n), period: d.value.mrrAtRisk.period ?? "—" })})
+                  {d.value.mrrAtRisk.expectedLoss ? " · " + t("value.expectedLoss", { months: "6", loss: fmtMoney(Math.round(d.value.mrrAtRisk.expectedLoss.value)) }) : ""}
+                </p>
+                <p data-testid="digest-worth">
+                  {t("value.value")}: {t("cat.promoter")} {d.value.promoter.value === null ? "—" : fmtMoney(Math.round(d.value.promoter.value))} (n = {d.value.promoter.n}) · {t("cat.detractor")}{" "}
+                  {d.value.detractor.value === null ? "—" : fmtMoney(Math.round(d.value.detractor.value))} (n = {d.value.detractor.n})
+                </p>
+              </>
             ) : (
               <Empty>{t("digest.none")}</Empty>
             )}

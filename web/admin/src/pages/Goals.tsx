@@ -8,6 +8,7 @@ import { fmt1, fmtDate } from "../format";
 import { t } from "../i18n";
 import { can, useSession } from "../session";
 import { useSurveys } from "../surveys";
+import type { SurveyLite } from "../surveys";
 
 const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
 type Goal = Awaited<ReturnType<typeof api.goals>>["data"][number];
@@ -44,24 +45,14 @@ export function Goals() {
   const goals = useAsync(() => api.goals(), []);
   const surveys = useSurveys();
   const [error, setError] = useState<unknown>(null);
+  const [editing, setEditing] = useState<string | null>(null);
 
   async function create(e: Event) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
-    const d = new FormData(form);
-    const metric = String(d.get("metric")) as Goal["metric"];
-    const body = {
-      name: String(d.get("name")).trim(),
-      metric,
-      // Retention goals are measured on accounts, not on a survey.
-      surveyId: metric === "crr" || metric === "nrr" ? null : String(d.get("surveyId") || "") || null,
-      target: Number(d.get("target")),
-      deadline: String(d.get("deadline")),
-      ...(String(d.get("segment") || "").trim() ? { scope: { segment: String(d.get("segment")).trim() } } : {}),
-    };
     setError(null);
     try {
-      await api.createGoal(body);
+      await api.createGoal(goalBody(form, false));
       form.reset();
       goals.reload();
     } catch (err) {
@@ -93,7 +84,22 @@ export function Goals() {
             <Empty>{t("goals.none")}</Empty>
           ) : (
             <ul class="goal-list">
-              {goals.data.data.map((g) => (
+              {goals.data.data.map((g) =>
+                editing === g.id ? (
+                  <li key={g.id} class="goal goal-editing">
+                    <GoalForm
+                      goal={g}
+                      surveys={surveys.state === "ok" ? surveys.data : []}
+                      submitLabel={t("save")}
+                      onSubmit={async (form) => {
+                        await api.patchGoal(g.id, goalBody(form, true));
+                        setEditing(null);
+                        goals.reload();
+                      }}
+                      onCancel={() => setEditing(null)}
+                    />
+                  </li>
+                ) : (
                 <li key={g.id} class="goal">
                   <div class="grow">
                     <strong>{g.name}</strong>
@@ -104,56 +110,34 @@ export function Goals() {
                     <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
                   </div>
                   <Spark goal={g} />
-                  <div class="goal-figure">
+                  <div class="goal-figure" data-testid="goal-now">
                     <span class="muted small">{t("goals.current")}</span>
-                    <strong>{show(g.metric, g.current)}</strong>
+                    {/* A value from fewer than 20 answers is shown small, with its n, and called what it is. */}
+                    {g.tooFew ? <span class="small">{show(g.metric, g.current)}</span> : <strong>{show(g.metric, g.current)}</strong>}
+                    {g.currentN !== null && <span class="muted small" data-testid="goal-n">n = {g.currentN}</span>}
+                    {g.tooFew && <Badge kind="neutral">{t("overview.tooFew")}</Badge>}
                   </div>
                   {g.status ? <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge> : <Badge kind="neutral">—</Badge>}
                   {admin && (
-                    <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
-                      {t("delete")}
-                    </button>
+                    <>
+                      <button type="button" class="btn ghost small" onClick={() => setEditing(g.id)} aria-label={t("edit") + " " + g.name}>
+                        {t("edit")}
+                      </button>
+                      <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
+                        {t("delete")}
+                      </button>
+                    </>
                   )}
                 </li>
-              ))}
+                ),
+              )}
             </ul>
           )}
         </Card>
         {admin && !unavailable && (
           <Card title={t("goals.new")}>
             <form class="stack" onSubmit={create}>
-              <Field label={t("goals.name")} id="g-name">
-                <input id="g-name" name="name" required maxLength={200} placeholder={t("goals.namePlaceholder")} />
-              </Field>
-              <Field label={t("goals.metric")} id="g-metric">
-                <select id="g-metric" name="metric">
-                  {METRICS.map((m) => (
-                    <option key={m} value={m}>
-                      {t(("metric." + m) as "metric.nps")}
-                    </option>
-                  ))}
-                </select>
-              </Field>
-              <Field label={t("filters.survey")} id="g-survey">
-                <select id="g-survey" name="surveyId">
-                  <option value="">—</option>
-                  {surveys.state === "ok" &&
-                    surveys.data.map((s) => (
-                      <option key={s.id} value={s.id}>
-                        {s.name}
-                      </option>
-                    ))}
-                </select>
-              </Field>
-              <Field label={t("goals.target")} id="g-target" hint={t("goals.targetHint")}>
-                <input id="g-target" name="target" type="number" step="any" required min={-100} max={1000} />
-              </Field>
-              <Field label={t("goals.deadline")} id="g-deadline">
-                <input id="g-deadline" name="deadline" type="date" required />
-              </Field>
-              <Field label={t("filters.segment")} id="g-segment">
-                <input id="g-segment" name="segment" maxLength={200} />
-              </Field>
+              <GoalFields surveys={surveys.state === "ok" ? surveys.data : []} prefix="g" />
               {error !== null && <ErrorBox error={error} />}
               <button class="btn primary" type="submit">
                 {t("goals.create")}
@@ -163,5 +147,91 @@ export function Goals() {
         )}
       </div>
     </>
+  );
+}
+
+/** The request body from a goal form; an edit sends `scope: null` to clear a segment. */
+function goalBody(form: HTMLFormElement, edit: boolean) {
+  const d = new FormData(form);
+  const metric = String(d.get("metric")) as Goal["metric"];
+  const segment = String(d.get("segment") || "").trim();
+  return {
+    name: String(d.get("name")).trim(),
+    metric,
+    // Retention goals are measured on accounts, not on a survey.
+    surveyId: metric === "crr" || metric === "nrr" ? null : String(d.get("surveyId") || "") || null,
+    target: Number(d.get("target")),
+    deadline: String(d.get("deadline")),
+    ...(segment ? { scope: { segment } } : edit ? { scope: null } : {}),
+  };
+}
+
+function GoalFields({ goal, surveys, prefix }: { goal?: Goal; surveys: SurveyLite[]; prefix: string }) {
+  return (
+    <>
+      <Field label={t("goals.name")} id={prefix + "-name"}>
+        <input id={prefix + "-name"} name="name" required maxLength={200} placeholder={t("goals.namePlaceholder")} defaultValue={goal?.name} />
+      </Field>
+      <Field label={t("goals.metric")} id={prefix + "-metric"}>
+        {/* `selected` on the option: a select has no default-value property in the DOM. */}
+        <select id={prefix + "-metric"} name="metric">
+          {METRICS.map((m) => (
+            <option key={m} value={m} selected={goal?.metric === m}>
+              {t(("metric." + m) as "metric.nps")}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t("filters.survey")} id={prefix + "-survey"}>
+        <select id={prefix + "-survey"} name="surveyId">
+          <option value="">—</option>
+          {surveys.map((s) => (
+            <option key={s.id} value={s.id} selected={goal?.surveyId === s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t("goals.target")} id={prefix + "-target"} hint={t("goals.targetHint")}>
+        <input id={prefix + "-target"} name="target" type="number" step="any" required min={-100} max={1000} defaultValue={goal ? String(goal.target) : undefined} />
+      </Field>
+      <Field label={t("goals.deadline")} id={prefix + "-deadline"}>
+        <input id={prefix + "-deadline"} name="deadline" type="date" required defaultValue={goal?.deadline} />
+      </Field>
+      <Field label={t("filters.segment")} id={prefix + "-segment"}>
+        <input id={prefix + "-segment"} name="segment" maxLength={200} defaultValue={goal?.scope?.segment ?? ""} />
+      </Field>
+    </>
+  );
+}
+
+/** Edits a goal in place (PATCH /api/v1/goals/:id); errors stay on the form, named by field. */
+function GoalForm({ goal, surveys, submitLabel, onSubmit, onCancel }: { goal: Goal; surveys: SurveyLite[]; submitLabel: string; onSubmit: (f: HTMLFormElement) => Promise<void>; onCancel: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <form
+      class="stack grow"
+      aria-label={t("edit") + " " + goal.name}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setError(null);
+        try {
+          await onSubmit(e.currentTarget as HTMLFormElement);
+        } catch (err) {
+          setError(err);
+        }
+      }}
+    >
+      <GoalFields goal={goal} surveys={surveys} prefix={"e-" + goal.id} />
+      {error !== null && <ErrorBox error={error} />}
+      <div class="row">
+        <button class="btn primary" type="submit">
+          {submitLabel}
+        </button>
+        <button class="btn ghost" type="button" onClick={onCancel}>
+          {t("cancel")}
+        </button>
+      </div>
+    </form>
   );
 }

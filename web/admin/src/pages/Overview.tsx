@@ -45,10 +45,7 @@ export function Overview() {
     <>
       <PageHead title={t("overview.title")} sub={survey ? survey.name : undefined} />
       {survey ? (
-        <>
-          <FilterBar filters={f} surveys={list} exportCsv />
-          <OverviewBody survey={survey} />
-        </>
+        <OverviewBody survey={survey} surveys={list} />
       ) : (
         <Card>
           <Empty>
@@ -60,18 +57,20 @@ export function Overview() {
   );
 }
 
-function OverviewBody({ survey }: { survey: SurveyLite }) {
+function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: SurveyLite[] }) {
   const route = useRoute();
   const f = filtersOf(route);
-  const q = { ...apiFilters(f), interval: f.interval };
+  // No grouping in the URL: the server's default (by wave for a survey with waves, else month).
+  const q = { ...apiFilters(f), interval: f.grouping };
   const key = JSON.stringify([survey.id, q]);
   const metrics = useAsync(
     async () => unwrap(await client.api.v1.surveys[":surveyId"].metrics.$get({ param: { surveyId: survey.id }, ...withQuery(q) })),
     [key],
   );
+  const bar = <FilterBar filters={f} surveys={surveys} grouping={metrics.data?.interval ?? f.grouping ?? "wave"} exportCsv />;
 
-  if (metrics.state === "error") return <ErrorBox error={metrics.error} />;
-  if (!metrics.data) return <Spinner />;
+  if (metrics.state === "error") return <>{bar}<ErrorBox error={metrics.error} /></>;
+  if (!metrics.data) return <>{bar}<Spinner /></>;
   const m = metrics.data;
   const points = m.trend;
   const kind = survey.kind;
@@ -81,22 +80,34 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
   const current = currentIdx >= 0 ? points[currentIdx]! : null;
   const cur = current?.summary;
   const change = current?.change ?? null;
-  const prev = currentIdx > 0 ? points[currentIdx - 1]!.summary : null;
+  // Below SMALL_N answers the headline says so instead of showing a big number (METRICS.md).
+  const tooFew = current?.tooFew ?? false;
+  const prevIdx = currentIdx > 0 ? points.slice(0, currentIdx).findLastIndex((p) => p.summary.n > 0) : -1;
+  const prev = prevIdx >= 0 ? points[prevIdx]!.summary : null;
   const totals = m.totals;
   const metricName = isNps ? "NPS" : kind === "csat" ? "CSAT" : "CES";
   const fmtHead = (v: number) => (isNps ? fmtInt(v) : fmtPct(v));
 
   return (
+    <>
+    {bar}
     <div class={"overview" + (metrics.state === "loading" ? " stale" : "")} aria-busy={metrics.state === "loading"}>
       <div class="kpis">
         <Card class="kpi kpi-main">
           <h2 class="kpi-label">
             {t("overview.current", { metric: metricName })} <span class="muted">· {current ? current.label : "—"}</span>
           </h2>
-          <p class="kpi-value" data-testid="current-score">
-            {cur && headline(kind, cur) !== null ? fmtHead(headline(kind, cur)!) : "—"}
-          </p>
-          {isNps && (
+          {tooFew ? (
+            <>
+              <p class="kpi-value small-value" data-testid="current-score" data-too-few="true">{t("overview.tooFew")}</p>
+              <p class="kpi-sub muted" data-testid="too-few-hint">{t("overview.tooFewHint", { n: fmtInt(cur?.n ?? 0), min: fmtInt(m.smallN) })}</p>
+            </>
+          ) : (
+            <p class="kpi-value" data-testid="current-score">
+              {cur && headline(kind, cur) !== null ? fmtHead(headline(kind, cur)!) : "—"}
+            </p>
+          )}
+          {isNps && !tooFew && (
             <p class="kpi-sub" data-testid="current-ci">
               {cur?.ci95 ? t("overview.ci", { low: fmtInt(cur.ci95.low), high: fmtInt(cur.ci95.high) }) : t("overview.noCi")}
             </p>
@@ -105,13 +116,17 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
         </Card>
         <Card class="kpi">
           <h2 class="kpi-label">{t("overview.change")}</h2>
-          {isNps ? (
+          {tooFew ? (
+            <p class="kpi-sub muted" data-testid="change-too-few">{t("overview.tooFew")}</p>
+          ) : isNps ? (
             change ? (
               <>
-                <p class={"kpi-value " + (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "")} data-testid="change">
-                  <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>
+                {/* Only a significant change wears the coloured arrow: a wiggle inside the noise is not news. */}
+                <p class={"kpi-value " + (change.significant ? (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "") : "flat")} data-testid="change" data-significant={String(change.significant)}>
+                  {change.significant && <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>}
                   {fmtSigned(change.delta)}
                 </p>
+                {current?.comparedWith && <p class="kpi-sub muted" data-testid="compared-with">{t("overview.vs", { label: current.comparedWith })}</p>}
                 <p class="kpi-sub">
                   {change.significant ? (
                     <Badge kind="ok">{t("overview.significant")}</Badge>
@@ -140,7 +155,7 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
             {isNps && totals.ci95 ? " · " + t("overview.ci", { low: fmtInt(totals.ci95.low), high: fmtInt(totals.ci95.high) }) : ""}
           </p>
         </Card>
-        <ResponseRate surveyId={survey.id} />
+        <ResponseRate surveyId={survey.id} segment={f.segment} manager={f.manager} />
       </div>
 
       <div class="grid-2-1">
@@ -186,6 +201,7 @@ function OverviewBody({ survey }: { survey: SurveyLite }) {
       <Breakdown survey={survey} />
       <LatestComments surveyId={survey.id} />
     </div>
+    </>
   );
 }
 
@@ -206,8 +222,9 @@ function Histogram({ h, kind }: { h: number[]; kind: SurveyLite["kind"] }) {
   );
 }
 
-function ResponseRate({ surveyId }: { surveyId: string }) {
-  const waves = useAsync(() => api.waves({ surveyId }), [surveyId]);
+/** The response rate follows the segment and manager filters like every other figure on the page. */
+function ResponseRate({ surveyId, segment, manager }: { surveyId: string; segment?: string; manager?: string }) {
+  const waves = useAsync(() => api.waves({ surveyId, segment, manager }), [surveyId, segment, manager]);
   // The latest wave that reached someone: the rate is answers over delivered invitations.
   const latest = waves.state === "ok" ? [...waves.data.data].filter((w) => w.delivered > 0).sort((a, b) => (a.period < b.period ? 1 : -1))[0] : undefined;
   return (

@@ -38,6 +38,11 @@ export function Retention() {
     [survey?.id],
   );
 
+  const value = useAsync(
+    () => (survey ? api.valueByCategory({ surveyId: survey.id, segment: f.segment, manager: f.manager }) : Promise.resolve(null)),
+    [survey?.id, f.segment, f.manager],
+  );
+
   return (
     <>
       <PageHead title={t("retention.title")} sub={t("retention.sub")} />
@@ -176,6 +181,95 @@ export function Retention() {
           </Section>
         </Card>
       </div>
+      <Card title={t("value.title")} id="value">
+          <p class="muted small">{t("value.hint")}</p>
+          <Section res={value}>{(d) => (d ? <ValueTable d={d} /> : <Empty>{t("overview.noSurvey")}</Empty>)}</Section>
+      </Card>
+    </>
+  );
+}
+
+type ValueData = NonNullable<Awaited<ReturnType<typeof api.valueByCategory>>>;
+const CATS = ["promoter", "passive", "detractor", "no_answer"] as const;
+const money = (v: number | null | undefined) => fmtMoney(v === null || v === undefined ? null : Math.round(v));
+const range95 = (ci: { low: number; high: number } | null | undefined, f: (v: number) => string) => (ci ? `${f(ci.low)} – ${f(ci.high)}` : "");
+
+/**
+ * What satisfaction is worth: MRR at risk, then per category revenue retention over 6 and 12
+ * months and the customer value V = mean MRR × expected lifetime, each with n and its interval.
+ */
+function ValueTable({ d }: { d: ValueData }) {
+  const risk = d.mrrAtRisk;
+  const twelve = d.horizons.find((h) => h.horizonMonths === 12)!;
+  const six = d.horizons.find((h) => h.horizonMonths === 6)!;
+  // Customer value from the longer horizon when it has measured periods, else the 6-month one.
+  const valueFrom = twelve.periods.length > 0 ? twelve : six;
+  const pmd = valueFrom.promoterMinusDetractor;
+  return (
+    <>
+      <div class="kpis value-kpis">
+        <div class="kpi">
+          <h3 class="kpi-label">{t("value.atRisk")}</h3>
+          <p class="kpi-value small-value" data-testid="mrr-at-risk">{fmtMoney(risk.detractor.mrr)}</p>
+          <p class="kpi-sub muted">
+            {t("value.atRiskSub", { n: fmtInt(risk.detractor.n), period: risk.period ? bucketShort(risk.period) : "—" })}
+            {risk.expectedLoss && (
+              <>
+                {" · "}
+                {t("value.expectedLoss", { months: String(risk.horizonMonths), loss: money(risk.expectedLoss.value) })} {risk.expectedLoss.ci95 && <span>({range95(risk.expectedLoss.ci95, money)})</span>}
+              </>
+            )}
+          </p>
+          <p class="kpi-sub muted" data-testid="mrr-no-answer">{t("value.noAnswer", { mrr: fmtMoney(risk.noAnswer.mrr), n: fmtInt(risk.noAnswer.n) })}</p>
+        </div>
+        <div class="kpi">
+          <h3 class="kpi-label">{t("value.pmd", { months: String(valueFrom.horizonMonths) })}</h3>
+          <p class="kpi-value small-value" data-testid="value-pmd">{pmd.value === null ? "—" : (pmd.value >= 0 ? "+" : "") + money(pmd.value)}</p>
+          <p class="kpi-sub muted">{pmd.ci95 ? t("value.ci", { range: range95(pmd.ci95, money) }) : t("value.notMeasured")}</p>
+        </div>
+      </div>
+      <div class="table-wrap">
+        <table class="table compact" data-testid="value-table">
+          <caption class="sr-only">{t("value.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("value.category")}</th>
+              <th scope="col">n</th>
+              <th scope="col">{t("value.nrr", { months: "6" })}</th>
+              <th scope="col">{t("value.nrr", { months: "12" })}</th>
+              <th scope="col">{t("value.lifetime")}</th>
+              <th scope="col">{t("value.value")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {CATS.map((c) => {
+              const g6 = six.groups[c];
+              const g12 = twelve.groups[c];
+              const gv = valueFrom.groups[c];
+              return (
+                <tr key={c}>
+                  <th scope="row">{t(("cat." + c) as "cat.promoter")}</th>
+                  <td>{fmtInt(g6.n)}</td>
+                  <td>
+                    {fmtRatio(g6.nrr)} <span class="muted small">{range95(g6.nrrCi95, (v) => fmtRatio(v))}</span>
+                  </td>
+                  <td>
+                    {fmtRatio(g12.nrr)} <span class="muted small">{range95(g12.nrrCi95, (v) => fmtRatio(v))}</span>
+                  </td>
+                  <td>
+                    {gv.lifetimeMonths === null ? "—" : fmtInt(gv.lifetimeMonths) + " " + t("value.months")}{" "}
+                    <span class="muted small">{range95(gv.lifetimeCi95, (v) => fmtInt(v))}</span>
+                  </td>
+                  <td>
+                    <strong>{money(gv.value)}</strong> <span class="muted small">{range95(gv.valueCi95, money)}</span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      <p class="muted small">{t("value.foot", { cap: String(d.lifetimeCapMonths), periods: String(valueFrom.periods.length) })}</p>
     </>
   );
 }

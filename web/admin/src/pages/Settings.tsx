@@ -1,4 +1,8 @@
-/** Settings (admins): users and roles, API keys, webhooks. Secrets are shown once, at creation. */
+/**
+ * Settings. Admins: the workspace (default survey, follow-up delay), users and roles, every API
+ * key (an admin picks whom a key acts for), webhooks. Managers: their own API keys (bound to
+ * themselves). Secrets are shown once, at creation.
+ */
 import { useState } from "preact/hooks";
 import { api, type User } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
@@ -6,6 +10,9 @@ import { useAsync } from "../data";
 import { oneOf } from "../filters";
 import { fmtDate } from "../format";
 import { t } from "../i18n";
+import { useSession } from "../session";
+import { useSurveys } from "../surveys";
+import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
 
@@ -28,10 +35,20 @@ function Secret({ label, value, onClose }: { label: string; value: string; onClo
 }
 
 export function Settings() {
+  const session = useSession();
+  if (session.status === "signed-in" && session.user.role !== "admin") {
+    return (
+      <>
+        <PageHead title={t("settings.title")} sub={t("settings.subManager")} />
+        <ApiKeys self />
+      </>
+    );
+  }
   return (
     <>
       <PageHead title={t("settings.title")} sub={t("settings.sub")} />
       <div class="stack">
+        <Workspace />
         <Users />
         <div class="grid-2">
           <ApiKeys />
@@ -176,16 +193,78 @@ function Users() {
 }
 
 
-function ApiKeys() {
+/** The workspace settings: the survey every overview opens on, and the follow-up delay. */
+function Workspace() {
+  const settings = useAsync(() => api.settings(), []);
+  const surveys = useSurveys();
+  const { error, run } = useMutation(settings.reload);
+  const [saved, setSaved] = useState(false);
+  async function save(e: Event) {
+    e.preventDefault();
+    const d = new FormData(e.currentTarget as HTMLFormElement);
+    setSaved(false);
+    const r = await run(() =>
+      api.patchSettings({ defaultSurveyId: String(d.get("defaultSurveyId")) || null, followupDueWorkingDays: Number(d.get("followupDueWorkingDays")) }),
+    );
+    if (r) setSaved(true);
+  }
+  return (
+    <Card title={t("settings.workspace")}>
+      {settings.state === "loading" || surveys.state === "loading" ? (
+        <Spinner />
+      ) : settings.state === "error" ? (
+        <ErrorBox error={settings.error} />
+      ) : (
+        <form class="inline-form" onSubmit={save} aria-label={t("settings.workspace")}>
+          <Field label={t("settings.defaultSurvey")} id="ws-survey" hint={t("settings.defaultSurveyHint")}>
+            <select id="ws-survey" name="defaultSurveyId">
+              <option value="">{t("settings.defaultSurveyNone")}</option>
+              {(surveys.state === "ok" ? surveys.data : []).map((s) => (
+                <option key={s.id} value={s.id} selected={settings.data.defaultSurveyId === s.id}>
+                  {s.name} ({s.kind.toUpperCase()})
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label={t("settings.dueDays")} id="ws-due">
+            <input id="ws-due" name="followupDueWorkingDays" type="number" min={1} max={30} required defaultValue={String(settings.data.followupDueWorkingDays)} />
+          </Field>
+          <button class="btn primary" type="submit">
+            {t("save")}
+          </button>
+          {saved && <span role="status" class="muted">{t("saved")}</span>}
+          {error !== null && <ErrorBox error={error} />}
+        </form>
+      )}
+    </Card>
+  );
+}
+
+/**
+ * API keys. `self`: a manager's own keys, each bound to them (the server enforces it too);
+ * otherwise an admin's view of every key, with the person a key acts for.
+ */
+function ApiKeys({ self = false }: { self?: boolean }) {
   const keys = useAsync(() => api.apiKeys(), []);
+  const people = useAsync(() => (self ? Promise.resolve([]) : api.users().then((r) => r.data.filter((u) => !u.disabledAt))), [self]);
   const { error, run } = useMutation(keys.reload);
   const [secret, setSecret] = useState<string | null>(null);
+  const [role, setRole] = useState<string>(self ? "manager" : "viewer");
+  const nameOf = (id: string | null) => (people.state === "ok" ? people.data.find((u) => u.id === id) : undefined);
   async function create(e: Event) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const d = new FormData(form);
+    const userId = String(d.get("userId") ?? "");
     const scopes = d.get("readOnly") ? (["read"] as const) : (["read", "write"] as const);
-    const r = await run(() => api.createApiKey({ name: String(d.get("name")).trim(), role: oneOf(ROLES, d.get("role")) ?? "viewer", scopes: [...scopes] }));
+    const r = await run(() =>
+      api.createApiKey({
+        name: String(d.get("name")).trim(),
+        role: self ? "manager" : (oneOf(ROLES, d.get("role")) ?? "viewer"),
+        scopes: [...scopes],
+        ...(!self && userId ? { userId } : {}),
+      }),
+    );
     if (r?.key) {
       setSecret(r.key);
       form.reset();
@@ -209,6 +288,7 @@ function ApiKeys() {
                   <div class="grow">
                     <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>{" "}
                     <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>{k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}</Badge>
+                    {!self && k.userId && <span class="muted small"> {t("settings.actsAs", { who: nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId })}</span>}
                     <p class="muted small">
                       {t("settings.lastUsed", { date: fmtDate(k.lastUsedAt) })}
                       {k.revokedAt ? " · " + t("settings.revoked") : ""}
@@ -227,15 +307,33 @@ function ApiKeys() {
             <Field label={t("settings.name")} id="k-name">
               <input id="k-name" name="name" required maxLength={100} />
             </Field>
-            <Field label={t("settings.role")} id="k-role">
-              <select id="k-role" name="role">
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {t(("role." + r) as "role.admin")}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            {self ? (
+              <p class="muted small" data-testid="key-self-hint">{t("settings.keySelfHint")}</p>
+            ) : (
+              <>
+                <Field label={t("settings.role")} id="k-role">
+                  <select id="k-role" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+                    {ROLES.map((r) => (
+                      <option key={r} value={r}>
+                        {t(("role." + r) as "role.admin")}
+                      </option>
+                    ))}
+                  </select>
+                </Field>
+                <Field label={t("settings.keyUser")} id="k-user" hint={role === "manager" ? t("settings.keyUserManagerHint") : t("settings.keyUserHint")}>
+                  <select id="k-user" name="userId" required={role === "manager"}>
+                    <option value="">{t("settings.keyUserNone")}</option>
+                    {(people.state === "ok" ? people.data : [])
+                      .filter((u) => (role === "manager" ? u.role === "manager" : true))
+                      .map((u) => (
+                        <option key={u.id} value={u.id}>
+                          {personLabel(u)} ({t(("role." + u.role) as "role.admin")})
+                        </option>
+                      ))}
+                  </select>
+                </Field>
+              </>
+            )}
             <label class="check">
               <input type="checkbox" name="readOnly" /> {t("settings.readOnly")}
             </label>
