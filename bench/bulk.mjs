@@ -16,14 +16,33 @@ export const SURVEY = "srv_nps";
 const MANAGERS = 20;
 const start = Date.parse("2024-12-01T00:00:00Z");
 const span = 730 * 86_400_000;
-const WORDS = ["support", "rapide", "très", "bon", "produit", "délai", "facture", "slow", "great", "price", "prix", "équipe", "team", "bug", "export"];
+const WORDS = [
+  "support",
+  "rapide",
+  "très",
+  "bon",
+  "produit",
+  "délai",
+  "facture",
+  "slow",
+  "great",
+  "price",
+  "prix",
+  "équipe",
+  "team",
+  "bug",
+  "export",
+];
 
 /** One database: `answers` responses, answers/10 accounts, answers·0.3 contacts, in bulk. */
 export function generate(answers) {
   const dir = mkdtempSync(join(tmpdir(), "barometre-bench-dash-"));
   applyMigrations(dir);
   const d1dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = join(d1dir, readdirSync(d1dir).find((f) => f.endsWith(".sqlite")));
+  const file = join(
+    d1dir,
+    readdirSync(d1dir).find((f) => f.endsWith(".sqlite")),
+  );
   const db = new DatabaseSync(file);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
   let seed = 11;
@@ -35,7 +54,9 @@ export function generate(answers) {
   db.prepare("INSERT INTO surveys (id, name, kind, signing_secret) VALUES (?, 'NPS', 'nps', 'x')").run(SURVEY);
   const user = db.prepare("INSERT INTO users (id, email, name, role) VALUES (?, ?, ?, 'manager')");
   for (let m = 0; m < MANAGERS; m++) user.run(`usr_m${m}`, `m${m}@bench.test`, `Manager ${m}`);
-  const acc = db.prepare("INSERT INTO accounts (id, external_id, name, manager_user_id, segment, mrr_cents, started_on, churned_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const acc = db.prepare(
+    "INSERT INTO accounts (id, external_id, name, manager_user_id, segment, mrr_cents, started_on, churned_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
   const mrr = db.prepare("INSERT INTO account_mrr (account_id, effective_on, mrr_cents) VALUES (?, ?, ?)");
   const accounts = [];
   for (let a = 0; a < nAccounts; a++) {
@@ -50,13 +71,19 @@ export function generate(answers) {
   const con = db.prepare("INSERT INTO contacts (id, external_id, account_id, email, name) VALUES (?, ?, ?, ?, ?)");
   for (let c = 0; c < nContacts; c++) con.run(`ct_${c}`, `cext-${c}`, accounts[c % nAccounts].id, `p${c}@bench.test`, `Person ${c}`);
   const wave = db.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, ?, ?, ?, 'closed')");
-  for (const p of ["2025-01", "2025-07", "2026-01", "2026-07"]) wave.run(`wave_${p}`, SURVEY, p, Date.parse(`${p}-15T00:00:00Z`), Date.parse(`${p}-15T00:00:00Z`) + 21 * 86_400_000);
+  for (const p of ["2025-01", "2025-07", "2026-01", "2026-07"])
+    wave.run(`wave_${p}`, SURVEY, p, Date.parse(`${p}-15T00:00:00Z`), Date.parse(`${p}-15T00:00:00Z`) + 21 * 86_400_000);
   db.exec("COMMIT");
   // Bulk load: the per-row insert triggers are set aside, `counted`, `rollups` and the comment
   // index are then built set-wise with the same rules, and the triggers put back as they were.
-  const bulkTriggers = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'counted_rollups_insert', 'responses_fts_insert')").all();
+  const bulkTriggers = db
+    .prepare(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'counted_rollups_insert', 'responses_fts_insert')",
+    )
+    .all();
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
-  const res = db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+  const res =
+    db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.exec("BEGIN");
   for (let i = 0; i < answers; i++) {
@@ -65,15 +92,36 @@ export function generate(answers) {
     const c = Math.floor(rnd() * nContacts);
     const a = known ? accounts[c % nAccounts] : null;
     const comment = rnd() < 0.3 ? Array.from({ length: 3 + Math.floor(rnd() * 6) }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(" ") : null;
-    res.run(`r_${String(i).padStart(8, "0")}`, SURVEY, known ? `ct_${c}` : null, Math.floor(rnd() * 11), comment, rnd() < 0.6 ? "fr" : "en",
-      ["widget", "link", "email"][i % 3], a?.id ?? null, a?.segment ?? null, a?.manager ?? null,
-      bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC"), at, at);
-    if (i % 100_000 === 99_999) { db.exec("COMMIT"); db.exec("BEGIN"); }
+    res.run(
+      `r_${String(i).padStart(8, "0")}`,
+      SURVEY,
+      known ? `ct_${c}` : null,
+      Math.floor(rnd() * 11),
+      comment,
+      rnd() < 0.6 ? "fr" : "en",
+      ["widget", "link", "email"][i % 3],
+      a?.id ?? null,
+      a?.segment ?? null,
+      a?.manager ?? null,
+      bucketOf(at, "month", "UTC"),
+      bucketOf(at, "quarter", "UTC"),
+      bucketOf(at, "half", "UTC"),
+      at,
+      at,
+    );
+    if (i % 100_000 === 99_999) {
+      db.exec("COMMIT");
+      db.exec("BEGIN");
+    }
   }
   db.exec("COMMIT");
   db.exec("BEGIN");
   const cols = "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
-  for (const [interval, column] of [["month", "bucket_month"], ["quarter", "bucket_quarter"], ["half", "bucket_half"]]) {
+  for (const [interval, column] of [
+    ["month", "bucket_month"],
+    ["quarter", "bucket_quarter"],
+    ["half", "bucket_half"],
+  ]) {
     db.exec(`INSERT INTO counted (${cols})
       SELECT survey_id, '${interval}', ${column}, member, id, score, channel, locale, account_id, segment, manager_user_id, created_at FROM (
         SELECT *, coalesce(contact_id, 'r:' || id) AS member,
@@ -81,7 +129,14 @@ export function generate(answers) {
         FROM responses) WHERE rn = 1`);
   }
   const bins = Array.from({ length: 11 }, (_, i) => `sum(score = ${i})`).join(", ");
-  for (const [dim, column] of [["all", "''"], ["channel", "channel"], ["locale", "locale"], ["segment", "segment"], ["manager", "manager_user_id"], ["account", "account_id"]]) {
+  for (const [dim, column] of [
+    ["all", "''"],
+    ["channel", "channel"],
+    ["locale", "locale"],
+    ["segment", "segment"],
+    ["manager", "manager_user_id"],
+    ["account", "account_id"],
+  ]) {
     db.exec(`INSERT INTO rollups (survey_id, interval, bucket, dim, dim_value, n, ${Array.from({ length: 11 }, (_, i) => `s${i}`).join(", ")})
       SELECT survey_id, interval, bucket, '${dim}', ${column}, count(*), ${bins} FROM counted WHERE ${column} IS NOT NULL
       GROUP BY survey_id, interval, bucket, ${column}`);

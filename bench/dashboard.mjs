@@ -21,7 +21,9 @@ import { machine, writeSection } from "./report.mjs";
 const { values: o } = parseArgs({
   options: { big: { type: "string", default: "1000000" }, small: { type: "string", default: "1000" }, repeat: { type: "string", default: "15" } },
 });
-const BIG = Number(o.big), SMALL = Number(o.small), REPEAT = Number(o.repeat);
+const BIG = Number(o.big),
+  SMALL = Number(o.small),
+  REPEAT = Number(o.repeat);
 const range = "from=2024-12-01&to=2026-12-01";
 const REQUESTS = [
   ["overview, one filter (segment)", `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}&segment=Enterprise`],
@@ -46,16 +48,24 @@ function workerdRss() {
   try {
     const out = execFileSync("ps", ["-C", "workerd", "-o", "rss="], { encoding: "utf8" });
     return Math.max(0, ...out.split("\n").map(Number).filter(Boolean)) * 1024;
-  } catch { return 0; }
+  } catch {
+    return 0;
+  }
 }
 
 function download(url, headers) {
   return new Promise((resolve, reject) => {
-    http.get(url, { headers }, (res) => {
-      let bytes = 0, lines = 0;
-      res.on("data", (c) => { bytes += c.length; for (const b of c) if (b === 10) lines++; });
-      res.on("end", () => resolve({ status: res.statusCode, bytes, lines }));
-    }).on("error", reject);
+    http
+      .get(url, { headers }, (res) => {
+        let bytes = 0,
+          lines = 0;
+        res.on("data", (c) => {
+          bytes += c.length;
+          for (const b of c) if (b === 10) lines++;
+        });
+        res.on("end", () => resolve({ status: res.statusCode, bytes, lines }));
+      })
+      .on("error", reject);
   });
 }
 
@@ -64,13 +74,19 @@ const small = generate(SMALL);
 const big = generate(BIG);
 console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
 const vars = { ADMIN_API_KEY: KEY };
-const [ws, wb] = [await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }), await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" })];
+const [ws, wb] = [
+  await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
+  await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" }),
+];
 const headers = { authorization: `Bearer ${KEY}` };
 try {
   // A goal in each database (through the API: it is the admin page's own write).
   for (const w of [ws, wb]) {
-    await request(`${w.url}/api/v1/goals`, { method: "POST", headers: { ...headers, "content-type": "application/json" },
-      body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: SURVEY, target: 40, deadline: "2027-06-30" }) });
+    await request(`${w.url}/api/v1/goals`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: SURVEY, target: 40, deadline: "2027-06-30" }),
+    });
   }
   const rows = [];
   for (const [label, path] of REQUESTS) {
@@ -80,23 +96,37 @@ try {
       if (r.status !== 200) throw new Error(`${label}: ${r.status} ${r.body.slice(0, 300)}`);
       return performance.now() - s;
     };
-    for (let i = 0; i < 3; i++) { await get(ws); await get(wb); }
-    const a = [], b = [];
-    for (let i = 0; i < REPEAT; i++) { a.push(await get(ws)); b.push(await get(wb)); }
+    for (let i = 0; i < 3; i++) {
+      await get(ws);
+      await get(wb);
+    }
+    const a = [],
+      b = [];
+    for (let i = 0; i < REPEAT; i++) {
+      a.push(await get(ws));
+      b.push(await get(wb));
+    }
     rows.push({ label, path, small: median(a), big: median(b) });
     console.log(`${label}: ${fmt(median(a), 2)} ms vs ${fmt(median(b), 2)} ms`);
   }
   // The CSV export of every answer of the big survey, streamed.
   const rssBefore = workerdRss();
   let rssPeak = rssBefore;
-  const sampler = setInterval(() => { rssPeak = Math.max(rssPeak, workerdRss()); }, 200);
+  const sampler = setInterval(() => {
+    rssPeak = Math.max(rssPeak, workerdRss());
+  }, 200);
   const t = performance.now();
   const csv = await download(`${wb.url}/api/v1/export/responses.csv?surveyId=${SURVEY}`, headers);
   const exportSeconds = (performance.now() - t) / 1000;
   clearInterval(sampler);
 
   const flat = rows.filter((r) => r.big / r.small <= 2);
-  const table = rows.map((r) => `| ${r.label} | ${fmt(r.small, 2)} ms | ${fmt(r.big, 2)} ms | ${r.big / r.small <= 2 ? "" : "**"}${fmt(r.big / r.small, 2)}×${r.big / r.small <= 2 ? "" : "**"} |`).join("\n");
+  const table = rows
+    .map(
+      (r) =>
+        `| ${r.label} | ${fmt(r.small, 2)} ms | ${fmt(r.big, 2)} ms | ${r.big / r.small <= 2 ? "" : "**"}${fmt(r.big / r.small, 2)}×${r.big / r.small <= 2 ? "" : "**"} |`,
+    )
+    .join("\n");
   const md = `## Every dashboard request at 1,000,000 answers
 
 Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).

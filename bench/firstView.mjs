@@ -29,8 +29,11 @@ const { values: o } = parseArgs({
     write: { type: "boolean", default: false },
   },
 });
-const BIG = Number(o.big), SMALL = Number(o.small), REPEAT = Number(o.repeat);
-const EMAIL = "bench-admin@bench.test", PASSWORD = "bench-password-0123456789";
+const BIG = Number(o.big),
+  SMALL = Number(o.small),
+  REPEAT = Number(o.repeat);
+const EMAIL = "bench-admin@bench.test",
+  PASSWORD = "bench-password-0123456789";
 if (!existsSync("dist/public/admin/index.html")) throw new Error("run `npm run build` first: the Worker serves dist/public");
 
 console.log(`generating ${SMALL} and ${BIG} answers…`);
@@ -42,8 +45,16 @@ const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/healt
 const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
 const browser = await chromium.launch({
   executablePath: findBrowser(),
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 
 /** An admin user (through the API key) and the storage state of a real login. */
@@ -67,14 +78,24 @@ async function firstView(w, state, shell) {
   const ctx = await browser.newContext({ storageState: state });
   const page = await ctx.newPage();
   const held = [];
-  if (shell) await page.route("**/api/**", (route) => { held.push(route); });
+  if (shell)
+    await page.route("**/api/**", (route) => {
+      held.push(route);
+    });
   await page.goto(`${w.url}/admin/?survey=${SURVEY}`, { waitUntil: "commit" });
   const ms = await (shell
-    ? page.waitForFunction(() => (document.getElementById("app")?.childElementCount ?? 0) > 0 && performance.now(), null, { polling: "raf", timeout: 120_000 })
-    : page.waitForFunction(() => {
-        const el = document.querySelector("[data-testid=current-score]");
-        return el && /\d/.test(el.textContent ?? "") && performance.now();
-      }, null, { polling: "raf", timeout: 120_000 })
+    ? page.waitForFunction(() => (document.getElementById("app")?.childElementCount ?? 0) > 0 && performance.now(), null, {
+        polling: "raf",
+        timeout: 120_000,
+      })
+    : page.waitForFunction(
+        () => {
+          const el = document.querySelector("[data-testid=current-score]");
+          return el && /\d/.test(el.textContent ?? "") && performance.now();
+        },
+        null,
+        { polling: "raf", timeout: 120_000 },
+      )
   ).then((h) => h.jsonValue());
   const text = shell ? "" : await page.locator("[data-testid=current-score]").textContent();
   for (const r of held) await r.abort().catch(() => {});
@@ -92,7 +113,9 @@ try {
     const b = await firstView(wb, sb, false);
     shown.small = a.text;
     shown.big = b.text;
-    console.log(`${i === 0 ? "warm-up" : `run ${i}`}: shell ${fmt(s.ms, 0)} ms, ${SMALL}: ${fmt(a.ms, 0)} ms (NPS ${a.text}), ${BIG}: ${fmt(b.ms, 0)} ms (NPS ${b.text})`);
+    console.log(
+      `${i === 0 ? "warm-up" : `run ${i}`}: shell ${fmt(s.ms, 0)} ms, ${SMALL}: ${fmt(a.ms, 0)} ms (NPS ${a.text}), ${BIG}: ${fmt(b.ms, 0)} ms (NPS ${b.text})`,
+    );
     if (i === 0) continue;
     runs.shell.push(s.ms);
     runs.small.push(a.ms);

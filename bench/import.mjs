@@ -69,7 +69,12 @@ function csvStream(kind, rows) {
   const enc = new TextEncoder();
   return new ReadableStream({
     pull(ctl) {
-      if (i === 0) ctl.enqueue(enc.encode(kind === "accounts" ? "external_id,name,started_on,mrr,segment,plan\r\n" : "external_id,email,name,locale,account_external_id\r\n"));
+      if (i === 0)
+        ctl.enqueue(
+          enc.encode(
+            kind === "accounts" ? "external_id,name,started_on,mrr,segment,plan\r\n" : "external_id,email,name,locale,account_external_id\r\n",
+          ),
+        );
       if (i >= rows) return ctl.close();
       let chunk = "";
       const end = Math.min(rows, i + 2000);
@@ -91,7 +96,26 @@ async function run(size) {
   const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   const port = await freePort();
-  const child = spawn("npx", ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir, "--var", `ADMIN_API_KEY:${KEY}`, "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "error"], { env, stdio: "ignore", detached: true });
+  const child = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      dir,
+      "--var",
+      `ADMIN_API_KEY:${KEY}`,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "error",
+    ],
+    { env, stdio: "ignore", detached: true },
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     await waitFor(`${base}/api/v1/health`, 90_000);
@@ -116,12 +140,31 @@ async function run(size) {
       peak = Math.max(peak, sample());
       if (job.status !== "done" || job.okRows !== size) throw new Error(`${kind} ${size}: ${JSON.stringify(job).slice(0, 500)}`);
       const dbMb = dbBytes(dir) / 1048576;
-      results[kind] = { rows: size, seconds: ms / 1000, rowsPerSecond: Math.round(size / (ms / 1000)), baselineMb: baseline / 1024, peakMb: peak / 1024, dbMb };
-      console.log(`${kind.padEnd(8)} ${String(size).padStart(7)} rows  ${(ms / 1000).toFixed(1).padStart(6)} s  ${results[kind].rowsPerSecond} rows/s  workerd RSS ${(baseline / 1024).toFixed(0)} → peak ${(peak / 1024).toFixed(0)} MB  D1 on disk ${dbMb.toFixed(0)} MB`);
+      results[kind] = {
+        rows: size,
+        seconds: ms / 1000,
+        rowsPerSecond: Math.round(size / (ms / 1000)),
+        baselineMb: baseline / 1024,
+        peakMb: peak / 1024,
+        dbMb,
+      };
+      console.log(
+        `${kind.padEnd(8)} ${String(size).padStart(7)} rows  ${(ms / 1000).toFixed(1).padStart(6)} s  ${results[kind].rowsPerSecond} rows/s  workerd RSS ${(baseline / 1024).toFixed(0)} → peak ${(peak / 1024).toFixed(0)} MB  D1 on disk ${dbMb.toFixed(0)} MB`,
+      );
     }
     // Then the waves cron over that book: one invitation per contact, through wrangler's /__scheduled.
     const auth = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
-    const survey = await (await fetch(`${base}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Bench", kind: "nps", cadence: { enabled: true, months: [new Date().getUTCMonth() + 1], day: 1, windowDays: 120 } }) })).json();
+    const survey = await (
+      await fetch(`${base}/api/v1/surveys`, {
+        method: "POST",
+        headers: auth,
+        body: JSON.stringify({
+          name: "Bench",
+          kind: "nps",
+          cadence: { enabled: true, months: [new Date().getUTCMonth() + 1], day: 1, windowDays: 120 },
+        }),
+      })
+    ).json();
     const t0 = performance.now();
     const cron = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
     await cron.text();
@@ -159,7 +202,12 @@ if (write) {
       }),
     ),
   ].join("\n");
-  const cronLines = all.map((r) => `- waves cron over ${r.cron.invited.toLocaleString("en")} eligible contacts: ${r.cron.invited.toLocaleString("en")} invitations in ${r.cron.seconds.toFixed(1)} s (one run; a second run adds none).`).join("\n");
+  const cronLines = all
+    .map(
+      (r) =>
+        `- waves cron over ${r.cron.invited.toLocaleString("en")} eligible contacts: ${r.cron.invited.toLocaleString("en")} invitations in ${r.cron.seconds.toFixed(1)} s (one run; a second run adds none).`,
+    )
+    .join("\n");
   const section = `## CSV import
 
 Command: \`npx node bench/import.mjs --sizes ${sizes.join(",")} --write\` (fresh local D1 under \`wrangler dev\` per size;

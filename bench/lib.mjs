@@ -31,20 +31,37 @@ export async function waitFor(url, ms) {
 /** Starts `wrangler dev` for a config; returns { url, stop }. */
 export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/", args: extra = [] }) {
   const port = await freePort();
-  const args = ["wrangler", "dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port),
-    "--show-interactive-dev-session=false", "--log-level", "error"];
+  const args = [
+    "wrangler",
+    "dev",
+    "-c",
+    config,
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--show-interactive-dev-session=false",
+    "--log-level",
+    "error",
+  ];
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   args.push(...extra);
   const child = spawn("npx", args, { env: WRANGLER_ENV, stdio: "ignore", detached: true });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(url + probe, 90_000);
-  return { url, stop: () => { try { process.kill(-child.pid, "SIGTERM"); } catch {} } };
+  return {
+    url,
+    stop: () => {
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {}
+    },
+  };
 }
 
 export function applyMigrations(persistTo) {
-  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo],
-    { env: WRANGLER_ENV, stdio: "ignore" });
+  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env: WRANGLER_ENV, stdio: "ignore" });
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

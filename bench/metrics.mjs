@@ -18,12 +18,17 @@ import { machine, writeSection } from "./report.mjs";
 const { values: o } = parseArgs({
   options: { big: { type: "string", default: "1000000" }, small: { type: "string", default: "1000" }, repeat: { type: "string", default: "25" } },
 });
-const BIG = Number(o.big), SMALL = Number(o.small), REPEAT = Number(o.repeat);
+const BIG = Number(o.big),
+  SMALL = Number(o.small),
+  REPEAT = Number(o.repeat);
 const KEY = "bench-admin-key-0123456789abcdef";
 const dir = mkdtempSync(join(tmpdir(), "barometre-bench-metrics-"));
 applyMigrations(dir);
 const d1dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
-const file = join(d1dir, readdirSync(d1dir).find((f) => f.endsWith(".sqlite")));
+const file = join(
+  d1dir,
+  readdirSync(d1dir).find((f) => f.endsWith(".sqlite")),
+);
 
 // --- fill -------------------------------------------------------------------------------------
 const db = new DatabaseSync(file);
@@ -33,7 +38,8 @@ const span = 730 * 86_400_000;
 let seed = 7;
 const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const surveyIns = db.prepare("INSERT INTO surveys (id, name, kind, signing_secret) VALUES (?, ?, 'nps', 'x')");
-const resIns = db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, locale, channel, segment, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+const resIns =
+  db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, locale, channel, segment, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, 'widget', ?, ?, ?, ?, ?, ?)`);
 function fill(surveyId, n, contacts) {
   surveyIns.run(surveyId, surveyId);
@@ -41,10 +47,23 @@ function fill(surveyId, n, contacts) {
   for (let i = 0; i < n; i++) {
     const at = start + Math.floor((i / n) * span + rnd() * 3_600_000);
     const contact = rnd() < 0.7 ? `${surveyId}-c${Math.floor(rnd() * contacts)}` : null;
-    resIns.run(crypto.randomUUID(), surveyId, contact, Math.floor(rnd() * 11), rnd() < 0.6 ? "fr" : "en",
+    resIns.run(
+      crypto.randomUUID(),
+      surveyId,
+      contact,
+      Math.floor(rnd() * 11),
+      rnd() < 0.6 ? "fr" : "en",
       ["SMB", "Mid-market", "Enterprise"][Math.floor(rnd() * 3)],
-      bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC"), at, at);
-    if (i % 100_000 === 99_999) { db.exec("COMMIT"); db.exec("BEGIN"); }
+      bucketOf(at, "month", "UTC"),
+      bucketOf(at, "quarter", "UTC"),
+      bucketOf(at, "half", "UTC"),
+      at,
+      at,
+    );
+    if (i % 100_000 === 99_999) {
+      db.exec("COMMIT");
+      db.exec("BEGIN");
+    }
   }
   db.exec("COMMIT");
 }
@@ -69,7 +88,8 @@ const rawTime = (surveyId) => {
   }
   return median(times);
 };
-const rawSmall = rawTime("srv_small"), rawBig = rawTime("srv_big");
+const rawSmall = rawTime("srv_small"),
+  rawBig = rawTime("srv_big");
 const rows = db.prepare("SELECT count(*) AS n FROM rollups").get().n;
 db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
 db.close();
@@ -81,13 +101,22 @@ try {
   const get = (id) => request(`${app.url}/api/v1/surveys/${id}/metrics?${q}`, { headers: { authorization: `Bearer ${KEY}` } });
   const check = JSON.parse((await get("srv_big")).body);
   if (check.source !== "rollups" || check.trend.length !== 24) throw new Error(`unexpected answer: ${JSON.stringify(check).slice(0, 300)}`);
-  for (let i = 0; i < 5; i++) { await get("srv_small"); await get("srv_big"); }
-  const small = [], big = [];
-  for (let i = 0; i < REPEAT; i++) {
-    let s = performance.now(); await get("srv_small"); small.push(performance.now() - s);
-    s = performance.now(); await get("srv_big"); big.push(performance.now() - s);
+  for (let i = 0; i < 5; i++) {
+    await get("srv_small");
+    await get("srv_big");
   }
-  const ms = median(small), mb = median(big);
+  const small = [],
+    big = [];
+  for (let i = 0; i < REPEAT; i++) {
+    let s = performance.now();
+    await get("srv_small");
+    small.push(performance.now() - s);
+    s = performance.now();
+    await get("srv_big");
+    big.push(performance.now() - s);
+  }
+  const ms = median(small),
+    mb = median(big);
   const md = `## Dashboard metrics at 1,000,000 responses
 
 Command: \`node bench/metrics.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).

@@ -28,7 +28,8 @@ const { values: o } = parseArgs({
     out: { type: "string" },
   },
 });
-const SECONDS = Number(o.seconds), CONCURRENCY = Number(o.concurrency);
+const SECONDS = Number(o.seconds),
+  CONCURRENCY = Number(o.concurrency);
 const KEY = "bench-admin-key-0123456789abcdef";
 
 /**
@@ -41,11 +42,20 @@ const STAGES = [
   ["webhook check (active webhooks, cached per isolate)", /worker\/jobs\/webhook/],
   ["group commit (the INSERT, batched)", /worker\/services\/groupCommit\.ts/],
   ["rate limit", /worker\/middleware\/rateLimit\.ts|cloudflare-internal:ratelimit/],
-  ["validation (zod schemas, body parsing)", /node_modules\/(zod|@hono\/zod-openapi|@hono\/zod-validator)\/|node_modules\/hono\/dist\/validator|worker\/schemas\/|worker\/lib\/validate\.ts/],
+  [
+    "validation (zod schemas, body parsing)",
+    /node_modules\/(zod|@hono\/zod-openapi|@hono\/zod-validator)\/|node_modules\/hono\/dist\/validator|worker\/schemas\/|worker\/lib\/validate\.ts/,
+  ],
   ["survey lookup and CORS check", /worker\/services\/(surveys|publicSurvey)\.ts|worker\/middleware\/surveyOrigin\.ts/],
   ["per-request database handle (drizzle instance, D1 session)", /worker\/middleware\/db\.ts|worker\/db\/client\.ts/],
-  ["recordResponse itself (row values, buckets, locale)", /worker\/services\/recordResponse\.ts|worker\/metrics\/buckets\.ts|worker\/locales|worker\/lib\/ids\.ts/],
-  ["routing, other middleware, the JSON response (hono)", /node_modules\/hono\/|worker\/(app|index)\.ts|worker\/middleware\/|worker\/routes\/|worker\/lib\/openapi\.ts/],
+  [
+    "recordResponse itself (row values, buckets, locale)",
+    /worker\/services\/recordResponse\.ts|worker\/metrics\/buckets\.ts|worker\/locales|worker\/lib\/ids\.ts/,
+  ],
+  [
+    "routing, other middleware, the JSON response (hono)",
+    /node_modules\/hono\/|worker\/(app|index)\.ts|worker\/middleware\/|worker\/routes\/|worker\/lib\/openapi\.ts/,
+  ],
   ["other Worker code", /worker\//],
 ];
 /** What kind of code the sampled (leaf) frame is. */
@@ -62,11 +72,18 @@ const KINDS = [
 const dir = mkdtempSync(join(tmpdir(), "barometre-bench-prof-"));
 applyMigrations(dir);
 const inspectorPort = await freePort();
-const app = await startWorker({ persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health", args: ["--inspector-port", String(inspectorPort)] });
+const app = await startWorker({
+  persistTo: dir,
+  vars: { ADMIN_API_KEY: KEY },
+  probe: "/api/v1/health",
+  args: ["--inspector-port", String(inspectorPort)],
+});
 const auth = { authorization: `Bearer ${KEY}`, "content-type": "application/json" };
 let ws;
 try {
-  const created = JSON.parse((await request(`${app.url}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Profile", kind: "nps" }) })).body);
+  const created = JSON.parse(
+    (await request(`${app.url}/api/v1/surveys`, { method: "POST", headers: auth, body: JSON.stringify({ name: "Profile", kind: "nps" }) })).body,
+  );
   const secret = JSON.parse((await request(`${app.url}/api/v1/surveys/${created.id}`, { headers: auth })).body).signingSecret;
   const target = `${app.url}/api/v1/surveys/${created.id}/responses`;
   const sent = [];
@@ -77,12 +94,18 @@ try {
     const body = { id, score: i % 11, locale: "fr" };
     if (i % 3 === 0) body.comment = "Très bon support, merci pour la réactivité";
     if (i % 2 === 0) {
-      const c = `ct-${i % 500}`, email = `${c}@client.test`, account = `acc-${i % 50}`;
+      const c = `ct-${i % 500}`,
+        email = `${c}@client.test`,
+        account = `acc-${i % 50}`;
       body.contact = { id: c, email, name: `Contact ${c}`, account };
       body.signature = createHmac("sha256", secret).update(`${c}\n${email}\n${account}`).digest("hex");
     }
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-    const req = { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8", origin: "https://client.test", "cf-connecting-ip": ip }, body: JSON.stringify(body) };
+    const req = {
+      method: "POST",
+      headers: { "content-type": "text/plain;charset=UTF-8", origin: "https://client.test", "cf-connecting-ip": ip },
+      body: JSON.stringify(body),
+    };
     sent.push(req);
     return req;
   };
@@ -95,16 +118,24 @@ try {
   if (!wsUrl) throw new Error(`no inspector target: ${JSON.stringify(targets)}`);
   // The proxy accepts only connections with an Origin, and renumbers message ids: one request at a time.
   ws = new WebSocket(wsUrl, { headers: { origin: "http://127.0.0.1" } });
-  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = rej; });
+  await new Promise((res, rej) => {
+    ws.onopen = res;
+    ws.onerror = rej;
+  });
   let waiting = null;
   ws.onmessage = (ev) => {
     const m = JSON.parse(ev.data);
-    if (m.id !== undefined && waiting) { const w = waiting; waiting = null; w(m); }
+    if (m.id !== undefined && waiting) {
+      const w = waiting;
+      waiting = null;
+      w(m);
+    }
   };
-  const send = (method, params = {}) => new Promise((res, rej) => {
-    waiting = (m) => (m.error ? rej(new Error(`${method}: ${m.error.message}`)) : res(m.result));
-    ws.send(JSON.stringify({ id: 1, method, params }));
-  });
+  const send = (method, params = {}) =>
+    new Promise((res, rej) => {
+      waiting = (m) => (m.error ? rej(new Error(`${method}: ${m.error.message}`)) : res(m.result));
+      ws.send(JSON.stringify({ id: 1, method, params }));
+    });
   await send("Profiler.enable");
   await send("Profiler.setSamplingInterval", { interval: 200 });
   await send("Profiler.start");
@@ -125,9 +156,15 @@ try {
       // The inspector may name the script by a relative or virtual path: fall back to the newest bundle.
       try {
         const base = ".wrangler/tmp";
-        const newest = readdirSync(base).map((d) => join(base, d)).filter((d) => statSync(d).isDirectory())
+        const newest = readdirSync(base)
+          .map((d) => join(base, d))
+          .filter((d) => statSync(d).isDirectory())
           .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
-          .flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".js.map")).map((f) => join(d, f)))[0];
+          .flatMap((d) =>
+            readdirSync(d)
+              .filter((f) => f.endsWith(".js.map"))
+              .map((f) => join(d, f)),
+          )[0];
         if (newest && /index|worker/.test(url)) m = new SourceMap(JSON.parse(readFileSync(newest, "utf8")));
       } catch {}
     }
@@ -182,7 +219,12 @@ try {
     kindTime.set(kd, (kindTime.get(kd) ?? 0) + dt);
     const nd = byId.get(id);
     if (!st.startsWith("(")) {
-      const key = `${nd.callFrame.functionName || "(anonymous)"} ${(src(nd).replace(/^(\.\.\/)+/, "").replace(/^node_modules\/src\//, "drizzle-orm/src/").replace(/^node_modules\//, "") || "(native)")}`;
+      const key = `${nd.callFrame.functionName || "(anonymous)"} ${
+        src(nd)
+          .replace(/^(\.\.\/)+/, "")
+          .replace(/^node_modules\/src\//, "drizzle-orm/src/")
+          .replace(/^node_modules\//, "") || "(native)"
+      }`;
       fnTime.set(key, (fnTime.get(key) ?? 0) + dt);
     }
   });
@@ -192,11 +234,19 @@ try {
   const mapped = [...sourceOf.values()].some((s) => /worker\//.test(s));
   const ok = (r.statuses[200] ?? 0) + (r.statuses[201] ?? 0);
   const rows = [...time.entries()].filter(([k]) => k !== "(idle)").sort((a, b) => b[1] - a[1]);
-  const table = rows.map(([k, us]) => `| ${k} | ${fmt(us / 1000, 0)} ms | ${fmt((100 * us) / busy, 1)} % | ${fmt(us / 1000 / ok, 3)} ms |`).join("\n");
-  const kinds = [...kindTime.entries()].filter(([k]) => k !== "(idle)").sort((a, b) => b[1] - a[1])
-    .map(([k, us]) => `| ${k} | ${fmt((100 * us) / busy, 1)} % |`).join("\n");
-  const top = [...fnTime.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12)
-    .map(([k, us]) => `| \`${k}\` | ${fmt((100 * us) / busy, 1)} % |`).join("\n");
+  const table = rows
+    .map(([k, us]) => `| ${k} | ${fmt(us / 1000, 0)} ms | ${fmt((100 * us) / busy, 1)} % | ${fmt(us / 1000 / ok, 3)} ms |`)
+    .join("\n");
+  const kinds = [...kindTime.entries()]
+    .filter(([k]) => k !== "(idle)")
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, us]) => `| ${k} | ${fmt((100 * us) / busy, 1)} % |`)
+    .join("\n");
+  const top = [...fnTime.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([k, us]) => `| \`${k}\` | ${fmt((100 * us) / busy, 1)} % |`)
+    .join("\n");
   const md = `## Where the submission path's time goes (CPU profile)
 
 Command: \`node bench/profile.mjs --seconds ${SECONDS} --concurrency ${CONCURRENCY} --write\` (${new Date().toISOString().slice(0, 10)}, ${machine()}, load average ${(await import("node:os")).loadavg()[0].toFixed(0)}).
@@ -230,7 +280,9 @@ What it means and what to cut next: docs/SCALING.md, "Where the submission path'
   console.log(md);
   if (o.write) writeSection("profile", md);
 } finally {
-  try { ws?.close(); } catch {}
+  try {
+    ws?.close();
+  } catch {}
   app.stop();
   rmSync(dir, { recursive: true, force: true });
 }

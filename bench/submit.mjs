@@ -14,7 +14,9 @@ import { machine, writeSection } from "./report.mjs";
 const { values: o } = parseArgs({
   options: { seconds: { type: "string", default: "8" }, rounds: { type: "string", default: "3" }, concurrency: { type: "string", default: "32" } },
 });
-const seconds = Number(o.seconds), rounds = Number(o.rounds), concurrency = Number(o.concurrency);
+const seconds = Number(o.seconds),
+  rounds = Number(o.rounds),
+  concurrency = Number(o.concurrency);
 const KEY = "bench-admin-key-0123456789abcdef";
 
 const dir = mkdtempSync(join(tmpdir(), "barometre-bench-"));
@@ -43,7 +45,11 @@ try {
     body: JSON.stringify({ name: "Bench", kind: "nps" }),
   });
   const targetNoRl = `${appNoRl.url}/api/v1/surveys/${JSON.parse(created2.body).id}/responses`;
-  const plainMake = () => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }) });
+  const plainMake = () => ({
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }),
+  });
   const ids = [];
   const makeSubmit = () => {
     // One in ten requests retries an earlier id (a widget retrying after a lost reply).
@@ -53,11 +59,25 @@ try {
     // Each request comes "from" its own respondent: the per-IP rate limit of public writes must
     // not turn a load test from one machine into 429s (wrangler dev takes the header as given).
     const ip = `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-    return { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip }, body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }), id };
+    return {
+      method: "POST",
+      headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip },
+      body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }),
+      id,
+    };
   };
   async function runOurs(secs) {
     const made = [];
-    const r = await load({ url: target, seconds: secs, concurrency, make: () => { const m = makeSubmit(); made.push(m.id); return m; } });
+    const r = await load({
+      url: target,
+      seconds: secs,
+      concurrency,
+      make: () => {
+        const m = makeSubmit();
+        made.push(m.id);
+        return m;
+      },
+    });
     return { r, made };
   }
 
@@ -65,12 +85,19 @@ try {
   await load({ url: bare.url, seconds: 2, concurrency });
   await runOurs(2);
 
-  const floorMake = () => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }) });
+  const floorMake = () => ({
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }),
+  });
   await load({ url: floor.url, seconds: 2, concurrency, make: floorMake });
 
   await load({ url: targetNoRl, seconds: 2, concurrency, make: plainMake });
 
-  const bareRuns = [], appRuns = [], floorRuns = [], noRlRuns = [];
+  const bareRuns = [],
+    appRuns = [],
+    floorRuns = [],
+    noRlRuns = [];
   for (let i = 0; i < rounds; i++) {
     bareRuns.push(await load({ url: bare.url, seconds, concurrency }));
     floorRuns.push(await load({ url: floor.url, seconds, concurrency, make: floorMake }));
@@ -79,10 +106,33 @@ try {
   }
   // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
   const sentIds = new Set(ids);
-  const rows = JSON.parse(execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", dir, "--json",
-    "--command", `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`], { env: WRANGLER_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }))[0].results[0];
+  const rows = JSON.parse(
+    execFileSync(
+      "npx",
+      [
+        "wrangler",
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        dir,
+        "--json",
+        "--command",
+        `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`,
+      ],
+      { env: WRANGLER_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
+    ),
+  )[0].results[0];
   const ok = appRuns.reduce((t, r) => t + (r.statuses[201] ?? 0), 0);
-  const errors = appRuns.reduce((t, r) => t + Object.entries(r.statuses).filter(([s]) => !["200", "201"].includes(s)).reduce((a, [, n]) => a + n, 0), 0);
+  const errors = appRuns.reduce(
+    (t, r) =>
+      t +
+      Object.entries(r.statuses)
+        .filter(([s]) => !["200", "201"].includes(s))
+        .reduce((a, [, n]) => a + n, 0),
+    0,
+  );
 
   const bareRps = median(bareRuns.map((r) => r.rps));
   const appRps = median(appRuns.map((r) => r.rps));
@@ -95,7 +145,8 @@ try {
     `| **Baromètre POST /responses** (validation, rate limit, D1 insert + rollup triggers) | **${fmt(appRps, 0)}** | ${fmt(median(appRuns.map((r) => r.p50)), 2)} | ${fmt(median(appRuns.map((r) => r.p99)), 2)} |`,
     `| Baromètre without its rate-limit binding (diagnostic only) | ${fmt(median(noRlRuns.map((r) => r.rps)), 0)} | ${fmt(median(noRlRuns.map((r) => r.p50)), 2)} | ${fmt(median(noRlRuns.map((r) => r.p99)), 2)} |`,
   ].join("\n");
-  const md = `## Submission path
+  const md =
+    `## Submission path
 
 Command: \`node bench/submit.mjs --seconds ${seconds} --rounds ${rounds} --concurrency ${concurrency}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
 Both Workers run under \`wrangler dev\` on 127.0.0.1 (Baromètre on a fresh local D1), measured in

@@ -37,7 +37,10 @@ export function findBrowser(env = process.env) {
     return explicit;
   }
   // Ubuntu's /usr/bin/chromium-browser may be a snap launcher; it still runs headless.
-  const onPath = (env.PATH ?? "").split(delimiter).filter(Boolean).flatMap((dir) => NAMES.map((n) => join(dir, n)));
+  const onPath = (env.PATH ?? "")
+    .split(delimiter)
+    .filter(Boolean)
+    .flatMap((dir) => NAMES.map((n) => join(dir, n)));
   return [...FIXED, ...onPath].find(executable);
 }
 

@@ -35,11 +35,11 @@ const adminKey = /^ADMIN_API_KEY=(.+)$/m.exec(readFileSync(".dev.vars", "utf8"))
 run("node", ["scripts/build.mjs"]);
 run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: ["ignore", "ignore", "inherit"] });
 
-const out = execFileSync(
-  "npx",
-  ["wrangler", "d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM surveys"],
-  { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-);
+const out = execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--json", "--command", "SELECT count(*) AS n FROM surveys"], {
+  env,
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "ignore"],
+});
 const surveys = JSON.parse(out)[0]?.results?.[0]?.n ?? 0;
 let seeded = false;
 if (surveys === 0) {

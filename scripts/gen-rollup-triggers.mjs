@@ -5,8 +5,7 @@
 // by a new version of this script.
 const S = Array.from({ length: 11 }, (_, i) => i);
 const cols = ["n", ...S.map((i) => `s${i}`)].join(", ");
-const contrib = (row, sign) =>
-  [`${sign}1`, ...S.map((i) => `${sign}(${row}.score = ${i})`)].join(", ");
+const contrib = (row, sign) => [`${sign}1`, ...S.map((i) => `${sign}(${row}.score = ${i})`)].join(", ");
 const addSet = ["n = n + excluded.n", ...S.map((i) => `s${i} = s${i} + excluded.s${i}`)].join(",\n    ");
 // A VALUES list, not UNION ALL: D1 caps the number of terms in a compound SELECT.
 const dims = (row) =>
@@ -18,11 +17,14 @@ const apply = (row, sign) => `  INSERT INTO rollups (survey_id, interval, bucket
   WHERE d.column2 IS NOT NULL
   ON CONFLICT (survey_id, interval, dim, dim_value, bucket) DO UPDATE SET
     ${addSet};`;
-const countedCols =
-  "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
+const countedCols = "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
 const countedValues = (interval, col) =>
   `(NEW.survey_id, '${interval}', NEW.${col}, COALESCE(NEW.contact_id, 'r:' || NEW.id), NEW.id, NEW.score, NEW.channel, NEW.locale, NEW.account_id, NEW.segment, NEW.manager_user_id, NEW.created_at)`;
-const intervals = [["month", "bucket_month"], ["quarter", "bucket_quarter"], ["half", "bucket_half"]];
+const intervals = [
+  ["month", "bucket_month"],
+  ["quarter", "bucket_quarter"],
+  ["half", "bucket_half"],
+];
 const out = [];
 out.push(`-- Rollups kept by triggers, so every path that writes a response (API, widget, link page,
 -- imports, seed, erasure) keeps them exact inside the same transaction. See docs/ARCHITECTURE.md.

@@ -11,7 +11,9 @@ import { ADMIN, api, createSurvey, sign, submit } from "./helpers";
 
 export async function apiKeyFor(role: schema.Role, userId: string | null): Promise<Record<string, string>> {
   const key = newSecret("bm_");
-  await db.insert(schema.apiKeys).values({ id: newId("key"), name: `${role} key`, prefix: key.slice(0, 10), keyHash: await sha256Hex(key), role, userId });
+  await db
+    .insert(schema.apiKeys)
+    .values({ id: newId("key"), name: `${role} key`, prefix: key.slice(0, 10), keyHash: await sha256Hex(key), role, userId });
   return { authorization: `Bearer ${key}` };
 }
 

@@ -176,9 +176,7 @@ app.get("*", async (c, next) => {
   return res.status === 404 ? next() : res;
 });
 
-app.notFound((c) =>
-  c.json({ error: { code: "not_found", message: "No such route", requestId: c.var.requestId } }, 404),
-);
+app.notFound((c) => c.json({ error: { code: "not_found", message: "No such route", requestId: c.var.requestId } }, 404));
 
 app.onError((err, c) => {
   const requestId = c.var.requestId;

@@ -41,7 +41,20 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   const digests = await attempt(() => runMonthlyDigests(env, now));
   // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
   const rebucket = await attempt(() => runRebucket(env));
-  console.log(JSON.stringify({ level: errors.length ? "error" : "info", job: "cron", cron: controller.cron, waves, requests, delivery, webhooks, housekeeping, digests, rebucket }));
+  console.log(
+    JSON.stringify({
+      level: errors.length ? "error" : "info",
+      job: "cron",
+      cron: controller.cron,
+      waves,
+      requests,
+      delivery,
+      webhooks,
+      housekeeping,
+      digests,
+      rebucket,
+    }),
+  );
   if (errors.length > 0) throw errors[0];
 }
 

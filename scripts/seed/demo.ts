@@ -58,31 +58,145 @@ export interface DemoSeed {
 
 const DAY = 86_400_000;
 
-const FIRST = ["Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Emma", "Jules", "Sarah", "Tom", "Inès", "Nathan",
-  "Olivia", "James", "Amelia", "Noah", "Sophie", "Oliver", "Manon", "Ethan", "Zoé", "Arthur", "Alice", "Paul"];
-const LAST = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
-  "Smith", "Jones", "Taylor", "Brown", "Wilson", "Evans", "Fournier", "Girard", "Bonnet", "Lambert", "Fontaine"];
-const COMPANY_A = ["Atelier", "Groupe", "Maison", "Studio", "Cabinet", "Société", "Northwind", "Blue", "Green", "Alpine",
-  "Nova", "Helios", "Orion", "Vertex", "Lumen", "Cobalt", "Azur", "Boréal", "Quartz", "Delta"];
-const COMPANY_B = ["Logistique", "Conseil", "Digital", "Santé", "Immobilier", "Foods", "Energy", "Analytics", "Retail",
-  "Transports", "Industries", "Assurances", "Media", "Labs", "Systems", "Partners", "Bâtiment", "Voyages"];
+const FIRST = [
+  "Camille",
+  "Lucas",
+  "Léa",
+  "Hugo",
+  "Chloé",
+  "Louis",
+  "Emma",
+  "Jules",
+  "Sarah",
+  "Tom",
+  "Inès",
+  "Nathan",
+  "Olivia",
+  "James",
+  "Amelia",
+  "Noah",
+  "Sophie",
+  "Oliver",
+  "Manon",
+  "Ethan",
+  "Zoé",
+  "Arthur",
+  "Alice",
+  "Paul",
+];
+const LAST = [
+  "Martin",
+  "Bernard",
+  "Dubois",
+  "Thomas",
+  "Robert",
+  "Richard",
+  "Petit",
+  "Durand",
+  "Leroy",
+  "Moreau",
+  "Smith",
+  "Jones",
+  "Taylor",
+  "Brown",
+  "Wilson",
+  "Evans",
+  "Fournier",
+  "Girard",
+  "Bonnet",
+  "Lambert",
+  "Fontaine",
+];
+const COMPANY_A = [
+  "Atelier",
+  "Groupe",
+  "Maison",
+  "Studio",
+  "Cabinet",
+  "Société",
+  "Northwind",
+  "Blue",
+  "Green",
+  "Alpine",
+  "Nova",
+  "Helios",
+  "Orion",
+  "Vertex",
+  "Lumen",
+  "Cobalt",
+  "Azur",
+  "Boréal",
+  "Quartz",
+  "Delta",
+];
+const COMPANY_B = [
+  "Logistique",
+  "Conseil",
+  "Digital",
+  "Santé",
+  "Immobilier",
+  "Foods",
+  "Energy",
+  "Analytics",
+  "Retail",
+  "Transports",
+  "Industries",
+  "Assurances",
+  "Media",
+  "Labs",
+  "Systems",
+  "Partners",
+  "Bâtiment",
+  "Voyages",
+];
 
 const COMMENTS: Record<"fr" | "en", Record<Category, string[]>> = {
   fr: {
-    promoter: ["Équipe très réactive, merci !", "Le produit nous fait gagner un temps fou.", "Support au top, toujours une réponse rapide.",
-      "Très bon suivi de notre chargée de compte.", "Simple à prendre en main pour toute l'équipe.", "Les nouveautés de cette année sont excellentes."],
-    passive: ["Bien dans l'ensemble, mais les exports sont lents.", "Correct, il manque encore quelques intégrations.",
-      "Bon produit, le prix reste un peu élevé.", "Satisfaits, mais la documentation pourrait être plus claire."],
-    detractor: ["Trop de bugs depuis la dernière mise à jour.", "Le support met des jours à répondre.", "Facturation confuse, erreurs répétées.",
-      "Nous envisageons de changer d'outil.", "Performances très dégradées le lundi matin.", "Aucun suivi après notre réclamation."],
+    promoter: [
+      "Équipe très réactive, merci !",
+      "Le produit nous fait gagner un temps fou.",
+      "Support au top, toujours une réponse rapide.",
+      "Très bon suivi de notre chargée de compte.",
+      "Simple à prendre en main pour toute l'équipe.",
+      "Les nouveautés de cette année sont excellentes.",
+    ],
+    passive: [
+      "Bien dans l'ensemble, mais les exports sont lents.",
+      "Correct, il manque encore quelques intégrations.",
+      "Bon produit, le prix reste un peu élevé.",
+      "Satisfaits, mais la documentation pourrait être plus claire.",
+    ],
+    detractor: [
+      "Trop de bugs depuis la dernière mise à jour.",
+      "Le support met des jours à répondre.",
+      "Facturation confuse, erreurs répétées.",
+      "Nous envisageons de changer d'outil.",
+      "Performances très dégradées le lundi matin.",
+      "Aucun suivi après notre réclamation.",
+    ],
   },
   en: {
-    promoter: ["Great team, always helpful.", "Saves us hours every week.", "Onboarding was smooth and fast.",
-      "Our account manager really understands our business.", "Reliable and easy to use."],
-    passive: ["Good overall, reporting could be better.", "Fine, but a few integrations are missing.", "Solid product, pricing feels high.",
-      "Does the job; the mobile app needs work."],
-    detractor: ["Support takes days to reply.", "Too many outages this quarter.", "Billing errors again.",
-      "We are evaluating alternatives.", "The last release broke our workflow.", "Nobody followed up on our complaint."],
+    promoter: [
+      "Great team, always helpful.",
+      "Saves us hours every week.",
+      "Onboarding was smooth and fast.",
+      "Our account manager really understands our business.",
+      "Reliable and easy to use.",
+    ],
+    passive: [
+      "Good overall, reporting could be better.",
+      "Fine, but a few integrations are missing.",
+      "Solid product, pricing feels high.",
+      "Does the job; the mobile app needs work.",
+    ],
+    detractor: [
+      "Support takes days to reply.",
+      "Too many outages this quarter.",
+      "Billing errors again.",
+      "We are evaluating alternatives.",
+      "The last release broke our workflow.",
+      "Nobody followed up on our complaint.",
+    ],
   },
 };
 
@@ -202,7 +316,10 @@ export function buildDemoSeed(opts: DemoOptions): DemoSeed {
         id: id("ctc"),
         externalId: `USR-${1000 + i}-${k}`,
         account: acc,
-        email: `${first}.${last}.${i}${k}@${name.toLowerCase().normalize("NFD").replace(/[^a-z]/g, "")}.example`
+        email: `${first}.${last}.${i}${k}@${name
+          .toLowerCase()
+          .normalize("NFD")
+          .replace(/[^a-z]/g, "")}.example`
           .toLowerCase()
           .normalize("NFD")
           .replace(/[\u0300-\u036f]/g, ""),
@@ -318,7 +435,11 @@ export function buildDemoSeed(opts: DemoOptions): DemoSeed {
       if (cat === "detractor") {
         const age = today - at;
         const status =
-          age > 120 * DAY ? pick(["resolved", "resolved", "contacted"] as const) : age > 20 * DAY ? pick(["contacted", "resolved", "open"] as const) : "open";
+          age > 120 * DAY
+            ? pick(["resolved", "resolved", "contacted"] as const)
+            : age > 20 * DAY
+              ? pick(["contacted", "resolved", "open"] as const)
+              : "open";
         if (status !== "open") {
           followupProgress.push({ responseId: r.id, status, at: at + 2 * DAY });
           notes.push({
@@ -416,8 +537,26 @@ export function buildDemoSeed(opts: DemoOptions): DemoSeed {
     followupProgress,
     followupNotes: notes,
     goals: [
-      { id: id("gol"), name: "NPS ≥ 40 by June", metric: "nps", surveyId: DEMO_NPS_SURVEY_ID, target: 40, deadline: `${nextJune}-06-30`, createdBy: admin.id, createdAt: now },
-      { id: id("gol"), name: "CSAT ≥ 85 % by year end", metric: "csat", surveyId: csatSurvey.id, target: 85, deadline: `${year}-12-31`, createdBy: admin.id, createdAt: now },
+      {
+        id: id("gol"),
+        name: "NPS ≥ 40 by June",
+        metric: "nps",
+        surveyId: DEMO_NPS_SURVEY_ID,
+        target: 40,
+        deadline: `${nextJune}-06-30`,
+        createdBy: admin.id,
+        createdAt: now,
+      },
+      {
+        id: id("gol"),
+        name: "CSAT ≥ 85 % by year end",
+        metric: "csat",
+        surveyId: csatSurvey.id,
+        target: 85,
+        deadline: `${year}-12-31`,
+        createdBy: admin.id,
+        createdAt: now,
+      },
     ],
   };
 }

@@ -29,12 +29,20 @@ describe("malformed input never yields a 5xx", () => {
     ];
     for (const [method, path] of routes) {
       for (const raw of BODIES) {
-        const res = await api(path, { method, raw, headers: { ...admin.write, "content-type": "application/json", "cf-connecting-ip": "10.99.0.1" } });
+        const res = await api(path, {
+          method,
+          raw,
+          headers: { ...admin.write, "content-type": "application/json", "cf-connecting-ip": "10.99.0.1" },
+        });
         expect(res.status, `${method} ${path} ${raw.slice(0, 20)}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${method} ${path} ${raw.slice(0, 20)}`).toBeLessThan(500);
         expect(res.body.error.code).toEqual(expect.any(String));
       }
-      const big = await api(path, { method, raw: JSON.stringify({ name: "x".repeat(70_000) }), headers: { ...admin.write, "content-type": "application/json" } });
+      const big = await api(path, {
+        method,
+        raw: JSON.stringify({ name: "x".repeat(70_000) }),
+        headers: { ...admin.write, "content-type": "application/json" },
+      });
       expect(big.status, `${method} ${path} big`).toBeLessThan(500);
       expect(big.status).toBeGreaterThanOrEqual(400);
     }
@@ -67,7 +75,11 @@ describe("malformed input never yields a 5xx", () => {
       ["GET", "/api/v1/export/responses.csv?bom=2"],
     ] as [string, string][];
     for (const [method, path] of paths) {
-      const res = await api(path, { method, headers: admin.write, ...(method === "GET" || method === "DELETE" ? {} : { body: { status: "open", body: "x", name: "y" } }) });
+      const res = await api(path, {
+        method,
+        headers: admin.write,
+        ...(method === "GET" || method === "DELETE" ? {} : { body: { status: "open", body: "x", name: "y" } }),
+      });
       expect(res.status, `${method} ${path}`).toBeLessThan(500);
     }
   });

@@ -157,7 +157,11 @@ describe("scoped reads: a manager sees their own accounts only", () => {
     for (const c of callers.filter((c) => c.role !== "anon")) {
       const r = await call(c, "GET", `/api/v1/export/responses.csv?surveyId=${w.survey.id}`);
       expect(r.status, c.name).toBe(200);
-      const ids = (r.body as string).trim().split("\r\n").slice(1).map((line) => line.split(",")[0]!);
+      const ids = (r.body as string)
+        .trim()
+        .split("\r\n")
+        .slice(1)
+        .map((line) => line.split(",")[0]!);
       expect(sorted(ids), c.name).toEqual(sorted(visible(c)));
       if (c.role === "manager") {
         const other = c.manager === "A" ? w.managerB.user.id : w.managerA.user.id;
@@ -191,11 +195,17 @@ describe("scoped reads: a manager sees their own accounts only", () => {
         const refused = await call(c, "GET", `/api/v1/accounts?manager=${other}`);
         expect(refused.status, c.name).toBe(403);
         expect(refused.body.error, c.name).toMatchObject({ code: "forbidden", field: "manager" });
-        expect((await call(c, "GET", `/api/v1/accounts?manager=${own}`)).body.data.map((a: { id: string }) => a.id), c.name).toEqual(ids);
+        expect(
+          (await call(c, "GET", `/api/v1/accounts?manager=${own}`)).body.data.map((a: { id: string }) => a.id),
+          c.name,
+        ).toEqual(ids);
       } else {
         // Admins and viewers may filter by any manager.
         const byB = await call(c, "GET", `/api/v1/accounts?manager=${w.managerB.user.id}`);
-        expect(byB.body.data.map((a: { id: string }) => a.id), c.name).toEqual([w.accountB.id]);
+        expect(
+          byB.body.data.map((a: { id: string }) => a.id),
+          c.name,
+        ).toEqual([w.accountB.id]);
       }
     }
   });
@@ -217,23 +227,30 @@ describe("follow-up writes", () => {
       for (const r of [w.rA, w.rB]) {
         const patch = await call(c, "PATCH", `/api/v1/followups/${r.id}`, { status: "contacted" });
         const note = await call(c, "POST", `/api/v1/followups/${r.id}/notes`, { body: `note by ${c.name}` });
-        const want =
-          c.role === "anon" ? [401, 401] : c.role === "viewer" ? [403, 403] : visible(c).includes(r.id) ? [200, 201] : [404, 404];
+        const want = c.role === "anon" ? [401, 401] : c.role === "viewer" ? [403, 403] : visible(c).includes(r.id) ? [200, 201] : [404, 404];
         expect([patch.status, note.status], `${c.name} on ${r.id}`).toEqual(want);
       }
     }
     // Only notes of allowed callers landed: admins (2) and the owning manager (session + key).
     const f = await api(`/api/v1/followups/${w.rA.id}`, { headers: ADMIN });
-    expect(f.body.notes.map((n: { body: string }) => n.body).sort()).toEqual(
-      ["note by admin key", "note by admin session", "note by manager A key", "note by manager A session"],
-    );
+    expect(f.body.notes.map((n: { body: string }) => n.body).sort()).toEqual([
+      "note by admin key",
+      "note by admin session",
+      "note by manager A key",
+      "note by manager A session",
+    ]);
   });
 });
 
 describe("API keys never outrank their user's current role", () => {
   type Effective = "admin" | "manager" | "viewer" | "disabled";
   /** A key bound to a user; then an admin demotes or disables the user; the key must follow at once. */
-  const cases: { key: "admin" | "manager" | "viewer"; user: "admin" | "manager" | "viewer"; change: { role?: string; disabled?: boolean }; then: Effective }[] = [
+  const cases: {
+    key: "admin" | "manager" | "viewer";
+    user: "admin" | "manager" | "viewer";
+    change: { role?: string; disabled?: boolean };
+    then: Effective;
+  }[] = [
     { key: "admin", user: "admin", change: { role: "manager" }, then: "manager" },
     { key: "admin", user: "admin", change: { role: "viewer" }, then: "viewer" },
     { key: "admin", user: "admin", change: { disabled: true }, then: "disabled" },
@@ -245,12 +262,47 @@ describe("API keys never outrank their user's current role", () => {
 
   /** Representative endpoints of each privilege level, and the status each effective role gets. */
   const probes = (own: string) => [
-    { what: "create an admin", method: "POST", path: "/api/v1/users", body: () => ({ email: uniqueEmail("made"), role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
-    { what: "create a key", method: "POST", path: "/api/v1/api-keys", body: () => ({ name: "k", role: "admin" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
-    { what: "create a survey", method: "POST", path: "/api/v1/surveys", body: () => ({ name: "By key", kind: "nps" }), want: { admin: 201, manager: 403, viewer: 403, disabled: 401 } },
-    { what: "edit own follow-up", method: "PATCH", path: `/api/v1/followups/${own}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 200, viewer: 403, disabled: 401 } },
-    { what: "edit another's follow-up", method: "PATCH", path: `/api/v1/followups/${w.rB.id}`, body: () => ({ status: "contacted" }), want: { admin: 200, manager: 404, viewer: 403, disabled: 401 } },
-    { what: "read responses", method: "GET", path: `/api/v1/surveys/${w.survey.id}/responses`, want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
+    {
+      what: "create an admin",
+      method: "POST",
+      path: "/api/v1/users",
+      body: () => ({ email: uniqueEmail("made"), role: "admin" }),
+      want: { admin: 201, manager: 403, viewer: 403, disabled: 401 },
+    },
+    {
+      what: "create a key",
+      method: "POST",
+      path: "/api/v1/api-keys",
+      body: () => ({ name: "k", role: "admin" }),
+      want: { admin: 201, manager: 403, viewer: 403, disabled: 401 },
+    },
+    {
+      what: "create a survey",
+      method: "POST",
+      path: "/api/v1/surveys",
+      body: () => ({ name: "By key", kind: "nps" }),
+      want: { admin: 201, manager: 403, viewer: 403, disabled: 401 },
+    },
+    {
+      what: "edit own follow-up",
+      method: "PATCH",
+      path: `/api/v1/followups/${own}`,
+      body: () => ({ status: "contacted" }),
+      want: { admin: 200, manager: 200, viewer: 403, disabled: 401 },
+    },
+    {
+      what: "edit another's follow-up",
+      method: "PATCH",
+      path: `/api/v1/followups/${w.rB.id}`,
+      body: () => ({ status: "contacted" }),
+      want: { admin: 200, manager: 404, viewer: 403, disabled: 401 },
+    },
+    {
+      what: "read responses",
+      method: "GET",
+      path: `/api/v1/surveys/${w.survey.id}/responses`,
+      want: { admin: 200, manager: 200, viewer: 200, disabled: 401 },
+    },
     { what: "read users", method: "GET", path: "/api/v1/users", want: { admin: 200, manager: 200, viewer: 200, disabled: 401 } },
   ];
 

@@ -52,7 +52,13 @@ export async function bulkContacts(rows: unknown[]) {
  * A response dated in the past (the public write path always stamps "now"). Inserted with the
  * account attributes and buckets recordResponse would have written, so the triggers roll it up.
  */
-export async function pastResponse(surveyId: string, contactId: string, score: number, at: string, extra: { waveId?: string; invitationId?: string } = {}) {
+export async function pastResponse(
+  surveyId: string,
+  contactId: string,
+  score: number,
+  at: string,
+  extra: { waveId?: string; invitationId?: string } = {},
+) {
   const { bucketOf } = await import("../../worker/metrics/buckets");
   const ms = Date.parse(at.length === 10 ? `${at}T12:00:00Z` : at);
   const id = crypto.randomUUID();
@@ -62,7 +68,19 @@ export async function pastResponse(surveyId: string, contactId: string, score: n
      SELECT ?, ?, c.id, ?, ?, ?, 'en', 'email', a.id, a.segment, a.manager_user_id, ?, ?, ?, ?, ?
      FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id = ?`,
   )
-    .bind(id, surveyId, extra.waveId ?? null, extra.invitationId ?? null, score, bucketOf(ms, "month", "UTC"), bucketOf(ms, "quarter", "UTC"), bucketOf(ms, "half", "UTC"), ms, ms, contactId)
+    .bind(
+      id,
+      surveyId,
+      extra.waveId ?? null,
+      extra.invitationId ?? null,
+      score,
+      bucketOf(ms, "month", "UTC"),
+      bucketOf(ms, "quarter", "UTC"),
+      bucketOf(ms, "half", "UTC"),
+      ms,
+      ms,
+      contactId,
+    )
     .run();
   return id;
 }

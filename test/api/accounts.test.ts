@@ -31,13 +31,18 @@ describe("accounts bulk upsert", () => {
     expect(stored!.n).toBe(0);
 
     const acme = await api(`/api/v1/accounts/${first.results[0].id}`, { headers: ADMIN });
-    expect(acme.body).toMatchObject({ externalId: x, name: "Acme", managerUserId: mgr.id, segment: "smb", mrrCents: 10000, startedOn: "2025-01-10", churnedOn: null });
+    expect(acme.body).toMatchObject({
+      externalId: x,
+      name: "Acme",
+      managerUserId: mgr.id,
+      segment: "smb",
+      mrrCents: 10000,
+      startedOn: "2025-01-10",
+      churnedOn: null,
+    });
     expect(acme.body.mrrHistory).toEqual([{ effectiveOn: "2025-01-10", mrrCents: 10000 }]);
 
-    const second = await bulkAccounts([
-      { externalId: x, mrrCents: 12000, mrrEffectiveOn: "2025-06-01" },
-      { externalId: y },
-    ]);
+    const second = await bulkAccounts([{ externalId: x, mrrCents: 12000, mrrEffectiveOn: "2025-06-01" }, { externalId: y }]);
     expect(second.results.map((r: any) => r.status)).toEqual(["updated", "unchanged"]);
     const after = await api(`/api/v1/accounts/${first.results[0].id}`, { headers: ADMIN });
     // Omitted fields kept; MRR change appended to the history.
@@ -71,7 +76,9 @@ describe("accounts list and scores", () => {
       { externalId: ext("b1"), email: `${ext("b1")}@x.test`, accountExternalId: ext("b") },
     ]);
     const s = await createSurvey();
-    const ids = await env.DB.prepare("SELECT id, external_id FROM contacts WHERE external_id LIKE ?").bind(`${tag}-%`).all<{ id: string; external_id: string }>();
+    const ids = await env.DB.prepare("SELECT id, external_id FROM contacts WHERE external_id LIKE ?")
+      .bind(`${tag}-%`)
+      .all<{ id: string; external_id: string }>();
     const idOf = Object.fromEntries(ids.results.map((r) => [r.external_id, r.id]));
     const answer = (contact: string, score: number, at: string) => pastResponse(s.id, idOf[contact]!, score, at);
     // Alpha: H1 mean (10 + 8) / 2 = 9 → H2 mean (6 + 8) / 2 = 7 → change −2, passive, not at risk…
@@ -86,9 +93,23 @@ describe("accounts list and scores", () => {
     const list = await api(`/api/v1/accounts?segment=${tag}&surveyId=${s.id}`, { headers: ADMIN });
     expect(list.status).toBe(200);
     const byName = Object.fromEntries(list.body.data.map((a: any) => [a.name, a]));
-    expect(byName[`${tag} Alpha`]).toMatchObject({ lastScore: 7, previousScore: 9, change: -2, lastCategory: "passive", atRisk: false, lastResponseAt: "2025-08-02T12:00:00.000Z" });
+    expect(byName[`${tag} Alpha`]).toMatchObject({
+      lastScore: 7,
+      previousScore: 9,
+      change: -2,
+      lastCategory: "passive",
+      atRisk: false,
+      lastResponseAt: "2025-08-02T12:00:00.000Z",
+    });
     expect(byName[`${tag} Beta`]).toMatchObject({ lastScore: 7, previousScore: 10, change: -3, lastCategory: "passive", atRisk: true });
-    expect(byName[`${tag} Gamma`]).toMatchObject({ lastScore: null, previousScore: null, change: null, lastCategory: null, atRisk: false, churnedOn: "2025-01-01" });
+    expect(byName[`${tag} Gamma`]).toMatchObject({
+      lastScore: null,
+      previousScore: null,
+      change: null,
+      lastCategory: null,
+      atRisk: false,
+      churnedOn: "2025-01-01",
+    });
 
     const risky = await api(`/api/v1/accounts?segment=${tag}&status=at_risk&surveyId=${s.id}`, { headers: ADMIN });
     expect(risky.body.data.map((a: any) => a.name)).toEqual([`${tag} Beta`]);
@@ -139,7 +160,11 @@ describe("accounts list and scores", () => {
     expect(res.body).toMatchObject({ managerUserId: mgr.id, segment: "enterprise", mrrCents: 900, churnedOn: "2026-01-31", plan: "pro" });
     const r = await env.DB.prepare("SELECT segment, manager_user_id FROM responses WHERE account_id = ?").bind(acc.id).first();
     expect(r).toEqual({ segment: "enterprise", manager_user_id: mgr.id });
-    const roll = await env.DB.prepare("SELECT n FROM rollups WHERE survey_id = ? AND interval = 'month' AND dim = 'segment' AND dim_value = 'enterprise'").bind(s.id).first<{ n: number }>();
+    const roll = await env.DB.prepare(
+      "SELECT n FROM rollups WHERE survey_id = ? AND interval = 'month' AND dim = 'segment' AND dim_value = 'enterprise'",
+    )
+      .bind(s.id)
+      .first<{ n: number }>();
     expect(roll!.n).toBe(1);
     const full = await api(`/api/v1/accounts/${acc.id}`, { headers: ADMIN });
     expect(full.body.mrrHistory).toEqual([
@@ -182,12 +207,27 @@ describe("permission matrix: every account and contact route", () => {
     const routes: { method: string; path: string; body?: unknown; expect: Expect }[] = [
       { method: "GET", path: `/api/v1/accounts?q=${tag}`, expect: all(200) },
       { method: "GET", path: `/api/v1/accounts/${accA}`, expect: { admin: 200, viewer: 200, managerA: 200, managerB: 404 } },
-      { method: "PATCH", path: `/api/v1/accounts/${accA}`, body: { plan: "gold" }, expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 } },
-      { method: "POST", path: `/api/v1/accounts/bulk`, body: { accounts: [{ externalId: `${tag}-A` }] }, expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 } },
+      {
+        method: "PATCH",
+        path: `/api/v1/accounts/${accA}`,
+        body: { plan: "gold" },
+        expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 },
+      },
+      {
+        method: "POST",
+        path: `/api/v1/accounts/bulk`,
+        body: { accounts: [{ externalId: `${tag}-A` }] },
+        expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 },
+      },
       { method: "GET", path: `/api/v1/contacts?q=${tag}`, expect: all(200) },
       { method: "GET", path: `/api/v1/contacts/${ctA}`, expect: { admin: 200, viewer: 200, managerA: 200, managerB: 404 } },
       { method: "PATCH", path: `/api/v1/contacts/${ctA}`, body: { name: "Ann" }, expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 } },
-      { method: "POST", path: `/api/v1/contacts/bulk`, body: { contacts: [{ externalId: `${tag}-ca` }] }, expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 } },
+      {
+        method: "POST",
+        path: `/api/v1/contacts/bulk`,
+        body: { contacts: [{ externalId: `${tag}-ca` }] },
+        expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 },
+      },
       { method: "GET", path: `/api/v1/contacts/${ctA}/export`, expect: { admin: 200, viewer: 403, managerA: 200, managerB: 404 } },
       { method: "POST", path: `/api/v1/contacts/${ctB}/erase`, body: {}, expect: { admin: 200, viewer: 403, managerA: 403, managerB: 403 } },
     ];

@@ -22,7 +22,9 @@ describe("API key scopes", () => {
   it("keys default to read and write; scopes are validated", async () => {
     const k = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "full", role: "admin" } });
     expect(k.body.scopes).toEqual(["read", "write"]);
-    expect((await api("/api/v1/surveys", { headers: { authorization: `Bearer ${k.body.key}` }, body: { name: "ok", kind: "nps" } })).status).toBe(201);
+    expect((await api("/api/v1/surveys", { headers: { authorization: `Bearer ${k.body.key}` }, body: { name: "ok", kind: "nps" } })).status).toBe(
+      201,
+    );
     const bad = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "x", role: "admin", scopes: ["delete"] } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toMatch(/^scopes/);

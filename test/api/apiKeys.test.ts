@@ -74,7 +74,9 @@ describe("/api/v1/api-keys", () => {
     expect((await api("/api/v1/auth/me", { headers: auth })).body).toMatchObject({ role: "manager", user: { id: manager.user.id } });
 
     // Naming themselves is fine; naming someone else, or any other role, is refused.
-    expect((await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Mine", role: "manager", userId: manager.user.id } })).status).toBe(201);
+    expect((await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Mine", role: "manager", userId: manager.user.id } })).status).toBe(
+      201,
+    );
     const forOther = await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Theirs", role: "manager", userId: other.id } });
     expect(forOther.status).toBe(403);
     expect(forOther.body.error.code).toBe("forbidden");
@@ -95,7 +97,9 @@ describe("/api/v1/api-keys", () => {
 
     // A manager's key does not mint keys, and a viewer has no keys of their own to manage.
     const mine = await api("/api/v1/api-keys", { headers: manager.write, body: { name: "Third", role: "manager" } });
-    expect((await api("/api/v1/api-keys", { headers: { authorization: `Bearer ${mine.body.key}` }, body: { name: "Minted", role: "manager" } })).status).toBe(403);
+    expect(
+      (await api("/api/v1/api-keys", { headers: { authorization: `Bearer ${mine.body.key}` }, body: { name: "Minted", role: "manager" } })).status,
+    ).toBe(403);
     expect((await api("/api/v1/api-keys", { headers: { authorization: `Bearer ${mine.body.key}` } })).status).toBe(403);
     const viewer = await signIn(await createUser("viewer"));
     expect((await api("/api/v1/api-keys", { headers: viewer.write })).status).toBe(403);

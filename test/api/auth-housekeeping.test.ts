@@ -28,15 +28,30 @@ describe("pruneAuthTables", () => {
   it("drops expired sessions and day-old counters, keeps the rest", async () => {
     const live = await sessionAs("viewer");
     const dead = await sessionAs("viewer");
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - MIN) }).where(eq(sessions.id, await sha256Hex(dead.cookie)));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - MIN) })
+      .where(eq(sessions.id, await sha256Hex(dead.cookie)));
     const oldKey = `old:${crypto.randomUUID()}`;
     const newKey = `new:${crypto.randomUUID()}`;
     await hit(db, [oldKey], Date.now() - 25 * 3600_000);
     await hit(db, [newKey], Date.now() - MIN);
 
     await pruneAuthTables(env, Date.now());
-    expect(await db.select().from(sessions).where(eq(sessions.id, await sha256Hex(live.cookie))).get()).toBeDefined();
-    expect(await db.select().from(sessions).where(eq(sessions.id, await sha256Hex(dead.cookie))).get()).toBeUndefined();
+    expect(
+      await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, await sha256Hex(live.cookie)))
+        .get(),
+    ).toBeDefined();
+    expect(
+      await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, await sha256Hex(dead.cookie)))
+        .get(),
+    ).toBeUndefined();
     expect(await db.select().from(rateLimits).where(eq(rateLimits.key, oldKey)).all()).toEqual([]);
     expect(await db.select().from(rateLimits).where(eq(rateLimits.key, newKey)).all()).toHaveLength(1);
   });

@@ -197,7 +197,18 @@ describe("POST /api/v1/auth/login", () => {
 
   it("rejects malformed bodies with 400, never 5xx", async () => {
     const ip = { "cf-connecting-ip": uniqueIp() };
-    for (const raw of ["", "{", "[]", "null", '"x"', '{"email":"a@b.c"}', '{"email":"nope","password":"x"}', '{"email":"a@b.c","password":""}', `{"email":"a@b.c","password":"${"x".repeat(2000)}"}`, '{"email":"a@b.c","password":"x","extra":1}']) {
+    for (const raw of [
+      "",
+      "{",
+      "[]",
+      "null",
+      '"x"',
+      '{"email":"a@b.c"}',
+      '{"email":"nope","password":"x"}',
+      '{"email":"a@b.c","password":""}',
+      `{"email":"a@b.c","password":"${"x".repeat(2000)}"}`,
+      '{"email":"a@b.c","password":"x","extra":1}',
+    ]) {
       const r = await api("/api/v1/auth/login", { method: "POST", raw, headers: { "content-type": "application/json", ...ip } });
       expect(r.status, raw).toBe(400);
       expect(r.body.error.code).toMatch(/^invalid_/);
@@ -212,7 +223,13 @@ describe("sessions", () => {
     expect(out.status).toBe(204);
     const cleared = out.headers.getSetCookie().find((c) => c.startsWith("bm_session="))!;
     expect(cleared).toMatch(/max-age=0/i);
-    expect(await db.select().from(sessions).where(eq(sessions.id, await sha256Hex(s.cookie))).get()).toBeUndefined();
+    expect(
+      await db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.id, await sha256Hex(s.cookie)))
+        .get(),
+    ).toBeUndefined();
     // The old cookie, replayed, is worthless.
     expect((await api("/api/v1/auth/me", { headers: s.read })).status).toBe(401);
     // Logging out again is harmless.
@@ -229,7 +246,10 @@ describe("sessions", () => {
 
   it("expired sessions are refused", async () => {
     const s = await sessionAs("admin");
-    await db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, await sha256Hex(s.cookie)));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.id, await sha256Hex(s.cookie)));
     const me = await api("/api/v1/auth/me", { headers: s.read });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe("unauthorized");
@@ -239,7 +259,10 @@ describe("sessions", () => {
     const s = await sessionAs("viewer");
     const id = await sha256Hex(s.cookie);
     const soon = Date.now() + 24 * 3600_000;
-    await db.update(sessions).set({ expiresAt: new Date(soon) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ expiresAt: new Date(soon) })
+      .where(eq(sessions.id, id));
     const me = await api("/api/v1/auth/me", { headers: s.read });
     expect(me.status).toBe(200);
     expect(me.headers.getSetCookie().some((c) => c.startsWith(`bm_session=${s.cookie};`))).toBe(true);
@@ -248,7 +271,10 @@ describe("sessions", () => {
 
     // A session opened 30 days ago cannot be renewed past its cap.
     const old = Date.now() - 30 * 24 * 3600_000 + 60_000;
-    await db.update(sessions).set({ createdAt: new Date(old), expiresAt: new Date(Date.now() + 30_000) }).where(eq(sessions.id, id));
+    await db
+      .update(sessions)
+      .set({ createdAt: new Date(old), expiresAt: new Date(Date.now() + 30_000) })
+      .where(eq(sessions.id, id));
     await api("/api/v1/auth/me", { headers: s.read });
     const capped = (await db.select().from(sessions).where(eq(sessions.id, id)).get())!.expiresAt.getTime();
     expect(capped).toBeLessThanOrEqual(old + 30 * 24 * 3600_000);
@@ -334,7 +360,10 @@ describe("own account", () => {
       const r = await api("/api/v1/auth/password", { headers: s.write, body: { currentPassword: `guess-${i}`, newPassword: "a brand new secret" } });
       expect(r.status).toBe(401);
     }
-    const blocked = await api("/api/v1/auth/password", { headers: s.write, body: { currentPassword: u.password, newPassword: "a brand new secret" } });
+    const blocked = await api("/api/v1/auth/password", {
+      headers: s.write,
+      body: { currentPassword: u.password, newPassword: "a brand new secret" },
+    });
     expect(blocked.status).toBe(429);
     expect((await login(u.email, u.password)).status).toBe(429);
   });

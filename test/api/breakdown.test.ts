@@ -65,10 +65,16 @@ describe("GET /api/v1/metrics/breakdown", () => {
 
     // Channels: api 10, 9, 3, 8, 6, 10 → P 3, D 2, n 6 → 100/6; widget 7 → 0. Locales alike.
     const ch = await get(b.survey.id, `by=channel&${march}`);
-    expect(ch.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([["api", 6], ["widget", 1]]);
+    expect(ch.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([
+      ["api", 6],
+      ["widget", 1],
+    ]);
     expect(ch.body.groups[0].summary.nps).toBeCloseTo(100 / 6, 10);
     const loc = await get(b.survey.id, `by=locale&${march}`);
-    expect(loc.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([["en", 6], ["fr", 1]]);
+    expect(loc.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([
+      ["en", 6],
+      ["fr", 1],
+    ]);
   });
 
   it("sums buckets: a contact counts once per bucket", async () => {
@@ -87,7 +93,10 @@ describe("GET /api/v1/metrics/breakdown", () => {
     expect(seg.status).toBe(200);
     expect(seg.body.source).toBe("counted");
     // Manon: Acme 10, 9, 3 (ent → 33.3) and Initech 6, 10 (smb → 0); Globex (Marc's) left out.
-    expect(seg.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([[b.ent, 3], [b.smb, 2]]);
+    expect(seg.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([
+      [b.ent, 3],
+      [b.smb, 2],
+    ]);
     expect(seg.body.groups[0].summary.nps).toBeCloseTo(100 / 3, 10);
     const man = await get(b.survey.id, `by=manager&${march}`, b.manon.headers);
     expect(pick(man.body.groups)).toEqual({ Manon: { n: 5, nps: 20 } });

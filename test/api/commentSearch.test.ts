@@ -17,7 +17,13 @@ const search = async (surveyId: string, q: string) => {
 describe("comment search (FTS5)", () => {
   it("folds accents and case, matches word prefixes, requires every word", async () => {
     const s = await createSurvey();
-    for (const comment of ["Très bonne réponse du support", "Le café était froid", "CAFE AU LAIT parfait", "Great response time", "Responsive team, slow invoices"]) {
+    for (const comment of [
+      "Très bonne réponse du support",
+      "Le café était froid",
+      "CAFE AU LAIT parfait",
+      "Great response time",
+      "Responsive team, slow invoices",
+    ]) {
       expect((await submit(s.id, { score: 8, comment })).status).toBe(201);
     }
     expect(await search(s.id, "tres bon")).toEqual(["Très bonne réponse du support"]);
@@ -30,7 +36,24 @@ describe("comment search (FTS5)", () => {
   it("takes FTS5 syntax typed by a user as text, and answers any q the API accepts", async () => {
     const s = await createSurvey();
     await submit(s.id, { score: 3, comment: 'He said "NEAR" and OR, then (ok) * col:x — 100% sure' });
-    for (const q of ['"', '""', "NEAR(", "a OR", "AND", "NOT x", "col:x", "*", "^x", "(", "%%", "_", "'; DROP TABLE responses; --", "x".repeat(200), "é".repeat(200), "🙂"]) {
+    for (const q of [
+      '"',
+      '""',
+      "NEAR(",
+      "a OR",
+      "AND",
+      "NOT x",
+      "col:x",
+      "*",
+      "^x",
+      "(",
+      "%%",
+      "_",
+      "'; DROP TABLE responses; --",
+      "x".repeat(200),
+      "é".repeat(200),
+      "🙂",
+    ]) {
       await search(s.id, q);
     }
     expect(await search(s.id, '"near"')).toHaveLength(1);

@@ -17,7 +17,10 @@ describe("GET /api/v1/comments", () => {
     await answer(s.id, acc, 9); // no comment: not listed
     const pro = await answer(s.id, null, 10, "Love it");
     // Pin the order (two answers may share a millisecond).
-    await db.update(responses).set({ createdAt: new Date(Date.now() - 60_000) }).where(eq(responses.id, det.id));
+    await db
+      .update(responses)
+      .set({ createdAt: new Date(Date.now() - 60_000) })
+      .where(eq(responses.id, det.id));
     const r = await api(`/api/v1/comments?surveyId=${s.id}`, { headers: ADMIN });
     expect(r.status).toBe(200);
     expect(r.body.data.map((x: { responseId: string }) => x.responseId)).toEqual([pro.id, det.id]);
@@ -58,7 +61,10 @@ describe("GET /api/v1/comments", () => {
     expect(ids(await get("status=contacted"))).toEqual([c.id]);
 
     // Dates: move one answer to last year.
-    await db.update(responses).set({ createdAt: new Date("2025-03-10T12:00:00Z") }).where(eq(responses.id, b.id));
+    await db
+      .update(responses)
+      .set({ createdAt: new Date("2025-03-10T12:00:00Z") })
+      .where(eq(responses.id, b.id));
     expect(ids(await get("from=2025-03-01&to=2025-04-01"))).toEqual([b.id]);
     expect(ids(await get("to=2025-03-10"))).toEqual([]);
   });
@@ -98,11 +104,17 @@ describe("GET /api/v1/comments", () => {
     const made = [];
     for (let i = 0; i < 7; i++) made.push((await answer(s.id, null, i, `comment ${i}`)).id);
     // Same millisecond for several rows: the cursor must still be exact.
-    await db.update(responses).set({ createdAt: new Date("2026-01-01T00:00:00Z") }).where(eq(responses.surveyId, s.id));
+    await db
+      .update(responses)
+      .set({ createdAt: new Date("2026-01-01T00:00:00Z") })
+      .where(eq(responses.surveyId, s.id));
     const seen: string[] = [];
     let next: string | null = "";
     while (next !== null) {
-      const r: ApiResult<{ data: { responseId: string }[]; next: string | null }> = await api(`/api/v1/comments?surveyId=${s.id}&limit=3${next ? `&before=${next}` : ""}`, { headers: ADMIN });
+      const r: ApiResult<{ data: { responseId: string }[]; next: string | null }> = await api(
+        `/api/v1/comments?surveyId=${s.id}&limit=3${next ? `&before=${next}` : ""}`,
+        { headers: ADMIN },
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.data.map((x) => x.responseId));
       next = r.body.next;

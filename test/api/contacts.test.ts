@@ -45,7 +45,9 @@ describe("contacts bulk upsert", () => {
     expect(b).toEqual({ external_id: `${t}-B` });
     const third = await bulkContacts([{ externalId: `${t}-1`, name: "Ann" }]);
     expect(third.results[0].status).toBe("unchanged");
-    const n = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE external_id LIKE ? OR email LIKE ?").bind(`${t}-%`, `${t}-%`).first<{ n: number }>();
+    const n = await env.DB.prepare("SELECT count(*) AS n FROM contacts WHERE external_id LIKE ? OR email LIKE ?")
+      .bind(`${t}-%`, `${t}-%`)
+      .first<{ n: number }>();
     expect(n!.n).toBe(2);
   });
 
@@ -99,7 +101,12 @@ describe("import progress", () => {
     const body = new ReadableStream<Uint8Array>({ start: (c) => void (push = c) });
     push.enqueue(enc.encode("external_id,name,started_on\n"));
     for (let i = 0; i < 600; i++) push.enqueue(enc.encode(`${t}-${i},Company ${i},2025-01-01\n`));
-    const upload = SELF.fetch("http://localhost/api/v1/imports/accounts", { method: "POST", headers: { ...ADMIN, "content-type": "text/csv" }, body, duplex: "half" } as RequestInit);
+    const upload = SELF.fetch("http://localhost/api/v1/imports/accounts", {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "text/csv" },
+      body,
+      duplex: "half",
+    } as RequestInit);
     let running: any;
     for (let tries = 0; tries < 100 && !running; tries++) {
       const list = await api("/api/v1/imports", { headers: ADMIN });

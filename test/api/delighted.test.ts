@@ -12,20 +12,31 @@ async function newKey(scopes?: string[]) {
   return res.body.key as string;
 }
 const basic = (key: string, colon = true) => ({ authorization: `Basic ${btoa(colon ? `${key}:` : key)}` });
-const form = (key: string, body: string) => ({ headers: { ...basic(key), "content-type": "application/x-www-form-urlencoded" }, raw: body, method: "POST" });
+const form = (key: string, body: string) => ({
+  headers: { ...basic(key), "content-type": "application/x-www-form-urlencoded" },
+  raw: body,
+  method: "POST",
+});
 
 describe("/v1 (Delighted-compatible)", () => {
   it("accepts form-encoded bodies with PHP brackets, `.json` paths and a key without colon", async () => {
     await createSurvey();
     const key = await newKey();
-    const p = await api("/v1/people.json", form(key, "email=form%40example.test&properties%5Bplan%5D=pro&properties%5Bseats%5D=12&delay=60&send=true"));
+    const p = await api(
+      "/v1/people.json",
+      form(key, "email=form%40example.test&properties%5Bplan%5D=pro&properties%5Bseats%5D=12&delay=60&send=true"),
+    );
     expect(p.status).toBe(200);
     expect(p.body.email).toBe("form@example.test");
     expect(p.body.survey_scheduled_at - Math.floor(Date.now() / 1000)).toBeGreaterThan(50);
     const r = await api("/v1/survey_responses.json", form(key, `person=${p.body.id}&score=7&comment=meh&person_properties%5Brole%5D=cto`));
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ score: 7, comment: "meh", person_properties: { role: "cto" }, survey_type: "nps" });
-    const put = await api(`/v1/survey_responses/${r.body.id}.json`, { method: "PUT", headers: basic(key, false), body: { comment: "better now", score: 8 } });
+    const put = await api(`/v1/survey_responses/${r.body.id}.json`, {
+      method: "PUT",
+      headers: basic(key, false),
+      body: { comment: "better now", score: 8 },
+    });
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({ score: 8, comment: "better now" });
   });
@@ -67,7 +78,9 @@ describe("/v1 (Delighted-compatible)", () => {
     expect((await api("/v1/people?per_page=500", { headers: basic(key) })).status).toBe(422);
     expect((await api("/v1/people?cursor=garbage", { headers: basic(key) })).status).toBe(422);
     expect((await api("/v1/survey_responses?order=sideways", { headers: basic(key) })).status).toBe(422);
-    expect((await api("/v1/people", { headers: { ...basic(key), "content-type": "application/json" }, raw: "{nope" , method: "POST"})).status).toBe(400);
+    expect((await api("/v1/people", { headers: { ...basic(key), "content-type": "application/json" }, raw: "{nope", method: "POST" })).status).toBe(
+      400,
+    );
   });
 
   it("unsubscribes known and unknown people, and cancels what was pending", async () => {

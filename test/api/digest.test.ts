@@ -28,7 +28,9 @@ describe("GET /api/v1/digest", () => {
     const lastMonth = new Date();
     lastMonth.setUTCDate(1);
     lastMonth.setUTCMonth(lastMonth.getUTCMonth() - 1);
-    await env.DB.prepare("UPDATE responses SET created_at = ? WHERE survey_id = ?").bind(lastMonth.getTime() + 3_600_000, s.id).run();
+    await env.DB.prepare("UPDATE responses SET created_at = ? WHERE survey_id = ?")
+      .bind(lastMonth.getTime() + 3_600_000, s.id)
+      .run();
 
     const res = await api("/api/v1/digest", { headers: m.read });
     expect(res.status).toBe(200);
@@ -49,7 +51,10 @@ describe("GET /api/v1/digest", () => {
 
   it("a goal is sorted by its status, with its reason", async () => {
     const s = await createSurvey();
-    const g = await api("/api/v1/goals", { headers: ADMIN, body: { name: "Past due", metric: "nps", surveyId: s.id, target: 99, deadline: "2030-01-01" } });
+    const g = await api("/api/v1/goals", {
+      headers: ADMIN,
+      body: { name: "Past due", metric: "nps", surveyId: s.id, target: 99, deadline: "2030-01-01" },
+    });
     expect(g.status).toBe(201);
     const res = await api("/api/v1/digest", { headers: ADMIN });
     const goal = res.body.goals.costs_more.find((x: { id: string }) => x.id === g.body.id);
@@ -111,7 +116,10 @@ describe("monthly review cron", () => {
 
     // Next month: one more.
     await scheduled(createScheduledController({ scheduledTime: Date.parse("2026-04-01T09:00:00Z"), cron: "0 * * * *" }), mailEnv);
-    expect(sent.filter((m) => m.to.email === reader.email).map((m) => m.subject)).toEqual(["Votre revue mensuelle — 2026-02", "Votre revue mensuelle — 2026-03"]);
+    expect(sent.filter((m) => m.to.email === reader.email).map((m) => m.subject)).toEqual([
+      "Votre revue mensuelle — 2026-02",
+      "Votre revue mensuelle — 2026-03",
+    ]);
   });
 
   it("claims nothing while no email API is configured", async () => {

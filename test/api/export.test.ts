@@ -58,7 +58,7 @@ describe("csvCell", () => {
 
 describe("GET /api/v1/export/responses.csv", () => {
   it("exports every answer (comment or not) as RFC 4180 CSV; a score of 0 is 0; formulas are inert", async () => {
-    const s = await createSurvey({ name: "Export, \"quoted\"" });
+    const s = await createSurvey({ name: 'Export, "quoted"' });
     const acc = await insertAccount("=cmd|' /C calc'!A0", null, "smb");
     const zero = await answer(s.id, acc, 0, 'Line one\r\nline "two", end');
     const ten = await answer(s.id, null, 10);
@@ -95,8 +95,12 @@ describe("GET /api/v1/export/responses.csv", () => {
     const ent = await insertAccount("E", null, "enterprise");
     const a = await answer(s.id, ent, 9, "great");
     const b = await answer(s.id, null, 3, "bad");
-    await db.update(responses).set({ createdAt: new Date("2025-06-15T10:00:00Z") }).where(eq(responses.id, b.id));
-    const get = async (q: string) => records((await api(`/api/v1/export/responses.csv?surveyId=${s.id}&${q}`, { headers: ADMIN })).body as string).map((r) => r.response_id);
+    await db
+      .update(responses)
+      .set({ createdAt: new Date("2025-06-15T10:00:00Z") })
+      .where(eq(responses.id, b.id));
+    const get = async (q: string) =>
+      records((await api(`/api/v1/export/responses.csv?surveyId=${s.id}&${q}`, { headers: ADMIN })).body as string).map((r) => r.response_id);
     expect(await get("segment=enterprise")).toEqual([a.id]);
     expect(await get("category=detractor")).toEqual([b.id]);
     expect(await get("from=2025-06-01&to=2025-07-01")).toEqual([b.id]);
@@ -116,9 +120,17 @@ describe("GET /api/v1/export/responses.csv", () => {
       const id = crypto.randomUUID();
       all.push(id);
       values.push({
-        id, surveyId: s.id, score: n % 11, comment: `c${n}`, locale: "en", channel: "api" as const,
-        bucketMonth: "2026-02-01", bucketQuarter: "2026-01-01", bucketHalf: "2026-01-01",
-        createdAt: new Date(base + Math.floor(n / 3)), updatedAt: new Date(base),
+        id,
+        surveyId: s.id,
+        score: n % 11,
+        comment: `c${n}`,
+        locale: "en",
+        channel: "api" as const,
+        bucketMonth: "2026-02-01",
+        bucketQuarter: "2026-01-01",
+        bucketHalf: "2026-01-01",
+        createdAt: new Date(base + Math.floor(n / 3)),
+        updatedAt: new Date(base),
       });
     }
     // D1 binds at most 100 variables per statement: 9 rows per INSERT, sent in one batch.
@@ -151,7 +163,13 @@ describe("GET /api/v1/export/responses.csv", () => {
     await env.DB.batch([
       env.DB.prepare("INSERT INTO contacts (id, email, name) VALUES (?1, ?2, 'Ann;=1+1')").bind(`con_${tag}`, `${tag}@semi.test`),
       env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?1, ?2, 'semi', 0, 1)").bind(`wav_${tag}`, s.id),
-      env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?1, ?2, ?3, ?4, ?5)").bind(`inv_${tag}`, `wav_${tag}`, s.id, `con_${tag}`, `tok${tag}semi0000000`),
+      env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?1, ?2, ?3, ?4, ?5)").bind(
+        `inv_${tag}`,
+        `wav_${tag}`,
+        s.id,
+        `con_${tag}`,
+        `tok${tag}semi0000000`,
+      ),
     ]);
     const exp = await SELF.fetch(`http://localhost/api/v1/export/responses.csv?surveyId=${s.id}`, { headers: ADMIN });
     expect(await exp.text()).toContain(`,"x;=1+1",`);
@@ -175,12 +193,16 @@ describe("GET /api/v1/export/responses.csv", () => {
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
        INSERT INTO responses (id, survey_id, score, locale, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
        SELECT printf('%s-%03d', ?1, i), ?1, 7, 'en', 'api', '2026-02-01', '2026-01-01', '2026-01-01', 1769904000000 + i, 1769904000000 FROM n`,
-    ).bind(s.id).run();
+    )
+      .bind(s.id)
+      .run();
     const broken = `${s.id}-broken`;
     await env.DB.prepare(
       `INSERT INTO responses (id, survey_id, score, locale, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
        VALUES (?1, ?2, 7, 'en', 'api', '2026-02-01', '2026-01-01', '2026-01-01', -9000000000000000, 0)`,
-    ).bind(broken, s.id).run();
+    )
+      .bind(broken, s.id)
+      .run();
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
     try {
       const res = await SELF.fetch(`http://localhost/api/v1/export/responses.csv?surveyId=${s.id}`, { headers: ADMIN });

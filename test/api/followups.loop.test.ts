@@ -26,7 +26,12 @@ describe("silent detractors are follow-up items (point 1)", () => {
     expect(ids(list.body)).toEqual([silent.id]); // the silent promoter is not a to-do
     const item = list.body.data[0];
     expect(item.comment).toBeNull();
-    expect(item.followup).toMatchObject({ status: "open", ownerUserId: m.user.id, owner: { id: m.user.id, name: `manager ${m.user.id}` }, overdue: false });
+    expect(item.followup).toMatchObject({
+      status: "open",
+      ownerUserId: m.user.id,
+      owner: { id: m.user.id, name: `manager ${m.user.id}` },
+      overdue: false,
+    });
     const row = await db.select().from(schema.responses).where(eq(schema.responses.id, silent.id)).get();
     expect(item.followup.dueOn).toBe(addWorkingDays(row!.createdAt.toISOString().slice(0, 10), 2));
     expect((await api(`/api/v1/followups/${promoter.id}`, { headers: m.read })).body.status).toBeNull();
@@ -66,7 +71,9 @@ describe("silent detractors are follow-up items (point 1)", () => {
     const imported = crypto.randomUUID();
     await env.DB.prepare(
       "INSERT INTO responses (id, survey_id, score, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at) VALUES (?, ?, 2, 'import', '2024-01-01', '2024-01-01', '2024-01-01', 1704100000000, 1704100000000)",
-    ).bind(imported, s.id).run();
+    )
+      .bind(imported, s.id)
+      .run();
     expect((await api(`/api/v1/followups/${imported}`, { headers: ADMIN })).body.ownerUserId).toBeNull();
     expect(await db.select().from(schema.followups).where(eq(schema.followups.responseId, imported)).get()).toBeUndefined();
   });
@@ -159,11 +166,15 @@ describe("due days, overdue and counts (point 3)", () => {
     }
     const m = await sessionAs("manager");
     expect((await api("/api/v1/settings", { method: "PATCH", headers: m.write, body: { followupDueWorkingDays: 5 } })).status).toBe(403);
-    expect((await api("/api/v1/settings", { method: "PATCH", headers: ADMIN, body: { followupDueWorkingDays: 5 } })).body.followupDueWorkingDays).toBe(5);
+    expect(
+      (await api("/api/v1/settings", { method: "PATCH", headers: ADMIN, body: { followupDueWorkingDays: 5 } })).body.followupDueWorkingDays,
+    ).toBe(5);
     const s = await createSurvey();
     const r = await answer(s.id, null, 0);
     const row = await db.select().from(schema.responses).where(eq(schema.responses.id, r.id)).get();
-    expect((await api(`/api/v1/followups/${r.id}`, { headers: ADMIN })).body.dueOn).toBe(addWorkingDays(row!.createdAt.toISOString().slice(0, 10), 5));
+    expect((await api(`/api/v1/followups/${r.id}`, { headers: ADMIN })).body.dueOn).toBe(
+      addWorkingDays(row!.createdAt.toISOString().slice(0, 10), 5),
+    );
     await api("/api/v1/settings", { method: "PATCH", headers: ADMIN, body: { followupDueWorkingDays: 2 } });
   });
 
@@ -171,13 +182,19 @@ describe("due days, overdue and counts (point 3)", () => {
     const s = await createSurvey();
     const start = Date.parse("2026-03-01T12:00:00Z"); // a Sunday
     for (const n of [1, 2, 3, 4, 5, 6, 9, 10, 11]) {
-      await env.DB.prepare("INSERT INTO settings (key, value) VALUES ('followup_due_working_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").bind(String(n)).run();
+      await env.DB.prepare(
+        "INSERT INTO settings (key, value) VALUES ('followup_due_working_days', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      )
+        .bind(String(n))
+        .run();
       for (let d = 0; d < 7; d++) {
         const at = start + d * 86_400_000;
         const id = crypto.randomUUID();
         await env.DB.prepare(
           "INSERT INTO responses (id, survey_id, score, channel, bucket_month, bucket_quarter, bucket_half, created_at, updated_at) VALUES (?, ?, 3, 'api', '2026-03-01', '2026-01-01', '2026-01-01', ?, ?)",
-        ).bind(id, s.id, at, at).run();
+        )
+          .bind(id, s.id, at, at)
+          .run();
         const row = await env.DB.prepare("SELECT due_on FROM followups WHERE response_id = ?").bind(id).first<{ due_on: string }>();
         expect(row?.due_on, `n=${n} day=${d}`).toBe(addWorkingDays(new Date(at).toISOString().slice(0, 10), n));
       }

@@ -31,7 +31,11 @@ async function withMail(path: string, headers: Record<string, string>, body: unk
     return real(input, init);
   });
   const res = await app.fetch(
-    new Request(`http://localhost${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) }),
+    new Request(`http://localhost${path}`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    }),
     { ...env, EMAIL_API_URL: "https://mail.example.test/send", EMAIL_FROM: "nps@corp.example" },
     createExecutionContext(),
   );
@@ -43,14 +47,24 @@ describe("POST /api/v1/followups/:responseId/reply", () => {
     const r = await reply(w.rA.id, w.managerA.write, { body: "Hello,\nsorry about the slowness & thanks.\nMax" });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ kind: "reply", delivery: "mailto", subject: "About your feedback", error: null });
-    expect(r.body.mailto).toMatch(/^mailto:[^?]+@client\.example\?subject=About%20your%20feedback&body=Hello%2C%0D%0Asorry%20about%20the%20slowness%20%26%20thanks\.%0D%0AMax$/);
+    expect(r.body.mailto).toMatch(
+      /^mailto:[^?]+@client\.example\?subject=About%20your%20feedback&body=Hello%2C%0D%0Asorry%20about%20the%20slowness%20%26%20thanks\.%0D%0AMax$/,
+    );
     const item = await api(`/api/v1/followups/${w.rA.id}`, { headers: w.managerA.write });
     expect(item.body.status).toBe("contacted");
-    expect(item.body.notes.at(-1)).toMatchObject({ kind: "reply", delivery: "mailto", body: "Hello,\nsorry about the slowness & thanks.\nMax", authorUserId: w.managerA.user.id });
+    expect(item.body.notes.at(-1)).toMatchObject({
+      kind: "reply",
+      delivery: "mailto",
+      body: "Hello,\nsorry about the slowness & thanks.\nMax",
+      authorUserId: w.managerA.user.id,
+    });
   });
 
   it("with an email API: sent with the manager as Reply-To, an idempotency key, the HTML escaped", async () => {
-    const res = await withMail(`/api/v1/followups/${w.rA.id}/reply`, w.managerA.write, { subject: "Votre avis", body: "<b>Bonjour</b>\n\nÀ bientôt" });
+    const res = await withMail(`/api/v1/followups/${w.rA.id}/reply`, w.managerA.write, {
+      subject: "Votre avis",
+      body: "<b>Bonjour</b>\n\nÀ bientôt",
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ delivery: "email", mailto: null, subject: "Votre avis" });
     expect(res.sent).toHaveLength(1);
@@ -117,10 +131,19 @@ describe("POST /api/v1/followups/:responseId/reply", () => {
 
 describe("reply helpers", () => {
   it("mailtoLink percent-encodes every part, line breaks as CRLF", () => {
-    expect(mailtoLink("a.b+c@x.example", "Re: ça & co?", "L1\nL2")).toBe("mailto:a.b%2Bc@x.example?subject=Re%3A%20%C3%A7a%20%26%20co%3F&body=L1%0D%0AL2");
+    expect(mailtoLink("a.b+c@x.example", "Re: ça & co?", "L1\nL2")).toBe(
+      "mailto:a.b%2Bc@x.example?subject=Re%3A%20%C3%A7a%20%26%20co%3F&body=L1%0D%0AL2",
+    );
   });
   it("replyMessage escapes HTML and keeps paragraphs", () => {
-    const m = replyMessage({ id: "n1", to: { email: "a@x.example", name: null }, replyTo: null, locale: "en", subject: "S", body: `"x" <y>\nz\n\nnext` });
+    const m = replyMessage({
+      id: "n1",
+      to: { email: "a@x.example", name: null },
+      replyTo: null,
+      locale: "en",
+      subject: "S",
+      body: `"x" <y>\nz\n\nnext`,
+    });
     expect(m.html).toBe("<p>&#34;x&#34; &#60;y&#62;<br>z</p><p>next</p>");
     expect(m).not.toHaveProperty("replyTo");
   });

@@ -16,7 +16,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import { IMPORT_COLUMNS, type ImportKind } from "../../worker/schemas/imports";
 import { createUser, signIn, type Session } from "../auth-helpers";
-import { DEAD_URLS, csvFile, formBody, type Known, headerEdits, jsonBody, pathParam, queryString, rawBody, type HeaderEdits } from "../fuzz/arbitraries";
+import {
+  DEAD_URLS,
+  csvFile,
+  formBody,
+  type Known,
+  headerEdits,
+  jsonBody,
+  pathParam,
+  queryString,
+  rawBody,
+  type HeaderEdits,
+} from "../fuzz/arbitraries";
 import { endpoints, routeKey, type Endpoint } from "../fuzz/endpoints";
 import { scanDatabase, type Finding } from "../fuzz/scan";
 import { ADMIN, api } from "../helpers";
@@ -96,7 +107,10 @@ async function buildWorld(): Promise<World> {
   });
   const webhook = await post("/api/v1/webhooks", { url: DEAD_URLS[0], events: ["response.created", "response.detractor"] });
   const responseIds: string[] = [];
-  for (const [contact, score] of [["fz-c-1", 3], ["fz-c-2", 9]] as const) {
+  for (const [contact, score] of [
+    ["fz-c-1", 3],
+    ["fz-c-2", 9],
+  ] as const) {
     const id = crypto.randomUUID();
     await post(`/api/v1/surveys/${nps.id}/responses`, { id, score, comment: "fixture", contact: { id: contact } });
     responseIds.push(id);
@@ -104,7 +118,11 @@ async function buildWorld(): Promise<World> {
   const goal = await post("/api/v1/goals", { name: "Fuzz goal", metric: "nps", surveyId: nps.id, target: 30, deadline: "2027-01-01" });
   const apiKey = await post("/api/v1/api-keys", { name: "Fuzz key", role: "viewer" });
   const job = await ok(
-    api("/api/v1/imports/accounts", { method: "POST", raw: "external_id,name,started_on\nfz-acc-3,Initech,2024-02-01\n", headers: { ...ADMIN, "content-type": "text/csv" } }),
+    api("/api/v1/imports/accounts", {
+      method: "POST",
+      raw: "external_id,name,started_on\nfz-acc-3,Initech,2024-02-01\n",
+      headers: { ...ADMIN, "content-type": "text/csv" },
+    }),
     "import",
   );
   // A wave and its invitations, made by the cron as in production.
@@ -198,7 +216,10 @@ function inputFor(ep: Endpoint, world: World): fc.Arbitrary<Input> {
       );
   return fc.record({
     params: fc.tuple(...ep.params.map((p) => pathParam(realIdsFor(ep, p, world)))),
-    wildcard: fc.oneof(fc.constantFrom("", "index.html", "assets/app.js", "assets/missing.js", "accounts/123", "..%2f..%2fetc", "%E0%A4%A"), pathParam([])),
+    wildcard: fc.oneof(
+      fc.constantFrom("", "index.html", "assets/app.js", "assets/missing.js", "accounts/123", "..%2f..%2fetc", "%E0%A4%A"),
+      pathParam([]),
+    ),
     query: queryString(ep.query, world.known),
     body,
     headers: headerEdits(world.origins),
@@ -366,7 +387,11 @@ async function runCampaign(): Promise<Campaign> {
       if (result.failed) {
         // The request itself threw (the Worker dropped the connection, or the client refused it).
         if (failures.length === before) {
-          failures.push({ check: "5xx", where: routeKey(ep), report: `exception on ${key}: ${String(result.errorInstance)}\n  input: ${clip(brief(result.counterexample), 2000)}` });
+          failures.push({
+            check: "5xx",
+            where: routeKey(ep),
+            report: `exception on ${key}: ${String(result.errorInstance)}\n  input: ${clip(brief(result.counterexample), 2000)}`,
+          });
         }
         failures.at(-1)!.report += `\n  replay: fc.check(…, { seed: ${seed}, path: "${result.counterexamplePath}", numRuns: ${runs} }) for ${key}`;
       }
@@ -392,7 +417,9 @@ describe("fuzz of every route (fast-check, seed 42)", () => {
       `fuzz: ${campaign.endpoints.length} routes × ${CALLERS.length} callers, ${campaign.requests} requests in ${campaign.ms} ms ` +
         `(${JSON.stringify(campaign.statuses)}); ` +
         `${campaign.failures.length} failures, ${campaign.known.length} allow-listed` +
-        (fixed.length > 0 ? `; KNOWN_OPEN entries not seen this run (fixed? remove them): ${fixed.map((k) => `${k.check} ${k.where}`).join(", ")}` : ""),
+        (fixed.length > 0
+          ? `; KNOWN_OPEN entries not seen this run (fixed? remove them): ${fixed.map((k) => `${k.check} ${k.where}`).join(", ")}`
+          : ""),
     );
   }, 300_000); // ~15 s on an idle 2-core machine; generous because the suite shares the CPU.
 

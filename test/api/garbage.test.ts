@@ -65,14 +65,19 @@ describe("garbage text and dates", () => {
     });
     expect(accounts.status).toBe(200);
     expect(accounts.body.results.map((r: any) => r.error?.field ?? r.status)).toEqual(["externalId", "startedOn", "startedOn", "segment", "created"]);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM accounts WHERE external_id LIKE ? OR external_id = ?").bind(`${t}-%`, NUL).first("n")).toBe(2);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM accounts WHERE external_id LIKE ? OR external_id = ?").bind(`${t}-%`, NUL).first("n"),
+    ).toBe(2);
 
     const acc = (await api(`/api/v1/accounts?q=${t}-A`, { headers: ADMIN })).body.data[0];
     refused(await api(`/api/v1/accounts/${acc.id}`, { method: "PATCH", headers: ADMIN, body: { startedOn: "9999-12-31" } }), "startedOn");
     refused(await api(`/api/v1/accounts/${acc.id}`, { method: "PATCH", headers: ADMIN, body: { name: `A${LONE}` } }), "name");
     expect((await api(`/api/v1/accounts/${acc.id}`, { headers: ADMIN })).body).toMatchObject({ name: "Acme", startedOn: "2024-01-01" });
 
-    const contacts = await bulkContacts([{ externalId: `${t}-c1`, name: `x${NUL}` }, { externalId: `${t}-c2`, name: "Ann" }]);
+    const contacts = await bulkContacts([
+      { externalId: `${t}-c1`, name: `x${NUL}` },
+      { externalId: `${t}-c2`, name: "Ann" },
+    ]);
     expect(contacts.results.map((r: any) => r.error?.field ?? r.status)).toEqual(["name", "created"]);
     refused(await api(`/api/v1/contacts/${contacts.results[1].id}`, { method: "PATCH", headers: ADMIN, body: { name: "\u0000" } }), "name");
 
@@ -80,8 +85,13 @@ describe("garbage text and dates", () => {
     const r = await submit(s.id, { score: 1, comment: "bad" });
     refused(await api(`/api/v1/followups/${r.body.id}/notes`, { headers: ADMIN, body: { body: `call${NUL}` } }), "body");
     refused(await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Two\nlines", kind: "nps" } }), "name");
-    refused(await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Q", kind: "nps", texts: { en: { question: `Why${LONE}?` } } } }), "texts.en.question");
-    expect((await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Q", kind: "nps", texts: { en: { question: "Line one\nline two" } } } })).status).toBe(201);
+    refused(
+      await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Q", kind: "nps", texts: { en: { question: `Why${LONE}?` } } } }),
+      "texts.en.question",
+    );
+    expect(
+      (await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Q", kind: "nps", texts: { en: { question: "Line one\nline two" } } } })).status,
+    ).toBe(201);
     refused(await api("/api/v1/goals", { headers: ADMIN, body: { name: "G", metric: "nps", target: 50, deadline: "9999-12-31" } }), "deadline");
     refused(await api("/api/v1/goals", { headers: ADMIN, body: { name: `G${NUL}`, metric: "nps", target: 50, deadline: "2030-01-01" } }), "name");
     refused(await api(`/api/v1/comments?q=${encodeURIComponent(NUL)}`, { headers: ADMIN }), "q");
@@ -107,6 +117,8 @@ describe("garbage text and dates", () => {
       [4, "external_id", "invalid_text"],
       [5, "name", "invalid_text"],
     ]);
-    expect((await env.DB.prepare("SELECT external_id FROM accounts WHERE external_id LIKE ? OR external_id = ?").bind(`${t}-%`, NUL).all()).results).toEqual([{ external_id: `${t}-4` }]);
+    expect(
+      (await env.DB.prepare("SELECT external_id FROM accounts WHERE external_id LIKE ? OR external_id = ?").bind(`${t}-%`, NUL).all()).results,
+    ).toEqual([{ external_id: `${t}-4` }]);
   });
 });

@@ -21,7 +21,9 @@ async function scanEverything(needles: string[]) {
     const cols = await env.DB.prepare(`SELECT name FROM pragma_table_info(?)`).bind(table).all<{ name: string }>();
     for (const { name: col } of cols.results) {
       const where = forms.map((_, i) => `instr(lower(CAST("${col}" AS TEXT)), lower(?${i + 1})) > 0`).join(" OR ");
-      const rows = await env.DB.prepare(`SELECT CAST("${col}" AS TEXT) AS v FROM "${table}" WHERE ${where}`).bind(...forms).all<{ v: string }>();
+      const rows = await env.DB.prepare(`SELECT CAST("${col}" AS TEXT) AS v FROM "${table}" WHERE ${where}`)
+        .bind(...forms)
+        .all<{ v: string }>();
       for (const r of rows.results) hits.push(`${table}.${col}: ${r.v.slice(0, 200)}`);
     }
   }
@@ -39,7 +41,10 @@ describe("GDPR erasure everywhere", () => {
     ]);
     const annId: string = made.results[0].id;
     const s = await createSurvey({ extraQuestions: [{ id: "why", type: "text", label: { en: "Why?" } }] });
-    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.detractor", "contact.unsubscribed"] } });
+    const hook = await api("/api/v1/webhooks", {
+      headers: ADMIN,
+      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.detractor", "contact.unsubscribed"] },
+    });
     expect(hook.status).toBe(201);
 
     // Ann's answer quotes herself in the comment, answers and properties; Bob's is clean.
@@ -66,14 +71,20 @@ describe("GDPR erasure everywhere", () => {
     await env.DB.batch([
       env.DB.prepare("INSERT INTO dismissals (id, survey_id, contact_id) VALUES (?, ?, ?)").bind(`dis_${t}`, s.id, annId),
       env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-01', 0, 1)").bind(`wav_${t}`, s.id),
-      env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token, status, last_error) VALUES (?, ?, ?, ?, ?, 'bounced', ?)")
-        .bind(`inv_${t}`, `wav_${t}`, s.id, annId, `tok${t.replace(/[^0-9a-z]/gi, "").toLowerCase()}`, `550 <${ann.email}> mailbox unavailable`),
+      env.DB.prepare(
+        "INSERT INTO invitations (id, wave_id, survey_id, contact_id, token, status, last_error) VALUES (?, ?, ?, ?, ?, 'bounced', ?)",
+      ).bind(`inv_${t}`, `wav_${t}`, s.id, annId, `tok${t.replace(/[^0-9a-z]/gi, "").toLowerCase()}`, `550 <${ann.email}> mailbox unavailable`),
     ]);
     const token = `tok${t.replace(/[^0-9a-z]/gi, "").toLowerCase()}`;
     expect((await SELF.fetch(`http://localhost/u/${token}`, { method: "POST" })).status).toBe(200);
 
     // An import report quoting her (a repeated external id, a repeated email).
-    const csv = ["external_id,email,name", `${ann.ext},${ann.email},"${ann.name.replace(/"/g, '""')}"`, `${ann.ext},other.${t}@x.test,Again`, `${t}-carl,${ann.email},Carl`].join("\r\n");
+    const csv = [
+      "external_id,email,name",
+      `${ann.ext},${ann.email},"${ann.name.replace(/"/g, '""')}"`,
+      `${ann.ext},other.${t}@x.test,Again`,
+      `${t}-carl,${ann.email},Carl`,
+    ].join("\r\n");
     const imp = await api("/api/v1/imports/contacts", { method: "POST", raw: csv, headers: { ...ADMIN, "content-type": "text/csv; charset=utf-8" } });
     expect(imp.status).toBe(201);
     expect(JSON.stringify(imp.body.errors)).toContain(ann.email);
@@ -87,17 +98,34 @@ describe("GDPR erasure everywhere", () => {
       .run();
 
     const seeded = await scanEverything([ann.email, ann.name, ann.ext]);
-    for (const place of ["contacts.", "responses.comment", "responses.answers", "responses.properties", "followup_notes.body", "invitations.last_error", "webhook_deliveries.payload", "webhook_deliveries.last_error", "import_jobs.errors", "audit_log.details"]) {
-      expect(seeded.some((h) => h.startsWith(place)), `seeded in ${place}`).toBe(true);
+    for (const place of [
+      "contacts.",
+      "responses.comment",
+      "responses.answers",
+      "responses.properties",
+      "followup_notes.body",
+      "invitations.last_error",
+      "webhook_deliveries.payload",
+      "webhook_deliveries.last_error",
+      "import_jobs.errors",
+      "audit_log.details",
+    ]) {
+      expect(
+        seeded.some((h) => h.startsWith(place)),
+        `seeded in ${place}`,
+      ).toBe(true);
     }
 
     // The export shows all of it, mentions elsewhere included.
     const exp = await api(`/api/v1/contacts/${annId}/export`, { headers: ADMIN });
     expect(exp.status).toBe(200);
     expect(exp.body.webhookEvents.map((e: any) => e.event).sort()).toEqual(["contact.unsubscribed", "response.created", "response.detractor"]);
-    expect(exp.body.mentions.map((m: any) => `${m.table}.${m.column}`).sort()).toEqual(
-      ["audit_log.details", "followup_notes.body", "import_jobs.errors", "webhook_deliveries.last_error"],
-    );
+    expect(exp.body.mentions.map((m: any) => `${m.table}.${m.column}`).sort()).toEqual([
+      "audit_log.details",
+      "followup_notes.body",
+      "import_jobs.errors",
+      "webhook_deliveries.last_error",
+    ]);
     expect(exp.body.invitations[0].lastError).toContain(ann.email);
 
     const metrics = async () => (await api(`/api/v1/surveys/${s.id}/metrics`, { headers: ADMIN })).body.totals;
@@ -118,7 +146,11 @@ describe("GDPR erasure everywhere", () => {
     expect(report.status).toBe(200);
     expect(report.body.errors).toHaveLength(imp.body.errors.length);
     expect(report.body.errors.map((e: any) => e.row)).toEqual(imp.body.errors.map((e: any) => e.row));
-    const bobDelivery = await env.DB.prepare("SELECT payload, last_error FROM webhook_deliveries WHERE json_extract(payload, '$.data.response.id') = ?").bind(rb.body.id).first<any>();
+    const bobDelivery = await env.DB.prepare(
+      "SELECT payload, last_error FROM webhook_deliveries WHERE json_extract(payload, '$.data.response.id') = ?",
+    )
+      .bind(rb.body.id)
+      .first<any>();
     expect(JSON.parse(bobDelivery.payload).data.response.comment).toBe("Great");
     expect(bobDelivery.last_error).toBe("HTTP 422: [erased] is not a known customer");
     expect((await api(`/api/v1/contacts/${made.results[1].id}`, { headers: ADMIN })).body).toMatchObject({ email: `bob.${t}@x.test`, name: "Bob" });

@@ -13,7 +13,10 @@ describe("GDPR", () => {
     ]);
     const [ann, bob] = made.results.map((r: any) => r.id);
     const s = await createSurvey({ cadence: { enabled: true, months: [1], day: 1, windowDays: 10 } });
-    const hook = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.detractor"] } });
+    const hook = await api("/api/v1/webhooks", {
+      headers: ADMIN,
+      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.detractor"] },
+    });
     expect(hook.status).toBe(201);
     // Ann: a detractor with a comment (then changed her mind), Bob: a promoter.
     const r1 = await submit(s.id, { score: 2, comment: "Slow support, call me on 06 12 34 56 78", contact: { id: `${t}-ann` } });
@@ -22,10 +25,16 @@ describe("GDPR", () => {
     // Her detractor answer opened a follow-up item by itself (migrations/0005); it is being worked on.
     const item = await env.DB.prepare("UPDATE followups SET status = 'contacted' WHERE response_id = ?").bind(r1.body.id).run();
     expect(item.meta.changes).toBe(1);
-    await env.DB.prepare("INSERT INTO followup_notes (id, response_id, body) VALUES ('note_1', ?, 'Called Ann, she wants a refund')").bind(r1.body.id).run();
+    await env.DB.prepare("INSERT INTO followup_notes (id, response_id, body) VALUES ('note_1', ?, 'Called Ann, she wants a refund')")
+      .bind(r1.body.id)
+      .run();
     await env.DB.prepare("INSERT INTO dismissals (id, survey_id, contact_id) VALUES (?, ?, ?)").bind(`dis_${t}`, s.id, ann).run();
-    await env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-01', 0, 1)").bind(`wav_${t}`, s.id).run();
-    await env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?, ?, ?, ?, ?)").bind(`inv_${t}`, `wav_${t}`, s.id, ann, `tok${t.replace(/-/g, "")}`).run();
+    await env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-01', 0, 1)")
+      .bind(`wav_${t}`, s.id)
+      .run();
+    await env.DB.prepare("INSERT INTO invitations (id, wave_id, survey_id, contact_id, token) VALUES (?, ?, ?, ?, ?)")
+      .bind(`inv_${t}`, `wav_${t}`, s.id, ann, `tok${t.replace(/-/g, "")}`)
+      .run();
 
     const exp = await api(`/api/v1/contacts/${ann}/export`, { headers: ADMIN });
     expect(exp.status).toBe(200);

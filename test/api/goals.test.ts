@@ -35,7 +35,16 @@ describe("goals: status from the recent quarters", () => {
     const survey = await npsSeries(rising);
     const r = await create({ name: "NPS ≥ 30", metric: "nps", surveyId: survey.id, target: 30, deadline: "2040-01-01" });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ name: "NPS ≥ 30", metric: "nps", target: 30, deadline: "2040-01-01", unit: "points", current: 40, status: "on_track", reason: "target_met" });
+    expect(r.body).toMatchObject({
+      name: "NPS ≥ 30",
+      metric: "nps",
+      target: 30,
+      deadline: "2040-01-01",
+      unit: "points",
+      current: 40,
+      status: "on_track",
+      reason: "target_met",
+    });
     expect(r.body.points.map((p: any) => [p.period, p.value, p.n])).toEqual([
       [q3, 0, 2],
       [q2, 20, 5],
@@ -111,7 +120,14 @@ describe("goals on retention and response rate", () => {
     // Everyone, Q-2: 7/8 = 87.5 %; other quarters 100 %. Manon alone, Q-2: 3/4 = 75 %.
     const churn = addMonths(q2, 1);
     for (let i = 0; i < 4; i++) {
-      await makeAccount({ name: `m1-${i}`, segment, managerUserId: m1.userId, startedOn: "2020-01-01", mrrCents: 1000, churnedOn: i === 0 ? churn : null });
+      await makeAccount({
+        name: `m1-${i}`,
+        segment,
+        managerUserId: m1.userId,
+        startedOn: "2020-01-01",
+        mrrCents: 1000,
+        churnedOn: i === 0 ? churn : null,
+      });
       await makeAccount({ name: `m2-${i}`, segment, managerUserId: m2.userId, startedOn: "2020-01-01", mrrCents: 1000 });
     }
     const crr = await create({ name: "CRR ≥ 95 %", metric: "crr", scope: { segment }, target: 95, deadline: "2040-01-01" });
@@ -193,7 +209,14 @@ describe("goals CRUD and permissions", () => {
     expect(list.body.data.map((x: any) => x.id)).toContain(g.body.id);
 
     // A goal about Marc's book is Marc's (and the admins') to see.
-    const marcs = await create({ name: "Marc's NPS", metric: "nps", surveyId: survey.id, scope: { manager: m2.userId }, target: 40, deadline: "2040-06-30" });
+    const marcs = await create({
+      name: "Marc's NPS",
+      metric: "nps",
+      surveyId: survey.id,
+      scope: { manager: m2.userId },
+      target: 40,
+      deadline: "2040-06-30",
+    });
     expect(marcs.status).toBe(201);
     expect((await api("/api/v1/goals", { headers: m1.headers })).body.data.map((x: any) => x.id)).not.toContain(marcs.body.id);
     expect((await api(`/api/v1/goals/${marcs.body.id}`, { headers: m1.headers })).status).toBe(404);
@@ -260,9 +283,21 @@ describe("goal validation names the field", () => {
     const survey = await createSurvey();
     const ok = { name: "G", metric: "nps", surveyId: survey.id, target: 40, deadline: "2040-01-01" };
     const g = await create(ok);
-    const bodies = ["null", "[]", "1e999", '"goal"', JSON.stringify({ ...ok, target: "NaN" }), JSON.stringify({ ...ok, scope: [] }), JSON.stringify({ ...ok, deadline: "2040-01-01T00:00:00Z" }), "\u0000"];
+    const bodies = [
+      "null",
+      "[]",
+      "1e999",
+      '"goal"',
+      JSON.stringify({ ...ok, target: "NaN" }),
+      JSON.stringify({ ...ok, scope: [] }),
+      JSON.stringify({ ...ok, deadline: "2040-01-01T00:00:00Z" }),
+      "\u0000",
+    ];
     for (const raw of bodies) {
-      for (const [method, path] of [["POST", "/api/v1/goals"], ["PATCH", `/api/v1/goals/${g.body.id}`]] as const) {
+      for (const [method, path] of [
+        ["POST", "/api/v1/goals"],
+        ["PATCH", `/api/v1/goals/${g.body.id}`],
+      ] as const) {
         const r = await api(path, { method, headers: { ...ADMIN, "content-type": "application/json" }, raw });
         expect(r.status, `${method} ${raw}`).toBe(400);
       }

@@ -11,11 +11,23 @@ import { db } from "../auth-helpers";
 import { ADMIN, api, createSurvey } from "../helpers";
 
 const importCsv = (surveyId: string, source: string, csv: string, extra = "") =>
-  api(`/api/v1/imports/history?surveyId=${surveyId}&source=${source}${extra}`, { method: "POST", headers: { ...ADMIN, "content-type": "text/csv" }, raw: csv });
+  api(`/api/v1/imports/history?surveyId=${surveyId}&source=${source}${extra}`, {
+    method: "POST",
+    headers: { ...ADMIN, "content-type": "text/csv" },
+    raw: csv,
+  });
 const importJson = (surveyId: string, data: unknown) =>
-  api(`/api/v1/imports/history?surveyId=${surveyId}&source=delighted`, { method: "POST", headers: { ...ADMIN, "content-type": "application/json" }, raw: JSON.stringify(data) });
+  api(`/api/v1/imports/history?surveyId=${surveyId}&source=delighted`, {
+    method: "POST",
+    headers: { ...ADMIN, "content-type": "application/json" },
+    raw: JSON.stringify(data),
+  });
 const trend = async (surveyId: string, from: string, to: string) =>
-  (await api(`/api/v1/surveys/${surveyId}/metrics?from=${from}&to=${to}&interval=month`, { headers: ADMIN })).body.trend.map((p: any) => [p.label, p.summary.n, p.summary.nps]);
+  (await api(`/api/v1/surveys/${surveyId}/metrics?from=${from}&to=${to}&interval=month`, { headers: ADMIN })).body.trend.map((p: any) => [
+    p.label,
+    p.summary.n,
+    p.summary.nps,
+  ]);
 
 const T = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -23,8 +35,22 @@ describe("history import", () => {
   it("imports Delighted's API JSON with its dates; a second import adds nothing; the monthly trend is the hand-computed one", async () => {
     const s = await createSurvey({ name: "From Delighted" });
     const data = [
-      { id: "101", person: { id: "9", email: "Ann@Example.test", name: "Ann" }, score: 10, comment: "Love it", created_at: T("2025-01-10T10:00:00Z"), person_properties: { plan: "pro" } },
-      { id: "102", person: { id: "10", email: "bob@example.test" }, score: 9, comment: null, created_at: T("2025-01-20T10:00:00Z"), person_properties: {} },
+      {
+        id: "101",
+        person: { id: "9", email: "Ann@Example.test", name: "Ann" },
+        score: 10,
+        comment: "Love it",
+        created_at: T("2025-01-10T10:00:00Z"),
+        person_properties: { plan: "pro" },
+      },
+      {
+        id: "102",
+        person: { id: "10", email: "bob@example.test" },
+        score: 9,
+        comment: null,
+        created_at: T("2025-01-20T10:00:00Z"),
+        person_properties: {},
+      },
       { id: "103", person: "11", person_email: "cy@example.test", score: 8, created_at: T("2025-01-25T10:00:00Z") },
       { id: "104", person: { email: "ann@example.test" }, score: 3, comment: "Worse", created_at: T("2025-03-02T10:00:00Z") },
       { id: "105", person: { email: "dee@example.test" }, score: 9, created_at: T("2025-03-15T10:00:00Z") },
@@ -42,14 +68,23 @@ describe("history import", () => {
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.channel === "import" && r.editKeyHash === null)).toBe(true);
     const ann = await db.select().from(contacts).where(eq(contacts.email, "ann@example.test")).get();
-    expect(rows.filter((r) => r.contactId === ann!.id).map((r) => r.score).sort()).toEqual([10, 3].sort());
+    expect(
+      rows
+        .filter((r) => r.contactId === ann!.id)
+        .map((r) => r.score)
+        .sort(),
+    ).toEqual([10, 3].sort());
     expect(rows.find((r) => r.score === 10)!.properties).toEqual({ plan: "pro" });
     expect(rows.find((r) => r.score === 10)!.createdAt.toISOString()).toBe("2025-01-10T10:00:00.000Z");
     // By hand, one answer per contact per month, the latest (METRICS.md): January Ann 10, Bob 9,
     // Cy 8 (his 6 of 5 January is older) → P 2, D 0, n 3 → NPS 66.67; February empty; March Ann 3,
     // Dee 9, Fay 10 (31 March 23:59:59 UTC is still March) → P 2, D 1, n 3 → NPS 33.33.
     const got = await trend(s.id, "2025-01-01", "2025-04-01");
-    expect(got.map(([label, n]: [string, number]) => [label, n])).toEqual([["2025-01", 3], ["2025-02", 0], ["2025-03", 3]]);
+    expect(got.map(([label, n]: [string, number]) => [label, n])).toEqual([
+      ["2025-01", 3],
+      ["2025-02", 0],
+      ["2025-03", 3],
+    ]);
     expect(got[0][2]).toBeCloseTo(200 / 3, 1);
     expect(got[1][2]).toBeNull();
     expect(got[2][2]).toBeCloseTo(100 / 3, 1);
@@ -67,7 +102,10 @@ describe("history import", () => {
     ].join("\n");
     const r = await importCsv(s.id, "delighted", csv, "&accountProperty=company&segmentProperty=tier");
     expect(r.body).toMatchObject({ okRows: 3, created: 3, errorRows: 2 });
-    expect(r.body.errors.map((e: any) => [e.row, e.field, e.code])).toEqual([[5, "email", "invalid_email"], [6, "date", "invalid_date"]]);
+    expect(r.body.errors.map((e: any) => [e.row, e.field, e.code])).toEqual([
+      [5, "email", "invalid_email"],
+      [6, "date", "invalid_date"],
+    ]);
     const acme = await db.select().from(accounts).where(eq(accounts.externalId, "Acme")).get();
     expect(acme).toMatchObject({ name: "Acme", startedOn: "2025-05-03", segment: "gold" });
     const rows = await db.select().from(responses).where(eq(responses.surveyId, s.id)).all();
@@ -107,7 +145,12 @@ describe("history import", () => {
 
   it("takes a column mapping for a generic CSV; other columns become properties; without an id, the row's content is its identity", async () => {
     const s = await createSurvey();
-    const csv = ["Mail,Note,Verbatim,Quand,Région", "g1@example.test,8,Bien,2025-04-02,Nord", "g2@example.test,3,Lent,2025-04-03,Sud", "g3@example.test,,x,2025-04-03,Sud"].join("\n");
+    const csv = [
+      "Mail,Note,Verbatim,Quand,Région",
+      "g1@example.test,8,Bien,2025-04-02,Nord",
+      "g2@example.test,3,Lent,2025-04-03,Sud",
+      "g3@example.test,,x,2025-04-03,Sud",
+    ].join("\n");
     const columns = encodeURIComponent(JSON.stringify({ Mail: "email", Note: "score", Verbatim: "comment", Quand: "date" }));
     const r = await importCsv(s.id, "generic", csv, `&columns=${columns}`);
     expect(r.body).toMatchObject({ okRows: 2, created: 2, errorRows: 1, errors: [{ row: 4, field: "score", code: "required" }] });
@@ -123,10 +166,16 @@ describe("history import", () => {
     expect((await importCsv(s.id, "generic", "email,score,date\na@b.co,1,2025-01-01", `&columns=${bad}`)).status).toBe(400);
     expect((await importCsv("srv_nope", "generic", "score,date\n1,2025-01-01")).status).toBe(400);
     expect((await importCsv(s.id, "generic", "score,date\n1,2025-01-01", "&columns=notjson")).status).toBe(400);
-    const plain = await api(`/api/v1/imports/history?surveyId=${s.id}`, { method: "POST", headers: { ...ADMIN, "content-type": "text/plain" }, raw: "x" });
+    const plain = await api(`/api/v1/imports/history?surveyId=${s.id}`, {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "text/plain" },
+      raw: "x",
+    });
     expect(plain.status).toBe(415);
     expect((await importJson(s.id, { not: "a list" })).status).toBe(400);
-    expect((await api(`/api/v1/imports/history?surveyId=${s.id}`, { method: "POST", headers: { "content-type": "text/csv" }, raw: "score,date" })).status).toBe(401);
+    expect(
+      (await api(`/api/v1/imports/history?surveyId=${s.id}`, { method: "POST", headers: { "content-type": "text/csv" }, raw: "score,date" })).status,
+    ).toBe(401);
   });
 
   it("parses the export date formats", () => {

@@ -67,7 +67,13 @@ const importCsv = (kind: string, csv: string, headers: Record<string, string> = 
 describe("CSV import", () => {
   it("imports a ;-separated file with decimal commas (French Excel), and reports its bad rows", async () => {
     const t = uniq("fr");
-    const csv = ["external_id;name;started_on;mrr;segment", `${t}-1;Dupont, fils;2025-01-15;1234,50;PME`, `${t}-2;Bad;2025-02-30;10;PME`, `${t}-3;Bad mrr;2025-01-01;12,345;PME`, `${t}-4;Point;2025-01-01;99.5;PME`].join("\r\n");
+    const csv = [
+      "external_id;name;started_on;mrr;segment",
+      `${t}-1;Dupont, fils;2025-01-15;1234,50;PME`,
+      `${t}-2;Bad;2025-02-30;10;PME`,
+      `${t}-3;Bad mrr;2025-01-01;12,345;PME`,
+      `${t}-4;Point;2025-01-01;99.5;PME`,
+    ].join("\r\n");
     const r = await importCsv("accounts", csv);
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ status: "done", processedRows: 4, okRows: 2, errorRows: 2 });
@@ -76,7 +82,9 @@ describe("CSV import", () => {
       [4, "mrr", "invalid_number"],
     ]);
     expect(r.body.errors[1].message).toContain("1234,50");
-    const rows = await env.DB.prepare("SELECT name, mrr_cents FROM accounts WHERE external_id IN (?, ?) ORDER BY external_id").bind(`${t}-1`, `${t}-4`).all<{ name: string; mrr_cents: number }>();
+    const rows = await env.DB.prepare("SELECT name, mrr_cents FROM accounts WHERE external_id IN (?, ?) ORDER BY external_id")
+      .bind(`${t}-1`, `${t}-4`)
+      .all<{ name: string; mrr_cents: number }>();
     expect(rows.results).toEqual([
       { name: "Dupont, fils", mrr_cents: 123450 },
       { name: "Point", mrr_cents: 9950 },
@@ -115,7 +123,9 @@ describe("CSV import", () => {
     expect(byRow[11]).toMatchObject({ code: "malformed_csv" });
     expect(byRow[12]).toMatchObject({ field: "external_id", code: "required" });
 
-    const stored = await env.DB.prepare("SELECT external_id, name, mrr_cents, segment, manager_user_id, churned_on FROM accounts WHERE external_id LIKE ? ORDER BY external_id")
+    const stored = await env.DB.prepare(
+      "SELECT external_id, name, mrr_cents, segment, manager_user_id, churned_on FROM accounts WHERE external_id LIKE ? ORDER BY external_id",
+    )
       .bind(`${t}-%`)
       .all();
     // Exactly the three valid rows, whole; the first of the duplicated ids won.
@@ -124,7 +134,9 @@ describe("CSV import", () => {
       { external_id: `${t}-10`, name: "Fine", mrr_cents: 0, segment: null, manager_user_id: null, churned_on: null },
       { external_id: `${t}-2`, name: "Globex, Inc.", mrr_cents: 9900, segment: "enterprise", manager_user_id: null, churned_on: "2026-01-01" },
     ]);
-    const mrr = await env.DB.prepare("SELECT count(*) AS n FROM account_mrr m JOIN accounts a ON a.id = m.account_id WHERE a.external_id LIKE ?").bind(`${t}-%`).first<{ n: number }>();
+    const mrr = await env.DB.prepare("SELECT count(*) AS n FROM account_mrr m JOIN accounts a ON a.id = m.account_id WHERE a.external_id LIKE ?")
+      .bind(`${t}-%`)
+      .first<{ n: number }>();
     expect(mrr!.n).toBe(3);
 
     // The upload's answer also says which separator the header used; the stored job is the rest.
@@ -157,7 +169,9 @@ describe("CSV import", () => {
       [6, "locale", "invalid_locale"],
       [3, "account_external_id", "unknown_account"],
     ]);
-    const stored = await env.DB.prepare("SELECT c.external_id, c.email, c.name, c.locale, a.external_id AS acc FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.external_id LIKE ? ORDER BY c.external_id")
+    const stored = await env.DB.prepare(
+      "SELECT c.external_id, c.email, c.name, c.locale, a.external_id AS acc FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.external_id LIKE ? ORDER BY c.external_id",
+    )
       .bind(`${t}-%`)
       .all();
     expect(stored.results).toEqual([

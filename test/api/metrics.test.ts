@@ -57,7 +57,10 @@ describe("GET /api/v1/surveys/:id/metrics", () => {
     expect(r.body.from).toBe("2026-01-01");
     expect(r.body.to).toBe("2026-05-01");
     const q = await metrics(s.id, "from=2026-01-01&to=2026-07-01&interval=quarter");
-    expect(q.body.trend.map((p: any) => [p.label, p.summary.n])).toEqual([["2026-Q1", 2], ["2026-Q2", 0]]);
+    expect(q.body.trend.map((p: any) => [p.label, p.summary.n])).toEqual([
+      ["2026-Q1", 2],
+      ["2026-Q2", 0],
+    ]);
     expect(q.body.totals.nps).toBe(0);
   });
 
@@ -125,7 +128,7 @@ describe("GET /api/v1/surveys/:id/metrics", () => {
     const s = await createSurvey();
     // Deterministic pseudo-random answers over two years from 12 contacts and anonymous people.
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const ids: string[] = [];
     for (let i = 0; i < 160; i++) {
       const at = Date.parse("2025-01-01T00:00:00Z") + Math.floor(rnd() * 730 * 86400_000);

@@ -18,9 +18,7 @@ describe("GET /api/v1/openapi.json", () => {
     expect(schema.required).toEqual(expect.arrayContaining(["id", "score"]));
     expect(schema.properties.comment.maxLength).toBe(5000);
     const metrics = r.body.paths["/api/v1/surveys/{surveyId}/metrics"].get;
-    expect(metrics.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(["surveyId", "from", "to", "interval", "tz"]),
-    );
+    expect(metrics.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(["surveyId", "from", "to", "interval", "tz"]));
     // CSV in and out: documented by their media types.
     expect(Object.keys(r.body.paths["/api/v1/imports/{kind}"].post.requestBody.content)).toEqual(["text/csv"]);
     expect(Object.keys(r.body.paths["/api/v1/export/responses.csv"].get.responses["200"].content)).toEqual(["text/csv"]);

@@ -11,8 +11,7 @@ const form = (surveyId: string, fields: Record<string, string>, headers: Record<
     raw: new URLSearchParams(fields).toString(),
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
   });
-const listResponses = async (surveyId: string) =>
-  (await api(`/api/v1/surveys/${surveyId}/responses`, { headers: ADMIN })).body.data as any[];
+const listResponses = async (surveyId: string) => (await api(`/api/v1/surveys/${surveyId}/responses`, { headers: ADMIN })).body.data as any[];
 const hiddenId = (page: string) => /name="id" value="([0-9a-f-]{36})"/.exec(page)![1]!;
 const hiddenKey = (page: string) => /name="k" value="([A-Za-z0-9_-]+)"/.exec(page)![1]!;
 

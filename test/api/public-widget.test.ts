@@ -163,8 +163,7 @@ describe("validation of the widget endpoints", () => {
 
   it("names the field of every malformed dismissal", async () => {
     const s = await createSurvey();
-    const post = (raw: string) =>
-      api(`/api/v1/surveys/${s.id}/dismissals`, { raw, headers: { "content-type": "text/plain" } });
+    const post = (raw: string) => api(`/api/v1/surveys/${s.id}/dismissals`, { raw, headers: { "content-type": "text/plain" } });
     expect((await post("{not json")).body.error.code).toBe("invalid_json");
     const cases: [unknown, string][] = [
       [{}, "id"],

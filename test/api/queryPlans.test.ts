@@ -58,13 +58,33 @@ async function seed() {
   const stmts: D1PreparedStatement[] = [];
   for (let a = 0; a < 6; a++) {
     stmts.push(
-      env.DB.prepare("INSERT INTO accounts (id, name, manager_user_id, segment, mrr_cents, started_on) VALUES (?, ?, ?, ?, 1000, '2024-01-01')").bind(`acc-plan-${a}`, `Account ${a}`, a % 2 ? mgr : null, `seg-${a % 3}`),
+      env.DB.prepare("INSERT INTO accounts (id, name, manager_user_id, segment, mrr_cents, started_on) VALUES (?, ?, ?, ?, 1000, '2024-01-01')").bind(
+        `acc-plan-${a}`,
+        `Account ${a}`,
+        a % 2 ? mgr : null,
+        `seg-${a % 3}`,
+      ),
       env.DB.prepare("INSERT INTO account_mrr (account_id, effective_on, mrr_cents) VALUES (?, '2024-01-01', 1000)").bind(`acc-plan-${a}`),
     );
-    for (let c = 0; c < 3; c++) stmts.push(env.DB.prepare("INSERT INTO contacts (id, account_id, email, name) VALUES (?, ?, ?, ?)").bind(`ct-plan-${a}-${c}`, `acc-plan-${a}`, `p${a}${c}@x.test`, `Person ${a}${c}`));
+    for (let c = 0; c < 3; c++)
+      stmts.push(
+        env.DB.prepare("INSERT INTO contacts (id, account_id, email, name) VALUES (?, ?, ?, ?)").bind(
+          `ct-plan-${a}-${c}`,
+          `acc-plan-${a}`,
+          `p${a}${c}@x.test`,
+          `Person ${a}${c}`,
+        ),
+      );
   }
   const waveId = `wave-plan-${survey.id}`;
-  stmts.push(env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, '2026-01', ?, ?, 'closed')").bind(waveId, survey.id, Date.parse("2026-01-15T00:00:00Z"), Date.parse("2026-02-05T00:00:00Z")));
+  stmts.push(
+    env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, '2026-01', ?, ?, 'closed')").bind(
+      waveId,
+      survey.id,
+      Date.parse("2026-01-15T00:00:00Z"),
+      Date.parse("2026-02-05T00:00:00Z"),
+    ),
+  );
   for (let i = 0; i < 40; i++) {
     const a = i % 6;
     const at = Date.parse("2025-06-01T00:00:00Z") + i * 11 * 86400_000;
@@ -72,13 +92,31 @@ async function seed() {
       env.DB.prepare(
         `INSERT INTO responses (id, survey_id, contact_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'widget', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).bind(`plan-${survey.id}-${i}`, survey.id, `ct-plan-${a}-${i % 3}`, i % 11, i % 2 ? `Très bon produit, délai ${i}` : null, i % 2 ? "fr" : "en", `acc-plan-${a}`, `seg-${a % 3}`, a % 2 ? mgr : null,
-        bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC"), at, at),
+      ).bind(
+        `plan-${survey.id}-${i}`,
+        survey.id,
+        `ct-plan-${a}-${i % 3}`,
+        i % 11,
+        i % 2 ? `Très bon produit, délai ${i}` : null,
+        i % 2 ? "fr" : "en",
+        `acc-plan-${a}`,
+        `seg-${a % 3}`,
+        a % 2 ? mgr : null,
+        bucketOf(at, "month", "UTC"),
+        bucketOf(at, "quarter", "UTC"),
+        bucketOf(at, "half", "UTC"),
+        at,
+        at,
+      ),
     );
   }
   await env.DB.batch(stmts);
   const goal = await worker.fetch(
-    new Request("http://localhost/api/v1/goals", { method: "POST", headers: { ...ADMIN, "content-type": "application/json" }, body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: survey.id, target: 40, deadline: "2027-06-30", scope: { segment: "seg-1" } }) }),
+    new Request("http://localhost/api/v1/goals", {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: survey.id, target: 40, deadline: "2027-06-30", scope: { segment: "seg-1" } }),
+    }),
     env,
     createExecutionContext(),
   );
@@ -142,7 +180,9 @@ describe("query plans of the dashboard", () => {
     for (const q of log) {
       if (!/^\s*(select|with)\b/i.test(q.sql) || seen.has(q.sql)) continue;
       seen.add(q.sql);
-      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).bind(...q.params).all<{ detail: string }>();
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>();
       checked++;
       const scans = results.map((r) => r.detail).filter((d) => FULL_SCAN.test(d) || (SURVEY_WIDE.test(d) && !ACCEPTED.some((a) => a.test(q.sql))));
       if (scans.length) offenders.push(`${scans.join("; ")}\n    in: ${q.sql.replace(/\s+/g, " ").slice(0, 400)}`);

@@ -90,7 +90,9 @@ describe("only the respondent may change an answer", () => {
     const s = await createSurvey();
     const id = crypto.randomUUID();
     const { editToken } = (await respond(s.id, { id, score: 5 })).body;
-    await env.DB.prepare("UPDATE responses SET created_at = ? WHERE id = ?").bind(Date.now() - 8 * 864e5, id).run();
+    await env.DB.prepare("UPDATE responses SET created_at = ? WHERE id = ?")
+      .bind(Date.now() - 8 * 864e5, id)
+      .run();
     const r = await patch(s.id, id, { comment: "Late", editToken });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe("edit_window_closed");
@@ -187,7 +189,9 @@ describe("identity comes from what is signed", () => {
   it("never lets an unsigned answer choose an account", async () => {
     const s = await createSurvey();
     const ext = `acme-${crypto.randomUUID().slice(0, 8)}`;
-    await drizzle(env.DB).insert(accounts).values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
+    await drizzle(env.DB)
+      .insert(accounts)
+      .values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
     const r = await submit(s.id, { score: 0, contact: { id: `u-${ext}`, account: ext } });
     expect(r.status).toBe(201);
     expect((await stored(r.body.id)).account_id).toBeNull();
@@ -196,7 +200,9 @@ describe("identity comes from what is signed", () => {
   it("files a signed answer under the account its full signature names", async () => {
     const s = await createSurvey({ requireSignature: true });
     const ext = `acme-${crypto.randomUUID().slice(0, 8)}`;
-    await drizzle(env.DB).insert(accounts).values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
+    await drizzle(env.DB)
+      .insert(accounts)
+      .values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
     const signature = await sign(s.signingSecret, `u-${ext}\n\n${ext}`);
     const r = await submit(s.id, { score: 10, contact: { id: `u-${ext}`, account: ext }, signature });
     expect((await stored(r.body.id)).account_id).toBe(`acc_${ext}`);
@@ -205,7 +211,9 @@ describe("identity comes from what is signed", () => {
   it("drops the account of a short-signed claim", async () => {
     const s = await createSurvey({ requireSignature: true });
     const ext = `acme-${crypto.randomUUID().slice(0, 8)}`;
-    await drizzle(env.DB).insert(accounts).values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
+    await drizzle(env.DB)
+      .insert(accounts)
+      .values({ id: `acc_${ext}`, externalId: ext, name: "Acme", startedOn: "2025-01-01", createdAt: new Date(), updatedAt: new Date() });
     const signature = await sign(s.signingSecret, `u2-${ext}`);
     const r = await submit(s.id, { score: 0, contact: { id: `u2-${ext}`, account: ext }, signature });
     expect((await stored(r.body.id)).account_id).toBeNull();

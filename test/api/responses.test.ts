@@ -66,9 +66,17 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     const csat = await createSurvey({ kind: "csat" });
     const ces = await createSurvey({ kind: "ces" });
     const cases: [string, number, number][] = [
-      [nps.id, 0, 201], [nps.id, 10, 201], [nps.id, 11, 400], [nps.id, -1, 400],
-      [csat.id, 1, 201], [csat.id, 5, 201], [csat.id, 0, 400], [csat.id, 6, 400],
-      [ces.id, 1, 201], [ces.id, 7, 201], [ces.id, 8, 400],
+      [nps.id, 0, 201],
+      [nps.id, 10, 201],
+      [nps.id, 11, 400],
+      [nps.id, -1, 400],
+      [csat.id, 1, 201],
+      [csat.id, 5, 201],
+      [csat.id, 0, 400],
+      [csat.id, 6, 400],
+      [ces.id, 1, 201],
+      [ces.id, 7, 201],
+      [ces.id, 8, 400],
     ];
     for (const [surveyId, score, status] of cases) {
       const r = await submit(surveyId, { score });
@@ -200,7 +208,10 @@ describe("POST /api/v1/surveys/:id/responses", () => {
     const seen: string[] = [];
     let before: string | null = "";
     for (let page = 0; before !== null && page < 10; page++) {
-      const r: ApiResult<{ data: { id: string }[]; next: string | null }> = await api(`/api/v1/surveys/${s.id}/responses?limit=2${before ? `&before=${before}` : ""}`, { headers: ADMIN });
+      const r: ApiResult<{ data: { id: string }[]; next: string | null }> = await api(
+        `/api/v1/surveys/${s.id}/responses?limit=2${before ? `&before=${before}` : ""}`,
+        { headers: ADMIN },
+      );
       expect(r.status).toBe(200);
       seen.push(...r.body.data.map((x) => x.id));
       before = r.body.next;

@@ -17,7 +17,10 @@ export const db = () => drizzle(env.DB, { schema });
 /** A user with an API key of the given role; returns the headers that act as them. */
 export async function makeUser(role: "manager" | "viewer" | "admin", name = "Manager") {
   const userId = newId("usr");
-  await db().insert(users).values({ id: userId, email: `${userId}@example.test`, name, role }).run();
+  await db()
+    .insert(users)
+    .values({ id: userId, email: `${userId}@example.test`, name, role })
+    .run();
   const key = `bm_test_${newId("key")}`;
   await db()
     .insert(apiKeys)
@@ -61,7 +64,10 @@ export async function makeAccount(spec: AccountSpec): Promise<string> {
 
 export async function makeContact(accountId: string | null): Promise<string> {
   const id = newId("ctc");
-  await db().insert(contacts).values({ id, accountId, email: `${id}@client.test`, name: id }).run();
+  await db()
+    .insert(contacts)
+    .values({ id, accountId, email: `${id}@client.test`, name: id })
+    .run();
   return id;
 }
 
@@ -118,7 +124,10 @@ export async function makeWave(surveyId: string, period: string, opensAt: string
 
 export async function invite(waveId: string, surveyId: string, contactId: string, status: (typeof schema.INVITATION_STATUSES)[number]) {
   const id = newId("inv");
-  await db().insert(invitations).values({ id, waveId, surveyId, contactId, token: newId("t").replace("_", ""), status }).run();
+  await db()
+    .insert(invitations)
+    .values({ id, waveId, surveyId, contactId, token: newId("t").replace("_", ""), status })
+    .run();
   return id;
 }
 

@@ -11,9 +11,27 @@ describe("GET /api/v1/metrics/retention", () => {
     // D 2024-02-01 (starts inside Q1), churns 2024-05-10 (inside Q2); MRR 800
     // E 2024-01-15, churns 2024-03-01: starts and churns inside Q1, counts nowhere; MRR 300
     // F 2024-01-01 (= the first period's start), never; no history, current MRR 200
-    await makeAccount({ name: "A", segment, startedOn: "2023-01-10", mrrCents: 1500, mrr: [["2023-01-10", 1000], ["2024-02-01", 1500]] });
+    await makeAccount({
+      name: "A",
+      segment,
+      startedOn: "2023-01-10",
+      mrrCents: 1500,
+      mrr: [
+        ["2023-01-10", 1000],
+        ["2024-02-01", 1500],
+      ],
+    });
     await makeAccount({ name: "B", segment, startedOn: "2023-06-01", churnedOn: "2024-02-15", mrr: [["2023-06-01", 2300]] });
-    await makeAccount({ name: "C", segment, startedOn: "2023-03-01", churnedOn: "2024-04-02", mrr: [["2023-03-01", 500], ["2024-03-01", 400]] });
+    await makeAccount({
+      name: "C",
+      segment,
+      startedOn: "2023-03-01",
+      churnedOn: "2024-04-02",
+      mrr: [
+        ["2023-03-01", 500],
+        ["2024-03-01", 400],
+      ],
+    });
     await makeAccount({ name: "D", segment, startedOn: "2024-02-01", churnedOn: "2024-05-10", mrr: [["2024-02-01", 800]] });
     await makeAccount({ name: "E", segment, startedOn: "2024-01-15", churnedOn: "2024-03-01", mrr: [["2024-01-15", 300]] });
     await makeAccount({ name: "F", segment, startedOn: "2024-01-01", mrrCents: 200 });
@@ -186,7 +204,11 @@ describe("date ranges at the ends of the calendar", () => {
   for (const q of ends) {
     it(`metrics/retention, metrics/cohorts and a survey's metrics answer ?${q} without a 5xx`, async () => {
       const s = await api("/api/v1/surveys", { headers: ADMIN, body: { name: "Calendar ends", kind: "nps" } });
-      for (const path of [`/api/v1/metrics/retention?${q}`, `/api/v1/metrics/cohorts?${q.replace("&interval=month", "")}`, `/api/v1/surveys/${s.body.id}/metrics?${q}`]) {
+      for (const path of [
+        `/api/v1/metrics/retention?${q}`,
+        `/api/v1/metrics/cohorts?${q.replace("&interval=month", "")}`,
+        `/api/v1/surveys/${s.body.id}/metrics?${q}`,
+      ]) {
         const r = await api(path, { headers: ADMIN });
         expect([200, 400], `${path} → ${r.status} ${JSON.stringify(r.body)}`).toContain(r.status);
       }

@@ -174,7 +174,9 @@ describe("GET /api/v1/metrics/accounts", () => {
     expect(byName.N1).toMatchObject({ mean: null, category: "no_answer", n: 0 });
     expect(byName.X).toMatchObject({ mean: 10, category: "promoter" });
 
-    const silent = await api(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2024-01-01&to=2024-07-01&segment=${segment}&category=no_answer`, { headers: ADMIN });
+    const silent = await api(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2024-01-01&to=2024-07-01&segment=${segment}&category=no_answer`, {
+      headers: ADMIN,
+    });
     expect(silent.body.accounts.map((a: any) => a.name)).toEqual(["N1", "N2"]);
     expect(silent.body.counts.no_answer).toBe(2);
   });

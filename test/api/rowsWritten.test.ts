@@ -9,12 +9,34 @@ import { describe, expect, it } from "vitest";
 import { bucketOf } from "../../worker/metrics/buckets";
 import { createSurvey } from "../helpers";
 
-async function rowsWritten(surveyId: string, id: string, contact: { id: string; account: string } | null, comment: string | null, at: number, score = 9) {
+async function rowsWritten(
+  surveyId: string,
+  id: string,
+  contact: { id: string; account: string } | null,
+  comment: string | null,
+  at: number,
+  score = 9,
+) {
   const r = await env.DB.prepare(
     `INSERT INTO responses (id, survey_id, contact_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'widget', 'fr', ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).bind(id, surveyId, contact?.id ?? null, score, comment, contact?.account ?? null, contact ? "Enterprise" : null, contact ? "usr_rw" : null,
-    bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC"), at, at).run();
+  )
+    .bind(
+      id,
+      surveyId,
+      contact?.id ?? null,
+      score,
+      comment,
+      contact?.account ?? null,
+      contact ? "Enterprise" : null,
+      contact ? "usr_rw" : null,
+      bucketOf(at, "month", "UTC"),
+      bucketOf(at, "quarter", "UTC"),
+      bucketOf(at, "half", "UTC"),
+      at,
+      at,
+    )
+    .run();
   return r.meta.rows_written;
 }
 
@@ -36,7 +58,9 @@ describe("D1 rows written per answer", () => {
     // The widget's comment arriving: the same answer re-sent with its comment (the score again).
     const id = crypto.randomUUID();
     await rowsWritten(s.id, id, { id: "ct_rw", account: "acc_rw" }, null, at + 3000);
-    const comment = await env.DB.prepare("UPDATE responses SET score = 9, comment = 'Merci', updated_at = ? WHERE id = ?").bind(at + 4000, id).run();
+    const comment = await env.DB.prepare("UPDATE responses SET score = 9, comment = 'Merci', updated_at = ? WHERE id = ?")
+      .bind(at + 4000, id)
+      .run();
     const allFigures = { ...figures, commentArriving: comment.meta.rows_written };
     console.log(`rows_written per answer: ${JSON.stringify(allFigures)}`);
     // Re-assigning the same score moves no rollup: only the row, its comment index and updated_at.

@@ -61,7 +61,12 @@ describe("search text", () => {
     }
     // One over the maximum is a 400 naming q, on all four.
     const over = encodeURIComponent(`${text}x`);
-    for (const path of [`/api/v1/accounts?q=${over}`, `/api/v1/contacts?q=${over}`, `/api/v1/comments?q=${over}`, `/api/v1/export/responses.csv?q=${over}`]) {
+    for (const path of [
+      `/api/v1/accounts?q=${over}`,
+      `/api/v1/contacts?q=${over}`,
+      `/api/v1/comments?q=${over}`,
+      `/api/v1/export/responses.csv?q=${over}`,
+    ]) {
       const res = await api(path, { headers: who.admin.headers });
       expect([path, res.status, res.body.error?.field]).toEqual([path, 400, "q"]);
     }
@@ -70,7 +75,10 @@ describe("search text", () => {
   it("comments: folds case and accents (FTS5, docs/SCALING.md), so any spelling of a name finds it", async () => {
     const { tag, who, survey } = await world();
     const r = await submit(survey.id, { score: 9, comment: `Élodie from ${tag} said hello` });
-    const find = async (q: string) => (await api(`/api/v1/comments?surveyId=${survey.id}&q=${encodeURIComponent(q)}`, { headers: who.admin.headers })).body.data.map((c: any) => c.responseId);
+    const find = async (q: string) =>
+      (await api(`/api/v1/comments?surveyId=${survey.id}&q=${encodeURIComponent(q)}`, { headers: who.admin.headers })).body.data.map(
+        (c: any) => c.responseId,
+      );
     expect(await find(`ÉLODIE FROM ${tag.toUpperCase()}`)).toEqual([r.body.id]);
     expect(await find(`élodie from ${tag}`)).toEqual([r.body.id]);
     expect(await find(`elodie from ${tag}`)).toEqual([r.body.id]);

@@ -16,7 +16,10 @@ describe("D1 sessions and bookmarks", () => {
     const first = read.headers.get(BOOKMARK);
     expect(first).toMatch(/^[0-9a-f-]+$/i);
 
-    const made = await api("/api/v1/goals", { headers: ADMIN, body: { name: "Bookmark goal", metric: "nps", surveyId: s.id, target: 30, deadline: "2027-12-31" } });
+    const made = await api("/api/v1/goals", {
+      headers: ADMIN,
+      body: { name: "Bookmark goal", metric: "nps", surveyId: s.id, target: 30, deadline: "2027-12-31" },
+    });
     expect(made.status).toBe(201);
     const afterWrite = made.headers.get(BOOKMARK)!;
     expect(afterWrite).toMatch(/^[0-9a-f-]+$/i);

@@ -33,19 +33,46 @@ async function call(path: string, timeZone: string, init: RequestInit = {}) {
   return { status: res.status, body: (await res.json()) as any };
 }
 
-type Row = { id: string; contact_id: string | null; score: number; created_at: number; channel: string; locale: string; segment: string | null; manager_user_id: string | null; account_id: string | null };
+type Row = {
+  id: string;
+  contact_id: string | null;
+  score: number;
+  created_at: number;
+  channel: string;
+  locale: string;
+  segment: string | null;
+  manager_user_id: string | null;
+  account_id: string | null;
+};
 
 /** Answers written straight into D1 with UTC buckets (the triggers run as for any write). */
 async function seed(surveyId: string, n: number): Promise<Row[]> {
   let s = 7;
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const contacts = Array.from({ length: 9 }, (_, i) => `tz-c${i}-${surveyId}`);
   await env.DB.batch(contacts.map((id) => env.DB.prepare("INSERT INTO contacts (id) VALUES (?)").bind(id)));
   // Instants near month, quarter and half-year edges, where UTC and Paris disagree; and the
   // answer of the bug report: 2026-07-31T22:10Z is 1 August, 00:10 in Paris.
-  const edges = ["2026-01-01T00:00:00Z", "2026-04-01T00:00:00Z", "2026-07-01T00:00:00Z", "2026-08-01T00:00:00Z", "2026-10-01T00:00:00Z", "2027-01-01T00:00:00Z"];
+  const edges = [
+    "2026-01-01T00:00:00Z",
+    "2026-04-01T00:00:00Z",
+    "2026-07-01T00:00:00Z",
+    "2026-08-01T00:00:00Z",
+    "2026-10-01T00:00:00Z",
+    "2027-01-01T00:00:00Z",
+  ];
   const rows: Row[] = [
-    { id: `tz-bug-${surveyId}`, contact_id: null, score: 0, created_at: Date.parse("2026-07-31T22:10:00Z"), channel: "api", locale: "fr", segment: null, manager_user_id: null, account_id: null },
+    {
+      id: `tz-bug-${surveyId}`,
+      contact_id: null,
+      score: 0,
+      created_at: Date.parse("2026-07-31T22:10:00Z"),
+      channel: "api",
+      locale: "fr",
+      segment: null,
+      manager_user_id: null,
+      account_id: null,
+    },
   ];
   for (let i = 1; i < n; i++) {
     const edge = Date.parse(edges[Math.floor(rnd() * edges.length)]!);
@@ -67,8 +94,22 @@ async function seed(surveyId: string, n: number): Promise<Row[]> {
     env.DB.prepare(
       `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).bind(r.id, surveyId, r.contact_id, r.score, r.channel, r.locale, r.segment, r.manager_user_id, r.account_id,
-      bucketOf(r.created_at, "month", "UTC"), bucketOf(r.created_at, "quarter", "UTC"), bucketOf(r.created_at, "half", "UTC"), r.created_at, r.created_at);
+    ).bind(
+      r.id,
+      surveyId,
+      r.contact_id,
+      r.score,
+      r.channel,
+      r.locale,
+      r.segment,
+      r.manager_user_id,
+      r.account_id,
+      bucketOf(r.created_at, "month", "UTC"),
+      bucketOf(r.created_at, "quarter", "UTC"),
+      bucketOf(r.created_at, "half", "UTC"),
+      r.created_at,
+      r.created_at,
+    );
   await env.DB.batch(rows.map(insert));
   return rows;
 }
@@ -104,11 +145,15 @@ function recount(rows: Row[], bucketFor: (r: Row, i: Interval) => string): Map<s
 
 async function storedRollups(surveyId: string): Promise<Map<string, number[]>> {
   const { results } = await env.DB.prepare("SELECT * FROM rollups WHERE survey_id = ? AND n <> 0").bind(surveyId).all<any>();
-  return new Map(results.map((r) => [`${r.interval}|${r.dim}|${r.dim_value}|${r.bucket}`, [r.n, ...Array.from({ length: 11 }, (_, i) => r[`s${i}`] as number)]]));
+  return new Map(
+    results.map((r) => [`${r.interval}|${r.dim}|${r.dim_value}|${r.bucket}`, [r.n, ...Array.from({ length: 11 }, (_, i) => r[`s${i}`] as number)]]),
+  );
 }
 
 async function storedBuckets(surveyId: string): Promise<Map<string, Record<Interval, string>>> {
-  const { results } = await env.DB.prepare("SELECT id, bucket_month, bucket_quarter, bucket_half FROM responses WHERE survey_id = ?").bind(surveyId).all<any>();
+  const { results } = await env.DB.prepare("SELECT id, bucket_month, bucket_quarter, bucket_half FROM responses WHERE survey_id = ?")
+    .bind(surveyId)
+    .all<any>();
   return new Map(results.map((r) => [r.id, { month: r.bucket_month, quarter: r.bucket_quarter, half: r.bucket_half }]));
 }
 

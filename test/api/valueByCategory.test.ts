@@ -47,14 +47,25 @@ describe("GET /api/v1/metrics/value-by-category", () => {
     expect(twelve.horizonMonths).toBe(12);
     expect(twelve.groups.detractor.lifetimeMonths).toBeCloseTo(17.81715, 4);
     expect(twelve.groups.detractor.value).toBeCloseTo(35634.31, 1);
-    expect(r.body.mrrAtRisk).toMatchObject({ period: "2024-01-01", horizonMonths: 6, detractor: { n: 1, mrr: 2000 }, noAnswer: { n: 1, mrr: 500 }, expectedLoss: { value: 1000 } });
+    expect(r.body.mrrAtRisk).toMatchObject({
+      period: "2024-01-01",
+      horizonMonths: 6,
+      detractor: { n: 1, mrr: 2000 },
+      noAnswer: { n: 1, mrr: 500 },
+      expectedLoss: { value: 1000 },
+    });
 
     // The monthly review shows the same figures (this file's workspace holds only this book),
     // customer value from the 12-month horizon.
     await api("/api/v1/settings", { method: "PATCH", headers: ADMIN, body: { defaultSurveyId: survey.id } });
     const review = await api("/api/v1/digest?month=2026-01", { headers: ADMIN });
     expect(review.status).toBe(200);
-    expect(review.body.value).toMatchObject({ horizonMonths: 12, mrrAtRisk: { detractor: { n: 1, mrr: 2000 } }, promoter: { n: 2 }, detractor: { n: 2 } });
+    expect(review.body.value).toMatchObject({
+      horizonMonths: 12,
+      mrrAtRisk: { detractor: { n: 1, mrr: 2000 } },
+      promoter: { n: 2 },
+      detractor: { n: 2 },
+    });
     expect(review.body.value.detractor.value).toBeCloseTo(35634.31, 1);
   });
 

@@ -23,14 +23,18 @@ describe("bounced addresses", () => {
     const s = await createSurvey({ resurveyDays: 7, cadence: { enabled: true, months: [1, 2, 3], day: 1, windowDays: 7 } });
     const invitedIn = async (period: string) =>
       (
-        await env.DB.prepare("SELECT c.external_id AS ext FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN contacts c ON c.id = i.contact_id WHERE w.survey_id = ? AND w.period = ? ORDER BY 1")
+        await env.DB.prepare(
+          "SELECT c.external_id AS ext FROM invitations i JOIN waves w ON w.id = i.wave_id JOIN contacts c ON c.id = i.contact_id WHERE w.survey_id = ? AND w.period = ? ORDER BY 1",
+        )
           .bind(s.id, period)
           .all<{ ext: string }>()
       ).results.map((r) => r.ext.split("-").at(-1));
 
     await cronAt("2026-01-01T00:17:00Z");
     expect(await invitedIn("2026-01")).toEqual(["bad", "ok"]);
-    await env.DB.prepare("UPDATE invitations SET status = 'bounced', bounced_at = ? WHERE contact_id = ?").bind(Date.parse("2026-01-02T00:00:00Z"), bad).run();
+    await env.DB.prepare("UPDATE invitations SET status = 'bounced', bounced_at = ? WHERE contact_id = ?")
+      .bind(Date.parse("2026-01-02T00:00:00Z"), bad)
+      .run();
 
     await cronAt("2026-02-01T00:17:00Z");
     expect(await invitedIn("2026-02")).toEqual(["ok"]);

@@ -39,7 +39,7 @@ describe("response rate", () => {
     ]);
     await bulkContacts([
       { externalId: `${t}-1`, email: `${t}-1@x.test`, name: "=cmd()", locale: "fr", accountExternalId: `${t}-A` },
-      { externalId: `${t}-2`, email: `${t}-2@x.test`, name: "Bea, \"B\"", accountExternalId: `${t}-A` },
+      { externalId: `${t}-2`, email: `${t}-2@x.test`, name: 'Bea, "B"', accountExternalId: `${t}-A` },
       { externalId: `${t}-3`, email: `${t}-3@x.test`, accountExternalId: `${t}-A` },
       { externalId: `${t}-4`, email: `${t}-4@x.test`, accountExternalId: `${t}-B` },
     ]);
@@ -55,7 +55,9 @@ describe("response rate", () => {
     expect(lines).toHaveLength(5);
     const line1 = lines.find((l) => l.startsWith(`${t}-1@`))!;
     // Formula-looking names are defused; links carry the personal token.
-    expect(line1).toMatch(new RegExp(`^${t}-1@x\\.test,'=cmd\\(\\),fr,A,http://localhost/s/${s.id}\\?t=([0-9a-z]{32}),http://localhost/u/\\1,pending$`));
+    expect(line1).toMatch(
+      new RegExp(`^${t}-1@x\\.test,'=cmd\\(\\),fr,A,http://localhost/s/${s.id}\\?t=([0-9a-z]{32}),http://localhost/u/\\1,pending$`),
+    );
     expect(lines.find((l) => l.startsWith(`${t}-2@`))).toContain(`"Bea, ""B"""`);
     expect((await api(`/api/v1/waves/${wave.id}/invitations.csv`, { headers: who.managerA.headers })).status).toBe(403);
 
@@ -63,20 +65,28 @@ describe("response rate", () => {
     expect(marked.body.marked).toBe(4);
 
     // Bounces: by invitation id and by email, through the shared-secret webhook.
-    const inv = await env.DB.prepare("SELECT i.id, c.external_id AS ext, c.id AS contact FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.wave_id = ?")
+    const inv = await env.DB.prepare(
+      "SELECT i.id, c.external_id AS ext, c.id AS contact FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.wave_id = ?",
+    )
       .bind(wave.id)
       .all<{ id: string; ext: string; contact: string }>();
     const byExt = Object.fromEntries(inv.results.map((r) => [r.ext.split("-").at(-1), r]));
     const withSecret = { ...env, EMAIL_WEBHOOK_SECRET: "bounce-secret-0123456789" };
     const bounce = (body: unknown, secret = "bounce-secret-0123456789") =>
       app.fetch(
-        new Request("http://localhost/api/v1/email/bounces", { method: "POST", headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" }, body: JSON.stringify(body) }),
+        new Request("http://localhost/api/v1/email/bounces", {
+          method: "POST",
+          headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+          body: JSON.stringify(body),
+        }),
         withSecret,
         createExecutionContext(),
       );
     expect((await bounce({ bounces: [{ invitationId: byExt["3"]!.id }] }, "wrong-secret-0123456789")).status).toBe(401);
     expect((await api("/api/v1/email/bounces", { body: { bounces: [{ email: "a@b.c" }] } })).status).toBe(404);
-    const ok = await bounce({ bounces: [{ invitationId: byExt["3"]!.id, reason: "550 no such user" }, { email: `${t}-4@X.test` }, { invitationId: "inv_nope" }] });
+    const ok = await bounce({
+      bounces: [{ invitationId: byExt["3"]!.id, reason: "550 no such user" }, { email: `${t}-4@X.test` }, { invitationId: "inv_nope" }],
+    });
     expect(await ok.json()).toEqual({ recorded: 2, unknown: 1 });
 
     // Contact 1 answers through the wave; contact 2 stays silent.

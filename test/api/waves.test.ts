@@ -90,8 +90,15 @@ describe("waves cron", () => {
     // invitees (docs/WAVES.md, grace); a4's December answer is now old enough; f1's account has started.
     await cronAt("2026-07-15T00:17:00Z");
     expect(await invitationsOf(s.id, t)).toEqual([
-      "2026-01 a1", "2026-01 a5", "2026-01 a6",
-      "2026-07 a1", "2026-07 a4", "2026-07 a5", "2026-07 a6", "2026-07 a7", "2026-07 f1",
+      "2026-01 a1",
+      "2026-01 a5",
+      "2026-01 a6",
+      "2026-07 a1",
+      "2026-07 a4",
+      "2026-07 a5",
+      "2026-07 a6",
+      "2026-07 a7",
+      "2026-07 f1",
     ]);
     expect(late.created).toBe(1);
   });
@@ -129,4 +136,3 @@ describe("waves cron", () => {
     expect(await wavesOf(paused.id)).toEqual([]);
   });
 });
-

@@ -27,7 +27,11 @@ describe("unsubscribe page", () => {
     expect(get.body).not.toContain("<script");
     const stillIn = await api(`/api/v1/contacts/${c.results[0].id}`, { headers: ADMIN });
     expect(stillIn.body.unsubscribedAt).toBeNull();
-    const post = await api(`/u/${inv!.token}`, { method: "POST", raw: "List-Unsubscribe=One-Click", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const post = await api(`/u/${inv!.token}`, {
+      method: "POST",
+      raw: "List-Unsubscribe=One-Click",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(post.status).toBe(200);
     expect(post.body).toContain("désabonné");
     const out = await api(`/api/v1/contacts/${c.results[0].id}`, { headers: ADMIN });
@@ -35,7 +39,9 @@ describe("unsubscribe page", () => {
     // A second POST (the mail client's one-click after the person's own) changes nothing.
     const again = await api(`/u/${inv!.token}`, { method: "POST" });
     expect(again.status).toBe(200);
-    const queued = await env.DB.prepare("SELECT event, payload FROM webhook_deliveries WHERE webhook_id = ?").bind(hook.body.id).all<{ event: string; payload: string }>();
+    const queued = await env.DB.prepare("SELECT event, payload FROM webhook_deliveries WHERE webhook_id = ?")
+      .bind(hook.body.id)
+      .all<{ event: string; payload: string }>();
     expect(queued.results).toHaveLength(1);
     expect(queued.results[0]!.event).toBe("contact.unsubscribed");
     expect(JSON.parse(queued.results[0]!.payload).data.contact).toMatchObject({ id: c.results[0].id, externalId: `${t}-1` });

@@ -28,16 +28,18 @@ async function makeHook(events: string[], extra: Record<string, unknown> = {}) {
   return r.body as { id: string; secret: string };
 }
 
-const deliveriesOf = (hookId: string) =>
-  db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hookId)).all();
+const deliveriesOf = (hookId: string) => db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hookId)).all();
 
 /** The first attempt runs in waitUntil after the answer; wait for it to settle. */
 async function settled(hookId: string, count: number) {
-  await vi.waitFor(async () => {
-    const rows = await deliveriesOf(hookId);
-    expect(rows).toHaveLength(count);
-    for (const r of rows) expect(r.attempts).toBeGreaterThanOrEqual(1);
-  }, { timeout: 5000, interval: 50 });
+  await vi.waitFor(
+    async () => {
+      const rows = await deliveriesOf(hookId);
+      expect(rows).toHaveLength(count);
+      for (const r of rows) expect(r.attempts).toBeGreaterThanOrEqual(1);
+    },
+    { timeout: 5000, interval: 50 },
+  );
   return deliveriesOf(hookId);
 }
 
@@ -62,10 +64,22 @@ describe("/api/v1/webhooks", () => {
     expect(atob(hook.secret.slice(6))).toHaveLength(24);
     const list = await api("/api/v1/webhooks", { headers: ADMIN });
     const listed = list.body.data.find((h: { id: string }) => h.id === hook.id);
-    expect(listed).toMatchObject({ url: DEAD_URL, events: ["response.created"], format: "generic", signing: "standard", active: true, pending: 0, failed: 0 });
+    expect(listed).toMatchObject({
+      url: DEAD_URL,
+      events: ["response.created"],
+      format: "generic",
+      signing: "standard",
+      active: true,
+      pending: 0,
+      failed: 0,
+    });
     expect(JSON.stringify(list.body)).not.toContain(hook.secret);
 
-    const p = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { events: ["response.detractor"], format: "slack" } });
+    const p = await api(`/api/v1/webhooks/${hook.id}`, {
+      method: "PATCH",
+      headers: ADMIN,
+      body: { events: ["response.detractor"], format: "slack" },
+    });
     expect(p.body).toMatchObject({ events: ["response.detractor"], format: "slack" });
     expect(p.body.secret).toBeUndefined();
     const rotated = await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { rotateSecret: true } });
@@ -118,7 +132,10 @@ describe("events", () => {
     expect(await settled(hook.id, 3)).toHaveLength(3);
 
     // The comment arrives later: response.updated, and no second detractor alert.
-    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, { method: "PATCH", body: { comment: "too slow", editToken: det.editToken } });
+    const patch = await api(`/api/v1/surveys/${s.id}/responses/${det.id}`, {
+      method: "PATCH",
+      body: { comment: "too slow", editToken: det.editToken },
+    });
     expect(patch.status).toBe(200);
     const after = await settled(hook.id, 4);
     const updated = after.find((r) => r.event === "response.updated")!;
@@ -257,7 +274,13 @@ describe("delivery URLs never reach private, local or reserved addresses (SSRF)"
         ["url", await api(`/api/v1/webhooks/${hook.id}`, { method: "PATCH", headers: ADMIN, body: { url } })],
         ["slackWebhookUrl", await api("/api/v1/auth/me", { method: "PATCH", headers: manager.write, body: { slackWebhookUrl: url } })],
         ["slackWebhookUrl", await api(`/api/v1/users/${other.id}`, { method: "PATCH", headers: ADMIN, body: { slackWebhookUrl: url } })],
-        ["slackWebhookUrl", await api("/api/v1/users", { headers: ADMIN, body: { email: `ssrf-${crypto.randomUUID()}@example.com`, role: "manager", slackWebhookUrl: url } })],
+        [
+          "slackWebhookUrl",
+          await api("/api/v1/users", {
+            headers: ADMIN,
+            body: { email: `ssrf-${crypto.randomUUID()}@example.com`, role: "manager", slackWebhookUrl: url },
+          }),
+        ],
       ];
       for (const [field, r] of attempts) {
         expect(r.status, `${url}: ${JSON.stringify(r.body)}`).toBe(400);
@@ -273,7 +296,14 @@ describe("delivery URLs never reach private, local or reserved addresses (SSRF)"
 
   it("a stored private URL (from before the rule) is re-checked at delivery and never connected to", async () => {
     const id = `whk_legacy_${crypto.randomUUID().slice(0, 8)}`;
-    await db.insert(webhooks).values({ id, url: "https://169.254.169.254/latest/meta-data/", secret: "whsec_x", events: ["webhook.test" as never], format: "generic", active: true });
+    await db.insert(webhooks).values({
+      id,
+      url: "https://169.254.169.254/latest/meta-data/",
+      secret: "whsec_x",
+      events: ["webhook.test" as never],
+      format: "generic",
+      active: true,
+    });
     const r = await api(`/api/v1/webhooks/${id}/test`, { method: "POST", headers: ADMIN });
     await db.update(webhooks).set({ active: false }).where(eq(webhooks.id, id));
     expect(r.status).toBe(200);
@@ -302,7 +332,10 @@ describe("delivery URLs never reach private, local or reserved addresses (SSRF)"
       [`user:${manager.user.id}`, "user.update", { slackWebhookUrl: null }],
     ]);
 
-    const created = await api("/api/v1/webhooks", { headers: ADMIN, body: { url: `https://hooks.example.com${secretPath}`, events: ["response.created"] } });
+    const created = await api("/api/v1/webhooks", {
+      headers: ADMIN,
+      body: { url: `https://hooks.example.com${secretPath}`, events: ["response.created"] },
+    });
     await api(`/api/v1/webhooks/${created.body.id}`, { method: "PATCH", headers: ADMIN, body: { url: `https://other.example.com${secretPath}` } });
     await api(`/api/v1/webhooks/${created.body.id}`, { method: "DELETE", headers: ADMIN });
     const trail = await db.select().from(auditLog).where(eq(auditLog.target, created.body.id)).all();

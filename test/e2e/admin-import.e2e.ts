@@ -11,7 +11,6 @@ const browser = sharedBrowser();
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
-
 describe("admin page: CSV import", () => {
   it("imports a file with a bad row, then a ;-separated French Excel file", async () => {
     const admin = await createUser("admin", "Imke");
@@ -21,7 +20,12 @@ describe("admin page: CSV import", () => {
     await page.getByRole("link", { name: "Import" }).click();
     await page.waitForURL(/\/admin\/import/);
 
-    const comma = ["external_id,name,started_on,mrr", `IMP-${suffix}-1,Acme ${suffix},2025-01-15,1200.50`, `IMP-${suffix}-2,Bad date ${suffix},2025-02-30,10`, `IMP-${suffix}-3,Globex ${suffix},2025-03-01,99`].join("\r\n");
+    const comma = [
+      "external_id,name,started_on,mrr",
+      `IMP-${suffix}-1,Acme ${suffix},2025-01-15,1200.50`,
+      `IMP-${suffix}-2,Bad date ${suffix},2025-02-30,10`,
+      `IMP-${suffix}-3,Globex ${suffix},2025-03-01,99`,
+    ].join("\r\n");
     await page.getByLabel("What").selectOption("accounts");
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "accounts.csv", mimeType: "text/csv", buffer: Buffer.from(comma) });
     await page.getByRole("button", { name: "Import", exact: true }).click();
@@ -32,7 +36,13 @@ describe("admin page: CSV import", () => {
     expect(await report.textContent()).not.toContain("Semicolon");
 
     // A French Excel file: ; between cells, a comma inside a name, decimal commas.
-    const semi = "\uFEFF" + ["external_id;name;started_on;mrr;segment", `IMP-${suffix}-4;Dupont, fils ${suffix};2025-01-15;1234,50;PME`, `IMP-${suffix}-5;Mauvais;2025-01-01;12,345;PME`].join("\r\n");
+    const semi =
+      "\uFEFF" +
+      [
+        "external_id;name;started_on;mrr;segment",
+        `IMP-${suffix}-4;Dupont, fils ${suffix};2025-01-15;1234,50;PME`,
+        `IMP-${suffix}-5;Mauvais;2025-01-01;12,345;PME`,
+      ].join("\r\n");
     await page.getByLabel("CSV file", { exact: true }).setInputFiles({ name: "comptes.csv", mimeType: "text/csv", buffer: Buffer.from(semi) });
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await expect.poll(() => report.textContent(), { timeout: 20_000 }).toContain("1 rows kept, 1 refused, of 2.");

@@ -108,7 +108,12 @@ describe("close the loop", () => {
   });
 
   for (const [locale, title, bins, silentLine] of [
-    ["en-GB", "Monthly review", ["Works", "Could do better", "Costs more than it is worth"], /1 new detractors? last month \(1 without a comment\)|new detractors last month/],
+    [
+      "en-GB",
+      "Monthly review",
+      ["Works", "Could do better", "Costs more than it is worth"],
+      /1 new detractors? last month \(1 without a comment\)|new detractors last month/,
+    ],
     ["fr-FR", "Revue mensuelle", ["Ce qui marche", "Peut mieux faire", "Coûte plus que ça ne rapporte"], /nouveaux détracteurs le mois dernier/],
   ] as const) {
     it(`shows a manager their monthly review (${locale})`, async () => {
@@ -130,8 +135,11 @@ describe("close the loop", () => {
       expect(await page.getByTestId("digest-followups").textContent()).toMatch(/^1 /);
       // Opting out of the e-mail, from the page.
       await page.getByRole("checkbox").uncheck();
-      await expect.poll(async () => (await adminApi(`/api/v1/users`)).body.data.find((u: { id: string }) => u.id === manager.id)?.digestOptOut).toBe(true);
-      if (process.env.SCREENSHOTS === "1") await page.screenshot({ path: `docs/screenshots/digest${locale === "fr-FR" ? "-fr" : ""}.png`, fullPage: true });
+      await expect
+        .poll(async () => (await adminApi(`/api/v1/users`)).body.data.find((u: { id: string }) => u.id === manager.id)?.digestOptOut)
+        .toBe(true);
+      if (process.env.SCREENSHOTS === "1")
+        await page.screenshot({ path: `docs/screenshots/digest${locale === "fr-FR" ? "-fr" : ""}.png`, fullPage: true });
       await page.context().close();
     });
   }

@@ -12,7 +12,6 @@ const browser = sharedBrowser();
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
-
 describe("close the loop: reply to the respondent", () => {
   it("a manager replies from the item; the reply is kept, a mailto: is prepared, the item is contacted", async () => {
     const manager = await createUser("manager", "Rene");
@@ -34,7 +33,9 @@ describe("close the loop: reply to the respondent", () => {
 
     await expect.poll(() => form.getByTestId("reply-result").textContent()).toContain("No e-mail service is configured");
     const href = (await form.getByTestId("reply-mailto").getAttribute("href"))!;
-    expect(href).toMatch(/^mailto:ct-[a-z0-9]+@client\.test\?subject=Your%20invoices&body=Hello%2C%0D%0Awe%20fixed%20the%20%3Cinvoice%3E%20bug%20%26%20credited%20you\.%0D%0ARene$/);
+    expect(href).toMatch(
+      /^mailto:ct-[a-z0-9]+@client\.test\?subject=Your%20invoices&body=Hello%2C%0D%0Awe%20fixed%20the%20%3Cinvoice%3E%20bug%20%26%20credited%20you\.%0D%0ARene$/,
+    );
 
     // Kept on the item, as text, marked as a reply; the item is now contacted.
     const reply = item.locator(".notes li.reply");

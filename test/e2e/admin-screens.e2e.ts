@@ -75,7 +75,10 @@ describe("admin screens", () => {
     sql(
       `INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status, created_at) VALUES ('${wave}', '${survey.id}', '${period}', ${now - 86_400_000}, ${now + 13 * 86_400_000}, 'open', ${now});` +
         contacts
-          .map((c, i) => `INSERT INTO invitations (id, wave_id, survey_id, contact_id, token, status, sent_at, created_at) VALUES ('inv_${suffix}_${i}', '${wave}', '${survey.id}', '${c.id}', 'tok_${suffix}_${i}', 'sent', ${now}, ${now});`)
+          .map(
+            (c, i) =>
+              `INSERT INTO invitations (id, wave_id, survey_id, contact_id, token, status, sent_at, created_at) VALUES ('inv_${suffix}_${i}', '${wave}', '${survey.id}', '${c.id}', 'tok_${suffix}_${i}', 'sent', ${now}, ${now});`,
+          )
           .join(""),
     );
 
@@ -97,7 +100,12 @@ describe("admin screens", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), csvLink.click()]);
     const rows = parseCsv(readFileSync((await download.path())!, "utf8"));
     expect(rows[0]).toEqual(["email", "name", "locale", "account", "link", "unsubscribe_link", "status"]);
-    expect(rows.slice(1).map((r) => r[0]).sort()).toEqual(contacts.map((c) => c.email).sort());
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[0])
+        .sort(),
+    ).toEqual(contacts.map((c) => c.email).sort());
     await animationsDone(page);
     await page.screenshot({ path: `${OUT}/waves.png` });
     await page.context().close();

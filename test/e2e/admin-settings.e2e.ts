@@ -12,7 +12,6 @@ const browser = sharedBrowser();
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
-
 const newPage = () => englishPage(browser());
 
 describe("admin page: settings, default survey, goals", () => {
@@ -68,7 +67,9 @@ describe("admin page: settings, default survey, goals", () => {
     const survey = await createSurvey(`Goal NPS ${suffix}`);
     await upsertAccounts([{ externalId: `GOAL-${suffix}`, name: `Goal Co ${suffix}`, segment: `Goal-${suffix}`, managerUserId: null }]);
     for (const s of [10, 9, 3]) await answer(survey.id, s, `GOAL-${suffix}`);
-    const goal = await adminApi("/api/v1/goals", { body: { name: `NPS 40 ${suffix}`, metric: "nps", surveyId: survey.id, target: 40, deadline: "2040-06-30" } });
+    const goal = await adminApi("/api/v1/goals", {
+      body: { name: `NPS 40 ${suffix}`, metric: "nps", surveyId: survey.id, target: 40, deadline: "2040-06-30" },
+    });
     expect(goal.status).toBe(201);
     const page = await newPage();
     await page.goto(`${base()}/admin/login`);
@@ -88,7 +89,10 @@ describe("admin page: settings, default survey, goals", () => {
     expect(after.body).toMatchObject({ name: `NPS 45 ${suffix}`, target: 45, deadline: "2040-06-30" });
 
     // A refused edit (a deadline in the past) stays on the form with the server's message.
-    await page.locator("li.goal", { hasText: `NPS 45 ${suffix}` }).getByRole("button", { name: `Edit NPS 45 ${suffix}` }).click();
+    await page
+      .locator("li.goal", { hasText: `NPS 45 ${suffix}` })
+      .getByRole("button", { name: `Edit NPS 45 ${suffix}` })
+      .click();
     const again = page.getByRole("form", { name: `Edit NPS 45 ${suffix}` });
     await again.getByLabel("Deadline").fill("2020-01-01");
     await again.getByRole("button", { name: "Save" }).click();

@@ -169,7 +169,11 @@ describe("admin page", () => {
       const body = JSON.stringify({ name: "CSRF probe", kind: "nps" });
       const bare = await fetch("/api/v1/surveys", { method: "POST", headers: { "content-type": "application/json" }, body });
       const bareBody = await bare.json();
-      const wrong = await fetch("/api/v1/surveys", { method: "POST", headers: { "content-type": "application/json", "x-csrf-token": "forged" }, body });
+      const wrong = await fetch("/api/v1/surveys", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": "forged" },
+        body,
+      });
       const me = await (await fetch("/api/v1/auth/me")).json();
       const right = await fetch("/api/v1/surveys", {
         method: "POST",
@@ -190,7 +194,10 @@ describe("admin page", () => {
     await evilPage.setContent(
       `<form id="f" method="POST" action="${base()}/api/v1/surveys" enctype="text/plain"><input name='{"name":"x","kind":"nps","a":"' value='"}'></form>`,
     );
-    const [resp] = await Promise.all([evilPage.waitForResponse((r) => r.url().includes("/api/v1/surveys")), evilPage.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit())]);
+    const [resp] = await Promise.all([
+      evilPage.waitForResponse((r) => r.url().includes("/api/v1/surveys")),
+      evilPage.evaluate(() => (document.getElementById("f") as HTMLFormElement).submit()),
+    ]);
     expect([401, 403]).toContain(resp.status());
     await evil.close();
     await page.context().close();

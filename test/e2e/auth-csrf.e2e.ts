@@ -21,10 +21,12 @@ beforeAll(async () => {
   evil = createServer((_req, res) => {
     const action = `${inject("baseUrl")}/api/v1/users`;
     const name = `{"email":"${victimEmail}","role":"admin","name":"`;
-    res.writeHead(200, { "content-type": "text/html" }).end(
-      `<form method="POST" action="${action}" enctype="text/plain"><input name='${name}' value='x"}'></form>` +
-        `<script>document.forms[0].submit()</script>`,
-    );
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end(
+        `<form method="POST" action="${action}" enctype="text/plain"><input name='${name}' value='x"}'></form>` +
+          `<script>document.forms[0].submit()</script>`,
+      );
   });
   await new Promise<void>((r) => evil.listen(0, "127.0.0.1", r));
   const addr = evil.address();
@@ -43,7 +45,11 @@ describe("session cookie in a real browser", () => {
       await page.goto(`${inject("baseUrl")}/api/v1/health`);
       const login = await page.evaluate(
         async ([e, p]) => {
-          const r = await fetch("/api/v1/auth/login", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: e, password: p }) });
+          const r = await fetch("/api/v1/auth/login", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ email: e, password: p }),
+          });
           return { status: r.status, body: await r.json() };
         },
         [email, password],

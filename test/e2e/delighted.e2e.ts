@@ -141,8 +141,14 @@ describe("the official delighted client against wrangler dev", () => {
     // September: 10, 9, 8, 3, 6, 10 → P 3, passive 1, D 2, n 6 → NPS round(100 × 1/6) = 17.
     const sept = await client.metrics.retrieve({ since: new Date(T0 * 1000), until: new Date((T0 + 30 * day - 1) * 1000) });
     expect({ ...sept }).toMatchObject({
-      nps: 17, promoter_count: 3, promoter_percent: 50, passive_count: 1, passive_percent: 16.7,
-      detractor_count: 2, detractor_percent: 33.3, response_count: 6,
+      nps: 17,
+      promoter_count: 3,
+      promoter_percent: 50,
+      passive_count: 1,
+      passive_percent: 16.7,
+      detractor_count: 2,
+      detractor_percent: 33.3,
+      response_count: 6,
     });
     // All time: Ann's second answer counts too → P 4, D 2, n 7 → round(200/7) = 29.
     const all = await client.metrics.retrieve();
@@ -188,19 +194,28 @@ describe("the official delighted client against wrangler dev", () => {
     const left = await client.surveyResponse.all();
     expect(left.map((r: any) => r.person)).not.toContain(people.c1.id);
     expect(left.map((r: any) => r.person)).not.toContain(people.c2.id);
-    const gone = await client.person.retrieve(people.c1.id).then(() => null, (e: any) => e);
+    const gone = await client.person.retrieve(people.c1.id).then(
+      () => null,
+      (e: any) => e,
+    );
     expect(gone.message).toContain("404");
   });
 
   it("gives the client's authentication error for a wrong key", async () => {
     const wrong = Delighted("bm_wrongwrongwrongwrongwrongwrongwr", { host: "127.0.0.1", port: worker.port, scheme: "http", base: "" });
-    const err = await wrong.person.create({ email: "x@example.test" }).then(() => null, (e: any) => e);
+    const err = await wrong.person.create({ email: "x@example.test" }).then(
+      () => null,
+      (e: any) => e,
+    );
     expect(err?.type).toBe("AuthenticationError");
     expect(JSON.parse(err.message)).toMatchObject({ status: 401 });
   });
 
   it("surfaces a bad score as a 422 validation error naming the field", async () => {
-    const err = await client.surveyResponse.create({ person: people.ann.id, score: 11 }).then(() => null, (e: any) => e);
+    const err = await client.surveyResponse.create({ person: people.ann.id, score: 11 }).then(
+      () => null,
+      (e: any) => e,
+    );
     expect(err?.type).toBe("ResourceValidationError");
     const body = JSON.parse(err.message);
     expect(body.status).toBe(422);

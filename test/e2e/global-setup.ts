@@ -35,13 +35,18 @@ export async function setup(project: TestProject) {
   child = spawn(
     "npx",
     [
-      "wrangler", "dev",
-      "--ip", "127.0.0.1",
-      "--port", String(port),
-      "--persist-to", dir,
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      dir,
       ...pinnedVarsArgs(dir, { ADMIN_API_KEY: E2E_ADMIN_KEY }),
       "--show-interactive-dev-session=false",
-      "--log-level", "warn",
+      "--log-level",
+      "warn",
     ],
     { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
   );

@@ -41,19 +41,32 @@ describe("history import in the admin page", () => {
     await form.getByLabel("Into survey").selectOption(survey.id);
     await form.getByLabel("From").selectOption("generic");
     await form.getByLabel(/^File/).setInputFiles({ name: "history.csv", mimeType: "text/csv", buffer: Buffer.from(CSV) });
-    for (const [col, role] of [["Courriel", "email"], ["Note", "score"], ["Verbatim", "comment"], ["Jour", "date"], ["Offre", "a property"]]) {
+    for (const [col, role] of [
+      ["Courriel", "email"],
+      ["Note", "score"],
+      ["Verbatim", "comment"],
+      ["Jour", "date"],
+      ["Offre", "a property"],
+    ]) {
       await form.getByLabel(`Holds ${col}`).selectOption({ label: role });
     }
     await form.getByRole("button", { name: "Import" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT).toContain("3 valid rows: 3 answers added, 0 already there; 1 rows with errors.");
+    await expect
+      .poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT)
+      .toContain("3 valid rows: 3 answers added, 0 already there; 1 rows with errors.");
     await expect.poll(() => page.getByText("Row 5").textContent(), WAIT).toContain("invalid_score");
 
     await form.getByRole("button", { name: "Import" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT).toContain("0 answers added, 3 already there");
+    await expect
+      .poll(() => page.getByRole("status").filter({ hasText: "valid rows" }).textContent(), WAIT)
+      .toContain("0 answers added, 3 already there");
 
     // October: 10 and 4 → NPS 0; November: 9 → 100 (one answer per contact per month).
     const m = await adminApi(`/api/v1/surveys/${survey.id}/metrics?from=2024-10-01&to=2024-12-01&interval=month`);
-    expect(m.body.trend.map((p: any) => [p.label, p.summary.n, p.summary.nps])).toEqual([["2024-10", 2, 0], ["2024-11", 1, 100]]);
+    expect(m.body.trend.map((p: any) => [p.label, p.summary.n, p.summary.nps])).toEqual([
+      ["2024-10", 2, 0],
+      ["2024-11", 1, 100],
+    ]);
     await context.close();
   });
 });

@@ -46,8 +46,18 @@ beforeAll(async () => {
   child = spawn(
     "npx",
     [
-      "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir,
-      "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn",
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      dir,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
       ...pinnedVarsArgs(dir, {
         ADMIN_API_KEY: KEY,
         EMAIL_API_URL: `http://127.0.0.1:${stubPort}/send`,
@@ -98,7 +108,9 @@ const cron = async () => {
 
 describe("email delivery adapter", () => {
   it("sends pending invitations to the email API, marks sent/failed, retries transient errors, records bounces and unsubscribes", async () => {
-    expect((await call("/api/v1/accounts/bulk", { body: { accounts: [{ externalId: "A", name: "Acme", startedOn: "2024-01-01" }] } })).status).toBe(200);
+    expect((await call("/api/v1/accounts/bulk", { body: { accounts: [{ externalId: "A", name: "Acme", startedOn: "2024-01-01" }] } })).status).toBe(
+      200,
+    );
     const contacts = await call("/api/v1/contacts/bulk", {
       body: {
         contacts: [
@@ -110,7 +122,9 @@ describe("email delivery adapter", () => {
     });
     expect(contacts.body.created).toBe(3);
     const month = new Date().getUTCMonth() + 1;
-    const survey = await call("/api/v1/surveys", { body: { name: "Barometer", kind: "nps", cadence: { enabled: true, months: [month], day: 1, windowDays: 120 } } });
+    const survey = await call("/api/v1/surveys", {
+      body: { name: "Barometer", kind: "nps", cadence: { enabled: true, months: [month], day: 1, windowDays: 120 } },
+    });
     expect(survey.status).toBe(201);
 
     await cron();
@@ -118,7 +132,12 @@ describe("email delivery adapter", () => {
     const ok = received.find((r) => r.body.to.email === "ok@client.test")!;
     expect(ok.headers.authorization).toBe("Bearer stub-api-key");
     expect(ok.headers["idempotency-key"]).toBe(ok.body.id);
-    expect(ok.body).toMatchObject({ from: "nps@example.test", to: { email: "ok@client.test", name: "Olga" }, locale: "fr", subject: "Auriez-vous dix secondes ?" });
+    expect(ok.body).toMatchObject({
+      from: "nps@example.test",
+      to: { email: "ok@client.test", name: "Olga" },
+      locale: "fr",
+      subject: "Auriez-vous dix secondes ?",
+    });
     expect(ok.body.links.survey).toMatch(new RegExp(`^https://nps\\.example\\.test/s/${survey.body.id}\\?t=[0-9a-z]{32}$`));
     const token = /t=([0-9a-z]{32})/.exec(ok.body.links.survey)![1]!;
     expect(ok.body.links.unsubscribe).toBe(`https://nps.example.test/u/${token}`);
@@ -140,7 +159,10 @@ describe("email delivery adapter", () => {
 
     // The provider reports a bounce for the flaky address.
     const flaky = received.find((r) => r.body.to.email === "flaky@client.test")!;
-    const bounce = await call("/api/v1/email/bounces", { headers: { authorization: `Bearer ${SECRET}` }, body: { bounces: [{ invitationId: flaky.body.id, reason: "550" }] } });
+    const bounce = await call("/api/v1/email/bounces", {
+      headers: { authorization: `Bearer ${SECRET}` },
+      body: { bounces: [{ invitationId: flaky.body.id, reason: "550" }] },
+    });
     expect(bounce.body).toEqual({ recorded: 1, unknown: 0 });
     [wave] = (await call(`/api/v1/waves?surveyId=${survey.body.id}`)).body.data;
     expect(wave).toMatchObject({ invited: 3, delivered: 1, bounced: 1, responseRate: 0 });

@@ -98,13 +98,20 @@ describe("webhooks on Cloudflare Queues", () => {
     failures.set("/flaky", 2);
     const s = await survey();
     await answer(s.id, 8);
-    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ status: "delivered", attempts: 3 }), { timeout: 30_000, interval: 200 });
+    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ status: "delivered", attempts: 3 }), {
+      timeout: 30_000,
+      interval: 200,
+    });
     const got = at("/flaky", s.id);
     expect(got.map((g) => g.status)).toEqual([503, 503, 200]);
     expect(new Set(got.map((g) => g.headers["webhook-id"])).size).toBe(1); // one delivery, retried
     const [d] = await deliveries(h.id);
     const log = await attempts(h.id, d.id);
-    expect(log.map((a) => [a.attempt, a.ok, a.error])).toEqual([[1, false, "HTTP 503"], [2, false, "HTTP 503"], [3, true, null]]);
+    expect(log.map((a) => [a.attempt, a.ok, a.error])).toEqual([
+      [1, false, "HTTP 503"],
+      [2, false, "HTTP 503"],
+      [3, true, null],
+    ]);
     // Nothing more arrives afterwards (the queue was told the delivery succeeded).
     await new Promise((r) => setTimeout(r, 3000));
     expect(at("/flaky", s.id)).toHaveLength(3);
@@ -114,7 +121,10 @@ describe("webhooks on Cloudflare Queues", () => {
     const h = await hook("/down", ["response.created"]);
     const s = await survey();
     await answer(s.id, 7);
-    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ status: "failed", attempts: 10 }), { timeout: 90_000, interval: 500 });
+    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ status: "failed", attempts: 10 }), {
+      timeout: 90_000,
+      interval: 500,
+    });
     const [d] = await deliveries(h.id);
     expect(d.lastError).toBe("HTTP 503");
     const log = await attempts(h.id, d.id);
@@ -137,16 +147,31 @@ describe("webhooks on Cloudflare Queues", () => {
     // What the answer's write leaves when the queue refuses the message: a pending row, never queued.
     execFileSync(
       "npx",
-      ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", worker.dir, "--command",
-        `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES ('${id}', '${h.id}', 'response.created', '${payload.replace(/'/g, "''")}', 'pending', 0, ${past}, ${past})`],
+      [
+        "wrangler",
+        "d1",
+        "execute",
+        "DB",
+        "--local",
+        "--persist-to",
+        worker.dir,
+        "--command",
+        `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at) VALUES ('${id}', '${h.id}', 'response.created', '${payload.replace(/'/g, "''")}', 'pending', 0, ${past}, ${past})`,
+      ],
       { env: wranglerEnv(), stdio: "ignore" },
     );
     await new Promise((r) => setTimeout(r, 2000));
     expect(received.filter((r) => r.path === "/swept")).toHaveLength(0);
     const cron = await fetch(`${worker.base}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);
     expect(cron.status).toBe(200);
-    await vi.waitFor(() => expect(received.filter((r) => r.path === "/swept" && r.body.includes(id))).toHaveLength(1), { timeout: 20_000, interval: 200 });
-    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ id, status: "delivered", attempts: 1 }), { timeout: 10_000, interval: 200 });
+    await vi.waitFor(() => expect(received.filter((r) => r.path === "/swept" && r.body.includes(id))).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    await vi.waitFor(async () => expect((await deliveries(h.id))[0]).toMatchObject({ id, status: "delivered", attempts: 1 }), {
+      timeout: 10_000,
+      interval: 200,
+    });
   });
 
   it("a detractor alert waits for the comment given just after the score, so Slack shows it", async () => {
@@ -159,7 +184,10 @@ describe("webhooks on Cloudflare Queues", () => {
       body: JSON.stringify({ comment: "The export has been broken for a week", editToken: r.editToken }),
     });
     expect(patch.status).toBe(200);
-    await vi.waitFor(() => expect(received.filter((x) => x.path === "/slack" && x.body.includes("2/10"))).toHaveLength(1), { timeout: 20_000, interval: 200 });
+    await vi.waitFor(() => expect(received.filter((x) => x.path === "/slack" && x.body.includes("2/10"))).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 200,
+    });
     const alert = JSON.parse(received.find((x) => x.path === "/slack" && x.body.includes("2/10"))!.body);
     expect(alert.text).toContain("Detractor: 2/10");
     expect(alert.text).toContain("> The export has been broken for a week");

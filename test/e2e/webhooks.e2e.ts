@@ -80,8 +80,7 @@ function verify(secret: string, header: string, body: string, toleranceSeconds =
   return timingSafeEqual(expected, Buffer.from(m[2]!, "hex"));
 }
 
-const forSurvey = (path: string, surveyId: string) =>
-  received.filter((r) => r.path === path && r.body.includes(surveyId));
+const forSurvey = (path: string, surveyId: string) => received.filter((r) => r.path === path && r.body.includes(surveyId));
 
 describe("webhook deliveries", () => {
   it("delivers signed events right after the answer", async () => {
@@ -130,11 +129,14 @@ describe("webhook deliveries", () => {
     await submit(s.id, 9);
     await vi.waitFor(() => expect(forSurvey("/flaky", s.id)).toHaveLength(1), { timeout: 15_000, interval: 100 });
     let pending: { id: string; status: string; attempts: number; lastError: string | null } | undefined;
-    await vi.waitFor(async () => {
-      const log = await adminApi(`/api/v1/webhooks/${h.id}/deliveries`);
-      pending = log.body.data[0];
-      expect(pending).toMatchObject({ status: "pending", attempts: 1, lastError: "HTTP 500" });
-    }, { timeout: 10_000, interval: 100 });
+    await vi.waitFor(
+      async () => {
+        const log = await adminApi(`/api/v1/webhooks/${h.id}/deliveries`);
+        pending = log.body.data[0];
+        expect(pending).toMatchObject({ status: "pending", attempts: 1, lastError: "HTTP 500" });
+      },
+      { timeout: 10_000, interval: 100 },
+    );
 
     const retried = await adminApi(`/api/v1/webhooks/${h.id}/deliveries/${pending!.id}/retry`, { method: "POST" });
     expect(retried.status).toBe(200);

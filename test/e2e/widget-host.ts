@@ -57,8 +57,7 @@ export async function surveyWith(settings: Record<string, unknown>) {
   return r.body as { id: string; signingSecret: string };
 }
 
-export const responsesOf = async (surveyId: string): Promise<any[]> =>
-  (await adminApi(`/api/v1/surveys/${surveyId}/responses`)).body.data;
+export const responsesOf = async (surveyId: string): Promise<any[]> => (await adminApi(`/api/v1/surveys/${surveyId}/responses`)).body.data;
 
 /** Polls the API until `ok` holds for the survey's responses (answers arrive asynchronously). */
 export async function waitForResponses(surveyId: string, ok: (rows: any[]) => boolean, ms = 20_000): Promise<any[]> {

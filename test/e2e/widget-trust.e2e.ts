@@ -20,14 +20,17 @@ describe("the widget refuses", () => {
     await networkQuiet(page);
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     // Even a hand-made request from that page is refused.
-    const status = await page.evaluate(async (api) => {
-      try {
-        const r = await fetch(api, { method: "POST", body: JSON.stringify({ id: crypto.randomUUID(), score: 1 }) });
-        return r.status;
-      } catch {
-        return "blocked";
-      }
-    }, `${inject("baseUrl")}/api/v1/surveys/${s.id}/responses`);
+    const status = await page.evaluate(
+      async (api) => {
+        try {
+          const r = await fetch(api, { method: "POST", body: JSON.stringify({ id: crypto.randomUUID(), score: 1 }) });
+          return r.status;
+        } catch {
+          return "blocked";
+        }
+      },
+      `${inject("baseUrl")}/api/v1/surveys/${s.id}/responses`,
+    );
     expect(status).toBe("blocked");
     expect(await responsesOf(s.id)).toHaveLength(0);
     await page.close();
@@ -39,7 +42,7 @@ describe("the widget refuses", () => {
     const page = await bed.browser.newPage();
     const loaded = settingsLoaded(page, s.id);
     await page.goto(bed.host.page(`/forged-${s.id}`, s.id, { before: `Barometre=[["identify",{id:"victim",signature:"${forged}"}]];` }));
-    expect((await loaded as any).status()).toBe(403);
+    expect(((await loaded) as any).status()).toBe(403);
     await networkQuiet(page); // absence: the refusal is in and the widget has had its say
     expect(await page.getByRole("radiogroup").count()).toBe(0);
     await page.close();

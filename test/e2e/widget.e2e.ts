@@ -153,7 +153,9 @@ describe("the embedded widget", () => {
 
   it("records a dismissal when closed (Escape) and does not ask that person again", async () => {
     const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
-    const url = bed.host.page(`/close-${s.id}`, s.id, { before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);` });
+    const url = bed.host.page(`/close-${s.id}`, s.id, {
+      before: `(window.Barometre=window.Barometre||[]).push(["identify",{id:"closer-${s.id}"}]);`,
+    });
     const ctx = await bed.browser.newContext();
     const page = await ctx.newPage();
     await page.goto(url);

@@ -27,8 +27,18 @@ export async function startWorker(vars: Partial<Record<keyof typeof PINNED_VARS,
   const child: ChildProcess = spawn(
     "npx",
     [
-      "wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", dir,
-      "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "warn",
+      "wrangler",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      dir,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--log-level",
+      "warn",
       ...pinnedVarsArgs(dir, vars),
       ...extraArgs,
     ],
@@ -54,7 +64,12 @@ export async function startWorker(vars: Partial<Record<keyof typeof PINNED_VARS,
   };
 }
 
-export async function callApi(base: string, key: string, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function callApi(
+  base: string,
+  key: string,
+  path: string,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const res = await fetch(`${base}${path}`, {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers: { authorization: `Bearer ${key}`, "content-type": "application/json", ...init.headers },

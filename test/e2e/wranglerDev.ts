@@ -15,6 +15,11 @@ export const wranglerEnv = () => ({ ...process.env, WRANGLER_SEND_METRICS: "fals
 export function pinnedVarsArgs(dir: string, vars: Partial<Record<keyof typeof PINNED_VARS, string>>): string[] {
   const file = join(dir, "test.env");
   const all = { ...PINNED_VARS, ...vars };
-  writeFileSync(file, Object.entries(all).map(([k, v]) => `${k}=${JSON.stringify(v)}\n`).join(""));
+  writeFileSync(
+    file,
+    Object.entries(all)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}\n`)
+      .join(""),
+  );
   return ["--env-file", file];
 }

@@ -42,16 +42,16 @@ const NASTY = [
   "9999-12-31",
   "1900-01-01",
   "+275760-09-13",
-  "=HYPERLINK(\"http://x\")",
+  '=HYPERLINK("http://x")',
   "\r\n",
   "\t",
   "‮evil",
 ];
 
 /** Long strings, around the usual caps (200, 500, 2000, 5000, 64 KiB). */
-const hugeString = fc.constantFrom(201, 501, 2001, 5001, 20_001, 70_000).chain((n) =>
-  fc.constantFrom("a", "é", "💥", "\u0000", "\uD800").map((c) => c.repeat(Math.ceil(n / c.length))),
-);
+const hugeString = fc
+  .constantFrom(201, 501, 2001, 5001, 20_001, 70_000)
+  .chain((n) => fc.constantFrom("a", "é", "💥", "\u0000", "\uD800").map((c) => c.repeat(Math.ceil(n / c.length))));
 
 export const weirdString: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.constantFrom(...NASTY) },
@@ -139,7 +139,7 @@ export function validish(schema: Json | undefined, known: Known = {}, name = "",
       const short = fc.string({ unit: "grapheme-ascii", minLength: Math.max(minLength, 1), maxLength: Math.max(maxLength, minLength, 1) });
       if (schema.maxLength === undefined) return short;
       // Exactly at the cap, in the characters that grow when escaped (LIKE patterns, JSON, CSV).
-      const atCap = fc.constantFrom("a", "%", "_", "\\", "\"", "é", "💥").map((c) => c.repeat(schema.maxLength).slice(0, schema.maxLength));
+      const atCap = fc.constantFrom("a", "%", "_", "\\", '"', "é", "💥").map((c) => c.repeat(schema.maxLength).slice(0, schema.maxLength));
       // Nasty content that fits the cap: control characters, lone surrogates, bidi overrides…
       const nasty = fc.constantFrom(...NASTY.filter((x) => x.length >= minLength && x.length <= schema.maxLength));
       return fc.oneof({ weight: 4, arbitrary: short }, { weight: 1, arbitrary: atCap }, { weight: 1, arbitrary: nasty });
@@ -162,9 +162,7 @@ export function validish(schema: Json | undefined, known: Known = {}, name = "",
       // rejected before the code behind validation runs.
       const present = fc.oneof({ weight: 2, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
       const picks = Object.fromEntries(Object.keys(record).map((k) => [k, required.includes(k) ? fc.constant(true) : present]));
-      return fc.tuple(fc.record(record), fc.record(picks)).map(([o, keep]) =>
-        Object.fromEntries(Object.entries(o).filter(([k]) => keep[k])),
-      );
+      return fc.tuple(fc.record(record), fc.record(picks)).map(([o, keep]) => Object.fromEntries(Object.entries(o).filter(([k]) => keep[k])));
     }
   }
 }
@@ -206,15 +204,18 @@ export const jsonBody = (schema: Json | undefined, known: Known = {}): fc.Arbitr
 
 /** Bodies that are not JSON at all, or JSON cut short. */
 export const rawBody: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom("", "{", "[", "{\"a\":", "null", "\"x\"", "a=1&b=2", "\u0000", "{\"__proto__\":{\"x\":1}}", "[]".repeat(5000), "[".repeat(10_000)),
+  fc.constantFrom("", "{", "[", '{"a":', "null", '"x"', "a=1&b=2", "\u0000", '{"__proto__":{"x":1}}', "[]".repeat(5000), "[".repeat(10_000)),
   fc.string({ unit: "binary", maxLength: 200 }),
   junk.map((v) => (JSON.stringify(v) ?? "").slice(0, 30)),
 );
 
 /** A query string: the operation's query schema filled valid-ish (some values nasty), plus random keys. */
 export function queryString(schema: Json | undefined, known: Known = {}): fc.Arbitrary<string> {
-  const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v) ?? "");
-  const randomPair = fc.tuple(fc.oneof(weirdString, fc.constantFrom("include", "limit", "before", "q", "surveyId", "manager", "t", "l")), weirdString);
+  const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? ""));
+  const randomPair = fc.tuple(
+    fc.oneof(weirdString, fc.constantFrom("include", "limit", "before", "q", "surveyId", "manager", "t", "l")),
+    weirdString,
+  );
   const base = schema
     ? validish(schema, known).map((o) => (o && typeof o === "object" ? Object.entries(o).map(([k, v]) => [k, text(v)] as [string, string]) : []))
     : fc.constant([] as [string, string][]);
@@ -239,7 +240,16 @@ export function queryString(schema: Json | undefined, known: Known = {}): fc.Arb
  */
 const headerValue = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 }),
-  fc.constantFrom("", "x".repeat(8000), "Bearer", "Bearer ", "Bearer \t x", "Basic Zm9vOmJhcg==", "Bearer " + "k".repeat(201), "Bearer bm_" + "0".repeat(40)),
+  fc.constantFrom(
+    "",
+    "x".repeat(8000),
+    "Bearer",
+    "Bearer ",
+    "Bearer \t x",
+    "Basic Zm9vOmJhcg==",
+    "Bearer " + "k".repeat(201),
+    "Bearer bm_" + "0".repeat(40),
+  ),
 );
 
 /** Changes to the caller's normal headers; each is rare, so most requests still reach the handler. */
@@ -259,7 +269,16 @@ export const headerEdits = (origins: string[]): fc.Arbitrary<HeaderEdits> =>
   fc.record({
     contentType: rarely(
       fc.oneof(
-        fc.constantFrom("application/json", "text/plain", "text/csv", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16", "text/csv; charset=latin1", ""),
+        fc.constantFrom(
+          "application/json",
+          "text/plain",
+          "text/csv",
+          "application/x-www-form-urlencoded",
+          "multipart/form-data; boundary=x",
+          "application/json; charset=utf-16",
+          "text/csv; charset=latin1",
+          "",
+        ),
         headerValue,
       ),
       4,
@@ -269,28 +288,59 @@ export const headerEdits = (origins: string[]): fc.Arbitrary<HeaderEdits> =>
     cookie: rarely(fc.oneof(fc.constantFrom("bm_session=", "bm_session=x; bm_session=y", "bm_session=" + "z".repeat(300)), headerValue), 8),
     csrf: rarely(fc.constantFrom("omit" as const, "garbage" as const), 8),
     extra: fc.array(
-      fc.tuple(fc.constantFrom("accept-language", "user-agent", "x-forwarded-for", "referer", "accept", "if-none-match", "x-requested-with", "cf-connecting-ip"), headerValue),
+      fc.tuple(
+        fc.constantFrom(
+          "accept-language",
+          "user-agent",
+          "x-forwarded-for",
+          "referer",
+          "accept",
+          "if-none-match",
+          "x-requested-with",
+          "cf-connecting-ip",
+        ),
+        headerValue,
+      ),
       { maxLength: 2 },
     ),
   });
 
 /** Values for one CSV column: plausible, or the cells that break importers. */
 function csvCell(column: string): fc.Arbitrary<string> {
-  const plausible =
-    column.endsWith("_on") ? ISO_DATE
-    : column === "email" || column === "manager_email" ? fc.emailAddress()
-    : column === "mrr" ? fc.oneof(fc.nat({ max: 100_000 }).map(String), fc.constantFrom("1 234,50", "12.5", "-3", "1e9", "€12"))
-    : column === "locale" ? fc.constantFrom("fr", "en-GB", "xx_YYYY", "")
-    : column.endsWith("external_id") ? fc.stringMatching(/^fz-[a-z0-9]{1,6}$/)
-    : fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 20 });
+  const plausible = column.endsWith("_on")
+    ? ISO_DATE
+    : column === "email" || column === "manager_email"
+      ? fc.emailAddress()
+      : column === "mrr"
+        ? fc.oneof(fc.nat({ max: 100_000 }).map(String), fc.constantFrom("1 234,50", "12.5", "-3", "1e9", "€12"))
+        : column === "locale"
+          ? fc.constantFrom("fr", "en-GB", "xx_YYYY", "")
+          : column.endsWith("external_id")
+            ? fc.stringMatching(/^fz-[a-z0-9]{1,6}$/)
+            : fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 20 });
   const nasty = fc.oneof(
     weirdString.map((s) => s.slice(0, 3000)),
-    fc.constantFrom("\"", "\"\"", "a\"b", "\"unterminated", "line\nbreak", "cr\rcr", "=1+1", "+SUM(A1)", "-2+3", "@cmd", "\tTAB", "a;b", "a,b", "x".repeat(2001)),
+    fc.constantFrom(
+      '"',
+      '""',
+      'a"b',
+      '"unterminated',
+      "line\nbreak",
+      "cr\rcr",
+      "=1+1",
+      "+SUM(A1)",
+      "-2+3",
+      "@cmd",
+      "\tTAB",
+      "a;b",
+      "a,b",
+      "x".repeat(2001),
+    ),
   );
   return fc.oneof({ weight: 3, arbitrary: plausible }, { weight: 1, arbitrary: nasty });
 }
 
-const quoteCsv = (cell: string, sep: string) => (/["\r\n]/.test(cell) || cell.includes(sep) ? `"${cell.replaceAll("\"", "\"\"")}"` : cell);
+const quoteCsv = (cell: string, sep: string) => (/["\r\n]/.test(cell) || cell.includes(sep) ? `"${cell.replaceAll('"', '""')}"` : cell);
 
 /** A CSV file for an import kind: header from the documented columns (some missing, some unknown). */
 export function csvFile(columns: { required: string[]; optional: string[] }): fc.Arbitrary<string> {
@@ -298,9 +348,23 @@ export function csvFile(columns: { required: string[]; optional: string[] }): fc
   return fc
     .record({
       header: fc.oneof(
-        { weight: 4, arbitrary: fc.shuffledSubarray(columns.optional).chain((opt) => fc.shuffledSubarray([...columns.required, ...opt], { minLength: columns.required.length + opt.length })) },
+        {
+          weight: 4,
+          arbitrary: fc
+            .shuffledSubarray(columns.optional)
+            .chain((opt) => fc.shuffledSubarray([...columns.required, ...opt], { minLength: columns.required.length + opt.length })),
+        },
         { weight: 1, arbitrary: fc.shuffledSubarray(all, { minLength: 1 }) },
-        { weight: 1, arbitrary: fc.array(fc.oneof(fc.constantFrom(...all, "unknown", "", "external_id"), weirdString.map((s) => s.slice(0, 50))), { minLength: 1, maxLength: 6 }) },
+        {
+          weight: 1,
+          arbitrary: fc.array(
+            fc.oneof(
+              fc.constantFrom(...all, "unknown", "", "external_id"),
+              weirdString.map((s) => s.slice(0, 50)),
+            ),
+            { minLength: 1, maxLength: 6 },
+          ),
+        },
       ),
       sep: fc.constantFrom(",", ",", ";", ";", "\t", "|"),
       eol: fc.constantFrom("\n", "\r\n", "\r"),
@@ -308,15 +372,13 @@ export function csvFile(columns: { required: string[]; optional: string[] }): fc
       quoteAll: fc.boolean(),
       rows: fc.nat({ max: 12 }),
       seed: fc.nat(),
-      trailer: fc.constantFrom("", "", "\n", "\"", ";;;", "\u0000"),
+      trailer: fc.constantFrom("", "", "\n", '"', ";;;", "\u0000"),
     })
     .chain((f) =>
-      fc
-        .array(fc.tuple(...f.header.map((h) => csvCell(h))), { minLength: f.rows, maxLength: f.rows })
-        .map((rows) => {
-          const line = (cells: string[]) => cells.map((c) => (f.quoteAll ? `"${c.replaceAll("\"", "\"\"")}"` : quoteCsv(c, f.sep))).join(f.sep);
-          return (f.bom ? "\uFEFF" : "") + [line(f.header), ...rows.map((r) => line(r as string[]))].join(f.eol) + f.trailer;
-        }),
+      fc.array(fc.tuple(...f.header.map((h) => csvCell(h))), { minLength: f.rows, maxLength: f.rows }).map((rows) => {
+        const line = (cells: string[]) => cells.map((c) => (f.quoteAll ? `"${c.replaceAll('"', '""')}"` : quoteCsv(c, f.sep))).join(f.sep);
+        return (f.bom ? "\uFEFF" : "") + [line(f.header), ...rows.map((r) => line(r as string[]))].join(f.eol) + f.trailer;
+      }),
     );
 }
 
@@ -325,7 +387,10 @@ export const pathParam = (real: string[]): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: real.length > 0 ? 6 : 0, arbitrary: real.length > 0 ? fc.constantFrom(...real) : fc.constant("x") },
     { weight: 2, arbitrary: weirdString.map((s) => encodeURIComponent(s.replace(/[\uD800-\uDFFF]/g, "\uFFFD"))) },
-    { weight: 1, arbitrary: fc.constantFrom("%E0%A4%A", "%ED%A0%80", "%00", "%", "..", "%2e%2e", "%2F", "0", "-1", "null", "me", "none", "a".repeat(300)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom("%E0%A4%A", "%ED%A0%80", "%00", "%", "..", "%2e%2e", "%2F", "0", "-1", "null", "me", "none", "a".repeat(300)),
+    },
     { weight: 1, arbitrary: fc.stringMatching(/^[a-z]{3}_[A-Za-z0-9]{1,30}$/) },
   );
 
@@ -340,7 +405,15 @@ export function formBody(schema: Json | undefined, known: Known = {}): fc.Arbitr
   });
   const base = schema ? validish(schema, known) : fc.constant({});
   return fc.tuple(fields, base, fc.array(fc.tuple(weirdString, weirdString), { maxLength: 2 })).map(([f, b, extra]) => {
-    const pairs: [string, string][] = [...Object.entries(f), ...Object.entries(b && typeof b === "object" ? b : {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v) ?? ""] as [string, string]), ...extra];
-    return pairs.map(([k, v]) => `${encodeURIComponent(k.replace(/[\uD800-\uDFFF]/g, "?"))}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, "?"))}`).join("&");
+    const pairs: [string, string][] = [
+      ...Object.entries(f),
+      ...Object.entries(b && typeof b === "object" ? b : {}).map(
+        ([k, v]) => [k, typeof v === "string" ? v : (JSON.stringify(v) ?? "")] as [string, string],
+      ),
+      ...extra,
+    ];
+    return pairs
+      .map(([k, v]) => `${encodeURIComponent(k.replace(/[\uD800-\uDFFF]/g, "?"))}=${encodeURIComponent(v.replace(/[\uD800-\uDFFF]/g, "?"))}`)
+      .join("&");
   });
 }

@@ -39,7 +39,7 @@ const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 const INSTANT_COLUMN = /(_at|^window_start)$/;
 const DAY_COLUMN = /(_on|^deadline|^bucket(_\w+)?)$/;
 
-const q = (name: string) => `"${name.replaceAll("\"", "\"\"")}"`;
+const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const show = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
 
 function textProblem(s: string): string | null {
@@ -75,9 +75,7 @@ export async function scanDatabase(db: D1Database, now = Date.now()): Promise<Fi
   const maxInstant = now + 10 * 365.25 * 86_400_000;
   const maxDay = new Date(maxInstant).toISOString().slice(0, 10);
   const findings: Finding[] = [];
-  const tables = (
-    await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>()
-  ).results
+  const tables = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all<{ name: string }>()).results
     .map((r) => r.name)
     .filter((t) => !SYSTEM_TABLE.test(t));
 
@@ -92,7 +90,7 @@ export async function scanDatabase(db: D1Database, now = Date.now()): Promise<Fi
         if (v === null || v === undefined) continue;
         if (typeof v === "string") {
           const json = jsonOrNull(v);
-          const problem = textProblem(v) ?? (json !== null ? [...stringsIn(json)].map(textProblem).find((p) => p) ?? null : null);
+          const problem = textProblem(v) ?? (json !== null ? ([...stringsIn(json)].map(textProblem).find((p) => p) ?? null) : null);
           if (problem) findings.push({ check: "text", table, column: name, row: key, detail: problem });
         }
         if (INSTANT_COLUMN.test(name)) {
@@ -122,7 +120,13 @@ export async function scanDatabase(db: D1Database, now = Date.now()): Promise<Fi
         .all<{ __rowid: number; ref: string }>()
     ).results;
     for (const o of orphans) {
-      findings.push({ check: "orphan", table: r.table, column: r.column, row: `rowid ${o.__rowid}`, detail: `${r.column}=${show(String(o.ref))} has no ${r.parent}.${r.parentColumn}` });
+      findings.push({
+        check: "orphan",
+        table: r.table,
+        column: r.column,
+        row: `rowid ${o.__rowid}`,
+        detail: `${r.column}=${show(String(o.ref))} has no ${r.parent}.${r.parentColumn}`,
+      });
     }
   }
   return findings;

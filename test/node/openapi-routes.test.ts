@@ -21,7 +21,11 @@ export function apiRoutes(routes: { method: string; path: string }[]): string[] 
 export function documentedRoutes(doc: { paths?: Record<string, Record<string, unknown>> }): string[] {
   const methods = new Set(["get", "put", "post", "delete", "options", "head", "patch", "trace"]);
   return Object.entries(doc.paths ?? {})
-    .flatMap(([path, ops]) => Object.keys(ops).filter((m) => methods.has(m)).map((m) => `${m} ${path}`))
+    .flatMap(([path, ops]) =>
+      Object.keys(ops)
+        .filter((m) => methods.has(m))
+        .map((m) => `${m} ${path}`),
+    )
     .sort();
 }
 

@@ -72,7 +72,10 @@ describe("accountNps", () => {
 
   it("account NPS: one vote per answering account", () => {
     // B promoter, E detractor, D promoter → 100 · (2 − 1)/3 = 33.33…; G no answer is not in n.
-    const r = accountNps(rows.filter((x) => ["B", "D", "E"].includes(x.accountId)), ["B", "D", "E", "G"]);
+    const r = accountNps(
+      rows.filter((x) => ["B", "D", "E"].includes(x.accountId)),
+      ["B", "D", "E", "G"],
+    );
     expect(r.nps).toBeCloseTo(100 / 3, 10);
     expect(r.counts.no_answer).toBe(1);
   });

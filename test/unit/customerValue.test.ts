@@ -29,7 +29,12 @@ describe("ratioEstimate (NRR, GRR)", () => {
     expect(ratioEstimate([{ x: 100, y: 50 }])).toEqual({ value: 0.5, ci95: null });
     // x = 100, 100; y = 0, 100: R = 0.5, residuals −50, 50 → var = 5000 / (2 · 1 · 100²) = 0.25,
     // margin = 0.5 · z = 0.979982 → low clamped to 0.
-    expect(ratioEstimate([{ x: 100, y: 0 }, { x: 100, y: 100 }]).ci95).toEqual({ low: 0, high: expect.closeTo(1.479982, 5) });
+    expect(
+      ratioEstimate([
+        { x: 100, y: 0 },
+        { x: 100, y: 100 },
+      ]).ci95,
+    ).toEqual({ low: 0, high: expect.closeTo(1.479982, 5) });
   });
 });
 
@@ -110,7 +115,16 @@ describe("groupValue", () => {
   });
 
   it("an empty group is all null, never 0", () => {
-    expect(groupValue([], 6)).toMatchObject({ n: 0, crr: null, nrr: null, grr: null, meanMrr: null, lifetimeMonths: null, value: null, valueCi95: null });
+    expect(groupValue([], 6)).toMatchObject({
+      n: 0,
+      crr: null,
+      nrr: null,
+      grr: null,
+      meanMrr: null,
+      lifetimeMonths: null,
+      value: null,
+      valueCi95: null,
+    });
   });
 });
 
@@ -183,6 +197,11 @@ describe("valueByCategory and mrrAtRisk", () => {
     expect(r.expectedLoss!.value).toBe(1000);
     expect(r.expectedLoss!.ci95!.low).toBeCloseTo(189.06, 1);
     expect(r.expectedLoss!.ci95!.high).toBeCloseTo(1810.94, 1);
-    expect(mrrAtRisk(accounts, null, "2025-12-01", null)).toEqual({ period: null, detractor: { n: 0, mrr: 0 }, noAnswer: { n: 0, mrr: 0 }, expectedLoss: null });
+    expect(mrrAtRisk(accounts, null, "2025-12-01", null)).toEqual({
+      period: null,
+      detractor: { n: 0, mrr: 0 },
+      noAnswer: { n: 0, mrr: 0 },
+      expectedLoss: null,
+    });
   });
 });

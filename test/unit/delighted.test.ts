@@ -6,8 +6,14 @@ import { parseForm } from "../../worker/lib/v1";
 describe("delightedMetrics", () => {
   it("counts every response: 3 promoters, 1 passive, 2 detractors → NPS 17 (16.67 rounded), one-decimal percents", () => {
     expect(delightedMetrics({ promoters: 3, passives: 1, detractors: 2 })).toEqual({
-      nps: 17, promoter_count: 3, promoter_percent: 50, passive_count: 1, passive_percent: 16.7,
-      detractor_count: 2, detractor_percent: 33.3, response_count: 6,
+      nps: 17,
+      promoter_count: 3,
+      promoter_percent: 50,
+      passive_count: 1,
+      passive_percent: 16.7,
+      detractor_count: 2,
+      detractor_percent: 33.3,
+      response_count: 6,
     });
   });
   it("no responses: NPS null, counts and percents 0", () => {
@@ -22,7 +28,10 @@ describe("delightedMetrics", () => {
 describe("parseForm (PHP http_build_query bodies)", () => {
   it("nests brackets and collects [] lists", () => {
     expect(parseForm("email=a%40b.co&properties%5Bplan%5D=pro&properties%5Bseats%5D=12&expand%5B%5D=person&expand%5B%5D=notes&send=false")).toEqual({
-      email: "a@b.co", properties: { plan: "pro", seats: "12" }, expand: ["person", "notes"], send: "false",
+      email: "a@b.co",
+      properties: { plan: "pro", seats: "12" },
+      expand: ["person", "notes"],
+      send: "false",
     });
   });
   it("ignores prototype keys and over-deep paths; the first value of a key wins", () => {

@@ -4,9 +4,7 @@ import { nps, npsCategory, npsChange, npsCountsFromHistogram, npsInterval } from
 
 describe("npsCategory", () => {
   it("uses 9–10 / 7–8 / 0–6", () => {
-    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual([
-      "detractor", "detractor", "passive", "passive", "promoter", "promoter",
-    ]);
+    expect([0, 6, 7, 8, 9, 10].map(npsCategory)).toEqual(["detractor", "detractor", "passive", "passive", "promoter", "promoter"]);
     // Account means are categorised with the same thresholds: 8.99 is passive, 6.99 detractor.
     expect(npsCategory(8.99)).toBe("passive");
     expect(npsCategory(6.99)).toBe("detractor");
@@ -57,10 +55,7 @@ describe("npsChange", () => {
   it("a 30-point move on 100 answers each is significant", () => {
     // NPS 0 → 30. Threshold by hand: v₁ = 0.0058648 (30/40/30), v₂ = 0.0058477 (50/30/20),
     // 1.959964 · √(v₁ + v₂) · 100 = 21.2119, and |30| > 21.2119.
-    const ch = npsChange(
-      { promoters: 30, passives: 40, detractors: 30 },
-      { promoters: 50, passives: 30, detractors: 20 },
-    )!;
+    const ch = npsChange({ promoters: 30, passives: 40, detractors: 30 }, { promoters: 50, passives: 30, detractors: 20 })!;
     expect(ch.delta).toBe(30);
     expect(ch.threshold).toBeCloseTo(21.2119, 3);
     expect(ch.significant).toBe(true);
@@ -68,10 +63,7 @@ describe("npsChange", () => {
 
   it("a 5-point wiggle on 1 000 answers each is not news", () => {
     // 0 → 5 with threshold ≈ 1.959964 · √(2 · 0.00058…) · 100 ≈ 6.75 > 5.
-    const ch = npsChange(
-      { promoters: 300, passives: 400, detractors: 300 },
-      { promoters: 325, passives: 400, detractors: 275 },
-    )!;
+    const ch = npsChange({ promoters: 300, passives: 400, detractors: 300 }, { promoters: 325, passives: 400, detractors: 275 })!;
     expect(ch.delta).toBe(5);
     expect(ch.significant).toBe(false);
   });

@@ -5,9 +5,7 @@ import { samplingSlot } from "../../worker/services/throttle";
 
 describe("categoryOf", () => {
   it("splits NPS 0–6 / 7–8 / 9–10", () => {
-    expect([0, 6, 7, 8, 9, 10].map((n) => categoryOf("nps", n))).toEqual([
-      "detractor", "detractor", "passive", "passive", "promoter", "promoter",
-    ]);
+    expect([0, 6, 7, 8, 9, 10].map((n) => categoryOf("nps", n))).toEqual(["detractor", "detractor", "passive", "passive", "promoter", "promoter"]);
   });
   it("splits CSAT 1–2 / 3 / 4–5 and CES 1–3 / 4 / 5–7", () => {
     expect([1, 2, 3, 4, 5].map((n) => categoryOf("csat", n))).toEqual(["detractor", "detractor", "passive", "promoter", "promoter"]);

@@ -14,13 +14,7 @@ import { newcombeDifference, wilson } from "../../worker/metrics/intervals";
 import type { NpsCategory } from "../../worker/metrics/nps";
 
 const span = (id: string, startedOn: string, churnedOn: string | null = null): AccountSpan => ({ id, startedOn, churnedOn });
-const withMrr = (
-  id: string,
-  startedOn: string,
-  churnedOn: string | null,
-  history: [string, number][],
-  mrrCents = 0,
-): AccountWithMrr => ({
+const withMrr = (id: string, startedOn: string, churnedOn: string | null, history: [string, number][], mrrCents = 0): AccountWithMrr => ({
   id,
   startedOn,
   churnedOn,
@@ -107,8 +101,14 @@ describe("revenueRetention", () => {
   //  E no history, current MRR 500                  s  500, e  500, min  500
   // Σs = 4000, Σe = 3200, Σmin = 2700 → NRR = 3200/4000 = 0.8, GRR = 2700/4000 = 0.675.
   const accounts = [
-    withMrr("A", "2025-01-01", null, [["2025-01-01", 1000], ["2026-02-01", 1500]]),
-    withMrr("B", "2025-06-01", null, [["2025-06-01", 2000], ["2026-03-01", 1200]]),
+    withMrr("A", "2025-01-01", null, [
+      ["2025-01-01", 1000],
+      ["2026-02-01", 1500],
+    ]),
+    withMrr("B", "2025-06-01", null, [
+      ["2025-06-01", 2000],
+      ["2026-03-01", 1200],
+    ]),
     withMrr("C", "2025-03-01", "2026-03-15", [["2025-03-01", 500]]),
     withMrr("D", "2026-02-01", null, [["2026-02-01", 800]]),
     withMrr("E", "2024-01-01", null, [], 500),
@@ -147,9 +147,28 @@ describe("retentionSeries", () => {
   it("measures running periods to date and drops future ones", () => {
     const pts = retentionSeries(accounts, periods, "2026-05-15");
     expect(pts).toHaveLength(2);
-    expect(pts[0]).toMatchObject({ label: "2026-Q1", complete: true, measuredAt: "2026-04-01", startCount: 3, retained: 2, mrrStart: 1000, mrrEnd: 900, nrr: 0.9, grr: 0.9 });
+    expect(pts[0]).toMatchObject({
+      label: "2026-Q1",
+      complete: true,
+      measuredAt: "2026-04-01",
+      startCount: 3,
+      retained: 2,
+      mrrStart: 1000,
+      mrrEnd: 900,
+      nrr: 0.9,
+      grr: 0.9,
+    });
     expect(pts[0]!.crr).toBeCloseTo(2 / 3, 12);
-    expect(pts[1]).toMatchObject({ label: "2026-Q2", complete: false, measuredAt: "2026-05-15", startCount: 2, retained: 1, crr: 0.5, mrrStart: 900, mrrEnd: 300 });
+    expect(pts[1]).toMatchObject({
+      label: "2026-Q2",
+      complete: false,
+      measuredAt: "2026-05-15",
+      startCount: 2,
+      retained: 1,
+      crr: 0.5,
+      mrrStart: 900,
+      mrrEnd: 300,
+    });
     expect(pts[1]!.nrr).toBeCloseTo(1 / 3, 12);
   });
 });

@@ -42,7 +42,10 @@ describe("buildTrend", () => {
     expect(t.points[0]!.comparedWith).toBe("2025-H2");
     expect(t.points[0]!.change!.delta).toBeCloseTo(-66.667, 2);
     // An empty "before" is no comparison.
-    const none = buildTrend("nps", "half", ["2026-01-01"], new Map([["2026-01-01", histogramFromScores([10])]]), { ...before, histogram: histogramFromScores([]) });
+    const none = buildTrend("nps", "half", ["2026-01-01"], new Map([["2026-01-01", histogramFromScores([10])]]), {
+      ...before,
+      histogram: histogramFromScores([]),
+    });
     expect(none.points[0]!.change).toBeNull();
   });
 

@@ -99,7 +99,10 @@ async function check(force?: boolean) {
   const answer = (comment?: string) => {
     const e = { id, score, ...(comment ? { comment } : {}) };
     send(api + "responses", id, { ...e, editToken, locale: s.locale, properties: properties(), ...contact() });
-    for (const f of listeners) try { f(e); } catch {}
+    for (const f of listeners)
+      try {
+        f(e);
+      } catch {}
   };
   close = open(s, {
     score(n) {
@@ -143,8 +146,11 @@ if (Array.isArray(queued)) queued.forEach((c) => API.push!(c));
 flush();
 // Ask once the page has settled (data-delay, in seconds), unless the app calls show() itself.
 if (data.auto != "false") {
-  setTimeout(() => {
-    started = 1;
-    check();
-  }, +(data.delay || 0) * 1e3);
+  setTimeout(
+    () => {
+      started = 1;
+      check();
+    },
+    +(data.delay || 0) * 1e3,
+  );
 }

@@ -45,7 +45,10 @@ export async function flush() {
     // Drop it only if it was not replaced by a newer state while in flight.
     if (done) {
       sent = 1;
-      ls(QK, items().filter((i) => i[1] != it[1] || i[2] != it[2]));
+      ls(
+        QK,
+        items().filter((i) => i[1] != it[1] || i[2] != it[2]),
+      );
     }
   }
   busy = 0;

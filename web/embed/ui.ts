@@ -30,7 +30,11 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 /** White or near-black text on the survey colour, whichever contrasts more (WCAG luminance). */
 function on(hex: string) {
   let l = 0;
-  for (const [i, w] of [[1, 0.2126], [3, 0.7152], [5, 0.0722]]) {
+  for (const [i, w] of [
+    [1, 0.2126],
+    [3, 0.7152],
+    [5, 0.0722],
+  ]) {
     const v = parseInt(hex.slice(i!, i! + 2), 16) / 255;
     l += w! * (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
   }

@@ -60,7 +60,10 @@ export async function hit(db: Db, keys: string[], now: number): Promise<void> {
  */
 export async function reserve(db: Db, limits: { key: string; max: number }[], windowMs: number, now: number): Promise<number | null> {
   const slot = slotOf(now);
-  const rows = sql.join(limits.map((l) => sql`(${l.key}, ${l.max})`), sql`, `);
+  const rows = sql.join(
+    limits.map((l) => sql`(${l.key}, ${l.max})`),
+    sql`, `,
+  );
   const reserved = await db.all<{ key: string }>(sql`
     WITH l(key, max) AS (VALUES ${rows})
     INSERT INTO rate_limits (key, window_start, count)

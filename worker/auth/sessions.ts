@@ -28,7 +28,10 @@ const RENEW_EVERY_MS = 3600_000;
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/; // 32 bytes in base64url
 
 function writeCookie(c: Context<AppEnv>, token: string, expiresAt: number, now: number) {
@@ -105,7 +108,10 @@ async function sessionPrincipal(c: Context<AppEnv>): Promise<Principal | null> {
 
   const wanted = Math.min(now + SESSION_IDLE_MS, row.createdAt.getTime() + SESSION_MAX_MS);
   if (wanted - row.expiresAt.getTime() >= RENEW_EVERY_MS) {
-    await c.var.db.update(sessions).set({ expiresAt: new Date(wanted) }).where(eq(sessions.id, id));
+    await c.var.db
+      .update(sessions)
+      .set({ expiresAt: new Date(wanted) })
+      .where(eq(sessions.id, id));
     writeCookie(c, token, wanted, now);
   }
   return { kind: "session", userId: row.userId, role: row.role, csrfToken: row.csrfToken };

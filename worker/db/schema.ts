@@ -12,15 +12,7 @@
  *   migration (see docs/ARCHITECTURE.md): every path that writes a response keeps them exact.
  */
 import { sql } from "drizzle-orm";
-import {
-  index,
-  integer,
-  primaryKey,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SURVEY_KINDS } from "../domain/categories";
 import { ROLES, SURVEY_DEFAULTS, type WidgetPosition } from "../domain/vocabulary";
 
@@ -29,14 +21,8 @@ import { ROLES, SURVEY_DEFAULTS, type WidgetPosition } from "../domain/vocabular
 export { SURVEY_KINDS, type SurveyKind } from "../domain/categories";
 export { ROLES, type Role, WEBHOOK_EVENTS } from "../domain/vocabulary";
 
-const createdAt = () =>
-  integer("created_at", { mode: "timestamp_ms" })
-    .notNull()
-    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
-const updatedAt = () =>
-  integer("updated_at", { mode: "timestamp_ms" })
-    .notNull()
-    .default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const createdAt = () => integer("created_at", { mode: "timestamp_ms" }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
+const updatedAt = () => integer("updated_at", { mode: "timestamp_ms" }).notNull().default(sql`(cast(unixepoch('subsec') * 1000 as integer))`);
 
 // ---------------------------------------------------------------------------------------------
 // People who use the admin page, and how they prove who they are
@@ -171,24 +157,15 @@ export const surveys = sqliteTable(
     status: text("status", { enum: SURVEY_STATUSES }).notNull().default("active"),
     defaultLocale: text("default_locale").notNull().default("en"),
     /** `{ "en": SurveyTexts, "fr": SurveyTexts, … }` */
-    texts: text("texts", { mode: "json" })
-      .$type<Record<string, SurveyTexts>>()
-      .notNull()
-      .default(sql`'{}'`),
-    extraQuestions: text("extra_questions", { mode: "json" })
-      .$type<ExtraQuestion[]>()
-      .notNull()
-      .default(sql`'[]'`),
+    texts: text("texts", { mode: "json" }).$type<Record<string, SurveyTexts>>().notNull().default(sql`'{}'`),
+    extraQuestions: text("extra_questions", { mode: "json" }).$type<ExtraQuestion[]>().notNull().default(sql`'[]'`),
     /** A contact who answered within this many days is not asked again (biannual: 182). */
     resurveyDays: integer("resurvey_days").notNull().default(SURVEY_DEFAULTS.resurveyDays),
     /** A contact who closed the survey is not asked again for this many days. */
     dismissDays: integer("dismiss_days").notNull().default(SURVEY_DEFAULTS.dismissDays),
     samplingPercent: integer("sampling_percent").notNull().default(SURVEY_DEFAULTS.samplingPercent),
     /** Origins allowed to embed the widget (`https://app.example.com`); empty = any origin. */
-    allowedOrigins: text("allowed_origins", { mode: "json" })
-      .$type<string[]>()
-      .notNull()
-      .default(sql`'[]'`),
+    allowedOrigins: text("allowed_origins", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     theme: text("theme", { mode: "json" })
       .$type<SurveyTheme>()
       .notNull()
@@ -285,7 +262,9 @@ export const waves = sqliteTable(
     period: text("period").notNull(),
     opensAt: integer("opens_at", { mode: "timestamp_ms" }).notNull(),
     closesAt: integer("closes_at", { mode: "timestamp_ms" }).notNull(),
-    status: text("status", { enum: ["open", "closed"] }).notNull().default("open"),
+    status: text("status", { enum: ["open", "closed"] })
+      .notNull()
+      .default("open"),
     closedAt: integer("closed_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
@@ -423,7 +402,9 @@ export const followupNotes = sqliteTable(
     authorUserId: text("author_user_id").references(() => users.id, { onDelete: "set null" }),
     body: text("body").notNull(),
     /** `note`: internal; `reply`: written to the respondent (the exchange kept on the item). */
-    kind: text("kind", { enum: ["note", "reply"] }).notNull().default("note"),
+    kind: text("kind", { enum: ["note", "reply"] })
+      .notNull()
+      .default("note"),
     /** For replies: `email` (sent through the email API), `mailto` (prepared for the user's mail app). */
     delivery: text("delivery"),
     createdAt: createdAt(),
@@ -443,7 +424,9 @@ export const digestSends = sqliteTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** `YYYY-MM`: the month the review opens (it covers the month before). */
     month: text("month").notNull(),
-    status: text("status", { enum: ["sending", "sent", "failed"] }).notNull().default("sending"),
+    status: text("status", { enum: ["sending", "sent", "failed"] })
+      .notNull()
+      .default("sending"),
     error: text("error"),
     createdAt: createdAt(),
     sentAt: integer("sent_at", { mode: "timestamp_ms" }),
@@ -546,13 +529,17 @@ export const webhooks = sqliteTable("webhooks", {
   secret: text("secret").notNull(),
   events: text("events", { mode: "json" }).$type<string[]>().notNull(),
   /** `generic` JSON, or `slack` (Slack-compatible `{ text }` detractor alerts). */
-  format: text("format", { enum: ["generic", "slack"] }).notNull().default("generic"),
+  format: text("format", { enum: ["generic", "slack"] })
+    .notNull()
+    .default("generic"),
   /**
    * How deliveries are signed: `standard` (Standard Webhooks: webhook-id, webhook-timestamp,
    * webhook-signature), the default for new endpoints; `barometre` (Barometre-Signature) for
    * endpoints created before it.
    */
-  signing: text("signing", { enum: ["barometre", "standard"] }).notNull().default("barometre"),
+  signing: text("signing", { enum: ["barometre", "standard"] })
+    .notNull()
+    .default("barometre"),
   active: integer("active", { mode: "boolean" }).notNull().default(true),
   /**
    * Set for a manager's personal alert hook (mirrors `users.slack_webhook_url`): it receives only
@@ -591,15 +578,14 @@ export const webhookDeliveries = sqliteTable(
 export const importJobs = sqliteTable("import_jobs", {
   id: text("id").primaryKey(),
   kind: text("kind", { enum: ["accounts", "contacts", "responses", "history"] }).notNull(),
-  status: text("status", { enum: ["running", "done", "failed"] }).notNull().default("running"),
+  status: text("status", { enum: ["running", "done", "failed"] })
+    .notNull()
+    .default("running"),
   processedRows: integer("processed_rows").notNull().default(0),
   okRows: integer("ok_rows").notNull().default(0),
   errorRows: integer("error_rows").notNull().default(0),
   /** First errors (row, field, code, message), bounded so a bad file cannot bloat the table. */
-  errors: text("errors", { mode: "json" })
-    .$type<{ row: number; field: string; code: string; message: string }[]>()
-    .notNull()
-    .default(sql`'[]'`),
+  errors: text("errors", { mode: "json" }).$type<{ row: number; field: string; code: string; message: string }[]>().notNull().default(sql`'[]'`),
   createdBy: text("created_by"),
   createdAt: createdAt(),
   finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
@@ -642,7 +628,9 @@ export const surveyRequests = sqliteTable(
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
     sendAt: integer("send_at", { mode: "timestamp_ms" }).notNull(),
-    status: text("status", { enum: ["pending", "sent", "canceled"] }).notNull().default("pending"),
+    status: text("status", { enum: ["pending", "sent", "canceled"] })
+      .notNull()
+      .default("pending"),
     invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "set null" }),
     properties: text("properties", { mode: "json" }).$type<Record<string, string>>(),
     createdAt: createdAt(),

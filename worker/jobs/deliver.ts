@@ -20,7 +20,8 @@ const UNSUB = { en: "Unsubscribe", fr: "Se désabonner" } as const;
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-export const surveyLink = (base: string, surveyId: string, token: string) => `${base}/s/${encodeURIComponent(surveyId)}?t=${encodeURIComponent(token)}`;
+export const surveyLink = (base: string, surveyId: string, token: string) =>
+  `${base}/s/${encodeURIComponent(surveyId)}?t=${encodeURIComponent(token)}`;
 export const unsubscribeLink = (base: string, token: string) => `${base}/u/${encodeURIComponent(token)}`;
 
 interface Pending {
@@ -68,7 +69,13 @@ export async function deliverPending(env: Env, now: number): Promise<DeliveryRep
   const report: DeliveryReport = { configured: false, sent: 0, failed: 0, retry: 0 };
   if (!env.EMAIL_API_URL) return report;
   if (!env.PUBLIC_URL) {
-    console.warn(JSON.stringify({ level: "warn", job: "deliver", message: "EMAIL_API_URL is set but PUBLIC_URL is not: invitations are not sent (their links need it)" }));
+    console.warn(
+      JSON.stringify({
+        level: "warn",
+        job: "deliver",
+        message: "EMAIL_API_URL is set but PUBLIC_URL is not: invitations are not sent (their links need it)",
+      }),
+    );
     return report;
   }
   report.configured = true;

@@ -33,7 +33,8 @@ const TEXT = {
     atRisk: "Accounts at risk",
     none: "none",
     retention: "Retention",
-    atRiskMrr: (mrr: string, n: number, loss: string | null) => `MRR at risk: ${mrr} from ${n} detractor accounts${loss ? ` (expected loss within 6 months: ${loss})` : ""}.`,
+    atRiskMrr: (mrr: string, n: number, loss: string | null) =>
+      `MRR at risk: ${mrr} from ${n} detractor accounts${loss ? ` (expected loss within 6 months: ${loss})` : ""}.`,
     worth: (p: string, d: string, months: number) => `Customer value (${months} months of retention): promoter ${p}, detractor ${d}.`,
     works: "Works",
     could: "Could do better",
@@ -53,7 +54,8 @@ const TEXT = {
     atRisk: "Comptes à risque",
     none: "aucun",
     retention: "Rétention",
-    atRiskMrr: (mrr: string, n: number, loss: string | null) => `MRR à risque : ${mrr} de ${n} comptes détracteurs${loss ? ` (perte attendue sous 6 mois : ${loss})` : ""}.`,
+    atRiskMrr: (mrr: string, n: number, loss: string | null) =>
+      `MRR à risque : ${mrr} de ${n} comptes détracteurs${loss ? ` (perte attendue sous 6 mois : ${loss})` : ""}.`,
     worth: (p: string, d: string, months: number) => `Valeur client (rétention sur ${months} mois) : promoteur ${p}, détracteur ${d}.`,
     works: "Ce qui marche",
     could: "Peut mieux faire",
@@ -71,8 +73,16 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
   const T = TEXT[locale];
   const lines: string[] = [];
   if (d.wave) {
-    lines.push(`${T.nps} (${d.wave.period}): ` + (d.wave.tooFew ? T.tooFew(d.wave.n, d.smallN) : `${Math.round(d.wave.nps ?? 0)} [${Math.round(d.wave.ci95?.low ?? 0)}; ${Math.round(d.wave.ci95?.high ?? 0)}], n = ${d.wave.n}`));
-    if (d.wave.change && !d.wave.tooFew) lines.push(`${T.change}: ${d.wave.change.delta > 0 ? "+" : ""}${Math.round(d.wave.change.delta * 10) / 10} (${d.wave.change.significant ? T.significant : T.noise})`);
+    lines.push(
+      `${T.nps} (${d.wave.period}): ` +
+        (d.wave.tooFew
+          ? T.tooFew(d.wave.n, d.smallN)
+          : `${Math.round(d.wave.nps ?? 0)} [${Math.round(d.wave.ci95?.low ?? 0)}; ${Math.round(d.wave.ci95?.high ?? 0)}], n = ${d.wave.n}`),
+    );
+    if (d.wave.change && !d.wave.tooFew)
+      lines.push(
+        `${T.change}: ${d.wave.change.delta > 0 ? "+" : ""}${Math.round(d.wave.change.delta * 10) / 10} (${d.wave.change.significant ? T.significant : T.noise})`,
+      );
   } else lines.push(T.noWave);
   lines.push(T.detractors(d.newDetractors.count, d.newDetractors.silent));
   lines.push(T.followups(d.followups.open, d.followups.overdue));
@@ -81,9 +91,14 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
   if (d.value) {
     const r = d.value.mrrAtRisk;
     lines.push(T.atRiskMrr(money(r.detractor.mrr), r.detractor.n, r.expectedLoss ? money(r.expectedLoss.value) : null));
-    if (d.value.promoter.value !== null && d.value.detractor.value !== null) lines.push(T.worth(money(d.value.promoter.value), money(d.value.detractor.value), d.value.horizonMonths));
+    if (d.value.promoter.value !== null && d.value.detractor.value !== null)
+      lines.push(T.worth(money(d.value.promoter.value), money(d.value.detractor.value), d.value.horizonMonths));
   }
-  for (const [bin, title] of [["works", T.works], ["could_do_better", T.could], ["costs_more", T.costs]] as const) {
+  for (const [bin, title] of [
+    ["works", T.works],
+    ["could_do_better", T.could],
+    ["costs_more", T.costs],
+  ] as const) {
     lines.push(`${title}: ${d.goals[bin].length ? d.goals[bin].map((g) => `${g.name} (${g.reason})`).join("; ") : T.none}`);
   }
   if (link) lines.push(`${T.open}: ${link}`);
@@ -134,7 +149,13 @@ export async function runMonthlyDigests(env: Env, now: number): Promise<DigestRe
       const principal: Principal = { kind: "session", userId: u.id, role: u.role };
       const digest = await buildDigest(db, principal, { month, timeZone: tz, now });
       const locale = u.locale === "fr" ? "fr" : "en";
-      const message = digestMessage(digest, locale, { email: u.email, name: u.name }, base ? `${base}/admin/digest?month=${month}` : null, env.EMAIL_FROM);
+      const message = digestMessage(
+        digest,
+        locale,
+        { email: u.email, name: u.name },
+        base ? `${base}/admin/digest?month=${month}` : null,
+        env.EMAIL_FROM,
+      );
       const res = await fetch(env.EMAIL_API_URL, {
         method: "POST",
         headers: {

@@ -31,7 +31,10 @@ export interface RebucketResult {
 }
 
 const saveState = (db: D1Database, state: RollupZoneState) =>
-  db.prepare("INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = cast(unixepoch('subsec') * 1000 as integer)")
+  db
+    .prepare(
+      "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = cast(unixepoch('subsec') * 1000 as integer)",
+    )
     .bind(ROLLUP_ZONE_KEY, JSON.stringify(state));
 
 /** Brings the bucket columns and rollups to `zone`, at most `maxBatches` batches this run. */

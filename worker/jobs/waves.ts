@@ -75,7 +75,15 @@ export async function runWaves(env: Env, now: number): Promise<WavesReport> {
       if (p.opensAt > now || now >= p.closesAt) continue;
       const created = await db
         .insert(waves)
-        .values({ id: newId("wav"), surveyId: survey.id, period: p.period, opensAt: new Date(p.opensAt), closesAt: new Date(p.closesAt), status: "open", createdAt: new Date(now) })
+        .values({
+          id: newId("wav"),
+          surveyId: survey.id,
+          period: p.period,
+          opensAt: new Date(p.opensAt),
+          closesAt: new Date(p.closesAt),
+          status: "open",
+          createdAt: new Date(now),
+        })
         .onConflictDoNothing()
         .run();
       report.opened += created.meta.changes ?? 0;
@@ -84,7 +92,15 @@ export async function runWaves(env: Env, now: number): Promise<WavesReport> {
       .select()
       .from(waves)
       // Waves of Delighted-style survey requests (jobs/surveyRequests.ts) invite no one else.
-      .where(and(eq(waves.surveyId, survey.id), eq(waves.status, "open"), sql`${waves.closesAt} > ${now}`, lte(waves.opensAt, new Date(now)), sql`${waves.period} NOT LIKE 'v1-%'`))
+      .where(
+        and(
+          eq(waves.surveyId, survey.id),
+          eq(waves.status, "open"),
+          sql`${waves.closesAt} > ${now}`,
+          lte(waves.opensAt, new Date(now)),
+          sql`${waves.period} NOT LIKE 'v1-%'`,
+        ),
+      )
       .all();
     for (const wave of open) report.invited += await inviteEligible(db, survey, wave, now, tz);
   }

@@ -46,8 +46,7 @@ export const queueRetryDelay = (base: number, attempt: number, max = MAX_DELAY_S
  * answer's waitUntil plus the cron's retries: for a deployment without Queues; the workerd test
  * suite pins that path, test/e2e the queue).
  */
-export const queueOf = (env: Partial<Env>): Queue<WebhookMessage> | undefined =>
-  env.WEBHOOK_DELIVERY === "direct" ? undefined : env.WEBHOOK_QUEUE;
+export const queueOf = (env: Partial<Env>): Queue<WebhookMessage> | undefined => (env.WEBHOOK_DELIVERY === "direct" ? undefined : env.WEBHOOK_QUEUE);
 export const webhookQueue = () => queueOf(workerEnv as unknown as Env);
 
 /**
@@ -71,10 +70,25 @@ export async function dispatchDeliveries(
       })),
     );
   } catch (e) {
-    console.error(JSON.stringify({ level: "error", msg: "webhook queue unavailable; the cron sweep will queue these", deliveries: deliveries.map((d) => d.id), error: String(e) }));
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "webhook queue unavailable; the cron sweep will queue these",
+        deliveries: deliveries.map((d) => d.id),
+        error: String(e),
+      }),
+    );
     return 0;
   }
-  await db.update(webhookDeliveries).set({ queuedAt: new Date() }).where(inArray(webhookDeliveries.id, deliveries.map((d) => d.id)));
+  await db
+    .update(webhookDeliveries)
+    .set({ queuedAt: new Date() })
+    .where(
+      inArray(
+        webhookDeliveries.id,
+        deliveries.map((d) => d.id),
+      ),
+    );
   return deliveries.length;
 }
 
@@ -98,9 +112,22 @@ export async function sweepUnqueued(db: Db, queue: Queue<WebhookMessage>, now: n
     .all();
   // A re-queued delivery is due now, so its claim does not wait for a stale retry time.
   if (rows.length > 0) {
-    await db.update(webhookDeliveries).set({ nextAttemptAt: new Date(now) }).where(inArray(webhookDeliveries.id, rows.map((r) => r.id)));
+    await db
+      .update(webhookDeliveries)
+      .set({ nextAttemptAt: new Date(now) })
+      .where(
+        inArray(
+          webhookDeliveries.id,
+          rows.map((r) => r.id),
+        ),
+      );
   }
-  return dispatchDeliveries(db, queue, rows.map((r) => ({ id: r.id, event: "sweep" })), env);
+  return dispatchDeliveries(
+    db,
+    queue,
+    rows.map((r) => ({ id: r.id, event: "sweep" })),
+    env,
+  );
 }
 
 /** Claims a pending delivery for one send (or nothing, if it is not pending or another holds it). */
@@ -125,7 +152,10 @@ export async function consumeWebhooks(batch: MessageBatch<WebhookMessage>, env: 
       const result = await attemptDelivery(db, d, hook);
       const attempts = d.attempts + 1;
       if (result.ok) {
-        await db.update(webhookDeliveries).set({ status: "delivered", attempts, deliveredAt: new Date(), lastError: null }).where(eq(webhookDeliveries.id, d.id));
+        await db
+          .update(webhookDeliveries)
+          .set({ status: "delivered", attempts, deliveredAt: new Date(), lastError: null })
+          .where(eq(webhookDeliveries.id, d.id));
         return msg.ack();
       }
       if (result.permanent) {
@@ -155,4 +185,3 @@ export async function consumeDeadLetters(batch: MessageBatch<WebhookMessage>, en
   }
   batch.ackAll();
 }
-

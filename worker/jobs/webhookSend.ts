@@ -31,9 +31,8 @@ async function slackText(db: Db, event: string, payload: string): Promise<string
     r.contactId ? db.select({ name: contacts.name, email: contacts.email }).from(contacts).where(eq(contacts.id, r.contactId)).get() : undefined,
     r.accountId ? db.select({ name: accounts.name }).from(accounts).where(eq(accounts.id, r.accountId)).get() : undefined,
   ]);
-  const who = contact ? (contact.name || contact.email || "a contact") : "an anonymous respondent";
-  const lead =
-    event === "response.detractor" ? ":rotating_light: Detractor" : event === "response.created" ? "New answer" : "Updated answer";
+  const who = contact ? contact.name || contact.email || "a contact" : "an anonymous respondent";
+  const lead = event === "response.detractor" ? ":rotating_light: Detractor" : event === "response.created" ? "New answer" : "Updated answer";
   let text = `${lead}: ${r.score}/${max} from ${slackEscape(who)}`;
   if (account) text += ` (${slackEscape(account.name)})`;
   text += ` on “${slackEscape(String(data.survey?.name ?? ""))}”.`;
@@ -64,7 +63,11 @@ async function freshPayload(db: Db, d: Claimed): Promise<string> {
   const event = JSON.parse(d.payload) as { data?: { response?: { id?: string; comment?: string | null; updatedAt?: string } } };
   const id = event.data?.response?.id;
   if (!id) return d.payload;
-  const now = await db.select({ comment: schema.responses.comment, updatedAt: schema.responses.updatedAt }).from(schema.responses).where(eq(schema.responses.id, id)).get();
+  const now = await db
+    .select({ comment: schema.responses.comment, updatedAt: schema.responses.updatedAt })
+    .from(schema.responses)
+    .where(eq(schema.responses.id, id))
+    .get();
   if (!now || now.comment === (event.data!.response!.comment ?? null)) return d.payload;
   event.data!.response!.comment = now.comment;
   event.data!.response!.updatedAt = now.updatedAt.toISOString();
@@ -122,7 +125,9 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
       else if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (e) {
       error = (e as Error)?.name === "TimeoutError" ? "timeout" : "connection failed";
-      console.warn(JSON.stringify({ level: "warn", msg: "webhook delivery failed", deliveryId: d.id, webhookId: hook.id, error: String(e).slice(0, 300) }));
+      console.warn(
+        JSON.stringify({ level: "warn", msg: "webhook delivery failed", deliveryId: d.id, webhookId: hook.id, error: String(e).slice(0, 300) }),
+      );
     }
   }
   await db.insert(schema.webhookAttempts).values({
@@ -136,4 +141,3 @@ export async function attemptDelivery(db: Db, d: Claimed, hook: Hook | undefined
   });
   return { ok: error === null, error, permanent: !hook?.active || refused };
 }
-

@@ -144,8 +144,7 @@ export async function enqueueResponseEvents(
   const data = responseData(survey, response);
   const events: QueuedEvent[] = [{ event: change.created ? "response.created" : "response.updated", data }];
   const isDetractor = scoreCategory(survey.kind, response.score) === "detractor";
-  const wasDetractor =
-    !change.created && change.previousScore != null && scoreCategory(survey.kind, change.previousScore) === "detractor";
+  const wasDetractor = !change.created && change.previousScore != null && scoreCategory(survey.kind, change.previousScore) === "detractor";
   if (isDetractor && (change.created || (change.previousScore != null && !wasDetractor))) {
     events.push({ event: "response.detractor", data });
   }
@@ -155,7 +154,13 @@ export async function enqueueResponseEvents(
 /** For the unsubscribe path (accounts branch): queues `contact.unsubscribed`. */
 export async function enqueueContactUnsubscribed(db: Db, contactId: string, now = Date.now()): Promise<string[]> {
   const row = await db
-    .select({ id: contacts.id, externalId: contacts.externalId, email: contacts.email, accountId: contacts.accountId, managerUserId: accounts.managerUserId })
+    .select({
+      id: contacts.id,
+      externalId: contacts.externalId,
+      email: contacts.email,
+      accountId: contacts.accountId,
+      managerUserId: accounts.managerUserId,
+    })
     .from(contacts)
     .leftJoin(accounts, eq(accounts.id, contacts.accountId))
     .where(eq(contacts.id, contactId))
@@ -226,7 +231,12 @@ export async function deliverDue(
   now: number,
   opts: { limit?: number; deliveryIds?: string[] } = {},
 ): Promise<{ attempted: number; delivered: number }> {
-  const only = opts.deliveryIds?.length ? sql`AND id IN (${sql.join(opts.deliveryIds.map((i) => sql`${i}`), sql`, `)})` : sql``;
+  const only = opts.deliveryIds?.length
+    ? sql`AND id IN (${sql.join(
+        opts.deliveryIds.map((i) => sql`${i}`),
+        sql`, `,
+      )})`
+    : sql``;
   const claimed = (await db.all(sql`
     UPDATE webhook_deliveries SET next_attempt_at = ${now + LEASE_MS}
     WHERE id IN (

@@ -13,7 +13,9 @@ const toBase64Url = (s: string) => {
 };
 
 const fromBase64Url = (s: string) =>
-  new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0)));
+  new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(
+    Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0)),
+  );
 
 /** A cursor's characters (base64url), for query schemas. */
 export const CURSOR_PATTERN = /^[A-Za-z0-9_-]{1,2000}$/;

@@ -17,9 +17,6 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
-export const badRequest = (code: string, message: string, field?: string) =>
-  new ApiError(400, code, message, field);
-export const forbidden = (message = "You are not allowed to do this") =>
-  new ApiError(403, "forbidden", message);
-export const unauthorized = (message = "Authentication required") =>
-  new ApiError(401, "unauthorized", message);
+export const badRequest = (code: string, message: string, field?: string) => new ApiError(400, code, message, field);
+export const forbidden = (message = "You are not allowed to do this") => new ApiError(403, "forbidden", message);
+export const unauthorized = (message = "Authentication required") => new ApiError(401, "unauthorized", message);

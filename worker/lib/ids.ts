@@ -15,8 +15,7 @@ export const newId = (prefix: string) => `${prefix}_${randomString(16)}`;
 export const newSecret = (prefix = "") => `${prefix}${randomString(32)}`;
 
 /** Lower-case hex of bytes. */
-export const toHex = (bytes: ArrayBuffer | Uint8Array): string =>
-  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export const toHex = (bytes: ArrayBuffer | Uint8Array): string => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));

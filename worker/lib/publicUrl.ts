@@ -49,7 +49,7 @@ export function isNonPublicV4(octets: number[]): boolean {
   const ip = v4Number(octets);
   return V4_BLOCKED.some(([a, b, c, d, bits]) => {
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return ((ip & mask) >>> 0) === ((v4Number([a, b, c, d]) & mask) >>> 0);
+    return (ip & mask) >>> 0 === (v4Number([a, b, c, d]) & mask) >>> 0;
   });
 }
 

@@ -27,8 +27,7 @@ export const v1NotFound = (what: string) => new V1Error(404, `${what} not found`
 export const MAX_V1_BODY = 64 * 1024;
 
 /** Unix seconds, as Delighted writes every instant. */
-export const unix = (d: Date | number | null | undefined) =>
-  d == null ? null : Math.floor((typeof d === "number" ? d : d.getTime()) / 1000);
+export const unix = (d: Date | number | null | undefined) => (d == null ? null : Math.floor((typeof d === "number" ? d : d.getTime()) / 1000));
 
 /**
  * Sets `a[b][c]` / `a[]` style keys (PHP's http_build_query, Rails' params) into `target`.

@@ -17,11 +17,7 @@ export function pickLocale(candidates: (string | null | undefined)[], fallback: 
 }
 
 /** A survey's texts in `locale`: its own wording over the built-in defaults. */
-export function surveyTexts(
-  kind: SurveyKind,
-  locale: Locale,
-  own: Record<string, SurveyTexts> | undefined,
-): Required<SurveyTexts> {
+export function surveyTexts(kind: SurveyKind, locale: Locale, own: Record<string, SurveyTexts> | undefined): Required<SurveyTexts> {
   const base = LOCALES[locale][kind];
   const mine = own?.[locale] ?? {};
   return { ...base, ...mine, followUp: { ...base.followUp, ...mine.followUp } };

@@ -46,8 +46,7 @@ export interface AccountNps {
   nps: number | null;
 }
 
-export const accountCategory = (mean: number | null): AccountCategory =>
-  mean === null ? "no_answer" : npsCategory(mean);
+export const accountCategory = (mean: number | null): AccountCategory => (mean === null ? "no_answer" : npsCategory(mean));
 
 /**
  * Scores and categories of `accountIds` (the accounts that were active in the period) plus any

@@ -84,8 +84,7 @@ export function localDate(instantMs: number, tz: string): string {
 }
 
 /** First month (1-based) of the bucket that month `m` falls in. */
-const bucketFirstMonth = (m: number, interval: Interval) =>
-  Math.floor((m - 1) / MONTHS_PER[interval]) * MONTHS_PER[interval] + 1;
+const bucketFirstMonth = (m: number, interval: Interval) => Math.floor((m - 1) / MONTHS_PER[interval]) * MONTHS_PER[interval] + 1;
 
 /** Start of the bucket containing local date `date` (`YYYY-MM-DD`). */
 export function bucketOfDate(date: string, interval: Interval): string {

@@ -146,7 +146,10 @@ export function valueByCategory(
       samples[p.categories.get(a.id) ?? "no_answer"].push({ mrrStart: mrrAt(a, p.end), mrrEnd: retained ? mrrAt(a, horizonEnd) : 0, retained });
     }
   }
-  const groups = Object.fromEntries(ACCOUNT_CATEGORIES.map((c) => [c, groupValue(samples[c], horizonMonths, cap)])) as Record<AccountCategory, GroupValue>;
+  const groups = Object.fromEntries(ACCOUNT_CATEGORIES.map((c) => [c, groupValue(samples[c], horizonMonths, cap)])) as Record<
+    AccountCategory,
+    GroupValue
+  >;
   const p = groups.promoter;
   const d = groups.detractor;
   return {
@@ -198,6 +201,9 @@ export function mrrAtRisk(accounts: AccountWithMrr[], latest: CategoryPeriodInpu
     period: latest?.period ?? null,
     detractor,
     noAnswer,
-    expectedLoss: crr === null ? null : { value: detractor.mrr * (1 - crr), ci95: ci && { low: detractor.mrr * (1 - ci.high), high: detractor.mrr * (1 - ci.low) } },
+    expectedLoss:
+      crr === null
+        ? null
+        : { value: detractor.mrr * (1 - crr), ci95: ci && { low: detractor.mrr * (1 - ci.high), high: detractor.mrr * (1 - ci.low) } },
   };
 }

@@ -122,11 +122,7 @@ export interface RetentionPoint extends RetentionPeriod, CustomerRetention, Reve
  * One point per period. A period still running is measured to date (at `asOf`) and marked
  * incomplete; a period that starts after `asOf` has nothing to measure and is left out.
  */
-export function retentionSeries(
-  accounts: AccountWithMrr[],
-  periods: RetentionPeriod[],
-  asOf: string,
-): RetentionPoint[] {
+export function retentionSeries(accounts: AccountWithMrr[], periods: RetentionPeriod[], asOf: string): RetentionPoint[] {
   const out: RetentionPoint[] = [];
   for (const p of periods) {
     if (p.start > asOf) continue;
@@ -167,11 +163,7 @@ export const MAX_COHORT_QUARTERS = 40;
  * churned on its first day). Column k appears only once that date has passed for every member,
  * so no cell mixes measured and unmeasured accounts. Accounts starting after `asOf` are left out.
  */
-export function cohortRetention(
-  accounts: Iterable<AccountSpan>,
-  asOf: string,
-  maxQuarters = MAX_COHORT_QUARTERS,
-): Cohort[] {
+export function cohortRetention(accounts: Iterable<AccountSpan>, asOf: string, maxQuarters = MAX_COHORT_QUARTERS): Cohort[] {
   const groups = new Map<string, AccountSpan[]>();
   for (const a of accounts) {
     if (a.startedOn > asOf) continue;

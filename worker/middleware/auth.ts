@@ -52,7 +52,10 @@ export async function principalForKey(c: Context<AppEnv>, key: string): Promise<
   // "Last used" for the admin page, written at most hourly so busy keys do not write per request.
   const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > 3600_000) {
-    await c.var.db.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.id));
+    await c.var.db
+      .update(apiKeys)
+      .set({ lastUsedAt: new Date(now) })
+      .where(eq(apiKeys.id, row.id));
   }
   // Rights are re-read at every request: a key never outranks its user's *current* role, so
   // demoting the user demotes the key at once (an admin key of a new viewer reads, nothing more).

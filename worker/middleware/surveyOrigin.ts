@@ -9,11 +9,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { findSurveyCached } from "../services/surveys";
 
-export function isOriginAllowed(
-  survey: typeof surveys.$inferSelect,
-  origin: string | undefined,
-  selfOrigin?: string,
-): boolean {
+export function isOriginAllowed(survey: typeof surveys.$inferSelect, origin: string | undefined, selfOrigin?: string): boolean {
   if (!origin) return true; // not a browser cross-origin request (servers, curl, same-origin forms)
   if (survey.allowedOrigins.length === 0) return true;
   // Our own pages (the link survey at /s/:id) post here too, whatever the embedding list says.

@@ -25,7 +25,10 @@ function query(x: z.ZodType): Json[] {
 
 const errors = {
   "401": { description: "Missing or unknown API key", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
-  "403": { description: "Key without the admin role or the needed scope", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "403": {
+    description: "Key without the admin role or the needed scope",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
   "422": { description: "Invalid fields, named in `errors`", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "429": { description: "Too many requests; see Retry-After", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
 };
@@ -50,24 +53,49 @@ export function delightedOpenApi(serverUrl: string): Json {
     security: [{ basic: [] }],
     paths: {
       "/people": {
-        post: { summary: "Create or update a person and schedule a survey", requestBody: body(s.CreatePersonSchema), responses: ok("The person, with survey_scheduled_at") },
+        post: {
+          summary: "Create or update a person and schedule a survey",
+          requestBody: body(s.CreatePersonSchema),
+          responses: ok("The person, with survey_scheduled_at"),
+        },
         get: { summary: "List people (cursor paging through the Link header)", parameters: query(s.ListPeopleSchema), responses: ok("People") },
       },
       "/people/{id}": {
         get: { summary: "One person", parameters: [idParam("id", "id, email:… or phone_number:…")], responses: ok("The person") },
-        delete: { summary: "Erase a person and their answers", parameters: [idParam("id", "id, email:… or phone_number:…")], responses: ok('{"ok": true}', "202") },
+        delete: {
+          summary: "Erase a person and their answers",
+          parameters: [idParam("id", "id, email:… or phone_number:…")],
+          responses: ok('{"ok": true}', "202"),
+        },
       },
       "/people/{email}/survey_requests/pending": {
-        delete: { summary: "Cancel the person's pending survey requests", parameters: [idParam("email", "the person's email")], responses: ok('{"ok": true}') },
+        delete: {
+          summary: "Cancel the person's pending survey requests",
+          parameters: [idParam("email", "the person's email")],
+          responses: ok('{"ok": true}'),
+        },
       },
       "/survey_responses": {
         post: { summary: "Add a response", requestBody: body(s.CreateResponseSchema), responses: ok("The response", "201") },
-        put: { summary: "Change a response (id in the body; the Node client's save())", requestBody: body(s.UpdateResponseSchema), responses: ok("The response") },
+        put: {
+          summary: "Change a response (id in the body; the Node client's save())",
+          requestBody: body(s.UpdateResponseSchema),
+          responses: ok("The response"),
+        },
         get: { summary: "List responses", parameters: query(s.ListResponsesSchema), responses: ok("Responses") },
       },
       "/survey_responses/{id}": {
-        get: { summary: "One response", parameters: [idParam("id", "response id"), ...query(s.ListResponsesSchema.pick({ expand: true }))], responses: ok("The response") },
-        put: { summary: "Change a response created by the same API key", parameters: [idParam("id", "response id")], requestBody: body(s.UpdateResponseSchema), responses: ok("The response") },
+        get: {
+          summary: "One response",
+          parameters: [idParam("id", "response id"), ...query(s.ListResponsesSchema.pick({ expand: true }))],
+          responses: ok("The response"),
+        },
+        put: {
+          summary: "Change a response created by the same API key",
+          parameters: [idParam("id", "response id")],
+          requestBody: body(s.UpdateResponseSchema),
+          responses: ok("The response"),
+        },
       },
       "/metrics": { get: { summary: "NPS and counts, every response counting", parameters: query(s.MetricsQuerySchema), responses: ok("Metrics") } },
       "/unsubscribes": {
@@ -75,7 +103,9 @@ export function delightedOpenApi(serverUrl: string): Json {
         get: { summary: "List unsubscribed people", parameters: query(s.PagedQuerySchema), responses: ok("Unsubscribes") },
       },
       "/bounces": { get: { summary: "List bounced people", parameters: query(s.PagedQuerySchema), responses: ok("Bounces") } },
-      "/autopilot/{platform}": { get: { summary: "Autopilot configuration (read-only)", parameters: [idParam("platform", "email or sms")], responses: ok("Configuration") } },
+      "/autopilot/{platform}": {
+        get: { summary: "Autopilot configuration (read-only)", parameters: [idParam("platform", "email or sms")], responses: ok("Configuration") },
+      },
     },
     components: {
       securitySchemes: { basic: { type: "http", scheme: "basic", description: "API key as the user name, empty password" } },

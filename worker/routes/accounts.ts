@@ -151,7 +151,11 @@ export const accountsRoute = router()
     const churnedOn = input.churnedOn === undefined ? old.churnedOn : input.churnedOn;
     if (churnedOn !== null && churnedOn < startedOn) throw badRequest("invalid_date", "churnedOn is before startedOn", "churnedOn");
     const { mrrEffectiveOn, ...fields } = input;
-    await db.update(accounts).set({ ...fields, updatedAt: new Date() }).where(eq(accounts.id, id)).run();
+    await db
+      .update(accounts)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(accounts.id, id))
+      .run();
     if (input.mrrCents !== undefined && input.mrrCents !== old.mrrCents) {
       await db.run(appendMrr([{ accountId: id, effectiveOn: mrrEffectiveOn ?? workspaceToday(c.env), mrrCents: input.mrrCents }]));
     }

@@ -81,7 +81,12 @@ const revoke = createRoute({
 export const apiKeysRoute = router()
   .openapi(list, async (c) => {
     const own = selfServiceUser(c.var.principal);
-    const rows = await c.var.db.select().from(apiKeys).where(own === null ? undefined : eq(apiKeys.userId, own)).orderBy(desc(apiKeys.createdAt)).all();
+    const rows = await c.var.db
+      .select()
+      .from(apiKeys)
+      .where(own === null ? undefined : eq(apiKeys.userId, own))
+      .orderBy(desc(apiKeys.createdAt))
+      .all();
     return c.json({ data: rows.map(apiKeyView) }, 200);
   })
 

@@ -165,7 +165,15 @@ export const authRoute = router()
     const ipKey = `login:ip:${ip}`;
     // Every attempt counts as a failure until its password is found right: reserved first, in one
     // statement, so 60 parallel guesses cannot all be checked while the count still reads 4.
-    const slot = await reserve(db, [{ key: emailKey, max: LOGIN_PER_EMAIL.max }, { key: ipKey, max: LOGIN_PER_IP.max }], LOGIN_PER_EMAIL.windowMs, now);
+    const slot = await reserve(
+      db,
+      [
+        { key: emailKey, max: LOGIN_PER_EMAIL.max },
+        { key: ipKey, max: LOGIN_PER_IP.max },
+      ],
+      LOGIN_PER_EMAIL.windowMs,
+      now,
+    );
     if (slot === null) throw rateLimited(c);
 
     const user = await db.select().from(users).where(eq(users.email, body.email)).get();
@@ -180,7 +188,10 @@ export const authRoute = router()
     if (user.disabledAt) throw new ApiError(403, "account_disabled", "This account is disabled");
 
     if (needsRehash(user.passwordHash!)) {
-      await db.update(users).set({ passwordHash: await hashPassword(body.password) }).where(eq(users.id, user.id));
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(body.password) })
+        .where(eq(users.id, user.id));
     }
     const { csrfToken } = await startSession(c, user.id, now);
     return c.json({ user: userView(user), csrfToken }, 200);
@@ -188,9 +199,7 @@ export const authRoute = router()
 
   .openapi(logout, async (c) => {
     const id = await sessionIdOf(c);
-    const row = id
-      ? await c.var.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.id, id)).get()
-      : undefined;
+    const row = id ? await c.var.db.select({ csrfToken: sessions.csrfToken }).from(sessions).where(eq(sessions.id, id)).get() : undefined;
     if (row) {
       // A forged cross-site logout is a nuisance, not a breach, but the contract is uniform: check it.
       const sent = c.req.header(CSRF_HEADER);
@@ -263,7 +272,11 @@ export const authRoute = router()
     if (!res.meta.changes) {
       throw new ApiError(409, "already_bootstrapped", "An admin (or this e-mail) already exists; sign in instead");
     }
-    const user = await c.var.db.select().from(users).where(and(eq(users.id, id))).get();
+    const user = await c.var.db
+      .select()
+      .from(users)
+      .where(and(eq(users.id, id)))
+      .get();
     await audit(c.var.db, c.var.principal, "user.bootstrap", id, { email: body.email });
     return c.json({ user: userView(user!) }, 201);
   });

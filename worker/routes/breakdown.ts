@@ -46,7 +46,15 @@ export const breakdownRoute = router().openapi(breakdown, async (c) => {
   const to = buckets.length ? nextBucket(buckets.at(-1)!, q.interval) : undefined;
   const rows =
     from && to
-      ? await getBreakdown(c.var.db, { surveyId: survey.id, by: q.by, interval: q.interval, fromBucket: from, toBucket: to, managerScope: scope, timeZone: workspaceTz(c.env) })
+      ? await getBreakdown(c.var.db, {
+          surveyId: survey.id,
+          by: q.by,
+          interval: q.interval,
+          fromBucket: from,
+          toBucket: to,
+          managerScope: scope,
+          timeZone: workspaceTz(c.env),
+        })
       : [];
   const groups = rows
     .filter((r) => histogramTotal(r.histogram) > 0)
@@ -57,16 +65,19 @@ export const breakdownRoute = router().openapi(breakdown, async (c) => {
       ci95: interval95(survey.kind, r.histogram),
     }))
     .sort((a, b) => b.summary.n - a.summary.n || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-  return c.json({
-    surveyId: survey.id,
-    kind: survey.kind,
-    by: q.by,
-    interval: q.interval,
-    from: from ?? null,
-    to: to ?? null,
-    source: scope === null ? ("rollups" as const) : ("counted" as const),
-    total: groups.length,
-    truncated: groups.length > q.limit,
-    groups: groups.slice(0, q.limit),
-  }, 200);
+  return c.json(
+    {
+      surveyId: survey.id,
+      kind: survey.kind,
+      by: q.by,
+      interval: q.interval,
+      from: from ?? null,
+      to: to ?? null,
+      source: scope === null ? ("rollups" as const) : ("counted" as const),
+      total: groups.length,
+      truncated: groups.length > q.limit,
+      groups: groups.slice(0, q.limit),
+    },
+    200,
+  );
 });

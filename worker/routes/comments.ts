@@ -65,7 +65,10 @@ export const commentsRoute = router().openapi(list, async (c) => {
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(q.limit)
     .all();
-  const notes = await notesFor(db, rows.filter((r) => r.followupStatus !== null).map((r) => r.responseId));
+  const notes = await notesFor(
+    db,
+    rows.filter((r) => r.followupStatus !== null).map((r) => r.responseId),
+  );
   const last = rows.at(-1);
   return c.json(
     {

@@ -146,9 +146,7 @@ export const contactsRoute = router()
     const page = more ? rows.slice(0, q.limit) : rows;
     return c.json({ data: page.map(contactView), next: more ? encodeCursor([page.at(-1)!.id]) : null }, 200);
   })
-  .openapi(bulk, async (c) =>
-    c.json(await runBulk(c.req.valid("json").contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)), 200),
-  )
+  .openapi(bulk, async (c) => c.json(await runBulk(c.req.valid("json").contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)), 200))
   .openapi(get, async (c) => c.json(contactView(await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId)), 200))
   .openapi(patch, async (c) => {
     const db = c.var.db;
@@ -158,11 +156,15 @@ export const contactsRoute = router()
       const a = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, input.accountId)).get();
       if (!a) throw badRequest("unknown_account", "No such account", "accountId");
     }
-    for (const [field, col] of [["email", contacts.email], ["externalId", contacts.externalId]] as const) {
+    for (const [field, col] of [
+      ["email", contacts.email],
+      ["externalId", contacts.externalId],
+    ] as const) {
       const v = input[field];
       if (!v) continue;
       const clash = await db.select({ id: contacts.id }).from(contacts).where(eq(col, v)).get();
-      if (clash && clash.id !== old.id) throw new ApiError(409, `${field === "email" ? "email" : "external_id"}_taken`, `Another contact has this ${field}`, field);
+      if (clash && clash.id !== old.id)
+        throw new ApiError(409, `${field === "email" ? "email" : "external_id"}_taken`, `Another contact has this ${field}`, field);
     }
     const { unsubscribed, ...fields } = input;
     const unsub = unsubscribed === undefined ? {} : { unsubscribedAt: unsubscribed ? (old.unsubscribedAt ?? new Date()) : null };

@@ -31,7 +31,10 @@ const bounces = createRoute({
   middleware: [providerSecret, jsonBody(256 * 1024)] as const,
   request: { body: body(BounceSchema) },
   responses: {
-    200: json(z.object({ recorded: z.number().int(), unknown: z.number().int() }), "How many invitations were marked, and how many bounces matched none"),
+    200: json(
+      z.object({ recorded: z.number().int(), unknown: z.number().int() }),
+      "How many invitations were marked, and how many bounces matched none",
+    ),
     ...errors(400),
     401: error("Wrong or missing secret"),
     404: error("No secret configured"),

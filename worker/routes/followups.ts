@@ -125,13 +125,23 @@ export const followupsRoute = router()
     const db = c.var.db;
     const r = await responseInScope(db, c.var.principal, c.req.valid("param").responseId);
     const now = new Date();
-    const note = { id: newId("note"), responseId: r.id, authorUserId: c.var.principal.userId, body: c.req.valid("json").body, kind: "note" as const, createdAt: now };
+    const note = {
+      id: newId("note"),
+      responseId: r.id,
+      authorUserId: c.var.principal.userId,
+      body: c.req.valid("json").body,
+      kind: "note" as const,
+      createdAt: now,
+    };
     // A note on an answer that has no item yet (a passive, a promoter) opens one.
     await db.batch([
-      db.insert(followups).values({ responseId: r.id, createdAt: now, updatedAt: now }).onConflictDoUpdate({
-        target: followups.responseId,
-        set: { updatedAt: sql`${now.getTime()}` },
-      }),
+      db
+        .insert(followups)
+        .values({ responseId: r.id, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: followups.responseId,
+          set: { updatedAt: sql`${now.getTime()}` },
+        }),
       db.insert(followupNotes).values(note),
     ]);
     return c.json({ ...note, createdAt: now.toISOString() }, 201);

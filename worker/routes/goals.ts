@@ -169,19 +169,19 @@ export const goalsRoute = router()
     return c.json(await view(c, row), 201);
   })
   .openapi(patch, async (c) => {
-      const goal = c.var.goal;
-      const input = c.req.valid("json");
-      const merged: GoalInput = {
-        name: input.name ?? goal.name,
-        metric: input.metric ?? goal.metric,
-        surveyId: input.surveyId !== undefined ? input.surveyId : goal.surveyId,
-        scope: emptyScope(input.scope !== undefined ? input.scope : (goal.scope ?? null)),
-        target: input.target ?? goal.target,
-        deadline: input.deadline ?? goal.deadline,
-      };
-      await checkGoal(c, merged, goal.deadline);
-      const row = await c.var.db.update(goals).set(merged).where(eq(goals.id, goal.id)).returning().get();
-      return c.json(await view(c, row!), 200);
+    const goal = c.var.goal;
+    const input = c.req.valid("json");
+    const merged: GoalInput = {
+      name: input.name ?? goal.name,
+      metric: input.metric ?? goal.metric,
+      surveyId: input.surveyId !== undefined ? input.surveyId : goal.surveyId,
+      scope: emptyScope(input.scope !== undefined ? input.scope : (goal.scope ?? null)),
+      target: input.target ?? goal.target,
+      deadline: input.deadline ?? goal.deadline,
+    };
+    await checkGoal(c, merged, goal.deadline);
+    const row = await c.var.db.update(goals).set(merged).where(eq(goals.id, goal.id)).returning().get();
+    return c.json(await view(c, row!), 200);
   })
   .openapi(remove, async (c) => {
     const goal = await findGoal(c);

@@ -49,7 +49,8 @@ export const historyImportRoute = router().openapi(upload, async (c) => {
   const opts = { ...q, timeZone: workspaceTz(c.env), createdBy: p.userId ?? p.kind };
   if (type === "text/csv") return c.json(await importHistory(c.var.db, { csv: c.req.raw.body }, opts), 201);
   if (type === "application/json") {
-    if (Number(c.req.header("content-length") ?? 0) > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
+    if (Number(c.req.header("content-length") ?? 0) > MAX_JSON_BYTES)
+      throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
     const text = await c.req.text();
     if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
     let data: unknown;

@@ -23,7 +23,10 @@ const DelightedSettingsView = z.object({
 
 async function view(db: Db) {
   const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, V1_SURVEY_SETTING)).get();
-  const resolved = await v1Survey(db).then((s) => s.id, () => null);
+  const resolved = await v1Survey(db).then(
+    (s) => s.id,
+    () => null,
+  );
   return { surveyId: typeof row?.value === "string" ? row.value : null, resolvedSurveyId: resolved };
 }
 

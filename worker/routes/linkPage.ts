@@ -152,9 +152,7 @@ export const linkPageRoute = new Hono<AppEnv>()
     }
     const previous = await answerOf(c, survey, eq(responses.id, answer.id));
     // A score from the link preselects; anything that is not a valid score is ignored, not fatal.
-    const linked = q.score !== undefined && /^\d{1,2}$/.test(q.score) && isValidScore(survey.kind, Number(q.score))
-      ? Number(q.score)
-      : undefined;
+    const linked = q.score !== undefined && /^\d{1,2}$/.test(q.score) && isValidScore(survey.kind, Number(q.score)) ? Number(q.score) : undefined;
     return c.html(
       surveyPage({
         survey: publicSurvey(survey, locale),

@@ -60,7 +60,13 @@ export const maintenanceRoute = router()
     const s = await readRollupZone(c.env.DB);
     const workspace = workspaceTz(c.env);
     return c.json(
-      { workspaceTimeZone: workspace, rollupsTimeZone: s.zone, upToDate: s.zone === workspace, rebuilding: s.target ?? null, cursor: s.cursor ?? null },
+      {
+        workspaceTimeZone: workspace,
+        rollupsTimeZone: s.zone,
+        upToDate: s.zone === workspace,
+        rebuilding: s.target ?? null,
+        cursor: s.cursor ?? null,
+      },
       200,
     );
   })

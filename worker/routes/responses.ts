@@ -119,8 +119,5 @@ export const responsesRoute = router()
       .limit(q.limit)
       .all();
     const last = rows.at(-1);
-    return c.json(
-      { data: rows.map(responseView), next: rows.length === q.limit && last ? encodeResponseCursor(last) : null },
-      200,
-    );
+    return c.json({ data: rows.map(responseView), next: rows.length === q.limit && last ? encodeResponseCursor(last) : null }, 200);
   });

@@ -135,13 +135,16 @@ export const retentionRoute = router()
             activeFrom: periods[0]!.start,
             activeUntil: minDate(periods.at(-1)!.start, asOf),
           });
-    return c.json({
-      interval: q.interval,
-      from: periods[0]?.start ?? null,
-      to: periods.at(-1)?.end ?? null,
-      asOf,
-      points: retentionSeries(accounts, periods, asOf),
-    }, 200);
+    return c.json(
+      {
+        interval: q.interval,
+        from: periods[0]?.start ?? null,
+        to: periods.at(-1)?.end ?? null,
+        asOf,
+        points: retentionSeries(accounts, periods, asOf),
+      },
+      200,
+    );
   })
   .openapi(cohorts, async (c) => {
     const q = c.req.valid("query");
@@ -158,7 +161,14 @@ export const retentionRoute = router()
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
-    const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
+    const { mode, periods } = await categoryPeriods(c.var.db, {
+      surveyId: survey.id,
+      where,
+      asked: q.periods,
+      timeZone: workspaceTz(c.env),
+      asOf,
+      now: Date.now(),
+    });
     const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
     const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
     return c.json({ surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result }, 200);
@@ -168,7 +178,14 @@ export const retentionRoute = router()
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
-    const worth = await satisfactionValue(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: workspaceTz(c.env), asOf, now: Date.now() });
+    const worth = await satisfactionValue(c.var.db, {
+      surveyId: survey.id,
+      where,
+      asked: q.periods,
+      timeZone: workspaceTz(c.env),
+      asOf,
+      now: Date.now(),
+    });
     return c.json({ surveyId: survey.id, asOf, ...worth }, 200);
   })
   .openapi(accounts, async (c) => {
@@ -177,7 +194,19 @@ export const retentionRoute = router()
     const buckets = bucketsFor("month", workspaceTz(c.env), q.from, q.to);
     const where = scopedAccounts(c, q);
     if (buckets.length === 0) {
-      return c.json({ surveyId: survey.id, from: null, to: null, accounts: [], counts: { promoter: 0, passive: 0, detractor: 0, no_answer: 0 }, nps: null, total: 0, truncated: false }, 200);
+      return c.json(
+        {
+          surveyId: survey.id,
+          from: null,
+          to: null,
+          accounts: [],
+          counts: { promoter: 0, passive: 0, detractor: 0, no_answer: 0 },
+          nps: null,
+          total: 0,
+          truncated: false,
+        },
+        200,
+      );
     }
     const from = buckets[0]!;
     const to = nextBucket(buckets.at(-1)!, "month");
@@ -187,16 +216,22 @@ export const retentionRoute = router()
     ]);
     const names = new Map<string, string>(active.map((a) => [a.id, a.name]));
     for (const r of rows) names.set(r.accountId, r.accountName);
-    const result = accountNps(rows, active.map((a) => a.id));
+    const result = accountNps(
+      rows,
+      active.map((a) => a.id),
+    );
     const listed = result.accounts.filter((a) => q.category === undefined || a.category === q.category);
-    return c.json({
-      surveyId: survey.id,
-      from,
-      to,
-      accounts: listed.slice(0, q.limit).map((a) => ({ ...a, name: names.get(a.accountId) ?? null })),
-      counts: result.counts,
-      nps: result.nps,
-      total: listed.length,
-      truncated: listed.length > q.limit,
-    }, 200);
+    return c.json(
+      {
+        surveyId: survey.id,
+        from,
+        to,
+        accounts: listed.slice(0, q.limit).map((a) => ({ ...a, name: names.get(a.accountId) ?? null })),
+        counts: result.counts,
+        nps: result.nps,
+        total: listed.length,
+        truncated: listed.length > q.limit,
+      },
+      200,
+    );
   });

@@ -7,9 +7,7 @@ import { getSegments } from "../db/queries/getSegments";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { requireAuth } from "../middleware/auth";
 
-const SegmentsSchema = z
-  .object({ data: z.array(z.object({ value: z.string(), accounts: z.number().int() })) })
-  .openapi("Segments");
+const SegmentsSchema = z.object({ data: z.array(z.object({ value: z.string(), accounts: z.number().int() })) }).openapi("Segments");
 
 const segments = createRoute({
   method: "get",

@@ -121,7 +121,11 @@ export const usersRoute = router()
       .returning()
       .get();
     if (row.slackWebhookUrl) await syncPersonalAlertHook(c.var.db, row);
-    await audit(c.var.db, c.var.principal, "user.create", row.id, { email: row.email, role: row.role, slackWebhookUrl: urlOrigin(row.slackWebhookUrl) });
+    await audit(c.var.db, c.var.principal, "user.create", row.id, {
+      email: row.email,
+      role: row.role,
+      slackWebhookUrl: urlOrigin(row.slackWebhookUrl),
+    });
     return c.json({ user: userView(row), ...(body.password ? {} : { password }) }, 201);
   })
 
@@ -142,8 +146,11 @@ export const usersRoute = router()
       .get();
     if (disabled) await endAllSessions(c.var.db, user.id);
     const changes = Object.fromEntries(
-      Object.entries({ role: body.role, disabled, slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : urlOrigin(body.slackWebhookUrl) })
-        .filter(([, v]) => v !== undefined),
+      Object.entries({
+        role: body.role,
+        disabled,
+        slackWebhookUrl: body.slackWebhookUrl === undefined ? undefined : urlOrigin(body.slackWebhookUrl),
+      }).filter(([, v]) => v !== undefined),
     );
     if (Object.keys(changes).length) await audit(c.var.db, c.var.principal, "user.update", user.id, changes);
     if (body.slackWebhookUrl !== undefined || disabled !== undefined) await syncPersonalAlertHook(c.var.db, row!);

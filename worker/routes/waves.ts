@@ -33,7 +33,8 @@ const list = createRoute({
 const invitationsCsv = createRoute({
   method: "get",
   path: "/{waveId}/invitations.csv",
-  summary: "Invitations as CSV for a mailing tool: email, name, locale, account, personal link, unsubscribe link, status (admins; `?bom=1` for Excel)",
+  summary:
+    "Invitations as CSV for a mailing tool: email, name, locale, account, personal link, unsubscribe link, status (admins; `?bom=1` for Excel)",
   tags,
   security: KEY_OR_SESSION,
   middleware: [requireAuth("admin")] as const,
@@ -70,7 +71,10 @@ export const wavesRoute = router()
       ...(manager !== undefined ? [sql`a.manager_user_id = ${manager}`] : []),
       ...(q.segment !== undefined ? [sql`a.segment = ${q.segment}`] : []),
     ];
-    const scope = accountConds.length === 0 ? sql`` : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE ${sql.join(accountConds, sql` AND `)})`;
+    const scope =
+      accountConds.length === 0
+        ? sql``
+        : sql`AND i.contact_id IN (SELECT c.id FROM contacts c JOIN accounts a ON a.id = c.account_id WHERE ${sql.join(accountConds, sql` AND `)})`;
     const tallies = rows.length
       ? await db.all<{ wave_id: string; status: InvitationTally["status"]; responded: number; n: number }>(sql`
           SELECT i.wave_id, i.status,
@@ -91,9 +95,7 @@ export const wavesRoute = router()
           closesAt: w.closesAt.toISOString(),
           status: w.status,
           closedAt: w.closedAt?.toISOString() ?? null,
-          ...waveResponseRate(
-            tallies.filter((t) => t.wave_id === w.id).map((t) => ({ status: t.status, responded: t.responded === 1, n: t.n })),
-          ),
+          ...waveResponseRate(tallies.filter((t) => t.wave_id === w.id).map((t) => ({ status: t.status, responded: t.responded === 1, n: t.n }))),
         })),
       },
       200,
@@ -101,7 +103,11 @@ export const wavesRoute = router()
   })
   .openapi(invitationsCsv, async (c) => {
     const db = c.var.db;
-    const wave = await db.select().from(waves).where(eq(waves.id, c.req.valid("param").waveId)).get();
+    const wave = await db
+      .select()
+      .from(waves)
+      .where(eq(waves.id, c.req.valid("param").waveId))
+      .get();
     if (!wave) throw notFound("Wave");
     const base = (c.env.PUBLIC_URL || new URL(c.req.url).origin).replace(/\/+$/, "");
     const q = c.req.valid("query");
@@ -112,13 +118,28 @@ export const wavesRoute = router()
       bom: q.bom === "1",
       requestId: c.var.requestId,
       page: async (after) => {
-        const rows = await db.all<{ token: string; status: string; email: string; name: string | null; locale: string | null; account: string | null }>(sql`
+        const rows = await db.all<{
+          token: string;
+          status: string;
+          email: string;
+          name: string | null;
+          locale: string | null;
+          account: string | null;
+        }>(sql`
           SELECT i.token, i.status, c.email, c.name, c.locale, a.name AS account
           FROM invitations i JOIN contacts c ON c.id = i.contact_id LEFT JOIN accounts a ON a.id = c.account_id
           WHERE i.wave_id = ${wave.id} AND c.unsubscribed_at IS NULL AND i.status <> 'bounced' AND c.email > ${after ?? ""}
           ORDER BY c.email LIMIT ${INVITATIONS_PAGE}`);
         return {
-          rows: rows.map((r) => [r.email, r.name, r.locale, r.account, surveyLink(base, wave.surveyId, r.token), unsubscribeLink(base, r.token), r.status]),
+          rows: rows.map((r) => [
+            r.email,
+            r.name,
+            r.locale,
+            r.account,
+            surveyLink(base, wave.surveyId, r.token),
+            unsubscribeLink(base, r.token),
+            r.status,
+          ]),
           next: rows.length < INVITATIONS_PAGE ? null : rows.at(-1)!.email,
         };
       },
@@ -129,7 +150,11 @@ export const wavesRoute = router()
     });
   })
   .openapi(markSent, async (c) => {
-    const wave = await c.var.db.select().from(waves).where(eq(waves.id, c.req.valid("param").waveId)).get();
+    const wave = await c.var.db
+      .select()
+      .from(waves)
+      .where(eq(waves.id, c.req.valid("param").waveId))
+      .get();
     if (!wave) throw notFound("Wave");
     const res = await c.var.db.run(
       sql`UPDATE invitations SET status = 'sent', sent_at = ${Date.now()} WHERE wave_id = ${wave.id} AND status = 'pending'`,

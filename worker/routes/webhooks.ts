@@ -57,7 +57,11 @@ const newHookSecret = (signing: WebhookRow["signing"]) => (signing === "standard
 async function findWebhook(db: Db, id: string): Promise<WebhookRow> {
   const row =
     id.length <= 64
-      ? await db.select().from(webhooks).where(and(eq(webhooks.id, id), isNull(webhooks.userId))).get()
+      ? await db
+          .select()
+          .from(webhooks)
+          .where(and(eq(webhooks.id, id), isNull(webhooks.userId)))
+          .get()
       : undefined;
   if (!row) throw notFound("Webhook");
   return row;
@@ -191,14 +195,17 @@ export const webhooksRoute = router()
       .where(isNull(webhooks.userId))
       .orderBy(desc(webhooks.createdAt))
       .all();
-    return c.json({
-      data: rows.map((r) => ({
-        ...webhookView(r.hook),
-        pending: Number(r.pending),
-        failed: Number(r.failed),
-        lastDeliveredAt: r.lastDeliveredAt ? new Date(Number(r.lastDeliveredAt)).toISOString() : null,
-      })),
-    }, 200);
+    return c.json(
+      {
+        data: rows.map((r) => ({
+          ...webhookView(r.hook),
+          pending: Number(r.pending),
+          failed: Number(r.failed),
+          lastDeliveredAt: r.lastDeliveredAt ? new Date(Number(r.lastDeliveredAt)).toISOString() : null,
+        })),
+      },
+      200,
+    );
   })
 
   .openapi(create, async (c) => {
@@ -220,14 +227,13 @@ export const webhooksRoute = router()
     const changes = { ...body, ...(secret ? { secret } : {}) };
     // An empty PATCH changes nothing (as for goals); drizzle refuses an UPDATE without a SET.
     if (Object.keys(changes).length === 0) return c.json(webhookView(hook), 200);
-    const row = await c.var.db
-      .update(webhooks)
-      .set(changes)
-      .where(eq(webhooks.id, hook.id))
-      .returning()
-      .get();
+    const row = await c.var.db.update(webhooks).set(changes).where(eq(webhooks.id, hook.id)).returning().get();
     if (body.url !== undefined || secret) {
-      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, { url: urlOrigin(row!.url), urlChanged: row!.url !== hook.url, secretRotated: Boolean(secret) });
+      await audit(c.var.db, c.var.principal, "webhook.update", hook.id, {
+        url: urlOrigin(row!.url),
+        urlChanged: row!.url !== hook.url,
+        secretRotated: Boolean(secret),
+      });
     }
     return c.json({ ...webhookView(row!), ...(secret ? { secret } : {}) }, 200);
   })
@@ -260,7 +266,12 @@ export const webhooksRoute = router()
       .where(and(eq(webhookDeliveries.id, deliveryId.slice(0, 64)), eq(webhookDeliveries.webhookId, hook.id)))
       .get();
     if (!delivery) throw notFound("Delivery");
-    const rows = await c.var.db.select().from(webhookAttempts).where(eq(webhookAttempts.deliveryId, delivery.id)).orderBy(webhookAttempts.attempt, webhookAttempts.createdAt).all();
+    const rows = await c.var.db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.deliveryId, delivery.id))
+      .orderBy(webhookAttempts.attempt, webhookAttempts.createdAt)
+      .all();
     return c.json(
       { data: rows.map((a) => ({ attempt: a.attempt, ok: a.ok, error: a.error, durationMs: a.durationMs, at: a.createdAt.toISOString() })) },
       200,

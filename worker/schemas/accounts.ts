@@ -67,9 +67,7 @@ export const bulkRow = (row: z.ZodType) => {
   return z.unknown().openapi(doc as never);
 };
 
-export const AccountBulkSchema = z
-  .object({ accounts: z.array(bulkRow(AccountUpsertSchema)).min(1).max(MAX_BULK_ROWS) })
-  .strict();
+export const AccountBulkSchema = z.object({ accounts: z.array(bulkRow(AccountUpsertSchema)).min(1).max(MAX_BULK_ROWS) }).strict();
 
 // ---------------------------------------------------------------------------------------------
 // Responses

@@ -18,13 +18,9 @@ const slackUrl = deliveryUrl;
 
 export const LoginSchema = z.object({ email: emailField, password: anyPassword }).strict();
 
-export const BootstrapSchema = z
-  .object({ email: emailField, password: newPassword, name: name.optional(), locale: locale.optional() })
-  .strict();
+export const BootstrapSchema = z.object({ email: emailField, password: newPassword, name: name.optional(), locale: locale.optional() }).strict();
 
-export const ChangePasswordSchema = z
-  .object({ currentPassword: anyPassword, newPassword })
-  .strict();
+export const ChangePasswordSchema = z.object({ currentPassword: anyPassword, newPassword }).strict();
 
 export const PatchMeSchema = z
   .object({
@@ -82,7 +78,9 @@ export const UserSchema = z
 export const PersonSchema = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES) }).openapi("Person");
 
 export const UserListSchema = z.object({
-  data: z.array(z.union([UserSchema, PersonSchema])).openapi({ description: "Admins: `User` rows, by e-mail; others: `Person` rows of active users, by name" }),
+  data: z
+    .array(z.union([UserSchema, PersonSchema]))
+    .openapi({ description: "Admins: `User` rows, by e-mail; others: `Person` rows of active users, by name" }),
 });
 
 /** Who is calling: the user (null for a key without one), the session's CSRF token, the rights. */

@@ -42,9 +42,7 @@ export const ContactUpsertSchema = z
   .strict();
 export type ContactUpsert = z.infer<typeof ContactUpsertSchema>;
 
-export const ContactBulkSchema = z
-  .object({ contacts: z.array(bulkRow(ContactUpsertSchema)).min(1).max(MAX_BULK_ROWS) })
-  .strict();
+export const ContactBulkSchema = z.object({ contacts: z.array(bulkRow(ContactUpsertSchema)).min(1).max(MAX_BULK_ROWS) }).strict();
 
 /** A contact (services/contacts.ts contactView). */
 export const ContactSchema = z

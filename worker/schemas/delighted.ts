@@ -16,10 +16,19 @@ const seconds = int(946_684_800, 4_102_444_800);
 export const properties = z
   .record(z.string().min(1).max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
   .refine((o) => Object.keys(o).length <= 50, "at most 50 properties")
-  .transform((o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null).map(([k, v]) => [k, String(v)])));
+  .transform((o) =>
+    Object.fromEntries(
+      Object.entries(o)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [k, String(v)]),
+    ),
+  );
 
 const email = z.string().trim().max(320).pipe(z.email("is not an email address"));
-const phone = z.string().trim().regex(/^\+?[0-9 ().-]{4,30}$/, "is not a phone number");
+const phone = z
+  .string()
+  .trim()
+  .regex(/^\+?[0-9 ().-]{4,30}$/, "is not a phone number");
 
 export const CreatePersonSchema = z
   .object({

@@ -5,7 +5,12 @@ import { Interval95Schema, NpsChangeSchema } from "./metrics";
 import { MrrAtRiskSchema } from "./retention";
 
 export const DigestQuery = z
-  .object({ month: z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, "expected YYYY-MM").optional() })
+  .object({
+    month: z
+      .string()
+      .regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, "expected YYYY-MM")
+      .optional(),
+  })
   .strict();
 
 const DigestGoal = z.object({
@@ -16,7 +21,16 @@ const DigestGoal = z.object({
   deadline: z.string(),
   current: z.number().nullable(),
   status: z.enum(["on_track", "could_do_better", "off_track"]),
-  reason: z.enum(["target_met", "fit_reaches_target", "fit_misses_deadline", "moving_away", "flat", "insufficient_data", "no_data", "deadline_passed"]),
+  reason: z.enum([
+    "target_met",
+    "fit_reaches_target",
+    "fit_misses_deadline",
+    "moving_away",
+    "flat",
+    "insufficient_data",
+    "no_data",
+    "deadline_passed",
+  ]),
   bin: z.enum(["works", "could_do_better", "costs_more"]),
 });
 
@@ -60,13 +74,23 @@ export const DigestSchema = z
       mineOverdue: z.number().int(),
       unassigned: z.number().int(),
     }),
-    atRisk: z.array(z.object({ id: z.string(), name: z.string(), lastScore: z.number().nullable(), change: z.number().nullable(), mrrCents: z.number().int() })),
+    atRisk: z.array(
+      z.object({ id: z.string(), name: z.string(), lastScore: z.number().nullable(), change: z.number().nullable(), mrrCents: z.number().int() }),
+    ),
     value: z
       .object({
         horizonMonths: z.number().int(),
         mrrAtRisk: MrrAtRiskSchema,
-        promoter: z.object({ n: z.number().int(), value: z.number().nullable().openapi({ description: "Customer value, cents" }), ci95: Interval95Schema.nullable() }),
-        detractor: z.object({ n: z.number().int(), value: z.number().nullable().openapi({ description: "Customer value, cents" }), ci95: Interval95Schema.nullable() }),
+        promoter: z.object({
+          n: z.number().int(),
+          value: z.number().nullable().openapi({ description: "Customer value, cents" }),
+          ci95: Interval95Schema.nullable(),
+        }),
+        detractor: z.object({
+          n: z.number().int(),
+          value: z.number().nullable().openapi({ description: "Customer value, cents" }),
+          ci95: Interval95Schema.nullable(),
+        }),
         promoterMinusDetractor: z.object({ value: z.number().nullable(), ci95: Interval95Schema.nullable() }),
       })
       .nullable()

@@ -42,9 +42,7 @@ const fields = {
   deadline: isoDateUpTo(30),
 };
 
-export const CreateGoalSchema = z
-  .object({ ...fields, surveyId: fields.surveyId.optional(), scope: fields.scope.optional() })
-  .strict();
+export const CreateGoalSchema = z.object({ ...fields, surveyId: fields.surveyId.optional(), scope: fields.scope.optional() }).strict();
 
 export const PatchGoalSchema = z.object(fields).partial().strict();
 
@@ -73,10 +71,17 @@ export const GoalSchema = z
     currentN: z.number().int().nullable().openapi({ description: "n behind `current`: answers, accounts at the start, or delivered invitations" }),
     tooFew: z.boolean().openapi({ description: "An NPS / CSAT / CES value from fewer than 20 answers (SMALL_N)" }),
     status: z.enum(["on_track", "could_do_better", "off_track"]),
-    reason: z.enum(["target_met", "fit_reaches_target", "fit_misses_deadline", "moving_away", "flat", "insufficient_data", "no_data", "deadline_passed"]),
-    fit: z
-      .object({ slopePerDay: z.number(), atDeadline: z.number(), reachesTargetOn: z.string().nullable(), points: z.number().int() })
-      .nullable(),
+    reason: z.enum([
+      "target_met",
+      "fit_reaches_target",
+      "fit_misses_deadline",
+      "moving_away",
+      "flat",
+      "insufficient_data",
+      "no_data",
+      "deadline_passed",
+    ]),
+    fit: z.object({ slopePerDay: z.number(), atDeadline: z.number(), reachesTargetOn: z.string().nullable(), points: z.number().int() }).nullable(),
     unit: z.enum(["points", "percent", "score"]),
     points: z.array(z.object({ period: z.string(), label: z.string(), value: z.number(), n: z.number().int() })),
   })

@@ -14,7 +14,8 @@ export const HistoryQuerySchema = z
       .transform((s, ctx) => {
         try {
           const v = JSON.parse(s);
-          if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string")) return v as Record<string, string>;
+          if (v && typeof v === "object" && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string"))
+            return v as Record<string, string>;
         } catch {
           /* below */
         }
@@ -26,7 +27,6 @@ export const HistoryQuerySchema = z
     segmentProperty: propertyKey.optional(),
   })
   .strict();
-
 
 /** The finished history import (services/historyImport.ts HistoryReport). */
 export const HistoryReportSchema = z

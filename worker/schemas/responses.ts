@@ -11,9 +11,7 @@ export const commentText = text(MAX_COMMENT);
 const editToken = z.string().regex(EDIT_TOKEN, "must be 22 to 64 characters of A-Z, a-z, 0-9, - and _");
 
 const shortMap = (maxValue: number) =>
-  z
-    .record(line(40, { trim: false }), text(maxValue))
-    .refine((o) => Object.keys(o).length <= 20, "at most 20 entries");
+  z.record(line(40, { trim: false }), text(maxValue)).refine((o) => Object.keys(o).length <= 20, "at most 20 entries");
 
 /** Who answered, in the caller's own terms: `id` is *your* id for the person (external id). */
 export const ContactRefSchema = z
@@ -41,9 +39,15 @@ export const SubmitResponseSchema = z
     channel: z.enum(CHANNELS).exclude(["import"]).optional(),
     contact: ContactRefSchema.optional(),
     /** HMAC-SHA256 of `contact.id` (or of the email when there is no id) with the survey's secret. */
-    signature: z.string().regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters").optional(),
+    signature: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, "must be 64 hex characters")
+      .optional(),
     /** Personal invitation token from a link or an email. */
-    token: z.string().regex(/^[0-9a-z]{16,64}$/, "malformed token").optional(),
+    token: z
+      .string()
+      .regex(/^[0-9a-z]{16,64}$/, "malformed token")
+      .optional(),
     properties: shortMap(500).optional(),
     /** The answer's edit token: minted by the client with the id, or returned at creation. */
     editToken: editToken.optional(),

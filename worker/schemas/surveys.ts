@@ -12,10 +12,7 @@ export const SurveyTextsSchema = z
     question: wording(),
     lowLabel: line(80),
     highLabel: line(80),
-    followUp: z
-      .object({ detractor: wording(), passive: wording(), promoter: wording() })
-      .partial()
-      .strict(),
+    followUp: z.object({ detractor: wording(), passive: wording(), promoter: wording() }).partial().strict(),
     commentPlaceholder: wording(200),
     submit: line(60),
     thankYou: wording(),
@@ -45,9 +42,7 @@ export const SurveySettingsSchema = z
     dismissDays: z.number().int().min(0).max(3650),
     samplingPercent: z.number().int().min(0).max(100),
     allowedOrigins: z.array(origin).max(50),
-    theme: z
-      .object({ color: hexColor, position: z.enum(WIDGET_POSITIONS) })
-      .strict(),
+    theme: z.object({ color: hexColor, position: z.enum(WIDGET_POSITIONS) }).strict(),
     cadence: z
       .object({
         enabled: z.boolean(),

@@ -17,9 +17,7 @@ export interface RowError {
   field: string;
   message: string;
 }
-export type UpsertResult =
-  | { ok: true; id: string; status: "created" | "updated" | "unchanged" }
-  | { ok: false; error: RowError };
+export type UpsertResult = { ok: true; id: string; status: "created" | "updated" | "unchanged" } | { ok: false; error: RowError };
 
 /** An account row as stored, as the upsert compares it (always with an external id here). */
 type StoredAccount = Omit<AccountRow, "last_score" | "previous_score" | "last_at" | "external_id"> & { external_id: string };

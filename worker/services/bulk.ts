@@ -39,7 +39,10 @@ export async function runBulk<T extends { externalId: string }>(
       results[index] = { ok: false, error: { code: "invalid_field", field: e.field ?? "", message: e.message } };
     }
   });
-  const written = await upsertWithFallback(valid.map((v) => v.row), write);
+  const written = await upsertWithFallback(
+    valid.map((v) => v.row),
+    write,
+  );
   valid.forEach((v, i) => (results[v.index] = written[i]!));
   const keys = rows.map((r) => {
     const ext = r !== null && typeof r === "object" ? (r as { externalId?: unknown }).externalId : undefined;

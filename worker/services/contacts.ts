@@ -40,11 +40,7 @@ export async function findContactId(db: Db, ref: ContactRef): Promise<string | n
     if (byId) return byId.id;
   }
   if (ref.email !== undefined) {
-    const byEmail = await db
-      .select({ id: contacts.id })
-      .from(contacts)
-      .where(eq(contacts.email, ref.email.toLowerCase()))
-      .get();
+    const byEmail = await db.select({ id: contacts.id }).from(contacts).where(eq(contacts.email, ref.email.toLowerCase())).get();
     if (byEmail) return byEmail.id;
   }
   return null;
@@ -59,9 +55,7 @@ export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<Reso
   let id = await findContactId(db, ref);
   let created = false;
   if (!id) {
-    const account = ref.account
-      ? await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, ref.account)).get()
-      : undefined;
+    const account = ref.account ? await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.externalId, ref.account)).get() : undefined;
     const fresh = newId("ctc");
     const inserted = await db
       .insert(contacts)
@@ -92,12 +86,7 @@ export async function findOrCreateContact(db: Db, ref: ContactRef): Promise<Reso
 export async function dropUnusedContact(db: Db, contactId: string): Promise<void> {
   await db
     .delete(contacts)
-    .where(
-      and(
-        eq(contacts.id, contactId),
-        notExists(db.select({ one: responses.id }).from(responses).where(eq(responses.contactId, contactId))),
-      ),
-    )
+    .where(and(eq(contacts.id, contactId), notExists(db.select({ one: responses.id }).from(responses).where(eq(responses.contactId, contactId)))))
     .run();
 }
 

@@ -16,7 +16,18 @@
 import { eq, getTableName, inArray, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
-import { accounts, auditLog, contacts, dismissals, followupNotes, followups, importJobs, invitations, responses, webhookDeliveries } from "../db/schema";
+import {
+  accounts,
+  auditLog,
+  contacts,
+  dismissals,
+  followupNotes,
+  followups,
+  importJobs,
+  invitations,
+  responses,
+  webhookDeliveries,
+} from "../db/schema";
 import type { Db } from "../env";
 import { newId } from "../lib/ids";
 
@@ -92,7 +103,11 @@ async function findMentions(db: Db, needles: Needle[]): Promise<Mention[]> {
         sql` OR `,
       );
       // Selected through sql`` so JSON columns come back as their stored text.
-      const rows = await db.select({ id: place.table.id, text: sql<string>`${place.column}` }).from(place.table).where(hit).all();
+      const rows = await db
+        .select({ id: place.table.id, text: sql<string>`${place.column}` })
+        .from(place.table)
+        .where(hit)
+        .all();
       return rows.map((r) => ({ table: getTableName(place.table), column: place.column.name, id: r.id as string, text: r.text, place }));
     }),
   );
@@ -137,19 +152,38 @@ export async function exportContact(db: Db, contactId: string) {
   if (!contact) return null;
   const [account, answers, closed, invited, events, mentions] = await Promise.all([
     contact.accountId
-      ? db.select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name }).from(accounts).where(eq(accounts.id, contact.accountId)).get()
+      ? db
+          .select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name })
+          .from(accounts)
+          .where(eq(accounts.id, contact.accountId))
+          .get()
       : Promise.resolve(undefined),
     db.select().from(responses).where(eq(responses.contactId, contactId)).orderBy(responses.createdAt).all(),
     db.select().from(dismissals).where(eq(dismissals.contactId, contactId)).orderBy(dismissals.createdAt).all(),
     // The token is a credential, not information about the person: it stays out of the export.
     db
-      .select({ id: invitations.id, surveyId: invitations.surveyId, waveId: invitations.waveId, status: invitations.status, sentAt: invitations.sentAt, bouncedAt: invitations.bouncedAt, lastError: invitations.lastError, createdAt: invitations.createdAt })
+      .select({
+        id: invitations.id,
+        surveyId: invitations.surveyId,
+        waveId: invitations.waveId,
+        status: invitations.status,
+        sentAt: invitations.sentAt,
+        bouncedAt: invitations.bouncedAt,
+        lastError: invitations.lastError,
+        createdAt: invitations.createdAt,
+      })
       .from(invitations)
       .where(eq(invitations.contactId, contactId))
       .orderBy(invitations.createdAt)
       .all(),
     db
-      .select({ id: webhookDeliveries.id, event: webhookDeliveries.event, payload: webhookDeliveries.payload, status: webhookDeliveries.status, createdAt: webhookDeliveries.createdAt })
+      .select({
+        id: webhookDeliveries.id,
+        event: webhookDeliveries.event,
+        payload: webhookDeliveries.payload,
+        status: webhookDeliveries.status,
+        createdAt: webhookDeliveries.createdAt,
+      })
       .from(webhookDeliveries)
       .where(aboutContact(contactId))
       .orderBy(webhookDeliveries.createdAt)
@@ -193,7 +227,10 @@ export async function eraseContact(db: Db, contactId: string, actor: string) {
   // Quotes are scrubbed after the deletes, so rows deleted anyway are simply not there any more.
   // The new text goes in through sql`` so drizzle does not JSON-encode it a second time.
   const scrubs = mentions.map((m) =>
-    db.update(m.place.table).set({ [m.place.key]: sql`${scrubbed(m, needles)}` }).where(eq(m.place.table.id, m.id)),
+    db
+      .update(m.place.table)
+      .set({ [m.place.key]: sql`${scrubbed(m, needles)}` })
+      .where(eq(m.place.table.id, m.id)),
   );
   const stmts: BatchItem<"sqlite">[] = [
     db.delete(followupNotes).where(sql`${followupNotes.responseId} IN ${mine}`),
@@ -205,7 +242,14 @@ export async function eraseContact(db: Db, contactId: string, actor: string) {
     db.delete(webhookDeliveries).where(aboutContact(contactId)),
     db.delete(contacts).where(eq(contacts.id, contactId)),
     ...scrubs,
-    db.insert(auditLog).values({ id: newId("aud"), actor, action: "contact.erase", target: contactId, details: { ...counts, quotesScrubbed: mentions.length }, createdAt: new Date() }),
+    db.insert(auditLog).values({
+      id: newId("aud"),
+      actor,
+      action: "contact.erase",
+      target: contactId,
+      details: { ...counts, quotesScrubbed: mentions.length },
+      createdAt: new Date(),
+    }),
   ];
   await db.batch(stmts as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
   return { ...counts, quotesScrubbed: mentions.length };

@@ -129,7 +129,11 @@ export async function* readCsv(body: ReadableStream<Uint8Array>, limits: CsvLimi
           if (ch === '"') state = S.QuoteInQuoted;
           else field += ch;
           if (recordChars > limits.maxRecordChars) {
-            throw new CsvFatalError(row, "malformed_csv", `row ${row}: a quoted field is not closed (or the row is over ${limits.maxRecordChars} characters)`);
+            throw new CsvFatalError(
+              row,
+              "malformed_csv",
+              `row ${row}: a quoted field is not closed (or the row is over ${limits.maxRecordChars} characters)`,
+            );
           }
           break;
         case S.QuoteInQuoted:
@@ -220,7 +224,9 @@ export async function csvStream<C>(opts: {
       try {
         page = ahead ?? (await opts.page(next));
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", requestId: opts.requestId, message: "CSV export failed mid-stream", rows: written, error: String(err) }));
+        console.error(
+          JSON.stringify({ level: "error", requestId: opts.requestId, message: "CSV export failed mid-stream", rows: written, error: String(err) }),
+        );
         ctl.enqueue(enc.encode(`#error: export incomplete after ${written} rows (request ${opts.requestId})\r\n`));
         return ctl.close();
       }

@@ -85,7 +85,8 @@ export function rowFor(kind: ImportKind, rec: Record<string, string>, decimalCom
       const typed = rec.mrr!.trim();
       const m = decimalComma ? typed.replace(",", ".") : typed;
       if (m !== "") {
-        if (!MONEY.test(m)) throw new RowInvalid("mrr", "invalid_number", `mrr: "${typed}" is not an amount like ${decimalComma ? "1234,50" : "1234.50"}`);
+        if (!MONEY.test(m))
+          throw new RowInvalid("mrr", "invalid_number", `mrr: "${typed}" is not an amount like ${decimalComma ? "1234,50" : "1234.50"}`);
         const [units, cents = ""] = m.split(".");
         row.mrrCents = Number(units) * 100 + Number(cents.padEnd(2, "0"));
       }
@@ -202,7 +203,8 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
   try {
     for await (const rec of records) {
       processed++;
-      if (processed > IMPORT_LIMITS.maxRows) throw new CsvFatalError(rec.row, "too_many_rows", `More than ${IMPORT_LIMITS.maxRows} rows: split the file`);
+      if (processed > IMPORT_LIMITS.maxRows)
+        throw new CsvFatalError(rec.row, "too_many_rows", `More than ${IMPORT_LIMITS.maxRows} rows: split the file`);
       if (rec.error) {
         report({ row: rec.row, field: "", ...rec.error });
         continue;
@@ -223,7 +225,12 @@ export async function importCsv(db: Db, kind: ImportKind, body: ReadableStream<U
       }
       const first = firstRowOf.get(data.externalId);
       if (first !== undefined) {
-        report({ row: rec.row, field: "external_id", code: "duplicate_external_id", message: `external_id ${data.externalId} already on row ${first}` });
+        report({
+          row: rec.row,
+          field: "external_id",
+          code: "duplicate_external_id",
+          message: `external_id ${data.externalId} already on row ${first}`,
+        });
         continue;
       }
       firstRowOf.set(data.externalId, rec.row);
@@ -271,5 +278,4 @@ export async function getImportJob(db: Db, id: string) {
   };
 }
 
-export const recentImports = (db: Db) =>
-  db.all<{ id: string }>(sql`SELECT id FROM import_jobs ORDER BY created_at DESC LIMIT 20`);
+export const recentImports = (db: Db) => db.all<{ id: string }>(sql`SELECT id FROM import_jobs ORDER BY created_at DESC LIMIT 20`);

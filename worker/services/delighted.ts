@@ -263,7 +263,11 @@ export async function updateV1Response(
   patch: { score?: number; comment?: string | null; properties?: Record<string, string> | null },
   defer?: (work: Promise<unknown>) => void,
 ): Promise<ResponseRow> {
-  const existing = await db.select().from(responses).where(and(eq(responses.id, id), eq(responses.surveyId, survey.id))).get();
+  const existing = await db
+    .select()
+    .from(responses)
+    .where(and(eq(responses.id, id), eq(responses.surveyId, survey.id)))
+    .get();
   if (!existing) throw new V1Error(404, "Survey response not found");
   if (existing.editKeyHash !== (await editKeyHash(integrationEditToken(principal)))) {
     throw new V1Error(403, "Only the integration (API key) that created this response may change it");
@@ -278,7 +282,8 @@ export async function updateV1Response(
   const set: Partial<typeof responses.$inferInsert> = { updatedAt: new Date() };
   if (patch.score !== undefined) set.score = patch.score;
   if (patch.comment !== undefined) set.comment = patch.comment?.trim() || null;
-  if (patch.properties !== undefined) set.properties = patch.properties && Object.keys(patch.properties).length ? { ...(existing.properties ?? {}), ...patch.properties } : null;
+  if (patch.properties !== undefined)
+    set.properties = patch.properties && Object.keys(patch.properties).length ? { ...(existing.properties ?? {}), ...patch.properties } : null;
   const row = (await db.update(responses).set(set).where(eq(responses.id, id)).returning().get())!;
   await notifyWebhooks(db, survey, row, { created: false, previousScore: existing.score }, defer);
   return row;

@@ -26,7 +26,6 @@ const scopeSql = (p: Principal) => {
   return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
 };
 
-
 /** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
 async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
   const h = await getWaveHistograms(db, { surveyId, waveIds, filters: [], where: scopeSql(p) });
@@ -42,15 +41,34 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   // The survey: the workspace default, else the newest active NPS survey.
   const survey =
     (settings.defaultSurveyId
-      ? await db.select().from(surveys).where(and(eq(surveys.id, settings.defaultSurveyId), eq(surveys.kind, "nps"))).get()
+      ? await db
+          .select()
+          .from(surveys)
+          .where(and(eq(surveys.id, settings.defaultSurveyId), eq(surveys.kind, "nps")))
+          .get()
       : undefined) ??
-    (await db.select().from(surveys).where(and(eq(surveys.kind, "nps"), eq(surveys.status, "active"))).orderBy(desc(surveys.createdAt)).get());
+    (await db
+      .select()
+      .from(surveys)
+      .where(and(eq(surveys.kind, "nps"), eq(surveys.status, "active")))
+      .orderBy(desc(surveys.createdAt))
+      .get());
 
   // NPS of the latest wave with answers, compared with the wave before it that has answers.
   let wave = null;
   if (survey) {
-    const opened = await db.select().from(waves).where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now)))).orderBy(desc(waves.opensAt)).all();
-    const counts = await waveCounts(db, p, survey.id, opened.map((w) => w.id));
+    const opened = await db
+      .select()
+      .from(waves)
+      .where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now))))
+      .orderBy(desc(waves.opensAt))
+      .all();
+    const counts = await waveCounts(
+      db,
+      p,
+      survey.id,
+      opened.map((w) => w.id),
+    );
     const list = opened.filter((w) => counts.has(w.id));
     const [latest, previous] = list;
     if (latest) {
@@ -63,7 +81,8 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
         tooFew: n < SMALL_N,
         nps: nps(c),
         ci95: npsInterval(c),
-        previous: previous && before ? { period: previous.period, n: before.promoters + before.passives + before.detractors, nps: nps(before) } : null,
+        previous:
+          previous && before ? { period: previous.period, n: before.promoters + before.passives + before.detractors, nps: nps(before) } : null,
         change: before ? npsChange(before, c) : null,
       };
     }
@@ -74,7 +93,14 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const toMs = zonedMidnightUtc(period.to, timeZone);
   const m = managerScope(p);
   const detractorRows = await db
-    .select({ id: responses.id, score: responses.score, comment: responses.comment, createdAt: responses.createdAt, accountId: responses.accountId, accountName: accounts.name })
+    .select({
+      id: responses.id,
+      score: responses.score,
+      comment: responses.comment,
+      createdAt: responses.createdAt,
+      accountId: responses.accountId,
+      accountName: accounts.name,
+    })
     .from(responses)
     .innerJoin(surveys, eq(surveys.id, responses.surveyId))
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
@@ -97,20 +123,27 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const thisQuarter = bucketOfDate(today, "quarter");
   const lastQuarter = addMonths(thisQuarter, -3);
   const accountsForRetention = await getRetention(db, { where: accountWhere(p), activeFrom: lastQuarter, activeUntil: lastQuarter });
-  const [q] = retentionSeries(accountsForRetention, [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }], today);
+  const [q] = retentionSeries(
+    accountsForRetention,
+    [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }],
+    today,
+  );
 
   // What satisfaction is worth in this scope (same figures as the Retention page).
-  const worth = survey ? await satisfactionValue(db, { surveyId: survey.id, where: accountWhere(p), asked: "auto", timeZone, asOf: today, now }) : null;
-  const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
-  const value = worth && valueFrom
-    ? {
-        horizonMonths: valueFrom.horizonMonths,
-        mrrAtRisk: worth.mrrAtRisk,
-        promoter: { n: valueFrom.groups.promoter.n, value: valueFrom.groups.promoter.value, ci95: valueFrom.groups.promoter.valueCi95 },
-        detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
-        promoterMinusDetractor: valueFrom.promoterMinusDetractor,
-      }
+  const worth = survey
+    ? await satisfactionValue(db, { surveyId: survey.id, where: accountWhere(p), asked: "auto", timeZone, asOf: today, now })
     : null;
+  const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
+  const value =
+    worth && valueFrom
+      ? {
+          horizonMonths: valueFrom.horizonMonths,
+          mrrAtRisk: worth.mrrAtRisk,
+          promoter: { n: valueFrom.groups.promoter.n, value: valueFrom.groups.promoter.value, ci95: valueFrom.groups.promoter.valueCi95 },
+          detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
+          promoterMinusDetractor: valueFrom.promoterMinusDetractor,
+        }
+      : null;
 
   // Goals, sorted into the three bins of the monthly review.
   const goalRows = (await db.select().from(goals).orderBy(asc(goals.deadline), asc(goals.id)).limit(100).all()).filter(
@@ -119,7 +152,17 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const goalViews = await Promise.all(
     goalRows.map(async (g) => {
       const pr = await goalProgress(db, g, p, timeZone, now);
-      return { id: g.id, name: g.name, metric: g.metric, target: g.target, deadline: g.deadline, current: pr.current, status: pr.status, reason: pr.reason, bin: reviewBin(pr.status) };
+      return {
+        id: g.id,
+        name: g.name,
+        metric: g.metric,
+        target: g.target,
+        deadline: g.deadline,
+        current: pr.current,
+        status: pr.status,
+        reason: pr.reason,
+        bin: reviewBin(pr.status),
+      };
     }),
   );
   const bins: Record<ReviewBin, typeof goalViews> = { works: [], could_do_better: [], costs_more: [] };
@@ -136,7 +179,13 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     newDetractors: {
       count: detractorRows.length,
       silent: detractorRows.filter((r) => !r.comment).length,
-      items: detractorRows.slice(0, 10).map((r) => ({ responseId: r.id, score: r.score, comment: r.comment, createdAt: r.createdAt.toISOString(), account: r.accountId ? { id: r.accountId, name: r.accountName } : null })),
+      items: detractorRows.slice(0, 10).map((r) => ({
+        responseId: r.id,
+        score: r.score,
+        comment: r.comment,
+        createdAt: r.createdAt.toISOString(),
+        account: r.accountId ? { id: r.accountId, name: r.accountName } : null,
+      })),
     },
     followups,
     atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),

@@ -30,7 +30,15 @@ export function mailtoLink(to: string, subject: string, body: string): string {
 }
 
 /** The message the email API receives (same envelope as invitations and the monthly review). */
-export function replyMessage(m: { id: string; from?: string; to: { email: string; name: string | null }; replyTo: { email: string; name: string } | null; locale: string; subject: string; body: string }) {
+export function replyMessage(m: {
+  id: string;
+  from?: string;
+  to: { email: string; name: string | null };
+  replyTo: { email: string; name: string } | null;
+  locale: string;
+  subject: string;
+  body: string;
+}) {
   return {
     id: m.id,
     ...(m.from ? { from: m.from } : {}),
@@ -84,7 +92,15 @@ export async function replyToRespondent(
           ...(env.EMAIL_API_KEY ? { authorization: `Bearer ${env.EMAIL_API_KEY}` } : {}),
         },
         body: JSON.stringify(
-          replyMessage({ id: noteId, from: env.EMAIL_FROM, to: { email: who.email, name: who.name }, replyTo: author ? { email: author.email, name: author.name } : null, locale, subject, body: input.body }),
+          replyMessage({
+            id: noteId,
+            from: env.EMAIL_FROM,
+            to: { email: who.email, name: who.name },
+            replyTo: author ? { email: author.email, name: author.name } : null,
+            locale,
+            subject,
+            body: input.body,
+          }),
         ),
       });
       delivery = res.ok ? "email" : "email_failed";
@@ -98,11 +114,14 @@ export async function replyToRespondent(
 
   const at = new Date(now);
   await db.batch([
-    db.insert(followups).values({ responseId, status: "contacted", createdAt: at, updatedAt: at }).onConflictDoUpdate({
-      target: followups.responseId,
-      // Writing to the respondent is contacting them; a resolved item stays resolved.
-      set: { status: sql`CASE WHEN ${followups.status} = 'open' THEN 'contacted' ELSE ${followups.status} END`, updatedAt: sql`${now}` },
-    }),
+    db
+      .insert(followups)
+      .values({ responseId, status: "contacted", createdAt: at, updatedAt: at })
+      .onConflictDoUpdate({
+        target: followups.responseId,
+        // Writing to the respondent is contacting them; a resolved item stays resolved.
+        set: { status: sql`CASE WHEN ${followups.status} = 'open' THEN 'contacted' ELSE ${followups.status} END`, updatedAt: sql`${now}` },
+      }),
     db.insert(followupNotes).values({ id: noteId, responseId, authorUserId: p.userId, body: input.body, kind: "reply", delivery, createdAt: at }),
   ]);
   return {

@@ -24,7 +24,11 @@ export async function canOwn(db: Db, userId: string, accountId: string | null): 
   if (!u) return false;
   if (u.role === "admin") return true;
   if (u.role !== "manager" || !accountId) return false;
-  const a = await db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.id, accountId), eq(accounts.managerUserId, userId))).get();
+  const a = await db
+    .select({ id: accounts.id })
+    .from(accounts)
+    .where(and(eq(accounts.id, accountId), eq(accounts.managerUserId, userId)))
+    .get();
   return a !== undefined;
 }
 
@@ -52,7 +56,18 @@ export async function followupView(db: Db, r: FollowupRow, today: string, detrac
     .get();
   if (!f) {
     // Only non-detractors (and imported history) have no item until someone writes a note.
-    return { responseId: r.id, status: detractor ? ("open" as const) : null, ownerUserId: null, owner: null, dueOn: null, overdue: false, resolvedAt: null, notes: [], createdAt: null, updatedAt: null };
+    return {
+      responseId: r.id,
+      status: detractor ? ("open" as const) : null,
+      ownerUserId: null,
+      owner: null,
+      dueOn: null,
+      overdue: false,
+      resolvedAt: null,
+      notes: [],
+      createdAt: null,
+      updatedAt: null,
+    };
   }
   const notes = (await notesFor(db, [r.id])).get(r.id) ?? [];
   return {
@@ -89,7 +104,8 @@ export async function changeFollowup(
     owner = p.userId;
   }
   const now = new Date();
-  const resolvedAt = body.status === undefined ? undefined : body.status === "resolved" ? (current?.status === "resolved" ? current.resolvedAt : now) : null;
+  const resolvedAt =
+    body.status === undefined ? undefined : body.status === "resolved" ? (current?.status === "resolved" ? current.resolvedAt : now) : null;
   const set = {
     ...(body.status !== undefined ? { status: body.status, resolvedAt } : {}),
     ...(owner !== undefined ? { ownerUserId: owner } : {}),
@@ -97,7 +113,14 @@ export async function changeFollowup(
   };
   await db
     .insert(followups)
-    .values({ responseId: r.id, status: body.status ?? "open", ownerUserId: owner ?? null, resolvedAt: resolvedAt ?? null, createdAt: now, updatedAt: now })
+    .values({
+      responseId: r.id,
+      status: body.status ?? "open",
+      ownerUserId: owner ?? null,
+      resolvedAt: resolvedAt ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
     .onConflictDoUpdate({ target: followups.responseId, set });
 }
 
@@ -117,11 +140,25 @@ export async function followupSummary(db: Db, p: Principal, today: string) {
     .innerJoin(responses, eq(responses.id, followups.responseId))
     .where(and(ne(followups.status, "resolved"), scope))
     .get();
-  return { asOf: today, open: row?.open ?? 0, overdue: row?.overdue ?? 0, mine: row?.mine ?? 0, mineOverdue: row?.mineOverdue ?? 0, unassigned: row?.unassigned ?? 0 };
+  return {
+    asOf: today,
+    open: row?.open ?? 0,
+    overdue: row?.overdue ?? 0,
+    mine: row?.mine ?? 0,
+    mineOverdue: row?.mineOverdue ?? 0,
+    unassigned: row?.unassigned ?? 0,
+  };
 }
 
-
-export type NoteView = { id: string; body: string; kind: "note" | "reply"; delivery: string | null; authorUserId: string | null; authorName: string | null; createdAt: string };
+export type NoteView = {
+  id: string;
+  body: string;
+  kind: "note" | "reply";
+  delivery: string | null;
+  authorUserId: string | null;
+  authorName: string | null;
+  createdAt: string;
+};
 
 /** Notes of several follow-ups in one query, oldest first. */
 export async function notesFor(db: Db, responseIds: string[]): Promise<Map<string, NoteView[]>> {
@@ -145,9 +182,16 @@ export async function notesFor(db: Db, responseIds: string[]): Promise<Map<strin
     .all();
   for (const r of rows) {
     const list = out.get(r.responseId) ?? [];
-    list.push({ id: r.id, body: r.body, kind: r.kind, delivery: r.delivery, authorUserId: r.authorUserId, authorName: r.authorName, createdAt: r.createdAt.toISOString() });
+    list.push({
+      id: r.id,
+      body: r.body,
+      kind: r.kind,
+      delivery: r.delivery,
+      authorUserId: r.authorUserId,
+      authorName: r.authorName,
+      createdAt: r.createdAt.toISOString(),
+    });
     out.set(r.responseId, list);
   }
   return out;
 }
-

@@ -57,13 +57,7 @@ function effectiveManager(goal: GoalRow, p: Principal): string | undefined {
   return managerScope(p) ?? goal.scope?.manager ?? undefined;
 }
 
-export async function goalProgress(
-  db: Db,
-  goal: GoalRow,
-  principal: Principal,
-  timeZone: string,
-  now = Date.now(),
-): Promise<GoalProgress> {
+export async function goalProgress(db: Db, goal: GoalRow, principal: Principal, timeZone: string, now = Date.now()): Promise<GoalProgress> {
   const asOf = localDate(now, timeZone);
   const manager = effectiveManager(goal, principal);
   const segment = goal.scope?.segment ?? undefined;

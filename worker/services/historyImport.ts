@@ -37,18 +37,62 @@ const norm = (h: string) => h.trim().toLowerCase().replace(/\s+/g, " ");
 /** Usual header names, per field, across the tools (normalised: lower case, single spaces). */
 const SYNONYMS: Record<Exclude<Field, "ignore">, string[]> = {
   id: ["id", "response id", "response_id", "#", "survey_response_id", "token"],
-  email: ["email", "e-mail", "email address", "person_email", "person.email", "person[email]", "person email", "respondent email", "user email", "contact email", "userid email"],
+  email: [
+    "email",
+    "e-mail",
+    "email address",
+    "person_email",
+    "person.email",
+    "person[email]",
+    "person email",
+    "respondent email",
+    "user email",
+    "contact email",
+    "userid email",
+  ],
   score: ["score", "nps", "nps score", "rating", "net promoter score", "likelihood to recommend"],
   comment: ["comment", "comments", "feedback", "reason", "why", "why?", "open answer", "text"],
-  date: ["created_at", "created at", "date", "submitted at", "submitted_at", "submit date (utc)", "response date", "timestamp", "createdat", "completed at", "date submitted"],
+  date: [
+    "created_at",
+    "created at",
+    "date",
+    "submitted at",
+    "submitted_at",
+    "submit date (utc)",
+    "response date",
+    "timestamp",
+    "createdat",
+    "completed at",
+    "date submitted",
+  ],
   name: ["name", "person_name", "person.name", "person[name]", "full name", "respondent name"],
 };
 
 /** Tool metadata columns that are not properties of the person. */
 const METADATA = new Set([
-  "updated_at", "survey_type", "permalink", "notes", "tags", "additional_answers", "person", "person_id", "person.id",
-  "start date (utc)", "stage date (utc)", "network id", "finished", "survey id", "formbricks id (internal)", "user id",
-  "verified email", "language", "url", "user agent - browser", "user agent - os", "user agent - device", "country",
+  "updated_at",
+  "survey_type",
+  "permalink",
+  "notes",
+  "tags",
+  "additional_answers",
+  "person",
+  "person_id",
+  "person.id",
+  "start date (utc)",
+  "stage date (utc)",
+  "network id",
+  "finished",
+  "survey id",
+  "formbricks id (internal)",
+  "user id",
+  "verified email",
+  "language",
+  "url",
+  "user agent - browser",
+  "user agent - os",
+  "user agent - device",
+  "country",
 ]);
 
 /**
@@ -93,7 +137,11 @@ export function mapColumns(header: string[], source: HistorySource, explicit: Re
 }
 
 class RowInvalid extends Error {
-  constructor(readonly field: string, readonly code: string, message: string) {
+  constructor(
+    readonly field: string,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -143,7 +191,13 @@ async function stableId(source: string, identity: string): Promise<string> {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function toRow(rec: Record<string, string>, roles: Map<string, ColumnRole>, kind: typeof surveys.$inferSelect.kind, opts: HistoryOptions, rowNo: number): Promise<Row> {
+async function toRow(
+  rec: Record<string, string>,
+  roles: Map<string, ColumnRole>,
+  kind: typeof surveys.$inferSelect.kind,
+  opts: HistoryOptions,
+  rowNo: number,
+): Promise<Row> {
   let email: string | null = null;
   let name: string | null = null;
   let scoreText = "";
@@ -163,7 +217,8 @@ async function toRow(rec: Record<string, string>, roles: Map<string, ColumnRole>
     else if (role === "id") sourceId = v || null;
     else if (v !== "" && Object.keys(properties).length < 20) properties[role.slice(9)] = v.slice(0, 500);
   }
-  if (email !== null && (email.length > 254 || !EMAIL.test(email))) throw new RowInvalid("email", "invalid_email", `email: "${email}" is not an email address`);
+  if (email !== null && (email.length > 254 || !EMAIL.test(email)))
+    throw new RowInvalid("email", "invalid_email", `email: "${email}" is not an email address`);
   if (scoreText === "") throw new RowInvalid("score", "required", "score is empty");
   const score = /^-?\d{1,3}$/.test(scoreText) ? Number(scoreText) : NaN;
   if (!isValidScore(kind, score)) {
@@ -217,7 +272,11 @@ export interface HistoryReport {
 }
 
 /** Imports records (from a CSV stream or a JSON list) into `opts.surveyId`. */
-export async function importHistory(db: Db, input: { csv: ReadableStream<Uint8Array> } | { json: unknown }, opts: HistoryOptions): Promise<HistoryReport> {
+export async function importHistory(
+  db: Db,
+  input: { csv: ReadableStream<Uint8Array> } | { json: unknown },
+  opts: HistoryOptions,
+): Promise<HistoryReport> {
   const survey = await db.select().from(surveys).where(eq(surveys.id, opts.surveyId)).get();
   if (!survey) throw badRequest("invalid_field", "No such survey", "surveyId");
 
@@ -245,7 +304,8 @@ export async function importHistory(db: Db, input: { csv: ReadableStream<Uint8Ar
     records = (async function* () {
       for await (const r of csv) {
         if (r.error) yield { row: r.row, error: r.error };
-        else if (r.fields.length !== width) yield { row: r.row, error: { code: "field_count", message: `${r.fields.length} fields where the header has ${width}` } };
+        else if (r.fields.length !== width)
+          yield { row: r.row, error: { code: "field_count", message: `${r.fields.length} fields where the header has ${width}` } };
         else yield { row: r.row, rec: Object.fromEntries(header.map((h, i) => [h, r.fields[i]!])) };
       }
     })();
@@ -255,7 +315,17 @@ export async function importHistory(db: Db, input: { csv: ReadableStream<Uint8Ar
 
   const id = newId("imp");
   await db.insert(importJobs).values({ id, kind: "history", status: "running", createdBy: opts.createdBy, createdAt: new Date() }).run();
-  const report: HistoryReport = { id, kind: "history", status: "done", processedRows: 0, okRows: 0, errorRows: 0, created: 0, unchanged: 0, errors: [] };
+  const report: HistoryReport = {
+    id,
+    kind: "history",
+    status: "done",
+    processedRows: 0,
+    okRows: 0,
+    errorRows: 0,
+    created: 0,
+    unchanged: 0,
+    errors: [],
+  };
   const fail = (e: ImportError) => {
     report.errorRows++;
     if (report.errors.length < IMPORT_LIMITS.maxReportedErrors) report.errors.push(e);
@@ -269,12 +339,16 @@ export async function importHistory(db: Db, input: { csv: ReadableStream<Uint8Ar
     report.created += added;
     report.unchanged += batch.length - added;
     batch = [];
-    await db.update(importJobs).set({ processedRows: report.processedRows, okRows: report.okRows, errorRows: report.errorRows, errors: report.errors }).where(eq(importJobs.id, id));
+    await db
+      .update(importJobs)
+      .set({ processedRows: report.processedRows, okRows: report.okRows, errorRows: report.errorRows, errors: report.errors })
+      .where(eq(importJobs.id, id));
   };
   try {
     for await (const r of records) {
       report.processedRows++;
-      if (report.processedRows > IMPORT_LIMITS.maxRows) throw new CsvFatalError(r.row, "too_many_rows", `More than ${IMPORT_LIMITS.maxRows} rows: split the file`);
+      if (report.processedRows > IMPORT_LIMITS.maxRows)
+        throw new CsvFatalError(r.row, "too_many_rows", `More than ${IMPORT_LIMITS.maxRows} rows: split the file`);
       if (r.error || !r.rec) {
         fail({ row: r.row, field: "", code: r.error!.code, message: r.error!.message });
         continue;
@@ -309,7 +383,14 @@ export async function importHistory(db: Db, input: { csv: ReadableStream<Uint8Ar
   }
   await db
     .update(importJobs)
-    .set({ status: report.status, processedRows: report.processedRows, okRows: report.okRows, errorRows: report.errorRows, errors: report.errors, finishedAt: new Date() })
+    .set({
+      status: report.status,
+      processedRows: report.processedRows,
+      okRows: report.okRows,
+      errorRows: report.errorRows,
+      errors: report.errors,
+      finishedAt: new Date(),
+    })
     .where(eq(importJobs.id, id));
   return report;
 }
@@ -372,4 +453,3 @@ async function writeBatch(db: Db, survey: typeof surveys.$inferSelect, rows: Row
   const after = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM responses WHERE id IN (SELECT value FROM json_each(${ids}))`);
   return (after?.n ?? 0) - (before?.n ?? 0);
 }
-

@@ -38,11 +38,7 @@ async function signs(survey: Survey, subject: string, signature: string): Promis
  * when short-signed, the id, email and name when unsigned on a survey that allows that.
  * Throws 403 `invalid_signature` when a signature is required or given and does not match.
  */
-export async function trustedContact(
-  survey: Survey,
-  ref: ContactRef,
-  signature: string | undefined,
-): Promise<ContactRef> {
+export async function trustedContact(survey: Survey, ref: ContactRef, signature: string | undefined): Promise<ContactRef> {
   const name = ref.name;
   if (signature === undefined) {
     if (!survey.requireSignature) return { id: ref.id, email: ref.email, name };

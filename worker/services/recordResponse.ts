@@ -160,12 +160,7 @@ async function insertOrAmend(
   // Insert first: a new answer costs one statement, committed together with the answers of
   // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
   // comment arriving): then it is an amendment of that same response, if the caller may make it.
-  const query = db
-    .insert(responses)
-    .values(values)
-    .onConflictDoNothing({ target: responses.id })
-    .returning({ id: responses.id })
-    .toSQL();
+  const query = db.insert(responses).values(values).onConflictDoNothing({ target: responses.id }).returning({ id: responses.id }).toSQL();
   const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
   if (inserted.results.length > 0) {
     await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
@@ -206,13 +201,7 @@ function changesNothing(row: ResponseRow, patch: Patch): boolean {
  * that would change nothing succeeds without proof (a retry); any other change without proof is
  * 403 `edit_not_allowed`, and a closed wave or an expired token 409 `edit_window_closed`.
  */
-export async function updateResponse(
-  db: Db,
-  survey: Survey,
-  id: string,
-  patch: Patch,
-  proof: EditProof = {},
-): Promise<ResponseRow | null> {
+export async function updateResponse(db: Db, survey: Survey, id: string, patch: Patch, proof: EditProof = {}): Promise<ResponseRow | null> {
   if (patch.score !== undefined) checkScore(survey, patch.score);
   const now = proof.now ?? Date.now();
   // The old score tells whether a change makes a new detractor: read only when the score is sent

@@ -36,7 +36,12 @@ export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<
     const answers = byPeriod(await getWaveAnswers(db, q.surveyId, q.where, q.now));
     return {
       mode,
-      periods: waves.map((w) => ({ period: w.period, label: w.period, end: localDate(w.closesAt.getTime(), q.timeZone), categories: answeredCategories(answers.get(w.id) ?? []) })),
+      periods: waves.map((w) => ({
+        period: w.period,
+        label: w.period,
+        end: localDate(w.closesAt.getTime(), q.timeZone),
+        categories: answeredCategories(answers.get(w.id) ?? []),
+      })),
     };
   }
   // Half-years that have ended and in which someone in scope answered.

@@ -9,8 +9,7 @@ import type { Db, Principal } from "../env";
 import { ApiError } from "../lib/errors";
 
 /** The manager whose book of business the caller is limited to, or null for "everything". */
-export const managerScope = (p: Principal): string | null =>
-  p.role === "manager" ? (p.userId ?? "\u0000no-user") : null;
+export const managerScope = (p: Principal): string | null => (p.role === "manager" ? (p.userId ?? "\u0000no-user") : null);
 
 /**
  * A manager filtering by another manager (`?manager=…`) is refused with 403 rather than answered

@@ -96,7 +96,11 @@ export async function waveTrend(db: Db, req: Omit<TrendRequest, "interval"> & { 
   const inRange = all.filter((w) => (!req.from || day(w) >= req.from) && (!req.to || day(w) < req.to)).slice(-MAX_BUCKETS);
   const firstIdx = inRange.length ? all.indexOf(inRange[0]!) : all.length;
   const earlier = all.slice(Math.max(0, firstIdx - WAVE_LOOKBACK), firstIdx);
-  const histograms = await getWaveHistograms(db, { surveyId: req.surveyId, waveIds: [...earlier, ...inRange].map((w) => w.id), filters: req.filters });
+  const histograms = await getWaveHistograms(db, {
+    surveyId: req.surveyId,
+    waveIds: [...earlier, ...inRange].map((w) => w.id),
+    filters: req.filters,
+  });
   const prior = earlier.findLast((w) => histograms.has(w.id));
   const trend = buildLabelledTrend(
     req.kind,

@@ -19,7 +19,11 @@ const KEYS = { followupDueWorkingDays: "followup_due_working_days", defaultSurve
 export const DEFAULT_SETTINGS: WorkspaceSettings = { followupDueWorkingDays: 2, defaultSurveyId: null };
 
 export async function getSettings(db: Db): Promise<WorkspaceSettings> {
-  const rows = await db.select().from(settings).where(inArray(settings.key, Object.values(KEYS))).all();
+  const rows = await db
+    .select()
+    .from(settings)
+    .where(inArray(settings.key, Object.values(KEYS)))
+    .all();
   const byKey = new Map(rows.map((r) => [r.key, r.value]));
   const due = byKey.get(KEYS.followupDueWorkingDays);
   const survey = byKey.get(KEYS.defaultSurveyId);
@@ -35,7 +39,11 @@ export async function putSettings(db: Db, patch: Partial<WorkspaceSettings>): Pr
     if (v === undefined) continue;
     const key = KEYS[k];
     if (v === null) await db.delete(settings).where(eq(settings.key, key));
-    else await db.insert(settings).values({ key, value: v, updatedAt: now }).onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt: now } });
+    else
+      await db
+        .insert(settings)
+        .values({ key, value: v, updatedAt: now })
+        .onConflictDoUpdate({ target: settings.key, set: { value: v, updatedAt: now } });
   }
 }
 

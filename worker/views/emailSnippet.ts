@@ -19,11 +19,14 @@ export async function emailSnippet(base: string, s: PublicSurvey, tokenTag?: str
   const color = safeColor(s.theme.color);
   const cells: (HtmlEscapedString | Promise<HtmlEscapedString>)[] = [];
   for (let n = lo; n <= hi; n++) {
-    cells.push(html`<td style="padding:0 2px"><a href="${scoreLink(base, s.id, n, tokenTag)}" style="display:block;width:34px;line-height:34px;text-align:center;border:1px solid #d1d5db;border-radius:6px;background:#ffffff;color:${raw(color)};font-size:15px;font-weight:bold;text-decoration:none">${n}</a></td>`);
+    cells.push(
+      html`<td style="padding:0 2px"><a href="${scoreLink(base, s.id, n, tokenTag)}" style="display:block;width:34px;line-height:34px;text-align:center;border:1px solid #d1d5db;border-radius:6px;background:#ffffff;color:${raw(color)};font-size:15px;font-weight:bold;text-decoration:none">${n}</a></td>`,
+    );
   }
   const n = hi - lo + 1;
   const left = Math.ceil(n / 2);
-  const out = await html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 auto;font-family:Arial,Helvetica,sans-serif">
+  const out =
+    await html`<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 auto;font-family:Arial,Helvetica,sans-serif">
 <tr><td colspan="${n}" style="padding:0 2px 12px;font-size:16px;line-height:1.4;color:#111827">${s.texts.question}</td></tr>
 <tr>${cells}</tr>
 <tr><td colspan="${left}" style="padding:6px 2px 0;font-size:12px;color:#6b7280;text-align:left">${s.texts.lowLabel}</td><td colspan="${n - left}" style="padding:6px 2px 0;font-size:12px;color:#6b7280;text-align:right">${s.texts.highLabel}</td></tr>

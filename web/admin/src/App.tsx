@@ -31,7 +31,12 @@ const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
   { href: "/digest", key: "nav.digest", icon: "M4 4h16v16H4zM8 9h8M8 13h8M8 17h5" },
   { href: "/goals", key: "nav.goals", icon: "M12 21a9 9 0 1 1 0-18 9 9 0 0 1 0 18zM12 16a4 4 0 1 1 0-8 4 4 0 0 1 0 8z" },
   { href: "/import", key: "nav.import", icon: "M12 3v12M7 10l5 5 5-5M4 19h16", roles: ["admin"] },
-  { href: "/settings", key: "nav.settings", icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4", roles: ["admin", "manager"] },
+  {
+    href: "/settings",
+    key: "nav.settings",
+    icon: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4",
+    roles: ["admin", "manager"],
+  },
 ];
 
 function page(path: string) {
@@ -112,7 +117,17 @@ export function App() {
             {NAV.filter((n) => !n.roles || n.roles.includes(user.role)).map((n) => (
               <li key={n.href}>
                 <Link href={n.href} aria-current={section === n.href || (n.href === "/" && section === "/") ? "page" : undefined}>
-                  <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+                  <svg
+                    viewBox="0 0 24 24"
+                    width="18"
+                    height="18"
+                    aria-hidden="true"
+                    fill="none"
+                    stroke="currentColor"
+                    stroke-width="1.8"
+                    stroke-linecap="round"
+                    stroke-linejoin="round"
+                  >
                     <path d={n.icon} />
                   </svg>
                   {t(n.key)}

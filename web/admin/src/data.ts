@@ -1,10 +1,7 @@
 /** Loading state for one request, re-run when its inputs change. */
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
-export type Async<T> =
-  | { state: "loading"; data?: T }
-  | { state: "ok"; data: T }
-  | { state: "error"; error: unknown; data?: T };
+export type Async<T> = { state: "loading"; data?: T } | { state: "ok"; data: T } | { state: "error"; error: unknown; data?: T };
 
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> & { reload: () => void } {
   const [res, setRes] = useState<Async<T>>({ state: "loading" });

@@ -4,7 +4,8 @@ import { getLocale } from "./i18n";
 const nf = (opts: Intl.NumberFormatOptions) => new Intl.NumberFormat(getLocale(), opts);
 
 export const fmtInt = (n: number | null | undefined) => (n === null || n === undefined ? "—" : nf({ maximumFractionDigits: 0 }).format(n));
-export const fmt1 = (n: number | null | undefined) => (n === null || n === undefined ? "—" : nf({ maximumFractionDigits: 1, minimumFractionDigits: 0 }).format(n));
+export const fmt1 = (n: number | null | undefined) =>
+  n === null || n === undefined ? "—" : nf({ maximumFractionDigits: 1, minimumFractionDigits: 0 }).format(n);
 export const fmtSigned = (n: number | null | undefined) =>
   n === null || n === undefined ? "—" : nf({ maximumFractionDigits: 1, signDisplay: "exceptZero" }).format(n);
 export const fmtPct = (n: number | null | undefined, digits = 0) =>
@@ -23,6 +24,9 @@ export const fmtMonth = (d: string | number | Date) => new Intl.DateTimeFormat(g
 /** "2026-H1, "2026-Q3", "2026-07" → shorter, localised axis labels. */
 export function bucketShort(label: string): string {
   const m = /^(\d{4})-(\d{2})$/.exec(label);
-  if (m) return new Intl.DateTimeFormat(getLocale(), { month: "short", year: "2-digit", timeZone: "UTC" }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)));
+  if (m)
+    return new Intl.DateTimeFormat(getLocale(), { month: "short", year: "2-digit", timeZone: "UTC" }).format(
+      new Date(Date.UTC(+m[1]!, +m[2]! - 1, 1)),
+    );
   return label.replace("-", " ");
 }

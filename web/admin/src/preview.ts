@@ -11,7 +11,8 @@ const lang = (q.get("lang") ?? "en").replace(/[^a-z-]/gi, "");
 const realFetch = window.fetch.bind(window);
 window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
   const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-  if (method !== "GET" && method !== "HEAD") return Promise.resolve(new Response(JSON.stringify({ preview: true }), { status: 200, headers: { "content-type": "application/json" } }));
+  if (method !== "GET" && method !== "HEAD")
+    return Promise.resolve(new Response(JSON.stringify({ preview: true }), { status: 200, headers: { "content-type": "application/json" } }));
   return realFetch(input, init);
 };
 navigator.sendBeacon = () => true;

@@ -11,10 +11,7 @@ export interface User {
   role: "admin" | "manager" | "viewer";
   locale?: string;
 }
-export type SessionState =
-  | { status: "loading" }
-  | { status: "anonymous"; authMissing?: boolean }
-  | { status: "signed-in"; user: User };
+export type SessionState = { status: "loading" } | { status: "anonymous"; authMissing?: boolean } | { status: "signed-in"; user: User };
 
 let state: SessionState = { status: "loading" };
 const listeners = new Set<() => void>();

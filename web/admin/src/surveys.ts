@@ -55,5 +55,7 @@ function rememberedSurvey(): string | null {
 /** The survey the filters point at, else this user's last choice, the workspace default, the first active NPS survey, the first one. */
 export function pickSurvey(list: SurveyLite[], f: Filters): SurveyLite | undefined {
   const byId = (id: string | null | undefined) => (id ? list.find((s) => s.id === id) : undefined);
-  return byId(f.survey) ?? byId(rememberedSurvey()) ?? byId(workspaceDefault) ?? list.find((s) => s.kind === "nps" && s.status === "active") ?? list[0];
+  return (
+    byId(f.survey) ?? byId(rememberedSurvey()) ?? byId(workspaceDefault) ?? list.find((s) => s.kind === "nps" && s.status === "active") ?? list[0]
+  );
 }

@@ -54,9 +54,17 @@ async function fromRollups(db: Db, q: BreakdownQuery) {
     .select({
       value: rollups.dimValue,
       label: labelOf(rollups.dimValue, q.by),
-      s0: sum(rollups.s0), s1: sum(rollups.s1), s2: sum(rollups.s2), s3: sum(rollups.s3),
-      s4: sum(rollups.s4), s5: sum(rollups.s5), s6: sum(rollups.s6), s7: sum(rollups.s7),
-      s8: sum(rollups.s8), s9: sum(rollups.s9), s10: sum(rollups.s10),
+      s0: sum(rollups.s0),
+      s1: sum(rollups.s1),
+      s2: sum(rollups.s2),
+      s3: sum(rollups.s3),
+      s4: sum(rollups.s4),
+      s5: sum(rollups.s5),
+      s6: sum(rollups.s6),
+      s7: sum(rollups.s7),
+      s8: sum(rollups.s8),
+      s9: sum(rollups.s9),
+      s10: sum(rollups.s10),
     })
     .from(rollups)
     .where(
@@ -79,8 +87,17 @@ async function fromCounted(db: Db, q: BreakdownQuery, manager: string) {
     .select({
       value: sql<string>`${col}`,
       label: labelOf(col, q.by),
-      s0: bin(0), s1: bin(1), s2: bin(2), s3: bin(3), s4: bin(4), s5: bin(5),
-      s6: bin(6), s7: bin(7), s8: bin(8), s9: bin(9), s10: bin(10),
+      s0: bin(0),
+      s1: bin(1),
+      s2: bin(2),
+      s3: bin(3),
+      s4: bin(4),
+      s5: bin(5),
+      s6: bin(6),
+      s7: bin(7),
+      s8: bin(8),
+      s9: bin(9),
+      s10: bin(10),
     })
     .from(counted)
     .where(

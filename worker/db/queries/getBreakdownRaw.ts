@@ -46,9 +46,10 @@ async function labelsOf(db: Db, by: BreakdownQuery["by"], ids: string[]): Promis
     const rows =
       by === "account"
         ? await db.select({ id: accounts.id, label: accounts.name }).from(accounts).where(inArray(accounts.id, chunk)).all()
-        : (await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, chunk)).all()).map(
-            (u) => ({ id: u.id, label: u.name || u.email }),
-          );
+        : (await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, chunk)).all()).map((u) => ({
+            id: u.id,
+            label: u.name || u.email,
+          }));
     for (const r of rows) out.set(r.id, r.label);
   }
   return out;

@@ -17,11 +17,7 @@ export interface RetentionQuery {
 }
 
 export async function getRetention(db: Db, q: RetentionQuery): Promise<AccountWithMrr[]> {
-  const cond = and(
-    q.where,
-    lte(accounts.startedOn, q.activeUntil),
-    or(isNull(accounts.churnedOn), gt(accounts.churnedOn, q.activeFrom)),
-  );
+  const cond = and(q.where, lte(accounts.startedOn, q.activeUntil), or(isNull(accounts.churnedOn), gt(accounts.churnedOn, q.activeFrom)));
   // One batch: one round trip, and both reads see the same snapshot (an import running at the
   // same time cannot give an account without its history).
   const [rows, history] = await db.batch([

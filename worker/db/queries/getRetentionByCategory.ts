@@ -38,12 +38,7 @@ export async function getClosedWaves(db: Db, surveyId: string, nowMs: number) {
     .all();
 }
 
-export async function getWaveAnswers(
-  db: Db,
-  surveyId: string,
-  where: SQL | undefined,
-  nowMs: number,
-): Promise<PeriodAnswer[]> {
+export async function getWaveAnswers(db: Db, surveyId: string, where: SQL | undefined, nowMs: number): Promise<PeriodAnswer[]> {
   // Two indexed reads instead of one join with OR, which SQLite answers by scanning every
   // response of the survey: answers tied to a closed wave (responses_wave_idx), then answers
   // without a wave inside a closed wave's window (responses_survey_created_idx).

@@ -13,7 +13,12 @@ import type { HistogramQuery } from "./scoreFilter";
 export function rollupSeries(q: Pick<HistogramQuery, "surveyId" | "interval" | "filters">) {
   if (q.filters.length > 1) throw new Error("rollups answer one filter at a time");
   const f = q.filters[0];
-  return and(eq(rollups.surveyId, q.surveyId), eq(rollups.interval, q.interval), eq(rollups.dim, f?.dim ?? "all"), eq(rollups.dimValue, f?.value ?? ""));
+  return and(
+    eq(rollups.surveyId, q.surveyId),
+    eq(rollups.interval, q.interval),
+    eq(rollups.dim, f?.dim ?? "all"),
+    eq(rollups.dimValue, f?.value ?? ""),
+  );
 }
 
 export const rollupHistogram = (r: typeof rollups.$inferSelect): Histogram => [r.s0, r.s1, r.s2, r.s3, r.s4, r.s5, r.s6, r.s7, r.s8, r.s9, r.s10];

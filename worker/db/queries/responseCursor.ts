@@ -13,8 +13,7 @@ export interface ResponseCursor {
   id: string;
 }
 
-export const encodeResponseCursor = (row: { createdAt: Date; id: string }): string =>
-  encodeCursor([String(row.createdAt.getTime()), row.id]);
+export const encodeResponseCursor = (row: { createdAt: Date; id: string }): string => encodeCursor([String(row.createdAt.getTime()), row.id]);
 
 /** The cursor in `before` (null when absent); 400 naming `before` when it is not one of ours. */
 export function decodeResponseCursor(before: string | undefined): ResponseCursor | null {
@@ -27,6 +26,4 @@ export function decodeResponseCursor(before: string | undefined): ResponseCursor
 
 /** Rows that come after `cursor` in newest-first order (undefined: no cursor, no condition). */
 export const olderThan = (cursor: ResponseCursor | null): SQL | undefined =>
-  cursor
-    ? or(lt(responses.createdAt, cursor.at), and(eq(responses.createdAt, cursor.at), lt(responses.id, cursor.id)))
-    : undefined;
+  cursor ? or(lt(responses.createdAt, cursor.at), and(eq(responses.createdAt, cursor.at), lt(responses.id, cursor.id))) : undefined;

@@ -11,13 +11,7 @@ import { followups, responses } from "../schema";
 import { commentMatches } from "./commentSearch";
 import { categorySql } from "./scoreCategory";
 
-export function responseFilter(
-  db: Db,
-  principal: Principal,
-  f: ResponseFilter,
-  timeZone: string,
-  opts: { queue?: boolean } = {},
-): SQL | undefined {
+export function responseFilter(db: Db, principal: Principal, f: ResponseFilter, timeZone: string, opts: { queue?: boolean } = {}): SQL | undefined {
   assertOwnManagerFilter(principal, f.manager);
   // Today in the workspace zone: an item is overdue once its due day has passed.
   const today = localDate(Date.now(), timeZone);

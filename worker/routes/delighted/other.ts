@@ -33,9 +33,7 @@ export const otherV1Route = new Hono<AppEnv>()
     const counts = await c.var.db.get<{ promoters: number | null; passives: number | null; detractors: number | null }>(sql`
       SELECT sum(score >= 9) AS promoters, sum(score BETWEEN 7 AND 8) AS passives, sum(score <= 6) AS detractors
       FROM responses WHERE survey_id = ${survey.id} AND ${range("created_at", q.since, q.until)}`);
-    return c.json(
-      delightedMetrics({ promoters: counts?.promoters ?? 0, passives: counts?.passives ?? 0, detractors: counts?.detractors ?? 0 }),
-    );
+    return c.json(delightedMetrics({ promoters: counts?.promoters ?? 0, passives: counts?.passives ?? 0, detractors: counts?.detractors ?? 0 }));
   })
 
   .post("/unsubscribes", async (c) => {

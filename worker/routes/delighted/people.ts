@@ -10,7 +10,17 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import type { AppEnv } from "../../env";
 import { eraseContact } from "../../services/contactsGdpr";
-import { cancelPending, findPerson, peopleQuery, personById, personView, scheduleSurvey, upsertPerson, v1Survey, type PersonRow } from "../../services/delighted";
+import {
+  cancelPending,
+  findPerson,
+  peopleQuery,
+  personById,
+  personView,
+  scheduleSurvey,
+  upsertPerson,
+  v1Survey,
+  type PersonRow,
+} from "../../services/delighted";
 import { CreatePersonSchema, ListPeopleSchema } from "../../schemas/delighted";
 import { parseV1, unix, v1Body, V1Error, v1Query } from "../../lib/v1";
 

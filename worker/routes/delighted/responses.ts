@@ -80,7 +80,11 @@ export const responsesV1Route = new Hono<AppEnv>()
     const id = parseV1(responseId, c.req.param("id"));
     const q = parseV1(ListResponsesSchema.pick({ expand: true }), v1Query(c));
     const survey = await v1Survey(c.var.db);
-    const row = await c.var.db.select().from(responses).where(and(eq(responses.id, id), eq(responses.surveyId, survey.id))).get();
+    const row = await c.var.db
+      .select()
+      .from(responses)
+      .where(and(eq(responses.id, id), eq(responses.surveyId, survey.id)))
+      .get();
     if (!row) throw new V1Error(404, "Survey response not found");
     const [out] = await view(c, [row], q.expand?.includes("person") ?? false);
     return c.json(out);
@@ -96,7 +100,9 @@ export const responsesV1Route = new Hono<AppEnv>()
     if (q.updated_until !== undefined) where.push(lte(responses.updatedAt, new Date(q.updated_until * 1000 + 999)));
     if (q.person_id !== undefined) where.push(eq(responses.contactId, q.person_id));
     if (q.person_email !== undefined) {
-      where.push(sql`${responses.contactId} = (SELECT ${contacts.id} FROM ${contacts} WHERE ${contacts.email} = ${q.person_email.trim().toLowerCase()})`);
+      where.push(
+        sql`${responses.contactId} = (SELECT ${contacts.id} FROM ${contacts} WHERE ${contacts.email} = ${q.person_email.trim().toLowerCase()})`,
+      );
     }
     const [dir, column] = q.order.split(":") as ["asc" | "desc", string | undefined];
     const col = column === "updated_at" ? responses.updatedAt : responses.createdAt;

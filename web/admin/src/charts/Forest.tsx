@@ -11,7 +11,21 @@ export interface ForestRow {
   n: number;
 }
 
-export function Forest({ rows, min: floor, max: ceil, format, title, reference }: { rows: ForestRow[]; min: number; max: number; format: (v: number) => string; title: string; reference?: number }) {
+export function Forest({
+  rows,
+  min: floor,
+  max: ceil,
+  format,
+  title,
+  reference,
+}: {
+  rows: ForestRow[];
+  min: number;
+  max: number;
+  format: (v: number) => string;
+  title: string;
+  reference?: number;
+}) {
   // Zoom on the data (intervals included), in round steps of a tenth of the scale, within its bounds.
   const step = (ceil - floor) / 20;
   const seen = rows.flatMap((r) => [r.low, r.high, r.value]).filter((v): v is number => v !== null);

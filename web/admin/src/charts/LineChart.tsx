@@ -133,7 +133,16 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
                 const top = r.map((i) => `${x(i)},${y(s.band![i]!.high)}`);
                 const bottom = [...r].reverse().map((i) => `${x(i)},${y(s.band![i]!.low)}`);
                 return r.length === 1 ? (
-                  <line key={"b" + r[0]} x1={x(r[0]!)} x2={x(r[0]!)} y1={y(s.band![r[0]!]!.high)} y2={y(s.band![r[0]!]!.low)} stroke={s.color} stroke-opacity="0.25" stroke-width="10" />
+                  <line
+                    key={"b" + r[0]}
+                    x1={x(r[0]!)}
+                    x2={x(r[0]!)}
+                    y1={y(s.band![r[0]!]!.high)}
+                    y2={y(s.band![r[0]!]!.low)}
+                    stroke={s.color}
+                    stroke-opacity="0.25"
+                    stroke-width="10"
+                  />
                 ) : (
                   <polygon key={"b" + r[0]} points={[...top, ...bottom].join(" ")} fill={s.color} fill-opacity="0.14" />
                 );

@@ -29,7 +29,13 @@ export function SplitBar({ parts, title }: { parts: Part[]; title: string }) {
 }
 
 /** Horizontal bars of rates (0..1) with the group size beside each: retention by NPS category. */
-export function RateBars({ rows, title }: { rows: { label: string; rate: number | null; n: number; cls: string; note: string; ci?: { low: number; high: number } | null }[]; title: string }) {
+export function RateBars({
+  rows,
+  title,
+}: {
+  rows: { label: string; rate: number | null; n: number; cls: string; note: string; ci?: { low: number; high: number } | null }[];
+  title: string;
+}) {
   return (
     <ul class="rate-bars" aria-label={title}>
       {rows.map((r) => (

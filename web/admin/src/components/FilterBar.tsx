@@ -24,10 +24,7 @@ interface Props {
 export function FilterBar({ filters: f, surveys, noInterval, grouping, exportCsv, exportQuery }: Props) {
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
-  const users = useAsync(
-    () => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)),
-    [isManager],
-  );
+  const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const managers = users.state === "ok" ? users.data.filter((u) => u.role === "manager" || u.role === "admin") : [];
   const survey = pickSurvey(surveys, f)?.id;
   // The segment filter is an exact match, so it offers the known segments of the caller's accounts.
@@ -38,7 +35,11 @@ export function FilterBar({ filters: f, surveys, noInterval, grouping, exportCsv
     <form class="filters" role="search" aria-label={t("filters.label")} onSubmit={(e) => e.preventDefault()}>
       <div class="field">
         <label for="f-survey">{t("filters.survey")}</label>
-        <select id="f-survey" value={survey ?? ""} onChange={(e) => (rememberSurvey(e.currentTarget.value), setQuery({ survey: e.currentTarget.value }, { push: true }))}>
+        <select
+          id="f-survey"
+          value={survey ?? ""}
+          onChange={(e) => (rememberSurvey(e.currentTarget.value), setQuery({ survey: e.currentTarget.value }, { push: true }))}
+        >
           {surveys.map((s) => (
             <option key={s.id} value={s.id}>
               {s.name} ({s.kind.toUpperCase()})
@@ -71,7 +72,11 @@ export function FilterBar({ filters: f, surveys, noInterval, grouping, exportCsv
       {!noInterval && (
         <div class="field">
           <label for="f-interval">{t("filters.interval")}</label>
-          <select id="f-interval" value={grouping !== undefined ? (f.grouping ?? grouping) : f.interval} onChange={(e) => setQuery({ interval: e.currentTarget.value }, { push: true })}>
+          <select
+            id="f-interval"
+            value={grouping !== undefined ? (f.grouping ?? grouping) : f.interval}
+            onChange={(e) => setQuery({ interval: e.currentTarget.value }, { push: true })}
+          >
             {(grouping !== undefined ? (["wave", ...INTERVALS] as const) : INTERVALS).map((i) => (
               <option key={i} value={i}>
                 {t(("interval." + i) as "interval.month")}
@@ -86,7 +91,12 @@ export function FilterBar({ filters: f, surveys, noInterval, grouping, exportCsv
           <option value="">{t("filters.all")}</option>
           {/* A segment in the URL that no account has (an old link) stays selectable, so the page shows what it filters by. */}
           {f.segment && segments.state === "ok" && !segments.data.includes(f.segment) && <option value={f.segment}>{f.segment}</option>}
-          {segments.state === "ok" && segments.data.map((s) => <option key={s} value={s}>{s}</option>)}
+          {segments.state === "ok" &&
+            segments.data.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
         </select>
       </div>
       {!isManager && (

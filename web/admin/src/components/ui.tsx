@@ -5,7 +5,17 @@ import { ApiError, Unavailable } from "../api";
 import { t } from "../i18n";
 import { onLinkClick, BASE } from "../router";
 
-export function Link({ href, children, class: cls, "aria-current": current }: { href: string; children: ComponentChildren; class?: string; "aria-current"?: "page" }) {
+export function Link({
+  href,
+  children,
+  class: cls,
+  "aria-current": current,
+}: {
+  href: string;
+  children: ComponentChildren;
+  class?: string;
+  "aria-current"?: "page";
+}) {
   return (
     <a href={BASE + href} onClick={onLinkClick} class={cls} aria-current={current}>
       {children}
@@ -13,7 +23,19 @@ export function Link({ href, children, class: cls, "aria-current": current }: { 
   );
 }
 
-export function Card({ title, children, actions, class: cls, id }: { title?: ComponentChildren; children: ComponentChildren; actions?: ComponentChildren; class?: string; id?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  class: cls,
+  id,
+}: {
+  title?: ComponentChildren;
+  children: ComponentChildren;
+  actions?: ComponentChildren;
+  class?: string;
+  id?: string;
+}) {
   const hid = id ? id + "-h" : undefined;
   return (
     <section class={"card " + (cls ?? "")} aria-labelledby={hid} id={id}>

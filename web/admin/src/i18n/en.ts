@@ -154,7 +154,8 @@ const en = {
   "retention.nrr": "Net revenue retention (NRR)",
   "retention.noData": "No accounts in this period.",
   "retention.byCategory": "Retention by NPS category",
-  "retention.byCategoryHint": "Share of accounts still clients 6 months after they answered, by their account-level NPS category; the dark line is its 95 % interval.",
+  "retention.byCategoryHint":
+    "Share of accounts still clients 6 months after they answered, by their account-level NPS category; the dark line is its 95 % interval.",
   "retention.pmd": "Promoters − detractors:",
   "retention.pmdShort": "P − D",
   "retention.period": "Period",
@@ -219,7 +220,8 @@ const en = {
   "surveys.snippets": "Install",
   "surveys.embedSnippet": "Widget snippet (paste before </body>)",
   "surveys.emailSnippet": "Email first question (HTML)",
-  "surveys.emailHint": "{{token}} is your mailing tool's merge tag for each person's invitation token. Opening a link shows the survey with the score pre-selected; nothing is recorded until the respondent confirms.",
+  "surveys.emailHint":
+    "{{token}} is your mailing tool's merge tag for each person's invitation token. Opening a link shows the survey with the score pre-selected; nothing is recorded until the respondent confirms.",
   "surveys.preview": "Live preview",
   "surveys.previewPage": "Your page",
   "surveys.reload": "Reload",
@@ -283,7 +285,8 @@ const en = {
   "settings.actsAs": "acts as {who}",
   "value.category": "Category",
   "value.title": "What satisfaction is worth",
-  "value.hint": "Revenue kept by each NPS category after it answered, and what a client of each category is worth: mean MRR × expected months as a client. Ranges are 95 % intervals; read them with n.",
+  "value.hint":
+    "Revenue kept by each NPS category after it answered, and what a client of each category is worth: mean MRR × expected months as a client. Ranges are 95 % intervals; read them with n.",
   "value.atRisk": "MRR at risk (detractors)",
   "value.atRiskSub": "{n} detractor accounts in {period}",
   "value.expectedLoss": "expected loss within {months} months: {loss}",
@@ -318,7 +321,8 @@ const en = {
   "import.file": "CSV file",
   "import.fileHint": "UTF-8; comma- or semicolon-separated (French Excel) — detected from the header.",
   "import.start": "Import",
-  "import.columnsAccounts": "Columns: external_id, name, started_on (required); churned_on, segment, plan, mrr, manager_email. Import accounts before their contacts.",
+  "import.columnsAccounts":
+    "Columns: external_id, name, started_on (required); churned_on, segment, plan, mrr, manager_email. Import accounts before their contacts.",
   "import.columnsContacts": "Columns: external_id (required); email, name, locale, account_external_id.",
   "import.progress": "Upload progress",
   "import.sending": "Sending… {pct} %",
@@ -380,7 +384,8 @@ const en = {
   "settings.delivery.delivered": "delivered",
   "settings.delivery.failed": "failed",
   "history.title": "Import answers from another tool",
-  "history.help": "A Delighted export (its API's JSON, or CSV), a Formbricks or Typeform CSV, or any spreadsheet with an email, a score, a comment and a date. Answers keep their dates; importing the same file again adds nothing.",
+  "history.help":
+    "A Delighted export (its API's JSON, or CSV), a Formbricks or Typeform CSV, or any spreadsheet with an email, a score, a comment and a date. Answers keep their dates; importing the same file again adds nothing.",
   "history.survey": "Into survey",
   "history.source": "From",
   "history.source.delighted": "Delighted",

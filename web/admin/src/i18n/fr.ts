@@ -122,7 +122,8 @@ const fr: Record<keyof typeof en, string> = {
   "overview.histogram": "Réponses par note",
   "overview.latestComments": "Derniers commentaires",
   "overview.breakdown": "{metric} par groupe",
-  "overview.breakdownHint": "Point : la valeur sur la période ; barre : son intervalle à 95 %. Des groupes dont les barres se chevauchent ne diffèrent pas nettement.",
+  "overview.breakdownHint":
+    "Point : la valeur sur la période ; barre : son intervalle à 95 %. Des groupes dont les barres se chevauchent ne diffèrent pas nettement.",
   "overview.by": "Par",
   "overview.allComments": "Tous les commentaires →",
   "comments.title": "Commentaires et suivi",
@@ -156,7 +157,8 @@ const fr: Record<keyof typeof en, string> = {
   "retention.nrr": "Rétention nette du revenu (NRR)",
   "retention.noData": "Aucun compte sur cette période.",
   "retention.byCategory": "Rétention par catégorie NPS",
-  "retention.byCategoryHint": "Part des comptes toujours clients 6 mois après leur réponse, selon la catégorie NPS du compte ; le trait foncé est son intervalle à 95 %.",
+  "retention.byCategoryHint":
+    "Part des comptes toujours clients 6 mois après leur réponse, selon la catégorie NPS du compte ; le trait foncé est son intervalle à 95 %.",
   "retention.pmd": "Promoteurs − détracteurs :",
   "retention.pmdShort": "P − D",
   "retention.period": "Période",
@@ -221,7 +223,8 @@ const fr: Record<keyof typeof en, string> = {
   "surveys.snippets": "Installation",
   "surveys.embedSnippet": "Code du widget (à coller avant </body>)",
   "surveys.emailSnippet": "Première question par e-mail (HTML)",
-  "surveys.emailHint": "{{token}} est la balise de votre outil d'e-mailing pour le jeton d'invitation de chacun. Ouvrir un lien affiche l'enquête avec la note présélectionnée ; rien n'est enregistré avant confirmation.",
+  "surveys.emailHint":
+    "{{token}} est la balise de votre outil d'e-mailing pour le jeton d'invitation de chacun. Ouvrir un lien affiche l'enquête avec la note présélectionnée ; rien n'est enregistré avant confirmation.",
   "surveys.preview": "Aperçu en direct",
   "surveys.previewPage": "Votre page",
   "surveys.reload": "Recharger",
@@ -274,7 +277,8 @@ const fr: Record<keyof typeof en, string> = {
   "settings.subManager": "Vos clés d'API : chacune agit en votre nom et ne voit que vos comptes.",
   "settings.workspace": "Espace de travail",
   "settings.defaultSurvey": "Enquête par défaut",
-  "settings.defaultSurveyHint": "Chaque vue d'ensemble s'ouvre sur elle tant qu'une personne n'en choisit pas une autre (son dernier choix est gardé dans son navigateur).",
+  "settings.defaultSurveyHint":
+    "Chaque vue d'ensemble s'ouvre sur elle tant qu'une personne n'en choisit pas une autre (son dernier choix est gardé dans son navigateur).",
   "settings.defaultSurveyNone": "La première enquête NPS active",
   "settings.dueDays": "Délai de suivi (jours ouvrés)",
   "settings.keyUser": "Agit pour",
@@ -285,7 +289,8 @@ const fr: Record<keyof typeof en, string> = {
   "settings.actsAs": "agit pour {who}",
   "value.category": "Catégorie",
   "value.title": "Ce que vaut la satisfaction",
-  "value.hint": "Le revenu conservé par chaque catégorie NPS après sa réponse, et ce que vaut un client de chaque catégorie : MRR moyen × nombre de mois attendu comme client. Les fourchettes sont des intervalles à 95 % ; lisez-les avec n.",
+  "value.hint":
+    "Le revenu conservé par chaque catégorie NPS après sa réponse, et ce que vaut un client de chaque catégorie : MRR moyen × nombre de mois attendu comme client. Les fourchettes sont des intervalles à 95 % ; lisez-les avec n.",
   "value.atRisk": "MRR à risque (détracteurs)",
   "value.atRiskSub": "{n} comptes détracteurs en {period}",
   "value.expectedLoss": "perte attendue sous {months} mois : {loss}",
@@ -320,7 +325,8 @@ const fr: Record<keyof typeof en, string> = {
   "import.file": "Fichier CSV",
   "import.fileHint": "UTF-8 ; séparé par des virgules ou des points-virgules (Excel français) — détecté d'après l'en-tête.",
   "import.start": "Importer",
-  "import.columnsAccounts": "Colonnes : external_id, name, started_on (obligatoires) ; churned_on, segment, plan, mrr, manager_email. Importez les comptes avant leurs contacts.",
+  "import.columnsAccounts":
+    "Colonnes : external_id, name, started_on (obligatoires) ; churned_on, segment, plan, mrr, manager_email. Importez les comptes avant leurs contacts.",
   "import.columnsContacts": "Colonnes : external_id (obligatoire) ; email, name, locale, account_external_id.",
   "import.progress": "Progression de l'envoi",
   "import.sending": "Envoi… {pct} %",
@@ -382,7 +388,8 @@ const fr: Record<keyof typeof en, string> = {
   "settings.delivery.delivered": "livré",
   "settings.delivery.failed": "en échec",
   "history.title": "Importer les réponses d’un autre outil",
-  "history.help": "Un export Delighted (JSON de son API, ou CSV), un CSV Formbricks ou Typeform, ou tout tableur avec un e-mail, une note, un commentaire et une date. Les réponses gardent leur date ; réimporter le même fichier n’ajoute rien.",
+  "history.help":
+    "Un export Delighted (JSON de son API, ou CSV), un CSV Formbricks ou Typeform, ou tout tableur avec un e-mail, une note, un commentaire et une date. Les réponses gardent leur date ; réimporter le même fichier n’ajoute rien.",
   "history.survey": "Dans l’enquête",
   "history.source": "Depuis",
   "history.source.delighted": "Delighted",

@@ -17,8 +17,7 @@ const stored = (() => {
     return null;
   }
 })();
-let locale: Locale =
-  stored === "fr" || stored === "en" ? stored : navigator.language?.toLowerCase().startsWith("fr") ? "fr" : "en";
+let locale: Locale = stored === "fr" || stored === "en" ? stored : navigator.language?.toLowerCase().startsWith("fr") ? "fr" : "en";
 document.documentElement.lang = locale;
 const listeners = new Set<() => void>();
 

@@ -8,7 +8,6 @@ import { t } from "../i18n";
 import { useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
 
-
 export function AccountPage({ id }: { id: string }) {
   const acc = useAsync(() => api.account(id), [id]);
   const surveys = useSurveys();
@@ -34,7 +33,15 @@ export function AccountPage({ id }: { id: string }) {
           <p class="kpi-value">
             <ScorePill score={a.lastScore} category={a.lastCategory} />
           </p>
-          <p class="kpi-sub">{a.churnedOn ? <Badge kind="neutral">{t("accounts.churned")}</Badge> : a.atRisk ? <Badge kind="bad">{t("accounts.atRisk")}</Badge> : <Badge kind="ok">{t("accounts.active")}</Badge>}</p>
+          <p class="kpi-sub">
+            {a.churnedOn ? (
+              <Badge kind="neutral">{t("accounts.churned")}</Badge>
+            ) : a.atRisk ? (
+              <Badge kind="bad">{t("accounts.atRisk")}</Badge>
+            ) : (
+              <Badge kind="ok">{t("accounts.active")}</Badge>
+            )}
+          </p>
         </Card>
         <Card class="kpi">
           <h2 class="kpi-label">{t("accounts.mrr")}</h2>

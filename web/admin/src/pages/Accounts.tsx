@@ -15,7 +15,12 @@ export function Accounts() {
   const session = useSession();
   const isManager = session.status === "signed-in" && session.user.role === "manager";
   const q = route.query;
-  const filters = { q: q.get("q") ?? "", segment: q.get("segment") ?? "", status: oneOf(["active", "churned", "at_risk"], q.get("status")), manager: q.get("manager") ?? "" };
+  const filters = {
+    q: q.get("q") ?? "",
+    segment: q.get("segment") ?? "",
+    status: oneOf(["active", "churned", "at_risk"], q.get("status")),
+    manager: q.get("manager") ?? "",
+  };
   const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: Awaited<ReturnType<typeof api.accounts>>["data"]; next: string | null } | null>(null);
@@ -40,7 +45,13 @@ export function Accounts() {
         </div>
         <div class="field">
           <label for="a-segment">{t("filters.segment")}</label>
-          <input id="a-segment" type="search" maxLength={200} value={filters.segment} onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() })} />
+          <input
+            id="a-segment"
+            type="search"
+            maxLength={200}
+            value={filters.segment}
+            onChange={(e) => setQuery({ segment: e.currentTarget.value.trim() })}
+          />
         </div>
         {!isManager && users.state === "ok" && (
           <div class="field">
@@ -81,9 +92,15 @@ export function Accounts() {
                 <tr>
                   <th scope="col">{t("accounts.name")}</th>
                   <th scope="col">{t("filters.segment")}</th>
-                  <th scope="col" class="num">{t("accounts.lastScore")}</th>
-                  <th scope="col" class="num">{t("accounts.change")}</th>
-                  <th scope="col" class="num">{t("accounts.mrr")}</th>
+                  <th scope="col" class="num">
+                    {t("accounts.lastScore")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("accounts.change")}
+                  </th>
+                  <th scope="col" class="num">
+                    {t("accounts.mrr")}
+                  </th>
                   <th scope="col">{t("accounts.status")}</th>
                   <th scope="col">{t("accounts.lastAnswer")}</th>
                 </tr>

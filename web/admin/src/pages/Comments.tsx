@@ -118,7 +118,14 @@ export function Comments() {
           <>
             <ul class="comment-list big" data-testid="comments">
               {rows.map((c) => (
-                <CommentItem key={c.responseId} c={c} people={people} me={me} canEdit={canEdit} onChange={() => (comments.reload(), summary.reload())} />
+                <CommentItem
+                  key={c.responseId}
+                  c={c}
+                  people={people}
+                  me={me}
+                  canEdit={canEdit}
+                  onChange={() => (comments.reload(), summary.reload())}
+                />
               ))}
             </ul>
             {next && (
@@ -133,7 +140,19 @@ export function Comments() {
   );
 }
 
-function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; people: User[]; me: string | null; canEdit: boolean; onChange: () => void }) {
+function CommentItem({
+  c,
+  people,
+  me,
+  canEdit,
+  onChange,
+}: {
+  c: CommentRow;
+  people: User[];
+  me: string | null;
+  canEdit: boolean;
+  onChange: () => void;
+}) {
   const [note, setNote] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -163,7 +182,11 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
         {/* Text only: the comment becomes a text node, never markup. */}
         <p class="comment-text">{c.comment || <span class="muted">{t("comments.noText")}</span>}</p>
         <p class="muted small">
-          {c.contact ? <Link href={"/contacts/" + encodeURIComponent(c.contact.id)}>{c.contact.name || c.contact.email || c.contact.id}</Link> : t("comments.anonymous")}
+          {c.contact ? (
+            <Link href={"/contacts/" + encodeURIComponent(c.contact.id)}>{c.contact.name || c.contact.email || c.contact.id}</Link>
+          ) : (
+            t("comments.anonymous")
+          )}
           {c.account && (
             <>
               {" · "}
@@ -175,8 +198,16 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
         {(detractor || fu) && (
           <details class="followup" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
             <summary>
-              {t("comments.followup")}: <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>{t(("follow." + (fu?.status ?? "open")) as "follow.open")}</Badge>
-              {fu?.owner && <span class="muted small" data-testid="owner"> · {fu.owner.name || fu.owner.id}</span>}
+              {t("comments.followup")}:{" "}
+              <Badge kind={fu?.status === "resolved" ? "ok" : fu?.status === "contacted" ? "warn" : "bad"}>
+                {t(("follow." + (fu?.status ?? "open")) as "follow.open")}
+              </Badge>
+              {fu?.owner && (
+                <span class="muted small" data-testid="owner">
+                  {" "}
+                  · {fu.owner.name || fu.owner.id}
+                </span>
+              )}
               {fu?.dueOn && fu.status !== "resolved" && <span class="muted small"> · {t("comments.due", { date: fmtDate(fu.dueOn) })}</span>}
               {fu?.overdue && (
                 <>
@@ -190,7 +221,11 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                 <legend class="sr-only">{t("comments.followup")}</legend>
                 <div class="field">
                   <label for={"st-" + c.responseId}>{t("comments.followStatus")}</label>
-                  <select id={"st-" + c.responseId} value={fu?.status ?? "open"} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: oneOf(STATUSES, e.currentTarget.value) }))}>
+                  <select
+                    id={"st-" + c.responseId}
+                    value={fu?.status ?? "open"}
+                    onChange={(e) => void act(() => api.patchFollowup(c.responseId, { status: oneOf(STATUSES, e.currentTarget.value) }))}
+                  >
                     {STATUSES.map((s) => (
                       <option key={s} value={s}>
                         {t(("follow." + s) as "follow.open")}
@@ -201,7 +236,11 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                 {people.length > 0 && (
                   <div class="field">
                     <label for={"ow-" + c.responseId}>{t("comments.owner")}</label>
-                    <select id={"ow-" + c.responseId} value={fu?.ownerUserId ?? ""} onChange={(e) => void act(() => api.patchFollowup(c.responseId, { ownerUserId: e.currentTarget.value || null }))}>
+                    <select
+                      id={"ow-" + c.responseId}
+                      value={fu?.ownerUserId ?? ""}
+                      onChange={(e) => void act(() => api.patchFollowup(c.responseId, { ownerUserId: e.currentTarget.value || null }))}
+                    >
                       <option value="">{t("comments.nobody")}</option>
                       {people.map((p) => (
                         <option key={p.id} value={p.id}>
@@ -212,7 +251,11 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                   </div>
                 )}
                 {me && fu && fu.ownerUserId !== me && (
-                  <button type="button" class="btn secondary small" onClick={() => void act(() => api.patchFollowup(c.responseId, { ownerUserId: me }))}>
+                  <button
+                    type="button"
+                    class="btn secondary small"
+                    onClick={() => void act(() => api.patchFollowup(c.responseId, { ownerUserId: me }))}
+                  >
                     {t("comments.take")}
                   </button>
                 )}
@@ -222,7 +265,9 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                   {fu.notes.map((n, i) => (
                     <li key={n.id ?? i} class={n.kind === "reply" ? "reply" : undefined}>
                       {n.kind === "reply" && (
-                        <Badge kind={n.delivery === "email" ? "ok" : n.delivery === "email_failed" ? "bad" : "neutral"}>{t(("reply." + (n.delivery ?? "mailto")) as "reply.email")}</Badge>
+                        <Badge kind={n.delivery === "email" ? "ok" : n.delivery === "email_failed" ? "bad" : "neutral"}>
+                          {t(("reply." + (n.delivery ?? "mailto")) as "reply.email")}
+                        </Badge>
                       )}
                       <p>{n.body}</p>
                       <small class="muted">
@@ -244,7 +289,13 @@ function CommentItem({ c, people, me, canEdit, onChange }: { c: CommentRow; peop
                   <label for={"nt-" + c.responseId} class="sr-only">
                     {t("comments.addNote")}
                   </label>
-                  <input id={"nt-" + c.responseId} maxLength={2000} placeholder={t("comments.notePlaceholder")} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+                  <input
+                    id={"nt-" + c.responseId}
+                    maxLength={2000}
+                    placeholder={t("comments.notePlaceholder")}
+                    value={note}
+                    onInput={(e) => setNote(e.currentTarget.value)}
+                  />
                   <button class="btn secondary small" type="submit" disabled={busy || !note.trim()}>
                     {t("comments.addNote")}
                   </button>
@@ -295,11 +346,24 @@ function ReplyForm({ responseId, to, onSent }: { responseId: string; to: string;
       <label for={"rs-" + responseId} class="sr-only">
         {t("reply.subject")}
       </label>
-      <input id={"rs-" + responseId} maxLength={200} placeholder={t("reply.subjectPlaceholder")} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />
+      <input
+        id={"rs-" + responseId}
+        maxLength={200}
+        placeholder={t("reply.subjectPlaceholder")}
+        value={subject}
+        onInput={(e) => setSubject(e.currentTarget.value)}
+      />
       <label for={"rb-" + responseId} class="sr-only">
         {t("reply.body")}
       </label>
-      <textarea id={"rb-" + responseId} rows={4} maxLength={10000} placeholder={t("reply.body")} value={body} onInput={(e) => setBody(e.currentTarget.value)} />
+      <textarea
+        id={"rb-" + responseId}
+        rows={4}
+        maxLength={10000}
+        placeholder={t("reply.body")}
+        value={body}
+        onInput={(e) => setBody(e.currentTarget.value)}
+      />
       <div class="row">
         <button class="btn primary small" type="submit" disabled={busy || !body.trim()}>
           {t("reply.send")}

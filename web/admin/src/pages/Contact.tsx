@@ -107,7 +107,13 @@ export function ContactPage({ id }: { id: string }) {
               <dt>{t("contact.email")}</dt>
               <dd>{c.email ?? "—"}</dd>
               <dt>{t("contact.account")}</dt>
-              <dd>{c.accountId ? <Link href={"/accounts/" + encodeURIComponent(c.accountId)}>{account?.name ?? c.accountId}</Link> : t("contact.noAccount")}</dd>
+              <dd>
+                {c.accountId ? (
+                  <Link href={"/accounts/" + encodeURIComponent(c.accountId)}>{account?.name ?? c.accountId}</Link>
+                ) : (
+                  t("contact.noAccount")
+                )}
+              </dd>
               <dt>{t("contact.subscription")}</dt>
               <dd>
                 {c.unsubscribedAt ? (

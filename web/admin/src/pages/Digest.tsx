@@ -73,11 +73,16 @@ export function Digest() {
             ) : (
               <p data-testid="digest-nps">
                 <strong class="big">{Math.round(d.wave.nps ?? 0)}</strong> {t("digest.wave", { wave: d.wave.period, n: d.wave.n })}
-                {d.wave.ci95 && <span class="muted"> · {t("digest.ci", { low: Math.round(d.wave.ci95.low), high: Math.round(d.wave.ci95.high) })}</span>}
+                {d.wave.ci95 && (
+                  <span class="muted"> · {t("digest.ci", { low: Math.round(d.wave.ci95.low), high: Math.round(d.wave.ci95.high) })}</span>
+                )}
                 {d.wave.change && d.wave.previous && (
                   <>
                     {" · "}
-                    {t("digest.change", { delta: (d.wave.change.delta > 0 ? "+" : "") + Math.round(d.wave.change.delta * 10) / 10, wave: d.wave.previous.period })}{" "}
+                    {t("digest.change", {
+                      delta: (d.wave.change.delta > 0 ? "+" : "") + Math.round(d.wave.change.delta * 10) / 10,
+                      wave: d.wave.previous.period,
+                    })}{" "}
                     <Badge kind={d.wave.change.significant ? (d.wave.change.delta > 0 ? "ok" : "bad") : "neutral"}>
                       {t(d.wave.change.significant ? "digest.significant" : "digest.noise")}
                     </Badge>
@@ -120,7 +125,14 @@ export function Digest() {
           </Card>
           <Card title={t("digest.retention")}>
             {d.retention ? (
-              <p>{t("digest.retentionLine", { quarter: d.retention.quarter, crr: pct(d.retention.crr), nrr: pct(d.retention.nrr), n: d.retention.startCount })}</p>
+              <p>
+                {t("digest.retentionLine", {
+                  quarter: d.retention.quarter,
+                  crr: pct(d.retention.crr),
+                  nrr: pct(d.retention.nrr),
+                  n: d.retention.startCount,
+                })}
+              </p>
             ) : (
               <Empty>{t("digest.none")}</Empty>
             )}
@@ -129,11 +141,15 @@ export function Digest() {
             {d.value ? (
               <>
                 <p data-testid="digest-at-risk">
-                  {t("value.atRisk")}: <strong>{fmtMoney(d.value.mrrAtRisk.detractor.mrr)}</strong> ({t("value.atRiskSub", { n: String(d.value.mrrAtRisk.detractor.n), period: d.value.mrrAtRisk.period ?? "—" })})
-                  {d.value.mrrAtRisk.expectedLoss ? " · " + t("value.expectedLoss", { months: "6", loss: fmtMoney(Math.round(d.value.mrrAtRisk.expectedLoss.value)) }) : ""}
+                  {t("value.atRisk")}: <strong>{fmtMoney(d.value.mrrAtRisk.detractor.mrr)}</strong> (
+                  {t("value.atRiskSub", { n: String(d.value.mrrAtRisk.detractor.n), period: d.value.mrrAtRisk.period ?? "—" })})
+                  {d.value.mrrAtRisk.expectedLoss
+                    ? " · " + t("value.expectedLoss", { months: "6", loss: fmtMoney(Math.round(d.value.mrrAtRisk.expectedLoss.value)) })
+                    : ""}
                 </p>
                 <p data-testid="digest-worth">
-                  {t("value.value")}: {t("cat.promoter")} {d.value.promoter.value === null ? "—" : fmtMoney(Math.round(d.value.promoter.value))} (n = {d.value.promoter.n}) · {t("cat.detractor")}{" "}
+                  {t("value.value")}: {t("cat.promoter")} {d.value.promoter.value === null ? "—" : fmtMoney(Math.round(d.value.promoter.value))} (n ={" "}
+                  {d.value.promoter.n}) · {t("cat.detractor")}{" "}
                   {d.value.detractor.value === null ? "—" : fmtMoney(Math.round(d.value.detractor.value))} (n = {d.value.detractor.n})
                 </p>
               </>

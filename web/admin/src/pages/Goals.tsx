@@ -79,7 +79,11 @@ export function Goals() {
           {goals.state === "loading" ? (
             <Spinner />
           ) : goals.state === "error" ? (
-            unavailable ? <NotAvailable what={t("nav.goals")} /> : <ErrorBox error={goals.error} />
+            unavailable ? (
+              <NotAvailable what={t("nav.goals")} />
+            ) : (
+              <ErrorBox error={goals.error} />
+            )
           ) : goals.data.data.length === 0 ? (
             <Empty>{t("goals.none")}</Empty>
           ) : (
@@ -100,35 +104,48 @@ export function Goals() {
                     />
                   </li>
                 ) : (
-                <li key={g.id} class="goal">
-                  <div class="grow">
-                    <strong>{g.name}</strong>
-                    <p class="muted small">
-                      {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
-                      {g.scope ? " · " + Object.entries(g.scope).map(([k, v]) => `${k}: ${v}`).join(", ") : ""}
-                    </p>
-                    <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
-                  </div>
-                  <Spark goal={g} />
-                  <div class="goal-figure" data-testid="goal-now">
-                    <span class="muted small">{t("goals.current")}</span>
-                    {/* A value from fewer than 20 answers is shown small, with its n, and called what it is. */}
-                    {g.tooFew ? <span class="small">{show(g.metric, g.current)}</span> : <strong>{show(g.metric, g.current)}</strong>}
-                    {g.currentN !== null && <span class="muted small" data-testid="goal-n">n = {g.currentN}</span>}
-                    {g.tooFew && <Badge kind="neutral">{t("overview.tooFew")}</Badge>}
-                  </div>
-                  {g.status ? <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge> : <Badge kind="neutral">—</Badge>}
-                  {admin && (
-                    <>
-                      <button type="button" class="btn ghost small" onClick={() => setEditing(g.id)} aria-label={t("edit") + " " + g.name}>
-                        {t("edit")}
-                      </button>
-                      <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
-                        {t("delete")}
-                      </button>
-                    </>
-                  )}
-                </li>
+                  <li key={g.id} class="goal">
+                    <div class="grow">
+                      <strong>{g.name}</strong>
+                      <p class="muted small">
+                        {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
+                        {g.scope
+                          ? " · " +
+                            Object.entries(g.scope)
+                              .map(([k, v]) => `${k}: ${v}`)
+                              .join(", ")
+                          : ""}
+                      </p>
+                      <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
+                    </div>
+                    <Spark goal={g} />
+                    <div class="goal-figure" data-testid="goal-now">
+                      <span class="muted small">{t("goals.current")}</span>
+                      {/* A value from fewer than 20 answers is shown small, with its n, and called what it is. */}
+                      {g.tooFew ? <span class="small">{show(g.metric, g.current)}</span> : <strong>{show(g.metric, g.current)}</strong>}
+                      {g.currentN !== null && (
+                        <span class="muted small" data-testid="goal-n">
+                          n = {g.currentN}
+                        </span>
+                      )}
+                      {g.tooFew && <Badge kind="neutral">{t("overview.tooFew")}</Badge>}
+                    </div>
+                    {g.status ? (
+                      <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge>
+                    ) : (
+                      <Badge kind="neutral">—</Badge>
+                    )}
+                    {admin && (
+                      <>
+                        <button type="button" class="btn ghost small" onClick={() => setEditing(g.id)} aria-label={t("edit") + " " + g.name}>
+                          {t("edit")}
+                        </button>
+                        <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
+                          {t("delete")}
+                        </button>
+                      </>
+                    )}
+                  </li>
                 ),
               )}
             </ul>
@@ -193,7 +210,16 @@ function GoalFields({ goal, surveys, prefix }: { goal?: Goal; surveys: SurveyLit
         </select>
       </Field>
       <Field label={t("goals.target")} id={prefix + "-target"} hint={t("goals.targetHint")}>
-        <input id={prefix + "-target"} name="target" type="number" step="any" required min={-100} max={1000} defaultValue={goal ? String(goal.target) : undefined} />
+        <input
+          id={prefix + "-target"}
+          name="target"
+          type="number"
+          step="any"
+          required
+          min={-100}
+          max={1000}
+          defaultValue={goal ? String(goal.target) : undefined}
+        />
       </Field>
       <Field label={t("goals.deadline")} id={prefix + "-deadline"}>
         <input id={prefix + "-deadline"} name="deadline" type="date" required defaultValue={goal?.deadline} />
@@ -206,7 +232,19 @@ function GoalFields({ goal, surveys, prefix }: { goal?: Goal; surveys: SurveyLit
 }
 
 /** Edits a goal in place (PATCH /api/v1/goals/:id); errors stay on the form, named by field. */
-function GoalForm({ goal, surveys, submitLabel, onSubmit, onCancel }: { goal: Goal; surveys: SurveyLite[]; submitLabel: string; onSubmit: (f: HTMLFormElement) => Promise<void>; onCancel: () => void }) {
+function GoalForm({
+  goal,
+  surveys,
+  submitLabel,
+  onSubmit,
+  onCancel,
+}: {
+  goal: Goal;
+  surveys: SurveyLite[];
+  submitLabel: string;
+  onSubmit: (f: HTMLFormElement) => Promise<void>;
+  onCancel: () => void;
+}) {
   const [error, setError] = useState<unknown>(null);
   return (
     <form

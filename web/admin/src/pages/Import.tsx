@@ -62,7 +62,8 @@ export function ImportPage() {
           <p class="muted small">{t(kind === "accounts" ? "import.columnsAccounts" : "import.columnsContacts")}</p>
           {progress && (
             <div role="status" data-testid="import-progress">
-              <progress max={100} value={pct} aria-label={t("import.progress")} /> {pct < 100 ? t("import.sending", { pct: String(pct) }) : t("import.processing")}
+              <progress max={100} value={pct} aria-label={t("import.progress")} />{" "}
+              {pct < 100 ? t("import.sending", { pct: String(pct) }) : t("import.processing")}
             </div>
           )}
           {error !== null && <ErrorBox error={error} />}
@@ -118,7 +119,8 @@ function Report({ job }: { job: Job }) {
   return (
     <section class="import-report" data-testid="import-report" aria-label={t("import.report")}>
       <p role="status">
-        <StatusBadge status={job.status} /> {t("import.summary", { ok: fmtInt(job.okRows), bad: fmtInt(job.errorRows), total: fmtInt(job.processedRows) })}
+        <StatusBadge status={job.status} />{" "}
+        {t("import.summary", { ok: fmtInt(job.okRows), bad: fmtInt(job.errorRows), total: fmtInt(job.processedRows) })}
         {job.separator === ";" && (
           <>
             {" "}

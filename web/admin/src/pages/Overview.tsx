@@ -69,8 +69,20 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
   );
   const bar = <FilterBar filters={f} surveys={surveys} grouping={metrics.data?.interval ?? f.grouping ?? "wave"} exportCsv />;
 
-  if (metrics.state === "error") return <>{bar}<ErrorBox error={metrics.error} /></>;
-  if (!metrics.data) return <>{bar}<Spinner /></>;
+  if (metrics.state === "error")
+    return (
+      <>
+        {bar}
+        <ErrorBox error={metrics.error} />
+      </>
+    );
+  if (!metrics.data)
+    return (
+      <>
+        {bar}
+        <Spinner />
+      </>
+    );
   const m = metrics.data;
   const points = m.trend;
   const kind = survey.kind;
@@ -90,117 +102,131 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
 
   return (
     <>
-    {bar}
-    <div class={"overview" + (metrics.state === "loading" ? " stale" : "")} aria-busy={metrics.state === "loading"}>
-      <div class="kpis">
-        <Card class="kpi kpi-main">
-          <h2 class="kpi-label">
-            {t("overview.current", { metric: metricName })} <span class="muted">· {current ? current.label : "—"}</span>
-          </h2>
-          {tooFew ? (
-            <>
-              <p class="kpi-value small-value" data-testid="current-score" data-too-few="true">{t("overview.tooFew")}</p>
-              <p class="kpi-sub muted" data-testid="too-few-hint">{t("overview.tooFewHint", { n: fmtInt(cur?.n ?? 0), min: fmtInt(m.smallN) })}</p>
-            </>
-          ) : (
-            <p class="kpi-value" data-testid="current-score">
-              {cur && headline(kind, cur) !== null ? fmtHead(headline(kind, cur)!) : "—"}
-            </p>
-          )}
-          {isNps && !tooFew && (
-            <p class="kpi-sub" data-testid="current-ci">
-              {cur?.ci95 ? t("overview.ci", { low: fmtInt(cur.ci95.low), high: fmtInt(cur.ci95.high) }) : t("overview.noCi")}
-            </p>
-          )}
-          <p class="kpi-sub muted">{t("overview.nAnswers", { n: fmtInt(cur?.n ?? 0) })}</p>
-        </Card>
-        <Card class="kpi">
-          <h2 class="kpi-label">{t("overview.change")}</h2>
-          {tooFew ? (
-            <p class="kpi-sub muted" data-testid="change-too-few">{t("overview.tooFew")}</p>
-          ) : isNps ? (
-            change ? (
+      {bar}
+      <div class={"overview" + (metrics.state === "loading" ? " stale" : "")} aria-busy={metrics.state === "loading"}>
+        <div class="kpis">
+          <Card class="kpi kpi-main">
+            <h2 class="kpi-label">
+              {t("overview.current", { metric: metricName })} <span class="muted">· {current ? current.label : "—"}</span>
+            </h2>
+            {tooFew ? (
               <>
-                {/* Only a significant change wears the coloured arrow: a wiggle inside the noise is not news. */}
-                <p class={"kpi-value " + (change.significant ? (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "") : "flat")} data-testid="change" data-significant={String(change.significant)}>
-                  {change.significant && <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>}
-                  {fmtSigned(change.delta)}
+                <p class="kpi-value small-value" data-testid="current-score" data-too-few="true">
+                  {t("overview.tooFew")}
                 </p>
-                {current?.comparedWith && <p class="kpi-sub muted" data-testid="compared-with">{t("overview.vs", { label: current.comparedWith })}</p>}
-                <p class="kpi-sub">
-                  {change.significant ? (
-                    <Badge kind="ok">{t("overview.significant")}</Badge>
-                  ) : (
-                    <Badge kind="neutral">{t("overview.notSignificant")}</Badge>
-                  )}{" "}
-                  <span class="muted">{t("overview.threshold", { t: fmt1(change.threshold) })}</span>
+                <p class="kpi-sub muted" data-testid="too-few-hint">
+                  {t("overview.tooFewHint", { n: fmtInt(cur?.n ?? 0), min: fmtInt(m.smallN) })}
                 </p>
               </>
             ) : (
+              <p class="kpi-value" data-testid="current-score">
+                {cur && headline(kind, cur) !== null ? fmtHead(headline(kind, cur)!) : "—"}
+              </p>
+            )}
+            {isNps && !tooFew && (
+              <p class="kpi-sub" data-testid="current-ci">
+                {cur?.ci95 ? t("overview.ci", { low: fmtInt(cur.ci95.low), high: fmtInt(cur.ci95.high) }) : t("overview.noCi")}
+              </p>
+            )}
+            <p class="kpi-sub muted">{t("overview.nAnswers", { n: fmtInt(cur?.n ?? 0) })}</p>
+          </Card>
+          <Card class="kpi">
+            <h2 class="kpi-label">{t("overview.change")}</h2>
+            {tooFew ? (
+              <p class="kpi-sub muted" data-testid="change-too-few">
+                {t("overview.tooFew")}
+              </p>
+            ) : isNps ? (
+              change ? (
+                <>
+                  {/* Only a significant change wears the coloured arrow: a wiggle inside the noise is not news. */}
+                  <p
+                    class={"kpi-value " + (change.significant ? (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "") : "flat")}
+                    data-testid="change"
+                    data-significant={String(change.significant)}
+                  >
+                    {change.significant && <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>}
+                    {fmtSigned(change.delta)}
+                  </p>
+                  {current?.comparedWith && (
+                    <p class="kpi-sub muted" data-testid="compared-with">
+                      {t("overview.vs", { label: current.comparedWith })}
+                    </p>
+                  )}
+                  <p class="kpi-sub">
+                    {change.significant ? (
+                      <Badge kind="ok">{t("overview.significant")}</Badge>
+                    ) : (
+                      <Badge kind="neutral">{t("overview.notSignificant")}</Badge>
+                    )}{" "}
+                    <span class="muted">{t("overview.threshold", { t: fmt1(change.threshold) })}</span>
+                  </p>
+                </>
+              ) : (
+                <p class="kpi-sub muted">{t("overview.noChange")}</p>
+              )
+            ) : prev && cur && headline(kind, prev) !== null && headline(kind, cur) !== null ? (
+              <p class="kpi-value">{fmtSigned(headline(kind, cur)! - headline(kind, prev)!)} pts</p>
+            ) : (
               <p class="kpi-sub muted">{t("overview.noChange")}</p>
-            )
-          ) : prev && cur && headline(kind, prev) !== null && headline(kind, cur) !== null ? (
-            <p class="kpi-value">{fmtSigned(headline(kind, cur)! - headline(kind, prev)!)} pts</p>
-          ) : (
-            <p class="kpi-sub muted">{t("overview.noChange")}</p>
-          )}
-        </Card>
-        <Card class="kpi">
-          <h2 class="kpi-label">{t("overview.range", { metric: metricName })}</h2>
-          <p class="kpi-value" data-testid="range-score">
-            {headline(kind, totals) !== null ? fmtHead(headline(kind, totals)!) : "—"}
-          </p>
-          <p class="kpi-sub muted" data-testid="range-n">
-            {t("overview.nAnswers", { n: fmtInt(totals.n) })}
-            {isNps && totals.ci95 ? " · " + t("overview.ci", { low: fmtInt(totals.ci95.low), high: fmtInt(totals.ci95.high) }) : ""}
-          </p>
-        </Card>
-        <ResponseRate surveyId={survey.id} segment={f.segment} manager={f.manager} />
-      </div>
+            )}
+          </Card>
+          <Card class="kpi">
+            <h2 class="kpi-label">{t("overview.range", { metric: metricName })}</h2>
+            <p class="kpi-value" data-testid="range-score">
+              {headline(kind, totals) !== null ? fmtHead(headline(kind, totals)!) : "—"}
+            </p>
+            <p class="kpi-sub muted" data-testid="range-n">
+              {t("overview.nAnswers", { n: fmtInt(totals.n) })}
+              {isNps && totals.ci95 ? " · " + t("overview.ci", { low: fmtInt(totals.ci95.low), high: fmtInt(totals.ci95.high) }) : ""}
+            </p>
+          </Card>
+          <ResponseRate surveyId={survey.id} segment={f.segment} manager={f.manager} />
+        </div>
 
-      <div class="grid-2-1">
-        <Card title={t("overview.trend", { metric: metricName })} id="trend">
-          <LineChart
-            title={t("overview.trend", { metric: metricName })}
-            labels={points.map((p) => bucketShort(p.label))}
-            series={[
-              {
-                name: metricName,
-                color: COLORS.primary,
-                values: points.map((p) => (p.summary.n > 0 ? headline(kind, p.summary) : null)),
-                band: isNps ? points.map((p) => p.summary.ci95 ?? null) : undefined,
-                notes: points.map((p) => "n = " + p.summary.n + (p.change?.significant ? " · " + t("overview.significant") : "")),
-              },
-            ]}
-            bounds={isNps ? [-100, 100] : [0, 100]}
-            reference={isNps ? 0 : undefined}
-            format={(v) => (isNps ? fmtInt(v) : fmtInt(v) + " %")}
-            bandLabel={t("chart.band")}
-            empty={<Empty>{t("overview.noData")}</Empty>}
-          />
-        </Card>
-        <Card title={isNps ? t("overview.split") : t("overview.distribution")}>
-          {isNps && cur ? (
-            <SplitBar
-              title={t("overview.split")}
-              parts={[
-                { label: t("cat.promoters"), count: cur.promoters ?? 0, pct: cur.promotersPct ?? null, cls: "promoter" },
-                { label: t("cat.passives"), count: cur.passives ?? 0, pct: cur.passivesPct ?? null, cls: "passive" },
-                { label: t("cat.detractors"), count: cur.detractors ?? 0, pct: cur.detractorsPct ?? null, cls: "detractor" },
+        <div class="grid-2-1">
+          <Card title={t("overview.trend", { metric: metricName })} id="trend">
+            <LineChart
+              title={t("overview.trend", { metric: metricName })}
+              labels={points.map((p) => bucketShort(p.label))}
+              series={[
+                {
+                  name: metricName,
+                  color: COLORS.primary,
+                  values: points.map((p) => (p.summary.n > 0 ? headline(kind, p.summary) : null)),
+                  band: isNps ? points.map((p) => p.summary.ci95 ?? null) : undefined,
+                  notes: points.map((p) => "n = " + p.summary.n + (p.change?.significant ? " · " + t("overview.significant") : "")),
+                },
               ]}
+              bounds={isNps ? [-100, 100] : [0, 100]}
+              reference={isNps ? 0 : undefined}
+              format={(v) => (isNps ? fmtInt(v) : fmtInt(v) + " %")}
+              bandLabel={t("chart.band")}
+              empty={<Empty>{t("overview.noData")}</Empty>}
             />
-          ) : cur ? (
-            <Histogram h={cur.histogram} kind={kind} />
-          ) : (
-            <Empty>{t("overview.noData")}</Empty>
-          )}
-          {cur && isNps && <Histogram h={cur.histogram} kind={kind} />}
-        </Card>
-      </div>
+          </Card>
+          <Card title={isNps ? t("overview.split") : t("overview.distribution")}>
+            {isNps && cur ? (
+              <SplitBar
+                title={t("overview.split")}
+                parts={[
+                  { label: t("cat.promoters"), count: cur.promoters ?? 0, pct: cur.promotersPct ?? null, cls: "promoter" },
+                  { label: t("cat.passives"), count: cur.passives ?? 0, pct: cur.passivesPct ?? null, cls: "passive" },
+                  { label: t("cat.detractors"), count: cur.detractors ?? 0, pct: cur.detractorsPct ?? null, cls: "detractor" },
+                ]}
+              />
+            ) : cur ? (
+              <Histogram h={cur.histogram} kind={kind} />
+            ) : (
+              <Empty>{t("overview.noData")}</Empty>
+            )}
+            {cur && isNps && <Histogram h={cur.histogram} kind={kind} />}
+          </Card>
+        </div>
 
-      <Breakdown survey={survey} />
-      <LatestComments surveyId={survey.id} />
-    </div>
+        <Breakdown survey={survey} />
+        <LatestComments surveyId={survey.id} />
+      </div>
     </>
   );
 }
@@ -226,7 +252,8 @@ function Histogram({ h, kind }: { h: number[]; kind: SurveyLite["kind"] }) {
 function ResponseRate({ surveyId, segment, manager }: { surveyId: string; segment?: string; manager?: string }) {
   const waves = useAsync(() => api.waves({ surveyId, segment, manager }), [surveyId, segment, manager]);
   // The latest wave that reached someone: the rate is answers over delivered invitations.
-  const latest = waves.state === "ok" ? [...waves.data.data].filter((w) => w.delivered > 0).sort((a, b) => (a.period < b.period ? 1 : -1))[0] : undefined;
+  const latest =
+    waves.state === "ok" ? [...waves.data.data].filter((w) => w.delivered > 0).sort((a, b) => (a.period < b.period ? 1 : -1))[0] : undefined;
   return (
     <Card class="kpi">
       <h2 class="kpi-label">{t("overview.responseRate")}</h2>
@@ -240,8 +267,12 @@ function ResponseRate({ surveyId, segment, manager }: { surveyId: string; segmen
         )
       ) : latest ? (
         <>
-          <p class="kpi-value" data-testid="response-rate">{fmtRatio(latest.responseRate)}</p>
-          <p class="kpi-sub muted">{t("overview.wave", { period: latest.period, responded: fmtInt(latest.responded), delivered: fmtInt(latest.delivered) })}</p>
+          <p class="kpi-value" data-testid="response-rate">
+            {fmtRatio(latest.responseRate)}
+          </p>
+          <p class="kpi-sub muted">
+            {t("overview.wave", { period: latest.period, responded: fmtInt(latest.responded), delivered: fmtInt(latest.delivered) })}
+          </p>
         </>
       ) : (
         <p class="kpi-sub muted">{t("overview.noWaves")}</p>
@@ -307,7 +338,11 @@ function LatestComments({ surveyId }: { surveyId: string }) {
   return (
     <Card
       title={t("overview.latestComments")}
-      actions={<Link href={"/comments" + qsOf({ survey: surveyId, period: f.period, from: f.from, to: f.to, segment: f.segment, manager: f.manager })}>{t("overview.allComments")}</Link>}
+      actions={
+        <Link href={"/comments" + qsOf({ survey: surveyId, period: f.period, from: f.from, to: f.to, segment: f.segment, manager: f.manager })}>
+          {t("overview.allComments")}
+        </Link>
+      }
     >
       {comments.state === "loading" ? (
         <Spinner />

@@ -16,7 +16,6 @@ import { useRoute } from "../router";
 import { pickSurvey, useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
 
-
 function Section<T>({ res, children }: { res: Async<T>; children: (d: T) => ComponentChildren }) {
   if (res.state === "loading" && !res.data) return <Spinner />;
   if (res.state === "error") return <ErrorBox error={res.error} />;
@@ -33,10 +32,7 @@ export function Retention() {
   const key = JSON.stringify([r, f.interval]);
   const retention = useAsync(() => api.retention({ ...r, interval: f.interval }), [key]);
   const cohorts = useAsync(() => api.cohorts(r), [JSON.stringify(r)]);
-  const byCat = useAsync(
-    () => (survey ? api.retentionByCategory({ surveyId: survey.id, horizonMonths: 6 }) : Promise.resolve(null)),
-    [survey?.id],
-  );
+  const byCat = useAsync(() => (survey ? api.retentionByCategory({ surveyId: survey.id, horizonMonths: 6 }) : Promise.resolve(null)), [survey?.id]);
 
   const value = useAsync(
     () => (survey ? api.valueByCategory({ surveyId: survey.id, segment: f.segment, manager: f.manager }) : Promise.resolve(null)),
@@ -54,8 +50,18 @@ export function Retention() {
               title={t("retention.trend")}
               labels={d.points.map((p) => bucketShort(p.label))}
               series={[
-                { name: t("retention.crr"), color: COLORS.primary, values: d.points.map((p) => (p.crr === null ? null : p.crr * 100)), notes: d.points.map((p) => `${p.retained}/${p.startCount}`) },
-                { name: t("retention.nrr"), color: COLORS.teal, values: d.points.map((p) => (p.nrr === null ? null : p.nrr * 100)), notes: d.points.map((p) => `${fmtMoney(p.mrrStart)} → ${fmtMoney(p.mrrEnd)}`) },
+                {
+                  name: t("retention.crr"),
+                  color: COLORS.primary,
+                  values: d.points.map((p) => (p.crr === null ? null : p.crr * 100)),
+                  notes: d.points.map((p) => `${p.retained}/${p.startCount}`),
+                },
+                {
+                  name: t("retention.nrr"),
+                  color: COLORS.teal,
+                  values: d.points.map((p) => (p.nrr === null ? null : p.nrr * 100)),
+                  notes: d.points.map((p) => `${fmtMoney(p.mrrStart)} → ${fmtMoney(p.mrrEnd)}`),
+                },
               ]}
               reference={100}
               format={(v) => fmtInt(v) + "\u202f%"}
@@ -94,7 +100,10 @@ export function Retention() {
                       <>
                         {" "}
                         <span class="muted">
-                          {t("overview.ci", { low: fmtSigned(d.pooled.ci95.promoterMinusDetractor.low * 100), high: fmtSigned(d.pooled.ci95.promoterMinusDetractor.high * 100) })}
+                          {t("overview.ci", {
+                            low: fmtSigned(d.pooled.ci95.promoterMinusDetractor.low * 100),
+                            high: fmtSigned(d.pooled.ci95.promoterMinusDetractor.high * 100),
+                          })}
                         </span>{" "}
                         {d.pooled.ci95.promoterMinusDetractor.low > 0 || d.pooled.ci95.promoterMinusDetractor.high < 0 ? (
                           <Badge kind="ok">{t("overview.significant")}</Badge>
@@ -167,7 +176,11 @@ export function Retention() {
                           <th scope="row">{c.label}</th>
                           <td>{fmtInt(c.size)}</td>
                           {c.retention.map((r, i) => (
-                            <td key={i} class="heat" style={r === null ? undefined : { background: `rgba(67,56,202,${(0.06 + 0.34 * r).toFixed(3)})` }}>
+                            <td
+                              key={i}
+                              class="heat"
+                              style={r === null ? undefined : { background: `rgba(67,56,202,${(0.06 + 0.34 * r).toFixed(3)})` }}
+                            >
                               {fmtRatio(r)}
                             </td>
                           ))}
@@ -182,8 +195,8 @@ export function Retention() {
         </Card>
       </div>
       <Card title={t("value.title")} id="value">
-          <p class="muted small">{t("value.hint")}</p>
-          <Section res={value}>{(d) => (d ? <ValueTable d={d} /> : <Empty>{t("overview.noSurvey")}</Empty>)}</Section>
+        <p class="muted small">{t("value.hint")}</p>
+        <Section res={value}>{(d) => (d ? <ValueTable d={d} /> : <Empty>{t("overview.noSurvey")}</Empty>)}</Section>
       </Card>
     </>
   );
@@ -210,21 +223,28 @@ function ValueTable({ d }: { d: ValueData }) {
       <div class="kpis value-kpis">
         <div class="kpi">
           <h3 class="kpi-label">{t("value.atRisk")}</h3>
-          <p class="kpi-value small-value" data-testid="mrr-at-risk">{fmtMoney(risk.detractor.mrr)}</p>
+          <p class="kpi-value small-value" data-testid="mrr-at-risk">
+            {fmtMoney(risk.detractor.mrr)}
+          </p>
           <p class="kpi-sub muted">
             {t("value.atRiskSub", { n: fmtInt(risk.detractor.n), period: risk.period ? bucketShort(risk.period) : "—" })}
             {risk.expectedLoss && (
               <>
                 {" · "}
-                {t("value.expectedLoss", { months: String(risk.horizonMonths), loss: money(risk.expectedLoss.value) })} {risk.expectedLoss.ci95 && <span>({range95(risk.expectedLoss.ci95, money)})</span>}
+                {t("value.expectedLoss", { months: String(risk.horizonMonths), loss: money(risk.expectedLoss.value) })}{" "}
+                {risk.expectedLoss.ci95 && <span>({range95(risk.expectedLoss.ci95, money)})</span>}
               </>
             )}
           </p>
-          <p class="kpi-sub muted" data-testid="mrr-no-answer">{t("value.noAnswer", { mrr: fmtMoney(risk.noAnswer.mrr), n: fmtInt(risk.noAnswer.n) })}</p>
+          <p class="kpi-sub muted" data-testid="mrr-no-answer">
+            {t("value.noAnswer", { mrr: fmtMoney(risk.noAnswer.mrr), n: fmtInt(risk.noAnswer.n) })}
+          </p>
         </div>
         <div class="kpi">
           <h3 class="kpi-label">{t("value.pmd", { months: String(valueFrom.horizonMonths) })}</h3>
-          <p class="kpi-value small-value" data-testid="value-pmd">{pmd.value === null ? "—" : (pmd.value >= 0 ? "+" : "") + money(pmd.value)}</p>
+          <p class="kpi-value small-value" data-testid="value-pmd">
+            {pmd.value === null ? "—" : (pmd.value >= 0 ? "+" : "") + money(pmd.value)}
+          </p>
           <p class="kpi-sub muted">{pmd.ci95 ? t("value.ci", { range: range95(pmd.ci95, money) }) : t("value.notMeasured")}</p>
         </div>
       </div>

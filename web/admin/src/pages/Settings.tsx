@@ -132,31 +132,41 @@ function Users() {
                   // Admins get the full view (with disabledAt); the list is admin-only here.
                   const u: User = row;
                   return (
-                  <tr key={u.id}>
-                    <td>{u.name || "—"}</td>
-                    <td>{u.email}</td>
-                    <td>
-                      <label class="sr-only" for={"role-" + u.id}>
-                        {t("settings.role")} {u.email}
-                      </label>
-                      <select id={"role-" + u.id} value={u.role} onChange={(e) => void run(() => api.patchUser(u.id, { role: oneOf(ROLES, e.currentTarget.value) }))}>
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>
-                            {t(("role." + r) as "role.admin")}
-                          </option>
-                        ))}
-                      </select>
-                    </td>
-                    <td>{u.disabledAt ? <Badge kind="neutral">{t("settings.disabled")}</Badge> : <Badge kind="ok">{t("settings.enabled")}</Badge>}</td>
-                    <td class="row-actions">
-                      <button type="button" class="btn ghost small" onClick={() => void reset(u)}>
-                        {t("settings.resetPassword")}
-                      </button>
-                      <button type="button" class="btn ghost small" onClick={() => void run(() => api.patchUser(u.id, { disabled: !u.disabledAt }))}>
-                        {u.disabledAt ? t("settings.enable") : t("settings.disable")}
-                      </button>
-                    </td>
-                  </tr>
+                    <tr key={u.id}>
+                      <td>{u.name || "—"}</td>
+                      <td>{u.email}</td>
+                      <td>
+                        <label class="sr-only" for={"role-" + u.id}>
+                          {t("settings.role")} {u.email}
+                        </label>
+                        <select
+                          id={"role-" + u.id}
+                          value={u.role}
+                          onChange={(e) => void run(() => api.patchUser(u.id, { role: oneOf(ROLES, e.currentTarget.value) }))}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {t(("role." + r) as "role.admin")}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td>
+                        {u.disabledAt ? <Badge kind="neutral">{t("settings.disabled")}</Badge> : <Badge kind="ok">{t("settings.enabled")}</Badge>}
+                      </td>
+                      <td class="row-actions">
+                        <button type="button" class="btn ghost small" onClick={() => void reset(u)}>
+                          {t("settings.resetPassword")}
+                        </button>
+                        <button
+                          type="button"
+                          class="btn ghost small"
+                          onClick={() => void run(() => api.patchUser(u.id, { disabled: !u.disabledAt }))}
+                        >
+                          {u.disabledAt ? t("settings.enable") : t("settings.disable")}
+                        </button>
+                      </td>
+                    </tr>
                   );
                 })}
               </tbody>
@@ -192,7 +202,6 @@ function Users() {
   );
 }
 
-
 /** The workspace settings: the survey every overview opens on, and the follow-up delay. */
 function Workspace() {
   const settings = useAsync(() => api.settings(), []);
@@ -204,7 +213,10 @@ function Workspace() {
     const d = new FormData(e.currentTarget as HTMLFormElement);
     setSaved(false);
     const r = await run(() =>
-      api.patchSettings({ defaultSurveyId: String(d.get("defaultSurveyId")) || null, followupDueWorkingDays: Number(d.get("followupDueWorkingDays")) }),
+      api.patchSettings({
+        defaultSurveyId: String(d.get("defaultSurveyId")) || null,
+        followupDueWorkingDays: Number(d.get("followupDueWorkingDays")),
+      }),
     );
     if (r) setSaved(true);
   }
@@ -227,12 +239,24 @@ function Workspace() {
             </select>
           </Field>
           <Field label={t("settings.dueDays")} id="ws-due">
-            <input id="ws-due" name="followupDueWorkingDays" type="number" min={1} max={30} required defaultValue={String(settings.data.followupDueWorkingDays)} />
+            <input
+              id="ws-due"
+              name="followupDueWorkingDays"
+              type="number"
+              min={1}
+              max={30}
+              required
+              defaultValue={String(settings.data.followupDueWorkingDays)}
+            />
           </Field>
           <button class="btn primary" type="submit">
             {t("save")}
           </button>
-          {saved && <span role="status" class="muted">{t("saved")}</span>}
+          {saved && (
+            <span role="status" class="muted">
+              {t("saved")}
+            </span>
+          )}
           {error !== null && <ErrorBox error={error} />}
         </form>
       )}
@@ -287,8 +311,12 @@ function ApiKeys({ self = false }: { self?: boolean }) {
                 <li key={k.id}>
                   <div class="grow">
                     <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>{" "}
-                    <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>{k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}</Badge>
-                    {!self && k.userId && <span class="muted small"> {t("settings.actsAs", { who: nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId })}</span>}
+                    <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>
+                      {k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}
+                    </Badge>
+                    {!self && k.userId && (
+                      <span class="muted small"> {t("settings.actsAs", { who: nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId })}</span>
+                    )}
                     <p class="muted small">
                       {t("settings.lastUsed", { date: fmtDate(k.lastUsedAt) })}
                       {k.revokedAt ? " · " + t("settings.revoked") : ""}
@@ -308,7 +336,9 @@ function ApiKeys({ self = false }: { self?: boolean }) {
               <input id="k-name" name="name" required maxLength={100} />
             </Field>
             {self ? (
-              <p class="muted small" data-testid="key-self-hint">{t("settings.keySelfHint")}</p>
+              <p class="muted small" data-testid="key-self-hint">
+                {t("settings.keySelfHint")}
+              </p>
             ) : (
               <>
                 <Field label={t("settings.role")} id="k-role">
@@ -320,7 +350,11 @@ function ApiKeys({ self = false }: { self?: boolean }) {
                     ))}
                   </select>
                 </Field>
-                <Field label={t("settings.keyUser")} id="k-user" hint={role === "manager" ? t("settings.keyUserManagerHint") : t("settings.keyUserHint")}>
+                <Field
+                  label={t("settings.keyUser")}
+                  id="k-user"
+                  hint={role === "manager" ? t("settings.keyUserManagerHint") : t("settings.keyUserHint")}
+                >
                   <select id="k-user" name="userId" required={role === "manager"}>
                     <option value="">{t("settings.keyUserNone")}</option>
                     {(people.state === "ok" ? people.data : [])
@@ -347,7 +381,6 @@ function ApiKeys({ self = false }: { self?: boolean }) {
     </Card>
   );
 }
-
 
 function Webhooks() {
   const hooks = useAsync(() => api.webhooks(), []);
@@ -386,8 +419,10 @@ function Webhooks() {
               {hooks.data.data.map((h) => (
                 <li key={h.id}>
                   <div class="grow">
-                    <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge> <Badge kind="neutral">{h.signing === "standard" ? "Standard Webhooks" : "Barometre-Signature"}</Badge>{" "}
-                    {h.failed > 0 && <Badge kind="warn">{t("settings.failedDeliveries", { n: h.failed })}</Badge>} {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
+                    <strong class="break">{h.url}</strong> <Badge kind="neutral">{h.format}</Badge>{" "}
+                    <Badge kind="neutral">{h.signing === "standard" ? "Standard Webhooks" : "Barometre-Signature"}</Badge>{" "}
+                    {h.failed > 0 && <Badge kind="warn">{t("settings.failedDeliveries", { n: h.failed })}</Badge>}{" "}
+                    {!h.active && <Badge kind="warn">{t("settings.paused")}</Badge>}
                     <p class="muted small">{h.events.join(", ")}</p>
                     <Deliveries hookId={h.id} onChange={hooks.reload} />
                   </div>

@@ -154,9 +154,7 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
         await unwrap(await client.api.v1.surveys[":surveyId"].$patch({ param: { surveyId: id }, json: body }));
         setSaved(true);
       } else {
-        const created = await unwrap(
-          await client.api.v1.surveys.$post({ json: { ...body, kind: f.kind } }),
-        );
+        const created = await unwrap(await client.api.v1.surveys.$post({ json: { ...body, kind: f.kind } }));
         navigate("/surveys/" + encodeURIComponent(created.id));
       }
     } catch (err) {
@@ -175,7 +173,14 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
           <Card title={t("surveys.general")}>
             <fieldset disabled={readOnly} class="form-grid">
               <Field label={t("surveys.name")} id="s-name">
-                <input id="s-name" required maxLength={200} value={f.name} onInput={(e) => set("name", e.currentTarget.value)} aria-invalid={fieldError === "name"} />
+                <input
+                  id="s-name"
+                  required
+                  maxLength={200}
+                  value={f.name}
+                  onInput={(e) => set("name", e.currentTarget.value)}
+                  aria-invalid={fieldError === "name"}
+                />
               </Field>
               <Field label={t("surveys.kind")} id="s-kind" hint={id ? t("surveys.kindFixed") : undefined}>
                 <select id="s-kind" value={f.kind} disabled={!!id} onChange={(e) => set("kind", e.currentTarget.value as Kind)}>
@@ -208,12 +213,22 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
               <fieldset disabled={readOnly} class="form-grid" lang={lang}>
                 {TEXT_KEYS.map((k) => (
                   <Field key={k} label={t(("text." + k) as "text.question")} id={`t-${lang}-${k}`}>
-                    <input id={`t-${lang}-${k}`} maxLength={k === "submit" ? 60 : 500} value={f.texts[lang]?.[k] ?? ""} onInput={(e) => setText(lang, k, e.currentTarget.value)} />
+                    <input
+                      id={`t-${lang}-${k}`}
+                      maxLength={k === "submit" ? 60 : 500}
+                      value={f.texts[lang]?.[k] ?? ""}
+                      onInput={(e) => setText(lang, k, e.currentTarget.value)}
+                    />
                   </Field>
                 ))}
                 {FOLLOW.map((c) => (
                   <Field key={c} label={t("surveys.followUp", { cat: t(("cat." + c) as "cat.promoter") })} id={`t-${lang}-fu-${c}`}>
-                    <input id={`t-${lang}-fu-${c}`} maxLength={500} value={f.texts[lang]?.["followUp." + c] ?? ""} onInput={(e) => setText(lang, "followUp." + c, e.currentTarget.value)} />
+                    <input
+                      id={`t-${lang}-fu-${c}`}
+                      maxLength={500}
+                      value={f.texts[lang]?.["followUp." + c] ?? ""}
+                      onInput={(e) => setText(lang, "followUp." + c, e.currentTarget.value)}
+                    />
                   </Field>
                 ))}
               </fieldset>
@@ -223,16 +238,43 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
           <Card title={t("surveys.targeting")}>
             <fieldset disabled={readOnly} class="form-grid">
               <Field label={t("surveys.resurveyDays")} id="s-resurvey" hint={t("surveys.resurveyHint")}>
-                <input id="s-resurvey" type="number" min={0} max={3650} value={f.resurveyDays} onInput={(e) => set("resurveyDays", e.currentTarget.valueAsNumber || 0)} />
+                <input
+                  id="s-resurvey"
+                  type="number"
+                  min={0}
+                  max={3650}
+                  value={f.resurveyDays}
+                  onInput={(e) => set("resurveyDays", e.currentTarget.valueAsNumber || 0)}
+                />
               </Field>
               <Field label={t("surveys.dismissDays")} id="s-dismiss">
-                <input id="s-dismiss" type="number" min={0} max={3650} value={f.dismissDays} onInput={(e) => set("dismissDays", e.currentTarget.valueAsNumber || 0)} />
+                <input
+                  id="s-dismiss"
+                  type="number"
+                  min={0}
+                  max={3650}
+                  value={f.dismissDays}
+                  onInput={(e) => set("dismissDays", e.currentTarget.valueAsNumber || 0)}
+                />
               </Field>
               <Field label={t("surveys.sampling")} id="s-sampling">
-                <input id="s-sampling" type="number" min={0} max={100} value={f.samplingPercent} onInput={(e) => set("samplingPercent", e.currentTarget.valueAsNumber || 0)} />
+                <input
+                  id="s-sampling"
+                  type="number"
+                  min={0}
+                  max={100}
+                  value={f.samplingPercent}
+                  onInput={(e) => set("samplingPercent", e.currentTarget.valueAsNumber || 0)}
+                />
               </Field>
               <Field label={t("surveys.origins")} id="s-origins" hint={t("surveys.originsHint")}>
-                <textarea id="s-origins" rows={3} value={f.origins} onInput={(e) => set("origins", e.currentTarget.value)} aria-invalid={fieldError?.startsWith("allowedOrigins")} />
+                <textarea
+                  id="s-origins"
+                  rows={3}
+                  value={f.origins}
+                  onInput={(e) => set("origins", e.currentTarget.value)}
+                  aria-invalid={fieldError?.startsWith("allowedOrigins")}
+                />
               </Field>
               <Field label={t("surveys.color")} id="s-color">
                 <input id="s-color" type="color" value={f.color} onInput={(e) => set("color", e.currentTarget.value)} />
@@ -247,7 +289,8 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
                 </select>
               </Field>
               <label class="check">
-                <input type="checkbox" checked={f.requireSignature} onChange={(e) => set("requireSignature", e.currentTarget.checked)} /> {t("surveys.requireSignature")}
+                <input type="checkbox" checked={f.requireSignature} onChange={(e) => set("requireSignature", e.currentTarget.checked)} />{" "}
+                {t("surveys.requireSignature")}
               </label>
             </fieldset>
           </Card>
@@ -255,7 +298,8 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
           <Card title={t("surveys.cadence")}>
             <fieldset disabled={readOnly} class="form-grid">
               <label class="check">
-                <input type="checkbox" checked={f.cadenceEnabled} onChange={(e) => set("cadenceEnabled", e.currentTarget.checked)} /> {t("surveys.cadenceEnabled")}
+                <input type="checkbox" checked={f.cadenceEnabled} onChange={(e) => set("cadenceEnabled", e.currentTarget.checked)} />{" "}
+                {t("surveys.cadenceEnabled")}
               </label>
               <fieldset class="months">
                 <legend>{t("surveys.months")}</legend>
@@ -266,7 +310,9 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
                       checked={f.months.includes(m)}
                       onChange={(e) => set("months", e.currentTarget.checked ? [...f.months, m] : f.months.filter((x) => x !== m))}
                     />
-                    {new Intl.DateTimeFormat(document.documentElement.lang, { month: "short", timeZone: "UTC" }).format(new Date(Date.UTC(2024, m - 1, 1)))}
+                    {new Intl.DateTimeFormat(document.documentElement.lang, { month: "short", timeZone: "UTC" }).format(
+                      new Date(Date.UTC(2024, m - 1, 1)),
+                    )}
                   </label>
                 ))}
               </fieldset>
@@ -274,7 +320,14 @@ function Editor({ id, initial }: { id: string | null; initial: Form }) {
                 <input id="s-day" type="number" min={1} max={28} value={f.day} onInput={(e) => set("day", e.currentTarget.valueAsNumber || 1)} />
               </Field>
               <Field label={t("surveys.windowDays")} id="s-window">
-                <input id="s-window" type="number" min={1} max={120} value={f.windowDays} onInput={(e) => set("windowDays", e.currentTarget.valueAsNumber || 1)} />
+                <input
+                  id="s-window"
+                  type="number"
+                  min={1}
+                  max={120}
+                  value={f.windowDays}
+                  onInput={(e) => set("windowDays", e.currentTarget.valueAsNumber || 1)}
+                />
               </Field>
             </fieldset>
           </Card>
@@ -325,10 +378,7 @@ function Copy({ text, label }: { text: string; label: string }) {
 /** Snippets the admin pastes elsewhere. The email one comes from the server (its link format). */
 function Snippets({ id, locale }: { id: string; locale: string }) {
   const embed = `<script src="${location.origin}/embed.js" data-survey="${id}" async></script>`;
-  const email = useAsync(
-    () => api.emailSnippet(id, { locale, tokenTag: "{{token}}" }),
-    [id, locale],
-  );
+  const email = useAsync(() => api.emailSnippet(id, { locale, tokenTag: "{{token}}" }), [id, locale]);
   return (
     <Card title={t("surveys.snippets")}>
       <div class="snippet">
@@ -372,11 +422,25 @@ function Preview({ id, locale }: { id: string; locale: string }) {
     );
   }, []);
   return (
-    <Card title={t("surveys.preview")} actions={available ? <button type="button" class="btn ghost small" onClick={() => setNonce((n) => n + 1)}>{t("surveys.reload")}</button> : undefined}>
+    <Card
+      title={t("surveys.preview")}
+      actions={
+        available ? (
+          <button type="button" class="btn ghost small" onClick={() => setNonce((n) => n + 1)}>
+            {t("surveys.reload")}
+          </button>
+        ) : undefined
+      }
+    >
       {available === null ? (
         <Spinner />
       ) : available ? (
-        <iframe key={nonce} class="preview" title={t("surveys.preview")} src={`/admin/preview.html?survey=${encodeURIComponent(id)}&lang=${encodeURIComponent(locale)}&n=${nonce}`} />
+        <iframe
+          key={nonce}
+          class="preview"
+          title={t("surveys.preview")}
+          src={`/admin/preview.html?survey=${encodeURIComponent(id)}&lang=${encodeURIComponent(locale)}&n=${nonce}`}
+        />
       ) : (
         <NotAvailable what={t("surveys.widget")} />
       )}

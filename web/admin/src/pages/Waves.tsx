@@ -64,7 +64,12 @@ export function Waves() {
                     <td class="num">{fmtRatio(w.responseRate)}</td>
                     {admin && (
                       <td class="row-actions">
-                        <a class="btn small secondary" href={urls.invitationsCsv(w.id)} download aria-label={t("waves.csvLabel", { period: w.period })}>
+                        <a
+                          class="btn small secondary"
+                          href={urls.invitationsCsv(w.id)}
+                          download
+                          aria-label={t("waves.csvLabel", { period: w.period })}
+                        >
                           {t("waves.csv")}
                         </a>
                       </td>
