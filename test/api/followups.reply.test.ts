@@ -72,7 +72,7 @@ describe("POST /api/v1/followups/:responseId/reply", () => {
     expect(m.headers.get("idempotency-key")).toBe(`reply-${res.body.id}`);
     expect(m.body).toMatchObject({ from: "nps@corp.example", subject: "Votre avis", replyTo: { email: w.managerA.user.email } });
     expect(m.body.to.email).toMatch(/@client\.example$/);
-    expect(m.body.html).toBe("<p>&#60;b&#62;Bonjour&#60;/b&#62;</p><p>À bientôt</p>");
+    expect(m.body.html).toBe("<p>&lt;b&gt;Bonjour&lt;/b&gt;</p><p>À bientôt</p>");
     expect(m.body.text).toBe("<b>Bonjour</b>\n\nÀ bientôt\n");
   });
 
@@ -144,7 +144,7 @@ describe("reply helpers", () => {
       subject: "S",
       body: `"x" <y>\nz\n\nnext`,
     });
-    expect(m.html).toBe("<p>&#34;x&#34; &#60;y&#62;<br>z</p><p>next</p>");
+    expect(m.html).toBe("<p>&quot;x&quot; &lt;y&gt;<br>z</p><p>next</p>");
     expect(m).not.toHaveProperty("replyTo");
   });
 });

@@ -7,6 +7,7 @@
  *   5xx, 408, 429 or no answer → stays pending and is retried by the next cron run while the wave
  *   is open.
  */
+import { escapeHtml as esc } from "../views/escape";
 import { sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import type { SurveyKind, SurveyTexts } from "../db/schema";
@@ -17,8 +18,6 @@ import { rawBatch } from "../services/rawBatch";
 const SUBJECT = { en: "Could you spare ten seconds?", fr: "Auriez-vous dix secondes ?" } as const;
 const CTA = { en: "Answer", fr: "Répondre" } as const;
 const UNSUB = { en: "Unsubscribe", fr: "Se désabonner" } as const;
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 export const surveyLink = (base: string, surveyId: string, token: string) =>
   `${base}/s/${encodeURIComponent(surveyId)}?t=${encodeURIComponent(token)}`;

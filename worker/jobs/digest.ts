@@ -7,6 +7,7 @@
  * or failed send is recorded as `failed` and not retried (the page stays available); never twice
  * wins over at least once.
  */
+import { escapeHtml as esc } from "../views/escape";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../db/schema";
@@ -16,8 +17,6 @@ import type { Db, Env, Principal } from "../env";
 import { localDate } from "../metrics/buckets";
 import { firstWorkingDayOfMonth } from "../metrics/followups";
 import { buildDigest, type Digest } from "../services/digest";
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 const TEXT = {
   en: {

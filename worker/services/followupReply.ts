@@ -8,6 +8,7 @@
  * HTML part escapes every character that matters, the mailto link percent-encodes every part;
  * at most REPLY_LIMIT replies per person per hour.
  */
+import { escapeHtml as esc } from "../views/escape";
 import { eq, sql } from "drizzle-orm";
 import { contacts, followupNotes, followups, responses, users } from "../db/schema";
 import type { Db, Env, Principal } from "../env";
@@ -19,8 +20,6 @@ import { pickLocale } from "../locales";
 export const REPLY_LIMIT = { max: 20, windowMs: 3600_000 };
 
 const DEFAULT_SUBJECT = { en: "About your feedback", fr: "À propos de votre avis" } as const;
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** `mailto:` with every part percent-encoded (RFC 6068): line breaks in the body become %0D%0A. */
 export function mailtoLink(to: string, subject: string, body: string): string {
