@@ -6,8 +6,8 @@
  * empty or error state. The PNGs land in docs/ only with SCREENSHOTS=1 (the demo data follows
  * today's date, so an ordinary test run must not rewrite tracked files); otherwise in a temp dir.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,58 +16,29 @@ import { launchBrowser } from "./browser";
 import { DEMO_PASSWORD } from "../../scripts/seed/demo";
 import { animationsDone } from "./settle";
 import { login } from "./admin-helpers";
-import { freePort, waitForHttp } from "./net";
-import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
+import { freePort } from "./net";
+import { startWorker, type RunningWorker } from "./worker";
 
 const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-shots-"));
 const DEMO_ADMIN = "admin@demo.barometre.dev";
 const DEMO_MANAGER = "claire@demo.barometre.dev";
 let browser: Browser;
-let worker: ChildProcess | undefined;
-let dir: string | undefined;
+let worker: RunningWorker | undefined;
 let base = "";
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "barometre-demo-"));
-  const env = wranglerEnv();
-  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
-  execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" });
-  const [port, inspector] = [await freePort(), await freePort()];
-  worker = spawn(
-    "npx",
-    [
-      "wrangler",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspector),
-      "--persist-to",
-      dir,
-      ...pinnedVarsArgs(dir, { ADMIN_API_KEY: "demo-screenshots-key-0123456789" }),
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-    ],
-    { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
+  // The demo data, seeded before the Worker starts; an inspector port of its own, so it never
+  // clashes with another wrangler dev's default.
+  worker = await startWorker({ ADMIN_API_KEY: "demo-screenshots-key-0123456789" }, ["--inspector-port", String(await freePort())], (dir, env) =>
+    execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" }),
   );
-  base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/api/v1/health`, 90_000);
+  base = worker.base;
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();
 }, 240_000);
 afterAll(async () => {
   await browser?.close();
-  if (worker?.pid) {
-    try {
-      process.kill(-worker.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  }
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await worker?.stop();
 });
 
 async function shot(page: Page, name: string, fullPage = true) {

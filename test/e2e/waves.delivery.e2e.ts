@@ -3,20 +3,15 @@
  * configured to use it (EMAIL_API_URL… in its env file), and the cron fired through wrangler's
  * /__scheduled endpoint. Nothing of ours is mocked.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, waitForHttp } from "./net";
-import { pinnedVarsArgs, wranglerEnv } from "./wranglerDev";
+import { freePort } from "./net";
+import { callApi, startWorker, type RunningWorker } from "./worker";
 
 const KEY = "e2e-delivery-admin-key-0123456789";
 const SECRET = "e2e-bounce-secret-0123456789";
 let base = "";
-let child: ChildProcess | undefined;
-let dir = "";
+let worker: RunningWorker | undefined;
 let stub: Server;
 const received: { headers: IncomingMessage["headers"]; body: any }[] = [];
 const attempts = new Map<string, number>();
@@ -39,67 +34,23 @@ beforeAll(async () => {
   const stubPort = await freePort();
   await new Promise<void>((r) => stub.listen(stubPort, "127.0.0.1", r));
 
-  dir = mkdtempSync(join(tmpdir(), "barometre-delivery-"));
-  const env = wranglerEnv();
-  execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
-  const port = await freePort();
-  child = spawn(
-    "npx",
-    [
-      "wrangler",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      dir,
-      "--test-scheduled",
-      "--show-interactive-dev-session=false",
-      "--log-level",
-      "warn",
-      ...pinnedVarsArgs(dir, {
-        ADMIN_API_KEY: KEY,
-        EMAIL_API_URL: `http://127.0.0.1:${stubPort}/send`,
-        EMAIL_API_KEY: "stub-api-key",
-        EMAIL_FROM: "nps@example.test",
-        PUBLIC_URL: "https://nps.example.test",
-        EMAIL_WEBHOOK_SECRET: SECRET,
-      }),
-    ],
-    { env, stdio: ["ignore", "inherit", "inherit"], detached: true },
-  );
-  base = `http://127.0.0.1:${port}`;
-  await waitForHttp(`${base}/api/v1/health`, 90_000);
+  worker = await startWorker({
+    ADMIN_API_KEY: KEY,
+    EMAIL_API_URL: `http://127.0.0.1:${stubPort}/send`,
+    EMAIL_API_KEY: "stub-api-key",
+    EMAIL_FROM: "nps@example.test",
+    PUBLIC_URL: "https://nps.example.test",
+    EMAIL_WEBHOOK_SECRET: SECRET,
+  });
+  base = worker.base;
 });
 
 afterAll(async () => {
-  if (child?.pid) {
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      /* already gone */
-    }
-  }
+  await worker?.stop();
   await new Promise((r) => stub?.close(r));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function call(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json", ...init.headers },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* HTML or CSV */
-  }
-  return { status: res.status, body };
-}
+const call = (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) => callApi(base, KEY, path, init);
 
 const cron = async () => {
   const res = await fetch(`${base}/__scheduled?cron=${encodeURIComponent("17 * * * *")}`);

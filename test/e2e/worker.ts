@@ -17,12 +17,20 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Settings on top of the pinned ones (test/pinned-vars.ts); the developer's .dev.vars is never read. */
-export async function startWorker(vars: Partial<Record<keyof typeof PINNED_VARS, string>>, extraArgs: string[] = []): Promise<RunningWorker> {
+/**
+ * Settings on top of the pinned ones (test/pinned-vars.ts); the developer's .dev.vars is never read.
+ * `prepare` runs on the migrated database before the Worker starts (the screenshots seed it).
+ */
+export async function startWorker(
+  vars: Partial<Record<keyof typeof PINNED_VARS, string>>,
+  extraArgs: string[] = [],
+  prepare?: (dir: string, env: NodeJS.ProcessEnv) => void,
+): Promise<RunningWorker> {
   mkdirSync("dist/public", { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), "barometre-worker-"));
   const env = wranglerEnv();
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
+  prepare?.(dir, env);
   const port = await freePort();
   const child: ChildProcess = spawn(
     "npx",
