@@ -141,6 +141,8 @@ function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string })
     `/api/v1/metrics/accounts?surveyId=${s.surveyId}&${range}`,
     `/api/v1/comments?surveyId=${s.surveyId}&limit=25`,
     `/api/v1/comments?surveyId=${s.surveyId}&limit=25&q=produit`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25&sort=createdAt`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25&sort=createdAt&category=detractor&segment=seg-1&${range}`,
     `/api/v1/comments?limit=25&q=tres%20bon&category=detractor&segment=seg-1`,
     `/api/v1/metrics/retention?interval=quarter&${range}`,
     `/api/v1/metrics/cohorts?${range}`,
