@@ -5,13 +5,15 @@
  */
 import { useState } from "preact/hooks";
 import { api, type User } from "../endpoints";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { oneOf } from "../filters";
 import { fmtDate } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
 import { useSession } from "../session";
 import { useSurveys } from "../surveys";
+import { sortRows, type SortValue } from "../sort";
 import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
@@ -76,8 +78,14 @@ function useMutation(reload: () => void) {
   return { error, run };
 }
 
+const USER_FIELDS = ["name", "email", "role", "state"] as const;
+const userValue = (u: User, field: string): SortValue =>
+  field === "role" ? t(("role." + u.role) as "role.admin") : field === "state" ? !!u.disabledAt : u[field as "name" | "email"];
+
 function Users() {
   const users = useAsync(() => api.users(), []);
+  const { sort, onSort } = useSort("users", USER_FIELDS);
+  const th = (field: (typeof USER_FIELDS)[number], label: string) => <SortableTh label={label} field={field} sort={sort} onSort={onSort} />;
   const { error, run } = useMutation(users.reload);
   const [secret, setSecret] = useState<string | null>(null);
 
@@ -118,17 +126,17 @@ function Users() {
             <table class="table">
               <thead>
                 <tr>
-                  <th scope="col">{t("settings.name")}</th>
-                  <th scope="col">{t("login.email")}</th>
-                  <th scope="col">{t("settings.role")}</th>
-                  <th scope="col">{t("settings.state")}</th>
+                  {th("name", t("settings.name"))}
+                  {th("email", t("login.email"))}
+                  {th("role", t("settings.role"))}
+                  {th("state", t("settings.state"))}
                   <th scope="col">
                     <span class="sr-only">{t("settings.actions")}</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {users.data.data.map((row) => {
+                {sortRows(users.data.data, sort, userValue, getLocale()).map((row) => {
                   // Admins get the full view (with disabledAt); the list is admin-only here.
                   const u: User = row;
                   return (
