@@ -7,12 +7,18 @@ import { useState } from "preact/hooks";
 import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney } from "../format";
-import { t } from "../i18n";
+import { fmtDate, fmtMoney, fmtRatio } from "../format";
+import { getLocale, t } from "../i18n";
+import { shiftMonth } from "../months";
 import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10} %`);
+const pct = (v: number | null | undefined) => fmtRatio(v, 1);
+
+const monthName = (ym: string) => {
+  const [y, m] = ym.split("-").map(Number) as [number, number];
+  return new Intl.DateTimeFormat(getLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+};
 const BINS = [
   ["works", "digest.works", "ok"],
   ["could_do_better", "digest.could", "warn"],
@@ -33,7 +39,7 @@ export function Digest() {
     <>
       <PageHead
         title={t("digest.title")}
-        sub={d ? t(d.scope === "manager" ? "digest.subManager" : "digest.subWorkspace", { month: d.period.label }) : undefined}
+        sub={d ? t(d.scope === "manager" ? "digest.subManager" : "digest.subWorkspace", { month: monthName(d.period.label) }) : undefined}
         actions={
           <button type="button" class="btn secondary no-print" onClick={() => window.print()}>
             {t("digest.print")}
@@ -42,8 +48,19 @@ export function Digest() {
       />
       <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
+          {/* The review of month M is the edition sent early in M + 1: `?month=` (the API's, and the
+              e-mail's link) names the edition, while people pick and read the month reviewed. The
+              picker used to show the edition, "November", above "month of 2026-10". */}
           <label for="d-month">{t("digest.month")}</label>
-          <input id="d-month" type="month" value={month || d?.month || ""} onChange={(e) => setQuery({ month: e.currentTarget.value })} />
+          <input
+            id="d-month"
+            type="month"
+            value={month ? shiftMonth(month, -1) : (d?.period.label ?? "")}
+            onChange={(e) => {
+              const picked = e.currentTarget.value;
+              setQuery({ month: /^\d{4}-\d{2}$/.test(picked) ? shiftMonth(picked, 1) : null });
+            }}
+          />
         </div>
         {user && user.role !== "viewer" && (
           <label class="check">
