@@ -79,7 +79,7 @@ describe("admin page screenshots (demo data)", () => {
     await expect.poll(() => page.getByTestId("accounts-table").locator("tbody tr").count()).toBeGreaterThan(0);
     await shot(page, "accounts");
     await page.getByTestId("accounts-table").locator("tbody tr a").first().click();
-    await expect.poll(() => page.locator(".contact-list li").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("account-contacts").locator("tbody tr").count()).toBeGreaterThan(0);
     await shot(page, "account");
 
     await page.goto(`${base}/admin/comments?category=detractor`);
