@@ -3,6 +3,7 @@
  * page): score, comment, survey, date. Every answer is on the page (the account and export
  * routes return them whole), so sorting them here reorders all of them, not a page.
  */
+import { SCORE_RANGE, type SurveyKind } from "../../../../worker/domain/categories";
 import { getLocale, t } from "../i18n";
 import { fmtDateTime } from "../format";
 import { sortRows, type SortValue } from "../sort";
@@ -61,6 +62,8 @@ export function AnswersTable({
               <tr key={r.id}>
                 <td class="num">
                   <ScorePill score={r.score} category={survey && survey.kind !== "nps" ? "other" : undefined} />
+                  {/* A CSAT 2 (of 5) beside an NPS 6 (of 10): the scale says which is worse. */}
+                  {survey && survey.kind !== "nps" && <span class="muted small"> / {SCORE_RANGE[survey.kind as SurveyKind]?.[1]}</span>}
                 </td>
                 {/* Text only: what the respondent typed becomes a text node, never markup. */}
                 <td class="comment-text">{r.comment || <span class="muted">{t("comments.noText")}</span>}</td>

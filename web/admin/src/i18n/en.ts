@@ -140,6 +140,7 @@ const en = {
   "settings.colAttempts": "Attempts",
   "settings.colError": "Last error",
   "settings.colCreated": "Created",
+  colon: ": ",
   "comments.title": "Comments & follow-up",
   "comments.sub": "Read what clients say and close the loop with detractors.",
   "comments.filters": "Comment filters",
@@ -305,7 +306,7 @@ const en = {
   "value.hint":
     "Revenue kept by each NPS category after it answered, and what a client of each category is worth: mean MRR × expected months as a client. Ranges are 95 % intervals; read them with n.",
   "value.atRisk": "MRR at risk (detractors)",
-  "value.atRiskSub": "{n} detractor accounts in {period}",
+  "value.atRiskSub": "detractor accounts in {period}: {n}",
   "value.expectedLoss": "expected loss within {months} months: {loss}",
   "value.noAnswer": "Shown apart: {mrr} from {n} accounts that did not answer",
   "value.pmd": "A promoter is worth more than a detractor by ({months} months)",

@@ -15,7 +15,9 @@ export function AccountPage({ id }: { id: string }) {
   const acc = useAsync(() => api.account(id), [id]);
   const surveys = useSurveys();
   const kindOf = new Map(surveys.state === "ok" ? surveys.data.map((s) => [s.id, s] as const) : []);
-  if (acc.state === "loading") return <Spinner />;
+  // The surveys too: without them the chart cannot tell NPS answers from the others, and the
+  // table would show survey ids and colour a CSAT 1 as an NPS detractor.
+  if (acc.state === "loading" || surveys.state === "loading") return <Spinner />;
   if (acc.state === "error")
     return (
       <>
@@ -91,9 +93,8 @@ export function AccountPage({ id }: { id: string }) {
 }
 
 type Contact = Awaited<ReturnType<typeof api.account>>["contacts"][number];
-const CONTACT_FIELDS = ["name", "email", "subscribed"] as const;
-const contactValue = (c: Contact, field: string): SortValue =>
-  field === "name" ? c.name || c.email || c.id : field === "email" ? c.email : c.unsubscribedAt ? 1 : 0;
+const CONTACT_FIELDS = ["name", "subscribed"] as const;
+const contactValue = (c: Contact, field: string): SortValue => (field === "name" ? c.name || c.email || c.id : c.unsubscribedAt ? 1 : 0);
 
 /** The account's contacts (all of them, up to the route's 1,000), each linked to their page. */
 function ContactsTable({ contacts }: { contacts: Contact[] }) {
@@ -106,19 +107,19 @@ function ContactsTable({ contacts }: { contacts: Contact[] }) {
         <thead>
           <tr>
             {th("name", t("settings.name"))}
-            {th("email", t("contact.email"))}
             {th("subscribed", t("contact.subscription"))}
           </tr>
         </thead>
         <tbody>
           {sortRows(contacts, sort, contactValue, getLocale()).map((c) => (
             <tr key={c.id}>
-              <td>
+              <td class="wrap">
                 <Link href={"/contacts/" + encodeURIComponent(c.id)}>
                   <strong>{c.name || c.email || c.id}</strong>
                 </Link>
+                {/* Under the name: the card is narrow, and an address is read, not sorted by. */}
+                {c.email && <div class="muted small">{c.email}</div>}
               </td>
-              <td>{c.email ?? "—"}</td>
               <td>
                 {c.unsubscribedAt ? <Badge kind="neutral">{t("accounts.unsubscribed")}</Badge> : <Badge kind="ok">{t("contact.subscribed")}</Badge>}
               </td>

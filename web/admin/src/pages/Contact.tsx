@@ -76,7 +76,7 @@ export function ContactPage({ id }: { id: string }) {
         <Card title={t("contact.answers")}>
           {!mayExport ? (
             <Empty>{t("contact.answersHidden")}</Empty>
-          ) : held.state === "loading" ? (
+          ) : held.state === "loading" || surveys.state === "loading" ? (
             <Spinner />
           ) : held.state === "error" ? (
             <ErrorBox error={held.error} />

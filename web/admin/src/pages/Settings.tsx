@@ -52,9 +52,12 @@ export function Settings() {
       <div class="stack">
         <Workspace />
         <Users />
+        {/* The keys are a table with a column per fact: the full width. The two forms sit side by side. */}
         <ApiKeys />
-        <Webhooks />
-        <HistoryImport />
+        <div class="grid-2">
+          <Webhooks />
+          <HistoryImport />
+        </div>
       </div>
     </>
   );

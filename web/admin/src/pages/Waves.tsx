@@ -33,7 +33,8 @@ export function Waves() {
     <>
       <PageHead title={t("waves.title")} sub={t("waves.sub")} />
       <Card>
-        {waves.state === "loading" ? (
+        {/* Both lists before the table: rows would otherwise show survey ids for a moment, and sort by them. */}
+        {waves.state === "loading" || surveys.state === "loading" ? (
           <Spinner />
         ) : waves.state === "error" ? (
           <ErrorBox error={waves.error} what={t("nav.waves")} />
@@ -62,8 +63,8 @@ export function Waves() {
                       <Link href={"/surveys/" + encodeURIComponent(w.surveyId)}>{nameOf.get(w.surveyId) ?? w.surveyId}</Link>
                     </td>
                     <td>{w.period}</td>
-                    <td>{fmtDate(w.opensAt)}</td>
-                    <td>{fmtDate(w.closesAt)}</td>
+                    <td class="nowrap">{fmtDate(w.opensAt)}</td>
+                    <td class="nowrap">{fmtDate(w.closesAt)}</td>
                     <td>
                       <Badge kind={w.status === "open" ? "ok" : "neutral"}>{t(w.status === "open" ? "waves.open" : "waves.closed")}</Badge>
                     </td>
