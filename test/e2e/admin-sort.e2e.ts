@@ -15,6 +15,8 @@ import { adminApi } from "./api";
 import { createSurvey, createUser, englishPage, login, PASSWORD, sharedBrowser, upsertAccounts } from "./admin-helpers";
 
 const browser = sharedBrowser();
+/** The machine may be busy: a list can take more than the default second to come back. */
+const SLOW = { timeout: 15_000 };
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);
 
@@ -55,32 +57,32 @@ describe("sortable tables", () => {
     await login(page, admin.email);
     const items = page.getByTestId("comments").locator("li.comment");
     // Newest first by default: the first page is the 50 newest.
-    await expect.poll(() => order(items, "data-response")).toEqual(newestFirst.slice(0, 50));
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(newestFirst.slice(0, 50));
     expect(await ariaSort(page, "[data-testid=comments-order]", "Answered")).toBe("descending");
 
     // One click: oldest first, from the server (the oldest answer is on no loaded page before).
     await page.getByRole("button", { name: "Answered" }).click();
     await page.waitForURL(/[?&]sort=createdAt(&|$)/);
-    await expect.poll(() => order(items, "data-response")).toEqual(oldestFirst.slice(0, 50));
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(oldestFirst.slice(0, 50));
     expect(await ariaSort(page, "[data-testid=comments-order]", "Answered")).toBe("ascending");
     await page.getByRole("button", { name: "Load more" }).click();
-    await expect.poll(() => order(items, "data-response")).toEqual(oldestFirst);
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(oldestFirst);
 
     // A reload keeps the order (it is in the URL), and so does leaving and coming Back.
     await page.reload();
-    await expect.poll(() => order(items, "data-response")).toEqual(oldestFirst.slice(0, 50));
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(oldestFirst.slice(0, 50));
     await page.getByRole("link", { name: "Waves" }).click();
     await page.waitForURL(/\/admin\/waves$/);
     await page.goBack();
     await page.waitForURL(/\/admin\/comments\?.*sort=createdAt/);
-    await expect.poll(() => order(items, "data-response")).toEqual(oldestFirst.slice(0, 50));
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(oldestFirst.slice(0, 50));
 
     // From the keyboard: focus the header's button and press Enter: newest first again, and the
     // default order leaves no parameter in the URL.
     await page.getByRole("button", { name: "Answered" }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => new URL(page.url()).searchParams.get("sort")).toBeNull();
-    await expect.poll(() => order(items, "data-response")).toEqual(newestFirst.slice(0, 50));
+    await expect.poll(() => new URL(page.url()).searchParams.get("sort"), SLOW).toBeNull();
+    await expect.poll(() => order(items, "data-response"), SLOW).toEqual(newestFirst.slice(0, 50));
     expect(await ariaSort(page, "[data-testid=comments-order]", "Answered")).toBe("descending");
     await page.context().close();
   });
@@ -102,7 +104,7 @@ describe("sortable tables", () => {
     await page.waitForURL(/\/admin\/login/);
     await login(page, admin.email);
     const rows = page.getByTestId("users").locator("tbody tr");
-    await expect.poll(() => rows.count()).toBeGreaterThan(4);
+    await expect.poll(() => rows.count(), SLOW).toBeGreaterThan(4);
     const table = async () =>
       (await rows.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll("td")].slice(0, 2).map((td) => td.textContent ?? "")))) as [
         string,
@@ -120,18 +122,18 @@ describe("sortable tables", () => {
     await nameButton.click();
     await page.waitForURL(/[?&]users=name(&|$)/);
     // Code-point order would say "Zoé, adam, Émile"; a reader expects adam, Émile, Zoé.
-    await expect.poll(ours).toEqual([`adam ${suffix}`, `Émile ${suffix}`, `Zoé ${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`adam ${suffix}`, `Émile ${suffix}`, `Zoé ${suffix}`]);
     expect(await namelessLast()).toBe(true);
     expect(await ariaSort(page, "[data-testid=users]", "Name")).toBe("ascending");
 
     await nameButton.click();
     await page.waitForURL(/[?&]users=-name(&|$)/);
-    await expect.poll(ours).toEqual([`Zoé ${suffix}`, `Émile ${suffix}`, `adam ${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`Zoé ${suffix}`, `Émile ${suffix}`, `adam ${suffix}`]);
     expect(await namelessLast()).toBe(true);
     expect(await ariaSort(page, "[data-testid=users]", "Name")).toBe("descending");
 
     await page.reload();
-    await expect.poll(ours).toEqual([`Zoé ${suffix}`, `Émile ${suffix}`, `adam ${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`Zoé ${suffix}`, `Émile ${suffix}`, `adam ${suffix}`]);
     expect(await ariaSort(page, "[data-testid=users]", "Name")).toBe("descending");
     // Only one column says it sorts the table.
     expect(await page.getByTestId("users").locator("th[aria-sort]").count()).toBe(1);
@@ -188,18 +190,18 @@ describe("sortable tables", () => {
     await page.waitForURL(/\/admin\/login/);
     await login(page, admin.email);
     const ours = async () => (await order(page.locator("tr[data-wave]"), "data-wave")).filter((id) => id?.endsWith(suffix));
-    await expect.poll(async () => (await ours()).length).toBe(3);
+    await expect.poll(async () => (await ours()).length, SLOW).toBe(3);
 
     const invited = page.getByRole("button", { name: "Invitations sent" });
     await invited.click();
     await page.waitForURL(/[?&]sort=invited(&|$)/);
-    await expect.poll(ours).toEqual([`sw2-${suffix}`, `sw9-${suffix}`, `sw10-${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`sw2-${suffix}`, `sw9-${suffix}`, `sw10-${suffix}`]);
     expect(await page.locator("th[aria-sort]").getAttribute("aria-sort")).toBe("ascending");
     expect(await page.locator("th[aria-sort] .sort-arrow").textContent()).toBe("▲");
 
     await invited.click();
     await page.waitForURL(/[?&]sort=-invited(&|$)/);
-    await expect.poll(ours).toEqual([`sw10-${suffix}`, `sw9-${suffix}`, `sw2-${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`sw10-${suffix}`, `sw9-${suffix}`, `sw2-${suffix}`]);
     expect(await page.locator("th[aria-sort]").getAttribute("aria-sort")).toBe("descending");
     expect(await page.locator("th[aria-sort] .sort-arrow").textContent()).toBe("▼");
 
@@ -207,7 +209,7 @@ describe("sortable tables", () => {
     await page.waitForURL((u) => u.pathname === "/admin/" || u.pathname === "/admin");
     await page.goBack();
     await page.waitForURL(/\/admin\/waves\?sort=-invited$/);
-    await expect.poll(ours).toEqual([`sw10-${suffix}`, `sw9-${suffix}`, `sw2-${suffix}`]);
+    await expect.poll(ours, SLOW).toEqual([`sw10-${suffix}`, `sw9-${suffix}`, `sw2-${suffix}`]);
     await page.context().close();
   });
 });

@@ -141,6 +141,8 @@ const en = {
   "settings.colError": "Last error",
   "settings.colCreated": "Created",
   colon: ": ",
+  "overview.interval": "95 % interval",
+  "overview.largestGroups": "The {n} largest groups (by number of answers).",
   "comments.title": "Comments & follow-up",
   "comments.sub": "Read what clients say and close the loop with detractors.",
   "comments.filters": "Comment filters",

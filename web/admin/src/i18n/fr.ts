@@ -144,6 +144,8 @@ const fr: Record<keyof typeof en, string> = {
   "settings.colError": "Dernière erreur",
   "settings.colCreated": "Créée le",
   colon: " : ",
+  "overview.interval": "Intervalle à 95 %",
+  "overview.largestGroups": "Les {n} groupes les plus nombreux (en réponses).",
   "comments.title": "Commentaires et suivi",
   "comments.sub": "Lisez ce que disent vos clients et rappelez les détracteurs.",
   "comments.filters": "Filtres des commentaires",
