@@ -143,6 +143,8 @@ const en = {
   colon: ": ",
   "overview.interval": "95 % interval",
   "overview.largestGroups": "The {n} largest groups (by number of answers).",
+  "goals.order": "Order of the goals below",
+  "goals.status": "Status",
   "comments.title": "Comments & follow-up",
   "comments.sub": "Read what clients say and close the loop with detractors.",
   "comments.filters": "Comment filters",

@@ -146,6 +146,8 @@ const fr: Record<keyof typeof en, string> = {
   colon: " : ",
   "overview.interval": "Intervalle à 95 %",
   "overview.largestGroups": "Les {n} groupes les plus nombreux (en réponses).",
+  "goals.order": "Ordre des objectifs ci-dessous",
+  "goals.status": "Statut",
   "comments.title": "Commentaires et suivi",
   "comments.sub": "Lisez ce que disent vos clients et rappelez les détracteurs.",
   "comments.filters": "Filtres des commentaires",
