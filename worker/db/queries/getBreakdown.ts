@@ -18,14 +18,6 @@ export { BREAKDOWN_DIMS, type BreakdownDim } from "./breakdownTypes";
 
 export type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 
-const COUNTED_COLUMN = {
-  segment: counted.segment,
-  manager: counted.managerUserId,
-  account: counted.accountId,
-  channel: counted.channel,
-  locale: counted.locale,
-} as const;
-
 /** The table a breakdown reads (when the rollups are in the requested zone). */
 export const breakdownSource = (q: Pick<BreakdownQuery, "by" | "managerScope">) =>
   q.by !== "account" ? ("cube" as const) : q.managerScope === null ? ("rollups" as const) : ("counted" as const);
@@ -34,7 +26,11 @@ export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<Breakdown
   const timeZone = q.timeZone ?? "UTC";
   if ((await readRollupZone(db.$client)).zone !== timeZone) return getBreakdownRaw(db, { ...q, timeZone });
   const rows =
-    q.by !== "account" ? await fromCube(db, q, q.by) : q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
+    q.by !== "account"
+      ? await fromCube(db, q, q.by)
+      : q.managerScope === null
+        ? await fromRollups(db, q)
+        : await accountsFromCounted(db, q, q.managerScope);
   return rows.map((r) => ({
     value: r.value,
     label: r.label ?? null,
@@ -103,8 +99,9 @@ async function fromRollups(db: Db, q: BreakdownQuery) {
     .all();
 }
 
-async function fromCounted(db: Db, q: BreakdownQuery, manager: string) {
-  const col = COUNTED_COLUMN[q.by];
+/** By account within a manager's book: their accounts' counted answers (rollups hold no manager × account rows). */
+async function accountsFromCounted(db: Db, q: BreakdownQuery, manager: string) {
+  const col = counted.accountId;
   const bin = (s: number) => sql<number>`sum(${counted.score} = ${s})`;
   return db
     .select({
