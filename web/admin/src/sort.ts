@@ -56,5 +56,5 @@ export function parseSort(value: string | null | undefined, fields: readonly str
 export const formatSort = (sort: Sort | null): string | null => (sort ? (sort.dir === "desc" ? "-" : "") + sort.field : null);
 
 /** A click on `field`: ascending first, then the reverse, and so on; another column starts ascending. */
-export const nextSort = (sort: Sort | null, field: string, firstDir: SortDir = "asc"): Sort =>
-  sort?.field === field ? { field, dir: sort.dir === "asc" ? "desc" : "asc" } : { field, dir: firstDir };
+export const nextSort = (sort: Sort | null, field: string): Sort =>
+  sort?.field === field ? { field, dir: sort.dir === "asc" ? "desc" : "asc" } : { field, dir: "asc" };

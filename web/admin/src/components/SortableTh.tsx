@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { setQuery, useRoute } from "../router";
-import { formatSort, nextSort, parseSort, type Sort, type SortDir } from "../sort";
+import { formatSort, nextSort, parseSort, type Sort } from "../sort";
 
 export function SortableTh({
   label,
@@ -43,12 +43,12 @@ export function SortableTh({
 export function useSort(
   param: string,
   fields: readonly string[],
-  opts: { fallback?: Sort | null; firstDir?: (field: string) => SortDir } = {},
+  opts: { fallback?: Sort | null } = {},
 ): { sort: Sort | null; onSort: (field: string) => void } {
   const route = useRoute();
   const sort = parseSort(route.query.get(param), fields) ?? opts.fallback ?? null;
   const onSort = (field: string) => {
-    const next = nextSort(sort, field, opts.firstDir?.(field));
+    const next = nextSort(sort, field);
     const fallback = formatSort(opts.fallback ?? null);
     const value = formatSort(next);
     // The page's own default order needs no parameter: the URL stays as short as the link to it.
