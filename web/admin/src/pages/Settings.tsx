@@ -14,25 +14,9 @@ import { useSession } from "../session";
 import { useSurveys } from "../surveys";
 import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
+import { Invitations } from "./Invitations";
+import { Secret } from "../components/Secret";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
-
-/** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
-function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
-  return (
-    <div class="notice secret" role="status">
-      <p>{label}</p>
-      <code data-testid="secret">{value}</code>
-      <div class="row">
-        <button type="button" class="btn secondary small" onClick={() => void navigator.clipboard?.writeText(value)}>
-          {t("copy")}
-        </button>
-        <button type="button" class="btn ghost small" onClick={onClose}>
-          {t("close")}
-        </button>
-      </div>
-    </div>
-  );
-}
 
 export function Settings() {
   const session = useSession();
@@ -50,6 +34,7 @@ export function Settings() {
       <div class="stack">
         <Workspace />
         <Users />
+        <Invitations />
         <div class="grid-2">
           <ApiKeys />
           <Webhooks />
