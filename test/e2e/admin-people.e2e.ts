@@ -23,6 +23,8 @@ const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(j
 const KEY = "e2e-people-admin-key-0123456789ab";
 const PUBLIC_URL = "https://nps.example.test";
 const rand = () => Math.random().toString(36).slice(2, 8);
+/** Accepting and resetting hash a password (100,000 PBKDF2 rounds): on a busy machine a poll's default second is short. */
+const WAIT = { timeout: 15_000 };
 let worker: RunningWorker | undefined;
 let stub: Server;
 let browser: Browser;
@@ -73,7 +75,7 @@ async function userWithPassword(role: "admin" | "manager", name: string) {
 
 /** The e-mail the stub received for `to`, once it has arrived. */
 async function mailTo(to: string) {
-  await expect.poll(() => mail.some((m) => m.to === to), { timeout: 15_000 }).toBe(true);
+  await expect.poll(() => mail.some((m) => m.to === to), WAIT).toBe(true);
   return mail.filter((m) => m.to === to).at(-1)!;
 }
 
@@ -96,9 +98,9 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     await card.getByLabel("Role").selectOption("manager");
     await card.getByLabel("E-mail language").selectOption("en");
     await card.getByRole("button", { name: "Invite by e-mail" }).click();
-    await expect.poll(() => card.getByTestId("invite-sent").textContent()).toContain(`Invitation sent to ${invitee}`);
+    await expect.poll(() => card.getByTestId("invite-sent").textContent(), WAIT).toContain(`Invitation sent to ${invitee}`);
     const row = card.locator(`tr[data-invitation="${invitee}"]`);
-    await expect.poll(() => row.textContent()).toContain("Pending");
+    await expect.poll(() => row.textContent(), WAIT).toContain("Pending");
     expect(await row.textContent()).toContain("Account manager");
     expect(await row.textContent()).toContain("by e-mail (1×)");
     await card.screenshot({ path: `${OUT}/invitations.png` });
@@ -120,18 +122,18 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     await guest.screenshot({ path: `${OUT}/invitation-accept.png` });
     await guest.getByRole("button", { name: "Create my account" }).click();
     await guest.waitForURL(`${base()}/admin/`);
-    await expect.poll(() => guest.locator(".whoami").textContent()).toContain("Mara Manager");
+    await expect.poll(() => guest.locator(".whoami").textContent(), WAIT).toContain("Mara Manager");
     expect(await guest.locator(".whoami").textContent()).toContain("Account manager");
 
     const users = await api("/api/v1/users");
     expect(users.body.data.find((u: { email: string }) => u.email === invitee)).toMatchObject({ role: "manager", name: "Mara Manager" });
     // The link worked once.
     await guest.goto(onWorker(sent.link));
-    await expect.poll(() => guest.getByTestId("link-error").textContent()).toContain("This link is not valid");
+    await expect.poll(() => guest.getByTestId("link-error").textContent(), WAIT).toContain("This link is not valid");
     // Accepted: gone from the admin's pending list.
     await page.reload();
     await card.getByRole("button", { name: "Invite by e-mail" }).waitFor();
-    await expect.poll(() => card.locator(`tr[data-invitation="${invitee}"]`).count()).toBe(0);
+    await expect.poll(() => card.locator(`tr[data-invitation="${invitee}"]`).count(), WAIT).toBe(0);
     await context.close();
     await adminCtx.close();
   });
@@ -152,13 +154,13 @@ describe("people: invitations and password reset, with an e-mail API", () => {
 
     const row = card.locator(`tr[data-invitation="${invitee}"]`);
     await row.getByRole("button", { name: `Re-send ${invitee}` }).click();
-    await expect.poll(() => mail.filter((m) => m.to === invitee).length).toBe(2);
-    await expect.poll(() => row.textContent()).toContain("by e-mail (2×)");
+    await expect.poll(() => mail.filter((m) => m.to === invitee).length, WAIT).toBe(2);
+    await expect.poll(() => row.textContent(), WAIT).toContain("by e-mail (2×)");
     const second = mail.filter((m) => m.to === invitee)[1]!;
 
     const { context, page: guest } = await newPage("fr-FR");
     await guest.goto(onWorker(first.link));
-    await expect.poll(() => guest.getByTestId("link-error").textContent()).toContain("Ce lien n'est pas valable");
+    await expect.poll(() => guest.getByTestId("link-error").textContent(), WAIT).toContain("Ce lien n'est pas valable");
     await guest.goto(onWorker(second.link));
     await guest.getByRole("heading", { name: "Rejoindre Baromètre" }).waitFor();
     expect(await guest.locator(".login-card").textContent()).toContain(`Vous êtes invité·e en tant que lecteur avec ${invitee}`);
@@ -166,12 +168,12 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     await guest.screenshot({ path: `${OUT}/invitation-accept-fr.png` });
 
     await row.getByRole("button", { name: `Revoke ${invitee}` }).click();
-    await expect.poll(() => row.count()).toBe(0);
+    await expect.poll(() => row.count(), WAIT).toBe(0);
     await guest.getByLabel("Votre nom").fill("Zoé");
     await guest.getByLabel("Mot de passe", { exact: true }).fill("zoe-secret-password");
     await guest.getByLabel("Répétez le mot de passe").fill("zoe-secret-password");
     await guest.getByRole("button", { name: "Créer mon compte" }).click();
-    await expect.poll(() => guest.getByRole("alert").textContent()).toContain("Ce lien n'est pas valable");
+    await expect.poll(() => guest.getByRole("alert").textContent(), WAIT).toContain("Ce lien n'est pas valable");
     await context.close();
     await adminCtx.close();
   });
@@ -226,17 +228,17 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     // The old password no longer works, the new one does.
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect.poll(() => page.locator("#login-error").textContent()).toContain("Wrong email or password");
+    await expect.poll(() => page.locator("#login-error").textContent(), WAIT).toContain("Wrong email or password");
     await page.getByLabel("Password").fill("a-new-password-for-paul");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${base()}/admin/`);
-    await expect.poll(() => page.locator(".whoami").textContent()).toContain("Paul Manager");
+    await expect.poll(() => page.locator(".whoami").textContent(), WAIT).toContain("Paul Manager");
     // The link was single-use.
     await page.goto(onWorker(sent.link));
     await page.getByLabel("New password").fill("yet-another-password");
     await page.getByLabel("Repeat the password").fill("yet-another-password");
     await page.getByRole("button", { name: "Save the new password" }).click();
-    await expect.poll(() => page.getByRole("alert").textContent()).toContain("This link is not valid");
+    await expect.poll(() => page.getByRole("alert").textContent(), WAIT).toContain("This link is not valid");
     await context.close();
   });
 
@@ -248,7 +250,7 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     await page.getByRole("heading", { name: "Réinitialiser votre mot de passe" }).waitFor();
     await page.getByLabel("E-mail").fill(`inconnu-${rand()}@people.test`);
     await page.getByRole("button", { name: "Envoyer le lien" }).click();
-    await expect.poll(() => page.getByTestId("forgot-sent").textContent()).toContain("un lien est en route");
+    await expect.poll(() => page.getByTestId("forgot-sent").textContent(), WAIT).toContain("un lien est en route");
     await page.screenshot({ path: `${OUT}/forgot-password-fr.png` });
     await page.goto(`${base()}/admin/reset-password#token=${"x".repeat(32)}`);
     await page.getByRole("heading", { name: "Choisir un nouveau mot de passe" }).waitFor();
@@ -278,7 +280,7 @@ describe("people without an e-mail API (the shared Worker)", () => {
     expect(await card.getByLabel("Role").inputValue()).toBe("manager");
     expect(await card.getByLabel("E-mail language").inputValue()).toBe("en");
     await card.getByRole("button", { name: "Invite by e-mail" }).click();
-    await expect.poll(() => card.getByRole("status").textContent()).toContain("No e-mail service is configured, so nothing was sent");
+    await expect.poll(() => card.getByRole("status").textContent(), WAIT).toContain("No e-mail service is configured, so nothing was sent");
     const link = await card.getByTestId("secret").textContent();
     expect(link).toMatch(new RegExp(`^${inject("baseUrl")}/admin/invitation#token=[0-9a-z]{32}$`));
     expect(await card.locator(`tr[data-invitation="${invitee}"]`).textContent()).toContain("link shown (1×)");
