@@ -231,6 +231,15 @@ describe("inviting a user by e-mail", () => {
     expect(mail.sent).toHaveLength(1);
   });
 
+  it("creating the user directly closes their pending invitation (its link is dead, the list drops it)", async () => {
+    const email = uniqueEmail("direct");
+    const r = await invite(ADMIN, { email, role: "viewer" });
+    expect((await api("/api/v1/users", { headers: ADMIN, body: { email, role: "manager", password: PASSWORD } })).status).toBe(201);
+    const list = await api("/api/v1/invitations", { headers: ADMIN });
+    expect(list.body.data.some((i: { id: string }) => i.id === r.body.invitation.id)).toBe(false);
+    expect((await accept(tokenOf(r.body.link))).body.error.code).toBe("invalid_token");
+  });
+
   it("the invitation and its changes are audited, without the token", async () => {
     const r = await invite(ADMIN, { email: uniqueEmail("audit"), role: "viewer" });
     await api(`/api/v1/invitations/${r.body.invitation.id}/resend`, { headers: ADMIN, method: "POST" });

@@ -181,6 +181,17 @@ export async function revokeInvitation(db: Db, p: Principal, id: string, now = D
   await audit(db, p, "user.invite_revoke", row.id, { email: row.email });
 }
 
+/**
+ * An admin created the user directly: their open invitation has nothing left to do, so it is
+ * closed (revoked) rather than left pending with a link that could only answer `email_taken`.
+ */
+export async function closeInvitationsFor(db: Db, email: string, now = Date.now()): Promise<void> {
+  await db
+    .update(userInvitations)
+    .set({ revokedAt: new Date(now) })
+    .where(and(eq(userInvitations.email, email), isNull(userInvitations.acceptedAt), isNull(userInvitations.revokedAt)));
+}
+
 /** The open, unexpired invitation a token belongs to, or the error that says why not. */
 export async function invitationByToken(db: Db, token: string, now = Date.now()): Promise<Row> {
   if (!LINK_TOKEN.test(token)) throw invalidToken();
