@@ -47,6 +47,28 @@ export function useLinkToken(): string {
   return token;
 }
 
+/**
+ * A new password typed twice (the page compares them; the server holds the policy: 10 to 256
+ * characters). Its hint is `#password-hint`, for the form's aria-describedby.
+ */
+export function NewPassword({ label }: { label: string }) {
+  return (
+    <>
+      <div class="field">
+        <label for="password">{label}</label>
+        <input id="password" name="password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
+        <small class="muted" id="password-hint">
+          {t("password.policy")}
+        </small>
+      </div>
+      <div class="field">
+        <label for="confirm">{t("password.confirm")}</label>
+        <input id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
+      </div>
+    </>
+  );
+}
+
 /** What went wrong with a link or a form, in the reader's language. */
 export function authErrorText(err: unknown): string {
   if (err instanceof Unavailable) return t("login.unavailable");

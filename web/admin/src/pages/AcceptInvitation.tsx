@@ -3,7 +3,7 @@
  * chooses a name and a password and is signed in with the invited role.
  */
 import { useEffect, useState } from "preact/hooks";
-import { AuthCard, authErrorText, useLinkToken } from "../components/AuthCard";
+import { AuthCard, authErrorText, NewPassword, useLinkToken } from "../components/AuthCard";
 import { Link, Spinner } from "../components/ui";
 import { api } from "../endpoints";
 import { type Locale, LOCALES, setLocale, t } from "../i18n";
@@ -74,17 +74,7 @@ export function AcceptInvitation() {
           <label for="name">{t("invite.name")}</label>
           <input id="name" name="name" autoComplete="name" required maxLength={200} />
         </div>
-        <div class="field">
-          <label for="password">{t("login.password")}</label>
-          <input id="password" name="password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
-          <small class="muted" id="password-hint">
-            {t("password.policy")}
-          </small>
-        </div>
-        <div class="field">
-          <label for="confirm">{t("password.confirm")}</label>
-          <input id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
-        </div>
+        <NewPassword label={t("login.password")} />
         {error && (
           <div class="notice error" role="alert" id="accept-error">
             {error}

@@ -3,7 +3,7 @@
  * the server; the person then signs in with the new password.
  */
 import { useEffect, useState } from "preact/hooks";
-import { AuthCard, authErrorText, useLinkToken } from "../components/AuthCard";
+import { AuthCard, authErrorText, NewPassword, useLinkToken } from "../components/AuthCard";
 import { Link } from "../components/ui";
 import { api } from "../endpoints";
 import { t } from "../i18n";
@@ -35,17 +35,7 @@ export function ResetPassword() {
   return (
     <AuthCard title={t("reset.title")} sub={t("reset.sub")}>
       <form onSubmit={submit} class="stack" aria-describedby={error ? "reset-error" : "password-hint"}>
-        <div class="field">
-          <label for="password">{t("reset.new")}</label>
-          <input id="password" name="password" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
-          <small class="muted" id="password-hint">
-            {t("password.policy")}
-          </small>
-        </div>
-        <div class="field">
-          <label for="confirm">{t("password.confirm")}</label>
-          <input id="confirm" name="confirm" type="password" autoComplete="new-password" required minLength={10} maxLength={256} />
-        </div>
+        <NewPassword label={t("reset.new")} />
         {error && (
           <div class="notice error" role="alert" id="reset-error">
             {error}
