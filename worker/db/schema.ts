@@ -67,6 +67,55 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
+/**
+ * Invitations to join the workspace by e-mail (docs/ADMIN.md, "Users"): an admin names the e-mail
+ * and the role; the invitee opens the link, sets a name and password, and is signed in. D1 keeps
+ * the SHA-256 of the link's token, never the token. Open = neither accepted nor revoked (expired
+ * ones stay open until re-sent, revoked or superseded); at most one open invitation per e-mail.
+ */
+export const userInvitations = sqliteTable(
+  "user_invitations",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    /** The language of the e-mail and of the new user's admin page. */
+    locale: text("locale").notNull().default("en"),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    /** How the latest link left: `email`, `email_failed` (the link was shown instead) or `link` (no e-mail configured). */
+    delivery: text("delivery", { enum: ["email", "email_failed", "link"] }).notNull(),
+    sendCount: integer("send_count").notNull().default(1),
+    lastSentAt: integer("last_sent_at", { mode: "timestamp_ms" }).notNull(),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    acceptedUserId: text("accepted_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("user_invitations_token_unique").on(t.tokenHash),
+    uniqueIndex("user_invitations_open_email_unique").on(t.email).where(sql`accepted_at IS NULL AND revoked_at IS NULL`),
+  ],
+);
+
+/**
+ * Self-service password resets (docs/SECURITY.md): one row per e-mailed link, holding the SHA-256
+ * of its token. A reset deletes every row of the user (the link used and any other outstanding).
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
 /** Failed logins and other rate-limited events, counted per key in fixed windows. */
 export const rateLimits = sqliteTable(
   "rate_limits",

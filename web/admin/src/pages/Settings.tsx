@@ -16,25 +16,9 @@ import { useSurveys } from "../surveys";
 import { sortRows, type SortValue } from "../sort";
 import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
+import { Invitations } from "./Invitations";
+import { Secret } from "../components/Secret";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
-
-/** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
-function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
-  return (
-    <div class="notice secret" role="status">
-      <p>{label}</p>
-      <code data-testid="secret">{value}</code>
-      <div class="row">
-        <button type="button" class="btn secondary small" onClick={() => void navigator.clipboard?.writeText(value)}>
-          {t("copy")}
-        </button>
-        <button type="button" class="btn ghost small" onClick={onClose}>
-          {t("close")}
-        </button>
-      </div>
-    </div>
-  );
-}
 
 export function Settings() {
   const session = useSession();
@@ -52,6 +36,7 @@ export function Settings() {
       <div class="stack">
         <Workspace />
         <Users />
+        <Invitations />
         {/* The keys are a table with a column per fact: the full width. The two forms sit side by side. */}
         <ApiKeys />
         <div class="grid-2">
