@@ -175,9 +175,10 @@ function Users() {
               <input id="u-name" name="name" maxLength={200} />
             </Field>
             <Field label={t("settings.role")} id="u-role">
+              {/* An account manager by default, as for invitations: admin is a deliberate choice. */}
               <select id="u-role" name="role">
                 {ROLES.map((r) => (
-                  <option key={r} value={r}>
+                  <option key={r} value={r} selected={r === "manager"}>
                     {t(("role." + r) as "role.admin")}
                   </option>
                 ))}
