@@ -2,7 +2,7 @@
 // writing its section of docs/BENCHMARKS.md, then prints its own wall time and writes it, with
 // the machine's load meanwhile, into the "total" section at the top. Run them on a quiet machine:
 // they measure ratios side by side, but a busy machine still adds noise.
-import { execFileSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
@@ -31,11 +31,18 @@ const sampleLoad = () => loads.push(os.loadavg()[0]);
 sampleLoad();
 const sampler = setInterval(sampleLoad, 10_000);
 const steps = [];
-const step = (label, run) => {
+const step = async (label, run) => {
   const s = performance.now();
-  run();
+  await run();
   steps.push([label, (performance.now() - s) / 1000]);
 };
+// Asynchronous, so the load sampler keeps running while a benchmark does.
+const node = (args) =>
+  new Promise((resolve, reject) =>
+    spawn(process.execPath, args, { stdio: "inherit" }).on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`${args[0]} exited with ${code}`)),
+    ),
+  );
 
 // dashboard and firstview read the same two bulk-generated databases: made once, here, before
 // the first of them (not during another benchmark: generating takes a whole core for a minute
@@ -46,13 +53,13 @@ try {
   for (const name of names) {
     if (shared && (name === "dashboard" || name === "firstview") && !steps.some(([l]) => l === "generate")) {
       console.log("\n=== generate (1,000 and 1,000,000 answers, shared by dashboard and firstview)");
-      step("generate", () => {
+      await step("generate", () => {
         const [small, big] = [benchDatabase(1000), benchDatabase(1_000_000)];
         console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
       });
     }
     console.log(`\n=== ${name}`);
-    step(name, () => execFileSync(process.execPath, ALL[name], { stdio: "inherit" }));
+    await step(name, () => node(ALL[name]));
   }
 } finally {
   clearInterval(sampler);
