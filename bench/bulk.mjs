@@ -3,8 +3,8 @@
 // a local D1 SQLite file with node:sqlite after the same migrations wrangler applies. The insert
 // triggers are set aside during the load and `counted`, `rollups` and the comment index built
 // set-wise with the same rules, then the triggers restored; the totals are checked against a
-// recount from `responses`. Used by bench/dashboard.mjs and bench/firstView.mjs.
-import { mkdtempSync, readdirSync } from "node:fs";
+// recount from `responses`. Used by bench/dashboard.mjs and bench/firstView.mjs (see benchDatabase).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -34,17 +34,69 @@ const WORDS = [
   "export",
 ];
 
+/** Drops the schema objects of `type` matching `where` and returns them, to be put back with their own SQL. */
+function setAside(db, type, where) {
+  const objects = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = '${type}' AND sql IS NOT NULL AND ${where}`).all();
+  for (const o of objects) db.exec(`DROP ${type.toUpperCase()} ${o.name}`);
+  return objects;
+}
+
+// The month, quarter and half-year buckets of an instant, formatted once per UTC day (the rows
+// come in time order): bucketOf goes through Intl, and three calls a row cost about 45 s of CPU
+// for 1,000,000 rows on the bench machine.
+let bucketDay = NaN;
+let bucketDayLabels = [];
+function bucketsOf(at) {
+  const day = Math.floor(at / 86_400_000);
+  if (day !== bucketDay) {
+    bucketDay = day;
+    bucketDayLabels = [bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC")];
+  }
+  return bucketDayLabels;
+}
+
+// The migrated, empty database, made once per process with wrangler (its start-up is most of
+// the cost) and copied for each database generated.
+let migratedTemplate = null;
+function migrated(dir) {
+  if (!migratedTemplate) {
+    migratedTemplate = mkdtempSync(join(tmpdir(), "barometre-bench-migrated-"));
+    applyMigrations(migratedTemplate);
+    process.on("exit", () => rmSync(migratedTemplate, { recursive: true, force: true }));
+  }
+  cpSync(migratedTemplate, dir, { recursive: true });
+}
+
+/**
+ * The databases of the scale benchmarks, generated once per `npm run bench`: bench/run.mjs sets
+ * BENCH_DBS to a folder and generates them there first (bench/run.mjs), and dashboard and
+ * firstview reuse them (the 1,000,000-answer one took a minute or more, and was made twice).
+ * Without BENCH_DBS a benchmark generates its own; `owned` says it must remove them.
+ */
+export function benchDatabase(answers) {
+  const shared = process.env.BENCH_DBS;
+  if (!shared) return { ...generate(answers), owned: true };
+  const dir = join(shared, String(answers));
+  const info = join(dir, "bulk.json");
+  if (existsSync(info)) return { ...JSON.parse(readFileSync(info, "utf8")), owned: false };
+  mkdirSync(dir, { recursive: true });
+  const made = generate(answers, dir);
+  writeFileSync(info, JSON.stringify(made));
+  return { ...made, owned: false };
+}
+
 /** One database: `answers` responses, answers/10 accounts, answers·0.3 contacts, in bulk. */
-export function generate(answers) {
-  const dir = mkdtempSync(join(tmpdir(), "barometre-bench-dash-"));
-  applyMigrations(dir);
+export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-bench-dash-"))) {
+  migrated(dir);
   const d1dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
   const file = join(
     d1dir,
     readdirSync(d1dir).find((f) => f.endsWith(".sqlite")),
   );
   const db = new DatabaseSync(file);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
+  // A throwaway file: no journal, no syncs, and a cache that holds the indexes being built (with
+  // SQLite's 2 MB default, the contact index's random inserts went to the OS page by page).
+  db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;");
   let seed = 11;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const nAccounts = Math.max(10, Math.round(answers / 10));
@@ -82,6 +134,8 @@ export function generate(answers) {
     )
     .all();
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
+  // The secondary indexes of the two big tables too: built once, sorted, after their rows are in.
+  const bulkIndexes = setAside(db, "index", "tbl_name IN ('responses', 'counted')");
   const res =
     db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -103,9 +157,7 @@ export function generate(answers) {
       a?.id ?? null,
       a?.segment ?? null,
       a?.manager ?? null,
-      bucketOf(at, "month", "UTC"),
-      bucketOf(at, "quarter", "UTC"),
-      bucketOf(at, "half", "UTC"),
+      ...bucketsOf(at),
       at,
       at,
     );
@@ -139,6 +191,7 @@ export function generate(answers) {
       GROUP BY survey_id, interval, bucket, ${column}`);
   }
   buildCube(db);
+  for (const t of bulkIndexes) db.exec(t.sql);
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
   for (const t of bulkTriggers) db.exec(t.sql);
   db.exec("COMMIT");
@@ -149,7 +202,6 @@ export function generate(answers) {
   if (recount !== rolled) throw new Error(`rollups ${rolled} ≠ recount ${recount}`);
   const cubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'month'").get().n;
   if (recount !== cubed) throw new Error(`cube ${cubed} ≠ recount ${recount}`);
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const bytes = db.prepare("SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()").get().b;
   db.close();
   return { dir, seconds, rollups, nAccounts, nContacts, bytes };

@@ -4,10 +4,10 @@
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
-import { decodeResponseCursor, encodeResponseCursor, olderThan } from "../db/queries/responseCursor";
+import { decodeResponseCursor, encodeResponseCursor } from "../db/queries/responseCursor";
 import { responseFilter } from "../db/queries/responseFilter";
 import { categorySql } from "../db/queries/scoreCategory";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
@@ -34,7 +34,7 @@ export const commentsRoute = router().openapi(list, async (c) => {
   const q = c.req.valid("query");
   const db = c.var.db;
   const today = workspaceToday(c.env);
-  const after = olderThan(decodeResponseCursor(q.before));
+  const before = decodeResponseCursor(q.before);
   const rows = await db
     .select({
       responseId: responses.id,
@@ -61,7 +61,7 @@ export const commentsRoute = router().openapi(list, async (c) => {
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
-    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true }), after))
+    .where(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true, before }))
     .orderBy(desc(responses.createdAt), desc(responses.id))
     .limit(q.limit)
     .all();

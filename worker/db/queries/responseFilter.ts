@@ -9,9 +9,17 @@ import type { ResponseFilter } from "../../schemas/comments";
 import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
 import { commentMatches } from "./commentSearch";
+import { olderThanWithin, type ResponseCursor } from "./responseCursor";
 import { categorySql } from "./scoreCategory";
 
-export function responseFilter(db: Db, principal: Principal, f: ResponseFilter, timeZone: string, opts: { queue?: boolean } = {}): SQL | undefined {
+/** `opts.before`: a page's cursor, merged with `to` into one upper bound (see olderThanWithin). */
+export function responseFilter(
+  db: Db,
+  principal: Principal,
+  f: ResponseFilter,
+  timeZone: string,
+  opts: { queue?: boolean; before?: ResponseCursor | null } = {},
+): SQL | undefined {
   assertOwnManagerFilter(principal, f.manager);
   // Today in the workspace zone: an item is overdue once its due day has passed.
   const today = localDate(Date.now(), timeZone);
@@ -20,7 +28,7 @@ export function responseFilter(db: Db, principal: Principal, f: ResponseFilter, 
     opts.queue ? or(isNotNull(responses.comment), isNotNull(followups.responseId)) : undefined,
     f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
     f.from ? gte(responses.createdAt, new Date(zonedMidnightUtc(f.from, timeZone))) : undefined,
-    f.to ? lt(responses.createdAt, new Date(zonedMidnightUtc(f.to, timeZone))) : undefined,
+    olderThanWithin(opts.before ?? null, f.to ? new Date(zonedMidnightUtc(f.to, timeZone)) : undefined),
     f.category ? sql`${categorySql} = ${f.category}` : undefined,
     f.segment ? eq(responses.segment, f.segment) : undefined,
     f.manager ? eq(responses.managerUserId, f.manager) : undefined,
