@@ -1,6 +1,8 @@
 // Bulk generation of a benchmark database: `answers` NPS answers over two years (70 % from known
 // contacts, 30 % with a comment), answers/10 accounts, answers·0.3 contacts, written straight into
-// a local D1 SQLite file with node:sqlite after the same migrations wrangler applies. The insert
+// a local D1 SQLite file with node:sqlite after the same migrations wrangler applies. The survey
+// has two waves a year (January and July, three weeks each); an identified answer given during a
+// wave is tied to it, as a personal link's would be (the demo seed does the same). The insert
 // triggers are set aside during the load and `counted`, `rollups` and the comment index built
 // set-wise with the same rules, then the triggers restored; the totals are checked against a
 // recount from `responses`. Used by bench/dashboard.mjs and bench/firstView.mjs (see benchDatabase).
@@ -14,6 +16,8 @@ import { applyMigrations } from "./lib.mjs";
 export const KEY = "bench-admin-key-0123456789abcdef";
 export const SURVEY = "srv_nps";
 const MANAGERS = 20;
+/** How long each wave stays open. */
+const WAVE_DAYS = 21;
 const start = Date.parse("2024-12-01T00:00:00Z");
 const span = 730 * 86_400_000;
 const WORDS = [
@@ -123,22 +127,27 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   const con = db.prepare("INSERT INTO contacts (id, external_id, account_id, email, name) VALUES (?, ?, ?, ?, ?)");
   for (let c = 0; c < nContacts; c++) con.run(`ct_${c}`, `cext-${c}`, accounts[c % nAccounts].id, `p${c}@bench.test`, `Person ${c}`);
   const wave = db.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, ?, ?, ?, 'closed')");
-  for (const p of ["2025-01", "2025-07", "2026-01", "2026-07"])
-    wave.run(`wave_${p}`, SURVEY, p, Date.parse(`${p}-15T00:00:00Z`), Date.parse(`${p}-15T00:00:00Z`) + 21 * 86_400_000);
+  const waveWindows = ["2025-01", "2025-07", "2026-01", "2026-07"].map((p) => ({
+    id: `wave_${p}`,
+    opens: Date.parse(`${p}-15T00:00:00Z`),
+    closes: Date.parse(`${p}-15T00:00:00Z`) + WAVE_DAYS * 86_400_000,
+  }));
+  for (const w of waveWindows) wave.run(w.id, SURVEY, w.id.slice(5), w.opens, w.closes);
+  const waveAt = (at) => waveWindows.find((w) => at >= w.opens && at < w.closes)?.id ?? null;
   db.exec("COMMIT");
   // Bulk load: the per-row insert triggers are set aside, `counted`, `rollups` and the comment
   // index are then built set-wise with the same rules, and the triggers put back as they were.
   const bulkTriggers = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'counted_rollups_insert', 'responses_fts_insert')",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'responses_counted_wave_insert', 'counted_rollups_insert', 'responses_fts_insert')",
     )
     .all();
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
   // The secondary indexes of the two big tables too: built once, sorted, after their rows are in.
   const bulkIndexes = setAside(db, "index", "tbl_name IN ('responses', 'counted')");
   const res =
-    db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    db.prepare(`INSERT INTO responses (id, survey_id, contact_id, wave_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.exec("BEGIN");
   for (let i = 0; i < answers; i++) {
     const at = start + Math.floor((i / answers) * span + rnd() * 3_600_000);
@@ -150,6 +159,7 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
       `r_${String(i).padStart(8, "0")}`,
       SURVEY,
       known ? `ct_${c}` : null,
+      known ? waveAt(at) : null,
       Math.floor(rnd() * 11),
       comment,
       rnd() < 0.6 ? "fr" : "en",
@@ -169,16 +179,18 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   db.exec("COMMIT");
   db.exec("BEGIN");
   const cols = "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
+  // The calendar intervals, and the waves (bucket = the wave id, answers tied to a wave only).
   for (const [interval, column] of [
     ["month", "bucket_month"],
     ["quarter", "bucket_quarter"],
     ["half", "bucket_half"],
+    ["wave", "wave_id"],
   ]) {
     db.exec(`INSERT INTO counted (${cols})
       SELECT survey_id, '${interval}', ${column}, member, id, score, channel, locale, account_id, segment, manager_user_id, created_at FROM (
         SELECT *, coalesce(contact_id, 'r:' || id) AS member,
                row_number() OVER (PARTITION BY survey_id, ${column}, coalesce(contact_id, 'r:' || id) ORDER BY created_at DESC, id DESC) AS rn
-        FROM responses) WHERE rn = 1`);
+        FROM responses WHERE ${column} IS NOT NULL) WHERE rn = 1`);
   }
   const bins = Array.from({ length: 11 }, (_, i) => `sum(score = ${i})`).join(", ");
   // Channel, locale, segment and manager live in the cube (buildCube), not in rollups.
@@ -202,9 +214,17 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   if (recount !== rolled) throw new Error(`rollups ${rolled} ≠ recount ${recount}`);
   const cubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'month'").get().n;
   if (recount !== cubed) throw new Error(`cube ${cubed} ≠ recount ${recount}`);
+  const waveRecount = db
+    .prepare("SELECT count(*) AS n FROM (SELECT DISTINCT wave_id, coalesce(contact_id, 'r:' || id) FROM responses WHERE wave_id IS NOT NULL)")
+    .get().n;
+  const waveRolled = db.prepare("SELECT sum(n) AS n FROM rollups WHERE interval = 'wave' AND dim = 'all'").get().n;
+  const waveCubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'wave'").get().n;
+  if (waveRecount !== waveRolled || waveRecount !== waveCubed)
+    throw new Error(`waves: rollups ${waveRolled}, cube ${waveCubed} ≠ recount ${waveRecount}`);
+  const waveAnswers = db.prepare("SELECT count(*) AS n FROM responses WHERE wave_id IS NOT NULL").get().n;
   const bytes = db.prepare("SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()").get().b;
   db.close();
-  return { dir, seconds, rollups, nAccounts, nContacts, bytes };
+  return { dir, seconds, rollups, nAccounts, nContacts, bytes, waveAnswers, waveMembers: waveRecount };
 }
 
 /**

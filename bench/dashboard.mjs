@@ -24,6 +24,7 @@ import { machine, writeSection } from "./report.mjs";
 const { values: o } = parseArgs({
   options: { big: { type: "string", default: "1000000" }, small: { type: "string", default: "1000" }, repeat: { type: "string", default: "9" } },
 });
+const WAVE_DAYS_TEXT = "three weeks";
 const BIG = Number(o.big),
   SMALL = Number(o.small),
   REPEAT = Number(o.repeat);
@@ -33,6 +34,9 @@ const REQUESTS = [
   ["overview, no filter", OVERVIEW],
   ["overview, one filter (segment)", `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}&segment=Enterprise`],
   ["overview, two filters (segment + channel)", `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}&segment=Enterprise&channel=widget`],
+  ["overview by wave (the default grouping)", `/api/v1/surveys/${SURVEY}/metrics`],
+  ["overview by wave, one filter", `/api/v1/surveys/${SURVEY}/metrics?interval=wave&segment=Enterprise`],
+  ["overview by wave, two filters", `/api/v1/surveys/${SURVEY}/metrics?interval=wave&segment=Enterprise&channel=widget`],
   ["breakdown by segment", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=segment&interval=month&${range}`],
   ["breakdown by manager", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=manager&interval=quarter&${range}`],
   ["accounts list, page of 50", `/api/v1/accounts?limit=50`],
@@ -85,7 +89,15 @@ const RAW_SQL = `SELECT bucket_month, score, count(*) AS n FROM (
     SELECT bucket_month, score, row_number() OVER (PARTITION BY bucket_month, coalesce(contact_id, 'r:' || id) ORDER BY created_at DESC, id DESC) AS rn
     FROM responses WHERE survey_id = ? AND created_at >= ? AND created_at < ?)
   WHERE rn = 1 GROUP BY bucket_month, score`;
-function rawScan(dir) {
+// The by-wave overview with one filter as it was read before the wave rows (migrations/0014):
+// every answer of the listed waves through the wave index, ranked per member. Timed the same way.
+const RAW_WAVE_SQL = `SELECT wave_id, score, count(*) AS n
+  FROM (SELECT r.wave_id, r.score,
+               row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
+        FROM responses r
+        WHERE r.wave_id IN (SELECT id FROM waves WHERE survey_id = ?) AND r.survey_id = ? AND r.segment = 'Enterprise')
+  WHERE rn = 1 GROUP BY wave_id, score`;
+function rawScan(dir, sql = RAW_SQL, params = [SURVEY, Date.parse("2024-12-01T00:00:00Z"), Date.parse("2026-12-01T00:00:00Z")]) {
   const d1dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
   const db = new DatabaseSync(
     join(
@@ -94,11 +106,11 @@ function rawScan(dir) {
     ),
     { readOnly: true },
   );
-  const stmt = db.prepare(RAW_SQL);
+  const stmt = db.prepare(sql);
   const times = [];
   for (let i = 0; i < 3; i++) {
     const s = performance.now();
-    stmt.all(SURVEY, Date.parse("2024-12-01T00:00:00Z"), Date.parse("2026-12-01T00:00:00Z"));
+    stmt.all(...params);
     times.push(performance.now() - s);
   }
   db.close();
@@ -107,6 +119,9 @@ function rawScan(dir) {
 const rawSmall = rawScan(small.dir);
 const rawBig = rawScan(big.dir);
 console.log(`raw scan of the overview: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 2)} ms`);
+const rawWaveSmall = rawScan(small.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
+const rawWaveBig = rawScan(big.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
+console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
 const vars = { ADMIN_API_KEY: KEY };
 const [ws, wb] = await Promise.all([
   startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
@@ -172,8 +187,9 @@ Two local D1 databases generated in bulk with node:sqlite through the real migra
 ${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
 ${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
 database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
-two years of answers, 70 % from known contacts, 30 % with a comment (generation: the rows, then
-\`counted\`, \`rollups\` and the comment index built set-wise, checked against a recount). Each behind its own
+two years of answers, 70 % from known contacts, 30 % with a comment, two waves a year of ${WAVE_DAYS_TEXT} (an identified
+answer given during one is tied to it: ${big.waveAnswers.toLocaleString("en-US")} answers, ${big.waveMembers.toLocaleString("en-US")} counted, in the big database) (generation: the rows, then
+\`counted\`, \`rollups\`, the cube and the comment index built set-wise, checked against a recount). Each behind its own
 \`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 2 warm-ups each); the spread
 is the fastest and slowest run as a share of the median (small · big).
 
@@ -188,6 +204,10 @@ The overview (\`${OVERVIEW}\`: 24 monthly buckets, totals, intervals, changes) r
 rollups, at most one row per bucket: **${fmt(overview.big / overview.small, 2)}× at ${BIG.toLocaleString("en-US")} vs ${SMALL.toLocaleString("en-US")} answers**. The same figures by a raw
 scan of \`responses\` (deduplicated per contact and month, the query the rollups replace), in SQLite
 alone with no Worker, median of 3: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 0)} ms (${fmt(rawBig / rawSmall, 0)}×; at ${BIG.toLocaleString("en-US")}, ${fmt(rawBig / overview.big, 0)}× the whole Worker request).
+
+The overview by wave with one filter (segment), as it was read before waves were buckets of their own
+(migrations/0014: every answer of the survey's waves through \`responses_wave_idx\`, ranked per member), in SQLite
+alone, median of 3: ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 0)} ms; it now reads the waves' \`cube\` cells (see the table).
 
 CSV export of the ${BIG.toLocaleString("en-US")}-answer survey (\`GET /api/v1/export/responses.csv?surveyId=…\`), streamed page by page:
 ${(csv.lines - 1).toLocaleString("en-US")} rows, ${fmt(csv.bytes / 2 ** 20, 0)} MiB in ${fmt(exportSeconds, 1)} s (**${fmt((csv.lines - 1) / exportSeconds, 0)} rows/s**, ${fmt(csv.bytes / 2 ** 20 / exportSeconds, 1)} MiB/s); workerd RSS ${fmt(rssBefore / 2 ** 20, 0)} MB before, ${fmt(rssPeak / 2 ** 20, 0)} MB peak
