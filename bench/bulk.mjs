@@ -102,7 +102,10 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   // SQLite's 2 MB default, the contact index's random inserts went to the OS page by page).
   db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;");
   let seed = 11;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // The product is taken in 32-bit integer arithmetic (Math.imul): as a double, seed × 1103515245
+  // passes 2^53 and loses its low bits, and the sequence fell into a cycle of about 10,000 values,
+  // so a million answers came from a few thousand distinct draws (few contacts, few accounts).
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 2 ** 31;
   const nAccounts = Math.max(10, Math.round(answers / 10));
   const nContacts = Math.max(30, Math.round(answers * 0.3));
   const t0 = performance.now();
