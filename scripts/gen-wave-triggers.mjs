@@ -5,23 +5,10 @@
 // id for each member's latest answer tied to a wave (`responses.wave_id`), so the triggers on
 // `counted` (migrations/0011_cube.sql, unchanged) keep `rollups` (all, account) and `cube` per wave
 // as they do per month. The calendar intervals' triggers of migrations/0001 and 0006 are printed
-// here from the same pieces (the interval list and the counted columns), with the wave added where
+// here from the same pieces (scripts/counted-parts.mjs, shared with gen-rollup-triggers.mjs), with the wave added where
 // an answer's wave matters and left out where only calendar buckets move (a time-zone rebuild).
-const countedCols = "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
-const calendar = [
-  ["month", "bucket_month"],
-  ["quarter", "bucket_quarter"],
-  ["half", "bucket_half"],
-];
-const rowValues = (interval, bucketExpr) =>
-  `(NEW.survey_id, '${interval}', ${bucketExpr}, COALESCE(NEW.contact_id, 'r:' || NEW.id), NEW.id, NEW.score, NEW.channel, NEW.locale, NEW.account_id, NEW.segment, NEW.manager_user_id, NEW.created_at)`;
-// A member's newer answer takes the place; an older one (an import of the past) does not.
-const latestWins = `  ON CONFLICT (survey_id, interval, bucket, member) DO UPDATE SET
-    response_id = excluded.response_id, score = excluded.score, channel = excluded.channel,
-    locale = excluded.locale, account_id = excluded.account_id, segment = excluded.segment,
-    manager_user_id = excluded.manager_user_id, created_at = excluded.created_at
-  WHERE excluded.created_at > counted.created_at
-     OR (excluded.created_at = counted.created_at AND excluded.response_id > counted.response_id);`;
+import { calendar, countedCols, latestWins, rowValues } from "./counted-parts.mjs";
+
 /**
  * The member's latest remaining answer in `OLD`'s bucket takes the place `OLD` left. `+` keeps
  * SQLite on the contact's index (contact × time, which also gives the order): the survey's or the
