@@ -1,10 +1,12 @@
 // Bulk generation of a benchmark database: `answers` NPS answers over two years (70 % from known
 // contacts, 30 % with a comment), answers/10 accounts, answers·0.3 contacts, written straight into
-// a local D1 SQLite file with node:sqlite after the same migrations wrangler applies. The insert
+// a local D1 SQLite file with node:sqlite after the same migrations wrangler applies. The survey
+// has two waves a year (January and July, three weeks each); an identified answer given during a
+// wave is tied to it, as a personal link's would be (the demo seed does the same). The insert
 // triggers are set aside during the load and `counted`, `rollups` and the comment index built
 // set-wise with the same rules, then the triggers restored; the totals are checked against a
-// recount from `responses`. Used by bench/dashboard.mjs and bench/firstView.mjs.
-import { mkdtempSync, readdirSync } from "node:fs";
+// recount from `responses`. Used by bench/dashboard.mjs and bench/firstView.mjs (see benchDatabase).
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -14,6 +16,8 @@ import { applyMigrations } from "./lib.mjs";
 export const KEY = "bench-admin-key-0123456789abcdef";
 export const SURVEY = "srv_nps";
 const MANAGERS = 20;
+/** How long each wave stays open. */
+const WAVE_DAYS = 21;
 const start = Date.parse("2024-12-01T00:00:00Z");
 const span = 730 * 86_400_000;
 const WORDS = [
@@ -34,19 +38,74 @@ const WORDS = [
   "export",
 ];
 
+/** Drops the schema objects of `type` matching `where` and returns them, to be put back with their own SQL. */
+function setAside(db, type, where) {
+  const objects = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = '${type}' AND sql IS NOT NULL AND ${where}`).all();
+  for (const o of objects) db.exec(`DROP ${type.toUpperCase()} ${o.name}`);
+  return objects;
+}
+
+// The month, quarter and half-year buckets of an instant, formatted once per UTC day (the rows
+// come in time order): bucketOf goes through Intl, and three calls a row cost about 45 s of CPU
+// for 1,000,000 rows on the bench machine.
+let bucketDay = NaN;
+let bucketDayLabels = [];
+function bucketsOf(at) {
+  const day = Math.floor(at / 86_400_000);
+  if (day !== bucketDay) {
+    bucketDay = day;
+    bucketDayLabels = [bucketOf(at, "month", "UTC"), bucketOf(at, "quarter", "UTC"), bucketOf(at, "half", "UTC")];
+  }
+  return bucketDayLabels;
+}
+
+// The migrated, empty database, made once per process with wrangler (its start-up is most of
+// the cost) and copied for each database generated.
+let migratedTemplate = null;
+function migrated(dir) {
+  if (!migratedTemplate) {
+    migratedTemplate = mkdtempSync(join(tmpdir(), "barometre-bench-migrated-"));
+    applyMigrations(migratedTemplate);
+    process.on("exit", () => rmSync(migratedTemplate, { recursive: true, force: true }));
+  }
+  cpSync(migratedTemplate, dir, { recursive: true });
+}
+
+/**
+ * The databases of the scale benchmarks, generated once per `npm run bench`: bench/run.mjs sets
+ * BENCH_DBS to a folder and generates them there first (bench/run.mjs), and dashboard and
+ * firstview reuse them (the 1,000,000-answer one took a minute or more, and was made twice).
+ * Without BENCH_DBS a benchmark generates its own; `owned` says it must remove them.
+ */
+export function benchDatabase(answers) {
+  const shared = process.env.BENCH_DBS;
+  if (!shared) return { ...generate(answers), owned: true };
+  const dir = join(shared, String(answers));
+  const info = join(dir, "bulk.json");
+  if (existsSync(info)) return { ...JSON.parse(readFileSync(info, "utf8")), owned: false };
+  mkdirSync(dir, { recursive: true });
+  const made = generate(answers, dir);
+  writeFileSync(info, JSON.stringify(made));
+  return { ...made, owned: false };
+}
+
 /** One database: `answers` responses, answers/10 accounts, answers·0.3 contacts, in bulk. */
-export function generate(answers) {
-  const dir = mkdtempSync(join(tmpdir(), "barometre-bench-dash-"));
-  applyMigrations(dir);
+export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-bench-dash-"))) {
+  migrated(dir);
   const d1dir = join(dir, "v3", "d1", "miniflare-D1DatabaseObject");
   const file = join(
     d1dir,
     readdirSync(d1dir).find((f) => f.endsWith(".sqlite")),
   );
   const db = new DatabaseSync(file);
-  db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF;");
+  // A throwaway file: no journal, no syncs, and a cache that holds the indexes being built (with
+  // SQLite's 2 MB default, the contact index's random inserts went to the OS page by page).
+  db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;");
   let seed = 11;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  // The product is taken in 32-bit integer arithmetic (Math.imul): as a double, seed × 1103515245
+  // passes 2^53 and loses its low bits, and the sequence fell into a cycle of about 10,000 values,
+  // so a million answers came from a few thousand distinct draws (few contacts, few accounts).
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 2 ** 31;
   const nAccounts = Math.max(10, Math.round(answers / 10));
   const nContacts = Math.max(30, Math.round(answers * 0.3));
   const t0 = performance.now();
@@ -71,20 +130,27 @@ export function generate(answers) {
   const con = db.prepare("INSERT INTO contacts (id, external_id, account_id, email, name) VALUES (?, ?, ?, ?, ?)");
   for (let c = 0; c < nContacts; c++) con.run(`ct_${c}`, `cext-${c}`, accounts[c % nAccounts].id, `p${c}@bench.test`, `Person ${c}`);
   const wave = db.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, ?, ?, ?, 'closed')");
-  for (const p of ["2025-01", "2025-07", "2026-01", "2026-07"])
-    wave.run(`wave_${p}`, SURVEY, p, Date.parse(`${p}-15T00:00:00Z`), Date.parse(`${p}-15T00:00:00Z`) + 21 * 86_400_000);
+  const waveWindows = ["2025-01", "2025-07", "2026-01", "2026-07"].map((p) => ({
+    id: `wave_${p}`,
+    opens: Date.parse(`${p}-15T00:00:00Z`),
+    closes: Date.parse(`${p}-15T00:00:00Z`) + WAVE_DAYS * 86_400_000,
+  }));
+  for (const w of waveWindows) wave.run(w.id, SURVEY, w.id.slice(5), w.opens, w.closes);
+  const waveAt = (at) => waveWindows.find((w) => at >= w.opens && at < w.closes)?.id ?? null;
   db.exec("COMMIT");
   // Bulk load: the per-row insert triggers are set aside, `counted`, `rollups` and the comment
   // index are then built set-wise with the same rules, and the triggers put back as they were.
   const bulkTriggers = db
     .prepare(
-      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'counted_rollups_insert', 'responses_fts_insert')",
+      "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'responses_counted_wave_insert', 'counted_rollups_insert', 'responses_fts_insert')",
     )
     .all();
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
+  // The secondary indexes of the two big tables too: built once, sorted, after their rows are in.
+  const bulkIndexes = setAside(db, "index", "tbl_name IN ('responses', 'counted')");
   const res =
-    db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    db.prepare(`INSERT INTO responses (id, survey_id, contact_id, wave_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   db.exec("BEGIN");
   for (let i = 0; i < answers; i++) {
     const at = start + Math.floor((i / answers) * span + rnd() * 3_600_000);
@@ -96,6 +162,7 @@ export function generate(answers) {
       `r_${String(i).padStart(8, "0")}`,
       SURVEY,
       known ? `ct_${c}` : null,
+      known ? waveAt(at) : null,
       Math.floor(rnd() * 11),
       comment,
       rnd() < 0.6 ? "fr" : "en",
@@ -103,9 +170,7 @@ export function generate(answers) {
       a?.id ?? null,
       a?.segment ?? null,
       a?.manager ?? null,
-      bucketOf(at, "month", "UTC"),
-      bucketOf(at, "quarter", "UTC"),
-      bucketOf(at, "half", "UTC"),
+      ...bucketsOf(at),
       at,
       at,
     );
@@ -117,16 +182,18 @@ export function generate(answers) {
   db.exec("COMMIT");
   db.exec("BEGIN");
   const cols = "survey_id, interval, bucket, member, response_id, score, channel, locale, account_id, segment, manager_user_id, created_at";
+  // The calendar intervals, and the waves (bucket = the wave id, answers tied to a wave only).
   for (const [interval, column] of [
     ["month", "bucket_month"],
     ["quarter", "bucket_quarter"],
     ["half", "bucket_half"],
+    ["wave", "wave_id"],
   ]) {
     db.exec(`INSERT INTO counted (${cols})
       SELECT survey_id, '${interval}', ${column}, member, id, score, channel, locale, account_id, segment, manager_user_id, created_at FROM (
         SELECT *, coalesce(contact_id, 'r:' || id) AS member,
                row_number() OVER (PARTITION BY survey_id, ${column}, coalesce(contact_id, 'r:' || id) ORDER BY created_at DESC, id DESC) AS rn
-        FROM responses) WHERE rn = 1`);
+        FROM responses WHERE ${column} IS NOT NULL) WHERE rn = 1`);
   }
   const bins = Array.from({ length: 11 }, (_, i) => `sum(score = ${i})`).join(", ");
   // Channel, locale, segment and manager live in the cube (buildCube), not in rollups.
@@ -139,6 +206,7 @@ export function generate(answers) {
       GROUP BY survey_id, interval, bucket, ${column}`);
   }
   buildCube(db);
+  for (const t of bulkIndexes) db.exec(t.sql);
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
   for (const t of bulkTriggers) db.exec(t.sql);
   db.exec("COMMIT");
@@ -149,10 +217,17 @@ export function generate(answers) {
   if (recount !== rolled) throw new Error(`rollups ${rolled} ≠ recount ${recount}`);
   const cubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'month'").get().n;
   if (recount !== cubed) throw new Error(`cube ${cubed} ≠ recount ${recount}`);
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  const waveRecount = db
+    .prepare("SELECT count(*) AS n FROM (SELECT DISTINCT wave_id, coalesce(contact_id, 'r:' || id) FROM responses WHERE wave_id IS NOT NULL)")
+    .get().n;
+  const waveRolled = db.prepare("SELECT sum(n) AS n FROM rollups WHERE interval = 'wave' AND dim = 'all'").get().n;
+  const waveCubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'wave'").get().n;
+  if (waveRecount !== waveRolled || waveRecount !== waveCubed)
+    throw new Error(`waves: rollups ${waveRolled}, cube ${waveCubed} ≠ recount ${waveRecount}`);
+  const waveAnswers = db.prepare("SELECT count(*) AS n FROM responses WHERE wave_id IS NOT NULL").get().n;
   const bytes = db.prepare("SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()").get().b;
   db.close();
-  return { dir, seconds, rollups, nAccounts, nContacts, bytes };
+  return { dir, seconds, rollups, nAccounts, nContacts, bytes, waveAnswers, waveMembers: waveRecount };
 }
 
 /**

@@ -17,7 +17,7 @@ import { existsSync, rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { findBrowser } from "../scripts/browser.mjs";
-import { generate, KEY, SURVEY } from "./bulk.mjs";
+import { benchDatabase, KEY, SURVEY } from "./bulk.mjs";
 import { fmt, median, request, startWorker } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
@@ -37,12 +37,14 @@ const EMAIL = "bench-admin@bench.test",
 if (!existsSync("dist/public/admin/index.html")) throw new Error("run `npm run build` first: the Worker serves dist/public");
 
 console.log(`generating ${SMALL} and ${BIG} answers…`);
-const small = generate(SMALL);
-const big = generate(BIG);
+const small = benchDatabase(SMALL);
+const big = benchDatabase(BIG);
 console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
 const vars = { ADMIN_API_KEY: KEY };
-const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
-const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
+const [ws, wb] = await Promise.all([
+  startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
+  startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" }),
+]);
 const browser = await chromium.launch({
   executablePath: findBrowser(),
   args: [
@@ -150,6 +152,5 @@ after the shell: the session check, the survey list and the overview's metrics r
   await browser.close();
   ws.stop();
   wb.stop();
-  rmSync(small.dir, { recursive: true, force: true });
-  rmSync(big.dir, { recursive: true, force: true });
+  for (const d of [small, big]) if (d.owned) rmSync(d.dir, { recursive: true, force: true });
 }

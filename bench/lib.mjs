@@ -5,15 +5,31 @@ import { createServer } from "node:net";
 
 export const WRANGLER_ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" };
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/** Whether `port` (0: any) can be bound on loopback; resolves to the port bound, or null. */
+function tryPort(port) {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.on("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+    s.on("error", () => resolve(null));
+    s.listen(port, "127.0.0.1", () => {
+      const bound = s.address().port;
+      s.close(() => resolve(bound));
     });
   });
+}
+
+/**
+ * BENCH_PORTS=8860-8869 keeps every server a benchmark starts (and their inspectors) inside a range,
+ * for a machine shared with others; without it, any free port.
+ */
+const range = process.env.BENCH_PORTS?.match(/^(\d+)-(\d+)$/);
+let nextInRange = range ? Number(range[1]) : 0;
+export async function freePort() {
+  if (!range) return tryPort(0);
+  for (; nextInRange <= Number(range[2]); ) {
+    const port = await tryPort(nextInRange++);
+    if (port !== null) return port;
+  }
+  throw new Error(`no free port left in BENCH_PORTS=${process.env.BENCH_PORTS}`);
 }
 
 export async function waitFor(url, ms) {
@@ -44,6 +60,7 @@ export async function startWorker({ config = "wrangler.toml", persistTo, vars = 
     "--log-level",
     "error",
   ];
+  if (range && !extra.includes("--inspector-port")) args.push("--inspector-port", String(await freePort()));
   if (persistTo) args.push("--persist-to", persistTo);
   for (const [k, v] of Object.entries(vars)) args.push("--var", `${k}:${v}`);
   args.push(...extra);

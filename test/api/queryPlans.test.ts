@@ -90,12 +90,14 @@ async function seed() {
     const at = Date.parse("2025-06-01T00:00:00Z") + i * 11 * 86400_000;
     stmts.push(
       env.DB.prepare(
-        `INSERT INTO responses (id, survey_id, contact_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'widget', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO responses (id, survey_id, contact_id, wave_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'widget', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).bind(
         `plan-${survey.id}-${i}`,
         survey.id,
         `ct-plan-${a}-${i % 3}`,
+        // Two answers in three tied to the wave (the by-wave overview reads them).
+        i % 3 !== 2 ? waveId : null,
         i % 11,
         i % 2 ? `Très bon produit, délai ${i}` : null,
         i % 2 ? "fr" : "en",
@@ -135,6 +137,10 @@ function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string })
     `/api/v1/surveys/${s.surveyId}/metrics?interval=month&${range}`,
     `/api/v1/surveys/${s.surveyId}/metrics?interval=month&${range}&segment=seg-1`,
     `/api/v1/surveys/${s.surveyId}/metrics?interval=quarter&${range}&segment=seg-1&channel=widget`,
+    `/api/v1/surveys/${s.surveyId}/metrics`,
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&segment=seg-1`,
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&segment=seg-1&locale=fr`,
+    `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&account=acc-plan-1`,
     `/api/v1/metrics/breakdown?surveyId=${s.surveyId}&by=segment&interval=month&${range}`,
     `/api/v1/metrics/breakdown?surveyId=${s.surveyId}&by=account&interval=quarter&${range}`,
     `/api/v1/accounts?limit=50`,
@@ -235,10 +241,30 @@ describe("query plans of the dashboard", () => {
     expect(steps.filter((d) => /^SCAN cube\b/.test(d))).toEqual([]);
   });
 
+  it("the overview by wave (the default for a survey with waves), with one filter, two, a manager or an account, reads rollups and the cube, not one row of responses", async () => {
+    const s = await seedOnce();
+    const plans = await plansOf([
+      `/api/v1/surveys/${s.surveyId}/metrics`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&segment=seg-1`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&segment=seg-1&locale=fr`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&manager=${s.mgr}&channel=widget`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&account=acc-plan-1`,
+    ]);
+    const steps = plans.flatMap((p) => p.steps.map((d) => `${d}  ←  ${p.sql.replace(/\s+/g, " ").slice(0, 200)}`));
+    expect(steps.filter((d) => /^SEARCH cube\b/.test(d)).length, steps.join("\n")).toBeGreaterThanOrEqual(3);
+    expect(steps.filter((d) => /^SEARCH rollups\b/.test(d)).length, steps.join("\n")).toBeGreaterThanOrEqual(2);
+    expect(
+      steps.filter((d) => /\b(responses|counted|r)\b/.test(d.split("  ←  ")[0]!)),
+      steps.join("\n"),
+    ).toEqual([]);
+    expect(steps.filter((d) => /^SCAN (cube|rollups)\b/.test(d))).toEqual([]);
+  });
+
   it("an account combined with another filter reads that account's answers only (the account index)", async () => {
     const s = await seedOnce();
     const plans = await plansOf([
       `/api/v1/surveys/${s.surveyId}/metrics?interval=month&from=2025-01-01&to=2027-01-01&account=acc-plan-1&channel=widget`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=wave&account=acc-plan-1&channel=widget`,
     ]);
     const onResponses = plans.flatMap((p) => p.steps).filter((d) => /^(SCAN|SEARCH) responses\b/.test(d));
     expect(onResponses.length).toBeGreaterThan(0);

@@ -16,15 +16,17 @@ async function rowsWritten(
   comment: string | null,
   at: number,
   score = 9,
+  waveId: string | null = null,
 ) {
   const r = await env.DB.prepare(
-    `INSERT INTO responses (id, survey_id, contact_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, 'widget', 'fr', ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO responses (id, survey_id, contact_id, wave_id, score, comment, channel, locale, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'widget', 'fr', ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
     .bind(
       id,
       surveyId,
       contact?.id ?? null,
+      waveId,
       score,
       comment,
       contact?.account ?? null,
@@ -73,6 +75,37 @@ describe("D1 rows written per answer", () => {
     expect(figures.identifiedAgain).toBeLessThanOrEqual(20);
     expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(30);
     expect(figures.identifiedWithComment).toBeLessThanOrEqual(30);
+    expect(figures.anonymous).toBeGreaterThan(0);
+  });
+
+  it("measures answers tied to a wave (a fourth counted row, interval 'wave', and its three upserts)", async () => {
+    const s = await createSurvey();
+    const wave = `wav_rw_${s.id}`;
+    const at = Date.parse("2026-03-10T10:00:00Z");
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO accounts (id, name, started_on) VALUES ('acc_rww', 'RWW', '2024-01-01')"),
+      env.DB.prepare("INSERT INTO contacts (id, account_id) VALUES ('ct_rww', 'acc_rww')"),
+      env.DB.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at) VALUES (?, ?, '2026-03', ?, ?)").bind(
+        wave,
+        s.id,
+        at,
+        at + 864e6,
+      ),
+    ]);
+    const who = { id: "ct_rww", account: "acc_rww" };
+    const figures = {
+      anonymous: await rowsWritten(s.id, crypto.randomUUID(), null, null, at, 9, wave),
+      identifiedFirst: await rowsWritten(s.id, crypto.randomUUID(), who, null, at, 9, wave),
+      identifiedAgain: await rowsWritten(s.id, crypto.randomUUID(), who, null, at + 1000, 9, wave),
+      identifiedAgainOtherScore: await rowsWritten(s.id, crypto.randomUUID(), who, null, at + 1500, 4, wave),
+    };
+    console.log(`rows_written per answer tied to a wave: ${JSON.stringify(figures)}`);
+    // Budget (docs/SCALING.md): the same answer without a wave, plus the wave's counted row and
+    // index entry and its upserts into rollups (all, account) and cube.
+    expect(figures.anonymous).toBeLessThanOrEqual(36);
+    expect(figures.identifiedFirst).toBeLessThanOrEqual(42);
+    expect(figures.identifiedAgain).toBeLessThanOrEqual(18);
+    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(34);
     expect(figures.anonymous).toBeGreaterThan(0);
   });
 });

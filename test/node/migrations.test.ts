@@ -26,3 +26,10 @@ describe("migrations/0011_cube.sql", () => {
     expect(file.endsWith(`--> statement-breakpoint\n${printed}`)).toBe(true);
   });
 });
+
+describe("migrations/0014_wave_buckets.sql", () => {
+  it("is exactly what scripts/gen-wave-triggers.mjs prints", () => {
+    const printed = execFileSync(process.execPath, ["scripts/gen-wave-triggers.mjs"], { encoding: "utf8" });
+    expect(printed).toBe(readFileSync("migrations/0014_wave_buckets.sql", "utf8"));
+  });
+});

@@ -489,6 +489,12 @@ export const digestSends = sqliteTable(
 
 export const INTERVALS = ["month", "quarter", "half"] as const;
 export type Interval = (typeof INTERVALS)[number];
+/**
+ * The intervals `counted`, `rollups` and `cube` are kept in: the calendar ones, and `wave` (bucket =
+ * the wave id, for answers tied to a wave; migrations/0014_wave_buckets.sql), which a time-zone
+ * rebuild leaves alone.
+ */
+export const STORED_INTERVALS = [...INTERVALS, "wave"] as const;
 export const DIMENSIONS = ["all", "channel", "locale", "segment", "manager", "account"] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -500,7 +506,7 @@ export const counted = sqliteTable(
   "counted",
   {
     surveyId: text("survey_id").notNull(),
-    interval: text("interval", { enum: INTERVALS }).notNull(),
+    interval: text("interval", { enum: STORED_INTERVALS }).notNull(),
     bucket: text("bucket").notNull(),
     /** contact id, or `r:<response id>` for an anonymous response. */
     member: text("member").notNull(),
@@ -548,7 +554,7 @@ export const rollups = sqliteTable(
   "rollups",
   {
     surveyId: text("survey_id").notNull(),
-    interval: text("interval", { enum: INTERVALS }).notNull(),
+    interval: text("interval", { enum: STORED_INTERVALS }).notNull(),
     bucket: text("bucket").notNull(),
     dim: text("dim", { enum: DIMENSIONS }).notNull(),
     /** '' for dim = all. */
@@ -570,7 +576,7 @@ export const cube = sqliteTable(
   "cube",
   {
     surveyId: text("survey_id").notNull(),
-    interval: text("interval", { enum: INTERVALS }).notNull(),
+    interval: text("interval", { enum: STORED_INTERVALS }).notNull(),
     bucket: text("bucket").notNull(),
     channel: text("channel").notNull(),
     locale: text("locale").notNull(),

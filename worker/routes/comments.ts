@@ -4,10 +4,10 @@
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
-import { encodeResponseCursor, responsePage } from "../db/queries/responseCursor";
+import { decodeResponseCursor, encodeResponseCursor, responseOrderBy } from "../db/queries/responseCursor";
 import { responseFilter } from "../db/queries/responseFilter";
 import { categorySql } from "../db/queries/scoreCategory";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
@@ -38,7 +38,7 @@ export const commentsRoute = router().openapi(list, async (c) => {
   // Only the creation time is offered as a sort: both directions walk the same index. Sorting by
   // score or due day would read every matching answer before the first row (docs/ADMIN.md).
   const order = q.sort === "createdAt" ? "asc" : "desc";
-  const { after, orderBy } = responsePage(q.before, order);
+  const before = decodeResponseCursor(q.before, order);
   const rows = await db
     .select({
       responseId: responses.id,
@@ -65,8 +65,8 @@ export const commentsRoute = router().openapi(list, async (c) => {
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
-    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true }), after))
-    .orderBy(...orderBy)
+    .where(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true, before, order }))
+    .orderBy(...responseOrderBy(order))
     .limit(q.limit)
     .all();
   const notes = await notesFor(

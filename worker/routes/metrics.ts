@@ -24,7 +24,10 @@ const metrics = createRoute({
   middleware: [requireAuth()] as const,
   request: { params: params("surveyId"), query: MetricsQuerySchema },
   responses: {
-    200: json(MetricsSchema, "`source`: rollups, the raw scan for another time zone or two filters, or waves (indexed read by wave)"),
+    200: json(
+      MetricsSchema,
+      "`source`: rollups, the raw scan for another time zone or two filters, or waves (the wave rows of the rollups and the cube)",
+    ),
     ...errors(400, 401, 403, 404),
   },
 });

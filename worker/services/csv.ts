@@ -191,6 +191,8 @@ export const csvRow = (cells: CsvValue[]) => `${cells.map(csvCell).join(",")}\r\
 /** `?bom=1`: start with a UTF-8 byte-order mark, without which Excel reads UTF-8 as Windows-1252. */
 const BOM = "\uFEFF";
 
+const CHUNK_ROWS = 500;
+
 /** One page of rows and the cursor of the next page (null: this was the last). */
 export interface CsvPage<C> {
   rows: CsvValue[][];
@@ -212,17 +214,19 @@ export async function csvStream<C>(opts: {
 }): Promise<ReadableStream<Uint8Array>> {
   const enc = new TextEncoder();
   let ahead: CsvPage<C> | null = await opts.page(null);
-  let next: C | null = null;
+  // The next page, requested as soon as the previous one is in hand, so D1 reads it while the
+  // client takes the rows already sent: at most two pages in memory.
+  let pending: Promise<CsvPage<C>> | null = null;
   let written = 0;
   return new ReadableStream<Uint8Array>({
     start(ctl) {
       ctl.enqueue(enc.encode((opts.bom ? BOM : "") + csvRow(opts.header)));
     },
-    // Pulled as the client reads: one page per pull, so memory stays at one page.
+    // Pulled as the client reads: one page per pull.
     async pull(ctl) {
       let page: CsvPage<C>;
       try {
-        page = ahead ?? (await opts.page(next));
+        page = ahead ?? (await pending!);
       } catch (err) {
         console.error(
           JSON.stringify({ level: "error", requestId: opts.requestId, message: "CSV export failed mid-stream", rows: written, error: String(err) }),
@@ -231,10 +235,21 @@ export async function csvStream<C>(opts: {
         return ctl.close();
       }
       ahead = null;
-      if (page.rows.length) ctl.enqueue(enc.encode(page.rows.map(csvRow).join("")));
+      pending = page.next === null ? null : opts.page(page.next);
+      // Its failure is reported by the pull that awaits it, not as an unhandled rejection now.
+      pending?.catch(() => {});
+      // At most CHUNK_ROWS rows per chunk, so a large page still reaches the client in pieces.
+      for (let i = 0; i < page.rows.length; i += CHUNK_ROWS)
+        ctl.enqueue(
+          enc.encode(
+            page.rows
+              .slice(i, i + CHUNK_ROWS)
+              .map(csvRow)
+              .join(""),
+          ),
+        );
       written += page.rows.length;
-      if (page.next === null) return ctl.close();
-      next = page.next;
+      if (page.next === null) ctl.close();
     },
   });
 }

@@ -3,7 +3,7 @@
  * or the whole workspace for admins and viewers. Figures come from the same functions as the
  * dashboard; this file only gathers them.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { accounts, goals, responses, surveys, waves } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { getRetention } from "../db/queries/getRetention";
@@ -21,14 +21,14 @@ import { managerScope } from "./scope";
 import { satisfactionValue } from "./satisfactionValue";
 import { getSettings } from "./settings";
 
-const scopeSql = (p: Principal) => {
-  const m = managerScope(p);
-  return m === null ? sql`1 = 1` : sql`r.account_id IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
-};
-
-/** NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer). */
+/**
+ * NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer).
+ * A manager's scope is the manager the answers carry (copied from the account and kept in step by
+ * reattributeAccount), as on the overview, so the wave rows of the cube answer it.
+ */
 async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
-  const h = await getWaveHistograms(db, { surveyId, waveIds, filters: [], where: scopeSql(p) });
+  const m = managerScope(p);
+  const h = await getWaveHistograms(db, { surveyId, waveIds, filters: m === null ? [] : [{ dim: "manager", value: m }] });
   return new Map([...h].map(([id, hist]) => [id, npsCountsFromHistogram(hist) satisfies NpsCounts]));
 }
 

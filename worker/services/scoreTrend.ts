@@ -120,11 +120,13 @@ export async function waveTrend(db: Db, req: Omit<TrendRequest, "interval"> & { 
 /**
  * Whether a survey is answered through waves (at least one answer tied to one of its waves):
  * those surveys are grouped by wave unless the caller asks otherwise. A survey whose waves have
- * no answer yet (answered on the widget only) stays by month. Two indexed lookups, no scan.
+ * no answer yet (answered on the widget only) stays by month. Read from the survey's wave rows of
+ * `rollups` (one per wave that had answers), not from `responses`.
  */
 export async function hasWaves(db: Db, surveyId: string) {
   const row = await db.get<{ yes: number }>(
-    sql`SELECT 1 AS yes FROM waves w WHERE w.survey_id = ${surveyId} AND EXISTS (SELECT 1 FROM responses r WHERE r.wave_id = w.id) LIMIT 1`,
+    sql`SELECT 1 AS yes FROM rollups u WHERE u.survey_id = ${surveyId} AND u.interval = 'wave' AND u.dim = 'all' AND u.dim_value = '' AND u.n > 0
+          AND EXISTS (SELECT 1 FROM waves w WHERE w.id = u.bucket) LIMIT 1`,
   );
   return row !== undefined && row !== null;
 }

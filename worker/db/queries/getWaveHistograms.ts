@@ -1,47 +1,122 @@
 /**
  * Score histograms per wave: the answers tied to each wave (`responses.wave_id`), a member (a
- * contact, or an anonymous answer on its own) counting once, with their latest answer.
- * Read through `responses_wave_idx` for the listed waves only, so the cost follows the answers of
- * those waves, not the survey's whole history (docs/METRICS.md, "By wave").
+ * contact, or an anonymous answer on its own) counting once with their latest answer in the wave,
+ * and a filter selecting among those latest answers (docs/METRICS.md, "By wave"), as for months.
+ *
+ * A wave is a bucket of its own in `counted` (interval 'wave', bucket = the wave id;
+ * migrations/0014_wave_buckets.sql), so `rollups` (no filter, or an account) and `cube` (any set of
+ * channel, locale, segment, manager) answer with a few rows per wave, whatever the number of
+ * answers. An account combined with another filter reads that account's answers in the waves
+ * (through `responses_account_created_idx`) and its contacts' other answers there, as
+ * getScoreHistogramsRaw does for months.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { emptyHistogram, type Histogram } from "../../metrics/histogram";
+import { cube, responses, rollups } from "../schema";
+import { CUBE_COLUMN, cubeSums, summarySource, type CubeDim } from "./cubeSeries";
+import { rollupHistogram } from "./getScoreHistograms";
+import { COLUMN } from "./getScoreHistogramsRaw";
 import type { ScoreFilter } from "./scoreFilter";
-
-const COLUMN_SQL = {
-  channel: sql`r.channel`,
-  locale: sql`r.locale`,
-  segment: sql`r.segment`,
-  manager: sql`r.manager_user_id`,
-  account: sql`r.account_id`,
-} as const;
 
 export interface WaveHistogramQuery {
   surveyId: string;
   waveIds: string[];
+  /** All must hold (a manager's scope is one more `manager` filter). */
   filters: ScoreFilter[];
-  /** Extra condition on `responses r` (a caller's scope). */
-  where?: SQL;
 }
 
+/** Where a by-wave read comes from (summarySource, the same rule as for months). */
+export const waveSource = (filters: ScoreFilter[]) => summarySource(filters) ?? ("raw" as const);
+
 export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<Map<string, Histogram>> {
+  if (q.waveIds.length === 0) return new Map();
+  const source = waveSource(q.filters);
+  if (source === "rollups") {
+    const f = q.filters[0];
+    const rows = await db
+      .select()
+      .from(rollups)
+      .where(
+        and(
+          eq(rollups.surveyId, q.surveyId),
+          eq(rollups.interval, "wave"),
+          eq(rollups.dim, f?.dim ?? "all"),
+          eq(rollups.dimValue, f?.value ?? ""),
+          inArray(rollups.bucket, q.waveIds),
+        ),
+      )
+      .all();
+    return new Map(rows.filter((r) => r.n > 0).map((r) => [r.bucket, rollupHistogram(r)]));
+  }
+  if (source === "cube") {
+    const rows = await db
+      .select({ bucket: cube.bucket, ...cubeSums() })
+      .from(cube)
+      .where(
+        and(
+          eq(cube.surveyId, q.surveyId),
+          eq(cube.interval, "wave"),
+          inArray(cube.bucket, q.waveIds),
+          ...q.filters.map((f) => eq(CUBE_COLUMN[f.dim as CubeDim], f.value)),
+        ),
+      )
+      .groupBy(cube.bucket)
+      .all();
+    return new Map(rows.filter((r) => Number(r.n) > 0).map((r) => [r.bucket, rollupHistogram(r)]));
+  }
+  return getWaveHistogramsRaw(db, q);
+}
+
+/**
+ * The same from `responses`, for an account combined with other filters (and the oracle of the
+ * tests). `+` keeps SQLite on the account's index rather than the wave's (every answer of the wave).
+ */
+export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promise<Map<string, Histogram>> {
   const out = new Map<string, Histogram>();
   if (q.waveIds.length === 0) return out;
-  const conditions = [sql`r.survey_id = ${q.surveyId}`, ...q.filters.map((f) => sql`${COLUMN_SQL[f.dim]} = ${f.value}`)];
-  if (q.where) conditions.push(q.where);
-  const rows = await db.all<{ wave_id: string; score: number; n: number }>(sql`
-    SELECT wave_id, score, count(*) AS n
-    FROM (SELECT r.wave_id, r.score,
-                 row_number() OVER (PARTITION BY r.wave_id, coalesce(r.contact_id, 'r:' || r.id) ORDER BY r.created_at DESC, r.id DESC) AS rn
-          FROM responses r
-          WHERE r.wave_id IN (SELECT value FROM json_each(${JSON.stringify(q.waveIds)})) AND ${sql.join(conditions, sql` AND `)})
-    WHERE rn = 1
-    GROUP BY wave_id, score`);
-  for (const r of rows) {
-    const h = out.get(r.wave_id) ?? emptyHistogram();
-    h[r.score] = (h[r.score] ?? 0) + r.n;
-    out.set(r.wave_id, h);
+  const byAccount = q.filters.some((f) => f.dim === "account");
+  const inWaves = byAccount
+    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`)
+    : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds));
+  const matching = and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)));
+  const cols = { id: responses.id, contactId: responses.contactId, waveId: responses.waveId, score: responses.score, createdAt: responses.createdAt };
+  // The other answers in these waves of the contacts found: one of them may be their latest there.
+  const [rows, theirs] = await Promise.all([
+    db.select(cols).from(responses).where(matching).all(),
+    q.filters.length > 0
+      ? db
+          .select(cols)
+          .from(responses)
+          .where(
+            and(
+              sql`+${responses.surveyId} = ${q.surveyId}`,
+              sql`+${responses.waveId} IN ${q.waveIds}`,
+              inArray(
+                responses.contactId,
+                db
+                  .selectDistinct({ c: responses.contactId })
+                  .from(responses)
+                  .where(and(matching, isNotNull(responses.contactId))),
+              ),
+            ),
+          )
+          .all()
+      : [],
+  ]);
+  const matched = new Set(rows.map((r) => r.id));
+  const latest = new Map<string, (typeof rows)[number]>();
+  for (const r of [...rows, ...theirs]) {
+    const key = `${r.waveId}|${r.contactId ?? `r:${r.id}`}`;
+    const prev = latest.get(key);
+    const at = r.createdAt.getTime();
+    if (!prev || at > prev.createdAt.getTime() || (at === prev.createdAt.getTime() && r.id > prev.id)) latest.set(key, r);
+  }
+  for (const r of latest.values()) {
+    if (!matched.has(r.id) || r.waveId === null) continue;
+    const h = out.get(r.waveId) ?? emptyHistogram();
+    h[r.score]! += 1;
+    out.set(r.waveId, h);
   }
   return out;
 }

@@ -9,18 +9,35 @@ import type { ResponseFilter } from "../../schemas/comments";
 import { assertOwnManagerFilter, responsesInScope } from "../../services/scope";
 import { followups, responses } from "../schema";
 import { commentMatches } from "./commentSearch";
+import { pageBound, type ResponseCursor, type ResponseOrder } from "./responseCursor";
 import { categorySql } from "./scoreCategory";
 
-export function responseFilter(db: Db, principal: Principal, f: ResponseFilter, timeZone: string, opts: { queue?: boolean } = {}): SQL | undefined {
+/**
+ * `opts.before`: a page's cursor in `opts.order` (newest first by default), merged with the
+ * range's bound on the side the page walks from into one bound (see pageBound).
+ */
+export function responseFilter(
+  db: Db,
+  principal: Principal,
+  f: ResponseFilter,
+  timeZone: string,
+  opts: { queue?: boolean; before?: ResponseCursor | null; order?: ResponseOrder } = {},
+): SQL | undefined {
   assertOwnManagerFilter(principal, f.manager);
   // Today in the workspace zone: an item is overdue once its due day has passed.
   const today = localDate(Date.now(), timeZone);
+  const order = opts.order ?? "desc";
+  const range = {
+    from: f.from ? new Date(zonedMidnightUtc(f.from, timeZone)) : undefined,
+    to: f.to ? new Date(zonedMidnightUtc(f.to, timeZone)) : undefined,
+  };
   return and(
     // The comments & follow-up queue: every comment, and every follow-up item (silent detractors too).
     opts.queue ? or(isNotNull(responses.comment), isNotNull(followups.responseId)) : undefined,
     f.surveyId ? eq(responses.surveyId, f.surveyId) : undefined,
-    f.from ? gte(responses.createdAt, new Date(zonedMidnightUtc(f.from, timeZone))) : undefined,
-    f.to ? lt(responses.createdAt, new Date(zonedMidnightUtc(f.to, timeZone))) : undefined,
+    pageBound(opts.before ?? null, order, range),
+    order === "asc" && range.to ? lt(responses.createdAt, range.to) : undefined,
+    order === "desc" && range.from ? gte(responses.createdAt, range.from) : undefined,
     f.category ? sql`${categorySql} = ${f.category}` : undefined,
     f.segment ? eq(responses.segment, f.segment) : undefined,
     f.manager ? eq(responses.managerUserId, f.manager) : undefined,
