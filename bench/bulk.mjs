@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { bucketOf } from "../worker/metrics/buckets.ts";
+import { buildStandings, STANDINGS_TRIGGERS } from "./bulkStandings.mjs";
 import { applyMigrations } from "./lib.mjs";
 
 export const KEY = "bench-admin-key-0123456789abcdef";
@@ -80,7 +81,12 @@ export function generate(answers) {
     .prepare(
       "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'counted_rollups_insert', 'responses_fts_insert')",
     )
-    .all();
+    .all()
+    .concat(
+      db
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${STANDINGS_TRIGGERS.map((t) => `'${t}'`).join(", ")})`)
+        .all(),
+    );
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
   const res =
     db.prepare(`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
@@ -142,6 +148,7 @@ export function generate(answers) {
       GROUP BY survey_id, interval, bucket, ${column}`);
   }
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
+  buildStandings(db);
   for (const t of bulkTriggers) db.exec(t.sql);
   db.exec("COMMIT");
   const seconds = (performance.now() - t0) / 1000;
