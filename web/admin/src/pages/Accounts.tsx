@@ -9,6 +9,16 @@ import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 import { personLabel } from "../types";
 import { oneOf } from "../filters";
+import { SortableTh, type SortState } from "../components/SortableTh";
+
+/** The list's sort keys (the API's `sort`: `name`, `-name` … `-last`); the server sorts and pages. */
+const SORT_FIELDS = ["name", "mrr", "score", "change", "last"] as const;
+type SortParam = NonNullable<Parameters<typeof api.accounts>[0]["sort"]>;
+
+function readSort(raw: string | null): SortState {
+  const field = oneOf(SORT_FIELDS, raw?.replace(/^-/, "")) ?? "name";
+  return { field, dir: raw?.startsWith("-") ? "desc" : "asc" };
+}
 
 export function Accounts() {
   const route = useRoute();
@@ -20,18 +30,27 @@ export function Accounts() {
     segment: q.get("segment") ?? "",
     status: oneOf(["active", "churned", "at_risk"], q.get("status")),
     manager: q.get("manager") ?? "",
+    sort: q.get("sort") ?? "",
+  };
+  const sort = readSort(filters.sort || null);
+  const sortParam = `${sort.dir === "desc" ? "-" : ""}${sort.field}` as SortParam;
+  const query = { q: filters.q, segment: filters.segment, status: filters.status, manager: filters.manager, sort: sortParam, limit: 50 };
+  /** A click on the sorted column turns its direction; on another column sorts by it, ascending. */
+  const onSort = (field: string) => {
+    const dir = sort.field === field && sort.dir === "asc" ? "desc" : "asc";
+    setQuery({ sort: field === "name" && dir === "asc" ? null : `${dir === "desc" ? "-" : ""}${field}` });
   };
   const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: Awaited<ReturnType<typeof api.accounts>>["data"]; next: string | null } | null>(null);
-  const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
+  const first = useAsync(() => api.accounts(query), [key]);
   const extra = more?.key === key ? more : null;
   const rows = first.state === "ok" ? [...first.data.data, ...(extra?.rows ?? [])] : [];
   const next = extra ? extra.next : first.state === "ok" ? first.data.next : null;
 
   async function loadMore() {
     if (!next) return;
-    const page = await api.accounts({ ...filters, limit: 50, before: next });
+    const page = await api.accounts({ ...query, before: next });
     setMore({ key, rows: [...(extra?.rows ?? []), ...page.data], next: page.next });
   }
 
@@ -90,19 +109,13 @@ export function Accounts() {
             <table class="table" data-testid="accounts-table">
               <thead>
                 <tr>
-                  <th scope="col">{t("accounts.name")}</th>
+                  <SortableTh label={t("accounts.name")} field="name" sort={sort} onSort={onSort} />
                   <th scope="col">{t("filters.segment")}</th>
-                  <th scope="col" class="num">
-                    {t("accounts.lastScore")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("accounts.change")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("accounts.mrr")}
-                  </th>
+                  <SortableTh label={t("accounts.lastScore")} field="score" sort={sort} onSort={onSort} />
+                  <SortableTh label={t("accounts.change")} field="change" sort={sort} onSort={onSort} />
+                  <SortableTh label={t("accounts.mrr")} field="mrr" sort={sort} onSort={onSort} />
                   <th scope="col">{t("accounts.status")}</th>
-                  <th scope="col">{t("accounts.lastAnswer")}</th>
+                  <SortableTh label={t("accounts.lastAnswer")} field="last" sort={sort} onSort={onSort} />
                 </tr>
               </thead>
               <tbody>
