@@ -12,6 +12,7 @@ CREATE TABLE `account_standings` (
 CREATE INDEX `account_standings_score_idx` ON `account_standings` (`survey_id`,`last_score`,`account_id`);--> statement-breakpoint
 CREATE INDEX `account_standings_change_idx` ON `account_standings` (`survey_id`,`change`,`account_id`);--> statement-breakpoint
 CREATE INDEX `account_standings_last_idx` ON `account_standings` (`survey_id`,`last_at`,`account_id`);--> statement-breakpoint
+CREATE INDEX `account_standings_risk_idx` ON `account_standings` (`survey_id`,`account_id`) WHERE (last_score < 7 OR last_score - previous_score <= -3);--> statement-breakpoint
 CREATE TABLE `metric_cache` (
 	`key` text PRIMARY KEY NOT NULL,
 	`kind` text NOT NULL,
@@ -134,7 +135,8 @@ UPDATE account_standings SET (last_score, previous_score, last_at) = (
 --    read the account state it alters (reads_until on or after the date it takes effect) and bumps
 --    the generation, so that a result computed from a snapshot taken before the change is not stored.
 --    Account changes: the earliest date whose state changes (a churn date change: the earlier of
---    the two churn dates; anything else: the earlier start date).
+--    the two churn dates; a start or MRR change: the earlier start date); a segment or manager
+--    change moves the account and its answers between scopes: every stored result goes.
 CREATE TRIGGER accounts_cache_insert AFTER INSERT ON accounts BEGIN
   DELETE FROM metric_cache WHERE reads_until >= NEW.started_on;
   UPDATE metric_cache_gen SET n = n + 1 WHERE id = 1;
@@ -150,7 +152,8 @@ WHEN OLD.started_on IS NOT NEW.started_on OR OLD.churned_on IS NOT NEW.churned_o
   OR OLD.segment IS NOT NEW.segment OR OLD.manager_user_id IS NOT NEW.manager_user_id
 BEGIN
   DELETE FROM metric_cache WHERE reads_until >= CASE
-    WHEN OLD.started_on IS NEW.started_on AND OLD.mrr_cents IS NEW.mrr_cents AND OLD.segment IS NEW.segment AND OLD.manager_user_id IS NEW.manager_user_id
+    WHEN OLD.segment IS NOT NEW.segment OR OLD.manager_user_id IS NOT NEW.manager_user_id THEN ''
+    WHEN OLD.started_on IS NEW.started_on AND OLD.mrr_cents IS NEW.mrr_cents
     THEN min(coalesce(OLD.churned_on, '9999-12-31'), coalesce(NEW.churned_on, '9999-12-31'))
     ELSE min(OLD.started_on, NEW.started_on) END;
   UPDATE metric_cache_gen SET n = n + 1 WHERE id = 1;

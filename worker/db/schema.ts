@@ -14,6 +14,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SURVEY_KINDS } from "../domain/categories";
+import { AT_RISK_SQL } from "./queries/atRisk";
 import { ROLES, SURVEY_DEFAULTS, type WidgetPosition } from "../domain/vocabulary";
 
 // The closed lists live in worker/domain/ (shared with the admin page); re-exported for the
@@ -242,6 +243,8 @@ export const accountStandings = sqliteTable(
     index("account_standings_score_idx").on(t.surveyId, t.lastScore, t.accountId),
     index("account_standings_change_idx").on(t.surveyId, t.change, t.accountId),
     index("account_standings_last_idx").on(t.surveyId, t.lastAt, t.accountId),
+    // The at-risk accounts alone: when they are few, the at-risk list reads them all and sorts.
+    index("account_standings_risk_idx").on(t.surveyId, t.accountId).where(sql.raw(AT_RISK_SQL)),
   ],
 );
 

@@ -10,14 +10,15 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
+import { AT_RISK_DROP, AT_RISK_SQL } from "../db/queries/atRisk";
 import { containsText } from "../db/queries/textSearch";
-import { CATEGORY_BOUNDS, categoryOf, type Category } from "../domain/categories";
+import { categoryOf, type Category } from "../domain/categories";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import type { AccountSort } from "../schemas/accounts";
 import { managerScope } from "./scope";
 
-export const AT_RISK_DROP = 3;
+export { AT_RISK_DROP };
 
 export interface AccountRow {
   id: string;
@@ -73,6 +74,9 @@ export interface AccountFilter {
   before?: string;
   today: string;
 }
+
+/** Below this many accounts at risk, the at-risk list reads them all and sorts (see listAccounts). */
+const FEW_AT_RISK = 1000;
 
 /** The SQL column of each sort key: an account's own, or its standing's. */
 const SORT_COLUMNS = {
@@ -139,7 +143,8 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (f.status === "churned") where.push(sql`(a.churned_on IS NOT NULL AND a.churned_on <= ${f.today})`);
   if (f.status === "at_risk") {
     where.push(active);
-    where.push(sql`(s.last_score < ${CATEGORY_BOUNDS.nps.passive} OR s.change <= ${-AT_RISK_DROP})`);
+    // The partial index's own text (literal numbers), so SQLite can read the at-risk rows through it.
+    where.push(sql.raw(AT_RISK_SQL.replaceAll("last_score", "s.last_score").replaceAll("previous_score", "s.previous_score")));
   }
   const columns = sql`a.id, a.external_id, a.name, a.manager_user_id, a.segment, a.plan, a.mrr_cents, a.started_on,
            a.churned_on, s.last_score, s.previous_score, s.last_at`;
@@ -149,9 +154,24 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   const after = (key: SQL, id: SQL) =>
     desc ? sql`(${key}, ${id}) < (${cursor!.value}, ${cursor!.id})` : sql`(${key}, ${id}) > (${cursor!.value}, ${cursor!.id})`;
 
+  // At risk, when few accounts are (fewer than FEW_AT_RISK in the survey's standings): read them
+  // all through the partial index and sort, rather than walk an order past every account not at
+  // risk. When many are, walking the order finds a page in a few rows per account listed.
+  let fewAtRisk = false;
+  if (f.status === "at_risk" && book === null && !f.ids && !unscored) {
+    const counted = await db.get<{ n: number }>(sql`
+      SELECT count(*) AS n FROM (SELECT 1 FROM account_standings INDEXED BY account_standings_risk_idx
+        WHERE survey_id = ${standingsOf} AND ${sql.raw(AT_RISK_SQL)} LIMIT ${FEW_AT_RISK})`);
+    fewAtRisk = (counted?.n ?? 0) < FEW_AT_RISK;
+  }
+
   let rows: AccountRow[];
-  if (book !== null || f.ids) {
-    // A manager's book or a handful of ids: small, so read them all and sort.
+  if (book !== null || f.ids || fewAtRisk) {
+    // A manager's book, a handful of ids, or the few accounts at risk: small, so read them all and sort.
+    const from = fewAtRisk
+      ? sql`account_standings s INDEXED BY account_standings_risk_idx CROSS JOIN accounts a ON a.id = s.account_id AND s.survey_id = ${standingsOf}`
+      : sql`accounts a ${book !== null ? sql`INDEXED BY accounts_manager_idx` : sql``}
+      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}`;
     const nulls = standing ? sql`${column} IS NULL, ` : sql``;
     const keyset = !cursor
       ? []
@@ -160,8 +180,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
         : [sql`(${column} IS NULL OR ${after(column, sql`a.id`)})`];
     rows = await db.all<AccountRow>(sql`
       SELECT ${columns}
-      FROM accounts a ${book !== null ? sql`INDEXED BY accounts_manager_idx` : sql``}
-      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+      FROM ${from}
       WHERE ${and(keyset)}
       ORDER BY ${nulls}${column} ${dir}, CASE WHEN ${standing ? sql`${column} IS NULL` : sql`0`} THEN a.id END ASC, a.id ${dir}
       LIMIT ${limit}`);
