@@ -65,12 +65,17 @@ describe("D1 rows written per answer", () => {
     console.log(`rows_written per answer: ${JSON.stringify(allFigures)}`);
     // Re-assigning the same score moves no rollup: only the row, its comment index and updated_at.
     expect(allFigures.commentArriving).toBeLessThanOrEqual(5);
-    // Budget: today's cost (see docs/SCALING.md for where each row goes).
-    expect(figures.anonymous).toBeLessThanOrEqual(40);
-    // 13 before the account standings (migrations/0012): two standing rows and their indexes, +9.
-    expect(figures.identifiedAgain).toBeLessThanOrEqual(25);
-    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(80);
-    expect(figures.identifiedWithComment).toBeLessThanOrEqual(90);
+    // Budget: today's cost (see docs/SCALING.md for where each row goes). Since the cube
+    // (migrations/0011) a counted row feeds three rollup rows (all, account, cube) instead of six,
+    // and a replacement that lands on the same rows writes their difference once.
+    // The account standings (migrations/0012) add 9 to 11 rows to an identified answer: two
+    // standings recomputed with their index entries, and the metric cache's answer generation
+    // (these answers are dated months back). Budgets: the cube's, plus that.
+    expect(figures.anonymous).toBeLessThanOrEqual(30);
+    expect(figures.identifiedFirst).toBeLessThanOrEqual(44);
+    expect(figures.identifiedAgain).toBeLessThanOrEqual(29);
+    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(41);
+    expect(figures.identifiedWithComment).toBeLessThanOrEqual(39);
     expect(figures.anonymous).toBeGreaterThan(0);
   });
 });

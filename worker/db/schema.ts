@@ -538,9 +538,27 @@ export const counted = sqliteTable(
   ],
 );
 
+/** `n` and the count of each score 0…10: the eleven counts every per-bucket metric derives from. */
+const histogramColumns = () => ({
+  n: integer("n").notNull().default(0),
+  s0: integer("s0").notNull().default(0),
+  s1: integer("s1").notNull().default(0),
+  s2: integer("s2").notNull().default(0),
+  s3: integer("s3").notNull().default(0),
+  s4: integer("s4").notNull().default(0),
+  s5: integer("s5").notNull().default(0),
+  s6: integer("s6").notNull().default(0),
+  s7: integer("s7").notNull().default(0),
+  s8: integer("s8").notNull().default(0),
+  s9: integer("s9").notNull().default(0),
+  s10: integer("s10").notNull().default(0),
+});
+
 /**
  * Score histogram of the counted responses per survey, bucket and breakdown value. Every metric
  * of a bucket (NPS and its interval, CSAT, CES, means) derives from these eleven counts.
+ * Since migrations/0011 only `all` and `account` rows are kept: channel, locale, segment and
+ * manager are read from `cube`.
  */
 export const rollups = sqliteTable(
   "rollups",
@@ -551,20 +569,32 @@ export const rollups = sqliteTable(
     dim: text("dim", { enum: DIMENSIONS }).notNull(),
     /** '' for dim = all. */
     dimValue: text("dim_value").notNull(),
-    n: integer("n").notNull().default(0),
-    s0: integer("s0").notNull().default(0),
-    s1: integer("s1").notNull().default(0),
-    s2: integer("s2").notNull().default(0),
-    s3: integer("s3").notNull().default(0),
-    s4: integer("s4").notNull().default(0),
-    s5: integer("s5").notNull().default(0),
-    s6: integer("s6").notNull().default(0),
-    s7: integer("s7").notNull().default(0),
-    s8: integer("s8").notNull().default(0),
-    s9: integer("s9").notNull().default(0),
-    s10: integer("s10").notNull().default(0),
+    ...histogramColumns(),
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.interval, t.dim, t.dimValue, t.bucket] })],
+);
+
+/**
+ * The same histogram per survey, bucket and every attribute at once (channel × locale × segment ×
+ * manager): any combination of those filters is a sum over matching rows, and a breakdown by one
+ * of them a GROUP BY (docs/SCALING.md, "The cube"). Kept by the triggers on `counted`
+ * (migrations/0011_cube.sql). No account: an account filter reads `rollups` or, combined with
+ * others, that one account's answers. A missing segment or manager is stored as '' (a NULL in a
+ * key would make every upsert a new row); filters and breakdowns never ask for ''.
+ */
+export const cube = sqliteTable(
+  "cube",
+  {
+    surveyId: text("survey_id").notNull(),
+    interval: text("interval", { enum: INTERVALS }).notNull(),
+    bucket: text("bucket").notNull(),
+    channel: text("channel").notNull(),
+    locale: text("locale").notNull(),
+    segment: text("segment").notNull(),
+    manager: text("manager").notNull(),
+    ...histogramColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.channel, t.locale, t.segment, t.manager] })],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -9,16 +9,11 @@ import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 import { personLabel } from "../types";
 import { oneOf } from "../filters";
-import { SortableTh, type SortState } from "../components/SortableTh";
+import { SortableTh, useSort } from "../components/SortableTh";
 
 /** The list's sort keys (the API's `sort`: `name`, `-name` … `-last`); the server sorts and pages. */
 const SORT_FIELDS = ["name", "mrr", "score", "change", "last"] as const;
 type SortParam = NonNullable<Parameters<typeof api.accounts>[0]["sort"]>;
-
-function readSort(raw: string | null): SortState {
-  const field = oneOf(SORT_FIELDS, raw?.replace(/^-/, "")) ?? "name";
-  return { field, dir: raw?.startsWith("-") ? "desc" : "asc" };
-}
 
 export function Accounts() {
   const route = useRoute();
@@ -32,14 +27,9 @@ export function Accounts() {
     manager: q.get("manager") ?? "",
     sort: q.get("sort") ?? "",
   };
-  const sort = readSort(filters.sort || null);
-  const sortParam = `${sort.dir === "desc" ? "-" : ""}${sort.field}` as SortParam;
+  const { sort, onSort } = useSort("sort", SORT_FIELDS, { fallback: { field: "name", dir: "asc" } });
+  const sortParam = `${sort?.dir === "desc" ? "-" : ""}${sort?.field ?? "name"}` as SortParam;
   const query = { q: filters.q, segment: filters.segment, status: filters.status, manager: filters.manager, sort: sortParam, limit: 50 };
-  /** A click on the sorted column turns its direction; on another column sorts by it, ascending. */
-  const onSort = (field: string) => {
-    const dir = sort.field === field && sort.dir === "asc" ? "desc" : "asc";
-    setQuery({ sort: field === "name" && dir === "asc" ? null : `${dir === "desc" ? "-" : ""}${field}` });
-  };
   const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: Awaited<ReturnType<typeof api.accounts>>["data"]; next: string | null } | null>(null);
@@ -111,9 +101,9 @@ export function Accounts() {
                 <tr>
                   <SortableTh label={t("accounts.name")} field="name" sort={sort} onSort={onSort} />
                   <th scope="col">{t("filters.segment")}</th>
-                  <SortableTh label={t("accounts.lastScore")} field="score" sort={sort} onSort={onSort} />
-                  <SortableTh label={t("accounts.change")} field="change" sort={sort} onSort={onSort} />
-                  <SortableTh label={t("accounts.mrr")} field="mrr" sort={sort} onSort={onSort} />
+                  <SortableTh label={t("accounts.lastScore")} field="score" sort={sort} onSort={onSort} class="num" />
+                  <SortableTh label={t("accounts.change")} field="change" sort={sort} onSort={onSort} class="num" />
+                  <SortableTh label={t("accounts.mrr")} field="mrr" sort={sort} onSort={onSort} class="num" />
                   <th scope="col">{t("accounts.status")}</th>
                   <SortableTh label={t("accounts.lastAnswer")} field="last" sort={sort} onSort={onSort} />
                 </tr>
