@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { bucketOf } from "../worker/metrics/buckets.ts";
+import { buildStandings, STANDINGS_TRIGGERS } from "./bulkStandings.mjs";
 import { applyMigrations } from "./lib.mjs";
 
 export const KEY = "bench-admin-key-0123456789abcdef";
@@ -144,7 +145,12 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
     .prepare(
       "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('responses_counted_insert', 'responses_counted_wave_insert', 'counted_rollups_insert', 'responses_fts_insert')",
     )
-    .all();
+    .all()
+    .concat(
+      db
+        .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (${STANDINGS_TRIGGERS.map((t) => `'${t}'`).join(", ")})`)
+        .all(),
+    );
   for (const t of bulkTriggers) db.exec(`DROP TRIGGER ${t.name}`);
   // The secondary indexes of the two big tables too: built once, sorted, after their rows are in.
   const bulkIndexes = setAside(db, "index", "tbl_name IN ('responses', 'counted')");
@@ -208,6 +214,7 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   buildCube(db);
   for (const t of bulkIndexes) db.exec(t.sql);
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
+  buildStandings(db);
   for (const t of bulkTriggers) db.exec(t.sql);
   db.exec("COMMIT");
   const seconds = (performance.now() - t0) / 1000;

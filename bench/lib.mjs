@@ -45,8 +45,8 @@ export async function waitFor(url, ms) {
 }
 
 /** Starts `wrangler dev` for a config; returns { url, stop }. */
-export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/", args: extra = [] }) {
-  const port = await freePort();
+export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/", args: extra = [], port: fixed }) {
+  const port = fixed ?? (await freePort());
   const args = [
     "wrangler",
     "dev",

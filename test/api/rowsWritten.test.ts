@@ -70,11 +70,14 @@ describe("D1 rows written per answer", () => {
     // Budget: today's cost (see docs/SCALING.md for where each row goes). Since the cube
     // (migrations/0011) a counted row feeds three rollup rows (all, account, cube) instead of six,
     // and a replacement that lands on the same rows writes their difference once.
+    // The account standings (migrations/0012) add 9 to 11 rows to an identified answer: two
+    // standings recomputed with their index entries, and the metric cache's answer generation
+    // (these answers are dated months back). Budgets: the cube's, plus that.
     expect(figures.anonymous).toBeLessThanOrEqual(30);
-    expect(figures.identifiedFirst).toBeLessThanOrEqual(35);
-    expect(figures.identifiedAgain).toBeLessThanOrEqual(20);
-    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(30);
-    expect(figures.identifiedWithComment).toBeLessThanOrEqual(30);
+    expect(figures.identifiedFirst).toBeLessThanOrEqual(44);
+    expect(figures.identifiedAgain).toBeLessThanOrEqual(29);
+    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(41);
+    expect(figures.identifiedWithComment).toBeLessThanOrEqual(39);
     expect(figures.anonymous).toBeGreaterThan(0);
   });
 
@@ -101,11 +104,12 @@ describe("D1 rows written per answer", () => {
     };
     console.log(`rows_written per answer tied to a wave: ${JSON.stringify(figures)}`);
     // Budget (docs/SCALING.md): the same answer without a wave, plus the wave's counted row and
-    // index entry and its upserts into rollups (all, account) and cube.
+    // index entry and its upserts into rollups (all, account) and cube; an identified answer also
+    // recomputes its account's standings, as above (+9 to 11).
     expect(figures.anonymous).toBeLessThanOrEqual(36);
-    expect(figures.identifiedFirst).toBeLessThanOrEqual(42);
-    expect(figures.identifiedAgain).toBeLessThanOrEqual(18);
-    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(34);
+    expect(figures.identifiedFirst).toBeLessThanOrEqual(51);
+    expect(figures.identifiedAgain).toBeLessThanOrEqual(29);
+    expect(figures.identifiedAgainOtherScore).toBeLessThanOrEqual(45);
     expect(figures.anonymous).toBeGreaterThan(0);
   });
 });

@@ -14,6 +14,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SURVEY_KINDS } from "../domain/categories";
+import { AT_RISK_SQL } from "./queries/atRisk";
 import { ROLES, SURVEY_DEFAULTS, type WidgetPosition } from "../domain/vocabulary";
 
 // The closed lists live in worker/domain/ (shared with the admin page); re-exported for the
@@ -259,8 +260,72 @@ export const accounts = sqliteTable(
     index("accounts_segment_idx").on(t.segment),
     // The accounts list pages by name (worker/services/accounts.ts).
     index("accounts_name_idx").on(t.name, t.id),
+    // …and by MRR when sorted on it.
+    index("accounts_mrr_idx").on(t.mrrCents, t.id),
   ],
 );
+
+/**
+ * Each account's NPS standing, per NPS survey and across every NPS survey (`survey_id` ''): the
+ * mean of its contacts' counted answers in its latest half-year with answers, the same in the
+ * half before that, and the time of its latest answer there (services/accounts.ts says what they
+ * mean). One row per account and NPS survey, answered or not, so that the accounts list sorts and
+ * pages through an index whatever the filter; kept exact by triggers on `counted`, `accounts` and
+ * `surveys` (migrations/0012_account_standings.sql).
+ */
+export const accountStandings = sqliteTable(
+  "account_standings",
+  {
+    accountId: text("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** An NPS survey's id, or '' for every NPS survey together. */
+    surveyId: text("survey_id").notNull(),
+    lastScore: real("last_score"),
+    previousScore: real("previous_score"),
+    change: real("change").generatedAlwaysAs(sql`last_score - previous_score`, { mode: "virtual" }),
+    lastAt: integer("last_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.accountId, t.surveyId] }),
+    // The list sorted by score, change or last answer: one index walk per page (nulls read apart).
+    index("account_standings_score_idx").on(t.surveyId, t.lastScore, t.accountId),
+    index("account_standings_change_idx").on(t.surveyId, t.change, t.accountId),
+    index("account_standings_last_idx").on(t.surveyId, t.lastAt, t.accountId),
+    // The at-risk accounts alone: when they are few, the at-risk list reads them all and sorts.
+    index("account_standings_risk_idx").on(t.surveyId, t.accountId).where(sql.raw(AT_RISK_SQL)),
+  ],
+);
+
+/**
+ * Retention, cohorts and retention by category as last computed, per request (kind, query, scope,
+ * time zone, as-of date). They read every account in scope, so a warm read returns the stored
+ * body; triggers on `accounts`, `account_mrr` and `responses` delete the rows a change could
+ * alter (by the date it takes effect) and bump `metric_cache_gen`, so a result computed while a
+ * write ran is never stored (docs/SCALING.md, "Retention, cohorts, retention by category").
+ */
+export const metricCache = sqliteTable(
+  "metric_cache",
+  {
+    key: text("key").primaryKey(),
+    kind: text("kind", { enum: ["retention", "cohorts", "by_category"] }).notNull(),
+    /** By category: the survey whose answers gave the categories. */
+    surveyId: text("survey_id"),
+    asOf: text("as_of").notNull(),
+    /** The latest date whose account state the result read (`YYYY-MM-DD`). */
+    readsUntil: text("reads_until").notNull(),
+    /** When it was computed (ms): answers given later were not read, unless tied to a closed wave. */
+    computedAt: integer("computed_at").notNull(),
+    body: text("body").notNull(),
+  },
+  (t) => [index("metric_cache_reads_until_idx").on(t.readsUntil), index("metric_cache_survey_idx").on(t.surveyId, t.computedAt)],
+);
+
+/** One row: bumped by every write that can change a cached metric (see metricCache). */
+export const metricCacheGen = sqliteTable("metric_cache_gen", {
+  id: integer("id").primaryKey(),
+  n: integer("n").notNull().default(0),
+});
 
 /** MRR history: the MRR in force from `effectiveOn` until the next row. */
 export const accountMrr = sqliteTable(

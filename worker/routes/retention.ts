@@ -13,6 +13,7 @@ import { accountWhere, type AccountFilter } from "../db/queries/accountFilter";
 import { getAccountScores, getAccountsActiveBetween } from "../db/queries/getAccountScores";
 import { getCohorts } from "../db/queries/getCohorts";
 import { getRetention } from "../db/queries/getRetention";
+import { getClosedWaves } from "../db/queries/getRetentionByCategory";
 import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
@@ -35,7 +36,8 @@ import {
   ValueByCategorySchema,
 } from "../schemas/retention";
 import { categoryPeriods, satisfactionValue } from "../services/satisfactionValue";
-import { assertOwnManagerFilter } from "../services/scope";
+import { cachedMetric } from "../services/metricCache";
+import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { bucketsFor } from "../services/scoreTrend";
 import { findSurvey } from "../services/surveys";
 
@@ -123,55 +125,78 @@ const accounts = createRoute({
 export const retentionRoute = router()
   .openapi(retention, async (c) => {
     const q = c.req.valid("query");
-    const buckets = bucketsFor(q.interval, workspaceTz(c.env), q.from, q.to);
+    const tz = workspaceTz(c.env);
+    const buckets = bucketsFor(q.interval, tz, q.from, q.to);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
     const periods = buckets.map((b) => ({ bucket: b, label: bucketLabel(b, q.interval), start: b, end: nextBucket(b, q.interval) }));
-    const accounts =
-      periods.length === 0
-        ? []
-        : await getRetention(c.var.db, {
-            where,
-            activeFrom: periods[0]!.start,
-            activeUntil: minDate(periods.at(-1)!.start, asOf),
-          });
-    return c.json(
+    const body = await cachedMetric(
+      c.var.db,
       {
-        interval: q.interval,
-        from: periods[0]?.start ?? null,
-        to: periods.at(-1)?.end ?? null,
+        kind: "retention",
+        key: { ...q, buckets: [buckets[0], buckets.at(-1)], scope: managerScope(c.var.principal), tz },
         asOf,
-        points: retentionSeries(accounts, periods, asOf),
+        readsUntil: (r) => r.points.at(-1)?.measuredAt ?? asOf,
       },
-      200,
+      async () => {
+        const accounts =
+          periods.length === 0
+            ? []
+            : await getRetention(c.var.db, {
+                where,
+                activeFrom: periods[0]!.start,
+                activeUntil: minDate(periods.at(-1)!.start, asOf),
+              });
+        return {
+          interval: q.interval,
+          from: periods[0]?.start ?? null,
+          to: periods.at(-1)?.end ?? null,
+          asOf,
+          points: retentionSeries(accounts, periods, asOf),
+        };
+      },
     );
+    return c.json(body, 200);
   })
   .openapi(cohorts, async (c) => {
     const q = c.req.valid("query");
-    const buckets = bucketsFor("quarter", workspaceTz(c.env), q.from, q.to, MAX_COHORTS);
+    const tz = workspaceTz(c.env);
+    const buckets = bucketsFor("quarter", tz, q.from, q.to, MAX_COHORTS);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
     const from = buckets[0];
     const to = buckets.length ? nextBucket(buckets.at(-1)!, "quarter") : undefined;
-    const accounts = from ? await getCohorts(c.var.db, { where, startedFrom: from, startedBefore: to }) : [];
-    return c.json({ from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) }, 200);
+    const body = await cachedMetric(
+      c.var.db,
+      { kind: "cohorts", key: { ...q, from, to, scope: managerScope(c.var.principal), tz }, asOf, readsUntil: () => asOf },
+      async () => {
+        const accounts = from ? await getCohorts(c.var.db, { where, startedFrom: from, startedBefore: to }) : [];
+        return { from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) };
+      },
+    );
+    return c.json(body, 200);
   })
   .openapi(byCategory, async (c) => {
     const q = c.req.valid("query");
     const survey = await npsSurvey(c, q.surveyId);
     const where = scopedAccounts(c, q);
     const asOf = today(c);
-    const { mode, periods } = await categoryPeriods(c.var.db, {
-      surveyId: survey.id,
-      where,
-      asked: q.periods,
-      timeZone: workspaceTz(c.env),
-      asOf,
-      now: Date.now(),
-    });
-    const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
-    const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
-    return c.json({ surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result }, 200);
+    const now = Date.now();
+    const tz = workspaceTz(c.env);
+    // Which waves have closed decides the periods: part of the key (a cheap read of the survey's waves).
+    const closed =
+      q.periods === "half" ? [] : (await getClosedWaves(c.var.db, survey.id, now)).map((w) => [w.id, w.opensAt.getTime(), w.closesAt.getTime()]);
+    const body = await cachedMetric(
+      c.var.db,
+      { kind: "by_category", key: { ...q, closed, scope: managerScope(c.var.principal), tz }, asOf, surveyId: survey.id, readsUntil: () => asOf },
+      async () => {
+        const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: tz, asOf, now });
+        const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
+        const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
+        return { surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result };
+      },
+    );
+    return c.json(body, 200);
   })
   .openapi(value, async (c) => {
     const q = c.req.valid("query");

@@ -10,6 +10,10 @@ export const userId = line(60);
 /** Up to 10 million a month in cents is plenty; negative MRR makes no sense. */
 export const mrrCents = z.number().int().min(0).max(1_000_000_000_00);
 
+/** Sort keys of the accounts list; `-` sorts descending. Empty scores sort last either way. */
+export const ACCOUNT_SORTS = ["name", "-name", "mrr", "-mrr", "score", "-score", "change", "-change", "last", "-last"] as const;
+export type AccountSort = (typeof ACCOUNT_SORTS)[number];
+
 export const AccountListQuery = z.object({
   q: line(200, { min: 0 }).optional(),
   segment: label.optional(),
@@ -17,6 +21,8 @@ export const AccountListQuery = z.object({
   status: z.enum(["active", "churned", "at_risk"]).optional(),
   /** Restricts lastScore & co. to one NPS survey (default: every NPS survey). */
   surveyId: line(60).optional(),
+  /** name, mrr, score (last half-year's mean), change, last (latest answer); `-name` … descending. */
+  sort: z.enum(ACCOUNT_SORTS).default("name"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: cursor,
 });

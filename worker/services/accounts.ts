@@ -10,13 +10,15 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../env";
+import { AT_RISK_DROP, AT_RISK_SQL } from "../db/queries/atRisk";
 import { containsText } from "../db/queries/textSearch";
-import { CATEGORY_BOUNDS, categoryOf, type Category } from "../domain/categories";
+import { categoryOf, type Category } from "../domain/categories";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
-import { notFound } from "../lib/errors";
+import { ApiError, notFound } from "../lib/errors";
+import type { AccountSort } from "../schemas/accounts";
 import { managerScope } from "./scope";
 
-export const AT_RISK_DROP = 3;
+export { AT_RISK_DROP };
 
 export interface AccountRow {
   id: string;
@@ -66,77 +68,174 @@ export interface AccountFilter {
   status?: "active" | "churned" | "at_risk";
   surveyId?: string;
   ids?: string[];
+  /** `name` by default; `-` for descending (schemas/accounts.ts ACCOUNT_SORTS). */
+  sort?: AccountSort;
   limit: number;
   before?: string;
   today: string;
 }
 
-/** The accounts a caller may see, filtered, sorted by name then id, one page. */
+/** Below this many accounts at risk, the at-risk list reads them all and sorts (see listAccounts). */
+const FEW_AT_RISK = 1000;
+
+/** The SQL column of each sort key: an account's own, or its standing's. */
+const SORT_COLUMNS = {
+  name: { column: sql`a.name`, standing: false },
+  mrr: { column: sql`a.mrr_cents`, standing: false },
+  score: { column: sql`s.last_score`, standing: true },
+  change: { column: sql`s.change`, standing: true },
+  last: { column: sql`s.last_at`, standing: true },
+} as const;
+type SortField = keyof typeof SORT_COLUMNS;
+
+/** The cursor holds the sort it was made for, the part (v: a value, n: an empty score), the value and the id. */
+function readCursor(before: string | undefined, sort: AccountSort) {
+  const c = decodeCursor(before, 4);
+  if (!c) return null;
+  const [made, part, value, id] = c as [string, string, string, string];
+  const numeric = sort.replace("-", "") !== "name";
+  if (made !== sort || (part !== "v" && part !== "n") || (part === "v" && numeric && !Number.isFinite(Number(value)))) {
+    throw new ApiError(400, "invalid_field", "before: not a cursor from this list and sort", "before");
+  }
+  return { part, value: numeric && part === "v" ? Number(value) : value, id };
+}
+
+/**
+ * The accounts a caller may see, filtered, sorted (name by default, then id), one page.
+ *
+ * Standings come from `account_standings` (kept by triggers, one row per account and NPS survey,
+ * '' for every NPS survey together), so a page is read through an index, never every account:
+ * - sorted by name or MRR: walk the accounts in that order (accounts_name_idx, accounts_mrr_idx)
+ *   and look up each one's standing by primary key; filters (segment, text, status, at risk) are
+ *   checked along the walk;
+ * - sorted by score, change or last answer: walk the standings index of the survey in that order,
+ *   then, once the scored accounts are exhausted, the unscored ones by id (empty scores last in
+ *   both directions);
+ * - a manager's book (their scope or `manager=`): the manager's accounts through
+ *   accounts_manager_idx, sorted: proportional to the book, not to the workspace;
+ * - at risk, when fewer than FEW_AT_RISK accounts are: those, through their partial index, sorted.
+ */
 export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
+  const sort = f.sort ?? "name";
+  const desc = sort.startsWith("-");
+  const field = sort.replace("-", "") as SortField;
+  const dir = desc ? sql`DESC` : sql`ASC`;
+  const cursor = readCursor(f.before, sort);
   const scope = managerScope(p);
-  const where: SQL[] = [sql`1 = 1`];
-  if (scope !== null) where.push(sql`a.manager_user_id = ${scope}`);
-  if (f.manager) where.push(sql`a.manager_user_id = ${f.manager}`);
+  const book = scope ?? f.manager ?? null;
+  // The standings of every NPS survey together (''), or of one NPS survey. Another kind of survey
+  // has no standings: every account is then unscored, as the list showed before.
+  let standingsOf = f.surveyId ?? "";
+  let unscored = false;
+  if (f.surveyId) {
+    const survey = await db.get<{ kind: string }>(sql`SELECT kind FROM surveys WHERE id = ${f.surveyId}`);
+    if (survey?.kind !== "nps") unscored = true;
+  }
+  if (unscored) standingsOf = "\u0000none";
+
+  const where: SQL[] = [];
+  if (book !== null) where.push(sql`a.manager_user_id = ${book}`);
+  if (scope !== null && f.manager && f.manager !== scope) where.push(sql`0`);
   if (f.segment) where.push(sql`a.segment = ${f.segment}`);
   if (f.ids) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
-  if (f.q) {
-    where.push(containsText([sql`a.name`, sql`a.external_id`], f.q));
-  }
+  if (f.q) where.push(containsText([sql`a.name`, sql`a.external_id`], f.q));
   const active = sql`(a.started_on <= ${f.today} AND (a.churned_on IS NULL OR a.churned_on > ${f.today}))`;
   if (f.status === "active") where.push(active);
   if (f.status === "churned") where.push(sql`(a.churned_on IS NOT NULL AND a.churned_on <= ${f.today})`);
   if (f.status === "at_risk") {
     where.push(active);
-    where.push(sql`(sc.last_score < ${CATEGORY_BOUNDS.nps.passive} OR sc.last_score - sc.previous_score <= ${-AT_RISK_DROP})`);
+    // The partial index's own text (literal numbers), so SQLite can read the at-risk rows through it.
+    where.push(sql.raw(AT_RISK_SQL.replaceAll("last_score", "s.last_score").replaceAll("previous_score", "s.previous_score")));
   }
-  const cursor = decodeCursor(f.before, 2);
-  if (cursor) where.push(sql`(a.name > ${cursor[0]} OR (a.name = ${cursor[0]} AND a.id > ${cursor[1]}))`);
-  // Unary +: the survey narrows rows found through the account index, it must not replace it
-  // (the primary key would read every half-year answer of the survey for each account).
-  const survey = f.surveyId ? sql`AND +c.survey_id = ${f.surveyId}` : sql``;
-  // Standings of the accounts in \`scored\` only: their counted half-year answers, read through
-  // counted_account_idx. Without the at-risk filter the page is chosen first (accounts_name_idx,
-  // LIMIT), so a page costs the same with 1,000 or 1,000,000 answers. The at-risk filter needs
-  // every account's standing before it can choose a page: it reads every account and, through the
-  // index, its half-year answers (docs/SCALING.md says what that costs).
-  // CROSS JOIN keeps the accounts as the outer loop (SQLite never reorders it): without table
-  // statistics the planner would otherwise walk all of `counted` in index order for the GROUP BY.
-  const standings = (scored: SQL) => sql`
-    halves AS (
-      SELECT c.account_id, c.bucket, avg(c.score) AS mean, max(c.created_at) AS last_at,
-             row_number() OVER (PARTITION BY c.account_id ORDER BY c.bucket DESC) AS rn
-      FROM ${scored} CROSS JOIN counted c ON c.account_id = scored.id AND c.interval = 'half'
-      JOIN surveys s ON s.id = c.survey_id AND s.kind = 'nps'
-      WHERE 1 = 1 ${survey}
-      GROUP BY c.account_id, c.bucket
-    ), sc AS (
-      SELECT account_id, max(CASE WHEN rn = 1 THEN mean END) AS last_score,
-             max(CASE WHEN rn = 2 THEN mean END) AS previous_score, max(CASE WHEN rn = 1 THEN last_at END) AS last_at
-      FROM halves WHERE rn <= 2 GROUP BY account_id
-    )`;
   const columns = sql`a.id, a.external_id, a.name, a.manager_user_id, a.segment, a.plan, a.mrr_cents, a.started_on,
-           a.churned_on, sc.last_score, sc.previous_score, sc.last_at`;
-  const rows =
-    f.status === "at_risk"
-      ? await db.all<AccountRow>(sql`
-    WITH ${standings(sql`accounts AS scored`)}
-    SELECT ${columns}
-    FROM accounts a JOIN sc ON sc.account_id = a.id
-    WHERE ${sql.join(where, sql` AND `)}
-    ORDER BY a.name, a.id
-    LIMIT ${f.limit + 1}`)
-      : await db.all<AccountRow>(sql`
-    WITH page AS (
-      SELECT a.* FROM accounts a WHERE ${sql.join(where, sql` AND `)} ORDER BY a.name, a.id LIMIT ${f.limit + 1}
-    ), ${standings(sql`page AS scored`)}
-    SELECT ${columns}
-    FROM page a LEFT JOIN sc ON sc.account_id = a.id
-    ORDER BY a.name, a.id`);
+           a.churned_on, s.last_score, s.previous_score, s.last_at`;
+  const { column, standing } = SORT_COLUMNS[field];
+  const limit = f.limit + 1;
+  const and = (extra: SQL[]) => sql.join([sql`1 = 1`, ...where, ...extra], sql` AND `);
+  const after = (key: SQL, id: SQL) =>
+    desc ? sql`(${key}, ${id}) < (${cursor!.value}, ${cursor!.id})` : sql`(${key}, ${id}) > (${cursor!.value}, ${cursor!.id})`;
+
+  // At risk, when few accounts are (fewer than FEW_AT_RISK in the survey's standings): read them
+  // all through the partial index and sort, rather than walk an order past every account not at
+  // risk. When many are, walking the order finds a page in a few rows per account listed.
+  let fewAtRisk = false;
+  if (f.status === "at_risk" && book === null && !f.ids && !unscored) {
+    const counted = await db.get<{ n: number }>(sql`
+      SELECT count(*) AS n FROM (SELECT 1 FROM account_standings INDEXED BY account_standings_risk_idx
+        WHERE survey_id = ${standingsOf} AND ${sql.raw(AT_RISK_SQL)} LIMIT ${FEW_AT_RISK})`);
+    fewAtRisk = (counted?.n ?? 0) < FEW_AT_RISK;
+  }
+
+  let rows: AccountRow[];
+  if (book !== null || f.ids || fewAtRisk) {
+    // A manager's book, a handful of ids, or the few accounts at risk: small, so read them all and sort.
+    const from = fewAtRisk
+      ? sql`account_standings s INDEXED BY account_standings_risk_idx CROSS JOIN accounts a ON a.id = s.account_id AND s.survey_id = ${standingsOf}`
+      : sql`accounts a ${book !== null ? sql`INDEXED BY accounts_manager_idx` : sql``}
+      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}`;
+    const nulls = standing ? sql`${column} IS NULL, ` : sql``;
+    const keyset = !cursor
+      ? []
+      : cursor.part === "n"
+        ? [sql`${column} IS NULL`, sql`a.id > ${cursor.id}`]
+        : [sql`(${column} IS NULL OR ${after(column, sql`a.id`)})`];
+    rows = await db.all<AccountRow>(sql`
+      SELECT ${columns}
+      FROM ${from}
+      WHERE ${and(keyset)}
+      ORDER BY ${nulls}${column} ${dir}, CASE WHEN ${standing ? sql`${column} IS NULL` : sql`0`} THEN a.id END ASC, a.id ${dir}
+      LIMIT ${limit}`);
+  } else if (!standing) {
+    // INDEXED BY: with a segment filter the planner would rather find the segment's accounts
+    // (accounts_segment_idx) and sort them all; walking the order's index reads one page.
+    const order = field === "name" ? sql`accounts_name_idx` : sql`accounts_mrr_idx`;
+    rows = await db.all<AccountRow>(sql`
+      SELECT ${columns}
+      FROM accounts a INDEXED BY ${order} LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+      WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
+      ORDER BY ${column} ${dir}, a.id ${dir}
+      LIMIT ${limit}`);
+  } else if (unscored) {
+    // No standings at all: every account is in the "empty score" part, by id.
+    rows = await db.all<AccountRow>(sql`
+      SELECT ${columns}
+      FROM accounts a LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+      WHERE ${and(cursor ? [sql`a.id > ${cursor.id}`] : [])}
+      ORDER BY a.id
+      LIMIT ${limit}`);
+  } else {
+    // CROSS JOIN keeps the standings index as the outer loop (SQLite never reorders it).
+    const scored = sql`
+      SELECT ${columns}
+      FROM account_standings s CROSS JOIN accounts a ON a.id = s.account_id
+      WHERE s.survey_id = ${standingsOf} AND ${column} IS NOT NULL AND ${and(cursor ? [after(column, sql`s.account_id`)] : [])}
+      ORDER BY ${column} ${dir}, s.account_id ${dir}
+      LIMIT ${limit}`;
+    const empty = (fromId: string | null) => sql`
+      SELECT ${columns}
+      FROM account_standings s CROSS JOIN accounts a ON a.id = s.account_id
+      WHERE s.survey_id = ${standingsOf} AND ${column} IS NULL AND ${and(fromId === null ? [] : [sql`s.account_id > ${fromId}`])}
+      ORDER BY s.account_id
+      LIMIT ${limit}`;
+    if (cursor?.part === "n") rows = await db.all<AccountRow>(empty(cursor.id));
+    else {
+      rows = await db.all<AccountRow>(scored);
+      if (rows.length < limit) rows = rows.concat(await db.all<AccountRow>(empty(null)));
+    }
+  }
+  rows = rows.slice(0, limit);
   const more = rows.length > f.limit;
   const page = more ? rows.slice(0, f.limit) : rows;
   const last = page.at(-1);
-  return { data: page.map(accountView), next: more && last ? encodeCursor([last.name, last.id]) : null };
+  let next: string | null = null;
+  if (more && last) {
+    const value = { name: last.name, mrr: last.mrr_cents, score: last.last_score, change: change(last), last: last.last_at }[field];
+    next = encodeCursor([sort, value === null ? "n" : "v", value === null ? "" : String(value), last.id]);
+  }
+  return { data: page.map(accountView), next };
 }
+
+const change = (a: AccountRow) => (a.last_score !== null && a.previous_score !== null ? a.last_score - a.previous_score : null);
 
 /** One account the caller may see, or 404 (another manager's account is "not found", not 403). */
 export async function getAccountInScope(db: Db, p: Principal, id: string, today: string) {

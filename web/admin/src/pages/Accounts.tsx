@@ -9,6 +9,11 @@ import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 import { personLabel } from "../types";
 import { oneOf } from "../filters";
+import { SortableTh, useSort } from "../components/SortableTh";
+
+/** The list's sort keys (the API's `sort`: `name`, `-name` … `-last`); the server sorts and pages. */
+const SORT_FIELDS = ["name", "mrr", "score", "change", "last"] as const;
+type SortParam = NonNullable<Parameters<typeof api.accounts>[0]["sort"]>;
 
 export function Accounts() {
   const route = useRoute();
@@ -20,18 +25,22 @@ export function Accounts() {
     segment: q.get("segment") ?? "",
     status: oneOf(["active", "churned", "at_risk"], q.get("status")),
     manager: q.get("manager") ?? "",
+    sort: q.get("sort") ?? "",
   };
+  const { sort, onSort } = useSort("sort", SORT_FIELDS, { fallback: { field: "name", dir: "asc" } });
+  const sortParam = `${sort?.dir === "desc" ? "-" : ""}${sort?.field ?? "name"}` as SortParam;
+  const query = { q: filters.q, segment: filters.segment, status: filters.status, manager: filters.manager, sort: sortParam, limit: 50 };
   const users = useAsync(() => (isManager ? Promise.resolve([]) : api.people().then((r) => r.data)), [isManager]);
   const key = JSON.stringify(filters);
   const [more, setMore] = useState<{ key: string; rows: Awaited<ReturnType<typeof api.accounts>>["data"]; next: string | null } | null>(null);
-  const first = useAsync(() => api.accounts({ ...filters, limit: 50 }), [key]);
+  const first = useAsync(() => api.accounts(query), [key]);
   const extra = more?.key === key ? more : null;
   const rows = first.state === "ok" ? [...first.data.data, ...(extra?.rows ?? [])] : [];
   const next = extra ? extra.next : first.state === "ok" ? first.data.next : null;
 
   async function loadMore() {
     if (!next) return;
-    const page = await api.accounts({ ...filters, limit: 50, before: next });
+    const page = await api.accounts({ ...query, before: next });
     setMore({ key, rows: [...(extra?.rows ?? []), ...page.data], next: page.next });
   }
 
@@ -90,19 +99,13 @@ export function Accounts() {
             <table class="table" data-testid="accounts-table">
               <thead>
                 <tr>
-                  <th scope="col">{t("accounts.name")}</th>
+                  <SortableTh label={t("accounts.name")} field="name" sort={sort} onSort={onSort} />
                   <th scope="col">{t("filters.segment")}</th>
-                  <th scope="col" class="num">
-                    {t("accounts.lastScore")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("accounts.change")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("accounts.mrr")}
-                  </th>
+                  <SortableTh label={t("accounts.lastScore")} field="score" sort={sort} onSort={onSort} class="num" />
+                  <SortableTh label={t("accounts.change")} field="change" sort={sort} onSort={onSort} class="num" />
+                  <SortableTh label={t("accounts.mrr")} field="mrr" sort={sort} onSort={onSort} class="num" />
                   <th scope="col">{t("accounts.status")}</th>
-                  <th scope="col">{t("accounts.lastAnswer")}</th>
+                  <SortableTh label={t("accounts.lastAnswer")} field="last" sort={sort} onSort={onSort} />
                 </tr>
               </thead>
               <tbody>

@@ -1,0 +1,60 @@
+/**
+ * Results of the account-proportional metrics (retention, cohorts, retention by category) kept
+ * per request in `metric_cache`, so a repeated read costs one row instead of every account in
+ * scope. The pure functions in metrics/retention.ts stay the only definition: a miss computes
+ * through them as before and stores the body.
+ *
+ * Exactness: triggers (migrations/0012) delete every stored result a write could alter (an
+ * account or MRR change by the date it takes effect; an answer by when it was given) and bump a
+ * generation counter (1: accounts and MRR, 2: answers that can fall in a closed period). A
+ * result is stored only if the generations it depends on are the ones read before computing it,
+ * so a result computed from a snapshot that a concurrent write made stale is answered but never
+ * kept. The key holds the as-of date, so nothing outlives its day; older days are dropped on
+ * the next store. docs/SCALING.md says what a cold read costs.
+ */
+import { and, eq, lt, sql } from "drizzle-orm";
+import { metricCache, metricCacheGen } from "../db/schema";
+import type { Db } from "../env";
+
+export type CachedKind = "retention" | "cohorts" | "by_category";
+
+export interface CacheSpec<T> {
+  kind: CachedKind;
+  /** Everything the result depends on besides the data: query, scope, time zone, as-of date… */
+  key: Record<string, unknown>;
+  asOf: string;
+  /** By category: the survey whose answers give the categories. */
+  surveyId?: string;
+  /** The latest date whose account state the result read. */
+  readsUntil: (result: T) => string;
+}
+
+/** Stable key text: the kind, then the fields sorted by name (undefined ones left out). */
+export function cacheKey(kind: CachedKind, key: Record<string, unknown>): string {
+  const fields = Object.keys(key)
+    .filter((k) => key[k] !== undefined)
+    .sort()
+    .map((k) => [k, key[k]]);
+  return `${kind}:${JSON.stringify(fields)}`;
+}
+
+export async function cachedMetric<T>(db: Db, spec: CacheSpec<T>, compute: () => Promise<T>): Promise<T> {
+  const key = cacheKey(spec.kind, { ...spec.key, asOf: spec.asOf });
+  // One batch: the stored body and the generations from the same snapshot.
+  const [hit, gens] = await db.batch([
+    db.select({ body: metricCache.body }).from(metricCache).where(eq(metricCache.key, key)),
+    db.select().from(metricCacheGen),
+  ]);
+  if (hit[0]) return JSON.parse(hit[0].body) as T;
+  const computedAt = Date.now();
+  const result = await compute();
+  const gen = (id: number) => gens.find((g) => g.id === id)?.n ?? -1;
+  const answersToo = spec.kind === "by_category";
+  await db.delete(metricCache).where(and(lt(metricCache.asOf, spec.asOf), eq(metricCache.kind, spec.kind)));
+  await db.run(sql`
+      INSERT OR REPLACE INTO metric_cache (key, kind, survey_id, as_of, reads_until, computed_at, body)
+      SELECT ${key}, ${spec.kind}, ${spec.surveyId ?? null}, ${spec.asOf}, ${spec.readsUntil(result)}, ${computedAt}, ${JSON.stringify(result)}
+      WHERE (SELECT n FROM metric_cache_gen WHERE id = 1) = ${gen(1)}
+        AND (${answersToo ? 1 : 0} = 0 OR (SELECT n FROM metric_cache_gen WHERE id = 2) = ${gen(2)})`);
+  return result;
+}
