@@ -108,10 +108,8 @@ const rawSmall = rawScan(small.dir);
 const rawBig = rawScan(big.dir);
 console.log(`raw scan of the overview: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 2)} ms`);
 const vars = { ADMIN_API_KEY: KEY };
-const [ws, wb] = await Promise.all([
-  startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
-  startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" }),
-]);
+const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
+const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
 const headers = { authorization: `Bearer ${KEY}` };
 try {
   // A goal in each database (through the API: it is the admin page's own write).
