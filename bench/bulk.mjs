@@ -181,12 +181,9 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
         FROM responses) WHERE rn = 1`);
   }
   const bins = Array.from({ length: 11 }, (_, i) => `sum(score = ${i})`).join(", ");
+  // Channel, locale, segment and manager live in the cube (buildCube), not in rollups.
   for (const [dim, column] of [
     ["all", "''"],
-    ["channel", "channel"],
-    ["locale", "locale"],
-    ["segment", "segment"],
-    ["manager", "manager_user_id"],
     ["account", "account_id"],
   ]) {
     db.exec(`INSERT INTO rollups (survey_id, interval, bucket, dim, dim_value, n, ${Array.from({ length: 11 }, (_, i) => `s${i}`).join(", ")})
@@ -194,6 +191,7 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
       GROUP BY survey_id, interval, bucket, ${column}`);
   }
   for (const t of bulkIndexes) db.exec(t.sql);
+  buildCube(db);
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
   for (const t of bulkTriggers) db.exec(t.sql);
   db.exec("COMMIT");
@@ -202,7 +200,38 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   const recount = db.prepare(`SELECT count(*) AS n FROM (SELECT DISTINCT bucket_month, coalesce(contact_id, 'r:' || id) FROM responses)`).get().n;
   const rolled = db.prepare("SELECT sum(n) AS n FROM rollups WHERE interval = 'month' AND dim = 'all'").get().n;
   if (recount !== rolled) throw new Error(`rollups ${rolled} ≠ recount ${recount}`);
+  const cubed = db.prepare("SELECT sum(n) AS n FROM cube WHERE interval = 'month'").get().n;
+  if (recount !== cubed) throw new Error(`cube ${cubed} ≠ recount ${recount}`);
   const bytes = db.prepare("SELECT page_count * page_size AS b FROM pragma_page_count(), pragma_page_size()").get().b;
   db.close();
   return { dir, seconds, rollups, nAccounts, nContacts, bytes };
+}
+
+/**
+ * The cube (migrations/0011_cube.sql) built set-wise from `counted`, as its triggers would: one
+ * histogram per survey, interval, bucket, channel, locale, segment and manager ('' for none).
+ * Checked against `counted` itself: the same total for every single-dimension slice.
+ */
+function buildCube(db) {
+  const hist = ["n", ...Array.from({ length: 11 }, (_, i) => `s${i}`)].join(", ");
+  const bins = Array.from({ length: 11 }, (_, i) => `sum(score = ${i})`).join(", ");
+  db.exec(`INSERT INTO cube (survey_id, interval, bucket, channel, locale, segment, manager, ${hist})
+    SELECT survey_id, interval, bucket, channel, locale, coalesce(segment, ''), coalesce(manager_user_id, ''), count(*), ${bins}
+    FROM counted GROUP BY survey_id, interval, bucket, channel, locale, coalesce(segment, ''), coalesce(manager_user_id, '')`);
+  for (const [col, countedCol] of [
+    ["channel", "channel"],
+    ["locale", "locale"],
+    ["segment", "segment"],
+    ["manager", "manager_user_id"],
+  ]) {
+    const diff = db
+      .prepare(
+        `SELECT count(*) AS n FROM (
+          SELECT interval, bucket, ${countedCol} AS v, count(*) AS n, ${bins} FROM counted WHERE ${countedCol} IS NOT NULL GROUP BY 1, 2, 3
+          EXCEPT
+          SELECT interval, bucket, ${col}, sum(n), ${Array.from({ length: 11 }, (_, i) => `sum(s${i})`).join(", ")} FROM cube WHERE ${col} <> '' GROUP BY 1, 2, 3)`,
+      )
+      .get().n;
+    if (diff !== 0) throw new Error(`cube by ${col}: ${diff} buckets differ from counted`);
+  }
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Rebuilds the bucket columns and rollups in the workspace's TIMEZONE after it changed, without
+// Rebuilds the bucket columns, rollups and cube in the workspace's TIMEZONE after it changed, without
 // waiting for the hourly cron: calls POST /api/v1/maintenance/rollups/rebuild until it is done.
 // Resumable and safe to run twice (worker/jobs/rebucket.ts). Usage:
 //   BAROMETRE_URL=https://nps.example.com BAROMETRE_KEY=… npm run rollups:rebuild

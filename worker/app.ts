@@ -37,6 +37,8 @@ import { surveysRoute } from "./routes/surveys";
 import { unsubscribeRoute } from "./routes/unsubscribe";
 import { wavesRoute } from "./routes/waves";
 import { usersRoute } from "./routes/users";
+import { invitationsRoute } from "./routes/invitations";
+import { selfServiceRoute } from "./routes/selfService";
 import { webhooksRoute } from "./routes/webhooks";
 import { segmentsRoute } from "./routes/segments";
 import { delightedRoute } from "./routes/delighted";
@@ -125,6 +127,8 @@ const routes = app
   .route("/api/v1/email", emailRoute)
   .route("/u", unsubscribeRoute)
   .route("/api/v1/auth", authRoute)
+  .route("/api/v1/auth", selfServiceRoute)
+  .route("/api/v1/invitations", invitationsRoute)
   .route("/api/v1/users", usersRoute)
   .route("/api/v1/api-keys", apiKeysRoute)
   .route("/api/v1/webhooks", webhooksRoute)

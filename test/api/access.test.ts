@@ -82,6 +82,10 @@ describe("admin-only routes", () => {
     { method: "POST", path: "/api/v1/users", body: () => ({ email: uniqueEmail("new"), role: "viewer" }), ok: 201 },
     { method: "PATCH", path: () => newUserPath(""), body: () => ({ name: "Changed" }), ok: 200 },
     { method: "POST", path: () => newUserPath("/password-reset"), ok: 200 },
+    { method: "GET", path: "/api/v1/invitations", ok: 200 },
+    { method: "POST", path: "/api/v1/invitations", body: () => ({ email: uniqueEmail("invited"), role: "viewer" }), ok: 201 },
+    { method: "POST", path: () => newInvitationPath("/resend"), ok: 200 },
+    { method: "DELETE", path: () => newInvitationPath(""), ok: 204 },
     { method: "GET", path: "/api/v1/webhooks", ok: 200 },
     { method: "POST", path: "/api/v1/webhooks", body: () => ({ url: "https://hooks.example.com/x", events: ["response.created"] }), ok: 201 },
     { method: "PATCH", path: () => newHookPath(""), body: () => ({ active: false }), ok: 200 },
@@ -108,6 +112,10 @@ async function newSurveyPath(suffix: string) {
 async function newKeyPath() {
   const r = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "target", role: "viewer" } });
   return `/api/v1/api-keys/${r.body.id}`;
+}
+async function newInvitationPath(suffix: string) {
+  const r = await api("/api/v1/invitations", { headers: ADMIN, body: { email: uniqueEmail("invited"), role: "viewer" } });
+  return `/api/v1/invitations/${r.body.invitation.id}${suffix}`;
 }
 async function newUserPath(suffix: string) {
   const r = await api("/api/v1/users", { headers: ADMIN, body: { email: uniqueEmail("target"), role: "viewer" } });

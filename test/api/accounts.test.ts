@@ -160,9 +160,8 @@ describe("accounts list and scores", () => {
     expect(res.body).toMatchObject({ managerUserId: mgr.id, segment: "enterprise", mrrCents: 900, churnedOn: "2026-01-31", plan: "pro" });
     const r = await env.DB.prepare("SELECT segment, manager_user_id FROM responses WHERE account_id = ?").bind(acc.id).first();
     expect(r).toEqual({ segment: "enterprise", manager_user_id: mgr.id });
-    const roll = await env.DB.prepare(
-      "SELECT n FROM rollups WHERE survey_id = ? AND interval = 'month' AND dim = 'segment' AND dim_value = 'enterprise'",
-    )
+    // The segment's figures are sums over the cube (migrations/0011): the answer moved there.
+    const roll = await env.DB.prepare("SELECT sum(n) AS n FROM cube WHERE survey_id = ? AND interval = 'month' AND segment = 'enterprise'")
       .bind(s.id)
       .first<{ n: number }>();
     expect(roll!.n).toBe(1);

@@ -38,11 +38,11 @@ const get = (surveyId: string, q: string, headers: Record<string, string> = ADMI
 const pick = (groups: any[]) => Object.fromEntries(groups.map((g) => [g.label, { n: g.summary.n, nps: g.summary.nps }]));
 
 describe("GET /api/v1/metrics/breakdown", () => {
-  it("breaks NPS down by segment, manager, account, channel and locale from the rollups", async () => {
+  it("breaks NPS down by segment, manager, account, channel and locale from the cube and the rollups", async () => {
     const b = await book();
     const seg = await get(b.survey.id, `by=segment&${march}`);
     expect(seg.status).toBe(200);
-    expect(seg.body.source).toBe("rollups");
+    expect(seg.body.source).toBe("cube");
     // ent: 10, 9, 3, 8 → P 2, D 1, n 4 → NPS 25. smb: 6, 10 → 0. The anonymous answer has no segment.
     expect(seg.body.groups.map((g: any) => g.value)).toEqual([b.ent, b.smb]); // largest n first
     expect(pick(seg.body.groups)).toEqual({ [b.ent]: { n: 4, nps: 25 }, [b.smb]: { n: 2, nps: 0 } });
@@ -60,6 +60,7 @@ describe("GET /api/v1/metrics/breakdown", () => {
 
     // Accounts, labelled by name: Acme 10, 9, 3 → 100 · (2 − 1)/3; Globex 8 → 0; Initech 6, 10 → 0.
     const acc = await get(b.survey.id, `by=account&${march}`);
+    expect(acc.body.source).toBe("rollups");
     expect(acc.body.groups.map((g: any) => g.label)).toEqual(["Acme", "Initech", "Globex"]);
     expect(acc.body.groups[0].summary.nps).toBeCloseTo(100 / 3, 10);
 
@@ -91,7 +92,7 @@ describe("GET /api/v1/metrics/breakdown", () => {
     const b = await book();
     const seg = await get(b.survey.id, `by=segment&${march}`, b.manon.headers);
     expect(seg.status).toBe(200);
-    expect(seg.body.source).toBe("counted");
+    expect(seg.body.source).toBe("cube");
     // Manon: Acme 10, 9, 3 (ent → 33.3) and Initech 6, 10 (smb → 0); Globex (Marc's) left out.
     expect(seg.body.groups.map((g: any) => [g.value, g.summary.n])).toEqual([
       [b.ent, 3],

@@ -91,15 +91,15 @@ describe("GET /api/v1/surveys/:id/metrics", () => {
     expect(h.body.totals).toMatchObject({ n: 2, promoters: 1, passives: 1, detractors: 0, nps: 50 });
   });
 
-  it("filters by one breakdown through the rollups", async () => {
+  it("filters by one breakdown, or several, through the cube", async () => {
     const s = await createSurvey();
     await answerAt(s.id, "2026-04-10T10:00:00Z", 10, { locale: "fr", channel: "widget" });
     await answerAt(s.id, "2026-04-10T10:00:00Z", 3, { locale: "en", channel: "widget" });
     const fr = await metrics(s.id, "from=2026-04-01&to=2026-05-01&locale=fr");
-    expect(fr.body.source).toBe("rollups");
+    expect(fr.body.source).toBe("cube");
     expect(fr.body.totals).toMatchObject({ n: 1, nps: 100 });
     const both = await metrics(s.id, "from=2026-04-01&to=2026-05-01&locale=en&channel=widget");
-    expect(both.body.source).toBe("raw");
+    expect(both.body.source).toBe("cube");
     expect(both.body.totals).toMatchObject({ n: 1, nps: -100 });
   });
 

@@ -124,6 +124,10 @@ async function seed() {
   return { surveyId: survey.id as string, mgr, goalId: goalId as string };
 }
 
+/** The data is written once per file (the storage is shared by this file's tests). */
+let seeded: ReturnType<typeof seed> | undefined;
+const seedOnce = () => (seeded ??= seed());
+
 /** The requests the admin page sends for each view, with the filters people combine. */
 function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string }): string[] {
   const range = "from=2025-01-01&to=2027-01-01";
@@ -141,6 +145,8 @@ function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string })
     `/api/v1/metrics/accounts?surveyId=${s.surveyId}&${range}`,
     `/api/v1/comments?surveyId=${s.surveyId}&limit=25`,
     `/api/v1/comments?surveyId=${s.surveyId}&limit=25&q=produit`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25&sort=createdAt`,
+    `/api/v1/comments?surveyId=${s.surveyId}&limit=25&sort=createdAt&category=detractor&segment=seg-1&${range}`,
     `/api/v1/comments?limit=25&q=tres%20bon&category=detractor&segment=seg-1`,
     `/api/v1/metrics/retention?interval=quarter&${range}`,
     `/api/v1/metrics/cohorts?${range}`,
@@ -164,7 +170,7 @@ const ACCEPTED = [/FROM "counted" inner join "accounts" .*"counted"\."interval" 
 
 describe("query plans of the dashboard", () => {
   it("every SELECT of every dashboard request uses an index or a rollup, never a full scan of responses", async () => {
-    const s = await seed();
+    const s = await seedOnce();
     const log: Recorded[] = [];
     const db = recordingDb(env.DB, log);
     for (const path of dashboardRequests(s)) {
@@ -190,4 +196,53 @@ describe("query plans of the dashboard", () => {
     expect(checked).toBeGreaterThan(15);
     expect(offenders, offenders.join("\n")).toEqual([]);
   }, 30_000);
+
+  /** The plans of every SELECT the requests sent (one line per plan step), with the SQL. */
+  async function plansOf(paths: string[]) {
+    const log: Recorded[] = [];
+    const db = recordingDb(env.DB, log);
+    for (const path of paths) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`http://localhost${path}`, { headers: ADMIN }), { ...env, DB: db }, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+      expect(((await res.json()) as any).totals.n, path).toBeGreaterThan(0);
+    }
+    const plans: { sql: string; steps: string[] }[] = [];
+    for (const q of log) {
+      if (!/^\s*(select|with)\b/i.test(q.sql)) continue;
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>();
+      plans.push({ sql: q.sql, steps: results.map((r) => r.detail) });
+    }
+    return plans;
+  }
+
+  it("combined filters (segment + channel, and all four) read the cube, not one row of responses", async () => {
+    const s = await seedOnce();
+    const range = "from=2025-01-01&to=2027-01-01";
+    const plans = await plansOf([
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=month&${range}&segment=seg-1&channel=widget`,
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=quarter&${range}&segment=seg-1&channel=widget&locale=fr&manager=${s.mgr}`,
+    ]);
+    const steps = plans.flatMap((p) => p.steps.map((d) => `${d}  ←  ${p.sql.replace(/\s+/g, " ").slice(0, 200)}`));
+    expect(steps.filter((d) => /^(SCAN|SEARCH) cube\b/.test(d)).length, steps.join("\n")).toBeGreaterThanOrEqual(4);
+    expect(
+      steps.filter((d) => /\b(responses|counted)\b/.test(d.split("  ←  ")[0]!)),
+      steps.join("\n"),
+    ).toEqual([]);
+    expect(steps.filter((d) => /^SCAN cube\b/.test(d))).toEqual([]);
+  });
+
+  it("an account combined with another filter reads that account's answers only (the account index)", async () => {
+    const s = await seedOnce();
+    const plans = await plansOf([
+      `/api/v1/surveys/${s.surveyId}/metrics?interval=month&from=2025-01-01&to=2027-01-01&account=acc-plan-1&channel=widget`,
+    ]);
+    const onResponses = plans.flatMap((p) => p.steps).filter((d) => /^(SCAN|SEARCH) responses\b/.test(d));
+    expect(onResponses.length).toBeGreaterThan(0);
+    for (const d of onResponses)
+      expect(d).toMatch(/USING INDEX (responses_account_created_idx|responses_contact_created_idx) \((account_id|contact_id)=\?/);
+  });
 });

@@ -1,7 +1,9 @@
 /**
  * Changing the workspace TIMEZONE on existing data: the answers stay exact while the bucket
  * columns and rollups are rebuilt in bounded batches (worker/jobs/rebucket.ts), and afterwards
- * every bucket of every interval and dimension equals a raw recount in the new zone.
+ * every bucket of every interval and dimension equals a raw recount in the new zone: the rollups
+ * (all, account), the cube row by row (every channel × locale × segment × manager), and the
+ * single-dimension histograms the dashboard sums from the cube.
  */
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -116,7 +118,8 @@ async function seed(surveyId: string, n: number): Promise<Row[]> {
 
 /**
  * The rollups a raw recount gives: per interval, bucket (of `bucketFor`) and member the latest
- * answer, then a score histogram per dimension value. Keys `interval|dim|value|bucket`.
+ * answer, then a score histogram per dimension value (keys `interval|dim|value|bucket`) and per
+ * cube cell (keys `interval|cube|channel/locale/segment/manager|bucket`, '' for none).
  */
 function recount(rows: Row[], bucketFor: (r: Row, i: Interval) => string): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -129,7 +132,8 @@ function recount(rows: Row[], bucketFor: (r: Row, i: Interval) => string): Map<s
     }
     for (const r of latest.values()) {
       const bucket = bucketFor(r, interval);
-      const values: [string, string | null][] = [["all", ""], ...DIMS.map(([dim, col]) => [dim, r[col]] as [string, string | null])];
+      const cell = [r.channel, r.locale, r.segment ?? "", r.manager_user_id ?? ""].join("/");
+      const values: [string, string | null][] = [["all", ""], ["cube", cell], ...DIMS.map(([dim, col]) => [dim, r[col]] as [string, string | null])];
       for (const [dim, value] of values) {
         if (value === null) continue;
         const key = `${interval}|${dim}|${value}|${bucket}`;
@@ -143,10 +147,27 @@ function recount(rows: Row[], bucketFor: (r: Row, i: Interval) => string): Map<s
   return out;
 }
 
+/** What the dashboard reads, in recount's keys: rollup rows, cube rows, and the cube summed per dimension. */
 async function storedRollups(surveyId: string): Promise<Map<string, number[]>> {
-  const { results } = await env.DB.prepare("SELECT * FROM rollups WHERE survey_id = ? AND n <> 0").bind(surveyId).all<any>();
+  const hist = Array.from({ length: 11 }, (_, i) => `s${i}`);
+  const sums = ["n", ...hist].map((c) => `sum(${c}) AS ${c}`).join(", ");
+  const perDim = DIMS.filter(([dim]) => dim !== "account").map(
+    ([dim]) => `SELECT interval, '${dim}' AS dim, ${dim === "manager" ? "manager" : dim} AS dim_value, bucket, ${sums}
+       FROM cube WHERE survey_id = ?1 AND ${dim} <> '' GROUP BY interval, ${dim}, bucket`,
+  );
+  // Two statements: D1 caps a compound SELECT at five terms.
+  const stored = await env.DB.prepare(
+    `SELECT interval, dim, dim_value, bucket, n, ${hist.join(", ")} FROM rollups WHERE survey_id = ?1
+     UNION ALL SELECT interval, 'cube', channel || '/' || locale || '/' || segment || '/' || manager, bucket, n, ${hist.join(", ")} FROM cube WHERE survey_id = ?1`,
+  )
+    .bind(surveyId)
+    .all<any>();
+  const summed = await env.DB.prepare(perDim.join(" UNION ALL ")).bind(surveyId).all<any>();
+  const results = [...stored.results, ...summed.results];
   return new Map(
-    results.map((r) => [`${r.interval}|${r.dim}|${r.dim_value}|${r.bucket}`, [r.n, ...Array.from({ length: 11 }, (_, i) => r[`s${i}`] as number)]]),
+    results
+      .filter((r) => r.n !== 0)
+      .map((r) => [`${r.interval}|${r.dim}|${r.dim_value}|${r.bucket}`, [r.n, ...Array.from({ length: 11 }, (_, i) => r[`s${i}`] as number)]]),
   );
 }
 

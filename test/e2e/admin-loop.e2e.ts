@@ -138,8 +138,6 @@ describe("close the loop", () => {
       await expect
         .poll(async () => (await adminApi(`/api/v1/users`)).body.data.find((u: { id: string }) => u.id === manager.id)?.digestOptOut)
         .toBe(true);
-      if (process.env.SCREENSHOTS === "1")
-        await page.screenshot({ path: `docs/screenshots/digest${locale === "fr-FR" ? "-fr" : ""}.png`, fullPage: true });
       await page.context().close();
     });
   }

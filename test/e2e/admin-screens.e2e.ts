@@ -3,7 +3,7 @@
  * page: a wave (inserted into the local D1, as the cron would) is listed with its invitations,
  * answers and response rate and its invitations CSV downloads; a contact reached from their
  * account exports their data, then is erased after a confirmation naming them, and their answers
- * are gone from the API. The PNGs land in docs/screenshots only with SCREENSHOTS=1.
+ * are gone from the API.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
@@ -16,7 +16,9 @@ import { launchBrowser } from "./browser";
 import { animationsDone } from "./settle";
 import { answer, createSurvey, createUser, login, parseCsv, upsertAccounts } from "./admin-helpers";
 
-const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-screens-"));
+// The docs show these screens with the demo data (admin-screenshots.e2e.ts); these PNGs, of test
+// data, only help whoever reads a failure.
+const OUT = mkdtempSync(join(tmpdir(), "barometre-screens-"));
 let browser: Browser;
 const base = () => inject("baseUrl");
 const suffix = Math.random().toString(36).slice(2, 8);

@@ -79,7 +79,7 @@ describe("admin page screenshots (demo data)", () => {
     await expect.poll(() => page.getByTestId("accounts-table").locator("tbody tr").count()).toBeGreaterThan(0);
     await shot(page, "accounts");
     await page.getByTestId("accounts-table").locator("tbody tr a").first().click();
-    await expect.poll(() => page.locator(".contact-list li").count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId("account-contacts").locator("tbody tr").count()).toBeGreaterThan(0);
     await shot(page, "account");
 
     await page.goto(`${base}/admin/comments?category=detractor`);
@@ -110,6 +110,45 @@ describe("admin page screenshots (demo data)", () => {
     await shot(page, "overview-fr");
     await context.close();
   });
+
+  for (const [locale, lang, suffix] of [
+    ["en-GB", "en", ""],
+    ["fr-FR", "fr", "-fr"],
+  ] as const) {
+    it(`captures the waves, a contact and the monthly review (${lang})`, async () => {
+      const context = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      await login(page, DEMO_ADMIN, DEMO_PASSWORD, base);
+
+      await page.goto(`${base}/admin/waves`);
+      await expect.poll(() => page.locator("tr[data-wave]").count()).toBeGreaterThan(1);
+      await shot(page, "waves" + suffix);
+
+      // A contact who answered, reached from an account at risk as a manager would.
+      await page.goto(`${base}/admin/accounts?status=at_risk`);
+      await page.getByTestId("accounts-table").locator("tbody tr a").first().click();
+      await expect.poll(() => page.getByTestId("account-contacts").locator("tbody tr").count()).toBeGreaterThan(0);
+      await page.getByTestId("account-contacts").locator("tbody tr a").first().click();
+      await expect.poll(() => page.getByTestId("contact-answers").locator("tbody tr").count()).toBeGreaterThan(0);
+      await shot(page, "contact" + suffix);
+      await context.close();
+
+      // The monthly review of a manager: the picker names the month the page reviews.
+      const review = await browser.newContext({ locale, viewport: { width: 1440, height: 900 } });
+      const mine = await review.newPage();
+      await login(mine, DEMO_MANAGER, DEMO_PASSWORD, base);
+      await mine.goto(`${base}/admin/digest`);
+      await mine.getByTestId("digest").waitFor();
+      const now = new Date();
+      const reviewed = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+      const ym = reviewed.toISOString().slice(0, 7);
+      expect(await mine.locator("#d-month").inputValue()).toBe(ym);
+      const name = new Intl.DateTimeFormat(lang, { month: "long", year: "numeric", timeZone: "UTC" }).format(reviewed);
+      expect(await mine.locator(".page-head p").textContent()).toContain(name);
+      await shot(mine, "digest" + suffix);
+      await review.close();
+    });
+  }
 
   it("captures a manager's view of their own accounts", async () => {
     const context = await browser.newContext({ locale: "fr-FR", viewport: { width: 1440, height: 900 } });

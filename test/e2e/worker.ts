@@ -32,6 +32,8 @@ export async function startWorker(
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", dir], { env, stdio: "ignore" });
   prepare?.(dir, env);
   const port = await freePort();
+  // The inspector too: its default port is shared by every wrangler dev on the machine.
+  const inspector = extraArgs.includes("--inspector-port") ? [] : ["--inspector-port", String(await freePort())];
   const child: ChildProcess = spawn(
     "npx",
     [
@@ -48,6 +50,7 @@ export async function startWorker(
       "--log-level",
       "warn",
       ...pinnedVarsArgs(dir, vars),
+      ...inspector,
       ...extraArgs,
     ],
     { env, stdio: ["ignore", "inherit", "inherit"], detached: true },

@@ -25,6 +25,7 @@ export const UNDECLARED_REFERENCES: { table: string; column: string; parent: str
   { table: "counted", column: "response_id", parent: "responses", parentColumn: "id" },
   { table: "counted", column: "account_id", parent: "accounts", parentColumn: "id" },
   { table: "rollups", column: "survey_id", parent: "surveys", parentColumn: "id" },
+  { table: "cube", column: "survey_id", parent: "surveys", parentColumn: "id" },
 ];
 
 /**

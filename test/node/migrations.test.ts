@@ -17,3 +17,12 @@ describe("migrations/0001_rollup_triggers.sql", () => {
     expect(printed).toBe(readFileSync("migrations/0001_rollup_triggers.sql", "utf8"));
   });
 });
+
+describe("migrations/0011_cube.sql", () => {
+  it("ends with exactly what scripts/gen-cube-triggers.mjs prints, after drizzle-kit's CREATE TABLE", () => {
+    const printed = execFileSync(process.execPath, ["scripts/gen-cube-triggers.mjs"], { encoding: "utf8" });
+    const file = readFileSync("migrations/0011_cube.sql", "utf8");
+    expect(file.startsWith("CREATE TABLE `cube`")).toBe(true);
+    expect(file.endsWith(`--> statement-breakpoint\n${printed}`)).toBe(true);
+  });
+});

@@ -67,6 +67,55 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_idx").on(t.userId)],
 );
 
+/**
+ * Invitations to join the workspace by e-mail (docs/ADMIN.md, "Users"): an admin names the e-mail
+ * and the role; the invitee opens the link, sets a name and password, and is signed in. D1 keeps
+ * the SHA-256 of the link's token, never the token. Open = neither accepted nor revoked (expired
+ * ones stay open until re-sent, revoked or superseded); at most one open invitation per e-mail.
+ */
+export const userInvitations = sqliteTable(
+  "user_invitations",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    /** The language of the e-mail and of the new user's admin page. */
+    locale: text("locale").notNull().default("en"),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    /** How the latest link left: `email`, `email_failed` (the link was shown instead) or `link` (no e-mail configured). */
+    delivery: text("delivery", { enum: ["email", "email_failed", "link"] }).notNull(),
+    sendCount: integer("send_count").notNull().default(1),
+    lastSentAt: integer("last_sent_at", { mode: "timestamp_ms" }).notNull(),
+    acceptedAt: integer("accepted_at", { mode: "timestamp_ms" }),
+    acceptedUserId: text("accepted_user_id").references(() => users.id, { onDelete: "set null" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("user_invitations_token_unique").on(t.tokenHash),
+    uniqueIndex("user_invitations_open_email_unique").on(t.email).where(sql`accepted_at IS NULL AND revoked_at IS NULL`),
+  ],
+);
+
+/**
+ * Self-service password resets (docs/SECURITY.md): one row per e-mailed link, holding the SHA-256
+ * of its token. A reset deletes every row of the user (the link used and any other outstanding).
+ */
+export const passwordResets = sqliteTable(
+  "password_resets",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("password_resets_user_idx").on(t.userId)],
+);
+
 /** Failed logins and other rate-limited events, counted per key in fixed windows. */
 export const rateLimits = sqliteTable(
   "rate_limits",
@@ -473,9 +522,27 @@ export const counted = sqliteTable(
   ],
 );
 
+/** `n` and the count of each score 0…10: the eleven counts every per-bucket metric derives from. */
+const histogramColumns = () => ({
+  n: integer("n").notNull().default(0),
+  s0: integer("s0").notNull().default(0),
+  s1: integer("s1").notNull().default(0),
+  s2: integer("s2").notNull().default(0),
+  s3: integer("s3").notNull().default(0),
+  s4: integer("s4").notNull().default(0),
+  s5: integer("s5").notNull().default(0),
+  s6: integer("s6").notNull().default(0),
+  s7: integer("s7").notNull().default(0),
+  s8: integer("s8").notNull().default(0),
+  s9: integer("s9").notNull().default(0),
+  s10: integer("s10").notNull().default(0),
+});
+
 /**
  * Score histogram of the counted responses per survey, bucket and breakdown value. Every metric
  * of a bucket (NPS and its interval, CSAT, CES, means) derives from these eleven counts.
+ * Since migrations/0011 only `all` and `account` rows are kept: channel, locale, segment and
+ * manager are read from `cube`.
  */
 export const rollups = sqliteTable(
   "rollups",
@@ -486,20 +553,32 @@ export const rollups = sqliteTable(
     dim: text("dim", { enum: DIMENSIONS }).notNull(),
     /** '' for dim = all. */
     dimValue: text("dim_value").notNull(),
-    n: integer("n").notNull().default(0),
-    s0: integer("s0").notNull().default(0),
-    s1: integer("s1").notNull().default(0),
-    s2: integer("s2").notNull().default(0),
-    s3: integer("s3").notNull().default(0),
-    s4: integer("s4").notNull().default(0),
-    s5: integer("s5").notNull().default(0),
-    s6: integer("s6").notNull().default(0),
-    s7: integer("s7").notNull().default(0),
-    s8: integer("s8").notNull().default(0),
-    s9: integer("s9").notNull().default(0),
-    s10: integer("s10").notNull().default(0),
+    ...histogramColumns(),
   },
   (t) => [primaryKey({ columns: [t.surveyId, t.interval, t.dim, t.dimValue, t.bucket] })],
+);
+
+/**
+ * The same histogram per survey, bucket and every attribute at once (channel × locale × segment ×
+ * manager): any combination of those filters is a sum over matching rows, and a breakdown by one
+ * of them a GROUP BY (docs/SCALING.md, "The cube"). Kept by the triggers on `counted`
+ * (migrations/0011_cube.sql). No account: an account filter reads `rollups` or, combined with
+ * others, that one account's answers. A missing segment or manager is stored as '' (a NULL in a
+ * key would make every upsert a new row); filters and breakdowns never ask for ''.
+ */
+export const cube = sqliteTable(
+  "cube",
+  {
+    surveyId: text("survey_id").notNull(),
+    interval: text("interval", { enum: INTERVALS }).notNull(),
+    bucket: text("bucket").notNull(),
+    channel: text("channel").notNull(),
+    locale: text("locale").notNull(),
+    segment: text("segment").notNull(),
+    manager: text("manager").notNull(),
+    ...histogramColumns(),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.interval, t.bucket, t.channel, t.locale, t.segment, t.manager] })],
 );
 
 // ---------------------------------------------------------------------------------------------

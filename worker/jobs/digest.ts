@@ -17,6 +17,7 @@ import type { Db, Env, Principal } from "../env";
 import { localDate } from "../metrics/buckets";
 import { firstWorkingDayOfMonth } from "../metrics/followups";
 import { buildDigest, type Digest } from "../services/digest";
+import { sendEmail } from "../lib/emailApi";
 
 const TEXT = {
   en: {
@@ -155,18 +156,9 @@ export async function runMonthlyDigests(env: Env, now: number): Promise<DigestRe
         base ? `${base}/admin/digest?month=${month}` : null,
         env.EMAIL_FROM,
       );
-      const res = await fetch(env.EMAIL_API_URL, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "idempotency-key": message.id,
-          ...(env.EMAIL_API_KEY ? { authorization: `Bearer ${env.EMAIL_API_KEY}` } : {}),
-        },
-        body: JSON.stringify(message),
-      });
-      if (res.ok) status = "sent";
-      else error = `HTTP ${res.status}`;
-      await res.body?.cancel();
+      const outcome = await sendEmail(env, message);
+      if (outcome.ok) status = "sent";
+      else error = outcome.error;
     } catch (e) {
       error = String(e).slice(0, 200);
     }

@@ -1,10 +1,11 @@
 /**
  * Time-zone changes, kept exact. Bucket columns (`responses.bucket_*`) and, through the
- * triggers, `counted` and `rollups` are built in one zone, recorded in `settings` under
+ * triggers, `counted`, `rollups` and `cube` are built in one zone, recorded in `settings` under
  * `rollups.time_zone`. When the workspace's TIMEZONE differs, this job rewrites the bucket columns
- * in bounded batches (the rebucket trigger of migrations/0006 moves `counted` and `rollups` with
- * each row), then records the new zone. Until then the zone is recorded as unknown (`zone: null`)
- * and the dashboard takes the raw path, which buckets in any zone exactly (services/rollupZone.ts).
+ * in bounded batches (the rebucket trigger of migrations/0006 moves `counted` with each row, and
+ * the triggers on `counted` move `rollups` and `cube`), then records the new zone. Until then the
+ * zone is recorded as unknown (`zone: null`) and the dashboard takes the raw path, which buckets
+ * in any zone exactly (services/rollupZone.ts).
  *
  * Resumable: the cursor (last response id done) is saved in the same D1 batch as the rows it
  * covers, so a run cut short resumes where it stopped. Safe to run twice, even at the same time:

@@ -14,6 +14,7 @@ import { newId, timingSafeEqual } from "../lib/ids";
 import { body, empty, error, errors, json, jsonBody, KEY_OR_SESSION, PUBLIC, router } from "../lib/openapi";
 import { urlOrigin } from "../lib/publicUrl";
 import { requireAuth } from "../middleware/auth";
+import { jsonOnly } from "../middleware/jsonOnly";
 import { audit } from "../auth/audit";
 import { burnVerification, hashPassword, needsRehash, verifyPassword } from "../auth/password";
 import { clear, LOGIN_PER_EMAIL, LOGIN_PER_IP, release, reserve } from "../auth/rateLimit";
@@ -48,16 +49,6 @@ const aSession = createMiddleware<AppEnv>(async (c, next) => {
 });
 const theBootstrapKey = createMiddleware<AppEnv>(async (c, next) => {
   if (c.var.principal.kind !== "bootstrap") throw forbidden("Only the bootstrap key (ADMIN_API_KEY) can do this");
-  await next();
-});
-
-// JSON only: a cross-site HTML form can send text/plain but not application/json, so nobody can
-// sign a visitor into the attacker's account through a hidden form (login CSRF). Checked before
-// jsonBody, which reads any content type.
-const jsonOnly = createMiddleware<AppEnv>(async (c, next) => {
-  if (!/^application\/json\b/i.test(c.req.header("content-type") ?? "")) {
-    throw new ApiError(415, "unsupported_media_type", "Send the credentials as application/json");
-  }
   await next();
 });
 

@@ -4,7 +4,7 @@
  * once per bucket, as in the trend totals), each with n and a 95 % interval.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { getBreakdown } from "../db/queries/getBreakdown";
+import { breakdownSource, getBreakdown } from "../db/queries/getBreakdown";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { nextBucket } from "../metrics/buckets";
@@ -73,7 +73,7 @@ export const breakdownRoute = router().openapi(breakdown, async (c) => {
       interval: q.interval,
       from: from ?? null,
       to: to ?? null,
-      source: scope === null ? ("rollups" as const) : ("counted" as const),
+      source: breakdownSource({ by: q.by, managerScope: scope }),
       total: groups.length,
       truncated: groups.length > q.limit,
       groups: groups.slice(0, q.limit),

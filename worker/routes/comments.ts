@@ -4,10 +4,10 @@
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { desc, eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
-import { decodeResponseCursor, encodeResponseCursor } from "../db/queries/responseCursor";
+import { encodeResponseCursor, responsePage } from "../db/queries/responseCursor";
 import { responseFilter } from "../db/queries/responseFilter";
 import { categorySql } from "../db/queries/scoreCategory";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
@@ -22,7 +22,8 @@ const owners = alias(users, "owners");
 const list = createRoute({
   method: "get",
   path: "/",
-  summary: "Answers with a comment and follow-up items, newest first, with contact, account and follow-up (managers: their accounts)",
+  summary:
+    "Answers with a comment and follow-up items, newest first (`sort=createdAt`: oldest first), with contact, account and follow-up (managers: their accounts)",
   tags: ["comments"],
   security: KEY_OR_SESSION,
   middleware: [requireAuth()] as const,
@@ -34,7 +35,10 @@ export const commentsRoute = router().openapi(list, async (c) => {
   const q = c.req.valid("query");
   const db = c.var.db;
   const today = workspaceToday(c.env);
-  const before = decodeResponseCursor(q.before);
+  // Only the creation time is offered as a sort: both directions walk the same index. Sorting by
+  // score or due day would read every matching answer before the first row (docs/ADMIN.md).
+  const order = q.sort === "createdAt" ? "asc" : "desc";
+  const { after, orderBy } = responsePage(q.before, order);
   const rows = await db
     .select({
       responseId: responses.id,
@@ -61,8 +65,8 @@ export const commentsRoute = router().openapi(list, async (c) => {
     .leftJoin(accounts, eq(accounts.id, responses.accountId))
     .leftJoin(followups, eq(followups.responseId, responses.id))
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
-    .where(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true, before }))
-    .orderBy(desc(responses.createdAt), desc(responses.id))
+    .where(and(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true }), after))
+    .orderBy(...orderBy)
     .limit(q.limit)
     .all();
   const notes = await notesFor(
@@ -94,7 +98,7 @@ export const commentsRoute = router().openapi(list, async (c) => {
             }
           : null,
       })),
-      next: rows.length === q.limit && last ? encodeResponseCursor({ createdAt: last.createdAt, id: last.responseId }) : null,
+      next: rows.length === q.limit && last ? encodeResponseCursor({ createdAt: last.createdAt, id: last.responseId }, order) : null,
     },
     200,
   );

@@ -54,7 +54,14 @@ interface WaveRef {
 }
 
 /** One response shape whatever the grouping (`waves` lists the waves of a by-wave trend, else null). */
-function metricsBody<B>(base: B, from: string | null, to: string | null, source: "rollups" | "raw" | "waves", trend: Trend, waves: WaveRef[] | null) {
+function metricsBody<B>(
+  base: B,
+  from: string | null,
+  to: string | null,
+  source: "rollups" | "cube" | "raw" | "waves",
+  trend: Trend,
+  waves: WaveRef[] | null,
+) {
   return { ...base, from, to, source, totals: trend.totals, trend: trend.points, waves };
 }
 

@@ -18,6 +18,7 @@ import { audit } from "../auth/audit";
 import { hashPassword, oneTimePassword } from "../auth/password";
 import { endAllSessions } from "../auth/sessions";
 import { findUser, userView } from "../auth/users";
+import { closeInvitationsFor } from "../auth/invitations";
 import { syncPersonalAlertHook } from "../jobs/webhooks";
 import { CreateUserSchema, PatchUserSchema, UserListSchema, UserSchema } from "../schemas/auth";
 
@@ -121,6 +122,7 @@ export const usersRoute = router()
       .returning()
       .get();
     if (row.slackWebhookUrl) await syncPersonalAlertHook(c.var.db, row);
+    await closeInvitationsFor(c.var.db, row.email);
     await audit(c.var.db, c.var.principal, "user.create", row.id, {
       email: row.email,
       role: row.role,

@@ -35,13 +35,25 @@ export const ResponseFilterSchema = z
 
 export type ResponseFilter = z.infer<typeof ResponseFilterSchema>;
 
+/** The comments list's orders (the admin page offers exactly these as sortable columns). */
+export const COMMENT_SORTS = ["-createdAt", "createdAt"] as const;
+
 const checkRange = (f: { from?: string; to?: string }) => !f.from || !f.to || f.from < f.to;
 const rangeIssue = { message: "from must be before to", path: ["from"] };
 
 export const CommentsQuerySchema = ResponseFilterSchema.extend({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** Opaque cursor from the previous page's `next`. */
+  /** Opaque cursor from the previous page's `next` (a cursor belongs to one `sort`). */
   before: cursor,
+  /**
+   * `-createdAt` (default): newest first; `createdAt`: oldest first. The only orders offered: the
+   * list pages with a keyset cursor on an index, and no other key can be sorted without reading
+   * every matching answer first.
+   */
+  sort: z
+    .enum(COMMENT_SORTS)
+    .default("-createdAt")
+    .openapi({ description: "`-createdAt` newest first (default), `createdAt` oldest first; a cursor from one order is refused by the other" }),
 })
   .strict()
   .refine(checkRange, rangeIssue);

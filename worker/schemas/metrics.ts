@@ -58,7 +58,7 @@ export const MetricsSchema = z
     from: z.string().nullable(),
     to: z.string().nullable(),
     filters: z.array(z.object({ dim: z.enum(["segment", "manager", "account", "channel", "locale"]), value: z.string() })),
-    source: z.enum(["rollups", "raw", "waves"]),
+    source: z.enum(["rollups", "cube", "raw", "waves"]),
     /** Below this many answers a bucket is `tooFew` (docs/METRICS.md, SMALL_N). */
     smallN: z.number().int(),
     totals: SummarySchema,

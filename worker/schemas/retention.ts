@@ -216,7 +216,7 @@ export const BreakdownSchema = z
     interval: z.enum(["month", "quarter", "half"]),
     from: z.string().nullable(),
     to: z.string().nullable(),
-    source: z.enum(["rollups", "counted"]),
+    source: z.enum(["rollups", "cube", "counted"]),
     total: z.number().int(),
     truncated: z.boolean(),
     groups: z.array(z.object({ value: z.string(), label: z.string(), summary: SummarySchema, ci95: ci })),

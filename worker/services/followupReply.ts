@@ -15,6 +15,7 @@ import type { Db, Env, Principal } from "../env";
 import { reserve } from "../auth/rateLimit";
 import { ApiError } from "../lib/errors";
 import { newId } from "../lib/ids";
+import { sendEmail } from "../lib/emailApi";
 import { pickLocale } from "../locales";
 
 export const REPLY_LIMIT = { max: 20, windowMs: 3600_000 };
@@ -82,33 +83,20 @@ export async function replyToRespondent(
   let delivery: ReplyDelivery = "mailto";
   let error: string | null = null;
   if (env.EMAIL_API_URL) {
-    try {
-      const res = await fetch(env.EMAIL_API_URL, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "idempotency-key": `reply-${noteId}`,
-          ...(env.EMAIL_API_KEY ? { authorization: `Bearer ${env.EMAIL_API_KEY}` } : {}),
-        },
-        body: JSON.stringify(
-          replyMessage({
-            id: noteId,
-            from: env.EMAIL_FROM,
-            to: { email: who.email, name: who.name },
-            replyTo: author ? { email: author.email, name: author.name } : null,
-            locale,
-            subject,
-            body: input.body,
-          }),
-        ),
-      });
-      delivery = res.ok ? "email" : "email_failed";
-      error = res.ok ? null : `HTTP ${res.status}`;
-      await res.body?.cancel();
-    } catch (e) {
-      delivery = "email_failed";
-      error = `network: ${String(e).slice(0, 100)}`;
-    }
+    const outcome = await sendEmail(
+      env,
+      replyMessage({
+        id: noteId,
+        to: { email: who.email, name: who.name },
+        replyTo: author ? { email: author.email, name: author.name } : null,
+        locale,
+        subject,
+        body: input.body,
+      }),
+      `reply-${noteId}`,
+    );
+    delivery = outcome.ok ? "email" : "email_failed";
+    error = outcome.ok ? null : outcome.error;
   }
 
   const at = new Date(now);

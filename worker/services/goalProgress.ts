@@ -2,7 +2,7 @@
  * Where a KPI goal stands: the recent values of its metric, read within the goal's scope and the
  * caller's (a manager sees their own book), then evaluateGoal (metrics/goals.ts) for the status.
  * - nps / csat / ces: the survey's quarterly values over the last RECENT_BUCKETS quarters
- *   (rollups when one filter suffices);
+ *   (rollups or the cube for any segment and manager scope, services/scoreTrend.ts);
  * - crr / nrr: the last RECENT_BUCKETS complete quarters;
  * - response_rate: the last RECENT_BUCKETS closed waves with delivered invitations.
  * Each value sits at the middle of its period (a wave at its close) on the time axis.

@@ -1,4 +1,4 @@
-/** Picks the rollups when they can answer, the raw scan otherwise, and builds the trend. */
+/** Picks the rollups or the cube when they can answer, the raw scan otherwise, and builds the trend. */
 import type { SurveyKind } from "../db/schema";
 import { asc, eq, sql } from "drizzle-orm";
 import { waves, type SurveyKind as Kind } from "../db/schema";
@@ -7,6 +7,7 @@ import { badRequest } from "../lib/errors";
 import { getScoreHistograms } from "../db/queries/getScoreHistograms";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
+import { summarySource } from "../db/queries/cubeSeries";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import type { Db } from "../env";
 import { bucketOfDate, bucketsBetween, localDate, nextBucket, previousBucket, type Interval } from "../metrics/buckets";
@@ -57,9 +58,10 @@ export function bucketsFor(interval: Interval, tz: string, from?: string, to?: s
 }
 
 /**
- * The rollups answer when they are built in the requested zone (not mid-rebuild after a change of
- * TIMEZONE, worker/jobs/rebucket.ts) and at most one filter is set; the raw path answers the rest,
- * exactly, at the cost of reading every answer in the range.
+ * The rollups (no filter, an account) or the cube (any set of channel, locale, segment, manager
+ * filters) answer when they are built in the requested zone (not mid-rebuild after a change of
+ * TIMEZONE, worker/jobs/rebucket.ts); the raw path answers the rest exactly: another zone, or an
+ * account combined with other filters (then bounded by that account's answers).
  */
 export async function scoreTrend(db: Db, req: TrendRequest) {
   const buckets = requestedBuckets(req.interval, req.timeZone, req.from, req.to);
@@ -71,12 +73,13 @@ export async function scoreTrend(db: Db, req: TrendRequest) {
     toBucket: nextBucket(buckets.at(-1)!, req.interval),
     filters: req.filters,
   };
-  const useRollups = req.filters.length <= 1 && (await readRollupZone(db.$client)).zone === req.timeZone;
+  const stored = summarySource(req.filters);
+  const useRollups = stored !== null && (await readRollupZone(db.$client)).zone === req.timeZone;
   const [histograms, before] = useRollups
     ? await Promise.all([getScoreHistograms(db, q), getRollupHistogramBefore(db, q)])
     : await Promise.all([getScoreHistogramsRaw(db, { ...q, timeZone: req.timeZone }), getRawHistogramBefore(db, { ...q, timeZone: req.timeZone })]);
   return {
-    source: useRollups ? ("rollups" as const) : ("raw" as const),
+    source: useRollups ? stored : ("raw" as const),
     buckets,
     ...buildTrend(req.kind, req.interval, buckets, histograms, before && { ...before, label: labelOf(before.bucket, req.interval) }),
   };

@@ -1,4 +1,5 @@
 /** The shell: sign-in gate, navigation, language switch, and the page for the current path. */
+import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { restoreDrafts } from "./drafts";
 import { Brand, Link, Spinner } from "./components/ui";
@@ -7,6 +8,9 @@ import { navigate, useRoute } from "./router";
 import { logout, useSession } from "./session";
 import { LocaleSwitch } from "./components/LocaleSwitch";
 import { Login } from "./pages/Login";
+import { ForgotPassword } from "./pages/ForgotPassword";
+import { ResetPassword } from "./pages/ResetPassword";
+import { AcceptInvitation } from "./pages/AcceptInvitation";
 import { Overview } from "./pages/Overview";
 import { Retention } from "./pages/Retention";
 import { Accounts } from "./pages/Accounts";
@@ -38,6 +42,13 @@ const NAV: { href: string; key: Key; icon: string; roles?: string[] }[] = [
     roles: ["admin", "manager"],
   },
 ];
+
+/** Pages for people who are not signed in (yet): they open from a link in an e-mail or the sign-in page. */
+const PUBLIC_PAGES: Record<string, () => JSX.Element> = {
+  "/forgot-password": ForgotPassword,
+  "/reset-password": ResetPassword,
+  "/invitation": AcceptInvitation,
+};
 
 function page(path: string) {
   const parts = path.split("/").filter(Boolean);
@@ -79,9 +90,10 @@ export function App() {
   const route = useRoute();
   const session = useSession();
   const onLogin = route.path === "/login";
+  const Public = PUBLIC_PAGES[route.path];
 
   useEffect(() => {
-    if (session.status === "anonymous" && !onLogin) {
+    if (session.status === "anonymous" && !onLogin && !Public) {
       navigate("/login" + "?next=" + encodeURIComponent(location.pathname + location.search), { replace: true });
     }
     if (session.status === "signed-in" && onLogin) {
@@ -93,13 +105,14 @@ export function App() {
   // Back from signing in again: put back what was being typed when the session expired.
   const [restored, setRestored] = useState(0);
   const userId = session.status === "signed-in" ? session.user.id : null;
-  useEffect(() => (userId && !onLogin ? restoreDrafts(userId, setRestored) : undefined), [userId, onLogin, route.path]);
+  useEffect(() => (userId && !onLogin && !Public ? restoreDrafts(userId, setRestored) : undefined), [userId, onLogin, route.path]);
 
   // Move focus to the new page's heading so keyboard and screen-reader users know it changed.
   useEffect(() => {
     document.getElementById("page-title")?.focus({ preventScroll: true });
   }, [route.path]);
 
+  if (Public) return <Public />;
   if (session.status === "loading") return <Spinner />;
   if (session.status === "anonymous" || onLogin) return <Login authMissing={session.status === "anonymous" && session.authMissing} />;
 

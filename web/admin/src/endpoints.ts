@@ -23,6 +23,16 @@ export const api = {
   patchUser: async (userId: string, json: Body<(typeof v1.users)[":userId"]["$patch"]>) =>
     unwrap(await v1.users[":userId"].$patch({ param: { userId }, json })),
   resetPassword: async (userId: string) => unwrap(await v1.users[":userId"]["password-reset"].$post({ param: { userId } })),
+  invitations: async () => unwrap(await v1.invitations.$get()),
+  invite: async (json: Body<typeof v1.invitations.$post>) => unwrap(await v1.invitations.$post({ json })),
+  resendInvitation: async (invitationId: string) => unwrap(await v1.invitations[":invitationId"].resend.$post({ param: { invitationId } })),
+  revokeInvitation: async (invitationId: string) => unwrap(await v1.invitations[":invitationId"].$delete({ param: { invitationId } })),
+  /** What the sign-in page may offer (password reset by e-mail). */
+  authOptions: async () => unwrap(await v1.auth.options.$get()),
+  invitationPreview: async (token: string) => unwrap(await v1.auth.invitation.$post({ json: { token } })),
+  requestPasswordReset: async (json: Body<(typeof v1.auth)["password-reset"]["$post"]>) => unwrap(await v1.auth["password-reset"].$post({ json })),
+  confirmPasswordReset: async (json: Body<(typeof v1.auth)["password-reset"]["confirm"]["$post"]>) =>
+    unwrap(await v1.auth["password-reset"].confirm.$post({ json })),
   apiKeys: async () => unwrap(await v1["api-keys"].$get()),
   createApiKey: async (json: Body<(typeof v1)["api-keys"]["$post"]>) => unwrap(await v1["api-keys"].$post({ json })),
   revokeApiKey: async (keyId: string) => unwrap(await v1["api-keys"][":keyId"].$delete({ param: { keyId } })),

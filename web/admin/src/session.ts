@@ -46,6 +46,13 @@ export async function login(email: string, password: string) {
   set({ status: "signed-in", user: body.user });
 }
 
+/** Accepting an invitation creates the user and signs them in, as a login does. */
+export async function acceptInvitation(json: { token: string; name: string; password: string }) {
+  const body = await unwrap(await client.api.v1.auth.invitation.accept.$post({ json }));
+  setCsrfToken(body.csrfToken);
+  set({ status: "signed-in", user: body.user });
+}
+
 export async function logout() {
   try {
     await unwrap(await client.api.v1.auth.logout.$post());

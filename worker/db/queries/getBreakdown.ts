@@ -1,33 +1,36 @@
 /**
  * Score histograms per value of one dimension (segment, manager, account, channel, locale),
- * summed over a range of buckets. Unscoped callers read `rollups` (one row per value and bucket);
- * a manager's view reads `counted` restricted to their accounts, because the rollups keep one
- * dimension at a time and cannot answer "segments, within my book". Labels come from the
- * accounts and users tables.
+ * summed over a range of buckets. By channel, locale, segment or manager: a GROUP BY over the
+ * cube's rows, for a manager's view restricted to their own rows (the cube holds every
+ * combination, so "segments, within my book" is a filter like any other). By account: `rollups`
+ * (one row per account and bucket), or for a manager's view `counted` restricted to their
+ * accounts. Labels come from the accounts and users tables.
  */
-import { and, eq, gte, lt, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, eq, gte, lt, ne, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
 import { readRollupZone } from "../../services/rollupZone";
-import { accounts, counted, rollups, users } from "../schema";
+import { accounts, counted, cube, rollups, users } from "../schema";
 import type { BreakdownDim, BreakdownQuery, BreakdownRow } from "./breakdownTypes";
+import { CUBE_COLUMN, cubeRange, cubeSeries, cubeSums } from "./cubeSeries";
 import { getBreakdownRaw } from "./getBreakdownRaw";
 
 export { BREAKDOWN_DIMS, type BreakdownDim } from "./breakdownTypes";
 
 export type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
 
-const COUNTED_COLUMN = {
-  segment: counted.segment,
-  manager: counted.managerUserId,
-  account: counted.accountId,
-  channel: counted.channel,
-  locale: counted.locale,
-} as const;
+/** The table a breakdown reads (when the rollups are in the requested zone). */
+export const breakdownSource = (q: Pick<BreakdownQuery, "by" | "managerScope">) =>
+  q.by !== "account" ? ("cube" as const) : q.managerScope === null ? ("rollups" as const) : ("counted" as const);
 
 export async function getBreakdown(db: Db, q: BreakdownQuery): Promise<BreakdownRow[]> {
   const timeZone = q.timeZone ?? "UTC";
   if ((await readRollupZone(db.$client)).zone !== timeZone) return getBreakdownRaw(db, { ...q, timeZone });
-  const rows = q.managerScope === null ? await fromRollups(db, q) : await fromCounted(db, q, q.managerScope);
+  const rows =
+    q.by !== "account"
+      ? await fromCube(db, q, q.by)
+      : q.managerScope === null
+        ? await fromRollups(db, q)
+        : await accountsFromCounted(db, q, q.managerScope);
   return rows.map((r) => ({
     value: r.value,
     label: r.label ?? null,
@@ -46,6 +49,22 @@ function labelOf(value: AnyColumn, by: BreakdownDim): SQL<string | null> {
     return sql`(SELECT coalesce(nullif(${users.name}, ''), ${users.email}) FROM ${users} WHERE ${users.id} = ${value})`;
   }
   return sql`NULL`;
+}
+
+async function fromCube(db: Db, q: BreakdownQuery, by: Exclude<BreakdownDim, "account">) {
+  const col = CUBE_COLUMN[by];
+  const { n: _n, ...sums } = cubeSums();
+  const scope = q.managerScope === null ? [] : [{ dim: "manager" as const, value: q.managerScope }];
+  return (
+    db
+      .select({ value: col, label: labelOf(col, by), ...sums })
+      .from(cube)
+      // '' is "no segment" or "no manager": not a group, as NULL is not one in the other paths.
+      .where(and(cubeSeries({ ...q, filters: scope }), cubeRange(q), ne(col, "")))
+      .groupBy(col)
+      .having(sql`sum(${cube.n}) > 0`)
+      .all()
+  );
 }
 
 async function fromRollups(db: Db, q: BreakdownQuery) {
@@ -80,8 +99,9 @@ async function fromRollups(db: Db, q: BreakdownQuery) {
     .all();
 }
 
-async function fromCounted(db: Db, q: BreakdownQuery, manager: string) {
-  const col = COUNTED_COLUMN[q.by];
+/** By account within a manager's book: their accounts' counted answers (rollups hold no manager × account rows). */
+async function accountsFromCounted(db: Db, q: BreakdownQuery, manager: string) {
+  const col = counted.accountId;
   const bin = (s: number) => sql<number>`sum(${counted.score} = ${s})`;
   return db
     .select({

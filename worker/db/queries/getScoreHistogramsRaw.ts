@@ -3,7 +3,7 @@
  * It reads every response in the range, so it is the slow path (and the benchmark's "raw scan"),
  * and the oracle the tests hold the rollups to.
  */
-import { and, eq, gte, lt, type SQL } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
 import { bucketOf, zonedMidnightUtc, type Interval } from "../../metrics/buckets";
 import { emptyHistogram, type Histogram } from "../../metrics/histogram";
@@ -29,23 +29,53 @@ export interface RawHistogramQuery {
   where?: SQL;
 }
 
+/**
+ * The survey condition. With an account filter, `+survey_id` keeps SQLite off the survey's index
+ * (which it would otherwise pick: both indexes end in created_at) so that it reads one account's
+ * answers through `responses_account_created_idx`, not the whole survey's.
+ */
+export const surveyIs = (surveyId: string, filters: ScoreFilter[]) =>
+  filters.some((f) => f.dim === "account") ? sql`+${responses.surveyId} = ${surveyId}` : eq(responses.surveyId, surveyId);
+
 export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promise<Map<string, Histogram>> {
-  const rows = await db
-    .select({ id: responses.id, contactId: responses.contactId, score: responses.score, createdAt: responses.createdAt })
-    .from(responses)
-    .where(
-      and(
-        eq(responses.surveyId, q.surveyId),
-        gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
-        lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
-        ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)),
-        q.where,
-      ),
-    )
-    .all();
-  const latest = latestPerBucket(rows, q.interval, q.timeZone);
+  const inRange = and(
+    surveyIs(q.surveyId, q.filters),
+    gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
+    lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
+  );
+  const matching = and(inRange, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)), q.where);
+  const cols = { id: responses.id, contactId: responses.contactId, score: responses.score, createdAt: responses.createdAt };
+  const filtered = q.filters.length > 0 || q.where !== undefined;
+  // A filter selects among the answers that count, as the rollups do: a member's latest answer in
+  // the bucket counts under its own channel, locale, segment…, so a contact who answered by e-mail
+  // and then on the widget counts for the widget only. So the other answers in the range of the
+  // contacts found are read too (through the contact index), to know which answer is their latest.
+  const [rows, theirs] = await Promise.all([
+    db.select(cols).from(responses).where(matching).all(),
+    filtered
+      ? db
+          .select(cols)
+          .from(responses)
+          .where(
+            and(
+              inRange,
+              inArray(
+                responses.contactId,
+                db
+                  .selectDistinct({ c: responses.contactId })
+                  .from(responses)
+                  .where(and(matching, isNotNull(responses.contactId))),
+              ),
+            ),
+          )
+          .all()
+      : [],
+  ]);
+  const matched = new Set(rows.map((r) => r.id));
+  const all = new Map([...rows, ...theirs].map((r) => [r.id, r]));
   const out = new Map<string, Histogram>();
-  for (const { bucket, score } of latest) {
+  for (const { id, bucket, score } of latestPerBucket([...all.values()], q.interval, q.timeZone)) {
+    if (!matched.has(id)) continue;
     const h = out.get(bucket) ?? emptyHistogram();
     h[score]! += 1;
     out.set(bucket, h);

@@ -6,6 +6,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { xLabelIndexes } from "./axis";
 
 export interface Series {
   name: string;
@@ -106,8 +107,7 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
   const n = labels.length;
   const x = (i: number) => PAD.left + (n <= 1 ? innerW / 2 : (i * innerW) / (n - 1));
   const y = (v: number) => PAD.top + innerH - ((v - lo) / (hi - lo)) * innerH;
-  // As many x labels as fit (about 80 px each), always the last one.
-  const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 80))));
+  const shown = xLabelIndexes(labels, Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 80)))));
 
   return (
     <figure class="chart" ref={ref}>
@@ -121,7 +121,7 @@ export function LineChart({ title, labels, series, yMin, yMax, bounds, format, r
           </g>
         ))}
         {labels.map((l, i) =>
-          i % every === 0 || i === n - 1 ? (
+          shown.has(i) ? (
             <text key={i} x={x(i)} y={H - 10} text-anchor="middle" class="tick">
               {l}
             </text>

@@ -1,10 +1,13 @@
 /** One account: details, score history and contacts. The API returns 403/404 outside a manager's scope. */
 import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
+import { AnswersTable } from "../components/AnswersTable";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney, fmtMonth } from "../format";
-import { t } from "../i18n";
+import { fmtDate, fmtInt, fmtMoney, fmtMonth } from "../format";
+import { getLocale, t } from "../i18n";
+import { sortRows, type SortValue } from "../sort";
 import { useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
 
@@ -12,7 +15,9 @@ export function AccountPage({ id }: { id: string }) {
   const acc = useAsync(() => api.account(id), [id]);
   const surveys = useSurveys();
   const kindOf = new Map(surveys.state === "ok" ? surveys.data.map((s) => [s.id, s] as const) : []);
-  if (acc.state === "loading") return <Spinner />;
+  // The surveys too: without them the chart cannot tell NPS answers from the others, and the
+  // table would show survey ids and colour a CSAT 1 as an NPS detractor.
+  if (acc.state === "loading" || surveys.state === "loading") return <Spinner />;
   if (acc.state === "error")
     return (
       <>
@@ -70,39 +75,58 @@ export function AccountPage({ id }: { id: string }) {
             empty={<Empty>{t("accounts.noAnswers")}</Empty>}
           />
           {history.length > 0 && (
-            <ul class="comment-list">
-              {[...history].reverse().map((r) => (
-                <li key={r.id} class="comment">
-                  <ScorePill score={r.score} category={kindOf.get(r.surveyId)?.kind === "nps" ? undefined : "other"} />
-                  <div>
-                    <p class="comment-text">{r.comment || <span class="muted">{t("comments.noText")}</span>}</p>
-                    <p class="muted small">
-                      {fmtDate(r.createdAt)} · {kindOf.get(r.surveyId)?.name ?? r.surveyId}
-                    </p>
-                  </div>
-                </li>
-              ))}
-            </ul>
+            <AnswersTable
+              testId="account-answers"
+              surveyOf={(id) => kindOf.get(id)}
+              rows={a.responses.map((r) => ({ id: r.id, score: r.score, comment: r.comment, createdAt: r.createdAt, surveyId: r.surveyId }))}
+            />
           )}
+          {/* The route returns the newest 500: sorting them must not pass for sorting all. */}
+          {a.responses.length >= 500 && <p class="muted small">{t("accounts.newest", { n: fmtInt(a.responses.length) })}</p>}
         </Card>
         <Card title={t("accounts.contacts")}>
-          {a.contacts.length === 0 ? (
-            <Empty>{t("accounts.noContacts")}</Empty>
-          ) : (
-            <ul class="contact-list">
-              {a.contacts.map((c) => (
-                <li key={c.id}>
-                  <Link href={"/contacts/" + encodeURIComponent(c.id)}>
-                    <strong>{c.name || c.email || c.id}</strong>
-                  </Link>
-                  {c.email && <span class="muted small">{c.email}</span>}
-                  {c.unsubscribedAt && <Badge kind="neutral">{t("accounts.unsubscribed")}</Badge>}
-                </li>
-              ))}
-            </ul>
-          )}
+          {a.contacts.length === 0 ? <Empty>{t("accounts.noContacts")}</Empty> : <ContactsTable contacts={a.contacts} />}
         </Card>
       </div>
     </>
+  );
+}
+
+type Contact = Awaited<ReturnType<typeof api.account>>["contacts"][number];
+const CONTACT_FIELDS = ["name", "subscribed"] as const;
+const contactValue = (c: Contact, field: string): SortValue => (field === "name" ? c.name || c.email || c.id : c.unsubscribedAt ? 1 : 0);
+
+/** The account's contacts (all of them, up to the route's 1,000), each linked to their page. */
+function ContactsTable({ contacts }: { contacts: Contact[] }) {
+  const { sort, onSort } = useSort("contacts", CONTACT_FIELDS);
+  const th = (field: (typeof CONTACT_FIELDS)[number], label: string) => <SortableTh label={label} field={field} sort={sort} onSort={onSort} />;
+  return (
+    <div class="table-wrap">
+      <table class="table compact contact-table" data-testid="account-contacts">
+        <caption class="sr-only">{t("accounts.contacts")}</caption>
+        <thead>
+          <tr>
+            {th("name", t("settings.name"))}
+            {th("subscribed", t("contact.subscription"))}
+          </tr>
+        </thead>
+        <tbody>
+          {sortRows(contacts, sort, contactValue, getLocale()).map((c) => (
+            <tr key={c.id}>
+              <td class="wrap">
+                <Link href={"/contacts/" + encodeURIComponent(c.id)}>
+                  <strong>{c.name || c.email || c.id}</strong>
+                </Link>
+                {/* Under the name: the card is narrow, and an address is read, not sorted by. */}
+                {c.email && <div class="muted small">{c.email}</div>}
+              </td>
+              <td>
+                {c.unsubscribedAt ? <Badge kind="neutral">{t("accounts.unsubscribed")}</Badge> : <Badge kind="ok">{t("contact.subscribed")}</Badge>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -5,10 +5,11 @@
  * details only. The API returns 404 outside a manager's accounts.
  */
 import { useState } from "preact/hooks";
-import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
+import { AnswersTable } from "../components/AnswersTable";
+import { Badge, Card, Empty, ErrorBox, Link, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { api, urls } from "../endpoints";
-import { fmtDate, fmtDateTime } from "../format";
+import { fmtDate } from "../format";
 import { t } from "../i18n";
 import { can, useSession } from "../session";
 import { useSurveys } from "../surveys";
@@ -51,7 +52,7 @@ export function ContactPage({ id }: { id: string }) {
   const c = contact.data;
   const name = c.name || c.email || c.id;
   const account = held.state === "ok" ? held.data?.account : null;
-  const answers = held.state === "ok" && held.data ? [...held.data.responses].reverse() : [];
+  const answers = held.state === "ok" && held.data ? held.data.responses : [];
 
   async function erase() {
     setBusy(true);
@@ -75,30 +76,24 @@ export function ContactPage({ id }: { id: string }) {
         <Card title={t("contact.answers")}>
           {!mayExport ? (
             <Empty>{t("contact.answersHidden")}</Empty>
-          ) : held.state === "loading" ? (
+          ) : held.state === "loading" || surveys.state === "loading" ? (
             <Spinner />
           ) : held.state === "error" ? (
             <ErrorBox error={held.error} />
           ) : answers.length === 0 ? (
             <Empty>{t("contact.noAnswers")}</Empty>
           ) : (
-            <ul class="comment-list" data-testid="contact-answers">
-              {answers.map((r) => {
-                const survey = surveyOf.get(String(r.surveyId));
-                const score = typeof r.score === "number" ? r.score : null;
-                return (
-                  <li key={String(r.id)} class="comment">
-                    <ScorePill score={score} category={survey && survey.kind !== "nps" ? "other" : undefined} />
-                    <div>
-                      <p class="comment-text">{str(r.comment) || <span class="muted">{t("comments.noText")}</span>}</p>
-                      <p class="muted small">
-                        {fmtDateTime(str(r.createdAt))} · {survey?.name ?? String(r.surveyId)}
-                      </p>
-                    </div>
-                  </li>
-                );
-              })}
-            </ul>
+            <AnswersTable
+              testId="contact-answers"
+              surveyOf={(id) => surveyOf.get(id)}
+              rows={answers.map((r) => ({
+                id: String(r.id),
+                score: typeof r.score === "number" ? r.score : null,
+                comment: str(r.comment),
+                createdAt: str(r.createdAt),
+                surveyId: String(r.surveyId),
+              }))}
+            />
           )}
         </Card>
         <div class="stack">

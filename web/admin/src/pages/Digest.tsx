@@ -7,12 +7,18 @@ import { useState } from "preact/hooks";
 import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney } from "../format";
-import { t } from "../i18n";
+import { fmtDate, fmtMoney, fmtRatio, fmtSigned } from "../format";
+import { getLocale, t } from "../i18n";
+import { shiftMonth } from "../months";
 import { setQuery, useRoute } from "../router";
 import { useSession } from "../session";
 
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v * 1000) / 10} %`);
+const pct = (v: number | null | undefined) => fmtRatio(v, 1);
+
+const monthName = (ym: string) => {
+  const [y, m] = ym.split("-").map(Number) as [number, number];
+  return new Intl.DateTimeFormat(getLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
+};
 const BINS = [
   ["works", "digest.works", "ok"],
   ["could_do_better", "digest.could", "warn"],
@@ -28,12 +34,18 @@ export function Digest() {
   const [optOut, setOptOut] = useState<boolean | null>(null);
   const optedOut = optOut ?? Boolean((user as { digestOptOut?: boolean } | null)?.digestOptOut);
   const d = digest.data;
+  // A select rather than <input type="month">: the browser draws that one in its own language
+  // ("October 2026" on a French page), while these names follow the interface's.
+  const reviewed = month ? shiftMonth(month, -1) : (d?.period.label ?? "");
+  const latest = d ? shiftMonth(d.asOf.slice(0, 7), -1) : reviewed;
+  const months = latest ? Array.from({ length: 36 }, (_, i) => shiftMonth(latest, -i)) : [];
+  if (reviewed && !months.includes(reviewed)) months.unshift(reviewed);
 
   return (
     <>
       <PageHead
         title={t("digest.title")}
-        sub={d ? t(d.scope === "manager" ? "digest.subManager" : "digest.subWorkspace", { month: d.period.label }) : undefined}
+        sub={d ? t(d.scope === "manager" ? "digest.subManager" : "digest.subWorkspace", { month: monthName(d.period.label) }) : undefined}
         actions={
           <button type="button" class="btn secondary no-print" onClick={() => window.print()}>
             {t("digest.print")}
@@ -42,8 +54,24 @@ export function Digest() {
       />
       <form class="filters no-print" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
+          {/* The review of month M is the edition sent early in M + 1: `?month=` (the API's, and the
+              e-mail's link) names the edition, while people pick and read the month reviewed. The
+              picker used to show the edition, "November", above "month of 2026-10". */}
           <label for="d-month">{t("digest.month")}</label>
-          <input id="d-month" type="month" value={month || d?.month || ""} onChange={(e) => setQuery({ month: e.currentTarget.value })} />
+          <select
+            id="d-month"
+            value={reviewed}
+            onChange={(e) => {
+              const picked = e.currentTarget.value;
+              setQuery({ month: /^\d{4}-\d{2}$/.test(picked) ? shiftMonth(picked, 1) : null });
+            }}
+          >
+            {months.map((m) => (
+              <option key={m} value={m}>
+                {monthName(m)}
+              </option>
+            ))}
+          </select>
         </div>
         {user && user.role !== "viewer" && (
           <label class="check">
@@ -80,7 +108,7 @@ export function Digest() {
                   <>
                     {" · "}
                     {t("digest.change", {
-                      delta: (d.wave.change.delta > 0 ? "+" : "") + Math.round(d.wave.change.delta * 10) / 10,
+                      delta: fmtSigned(d.wave.change.delta),
                       wave: d.wave.previous.period,
                     })}{" "}
                     <Badge kind={d.wave.change.significant ? (d.wave.change.delta > 0 ? "ok" : "bad") : "neutral"}>
@@ -141,16 +169,20 @@ export function Digest() {
             {d.value ? (
               <>
                 <p data-testid="digest-at-risk">
-                  {t("value.atRisk")}: <strong>{fmtMoney(d.value.mrrAtRisk.detractor.mrr)}</strong> (
+                  {t("value.atRisk")}
+                  {t("colon")}
+                  <strong>{fmtMoney(d.value.mrrAtRisk.detractor.mrr)}</strong> (
                   {t("value.atRiskSub", { n: String(d.value.mrrAtRisk.detractor.n), period: d.value.mrrAtRisk.period ?? "—" })})
                   {d.value.mrrAtRisk.expectedLoss
                     ? " · " + t("value.expectedLoss", { months: "6", loss: fmtMoney(Math.round(d.value.mrrAtRisk.expectedLoss.value)) })
                     : ""}
                 </p>
                 <p data-testid="digest-worth">
-                  {t("value.value")}: {t("cat.promoter")} {d.value.promoter.value === null ? "—" : fmtMoney(Math.round(d.value.promoter.value))} (n ={" "}
-                  {d.value.promoter.n}) · {t("cat.detractor")}{" "}
-                  {d.value.detractor.value === null ? "—" : fmtMoney(Math.round(d.value.detractor.value))} (n = {d.value.detractor.n})
+                  {t("value.value")}
+                  {t("colon")}
+                  {t("cat.promoter")} {d.value.promoter.value === null ? "—" : fmtMoney(Math.round(d.value.promoter.value))} (n = {d.value.promoter.n}
+                  ) · {t("cat.detractor")} {d.value.detractor.value === null ? "—" : fmtMoney(Math.round(d.value.detractor.value))} (n ={" "}
+                  {d.value.detractor.n})
                 </p>
               </>
             ) : (

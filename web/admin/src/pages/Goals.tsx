@@ -2,16 +2,24 @@
 import { useState } from "preact/hooks";
 import { Unavailable } from "../api";
 import { api } from "../endpoints";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Field, NotAvailable, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmt1, fmtDate } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
+import { sortRows, type SortValue } from "../sort";
 import { can, useSession } from "../session";
 import { useSurveys } from "../surveys";
 import type { SurveyLite } from "../surveys";
 
 const METRICS = ["nps", "csat", "ces", "response_rate", "crr", "nrr"] as const;
 type Goal = Awaited<ReturnType<typeof api.goals>>["data"][number];
+
+/** Goals sort by name, deadline, or status from on track to off track (not by the word's spelling). */
+const GOAL_FIELDS = ["name", "deadline", "status"] as const;
+const STATUS_RANK = { on_track: 0, could_do_better: 1, off_track: 2 } as const;
+const goalValue = (g: Goal, field: string): SortValue =>
+  field === "deadline" ? g.deadline : field === "status" ? (g.status ? STATUS_RANK[g.status] : null) : g.name;
 const STATUS_KIND = { on_track: "ok", could_do_better: "warn", off_track: "bad" } as const;
 /** Goal units (server side): NPS in points, CES as a mean score, every other metric in percent. */
 const isPercent = (m: Goal["metric"]) => m !== "nps" && m !== "ces";
@@ -71,6 +79,7 @@ export function Goals() {
   }
 
   const unavailable = goals.state === "error" && goals.error instanceof Unavailable;
+  const goalSort = useSort("sort", GOAL_FIELDS);
   return (
     <>
       <PageHead title={t("goals.title")} sub={t("goals.sub")} />
@@ -87,68 +96,81 @@ export function Goals() {
           ) : goals.data.data.length === 0 ? (
             <Empty>{t("goals.none")}</Empty>
           ) : (
-            <ul class="goal-list">
-              {goals.data.data.map((g) =>
-                editing === g.id ? (
-                  <li key={g.id} class="goal goal-editing">
-                    <GoalForm
-                      goal={g}
-                      surveys={surveys.state === "ok" ? surveys.data : []}
-                      submitLabel={t("save")}
-                      onSubmit={async (form) => {
-                        await api.patchGoal(g.id, goalBody(form, true));
-                        setEditing(null);
-                        goals.reload();
-                      }}
-                      onCancel={() => setEditing(null)}
-                    />
-                  </li>
-                ) : (
-                  <li key={g.id} class="goal">
-                    <div class="grow">
-                      <strong>{g.name}</strong>
-                      <p class="muted small">
-                        {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
-                        {g.scope
-                          ? " · " +
-                            Object.entries(g.scope)
-                              .map(([k, v]) => `${k}: ${v}`)
-                              .join(", ")
-                          : ""}
-                      </p>
-                      <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
-                    </div>
-                    <Spark goal={g} />
-                    <div class="goal-figure" data-testid="goal-now">
-                      <span class="muted small">{t("goals.current")}</span>
-                      {/* A value from fewer than 20 answers is shown small, with its n, and called what it is. */}
-                      {g.tooFew ? <span class="small">{show(g.metric, g.current)}</span> : <strong>{show(g.metric, g.current)}</strong>}
-                      {g.currentN !== null && (
-                        <span class="muted small" data-testid="goal-n">
-                          n = {g.currentN}
-                        </span>
+            <>
+              {/* The goals are cards with a sparkline each: one header row above them sorts them all. */}
+              <table class="table list-head" data-testid="goals-order">
+                <caption class="sr-only">{t("goals.order")}</caption>
+                <thead>
+                  <tr>
+                    <SortableTh label={t("goals.name")} field="name" {...goalSort} />
+                    <SortableTh label={t("goals.deadline")} field="deadline" {...goalSort} />
+                    <SortableTh label={t("goals.status")} field="status" {...goalSort} class="num" />
+                  </tr>
+                </thead>
+              </table>
+              <ul class="goal-list">
+                {sortRows(goals.data.data, goalSort.sort, goalValue, getLocale()).map((g) =>
+                  editing === g.id ? (
+                    <li key={g.id} class="goal goal-editing">
+                      <GoalForm
+                        goal={g}
+                        surveys={surveys.state === "ok" ? surveys.data : []}
+                        submitLabel={t("save")}
+                        onSubmit={async (form) => {
+                          await api.patchGoal(g.id, goalBody(form, true));
+                          setEditing(null);
+                          goals.reload();
+                        }}
+                        onCancel={() => setEditing(null)}
+                      />
+                    </li>
+                  ) : (
+                    <li key={g.id} class="goal">
+                      <div class="grow">
+                        <strong>{g.name}</strong>
+                        <p class="muted small">
+                          {t(("metric." + g.metric) as "metric.nps")} ≥ {show(g.metric, g.target)} · {t("goals.by", { date: fmtDate(g.deadline) })}
+                          {g.scope
+                            ? " · " +
+                              Object.entries(g.scope)
+                                .map(([k, v]) => `${k}: ${v}`)
+                                .join(", ")
+                            : ""}
+                        </p>
+                        <p class="small">{t(("reason." + g.reason) as "reason.no_data")}</p>
+                      </div>
+                      <Spark goal={g} />
+                      <div class="goal-figure" data-testid="goal-now">
+                        <span class="muted small">{t("goals.current")}</span>
+                        {/* A value from fewer than 20 answers is shown small, with its n, and called what it is. */}
+                        {g.tooFew ? <span class="small">{show(g.metric, g.current)}</span> : <strong>{show(g.metric, g.current)}</strong>}
+                        {g.currentN !== null && (
+                          <span class="muted small" data-testid="goal-n">
+                            n = {g.currentN}
+                          </span>
+                        )}
+                        {g.tooFew && <Badge kind="neutral">{t("overview.tooFew")}</Badge>}
+                      </div>
+                      {g.status ? (
+                        <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge>
+                      ) : (
+                        <Badge kind="neutral">—</Badge>
                       )}
-                      {g.tooFew && <Badge kind="neutral">{t("overview.tooFew")}</Badge>}
-                    </div>
-                    {g.status ? (
-                      <Badge kind={STATUS_KIND[g.status]}>{t(("goals." + g.status) as "goals.on_track")}</Badge>
-                    ) : (
-                      <Badge kind="neutral">—</Badge>
-                    )}
-                    {admin && (
-                      <>
-                        <button type="button" class="btn ghost small" onClick={() => setEditing(g.id)} aria-label={t("edit") + " " + g.name}>
-                          {t("edit")}
-                        </button>
-                        <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
-                          {t("delete")}
-                        </button>
-                      </>
-                    )}
-                  </li>
-                ),
-              )}
-            </ul>
+                      {admin && (
+                        <>
+                          <button type="button" class="btn ghost small" onClick={() => setEditing(g.id)} aria-label={t("edit") + " " + g.name}>
+                            {t("edit")}
+                          </button>
+                          <button type="button" class="btn ghost small" onClick={() => void remove(g.id)} aria-label={t("delete") + " " + g.name}>
+                            {t("delete")}
+                          </button>
+                        </>
+                      )}
+                    </li>
+                  ),
+                )}
+              </ul>
+            </>
           )}
         </Card>
         {admin && !unavailable && (

@@ -6,15 +6,31 @@
 import { useState } from "preact/hooks";
 import { uploadFile } from "../api";
 import { api } from "../endpoints";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { fmtDateTime, fmtInt } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
+import { sortRows, type SortValue } from "../sort";
 
 type Job = Awaited<ReturnType<typeof api.imports>>["data"][number] & { separator?: "," | ";" };
+type RowError = Job["errors"][number];
+
+const JOB_FIELDS = ["createdAt", "kind", "status", "okRows", "errorRows"] as const;
+const jobValue = (j: Job, field: string): SortValue =>
+  field === "createdAt"
+    ? new Date(j.createdAt)
+    : field === "kind"
+      ? t(("import." + j.kind) as "import.accounts")
+      : field === "status"
+        ? t(("import.s_" + j.status) as "import.s_done")
+        : j[field as "okRows" | "errorRows"];
+const ERROR_FIELDS = ["row", "field", "code", "message"] as const;
+const errorValue = (e: RowError, field: string): SortValue => e[field as "row" | "field" | "code" | "message"];
 
 export function ImportPage() {
   const recent = useAsync(() => api.imports(), []);
+  const { sort, onSort } = useSort("sort", JOB_FIELDS);
   const [kind, setKind] = useState<"accounts" | "contacts">("accounts");
   const [progress, setProgress] = useState<{ sent: number; total: number } | null>(null);
   const [job, setJob] = useState<Job | null>(null);
@@ -81,23 +97,23 @@ export function ImportPage() {
               <table class="table compact">
                 <thead>
                   <tr>
-                    <th scope="col">{t("import.when")}</th>
-                    <th scope="col">{t("import.kind")}</th>
-                    <th scope="col">{t("import.status")}</th>
-                    <th scope="col">{t("import.ok")}</th>
-                    <th scope="col">{t("import.bad")}</th>
+                    <SortableTh label={t("import.when")} field="createdAt" sort={sort} onSort={onSort} />
+                    <SortableTh label={t("import.kind")} field="kind" sort={sort} onSort={onSort} />
+                    <SortableTh label={t("import.status")} field="status" sort={sort} onSort={onSort} />
+                    <SortableTh label={t("import.ok")} field="okRows" sort={sort} onSort={onSort} class="num" />
+                    <SortableTh label={t("import.bad")} field="errorRows" sort={sort} onSort={onSort} class="num" />
                   </tr>
                 </thead>
                 <tbody>
-                  {recent.data.data.map((j) => (
+                  {sortRows(recent.data.data, sort, jobValue, getLocale()).map((j) => (
                     <tr key={j.id}>
                       <td>{fmtDateTime(j.createdAt)}</td>
                       <td>{t(("import." + j.kind) as "import.accounts")}</td>
                       <td>
                         <StatusBadge status={j.status} />
                       </td>
-                      <td>{fmtInt(j.okRows)}</td>
-                      <td>{fmtInt(j.errorRows)}</td>
+                      <td class="num">{fmtInt(j.okRows)}</td>
+                      <td class="num">{fmtInt(j.errorRows)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -116,6 +132,9 @@ function StatusBadge({ status }: { status: string }) {
 
 /** The finished job: counts, the separator found, and every reported row (the first 200). */
 function Report({ job }: { job: Job }) {
+  // The report holds every refused row the server kept (the first 200): sorting them reorders the
+  // whole report, not a page of it.
+  const { sort, onSort } = useSort("errors", ERROR_FIELDS);
   return (
     <section class="import-report" data-testid="import-report" aria-label={t("import.report")}>
       <p role="status">
@@ -134,16 +153,16 @@ function Report({ job }: { job: Job }) {
             <caption class="sr-only">{t("import.report")}</caption>
             <thead>
               <tr>
-                <th scope="col">{t("import.row")}</th>
-                <th scope="col">{t("import.column")}</th>
-                <th scope="col">{t("import.code")}</th>
-                <th scope="col">{t("import.message")}</th>
+                <SortableTh label={t("import.row")} field="row" sort={sort} onSort={onSort} class="num" />
+                <SortableTh label={t("import.column")} field="field" sort={sort} onSort={onSort} />
+                <SortableTh label={t("import.code")} field="code" sort={sort} onSort={onSort} />
+                <SortableTh label={t("import.message")} field="message" sort={sort} onSort={onSort} />
               </tr>
             </thead>
             <tbody>
-              {job.errors.map((e, i) => (
-                <tr key={i}>
-                  <td>{e.row}</td>
+              {sortRows(job.errors, sort, errorValue, getLocale()).map((e) => (
+                <tr key={`${e.row}:${e.field}:${e.code}:${e.message}`}>
+                  <td class="num">{e.row}</td>
                   <td>{e.field || "—"}</td>
                   <td>
                     <code>{e.code}</code>

@@ -9,14 +9,16 @@ import { LineChart } from "../charts/LineChart";
 import { Forest } from "../charts/Forest";
 import { SplitBar } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
+import { useSort } from "../components/SortableTh";
 import { SCORE_RANGE } from "../../../../worker/domain/categories";
 import { Badge, Card, categoryOf, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { apiFilters, filtersOf, range } from "../filters";
 import { useState } from "preact/hooks";
 import { bucketShort, fmt1, fmtDate, fmtInt, fmtPct, fmtRatio, fmtSigned } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
 import { qsOf, useRoute } from "../router";
+import { sortRows } from "../sort";
 import { pickSurvey, useSurveys } from "../surveys";
 import type { OkBody } from "../api";
 import type { SurveyLite } from "../surveys";
@@ -290,6 +292,9 @@ function Breakdown({ survey }: { survey: SurveyLite }) {
   const res = useAsync(() => api.breakdown(q), [JSON.stringify(q)]);
   const isNps = survey.kind === "nps";
   const metric = isNps ? "NPS" : survey.kind.toUpperCase();
+  // The server returns the largest groups (by n); sorting them here reorders those, which the
+  // note under the plot says when there are more.
+  const { sort, onSort } = useSort("breakdown", ["label", "value", "n"]);
   return (
     <Card
       title={t("overview.breakdown", { metric })}
@@ -318,12 +323,21 @@ function Breakdown({ survey }: { survey: SurveyLite }) {
             max={isNps ? 100 : survey.kind === "ces" ? 7 : 100}
             reference={isNps ? 0 : undefined}
             format={(v) => (isNps || survey.kind === "ces" ? fmtInt(v) : fmtInt(v) + "\u202f%")}
-            rows={res.data.groups.map((g) => {
-              const s = g.summary;
-              const v = survey.kind === "ces" ? s.mean : headline(survey.kind, s);
-              return { label: g.label, value: v, low: g.ci95?.low ?? null, high: g.ci95?.high ?? null, n: s.n };
-            })}
+            head={{ label: t(by === "segment" ? "filters.segment" : "filters.manager"), interval: t("overview.interval"), value: metric }}
+            sort={sort}
+            onSort={onSort}
+            rows={sortRows(
+              res.data.groups.map((g) => {
+                const s = g.summary;
+                const v = survey.kind === "ces" ? s.mean : headline(survey.kind, s);
+                return { label: g.label, value: v, low: g.ci95?.low ?? null, high: g.ci95?.high ?? null, n: s.n };
+              }),
+              sort,
+              (r, field) => r[field as "label" | "value" | "n"],
+              getLocale(),
+            )}
           />
+          {res.data.truncated && <p class="muted small">{t("overview.largestGroups", { n: res.data.groups.length })}</p>}
         </>
       )}
     </Card>

@@ -7,14 +7,28 @@ import { api } from "../endpoints";
 import { LineChart } from "../charts/LineChart";
 import { RateBars } from "../charts/SplitBar";
 import { FilterBar } from "../components/FilterBar";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, PageHead, Spinner } from "../components/ui";
 import { useAsync, type Async } from "../data";
 import { filtersOf, range } from "../filters";
 import { bucketShort, fmtInt, fmtMoney, fmtRatio, fmtSigned } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
 import { useRoute } from "../router";
+import { sortRows, type SortValue } from "../sort";
 import { pickSurvey, useSurveys } from "../surveys";
 import { COLORS } from "./Overview";
+
+type ByCategoryPeriod = NonNullable<Awaited<ReturnType<typeof api.retentionByCategory>>>["periods"][number];
+type Cohort = Awaited<ReturnType<typeof api.cohorts>>["cohorts"][number];
+const CATS = ["promoter", "passive", "detractor", "no_answer"] as const;
+/** Periods sort by their key (`2025-H2`…), not their label; a category column by its rate. */
+const BY_CAT_FIELDS = ["period", ...CATS, "pmd"] as const;
+const byCatValue = (p: ByCategoryPeriod, field: string): SortValue =>
+  field === "period" ? p.period : field === "pmd" ? p.promoterMinusDetractor : (p.groups[field as (typeof CATS)[number]]?.rate ?? null);
+/** Cohorts: by start, size, or the share retained after i periods (`m0`, `m1`…). */
+const COHORT_FIELDS = ["cohort", "size", ...Array.from({ length: 40 }, (_, i) => "m" + i)];
+const cohortValue = (c: Cohort, field: string): SortValue =>
+  field === "cohort" ? c.cohort : field === "size" ? c.size : (c.retention[Number(field.slice(1))] ?? null);
 
 function Section<T>({ res, children }: { res: Async<T>; children: (d: T) => ComponentChildren }) {
   if (res.state === "loading" && !res.data) return <Spinner />;
@@ -34,6 +48,8 @@ export function Retention() {
   const cohorts = useAsync(() => api.cohorts(r), [JSON.stringify(r)]);
   const byCat = useAsync(() => (survey ? api.retentionByCategory({ surveyId: survey.id, horizonMonths: 6 }) : Promise.resolve(null)), [survey?.id]);
 
+  const byCatSort = useSort("byCategory", BY_CAT_FIELDS);
+  const cohortSort = useSort("cohorts", COHORT_FIELDS);
   const value = useAsync(
     () => (survey ? api.valueByCategory({ surveyId: survey.id, segment: f.segment, manager: f.manager }) : Promise.resolve(null)),
     [survey?.id, f.segment, f.manager],
@@ -76,7 +92,7 @@ export function Retention() {
           <Section res={byCat}>
             {(d) => {
               if (!d) return <Empty>{t("overview.noSurvey")}</Empty>;
-              const cats = ["promoter", "passive", "detractor", "no_answer"] as const;
+              const cats = CATS;
               const pooled = d.pooled.groups;
               return (
                 <>
@@ -119,17 +135,15 @@ export function Retention() {
                         <caption class="sr-only">{t("retention.byCategory")}</caption>
                         <thead>
                           <tr>
-                            <th scope="col">{t("retention.period")}</th>
+                            <SortableTh label={t("retention.period")} field="period" {...byCatSort} />
                             {cats.map((c) => (
-                              <th scope="col" key={c}>
-                                {t(("cat." + c) as "cat.promoter")}
-                              </th>
+                              <SortableTh key={c} label={t(("cat." + c) as "cat.promoter")} field={c} {...byCatSort} />
                             ))}
-                            <th scope="col">{t("retention.pmdShort")}</th>
+                            <SortableTh label={t("retention.pmdShort")} field="pmd" {...byCatSort} />
                           </tr>
                         </thead>
                         <tbody>
-                          {d.periods.map((p) => (
+                          {sortRows(d.periods, byCatSort.sort, byCatValue, getLocale()).map((p) => (
                             <tr key={p.period}>
                               <th scope="row">{p.label}</th>
                               {cats.map((c) => (
@@ -161,20 +175,18 @@ export function Retention() {
                     <caption class="sr-only">{t("retention.cohorts")}</caption>
                     <thead>
                       <tr>
-                        <th scope="col">{t("retention.cohort")}</th>
-                        <th scope="col">{t("retention.size")}</th>
+                        <SortableTh label={t("retention.cohort")} field="cohort" {...cohortSort} />
+                        <SortableTh label={t("retention.size")} field="size" {...cohortSort} class="num" />
                         {(d.cohorts[0]?.retention ?? []).map((_, i) => (
-                          <th scope="col" key={i}>
-                            +{i}
-                          </th>
+                          <SortableTh key={i} label={"+" + i} field={"m" + i} {...cohortSort} />
                         ))}
                       </tr>
                     </thead>
                     <tbody>
-                      {d.cohorts.map((c) => (
+                      {sortRows(d.cohorts, cohortSort.sort, cohortValue, getLocale()).map((c) => (
                         <tr key={c.cohort}>
                           <th scope="row">{c.label}</th>
-                          <td>{fmtInt(c.size)}</td>
+                          <td class="num">{fmtInt(c.size)}</td>
                           {c.retention.map((r, i) => (
                             <td
                               key={i}
@@ -203,7 +215,6 @@ export function Retention() {
 }
 
 type ValueData = NonNullable<Awaited<ReturnType<typeof api.valueByCategory>>>;
-const CATS = ["promoter", "passive", "detractor", "no_answer"] as const;
 const money = (v: number | null | undefined) => fmtMoney(v === null || v === undefined ? null : Math.round(v));
 const range95 = (ci: { low: number; high: number } | null | undefined, f: (v: number) => string) => (ci ? `${f(ci.low)} – ${f(ci.high)}` : "");
 

@@ -5,34 +5,20 @@
  */
 import { useState } from "preact/hooks";
 import { api, type User } from "../endpoints";
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync } from "../data";
 import { oneOf } from "../filters";
-import { fmtDate } from "../format";
-import { t } from "../i18n";
+import { fmtDate, fmtDateTime } from "../format";
+import { getLocale, t } from "../i18n";
 import { useSession } from "../session";
 import { useSurveys } from "../surveys";
+import { sortRows, type SortValue } from "../sort";
 import { personLabel } from "../types";
 import { HistoryImport } from "./HistoryImport";
+import { Invitations } from "./Invitations";
+import { Secret } from "../components/Secret";
 import { ROLES, WEBHOOK_EVENTS as EVENTS } from "../../../../worker/domain/vocabulary";
-
-/** Shows a secret once with a copy button (API key, one-time password, webhook secret). */
-function Secret({ label, value, onClose }: { label: string; value: string; onClose: () => void }) {
-  return (
-    <div class="notice secret" role="status">
-      <p>{label}</p>
-      <code data-testid="secret">{value}</code>
-      <div class="row">
-        <button type="button" class="btn secondary small" onClick={() => void navigator.clipboard?.writeText(value)}>
-          {t("copy")}
-        </button>
-        <button type="button" class="btn ghost small" onClick={onClose}>
-          {t("close")}
-        </button>
-      </div>
-    </div>
-  );
-}
 
 export function Settings() {
   const session = useSession();
@@ -50,11 +36,13 @@ export function Settings() {
       <div class="stack">
         <Workspace />
         <Users />
+        <Invitations />
+        {/* The keys are a table with a column per fact: the full width. The two forms sit side by side. */}
+        <ApiKeys />
         <div class="grid-2">
-          <ApiKeys />
           <Webhooks />
+          <HistoryImport />
         </div>
-        <HistoryImport />
       </div>
     </>
   );
@@ -76,8 +64,14 @@ function useMutation(reload: () => void) {
   return { error, run };
 }
 
+const USER_FIELDS = ["name", "email", "role", "state"] as const;
+const userValue = (u: User, field: string): SortValue =>
+  field === "role" ? t(("role." + u.role) as "role.admin") : field === "state" ? !!u.disabledAt : u[field as "name" | "email"];
+
 function Users() {
   const users = useAsync(() => api.users(), []);
+  const { sort, onSort } = useSort("users", USER_FIELDS);
+  const th = (field: (typeof USER_FIELDS)[number], label: string) => <SortableTh label={label} field={field} sort={sort} onSort={onSort} />;
   const { error, run } = useMutation(users.reload);
   const [secret, setSecret] = useState<string | null>(null);
 
@@ -115,20 +109,21 @@ function Users() {
         <>
           {secret && <Secret label={t("settings.oneTimePassword")} value={secret} onClose={() => setSecret(null)} />}
           <div class="table-wrap">
-            <table class="table">
+            <table class="table" data-testid="users">
+              <caption class="sr-only">{t("settings.users")}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t("settings.name")}</th>
-                  <th scope="col">{t("login.email")}</th>
-                  <th scope="col">{t("settings.role")}</th>
-                  <th scope="col">{t("settings.state")}</th>
+                  {th("name", t("settings.name"))}
+                  {th("email", t("login.email"))}
+                  {th("role", t("settings.role"))}
+                  {th("state", t("settings.state"))}
                   <th scope="col">
                     <span class="sr-only">{t("settings.actions")}</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {users.data.data.map((row) => {
+                {sortRows(users.data.data, sort, userValue, getLocale()).map((row) => {
                   // Admins get the full view (with disabledAt); the list is admin-only here.
                   const u: User = row;
                   return (
@@ -180,9 +175,10 @@ function Users() {
               <input id="u-name" name="name" maxLength={200} />
             </Field>
             <Field label={t("settings.role")} id="u-role">
+              {/* An account manager by default, as for invitations: admin is a deliberate choice. */}
               <select id="u-role" name="role">
                 {ROLES.map((r) => (
-                  <option key={r} value={r}>
+                  <option key={r} value={r} selected={r === "manager"}>
                     {t(("role." + r) as "role.admin")}
                   </option>
                 ))}
@@ -268,6 +264,9 @@ function Workspace() {
  * API keys. `self`: a manager's own keys, each bound to them (the server enforces it too);
  * otherwise an admin's view of every key, with the person a key acts for.
  */
+type ApiKey = Awaited<ReturnType<typeof api.apiKeys>>["data"][number];
+const KEY_FIELDS = ["name", "role", "access", "actsAs", "lastUsedAt", "state"] as const;
+
 function ApiKeys({ self = false }: { self?: boolean }) {
   const keys = useAsync(() => api.apiKeys(), []);
   const people = useAsync(() => (self ? Promise.resolve([]) : api.users().then((r) => r.data.filter((u) => !u.disabledAt))), [self]);
@@ -275,6 +274,20 @@ function ApiKeys({ self = false }: { self?: boolean }) {
   const [secret, setSecret] = useState<string | null>(null);
   const [role, setRole] = useState<string>(self ? "manager" : "viewer");
   const nameOf = (id: string | null) => (people.state === "ok" ? people.data.find((u) => u.id === id) : undefined);
+  const actsAs = (k: ApiKey) => (k.userId ? (nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId) : "");
+  const keySort = useSort("keys", KEY_FIELDS);
+  const keyValue = (k: ApiKey, field: string): SortValue =>
+    field === "role"
+      ? t(("role." + k.role) as "role.admin")
+      : field === "access"
+        ? k.scopes.includes("write")
+        : field === "actsAs"
+          ? actsAs(k)
+          : field === "lastUsedAt"
+            ? k.lastUsedAt && new Date(k.lastUsedAt)
+            : field === "state"
+              ? !!k.revokedAt
+              : k.name;
   async function create(e: Event) {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
@@ -306,30 +319,51 @@ function ApiKeys({ self = false }: { self?: boolean }) {
           {keys.data.data.length === 0 ? (
             <Empty>{t("settings.noKeys")}</Empty>
           ) : (
-            <ul class="plain-list">
-              {keys.data.data.map((k) => (
-                <li key={k.id}>
-                  <div class="grow">
-                    <strong>{k.name}</strong> <code>{k.prefix}…</code> <Badge kind="neutral">{t(("role." + k.role) as "role.admin")}</Badge>{" "}
-                    <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>
-                      {k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}
-                    </Badge>
-                    {!self && k.userId && (
-                      <span class="muted small"> {t("settings.actsAs", { who: nameOf(k.userId) ? personLabel(nameOf(k.userId)!) : k.userId })}</span>
-                    )}
-                    <p class="muted small">
-                      {t("settings.lastUsed", { date: fmtDate(k.lastUsedAt) })}
-                      {k.revokedAt ? " · " + t("settings.revoked") : ""}
-                    </p>
-                  </div>
-                  {!k.revokedAt && (
-                    <button type="button" class="btn ghost small" onClick={() => void run(() => api.revokeApiKey(k.id))}>
-                      {t("settings.revoke")}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
+            <div class="table-wrap">
+              <table class="table compact" data-testid="api-keys">
+                <caption class="sr-only">{t("settings.apiKeys")}</caption>
+                <thead>
+                  <tr>
+                    <SortableTh label={t("settings.name")} field="name" {...keySort} />
+                    <SortableTh label={t("settings.role")} field="role" {...keySort} />
+                    <SortableTh label={t("settings.colAccess")} field="access" {...keySort} />
+                    {!self && <SortableTh label={t("settings.colActsAs")} field="actsAs" {...keySort} />}
+                    <SortableTh label={t("settings.colLastUsed")} field="lastUsedAt" {...keySort} />
+                    <SortableTh label={t("settings.state")} field="state" {...keySort} />
+                    <th scope="col">
+                      <span class="sr-only">{t("settings.actions")}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {sortRows(keys.data.data, keySort.sort, keyValue, getLocale()).map((k) => (
+                    <tr key={k.id}>
+                      <td>
+                        <strong>{k.name}</strong> <code>{k.prefix}…</code>
+                      </td>
+                      <td>{t(("role." + k.role) as "role.admin")}</td>
+                      <td>
+                        <Badge kind={k.scopes.includes("write") ? "neutral" : "warn"}>
+                          {k.scopes.includes("write") ? t("settings.scopeReadWrite") : t("settings.scopeRead")}
+                        </Badge>
+                      </td>
+                      {!self && <td>{actsAs(k)}</td>}
+                      <td>{fmtDate(k.lastUsedAt)}</td>
+                      <td>
+                        {k.revokedAt ? <Badge kind="neutral">{t("settings.revoked")}</Badge> : <Badge kind="ok">{t("settings.enabled")}</Badge>}
+                      </td>
+                      <td class="row-actions">
+                        {!k.revokedAt && (
+                          <button type="button" class="btn ghost small" onClick={() => void run(() => api.revokeApiKey(k.id))}>
+                            {t("settings.revoke")}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
           <form class="inline-form" onSubmit={create} aria-label={t("settings.newKey")}>
             <Field label={t("settings.name")} id="k-name">
@@ -482,8 +516,19 @@ function Deliveries({ hookId, onChange }: { hookId: string; onChange: () => void
   );
 }
 
+type Delivery = Awaited<ReturnType<typeof api.webhookDeliveries>>["data"][number];
+const DELIVERY_FIELDS = ["event", "status", "attempts", "lastError", "createdAt"] as const;
+const deliveryValue = (d: Delivery, field: string): SortValue =>
+  field === "createdAt"
+    ? new Date(d.createdAt)
+    : field === "status"
+      ? t(("settings.delivery." + d.status) as "settings.delivery.failed")
+      : d[field as "event" | "attempts" | "lastError"];
+
+/** The webhook's last 50 deliveries (all the route keeps listing), sortable as a whole. */
 function DeliveryList({ hookId, onChange }: { hookId: string; onChange: () => void }) {
   const list = useAsync(() => api.webhookDeliveries(hookId), [hookId]);
+  const { sort, onSort } = useSort("deliveries", DELIVERY_FIELDS);
   const { error, run } = useMutation(() => {
     list.reload();
     onChange();
@@ -493,25 +538,47 @@ function DeliveryList({ hookId, onChange }: { hookId: string; onChange: () => vo
   if (list.data.data.length === 0) return <Empty>{t("settings.noDeliveries")}</Empty>;
   return (
     <>
-      <ul class="plain-list small">
-        {list.data.data.map((d) => (
-          <li key={d.id}>
-            <div class="grow">
-              <code>{d.event}</code>{" "}
-              <Badge kind={d.status === "failed" ? "warn" : "neutral"}>{t(("settings.delivery." + d.status) as "settings.delivery.failed")}</Badge>{" "}
-              <span class="muted">
-                {t("settings.attempts", { n: d.attempts })}
-                {d.lastError ? " · " + d.lastError : ""} · {fmtDate(d.createdAt)}
-              </span>
-            </div>
-            {d.status === "failed" && (
-              <button type="button" class="btn ghost small" onClick={() => void run(() => api.replayDelivery(hookId, d.id))}>
-                {t("settings.replay")}
-              </button>
-            )}
-          </li>
-        ))}
-      </ul>
+      <div class="table-wrap">
+        <table class="table compact" data-testid="deliveries">
+          <caption class="sr-only">{t("settings.deliveries")}</caption>
+          <thead>
+            <tr>
+              <SortableTh label={t("settings.colEvent")} field="event" sort={sort} onSort={onSort} />
+              <SortableTh label={t("settings.colStatus")} field="status" sort={sort} onSort={onSort} />
+              <SortableTh label={t("settings.colAttempts")} field="attempts" sort={sort} onSort={onSort} class="num" />
+              <SortableTh label={t("settings.colError")} field="lastError" sort={sort} onSort={onSort} />
+              <SortableTh label={t("settings.colCreated")} field="createdAt" sort={sort} onSort={onSort} />
+              <th scope="col">
+                <span class="sr-only">{t("settings.actions")}</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {sortRows(list.data.data, sort, deliveryValue, getLocale()).map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <code>{d.event}</code>
+                </td>
+                <td>
+                  <Badge kind={d.status === "failed" ? "warn" : "neutral"}>
+                    {t(("settings.delivery." + d.status) as "settings.delivery.failed")}
+                  </Badge>
+                </td>
+                <td class="num">{d.attempts}</td>
+                <td class="wrap">{d.lastError ?? "—"}</td>
+                <td>{fmtDateTime(d.createdAt)}</td>
+                <td class="row-actions">
+                  {d.status === "failed" && (
+                    <button type="button" class="btn ghost small" onClick={() => void run(() => api.replayDelivery(hookId, d.id))}>
+                      {t("settings.replay")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {error !== null && <ErrorBox error={error} />}
     </>
   );

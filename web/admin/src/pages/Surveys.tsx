@@ -1,14 +1,27 @@
 /** Survey list: kind, status, and a link to edit each (create for admins). */
+import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, Spinner } from "../components/ui";
 import { fmtDate } from "../format";
-import { t } from "../i18n";
+import { getLocale, t } from "../i18n";
 import { can, useSession } from "../session";
-import { useSurveys } from "../surveys";
+import { sortRows, type SortValue } from "../sort";
+import { type listSurveys, useSurveys } from "../surveys";
+
+type Survey = Awaited<ReturnType<typeof listSurveys>>[number];
+const FIELDS = ["name", "kind", "status", "resurveyDays", "samplingPercent", "createdAt"] as const;
+const value = (s: Survey, field: string): SortValue =>
+  field === "createdAt"
+    ? new Date(s.createdAt)
+    : field === "status"
+      ? t(("status." + s.status) as "status.active")
+      : s[field as "name" | "kind" | "resurveyDays" | "samplingPercent"];
 
 export function Surveys() {
   const surveys = useSurveys();
   const session = useSession();
   const admin = can(session, "admin");
+  const { sort, onSort } = useSort("sort", FIELDS);
+  const th = (field: (typeof FIELDS)[number], label: string) => <SortableTh label={label} field={field} sort={sort} onSort={onSort} />;
   return (
     <>
       <PageHead
@@ -34,16 +47,16 @@ export function Surveys() {
             <table class="table">
               <thead>
                 <tr>
-                  <th scope="col">{t("surveys.name")}</th>
-                  <th scope="col">{t("surveys.kind")}</th>
-                  <th scope="col">{t("surveys.status")}</th>
-                  <th scope="col">{t("surveys.interval")}</th>
-                  <th scope="col">{t("surveys.sampling")}</th>
-                  <th scope="col">{t("surveys.created")}</th>
+                  {th("name", t("surveys.name"))}
+                  {th("kind", t("surveys.kind"))}
+                  {th("status", t("surveys.status"))}
+                  {th("resurveyDays", t("surveys.interval"))}
+                  {th("samplingPercent", t("surveys.sampling"))}
+                  {th("createdAt", t("surveys.created"))}
                 </tr>
               </thead>
               <tbody>
-                {surveys.data.map((s) => (
+                {sortRows(surveys.data, sort, value, getLocale()).map((s) => (
                   <tr key={s.id}>
                     <td>
                       <Link href={"/surveys/" + encodeURIComponent(s.id)}>{s.name}</Link>
