@@ -211,8 +211,8 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
       SELECT survey_id, interval, bucket, '${dim}', ${column}, count(*), ${bins} FROM counted WHERE ${column} IS NOT NULL
       GROUP BY survey_id, interval, bucket, ${column}`);
   }
-  buildCube(db);
   for (const t of bulkIndexes) db.exec(t.sql);
+  buildCube(db);
   db.exec("INSERT INTO comments_fts (comments_fts) VALUES ('rebuild')");
   buildStandings(db);
   for (const t of bulkTriggers) db.exec(t.sql);

@@ -123,10 +123,8 @@ const rawWaveSmall = rawScan(small.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
 const rawWaveBig = rawScan(big.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
 console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
 const vars = { ADMIN_API_KEY: KEY };
-const [ws, wb] = await Promise.all([
-  startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
-  startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" }),
-]);
+const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
+const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
 const headers = { authorization: `Bearer ${KEY}` };
 try {
   // A goal in each database (through the API: it is the admin page's own write).

@@ -41,10 +41,8 @@ const small = benchDatabase(SMALL);
 const big = benchDatabase(BIG);
 console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
 const vars = { ADMIN_API_KEY: KEY };
-const [ws, wb] = await Promise.all([
-  startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" }),
-  startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" }),
-]);
+const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
+const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
 const browser = await chromium.launch({
   executablePath: findBrowser(),
   args: [
