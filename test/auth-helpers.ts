@@ -6,7 +6,7 @@ import { hashPassword } from "../worker/auth/password";
 import { newId } from "../worker/lib/ids";
 import { api } from "./helpers";
 
-export const db = drizzle(env.DB, { schema });
+export const db = drizzle(env.DB);
 
 let n = 0;
 export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++n}-${crypto.randomUUID().slice(0, 8)}@example.com`;

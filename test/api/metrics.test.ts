@@ -1,5 +1,6 @@
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getScoreHistograms } from "../../worker/db/queries/getScoreHistograms";
 import { getScoreHistogramsRaw } from "../../worker/db/queries/getScoreHistogramsRaw";
@@ -8,11 +9,11 @@ import type { Channel } from "../../worker/db/schema";
 import { recordResponse } from "../../worker/services/recordResponse";
 import { ADMIN, api, createSurvey } from "../helpers";
 
-const db = drizzle(env.DB, { schema });
+const db = drizzle(env.DB);
 
 /** Records an answer at a given instant through the real write path. */
 async function answerAt(surveyId: string, iso: string, score: number, extra: Record<string, unknown> = {}) {
-  const survey = (await db.query.surveys.findFirst({ where: (s, { eq }) => eq(s.id, surveyId) }))!;
+  const survey = (await db.select().from(schema.surveys).where(eq(schema.surveys.id, surveyId)).get())!;
   const { channel = "api", ...rest } = extra as { channel?: Channel };
   const input = { id: crypto.randomUUID(), score, ...rest } as Parameters<typeof recordResponse>[2];
   // The channel is the endpoint's to decide, so it is an option of the write path, not input.

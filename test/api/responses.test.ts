@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { drizzle } from "drizzle-orm/d1";
+import { eq } from "drizzle-orm";
 import * as schema from "../../worker/db/schema";
 import { recordResponse } from "../../worker/services/recordResponse";
 import { ADMIN, type ApiResult, api, createSurvey, sign, submit } from "../helpers";
@@ -196,8 +197,8 @@ describe("POST /api/v1/surveys/:id/responses", () => {
 
   it("pages newest first without skipping or repeating answers that share a millisecond", async () => {
     const s = await createSurvey();
-    const db = drizzle(env.DB, { schema });
-    const survey = (await db.query.surveys.findFirst({ where: (x, { eq }) => eq(x.id, s.id) }))!;
+    const db = drizzle(env.DB);
+    const survey = (await db.select().from(schema.surveys).where(eq(schema.surveys.id, s.id)).get())!;
     const at = Date.parse("2026-05-04T10:00:00Z");
     const ids: string[] = [];
     // Five answers in the same millisecond, two later ones.

@@ -6,13 +6,13 @@
  */
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../../worker/db/schema";
+import type * as schema from "../../worker/db/schema";
 import { accountMrr, accounts, apiKeys, contacts, invitations, responses, users, waves } from "../../worker/db/schema";
 import { newId, sha256Hex } from "../../worker/lib/ids";
 import { bucketOf } from "../../worker/metrics/buckets";
 import { contactWithAccount } from "../../worker/services/contacts";
 
-export const db = () => drizzle(env.DB, { schema });
+export const db = () => drizzle(env.DB);
 
 /** A user with an API key of the given role; returns the headers that act as them. */
 export async function makeUser(role: "manager" | "viewer" | "admin", name = "Manager") {

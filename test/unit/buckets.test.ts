@@ -15,6 +15,20 @@ import {
 const utc = (s: string) => Date.parse(s);
 
 describe("buckets", () => {
+  it("instants of one second share their parts; the next second, another zone or an earlier second do not", () => {
+    // 21:59:59.xxx UTC is 23:59:59 on 31 July in Paris (UTC+2 in summer); 22:00:00 is 1 August.
+    expect(bucketOf(utc("2026-07-31T21:59:59.000Z"), "month", "Europe/Paris")).toBe("2026-07-01");
+    expect(bucketOf(utc("2026-07-31T21:59:59.999Z"), "month", "Europe/Paris")).toBe("2026-07-01");
+    expect(bucketOf(utc("2026-07-31T22:00:00.000Z"), "month", "Europe/Paris")).toBe("2026-08-01");
+    expect(bucketOf(utc("2026-07-31T22:00:00.000Z"), "half", "Europe/Paris")).toBe("2026-07-01");
+    expect(bucketOf(utc("2026-07-31T22:00:00.000Z"), "month", "UTC")).toBe("2026-07-01");
+    expect(bucketOf(utc("2026-07-31T21:59:59.999Z"), "month", "Europe/Paris")).toBe("2026-07-01");
+    // Before 1970 (negative instants): the second is the one the instant falls in.
+    expect(localDate(utc("1969-12-31T23:59:59.999Z"), "UTC")).toBe("1969-12-31");
+    expect(localDate(utc("1970-01-01T00:00:00.000Z"), "UTC")).toBe("1970-01-01");
+    expect(localDate(utc("1969-12-31T23:59:59.001Z"), "UTC")).toBe("1969-12-31");
+  });
+
   it("month, quarter and half-year starts", () => {
     expect(bucketOfDate("2026-05-17", "month")).toBe("2026-05-01");
     expect(bucketOfDate("2026-05-17", "quarter")).toBe("2026-04-01");

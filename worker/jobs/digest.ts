@@ -10,7 +10,6 @@
 import { escapeHtml as esc } from "../views/escape";
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../db/schema";
 import { users } from "../db/schema";
 import { EDITOR_ROLES } from "../domain/vocabulary";
 import type { Db, Env, Principal } from "../env";
@@ -127,7 +126,7 @@ export async function runMonthlyDigests(env: Env, now: number): Promise<DigestRe
   if (today < firstWorkingDayOfMonth(today)) return report;
   report.due = true;
   if (!env.EMAIL_API_URL) return report; // nothing claimed: the reviews go out once email is configured
-  const db: Db = drizzle(env.DB, { schema });
+  const db: Db = drizzle(env.DB);
   const month = today.slice(0, 7);
   const people = await db
     .select()

@@ -45,7 +45,24 @@ interface LocalParts {
   second: number;
 }
 
-export function localParts(instantMs: number, tz: string): LocalParts {
+/**
+ * The last instant's parts per zone, keyed by its whole second: the formatter has no finer field,
+ * so every instant of one second has the same parts. The answer path formats "now" per answer;
+ * under load most answers share their second (formatToParts was 4 % of the isolate's CPU,
+ * bench/profile.mjs).
+ */
+const lastParts = new Map<string, { second: number; parts: Readonly<LocalParts> }>();
+
+export function localParts(instantMs: number, tz: string): Readonly<LocalParts> {
+  const second = Math.floor(instantMs / 1000);
+  const hit = lastParts.get(tz);
+  if (hit && hit.second === second) return hit.parts;
+  const parts = Object.freeze(formatParts(instantMs, tz));
+  lastParts.set(tz, { second, parts });
+  return parts;
+}
+
+function formatParts(instantMs: number, tz: string): LocalParts {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(instantMs))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
