@@ -12,7 +12,15 @@ import { applyMigrations, fmt, load, median, request, startWorker, WRANGLER_ENV 
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
-  options: { seconds: { type: "string", default: "8" }, rounds: { type: "string", default: "3" }, concurrency: { type: "string", default: "32" } },
+  options: {
+    seconds: { type: "string", default: "8" },
+    rounds: { type: "string", default: "3" },
+    concurrency: { type: "string", default: "32" },
+    // Diagnostic: run Baromètre through bench/groups/index.ts, which counts the size of every D1
+    // batch (the commit groups), and print their distribution. Off by default: the headline
+    // figures come from the Worker as deployed.
+    groups: { type: "boolean", default: false },
+  },
 });
 const seconds = Number(o.seconds),
   rounds = Number(o.rounds),
@@ -25,11 +33,14 @@ applyMigrations(dir);
 // here, never maintained by hand), to show what the local rate-limit simulation costs.
 const NORL = ".bench-no-ratelimit.wrangler.toml";
 writeFileSync(NORL, readFileSync("wrangler.toml", "utf8").replace(/\[\[ratelimits\]\]\n(?:[^[\n][^\n]*\n|\n)*/g, ""));
+// The same Worker behind the bench-only batch counter (--groups), derived from wrangler.toml too.
+const GROUPS = ".bench-groups.wrangler.toml";
+if (o.groups) writeFileSync(GROUPS, readFileSync("wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/groups/index.ts"'));
 // A copy of the freshly migrated database (wrangler's start-up is most of a migration's time).
 const dir2 = mkdtempSync(join(tmpdir(), "barometre-bench-"));
 cpSync(dir, dir2, { recursive: true });
 // One after another: started together under load, one of them missed its 90 s start-up window.
-const app = await startWorker({ persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
+const app = await startWorker({ config: o.groups ? GROUPS : "wrangler.toml", persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 const appNoRl = await startWorker({ config: NORL, persistTo: dir2, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 const bare = await startWorker({ config: "bench/bare/wrangler.toml" });
 const floor = await startWorker({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
@@ -168,7 +179,19 @@ remote, so these proportions do not carry over; the ratio here is what this benc
 Exactly once: ${ids.length.toLocaleString("en-US")} distinct ids sent (${ok.toLocaleString("en-US")} answered 201, retries 200), ` +
     `${rows.n.toLocaleString("en-US")} rows stored, ${rows.d.toLocaleString("en-US")} distinct; non-2xx answers: ${errors}.
 ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactly once." : "**MISMATCH: see the counts above.**"}`;
-  writeSection("submit", md);
+  if (o.groups) {
+    // Diagnostic only: not written to BENCHMARKS.md (the counting wrapper is not the deployed Worker).
+    const sizes = JSON.parse((await request(`${app.url}/__bench/groups`)).body);
+    const entries = Object.entries(sizes).map(([k, n]) => [Number(k), n]);
+    const batches = entries.reduce((t, [, n]) => t + n, 0);
+    const stmts = entries.reduce((t, [k, n]) => t + k * n, 0);
+    const share = (pred) => entries.filter(([k]) => pred(k)).reduce((t, [k, n]) => t + k * n, 0) / stmts;
+    console.log(
+      `commit groups (warm-up included): ${batches} batches for ${stmts} statements, ${fmt(stmts / batches, 1)} per batch; ` +
+        `statements in a batch of 1: ${fmt(share((k) => k === 1) * 100, 0)} %, 2–7: ${fmt(share((k) => k >= 2 && k < 8) * 100, 0)} %, 8–15: ${fmt(share((k) => k >= 8 && k < 16) * 100, 0)} %, ≥ 16: ${fmt(share((k) => k >= 16) * 100, 0)} %`,
+    );
+    console.log(JSON.stringify(sizes));
+  } else writeSection("submit", md);
   console.log(md);
   if (rows.n !== rows.d) process.exitCode = 1;
 } finally {
@@ -179,4 +202,5 @@ ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactl
   rmSync(dir, { recursive: true, force: true });
   rmSync(dir2, { recursive: true, force: true });
   rmSync(NORL, { force: true });
+  rmSync(GROUPS, { force: true });
 }
