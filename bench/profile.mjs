@@ -26,6 +26,8 @@ const { values: o } = parseArgs({
     concurrency: { type: "string", default: "16" },
     write: { type: "boolean", default: false },
     out: { type: "string" },
+    // bench/submit.mjs's load instead: anonymous answers, no comment, no Origin, one in ten retried.
+    anonymous: { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(o.seconds),
@@ -92,6 +94,15 @@ try {
     if (sent.length > 0 && i % 10 === 9) return sent[Math.floor(Math.random() * sent.length)];
     const id = crypto.randomUUID();
     const body = { id, score: i % 11, locale: "fr" };
+    if (o.anonymous) {
+      const req = {
+        method: "POST",
+        headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+        body: JSON.stringify({ id, score: i % 11 }),
+      };
+      sent.push(req);
+      return req;
+    }
     if (i % 3 === 0) body.comment = "Très bon support, merci pour la réactivité";
     if (i % 2 === 0) {
       const c = `ct-${i % 500}`,

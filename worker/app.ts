@@ -61,9 +61,20 @@ app.use("/api/*", withDb);
 app.use("/s/*", withDb);
 app.use("/api/*", async (c, next) => {
   await next();
-  c.header("Cache-Control", c.res.headers.get("Cache-Control") ?? "no-store");
-  c.header("X-Content-Type-Options", "nosniff");
+  // In place: c.header() after the handler copies the whole Response on every call (hono), twice
+  // per request here. A response whose headers are immutable (one fetched from elsewhere) is copied.
+  try {
+    setApiHeaders(c.res.headers);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    setApiHeaders(c.res.headers);
+  }
 });
+
+function setApiHeaders(headers: Headers): void {
+  if (!headers.has("Cache-Control")) headers.set("Cache-Control", "no-store");
+  headers.set("X-Content-Type-Options", "nosniff");
+}
 
 const health = createRoute({
   method: "get",

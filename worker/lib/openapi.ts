@@ -28,7 +28,10 @@ export const jsonBody = (maxBytes = MAX_BODY_BYTES) =>
     const headers = new Headers(c.req.raw.headers);
     headers.set("content-type", "application/json");
     headers.delete("content-length");
-    c.req.raw = new Request(c.req.raw.url, { method: c.req.raw.method, headers, body: JSON.stringify(data) });
+    // No body: the validator reads the parsed value from bodyCache (hono reads a cached body
+    // first), and the raw body was consumed above; serialising it again for a new body stream
+    // cost every answer a JSON.stringify and a stream.
+    c.req.raw = new Request(c.req.raw.url, { method: c.req.raw.method, headers });
     c.req.bodyCache = { json: Promise.resolve(data) };
     await next();
   });
