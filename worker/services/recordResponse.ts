@@ -219,18 +219,24 @@ export async function updateResponse(db: Db, survey: Survey, id: string, patch: 
   const hash = proof.editToken ? await editKeyHash(proof.editToken) : null;
   // One statement on the usual path (the widget's comment arriving with its token): the proof is
   // part of the WHERE clause, so no one can slip a change between a check and the write.
-  const row = await db
-    .update(responses)
-    .set(set)
-    .where(
-      sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}
+  // Without any proof the WHERE clause cannot match (a NULL hash or invitation equals nothing):
+  // skip the statement and go straight to saying why (an API retry without its token costs one
+  // round trip instead of two).
+  const provable = hash !== null || proof.invitationId != null;
+  const row = !provable
+    ? undefined
+    : await db
+        .update(responses)
+        .set(set)
+        .where(
+          sql`${responses.id} = ${id} AND ${responses.surveyId} = ${survey.id}
         AND ((${responses.editKeyHash} = ${hash} AND ${responses.createdAt} > ${now - EDIT_WINDOW_MS})
           OR ${responses.invitationId} = ${proof.invitationId ?? null})
         AND (${responses.waveId} IS NULL OR ${responses.waveId} IN
           (SELECT ${waves.id} FROM ${waves} WHERE ${waves.status} = 'open' AND ${waves.closesAt} > ${now}))`,
-    )
-    .returning()
-    .get();
+        )
+        .returning()
+        .get();
   if (row) {
     await notifyWebhooks(db, survey, row, { created: false, previousScore: previousScore ?? row.score }, proof.defer);
     return row;
