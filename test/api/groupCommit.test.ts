@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { groupCommit } from "../../worker/services/groupCommit";
+import { groupCommit, MAX_BATCH } from "../../worker/services/groupCommit";
 import { api, createSurvey } from "../helpers";
 
 describe("group commit", () => {
@@ -34,5 +34,19 @@ describe("group commit", () => {
     expect(outcomes.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
     const rows = await env.DB.prepare("SELECT id FROM gc_probe ORDER BY id").all();
     expect(rows.results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it("more statements than one batch holds: each runs once, in a later batch, and reports its own result", async () => {
+    await env.DB.exec("CREATE TABLE IF NOT EXISTS gc_many (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
+    const n = MAX_BATCH * 2 + 17;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        groupCommit(env.DB, env.DB.prepare("INSERT INTO gc_many (id, v) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id, v").bind(i, i * 3)),
+      ),
+    );
+    // Each caller gets the row of its own statement back.
+    expect(results.map((r) => r.results)).toEqual(Array.from({ length: n }, (_, i) => [{ id: i, v: i * 3 }]));
+    const row = await env.DB.prepare("SELECT count(*) AS n, sum(v) AS s FROM gc_many").first<{ n: number; s: number }>();
+    expect(row).toEqual({ n, s: (3 * n * (n - 1)) / 2 });
   });
 });
