@@ -103,7 +103,7 @@ describe("admin page screenshots (demo data)", () => {
     await shot(page, "settings");
 
     // The same overview in French.
-    await page.getByLabel("Language").selectOption("fr");
+    await page.getByLabel("Language", { exact: true }).selectOption("fr");
     await page.goto(`${base}/admin/?period=24m`);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Vue d'ensemble");
     await expect.poll(() => page.getByTestId("current-score").textContent()).toMatch(/^-?\d+$/);
