@@ -50,15 +50,36 @@ export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promi
   // the bucket counts under its own channel, locale, segment…, so a contact who answered by e-mail
   // and then on the widget counts for the widget only. So the other answers in the range of the
   // contacts found are read too (through the contact index), to know which answer is their latest.
+  const { rows, theirs } = await answersAndTheirOthers(db, cols, inRange, matching, filtered);
+  return histogramsOfLatest(rows, theirs, (r) => bucketOf(r.createdAt.getTime(), q.interval, q.timeZone));
+}
+
+/**
+ * The answers matching `matching` and, when a filter narrows them (`filtered`), the other answers
+ * in `scope` of the contacts found (through the contact index): a filter selects among the answers
+ * that count, as the rollups do, so one of those others may be a contact's latest and hide the
+ * match.
+ */
+export async function answersAndTheirOthers<C extends Record<string, unknown>>(
+  db: Db,
+  cols: C,
+  scope: SQL | undefined,
+  matching: SQL | undefined,
+  filtered: boolean,
+) {
   const [rows, theirs] = await Promise.all([
-    db.select(cols).from(responses).where(matching).all(),
+    db
+      .select(cols as never)
+      .from(responses)
+      .where(matching)
+      .all(),
     filtered
       ? db
-          .select(cols)
+          .select(cols as never)
           .from(responses)
           .where(
             and(
-              inRange,
+              scope,
               inArray(
                 responses.contactId,
                 db
@@ -71,10 +92,26 @@ export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promi
           .all()
       : [],
   ]);
+  return { rows, theirs } as { rows: Answer[]; theirs: Answer[] };
+}
+
+interface Answer {
+  id: string;
+  contactId: string | null;
+  score: number;
+  createdAt: Date;
+}
+
+/**
+ * Histograms per bucket of the matched answers that count: the latest of each member per bucket
+ * among `rows` and `theirs`, kept only when it is one of `rows` (latest first, then filter).
+ * `bucketOfRow` null: the answer is in no bucket.
+ */
+export function histogramsOfLatest<T extends Answer>(rows: T[], theirs: T[], bucketOfRow: (r: T) => string | null): Map<string, Histogram> {
   const matched = new Set(rows.map((r) => r.id));
   const all = new Map([...rows, ...theirs].map((r) => [r.id, r]));
   const out = new Map<string, Histogram>();
-  for (const { id, bucket, score } of latestPerBucket([...all.values()], q.interval, q.timeZone)) {
+  for (const { id, bucket, score } of latestPer([...all.values()], bucketOfRow)) {
     if (!matched.has(id)) continue;
     const h = out.get(bucket) ?? emptyHistogram();
     h[score]! += 1;
@@ -92,10 +129,19 @@ export function latestPerBucket<T extends { id: string; contactId: string | null
   interval: Interval,
   timeZone: string,
 ): (T & { bucket: string })[] {
+  return latestPer(rows, (r) => bucketOf(r.createdAt.getTime(), interval, timeZone));
+}
+
+/** The same for any bucketing (a wave: the answer's wave id); rows in no bucket are left out. */
+export function latestPer<T extends { id: string; contactId: string | null; createdAt: Date }>(
+  rows: T[],
+  bucketOfRow: (r: T) => string | null,
+): (T & { bucket: string })[] {
   const latest = new Map<string, T & { bucket: string }>();
   for (const r of rows) {
+    const bucket = bucketOfRow(r);
+    if (bucket === null) continue;
     const at = r.createdAt.getTime();
-    const bucket = bucketOf(at, interval, timeZone);
     const key = `${bucket}|${r.contactId ?? `r:${r.id}`}`;
     const prev = latest.get(key);
     if (!prev || at > prev.createdAt.getTime() || (at === prev.createdAt.getTime() && r.id > prev.id)) latest.set(key, { ...r, bucket });

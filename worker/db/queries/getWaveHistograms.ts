@@ -10,13 +10,13 @@
  * (through `responses_account_created_idx`) and its contacts' other answers there, as
  * getScoreHistogramsRaw does for months.
  */
-import { and, eq, inArray, isNotNull, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { emptyHistogram, type Histogram } from "../../metrics/histogram";
+import type { Histogram } from "../../metrics/histogram";
 import { cube, responses, rollups } from "../schema";
 import { CUBE_COLUMN, cubeSums, summarySource, type CubeDim } from "./cubeSeries";
 import { rollupHistogram } from "./getScoreHistograms";
-import { COLUMN } from "./getScoreHistogramsRaw";
+import { answersAndTheirOthers, COLUMN, histogramsOfLatest } from "./getScoreHistogramsRaw";
 import type { ScoreFilter } from "./scoreFilter";
 
 export interface WaveHistogramQuery {
@@ -73,50 +73,24 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
  * tests). `+` keeps SQLite on the account's index rather than the wave's (every answer of the wave).
  */
 export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promise<Map<string, Histogram>> {
-  const out = new Map<string, Histogram>();
-  if (q.waveIds.length === 0) return out;
+  if (q.waveIds.length === 0) return new Map();
   const byAccount = q.filters.some((f) => f.dim === "account");
   const inWaves = byAccount
     ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`)
     : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds));
   const matching = and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)));
   const cols = { id: responses.id, contactId: responses.contactId, waveId: responses.waveId, score: responses.score, createdAt: responses.createdAt };
-  // The other answers in these waves of the contacts found: one of them may be their latest there.
-  const [rows, theirs] = await Promise.all([
-    db.select(cols).from(responses).where(matching).all(),
-    q.filters.length > 0
-      ? db
-          .select(cols)
-          .from(responses)
-          .where(
-            and(
-              sql`+${responses.surveyId} = ${q.surveyId}`,
-              sql`+${responses.waveId} IN ${q.waveIds}`,
-              inArray(
-                responses.contactId,
-                db
-                  .selectDistinct({ c: responses.contactId })
-                  .from(responses)
-                  .where(and(matching, isNotNull(responses.contactId))),
-              ),
-            ),
-          )
-          .all()
-      : [],
-  ]);
-  const matched = new Set(rows.map((r) => r.id));
-  const latest = new Map<string, (typeof rows)[number]>();
-  for (const r of [...rows, ...theirs]) {
-    const key = `${r.waveId}|${r.contactId ?? `r:${r.id}`}`;
-    const prev = latest.get(key);
-    const at = r.createdAt.getTime();
-    if (!prev || at > prev.createdAt.getTime() || (at === prev.createdAt.getTime() && r.id > prev.id)) latest.set(key, r);
-  }
-  for (const r of latest.values()) {
-    if (!matched.has(r.id) || r.waveId === null) continue;
-    const h = out.get(r.waveId) ?? emptyHistogram();
-    h[r.score]! += 1;
-    out.set(r.waveId, h);
-  }
-  return out;
+  // The other answers in these waves of the contacts found (one of them may be their latest
+  // there), through the contact index: `+` keeps SQLite off the wave's index.
+  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`);
+  const { rows, theirs } = await answersAndTheirOthers(db, cols, theirScope, matching, q.filters.length > 0);
+  return histogramsOfLatest(rows as WaveAnswer[], theirs as WaveAnswer[], (r) => r.waveId);
+}
+
+interface WaveAnswer {
+  id: string;
+  contactId: string | null;
+  waveId: string | null;
+  score: number;
+  createdAt: Date;
 }
