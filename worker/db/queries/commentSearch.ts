@@ -9,6 +9,7 @@
  * the other lists search), so any q the API accepts gets an answer.
  */
 import { and, sql, type SQL } from "drizzle-orm";
+import { ftsTokens } from "../../domain/ftsTokens";
 import { responses } from "../schema";
 import { containsText } from "./textSearch";
 
@@ -34,4 +35,27 @@ export function commentMatches(text: string): SQL {
     // Only among the answers the index found, so this costs a few rows, never a scan.
     ...punctuation.map((p) => sql`instr(${responses.comment}, ${p}) > 0`),
   )!;
+}
+
+/**
+ * The same search as commentMatches, as a test on one comment's text (for the search that walks
+ * answers in time order, worker/services/commentSearch.ts): true or false, or null when the
+ * comment holds a character the JavaScript tokenizer is not proven on (domain/ftsTokens.ts), and
+ * the caller must ask FTS5. Null instead of a test when the text has no word, or a word that is
+ * not exactly one proven word of the index: the caller then asks FTS5 for everything.
+ */
+export function commentMatcher(text: string): ((comment: string) => boolean | null) | null {
+  const words: string[] = [];
+  for (const w of text.normalize("NFC").split(NOT_WORD).filter(Boolean)) {
+    const tokens = ftsTokens(w);
+    if (tokens?.length !== 1 || !tokens[0]) return null;
+    words.push(tokens[0]);
+  }
+  if (words.length === 0) return null;
+  const punctuation = [...new Set(text.match(PUNCTUATION) ?? [])];
+  return (comment) => {
+    const tokens = ftsTokens(comment);
+    if (tokens === null) return null;
+    return words.every((w) => tokens.some((t) => t.startsWith(w))) && punctuation.every((p) => comment.includes(p));
+  };
 }
