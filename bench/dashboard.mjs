@@ -4,7 +4,13 @@
 // --repeat. Also the overview's figures computed by a raw scan of `responses` in SQLite alone (what
 // the rollups replace), and the CSV export of every answer of the big survey (time, bytes, workerd RSS).
 //
-//   node bench/dashboard.mjs [--big 1000000] [--small 1000] [--repeat 9]
+//   node bench/dashboard.mjs [--big 1000000] [--small 1000] [--repeat 9] [--only search,newest]
+//
+// --only: just the requests whose label contains one of these words (case folded), side by side
+// as usual, printed only: no raw scans, no CSV export, and docs/BENCHMARKS.md left as it is (its
+// section is the whole table's). With BENCH_DBS=<folder> the databases are generated there once
+// and reused by later runs (bench/bulk.mjs, benchDatabase), e.g.
+//   BENCH_DBS=/tmp/bench-dbs node bench/dashboard.mjs --only search --repeat 15
 //
 // The data is generated in bulk, straight into the local D1 SQLite files with node:sqlite (not
 // through HTTP), after the same migrations wrangler applies. The insert triggers are set aside
@@ -22,15 +28,24 @@ import { fmt, median, request, startWorker } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
-  options: { big: { type: "string", default: "1000000" }, small: { type: "string", default: "1000" }, repeat: { type: "string", default: "9" } },
+  options: {
+    big: { type: "string", default: "1000000" },
+    small: { type: "string", default: "1000" },
+    repeat: { type: "string", default: "9" },
+    only: { type: "string" },
+  },
 });
+const ONLY = o.only
+  ?.split(",")
+  .map((w) => w.trim().toLowerCase())
+  .filter(Boolean);
 const WAVE_DAYS_TEXT = "three weeks";
 const BIG = Number(o.big),
   SMALL = Number(o.small),
   REPEAT = Number(o.repeat);
 const range = "from=2024-12-01&to=2026-12-01";
 const OVERVIEW = `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}`;
-const REQUESTS = [
+const ALL_REQUESTS = [
   ["overview, no filter", OVERVIEW],
   ["overview, one filter (segment)", `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}&segment=Enterprise`],
   ["overview, two filters (segment + channel)", `/api/v1/surveys/${SURVEY}/metrics?interval=month&${range}&segment=Enterprise&channel=widget`],
@@ -51,6 +66,14 @@ const REQUESTS = [
   ["goals", `/api/v1/goals`],
   ["waves", `/api/v1/waves?surveyId=${SURVEY}`],
 ];
+// More requests for --only (not in the default run, whose table they would change): the
+// search's other order, and a rarer phrase (four words together: about 1 comment in 100).
+const EXTRA_REQUESTS = [
+  ["comments, search 'tres bon', oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon&sort=createdAt`],
+  ["comments, search a rarer phrase 'facture bug export slow'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=facture%20bug%20export%20slow`],
+];
+const REQUESTS = ONLY ? [...ALL_REQUESTS, ...EXTRA_REQUESTS].filter(([label]) => ONLY.some((w) => label.toLowerCase().includes(w))) : ALL_REQUESTS;
+if (REQUESTS.length === 0) throw new Error(`--only ${o.only}: no request's label contains it`);
 
 /** workerd's resident memory (the Worker and local D1), sampled while something runs. */
 function workerdRss() {
@@ -116,19 +139,24 @@ function rawScan(dir, sql = RAW_SQL, params = [SURVEY, Date.parse("2024-12-01T00
   db.close();
   return median(times);
 }
-const rawSmall = rawScan(small.dir);
-const rawBig = rawScan(big.dir);
-console.log(`raw scan of the overview: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 2)} ms`);
-const rawWaveSmall = rawScan(small.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
-const rawWaveBig = rawScan(big.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
-console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
+// Not with --only: the requests alone.
+let rawSmall, rawBig, rawWaveSmall, rawWaveBig;
+if (!ONLY) {
+  rawSmall = rawScan(small.dir);
+  rawBig = rawScan(big.dir);
+  console.log(`raw scan of the overview: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 2)} ms`);
+  rawWaveSmall = rawScan(small.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
+  rawWaveBig = rawScan(big.dir, RAW_WAVE_SQL, [SURVEY, SURVEY]);
+  console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
+}
 const vars = { ADMIN_API_KEY: KEY };
 const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
 const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
 const headers = { authorization: `Bearer ${KEY}` };
 try {
-  // A goal in each database (through the API: it is the admin page's own write).
-  for (const w of [ws, wb]) {
+  // A goal in each database (through the API: it is the admin page's own write); with --only,
+  // when a goal is among the requests (reused databases would otherwise gather one per run).
+  for (const w of !ONLY || REQUESTS.some(([, path]) => path.includes("/goals")) ? [ws, wb] : []) {
     await request(`${w.url}/api/v1/goals`, {
       method: "POST",
       headers: { ...headers, "content-type": "application/json" },
@@ -156,62 +184,71 @@ try {
     rows.push({ label, path, small: median(a), big: median(b), a, b });
     console.log(`${label}: ${fmt(median(a), 2)} ms vs ${fmt(median(b), 2)} ms`);
   }
-  // The CSV export of every answer of the big survey, streamed.
-  const rssBefore = workerdRss();
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => {
-    rssPeak = Math.max(rssPeak, workerdRss());
-  }, 200);
-  const t = performance.now();
-  const csv = await download(`${wb.url}/api/v1/export/responses.csv?surveyId=${SURVEY}`, headers);
-  const exportSeconds = (performance.now() - t) / 1000;
-  clearInterval(sampler);
+  if (ONLY) {
+    const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
+    console.log(
+      `\nnode bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT} --only ${o.only} (${new Date().toISOString()}, ${machine()}; not written to docs/BENCHMARKS.md)`,
+    );
+    for (const r of rows)
+      console.log(`| ${r.label} | ${fmt(r.small, 2)} ms | ${fmt(r.big, 2)} ms | ${fmt(r.big / r.small, 2)}× | ${spread(r.a)} · ${spread(r.b)} |`);
+  } else {
+    // The CSV export of every answer of the big survey, streamed.
+    const rssBefore = workerdRss();
+    let rssPeak = rssBefore;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, workerdRss());
+    }, 200);
+    const t = performance.now();
+    const csv = await download(`${wb.url}/api/v1/export/responses.csv?surveyId=${SURVEY}`, headers);
+    const exportSeconds = (performance.now() - t) / 1000;
+    clearInterval(sampler);
 
-  const flat = rows.filter((r) => r.big / r.small <= 2);
-  // The runs' spread around the median (lowest and highest as a share of it), to show whether
-  // --repeat runs were enough.
-  const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
-  const overview = rows[0];
-  const table = rows
-    .map(
-      (r) =>
-        `| ${r.label} | ${fmt(r.small, 2)} ms | ${fmt(r.big, 2)} ms | ${r.big / r.small <= 2 ? "" : "**"}${fmt(r.big / r.small, 2)}×${r.big / r.small <= 2 ? "" : "**"} | ${spread(r.a)} · ${spread(r.b)} |`,
-    )
-    .join("\n");
-  const md = `## Every dashboard request at 1,000,000 answers
+    const flat = rows.filter((r) => r.big / r.small <= 2);
+    // The runs' spread around the median (lowest and highest as a share of it), to show whether
+    // --repeat runs were enough.
+    const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
+    const overview = rows[0];
+    const table = rows
+      .map(
+        (r) =>
+          `| ${r.label} | ${fmt(r.small, 2)} ms | ${fmt(r.big, 2)} ms | ${r.big / r.small <= 2 ? "" : "**"}${fmt(r.big / r.small, 2)}×${r.big / r.small <= 2 ? "" : "**"} | ${spread(r.a)} · ${spread(r.b)} |`,
+      )
+      .join("\n");
+    const md = `## Every dashboard request at 1,000,000 answers
 
-Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
-Two local D1 databases generated in bulk with node:sqlite through the real migrations and triggers:
-${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
-${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
-database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
-two years of answers, 70 % from known contacts, 30 % with a comment, two waves a year of ${WAVE_DAYS_TEXT} (an identified
-answer given during one is tied to it: ${big.waveAnswers.toLocaleString("en-US")} answers, ${big.waveMembers.toLocaleString("en-US")} counted, in the big database) (generation: the rows, then
-\`counted\`, \`rollups\`, the cube and the comment index built set-wise, checked against a recount). Each behind its own
-\`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 2 warm-ups each); the spread
-is the fastest and slowest run as a share of the median (small · big).
+  Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
+  Two local D1 databases generated in bulk with node:sqlite through the real migrations and triggers:
+  ${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
+  ${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
+  database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
+  two years of answers, 70 % from known contacts, 30 % with a comment, two waves a year of ${WAVE_DAYS_TEXT} (an identified
+  answer given during one is tied to it: ${big.waveAnswers.toLocaleString("en-US")} answers, ${big.waveMembers.toLocaleString("en-US")} counted, in the big database) (generation: the rows, then
+  \`counted\`, \`rollups\`, the cube and the comment index built set-wise, checked against a recount). Each behind its own
+  \`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 2 warm-ups each); the spread
+  is the fastest and slowest run as a share of the median (small · big).
 
-| request | ${SMALL.toLocaleString("en-US")} answers | ${BIG.toLocaleString("en-US")} answers | ratio (target ≤ 2×) | spread |
-|---|---:|---:|---:|---:|
-${table}
+  | request | ${SMALL.toLocaleString("en-US")} answers | ${BIG.toLocaleString("en-US")} answers | ratio (target ≤ 2×) | spread |
+  |---|---:|---:|---:|---:|
+  ${table}
 
-**${flat.length} of ${rows.length} requests within 2×.** Requests over 2× are in bold; why, and what
-would make them flat, is in docs/SCALING.md ("Views that are not flat").
+  **${flat.length} of ${rows.length} requests within 2×.** Requests over 2× are in bold; why, and what
+  would make them flat, is in docs/SCALING.md ("Views that are not flat").
 
-The overview (\`${OVERVIEW}\`: 24 monthly buckets, totals, intervals, changes) reads
-rollups, at most one row per bucket: **${fmt(overview.big / overview.small, 2)}× at ${BIG.toLocaleString("en-US")} vs ${SMALL.toLocaleString("en-US")} answers**. The same figures by a raw
-scan of \`responses\` (deduplicated per contact and month, the query the rollups replace), in SQLite
-alone with no Worker, median of 3: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 0)} ms (${fmt(rawBig / rawSmall, 0)}×; at ${BIG.toLocaleString("en-US")}, ${fmt(rawBig / overview.big, 0)}× the whole Worker request).
+  The overview (\`${OVERVIEW}\`: 24 monthly buckets, totals, intervals, changes) reads
+  rollups, at most one row per bucket: **${fmt(overview.big / overview.small, 2)}× at ${BIG.toLocaleString("en-US")} vs ${SMALL.toLocaleString("en-US")} answers**. The same figures by a raw
+  scan of \`responses\` (deduplicated per contact and month, the query the rollups replace), in SQLite
+  alone with no Worker, median of 3: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 0)} ms (${fmt(rawBig / rawSmall, 0)}×; at ${BIG.toLocaleString("en-US")}, ${fmt(rawBig / overview.big, 0)}× the whole Worker request).
 
-The overview by wave with one filter (segment), as it was read before waves were buckets of their own
-(migrations/0014: every answer of the survey's waves through \`responses_wave_idx\`, ranked per member), in SQLite
-alone, median of 3: ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 0)} ms; it now reads the waves' \`cube\` cells (see the table).
+  The overview by wave with one filter (segment), as it was read before waves were buckets of their own
+  (migrations/0014: every answer of the survey's waves through \`responses_wave_idx\`, ranked per member), in SQLite
+  alone, median of 3: ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 0)} ms; it now reads the waves' \`cube\` cells (see the table).
 
-CSV export of the ${BIG.toLocaleString("en-US")}-answer survey (\`GET /api/v1/export/responses.csv?surveyId=…\`), streamed page by page:
-${(csv.lines - 1).toLocaleString("en-US")} rows, ${fmt(csv.bytes / 2 ** 20, 0)} MiB in ${fmt(exportSeconds, 1)} s (**${fmt((csv.lines - 1) / exportSeconds, 0)} rows/s**, ${fmt(csv.bytes / 2 ** 20 / exportSeconds, 1)} MiB/s); workerd RSS ${fmt(rssBefore / 2 ** 20, 0)} MB before, ${fmt(rssPeak / 2 ** 20, 0)} MB peak
-(workerd holds the Worker *and* local D1 with its SQLite page cache; the Worker itself holds at most two pages of 2,000 rows).`;
-  writeSection("dashboard", md);
-  console.log(md);
+  CSV export of the ${BIG.toLocaleString("en-US")}-answer survey (\`GET /api/v1/export/responses.csv?surveyId=…\`), streamed page by page:
+  ${(csv.lines - 1).toLocaleString("en-US")} rows, ${fmt(csv.bytes / 2 ** 20, 0)} MiB in ${fmt(exportSeconds, 1)} s (**${fmt((csv.lines - 1) / exportSeconds, 0)} rows/s**, ${fmt(csv.bytes / 2 ** 20 / exportSeconds, 1)} MiB/s); workerd RSS ${fmt(rssBefore / 2 ** 20, 0)} MB before, ${fmt(rssPeak / 2 ** 20, 0)} MB peak
+  (workerd holds the Worker *and* local D1 with its SQLite page cache; the Worker itself holds at most two pages of 2,000 rows).`;
+    writeSection("dashboard", md);
+    console.log(md);
+  }
 } finally {
   ws.stop();
   wb.stop();

@@ -4,20 +4,14 @@
  * one, comment or not). `followup` carries the owner's name, the due day and `overdue`.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
-import { alias } from "drizzle-orm/sqlite-core";
-import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
-import { decodeResponseCursor, encodeResponseCursor, responseOrderBy } from "../db/queries/responseCursor";
-import { responseFilter } from "../db/queries/responseFilter";
-import { categorySql } from "../db/queries/scoreCategory";
+import { decodeResponseCursor, encodeResponseCursor } from "../db/queries/responseCursor";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceToday, workspaceTz } from "../lib/timezone";
 import { isOverdue } from "../metrics/followups";
 import { requireAuth } from "../middleware/auth";
 import { CommentListSchema, CommentsQuerySchema } from "../schemas/comments";
+import { commentsPage } from "../services/commentsList";
 import { notesFor } from "../services/followups";
-
-const owners = alias(users, "owners");
 
 const list = createRoute({
   method: "get",
@@ -39,36 +33,7 @@ export const commentsRoute = router().openapi(list, async (c) => {
   // score or due day would read every matching answer before the first row (docs/ADMIN.md).
   const order = q.sort === "createdAt" ? "asc" : "desc";
   const before = decodeResponseCursor(q.before, order);
-  const rows = await db
-    .select({
-      responseId: responses.id,
-      surveyId: responses.surveyId,
-      score: responses.score,
-      category: categorySql,
-      comment: responses.comment,
-      locale: responses.locale,
-      channel: responses.channel,
-      createdAt: responses.createdAt,
-      contactId: contacts.id,
-      contactName: contacts.name,
-      contactEmail: contacts.email,
-      accountId: accounts.id,
-      accountName: accounts.name,
-      followupStatus: followups.status,
-      followupOwner: followups.ownerUserId,
-      followupOwnerName: owners.name,
-      followupDueOn: followups.dueOn,
-    })
-    .from(responses)
-    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-    .leftJoin(contacts, eq(contacts.id, responses.contactId))
-    .leftJoin(accounts, eq(accounts.id, responses.accountId))
-    .leftJoin(followups, eq(followups.responseId, responses.id))
-    .leftJoin(owners, eq(owners.id, followups.ownerUserId))
-    .where(responseFilter(db, c.var.principal, q, workspaceTz(c.env), { queue: true, before, order }))
-    .orderBy(...responseOrderBy(order))
-    .limit(q.limit)
-    .all();
+  const { rows } = await commentsPage(db, c.var.principal, q, workspaceTz(c.env), { order, before, limit: q.limit });
   const notes = await notesFor(
     db,
     rows.filter((r) => r.followupStatus !== null).map((r) => r.responseId),
