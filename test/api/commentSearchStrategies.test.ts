@@ -116,7 +116,7 @@ async function straightforward(who: Principal, f: ResponseFilter, order: Respons
   return results.sort((x, y) => sign * (x.at - y.at || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)));
 }
 
-type Way = { strategy: "walk" | "collect" | "auto"; walkBound?: number };
+type Way = { strategy: "walk" | "collect" | "auto"; walkBound?: number; collectUpTo?: number };
 
 /** Every page of `f` read one way, following the cursor as the route does (limit LIMIT). */
 async function pages(who: Principal, f: ResponseFilter, order: ResponseOrder, way: Way) {
@@ -175,6 +175,7 @@ describe("comment search: the walk and the collect give the straightforward quer
             for (const p of got) {
               if (way.strategy === "collect") expect(p.servedBy, what).toBe("collect");
               if (way.walkBound === 1e9) expect(p.servedBy, what).toBe("walk");
+              if (way.strategy === "auto" && way.collectUpTo === undefined) expect(p.servedBy, what).toBe("collect");
               if (way.walkBound === 10 && p.servedBy === "collect") gaveUp++;
               if (p.servedBy === "walk") walked++;
             }

@@ -76,8 +76,12 @@ export function isProven(cp: number): boolean {
 const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
 const MARKS = /\p{M}/gu;
 
-/** One character as the index keeps it inside a word ("" for a mark it drops). */
-const foldChar = (ch: string): string => ch.normalize("NFD").replace(MARKS, "").toLowerCase();
+/** One character as the index keeps it inside a word ("" for a mark it drops); null: it separates words. */
+const foldChar = (ch: string): string | null => (WORD_CHAR.test(ch) ? ch.normalize("NFD").replace(MARKS, "").toLowerCase() : null);
+
+/** foldChar of every proven code point met so far (a few hundred in practice), and of ASCII up front. */
+const folded = new Map<number, string | null>();
+for (let c = 1; c < 0x80; c++) folded.set(c, foldChar(String.fromCharCode(c)));
 
 /**
  * The words the index keeps for `text`, in order, or null when `text` holds a code point outside
@@ -87,24 +91,15 @@ export function ftsTokens(text: string): string[] | null {
   const words: string[] = [];
   let word: string | null = null;
   for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) {
-      // ASCII, the common case, without a regular expression: [0-9A-Za-z] make words.
-      const lower = code | 0x20;
-      if ((code >= 0x30 && code <= 0x39) || (lower >= 0x61 && lower <= 0x7a))
-        word = (word ?? "") + String.fromCharCode(code >= 0x41 && code <= 0x5a ? lower : code);
-      else if (code === 0) return null;
-      else if (word !== null) {
-        words.push(word);
-        word = null;
-      }
-      continue;
-    }
     const cp = text.codePointAt(i)!;
     if (cp > 0xffff) i++;
-    if (!isProven(cp)) return null;
-    const ch = String.fromCodePoint(cp);
-    if (WORD_CHAR.test(ch)) word = (word ?? "") + foldChar(ch);
+    let f = folded.get(cp);
+    if (f === undefined) {
+      if (!isProven(cp)) return null;
+      f = foldChar(String.fromCodePoint(cp));
+      folded.set(cp, f);
+    }
+    if (f !== null) word = word === null ? f : word + f;
     else if (word !== null) {
       words.push(word);
       word = null;

@@ -8,16 +8,16 @@
  *   before the first, so the cost follows the number of matches (a common phrase: a tenth of
  *   every comment), not the page.
  * - **walk**: the answers with a comment are read in the page's order through the index the list
- *   already walks, in growing batches, and each comment is tested in the Worker with the index's
+ *   already walks, in batches sized by the share matched so far, and each comment is tested in the Worker with the index's
  *   own tokenizer redone in JavaScript (domain/ftsTokens.ts, proven equal character by
  *   character), until the page is full. The cost follows the answers walked: about
  *   limit ÷ (share matching) of them.
- * The walk goes first, and gives up for the collect (from the same cursor) after WALK_BOUND
- * answers without a full page (a rare phrase, which FTS5 collects cheaply), or at the first
+ * The walk goes first, and gives up for the collect (from the same cursor) when the page would
+ * need more than walkBound(limit) answers at the share matched so far (a rare phrase), or at the first
  * comment or query word holding a character the JavaScript tokenizer is not proven on. Either
  * way the rows, their order and the cursor are the same (test/api/commentSearchStrategies.test.ts).
  */
-import { and, eq, inArray, isNotNull, type SQL } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { commentMatcher } from "../db/queries/commentSearch";
 import { type ResponseCursor, type ResponseOrder, responseOrderBy } from "../db/queries/responseCursor";
@@ -40,6 +40,8 @@ export interface CommentsPageOptions {
   strategy?: "auto" | "collect" | "walk";
   /** Answers walked before giving up for the collect (default: walkBound(limit)). */
   walkBound?: number;
+  /** `auto` collects without walking up to this many answers (default COLLECT_UP_TO). */
+  collectUpTo?: number;
 }
 
 /**
@@ -49,10 +51,21 @@ export interface CommentsPageOptions {
  */
 export const walkBound = (limit: number) => Math.min(4000, Math.max(1000, 40 * limit));
 
-/** The first batch walked, in rows per row of the page; each next batch is 4 times the last. */
-const FIRST_BATCH_PER_ROW = 8;
+/**
+ * The first window walked: 16 answers per row of the page (a phrase in 1 comment in 16 fills the
+ * page with it), within the bound; the next ones are sized from the share matched so far (with a
+ * quarter more, and a page's worth, to spare).
+ */
+const firstWindow = (limit: number, bound: number) => Math.min(bound, 16 * limit);
 
-function selectPage(db: Db, where: SQL | undefined, order: ResponseOrder, limit: number) {
+/**
+ * Up to this many answers (the largest rowid of `responses`), `auto` collects: FTS5's lists are
+ * short (about 1 ms of SQLite for a phrase in a tenth of the comments at 100,000 answers), and the
+ * collect is one round trip where the walk takes two (its windows, then the page's rows).
+ */
+const COLLECT_UP_TO = 100_000;
+
+function pageQuery(db: Db, where: SQL | undefined, order: ResponseOrder, limit: number) {
   return db
     .select({
       responseId: responses.id,
@@ -63,14 +76,16 @@ function selectPage(db: Db, where: SQL | undefined, order: ResponseOrder, limit:
       locale: responses.locale,
       channel: responses.channel,
       createdAt: responses.createdAt,
-      contactId: contacts.id,
-      contactName: contacts.name,
+      // Named apart (`id`, `name` are in several tables): D1 returns a batch's rows as objects
+      // keyed by column name, where two `id` columns would become one.
+      contactId: sql<string | null>`${contacts.id}`.as("contact_id"),
+      contactName: sql<string | null>`${contacts.name}`.as("contact_name"),
       contactEmail: contacts.email,
-      accountId: accounts.id,
-      accountName: accounts.name,
+      accountId: sql<string | null>`${accounts.id}`.as("account_id_"),
+      accountName: sql<string | null>`${accounts.name}`.as("account_name"),
       followupStatus: followups.status,
       followupOwner: followups.ownerUserId,
-      followupOwnerName: owners.name,
+      followupOwnerName: sql<string | null>`${owners.name}`.as("owner_name"),
       followupDueOn: followups.dueOn,
     })
     .from(responses)
@@ -81,44 +96,42 @@ function selectPage(db: Db, where: SQL | undefined, order: ResponseOrder, limit:
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
     .where(where)
     .orderBy(...responseOrderBy(order))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export type CommentRow = Awaited<ReturnType<typeof selectPage>>[number];
+export type CommentRow = Awaited<ReturnType<typeof pageQuery>>[number];
+
+/** The answers walked: the page's order key and the comment, nothing more (they travel to the Worker). */
+function windowQuery(db: Db, where: SQL | undefined, order: ResponseOrder, n: number) {
+  return db
+    .select({ id: responses.id, createdAt: responses.createdAt, comment: responses.comment })
+    .from(responses)
+    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+    .leftJoin(followups, eq(followups.responseId, responses.id))
+    .where(where)
+    .orderBy(...responseOrderBy(order))
+    .limit(n);
+}
+
+type Walked = { id: string; createdAt: Date; comment: string | null }[];
 
 /**
  * The ids of the page's matching answers, in order, found by walking (above); null when the walk
- * gives up (bound reached, or a character the JavaScript tokenizer is not proven on).
+ * gives up (a rare phrase, or a character the JavaScript tokenizer is not proven on). `first`:
+ * the first window, when the caller read it already (`window(before)` with firstWindow(limit)).
  */
 async function walkIds(
-  db: Db,
-  principal: Principal,
-  filter: ResponseFilter,
-  timeZone: string,
+  window: (cursor: ResponseCursor | null, n: number) => Promise<Walked>,
   match: (comment: string) => boolean | null,
   opts: CommentsPageOptions,
   bound: number,
+  first?: Walked,
 ): Promise<string[] | null> {
-  // The same filters without the search; a match needs a comment (which also stands for the
-  // queue's condition, "a comment or a follow-up item").
-  const rest = { ...filter, q: undefined };
   const ids: string[] = [];
   let cursor = opts.before;
   let walked = 0;
-  let batch = FIRST_BATCH_PER_ROW * opts.limit;
-  for (;;) {
-    const n = Math.min(batch, bound - walked);
-    if (n <= 0) return null;
-    const rows = await db
-      .select({ id: responses.id, createdAt: responses.createdAt, comment: responses.comment })
-      .from(responses)
-      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-      .leftJoin(followups, eq(followups.responseId, responses.id))
-      .where(and(isNotNull(responses.comment), responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order })))
-      .orderBy(...responseOrderBy(opts.order))
-      .limit(n)
-      .all();
+  let n = firstWindow(opts.limit, bound);
+  for (let rows = first ?? (await window(cursor, n)); ; rows = await window(cursor, n)) {
     for (const r of rows) {
       const m = match(r.comment ?? "");
       if (m === null) return null;
@@ -129,9 +142,13 @@ async function walkIds(
     }
     if (rows.length < n) return ids; // the end of the list: every answer seen
     walked += rows.length;
+    // The answers still to walk at the share matched so far (a phrase not met yet counted as
+    // met once): past the bound, the collect starts now rather than after the bound's reads.
+    const toWalk = Math.ceil(((opts.limit - ids.length) * walked) / Math.max(ids.length, 1));
+    if (walked + toWalk > bound) return null;
+    n = Math.min(bound - walked, Math.ceil(toWalk * 1.25) + opts.limit);
     const last = rows.at(-1)!;
     cursor = { at: last.createdAt, id: last.id };
-    batch *= 4;
   }
 }
 
@@ -144,14 +161,35 @@ export async function commentsPage(
   opts: CommentsPageOptions,
 ): Promise<{ rows: CommentRow[]; servedBy: CommentsServedBy }> {
   const strategy = opts.strategy ?? "auto";
-  const match = filter.q && strategy !== "collect" ? commentMatcher(filter.q) : null;
-  if (match) {
-    const ids = await walkIds(db, principal, filter, timeZone, match, opts, opts.walkBound ?? walkBound(opts.limit));
-    if (ids) {
-      const rows = ids.length ? await selectPage(db, inArray(responses.id, ids), opts.order, opts.limit) : [];
-      return { rows, servedBy: "walk" };
-    }
-  }
   const where = responseFilter(db, principal, filter, timeZone, { queue: true, before: opts.before, order: opts.order });
-  return { rows: await selectPage(db, where, opts.order, opts.limit), servedBy: filter.q ? "collect" : "list" };
+  const match = filter.q && strategy !== "collect" ? commentMatcher(filter.q) : null;
+  if (!match) return { rows: await pageQuery(db, where, opts.order, opts.limit), servedBy: filter.q ? "collect" : "list" };
+  // The walk's windows: the same filters without the search; a match needs a comment (which also
+  // stands for the queue's condition, "a comment or a follow-up item").
+  const rest = { ...filter, q: undefined };
+  const windowWhere = (cursor: ResponseCursor | null) =>
+    and(isNotNull(responses.comment), responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order }));
+  const window = (cursor: ResponseCursor | null, n: number) => windowQuery(db, windowWhere(cursor), opts.order, n);
+  const bound = opts.walkBound ?? walkBound(opts.limit);
+  let first: Walked | undefined;
+  if (strategy === "auto") {
+    // One round trip: the size of `responses`, and either the collected page (up to
+    // collectUpTo answers) or the walk's first window (above it); SQLite evaluates the constant
+    // condition once and skips the other statement's reads.
+    const upTo = opts.collectUpTo ?? COLLECT_UP_TO;
+    const small = sql`(SELECT max(rowid) FROM ${responses}) <= ${upTo}`;
+    const [size, collected, firstWindowRows] = await db.batch([
+      db.select({ last: sql<number | null>`max(${responses}.rowid)` }).from(responses),
+      pageQuery(db, and(small, where), opts.order, opts.limit),
+      windowQuery(db, and(sql`NOT ${small}`, windowWhere(opts.before)), opts.order, firstWindow(opts.limit, bound)),
+    ]);
+    if ((size[0]?.last ?? 0) <= upTo) return { rows: collected, servedBy: "collect" };
+    first = firstWindowRows;
+  }
+  const ids = await walkIds(window, match, opts, bound, first);
+  if (ids) {
+    const rows = ids.length ? await pageQuery(db, inArray(responses.id, ids), opts.order, opts.limit) : [];
+    return { rows, servedBy: "walk" };
+  }
+  return { rows: await pageQuery(db, where, opts.order, opts.limit), servedBy: "collect" };
 }
