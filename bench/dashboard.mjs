@@ -184,8 +184,10 @@ try {
     rows.push({ label, path, small: median(a), big: median(b), a, b });
     console.log(`${label}: ${fmt(median(a), 2)} ms vs ${fmt(median(b), 2)} ms`);
   }
+  // The runs' spread around the median (lowest and highest as a share of it), to show whether
+  // --repeat runs were enough.
+  const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
   if (ONLY) {
-    const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
     console.log(
       `\nnode bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT} --only ${o.only} (${new Date().toISOString()}, ${machine()}; not written to docs/BENCHMARKS.md)`,
     );
@@ -204,9 +206,6 @@ try {
     clearInterval(sampler);
 
     const flat = rows.filter((r) => r.big / r.small <= 2);
-    // The runs' spread around the median (lowest and highest as a share of it), to show whether
-    // --repeat runs were enough.
-    const spread = (xs) => `${fmt((Math.min(...xs) / median(xs)) * 100, 0)}–${fmt((Math.max(...xs) / median(xs)) * 100, 0)} %`;
     const overview = rows[0];
     const table = rows
       .map(
@@ -216,36 +215,36 @@ try {
       .join("\n");
     const md = `## Every dashboard request at 1,000,000 answers
 
-  Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
-  Two local D1 databases generated in bulk with node:sqlite through the real migrations and triggers:
-  ${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
-  ${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
-  database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
-  two years of answers, 70 % from known contacts, 30 % with a comment, two waves a year of ${WAVE_DAYS_TEXT} (an identified
-  answer given during one is tied to it: ${big.waveAnswers.toLocaleString("en-US")} answers, ${big.waveMembers.toLocaleString("en-US")} counted, in the big database) (generation: the rows, then
-  \`counted\`, \`rollups\`, the cube and the comment index built set-wise, checked against a recount). Each behind its own
-  \`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 2 warm-ups each); the spread
-  is the fastest and slowest run as a share of the median (small · big).
+Command: \`node bench/dashboard.mjs --big ${BIG} --small ${SMALL} --repeat ${REPEAT}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
+Two local D1 databases generated in bulk with node:sqlite through the real migrations and triggers:
+${SMALL.toLocaleString("en-US")} answers, ${small.nAccounts.toLocaleString("en-US")} accounts, ${small.nContacts.toLocaleString("en-US")} contacts (${fmt(small.seconds, 1)} s) and
+${BIG.toLocaleString("en-US")} answers, ${big.nAccounts.toLocaleString("en-US")} accounts, ${big.nContacts.toLocaleString("en-US")} contacts (${fmt(big.seconds, 0)} s; ${big.rollups.toLocaleString("en-US")} rollup rows;
+database ${fmt(big.bytes / 2 ** 20, 0)} MiB, about ${fmt((big.bytes - small.bytes) / (BIG - SMALL), 0)} bytes per answer with its share of everything else),
+two years of answers, 70 % from known contacts, 30 % with a comment, two waves a year of ${WAVE_DAYS_TEXT} (an identified
+answer given during one is tied to it: ${big.waveAnswers.toLocaleString("en-US")} answers, ${big.waveMembers.toLocaleString("en-US")} counted, in the big database) (generation: the rows, then
+\`counted\`, \`rollups\`, the cube and the comment index built set-wise, checked against a recount). Each behind its own
+\`wrangler dev\`; every request sent to both in turn, median of ${REPEAT} (after 2 warm-ups each); the spread
+is the fastest and slowest run as a share of the median (small · big).
 
-  | request | ${SMALL.toLocaleString("en-US")} answers | ${BIG.toLocaleString("en-US")} answers | ratio (target ≤ 2×) | spread |
-  |---|---:|---:|---:|---:|
-  ${table}
+| request | ${SMALL.toLocaleString("en-US")} answers | ${BIG.toLocaleString("en-US")} answers | ratio (target ≤ 2×) | spread |
+|---|---:|---:|---:|---:|
+${table}
 
-  **${flat.length} of ${rows.length} requests within 2×.** Requests over 2× are in bold; why, and what
-  would make them flat, is in docs/SCALING.md ("Views that are not flat").
+**${flat.length} of ${rows.length} requests within 2×.** Requests over 2× are in bold; why, and what
+would make them flat, is in docs/SCALING.md ("Views that are not flat").
 
-  The overview (\`${OVERVIEW}\`: 24 monthly buckets, totals, intervals, changes) reads
-  rollups, at most one row per bucket: **${fmt(overview.big / overview.small, 2)}× at ${BIG.toLocaleString("en-US")} vs ${SMALL.toLocaleString("en-US")} answers**. The same figures by a raw
-  scan of \`responses\` (deduplicated per contact and month, the query the rollups replace), in SQLite
-  alone with no Worker, median of 3: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 0)} ms (${fmt(rawBig / rawSmall, 0)}×; at ${BIG.toLocaleString("en-US")}, ${fmt(rawBig / overview.big, 0)}× the whole Worker request).
+The overview (\`${OVERVIEW}\`: 24 monthly buckets, totals, intervals, changes) reads
+rollups, at most one row per bucket: **${fmt(overview.big / overview.small, 2)}× at ${BIG.toLocaleString("en-US")} vs ${SMALL.toLocaleString("en-US")} answers**. The same figures by a raw
+scan of \`responses\` (deduplicated per contact and month, the query the rollups replace), in SQLite
+alone with no Worker, median of 3: ${fmt(rawSmall, 2)} ms vs ${fmt(rawBig, 0)} ms (${fmt(rawBig / rawSmall, 0)}×; at ${BIG.toLocaleString("en-US")}, ${fmt(rawBig / overview.big, 0)}× the whole Worker request).
 
-  The overview by wave with one filter (segment), as it was read before waves were buckets of their own
-  (migrations/0014: every answer of the survey's waves through \`responses_wave_idx\`, ranked per member), in SQLite
-  alone, median of 3: ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 0)} ms; it now reads the waves' \`cube\` cells (see the table).
+The overview by wave with one filter (segment), as it was read before waves were buckets of their own
+(migrations/0014: every answer of the survey's waves through \`responses_wave_idx\`, ranked per member), in SQLite
+alone, median of 3: ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 0)} ms; it now reads the waves' \`cube\` cells (see the table).
 
-  CSV export of the ${BIG.toLocaleString("en-US")}-answer survey (\`GET /api/v1/export/responses.csv?surveyId=…\`), streamed page by page:
-  ${(csv.lines - 1).toLocaleString("en-US")} rows, ${fmt(csv.bytes / 2 ** 20, 0)} MiB in ${fmt(exportSeconds, 1)} s (**${fmt((csv.lines - 1) / exportSeconds, 0)} rows/s**, ${fmt(csv.bytes / 2 ** 20 / exportSeconds, 1)} MiB/s); workerd RSS ${fmt(rssBefore / 2 ** 20, 0)} MB before, ${fmt(rssPeak / 2 ** 20, 0)} MB peak
-  (workerd holds the Worker *and* local D1 with its SQLite page cache; the Worker itself holds at most two pages of 2,000 rows).`;
+CSV export of the ${BIG.toLocaleString("en-US")}-answer survey (\`GET /api/v1/export/responses.csv?surveyId=…\`), streamed page by page:
+${(csv.lines - 1).toLocaleString("en-US")} rows, ${fmt(csv.bytes / 2 ** 20, 0)} MiB in ${fmt(exportSeconds, 1)} s (**${fmt((csv.lines - 1) / exportSeconds, 0)} rows/s**, ${fmt(csv.bytes / 2 ** 20 / exportSeconds, 1)} MiB/s); workerd RSS ${fmt(rssBefore / 2 ** 20, 0)} MB before, ${fmt(rssPeak / 2 ** 20, 0)} MB peak
+(workerd holds the Worker *and* local D1 with its SQLite page cache; the Worker itself holds at most two pages of 2,000 rows).`;
     writeSection("dashboard", md);
     console.log(md);
   }

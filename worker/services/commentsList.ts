@@ -8,13 +8,14 @@
  *   before the first, so the cost follows the number of matches (a common phrase: a tenth of
  *   every comment), not the page.
  * - **walk**: the answers with a comment are read in the page's order through the index the list
- *   already walks, in batches sized by the share matched so far, and each comment is tested in the Worker with the index's
- *   own tokenizer redone in JavaScript (domain/ftsTokens.ts, proven equal character by
- *   character), until the page is full. The cost follows the answers walked: about
- *   limit ÷ (share matching) of them.
- * The walk goes first, and gives up for the collect (from the same cursor) when the page would
- * need more than walkBound(limit) answers at the share matched so far (a rare phrase), or at the first
- * comment or query word holding a character the JavaScript tokenizer is not proven on. Either
+ *   already walks, in windows sized by the share matched so far, and each comment is tested in
+ *   the Worker with the index's own tokenizer redone in JavaScript (domain/ftsTokens.ts, proven
+ *   equal character by character), until the page is full; then the page's rows are read by id.
+ *   The cost follows the answers walked: about limit ÷ (share matching) of them.
+ * Up to COLLECT_UP_TO answers the collect is cheap and one round trip: it serves. Above, the walk
+ * goes first, and gives up for the collect (from the same cursor) when the page would need more
+ * than walkBound(limit) answers at the share matched so far (a rare phrase), or at the first
+ * comment or search word holding a character the JavaScript tokenizer is not proven on. Either
  * way the rows, their order and the cursor are the same (test/api/commentSearchStrategies.test.ts).
  */
 import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
@@ -46,8 +47,8 @@ export interface CommentsPageOptions {
 
 /**
  * The walk's bound: 40 answers per row of the page (a phrase in at least 1 comment in 40 fills a
- * page within it), at least 1,000 and at most 4,000. Past it the collect is cheap enough: few
- * matches.
+ * page within it), at least 1,000 and at most 4,000. Past it, the collect: a rarer phrase costs
+ * FTS5 what its words' lists cost, and a longer walk would cost about as much (docs/SCALING.md).
  */
 export const walkBound = (limit: number) => Math.min(4000, Math.max(1000, 40 * limit));
 
@@ -81,7 +82,7 @@ function pageQuery(db: Db, where: SQL | undefined, order: ResponseOrder, limit: 
       contactId: sql<string | null>`${contacts.id}`.as("contact_id"),
       contactName: sql<string | null>`${contacts.name}`.as("contact_name"),
       contactEmail: contacts.email,
-      accountId: sql<string | null>`${accounts.id}`.as("account_id_"),
+      accountId: sql<string | null>`${accounts.id}`.as("account_id"),
       accountName: sql<string | null>`${accounts.name}`.as("account_name"),
       followupStatus: followups.status,
       followupOwner: followups.ownerUserId,
