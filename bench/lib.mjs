@@ -1,5 +1,6 @@
 // Benchmark plumbing: start `wrangler dev` instances on loopback, drive bounded load, summarise.
 import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 
@@ -69,6 +70,8 @@ export async function startWorker({ config = "wrangler.toml", persistTo, vars = 
   await waitFor(url + probe, 90_000);
   return {
     url,
+    /** CPU time so far (ms) of this `wrangler dev`'s processes: all of them, and the workerd runtime that runs the Worker. */
+    cpu: () => groupCpu(child.pid, port),
     stop: () => {
       try {
         process.kill(-child.pid, "SIGTERM");
@@ -76,6 +79,36 @@ export async function startWorker({ config = "wrangler.toml", persistTo, vars = 
     },
   };
 }
+
+/**
+ * CPU time (user + system, ms) of the processes in a process group, from /proc (Linux): `total`
+ * for all of them (wrangler's node process, the workerd that proxies `port`, the workerd runtime),
+ * `runtime` for the workerd that runs the Worker, its bindings and local D1 on one thread (the one
+ * not listening on `port`). Zeros where /proc is missing.
+ */
+function groupCpu(pgid, port) {
+  let total = 0;
+  let runtime = 0;
+  let pids = [];
+  try {
+    pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return { total, runtime };
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(f[2]) !== pgid) continue;
+      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+      total += ms;
+      const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      if (argv[0].endsWith("/workerd") && !argv.some((a) => a.includes(`127.0.0.1:${port}`))) runtime += ms;
+    } catch {}
+  }
+  return { total, runtime };
+}
+const CLOCK_TICKS = 100;
 
 export function applyMigrations(persistTo) {
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env: WRANGLER_ENV, stdio: "ignore" });

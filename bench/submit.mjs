@@ -58,27 +58,41 @@ try {
     body: JSON.stringify({ name: "Bench", kind: "nps" }),
   });
   const targetNoRl = `${appNoRl.url}/api/v1/surveys/${JSON.parse(created2.body).id}/responses`;
-  const plainMake = () => ({
-    method: "POST",
-    headers: { "content-type": "text/plain" },
-    body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }),
-  });
-  const ids = [];
-  const makeSubmit = () => {
-    // One in ten requests retries an earlier id (a widget retrying after a lost reply).
-    const retry = ids.length > 0 && Math.random() < 0.1;
-    const id = retry ? ids[Math.floor(Math.random() * ids.length)] : crypto.randomUUID();
-    if (!retry) ids.push(id);
-    // Each request comes "from" its own respondent: the per-IP rate limit of public writes must
-    // not turn a load test from one machine into 429s (wrangler dev takes the header as given).
-    const ip = `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
-    return {
-      method: "POST",
-      headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip },
-      body: JSON.stringify({ id, score: Math.floor(Math.random() * 11) }),
-      id,
+  /**
+   * Widget-style answers: one in ten retries an earlier id with the same body (a widget retrying
+   * after a lost reply: answered 200, the answer unchanged). Each request comes "from" its own
+   * respondent: the per-IP rate limit of public writes must not turn a load test from one machine
+   * into 429s (wrangler dev takes CF-Connecting-IP as given).
+   */
+  const submitter = () => {
+    const ids = [];
+    const scores = new Map();
+    const make = () => {
+      const retry = ids.length > 0 && Math.random() < 0.1;
+      const id = retry ? ids[Math.floor(Math.random() * ids.length)] : crypto.randomUUID();
+      if (!retry) {
+        ids.push(id);
+        scores.set(id, Math.floor(Math.random() * 11));
+      }
+      const ip = `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
+      return {
+        method: "POST",
+        headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip },
+        body: JSON.stringify({ id, score: scores.get(id) }),
+        id,
+      };
     };
+    return { ids, make };
   };
+  const { ids, make: makeSubmit } = submitter();
+  const { make: makeNoRl } = submitter();
+  /** A load against one Worker, with the CPU its processes spent per request meanwhile (ms). */
+  async function measured(worker, run) {
+    const before = worker.cpu();
+    const r = await run();
+    const after = worker.cpu();
+    return { ...r, cpuRuntime: (after.runtime - before.runtime) / r.requests, cpuTotal: (after.total - before.total) / r.requests };
+  }
   async function runOurs(secs) {
     const made = [];
     const r = await load({
@@ -105,17 +119,17 @@ try {
   });
   await load({ url: floor.url, seconds: 2, concurrency, make: floorMake });
 
-  await load({ url: targetNoRl, seconds: 2, concurrency, make: plainMake });
+  await load({ url: targetNoRl, seconds: 2, concurrency, make: makeNoRl });
 
   const bareRuns = [],
     appRuns = [],
     floorRuns = [],
     noRlRuns = [];
   for (let i = 0; i < rounds; i++) {
-    bareRuns.push(await load({ url: bare.url, seconds, concurrency }));
-    floorRuns.push(await load({ url: floor.url, seconds, concurrency, make: floorMake }));
-    appRuns.push((await runOurs(seconds)).r);
-    noRlRuns.push(await load({ url: targetNoRl, seconds, concurrency, make: plainMake }));
+    bareRuns.push(await measured(bare, () => load({ url: bare.url, seconds, concurrency })));
+    floorRuns.push(await measured(floor, () => load({ url: floor.url, seconds, concurrency, make: floorMake })));
+    appRuns.push(await measured(app, async () => (await runOurs(seconds)).r));
+    noRlRuns.push(await measured(appNoRl, () => load({ url: targetNoRl, seconds, concurrency, make: makeNoRl })));
   }
   // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
   const sentIds = new Set(ids);
@@ -150,14 +164,20 @@ try {
   const bareRps = median(bareRuns.map((r) => r.rps));
   const appRps = median(appRuns.map((r) => r.rps));
   const ratio = appRps / bareRps;
+  const m = (runs, key, d = 0) => fmt(median(runs.map((r) => r[key])), d);
+  const row = (label, runs, bold = false) => {
+    const rps = bold ? `**${m(runs, "rps")}**` : m(runs, "rps");
+    return `| ${label} | ${rps} | ${m(runs, "p50", 2)} | ${m(runs, "p99", 2)} | ${m(runs, "cpuRuntime", 2)} | ${m(runs, "cpuTotal", 2)} |`;
+  };
   const table = [
-    "| run | requests/s (median of rounds) | p50 ms | p99 ms |",
-    "|---|---:|---:|---:|",
-    `| bare Worker, 204 | ${fmt(bareRps, 0)} | ${fmt(median(bareRuns.map((r) => r.p50)), 2)} | ${fmt(median(bareRuns.map((r) => r.p99)), 2)} |`,
-    `| bare Worker + one plain D1 INSERT (the storage floor) | ${fmt(median(floorRuns.map((r) => r.rps)), 0)} | ${fmt(median(floorRuns.map((r) => r.p50)), 2)} | ${fmt(median(floorRuns.map((r) => r.p99)), 2)} |`,
-    `| **Baromètre POST /responses** (validation, rate limit, D1 insert + rollup triggers) | **${fmt(appRps, 0)}** | ${fmt(median(appRuns.map((r) => r.p50)), 2)} | ${fmt(median(appRuns.map((r) => r.p99)), 2)} |`,
-    `| Baromètre without its rate-limit binding (diagnostic only) | ${fmt(median(noRlRuns.map((r) => r.rps)), 0)} | ${fmt(median(noRlRuns.map((r) => r.p50)), 2)} | ${fmt(median(noRlRuns.map((r) => r.p99)), 2)} |`,
+    "| run | requests/s (median of rounds) | p50 ms | p99 ms | CPU ms per request, workerd runtime | CPU ms per request, whole `wrangler dev` |",
+    "|---|---:|---:|---:|---:|---:|",
+    row("bare Worker, 204", bareRuns),
+    row("bare Worker + one plain D1 INSERT (the storage floor)", floorRuns),
+    row("**Baromètre POST /responses** (validation, rate limit, D1 insert + rollup triggers)", appRuns, true),
+    row("Baromètre without its rate-limit binding (diagnostic only)", noRlRuns),
   ].join("\n");
+  const cpu = (runs) => median(runs.map((r) => r.cpuRuntime));
   const md =
     `## Submission path
 
@@ -170,6 +190,10 @@ ${table}
 **Against the storage floor (a Worker doing one plain D1 INSERT per request): ${fmt(appRps / median(floorRuns.map((r) => r.rps)), 2)}×** (target ≥ 1.0×: ${appRps >= median(floorRuns.map((r) => r.rps)) ? "met" : "**not met**"}); p99 ${fmt(median(appRuns.map((r) => r.p99)), 1)} ms against the floor's ${fmt(median(floorRuns.map((r) => r.p99)), 1)} ms.
 Ratio to the bare Worker: ${fmt(ratio * 100, 0)} % (earlier target ≥ 50 %: ${ratio >= 0.5 ? "met" : "**not met**"}).
 D1 rows written per answer (D1's billing unit, \`npx vitest run test/api/rowsWritten.test.ts\`): see docs/SCALING.md.
+CPU per request (from /proc, each Worker's processes during its own rounds; steadier than requests/s on a shared machine):
+the workerd runtime, which runs the Worker, its bindings and local D1 on one thread, spent ${fmt(cpu(appRuns), 2)} ms per answer for Baromètre
+against ${fmt(cpu(floorRuns), 2)} ms for the floor's whole request; of Baromètre's, the local Rate Limiting binding (a \`fetch\` to a Durable Object
+in the same thread) took ${fmt(cpu(appRuns) - cpu(noRlRuns), 2)} ms (the difference with the diagnostic row).
 Where it goes, on this machine: one plain D1 INSERT alone brings a Worker to ${fmt((median(floorRuns.map((r) => r.rps)) / bareRps) * 100, 0)} % of the bare one
 (local D1 is SQLite behind an RPC, with a disk sync per transaction); the local simulation of the
 Rate Limiting binding costs Baromètre ${fmt((1 - appRps / median(noRlRuns.map((r) => r.rps))) * 100, 0)} % more; the rest is validation, the rollup triggers
@@ -177,7 +201,18 @@ and the response. In production the rate limiter is a counter in the same data c
 remote, so these proportions do not carry over; the ratio here is what this benchmark can show.
 
 Exactly once: ${ids.length.toLocaleString("en-US")} distinct ids sent (${ok.toLocaleString("en-US")} answered 201, retries 200), ` +
-    `${rows.n.toLocaleString("en-US")} rows stored, ${rows.d.toLocaleString("en-US")} distinct; non-2xx answers: ${errors}.
+    `${rows.n.toLocaleString("en-US")} rows stored, ${rows.d.toLocaleString("en-US")} distinct; non-2xx answers: ${errors}${
+      errors
+        ? ` (${Object.entries(
+            appRuns.reduce((t, r) => {
+              for (const [k, n] of Object.entries(r.statuses)) if (k !== "200" && k !== "201") t[k] = (t[k] ?? 0) + n;
+              return t;
+            }, {}),
+          )
+            .map(([k, n]) => `${n} × ${k}`)
+            .join(", ")})`
+        : ""
+    }.
 ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactly once." : "**MISMATCH: see the counts above.**"}`;
   if (o.groups) {
     // Diagnostic only: not written to BENCHMARKS.md (the counting wrapper is not the deployed Worker).

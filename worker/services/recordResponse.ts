@@ -14,6 +14,7 @@ import type { SubmitResponse } from "../schemas/responses";
 import { contactWithAccount, dropUnusedContact, findOrCreateContact, type ResolvedContact } from "./contacts";
 import { EDIT_WINDOW_MS, editKeyHash, newEditToken } from "../lib/editToken";
 import { groupCommit } from "./groupCommit";
+import { answerInsert, type AnswerRow } from "../db/queries/answerInsert";
 import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
 import { webhookQueue } from "../jobs/webhookQueue";
 import { trustedContact } from "./identity";
@@ -156,12 +157,11 @@ async function insertOrAmend(
     editKeyHash: await editKeyHash(editToken),
     createdAt: at,
     updatedAt: at,
-  } satisfies typeof responses.$inferInsert;
+  } satisfies AnswerRow;
   // Insert first: a new answer costs one statement, committed together with the answers of
   // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
   // comment arriving): then it is an amendment of that same response, if the caller may make it.
-  const query = db.insert(responses).values(values).onConflictDoNothing({ target: responses.id }).returning({ id: responses.id }).toSQL();
-  const inserted = await groupCommit(db.$client, db.$client.prepare(query.sql).bind(...query.params));
+  const inserted = await groupCommit(db.$client, answerInsert(db.$client, values));
   if (inserted.results.length > 0) {
     await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
     return { response: values satisfies ResponseRow, created: true, editToken };
