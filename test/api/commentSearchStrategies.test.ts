@@ -22,6 +22,8 @@ import { ADMIN, type ApiResult, api, createSurvey } from "../helpers";
 const db = drizzle(env.DB) as unknown as Db;
 const ADMIN_P: Principal = { kind: "bootstrap", userId: null, role: "admin" };
 const MANAGER_P: Principal = { kind: "session", userId: "usr_walk_a", role: "manager" };
+/** Their items are still open (usr_walk_a's are all resolved below). */
+const MANAGER_B: Principal = { kind: "session", userId: "usr_walk_b", role: "manager" };
 const WORDS = ["très", "Très", "TRÈS", "tres", "tre\u0300s", "bon", "bonne", "Bonjour", "support", "rapide", "lent", "facture", "prix", "équipe"];
 const ANSWERS = 320;
 const LIMIT = 6;
@@ -102,6 +104,8 @@ async function straightforward(who: Principal, f: ResponseFilter, order: Respons
   if (f.surveyId) where.push("r.survey_id = ?"), params.push(f.surveyId);
   if (f.account) where.push("r.account_id = ?"), params.push(f.account);
   if (f.status) where.push("fu.status = ?"), params.push(f.status);
+  if (f.owner === "none") where.push("fu.owner_user_id IS NULL");
+  if (f.overdue === "1") where.push("fu.status <> 'resolved' AND fu.due_on < date('now')");
   if (f.category === "detractor") where.push("r.score <= 6");
   if (f.category === "promoter") where.push("r.score >= 9");
   if (f.from) where.push("r.created_at >= ?"), params.push(Date.parse(`${f.from}T00:00:00Z`));
@@ -137,6 +141,8 @@ const FILTERS: [string, Principal, () => ResponseFilter][] = [
   ["all surveys", ADMIN_P, () => ({})],
   ["an account", ADMIN_P, () => ({ surveyId: s1, account: "acc-walk-2" })],
   ["a follow-up status", ADMIN_P, () => ({ status: "contacted" })],
+  ["no owner, all surveys", ADMIN_P, () => ({ owner: "none" })],
+  ["overdue, a manager's scope", MANAGER_B, () => ({ overdue: "1" })],
   ["a category", ADMIN_P, () => ({ surveyId: s1, category: "detractor" })],
   ["a date range", ADMIN_P, () => ({ surveyId: s1, from: "2025-03-04", to: "2025-03-10" })],
   ["a manager's scope", MANAGER_P, () => ({ surveyId: s1 })],

@@ -185,11 +185,14 @@ const ACCEPTED = [/FROM "counted" inner join "accounts" .*"counted"\."interval" 
 /**
  * The comment search's walk (services/commentsList.ts) across every survey: the commented answers
  * in the page's order through `responses_commented_idx`, stopped by its LIMIT (at most the walk's
- * bound), never sorted: an index read in order, not a scan of every answer.
+ * bound; the first window's LIMIT is 0 on a database the search collects), never sorted: an index
+ * read in order, not a scan of every answer.
  */
 const WALK = /^SCAN (responses|r) USING INDEX responses_commented_idx$/;
 const isWalk = (sql: string, steps: string[]) =>
-  /"responses"\."comment" is not null/.test(sql) && /limit \?$/.test(sql.trim()) && !steps.some((d) => /TEMP B-TREE FOR ORDER BY/.test(d));
+  /"responses"\."comment" is not null/.test(sql) &&
+  /limit (\?|CASE WHEN .* END)$/.test(sql.trim()) &&
+  !steps.some((d) => /TEMP B-TREE FOR ORDER BY/.test(d));
 
 /** A page of the accounts list read by walking an index in the list's order: no sort of every row. */
 const WHOLE_LIST = /USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)|^SCAN (a|s|accounts|account_standings)$/;

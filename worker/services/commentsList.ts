@@ -66,7 +66,13 @@ const firstWindow = (limit: number, bound: number) => Math.min(bound, 16 * limit
  */
 const COLLECT_UP_TO = 100_000;
 
-function pageQuery(db: Db, where: SQL | undefined, order: ResponseOrder, limit: number) {
+/**
+ * `limit`: a number, or an SQL expression (gated, below): drizzle's builder writes either after
+ * LIMIT (sqlite-core dialect, buildLimit), though its type says number.
+ */
+type Limit = number | SQL;
+
+function pageQuery(db: Db, where: SQL | undefined, order: ResponseOrder, limit: Limit) {
   return db
     .select({
       responseId: responses.id,
@@ -97,13 +103,13 @@ function pageQuery(db: Db, where: SQL | undefined, order: ResponseOrder, limit: 
     .leftJoin(owners, eq(owners.id, followups.ownerUserId))
     .where(where)
     .orderBy(...responseOrderBy(order))
-    .limit(limit);
+    .limit(limit as number);
 }
 
 export type CommentRow = Awaited<ReturnType<typeof pageQuery>>[number];
 
 /** The answers walked: the page's order key and the comment, nothing more (they travel to the Worker). */
-function windowQuery(db: Db, where: SQL | undefined, order: ResponseOrder, n: number) {
+function windowQuery(db: Db, where: SQL | undefined, order: ResponseOrder, n: Limit) {
   return db
     .select({ id: responses.id, createdAt: responses.createdAt, comment: responses.comment })
     .from(responses)
@@ -111,7 +117,7 @@ function windowQuery(db: Db, where: SQL | undefined, order: ResponseOrder, n: nu
     .leftJoin(followups, eq(followups.responseId, responses.id))
     .where(where)
     .orderBy(...responseOrderBy(order))
-    .limit(n);
+    .limit(n as number);
 }
 
 type Walked = { id: string; createdAt: Date; comment: string | null }[];
@@ -168,21 +174,25 @@ export async function commentsPage(
   // The walk's windows: the same filters without the search; a match needs a comment (which also
   // stands for the queue's condition, "a comment or a follow-up item").
   const rest = { ...filter, q: undefined };
+  // `inTimeOrder`: the filters that could lead SQLite elsewhere are kept out of its index choice,
+  // so that it walks a time index (docs/SCALING.md, "The comment search").
   const windowWhere = (cursor: ResponseCursor | null) =>
-    and(isNotNull(responses.comment), responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order }));
+    and(isNotNull(responses.comment), responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order, inTimeOrder: true }));
   const window = (cursor: ResponseCursor | null, n: number) => windowQuery(db, windowWhere(cursor), opts.order, n);
   const bound = opts.walkBound ?? walkBound(opts.limit);
   let first: Walked | undefined;
   if (strategy === "auto") {
     // One round trip: the size of `responses`, and either the collected page (up to
-    // collectUpTo answers) or the walk's first window (above it); SQLite evaluates the constant
-    // condition once and skips the other statement's reads.
+    // collectUpTo answers) or the walk's first window (above it). The other one's LIMIT is 0,
+    // which SQLite checks before any read: a constant WHERE term was not enough, as a plan that
+    // starts from FTS5's matches (a manager's scope) built their list first (39 ms at 1M).
     const upTo = opts.collectUpTo ?? COLLECT_UP_TO;
     const small = sql`(SELECT max(rowid) FROM ${responses}) <= ${upTo}`;
+    const onlyIf = (condition: SQL, n: number) => sql`CASE WHEN ${condition} THEN ${n} ELSE 0 END`;
     const [size, collected, firstWindowRows] = await db.batch([
       db.select({ last: sql<number | null>`max(${responses}.rowid)` }).from(responses),
-      pageQuery(db, and(small, where), opts.order, opts.limit),
-      windowQuery(db, and(sql`NOT ${small}`, windowWhere(opts.before)), opts.order, firstWindow(opts.limit, bound)),
+      pageQuery(db, where, opts.order, onlyIf(small, opts.limit)),
+      windowQuery(db, windowWhere(opts.before), opts.order, onlyIf(sql`NOT ${small}`, firstWindow(opts.limit, bound))),
     ]);
     if ((size[0]?.last ?? 0) <= upTo) return { rows: collected, servedBy: "collect" };
     first = firstWindowRows;

@@ -28,11 +28,16 @@ export function accountsInScope(p: Principal): SQL | undefined {
   return m === null ? undefined : eq(accounts.managerUserId, m);
 }
 
-/** SQL condition limiting `responses` rows to the caller's scope (undefined: no limit). */
-export function responsesInScope(db: Db, p: Principal): SQL | undefined {
+/**
+ * SQL condition limiting `responses` rows to the caller's scope (undefined: no limit).
+ * `unindexed`: the same condition kept out of SQLite's index choice (`+account_id`), for a read
+ * that must walk the answers in time order (db/queries/responseFilter.ts, inTimeOrder).
+ */
+export function responsesInScope(db: Db, p: Principal, opts: { unindexed?: boolean } = {}): SQL | undefined {
   const m = managerScope(p);
   if (m === null) return undefined;
-  return inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m)));
+  const book = db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m));
+  return opts.unindexed ? inArray(sql`+${responses.accountId}`, book) : inArray(responses.accountId, book);
 }
 
 /**
