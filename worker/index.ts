@@ -9,12 +9,14 @@ import { runWaves } from "./jobs/waves";
 import { runSurveyRequests } from "./jobs/surveyRequests";
 import { runMonthlyDigests } from "./jobs/digest";
 import { runWebhookDeliveries } from "./jobs/webhooks";
+import { warmMetrics } from "./jobs/warmMetrics";
 
 export type { AppType } from "./app";
 
 /**
  * The hourly cron: open/close waves and create invitations, send what is pending, retry webhooks,
- * prune expired sessions, send the monthly reviews. Uses the controller's scheduledTime as "now", so a delayed run behaves
+ * prune expired sessions, send the monthly reviews, compute the retention views read lately ahead of
+ * their readers. Uses the controller's scheduledTime as "now", so a delayed run behaves
  * as the run it stands for.
  */
 export async function scheduled(controller: ScheduledController, env: Env, _ctx?: ExecutionContext): Promise<void> {
@@ -41,6 +43,9 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   const digests = await attempt(() => runMonthlyDigests(env, now));
   // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
   const rebucket = await attempt(() => runRebucket(env));
+  // Last: the retention views people read, computed again before they come back (a new day, or
+  // a change that dropped them), a bounded number per run.
+  const warm = await attempt(() => warmMetrics(env, now));
   console.log(
     JSON.stringify({
       level: errors.length ? "error" : "info",
@@ -53,6 +58,7 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
       housekeeping,
       digests,
       rebucket,
+      warm,
     }),
   );
   if (errors.length > 0) throw errors[0];

@@ -321,6 +321,20 @@ export const metricCache = sqliteTable(
   (t) => [index("metric_cache_reads_until_idx").on(t.readsUntil), index("metric_cache_survey_idx").on(t.surveyId, t.computedAt)],
 );
 
+/**
+ * The retention views people read, so the hourly cron can compute them again before the next
+ * reader when the day turns or a change drops them from `metric_cache` (jobs/warmMetrics.ts).
+ * One row per request without its as-of date; `params` is what reproduces it (the validated query
+ * and the manager scope), written by the server only. Kept while read within the last 14 days.
+ */
+export const metricDemand = sqliteTable("metric_demand", {
+  key: text("key").primaryKey(),
+  kind: text("kind", { enum: ["retention", "cohorts", "by_category"] }).notNull(),
+  params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  /** The last as-of date it was read on (`YYYY-MM-DD`, workspace zone). */
+  readOn: text("read_on").notNull(),
+});
+
 /** One row: bumped by every write that can change a cached metric (see metricCache). */
 export const metricCacheGen = sqliteTable("metric_cache_gen", {
   id: integer("id").primaryKey(),

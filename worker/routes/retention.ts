@@ -11,17 +11,12 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { accountWhere, type AccountFilter } from "../db/queries/accountFilter";
 import { getAccountScores, getAccountsActiveBetween } from "../db/queries/getAccountScores";
-import { getCohorts } from "../db/queries/getCohorts";
-import { getRetention } from "../db/queries/getRetention";
-import { getClosedWaves } from "../db/queries/getRetentionByCategory";
 import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { accountNps } from "../metrics/accountNps";
-import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
-import { minDate } from "../metrics/calendar";
-import { cohortRetention, retentionByCategory, retentionSeries } from "../metrics/retention";
+import { localDate, nextBucket } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
 import {
   AccountsMetricsQuerySchema,
@@ -35,8 +30,8 @@ import {
   ValueByCategoryQuerySchema,
   ValueByCategorySchema,
 } from "../schemas/retention";
-import { categoryPeriods, satisfactionValue } from "../services/satisfactionValue";
-import { cachedMetric } from "../services/metricCache";
+import { satisfactionValue } from "../services/satisfactionValue";
+import { byCategoryView, cohortsView, retentionView, type ViewScope } from "../services/retentionViews";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { bucketsFor } from "../services/scoreTrend";
 import { findSurvey } from "../services/surveys";
@@ -45,6 +40,12 @@ type Ctx = Context<AppEnv>;
 
 /** Today's date in the workspace zone: the "as of" of every retention figure. */
 const today = (c: Ctx) => localDate(Date.now(), workspaceTz(c.env));
+
+/** The caller's scope for the cached views; a manager asking for another's book is refused. */
+function viewScope(c: Ctx, f: AccountFilter): ViewScope {
+  assertOwnManagerFilter(c.var.principal, f.manager);
+  return { scope: managerScope(c.var.principal), timeZone: workspaceTz(c.env), now: Date.now() };
+}
 
 /** The caller's scope plus the requested filters; a manager asking for another's book is refused. */
 function scopedAccounts(c: Ctx, f: AccountFilter) {
@@ -59,9 +60,6 @@ async function npsSurvey(c: Ctx, id: string) {
   }
   return survey;
 }
-
-/** Cohort tables go out at most 20 years. */
-const MAX_COHORTS = 80;
 
 const tags = ["retention"];
 const scopeErrors = { ...errors(400, 401), 403: { ...errors(403)[403], description: "A manager asking for another manager's accounts" } };
@@ -123,80 +121,12 @@ const accounts = createRoute({
 });
 
 export const retentionRoute = router()
-  .openapi(retention, async (c) => {
-    const q = c.req.valid("query");
-    const tz = workspaceTz(c.env);
-    const buckets = bucketsFor(q.interval, tz, q.from, q.to);
-    const where = scopedAccounts(c, q);
-    const asOf = today(c);
-    const periods = buckets.map((b) => ({ bucket: b, label: bucketLabel(b, q.interval), start: b, end: nextBucket(b, q.interval) }));
-    const body = await cachedMetric(
-      c.var.db,
-      {
-        kind: "retention",
-        key: { ...q, buckets: [buckets[0], buckets.at(-1)], scope: managerScope(c.var.principal), tz },
-        asOf,
-        readsUntil: (r) => r.points.at(-1)?.measuredAt ?? asOf,
-      },
-      async () => {
-        const accounts =
-          periods.length === 0
-            ? []
-            : await getRetention(c.var.db, {
-                where,
-                activeFrom: periods[0]!.start,
-                activeUntil: minDate(periods.at(-1)!.start, asOf),
-              });
-        return {
-          interval: q.interval,
-          from: periods[0]?.start ?? null,
-          to: periods.at(-1)?.end ?? null,
-          asOf,
-          points: retentionSeries(accounts, periods, asOf),
-        };
-      },
-    );
-    return c.json(body, 200);
-  })
-  .openapi(cohorts, async (c) => {
-    const q = c.req.valid("query");
-    const tz = workspaceTz(c.env);
-    const buckets = bucketsFor("quarter", tz, q.from, q.to, MAX_COHORTS);
-    const where = scopedAccounts(c, q);
-    const asOf = today(c);
-    const from = buckets[0];
-    const to = buckets.length ? nextBucket(buckets.at(-1)!, "quarter") : undefined;
-    const body = await cachedMetric(
-      c.var.db,
-      { kind: "cohorts", key: { ...q, from, to, scope: managerScope(c.var.principal), tz }, asOf, readsUntil: () => asOf },
-      async () => {
-        const accounts = from ? await getCohorts(c.var.db, { where, startedFrom: from, startedBefore: to }) : [];
-        return { from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) };
-      },
-    );
-    return c.json(body, 200);
-  })
+  .openapi(retention, async (c) => c.json(await retentionView(c.var.db, viewScope(c, c.req.valid("query")), c.req.valid("query")), 200))
+  .openapi(cohorts, async (c) => c.json(await cohortsView(c.var.db, viewScope(c, c.req.valid("query")), c.req.valid("query")), 200))
   .openapi(byCategory, async (c) => {
     const q = c.req.valid("query");
-    const survey = await npsSurvey(c, q.surveyId);
-    const where = scopedAccounts(c, q);
-    const asOf = today(c);
-    const now = Date.now();
-    const tz = workspaceTz(c.env);
-    // Which waves have closed decides the periods: part of the key (a cheap read of the survey's waves).
-    const closed =
-      q.periods === "half" ? [] : (await getClosedWaves(c.var.db, survey.id, now)).map((w) => [w.id, w.opensAt.getTime(), w.closesAt.getTime()]);
-    const body = await cachedMetric(
-      c.var.db,
-      { kind: "by_category", key: { ...q, closed, scope: managerScope(c.var.principal), tz }, asOf, surveyId: survey.id, readsUntil: () => asOf },
-      async () => {
-        const { mode, periods } = await categoryPeriods(c.var.db, { surveyId: survey.id, where, asked: q.periods, timeZone: tz, asOf, now });
-        const accounts = periods.length ? await getCohorts(c.var.db, { where }) : [];
-        const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
-        return { surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result };
-      },
-    );
-    return c.json(body, 200);
+    const v = viewScope(c, q);
+    return c.json(await byCategoryView(c.var.db, v, q, await npsSurvey(c, q.surveyId)), 200);
   })
   .openapi(value, async (c) => {
     const q = c.req.valid("query");

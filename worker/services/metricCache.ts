@@ -13,7 +13,7 @@
  * the next store. docs/SCALING.md says what a cold read costs.
  */
 import { and, eq, lt, sql } from "drizzle-orm";
-import { metricCache, metricCacheGen } from "../db/schema";
+import { metricCache, metricCacheGen, metricDemand } from "../db/schema";
 import type { Db } from "../env";
 
 export type CachedKind = "retention" | "cohorts" | "by_category";
@@ -27,6 +27,13 @@ export interface CacheSpec<T> {
   surveyId?: string;
   /** The latest date whose account state the result read. */
   readsUntil: (result: T) => string;
+  /**
+   * What reproduces this read (its validated query and scope), for the cron's warm-up: recorded
+   * in `metric_demand` on the first read of each day. Left out by the warm-up itself.
+   */
+  params?: Record<string, unknown>;
+  /** Told when the result is computed rather than read back (the warm-up counts its work). */
+  onCompute?: () => void;
 }
 
 /** Stable key text: the kind, then the fields sorted by name (undefined ones left out). */
@@ -40,13 +47,23 @@ export function cacheKey(kind: CachedKind, key: Record<string, unknown>): string
 
 export async function cachedMetric<T>(db: Db, spec: CacheSpec<T>, compute: () => Promise<T>): Promise<T> {
   const key = cacheKey(spec.kind, { ...spec.key, asOf: spec.asOf });
-  // One batch: the stored body and the generations from the same snapshot.
-  const [hit, gens] = await db.batch([
+  const demandKey = spec.params ? cacheKey(spec.kind, spec.params) : "";
+  // One batch: the stored body and the generations from the same snapshot, and the day this
+  // read was last recorded for the warm-up.
+  const [hit, gens, demand] = await db.batch([
     db.select({ body: metricCache.body }).from(metricCache).where(eq(metricCache.key, key)),
     db.select().from(metricCacheGen),
+    db.select({ readOn: metricDemand.readOn }).from(metricDemand).where(eq(metricDemand.key, demandKey)),
   ]);
+  if (spec.params && demand[0]?.readOn !== spec.asOf) {
+    await db
+      .insert(metricDemand)
+      .values({ key: demandKey, kind: spec.kind, params: spec.params, readOn: spec.asOf })
+      .onConflictDoUpdate({ target: metricDemand.key, set: { params: spec.params, readOn: spec.asOf } });
+  }
   if (hit[0]) return JSON.parse(hit[0].body) as T;
   const computedAt = Date.now();
+  spec.onCompute?.();
   const result = await compute();
   const gen = (id: number) => gens.find((g) => g.id === id)?.n ?? -1;
   const answersToo = spec.kind === "by_category";

@@ -23,10 +23,10 @@ export function assertOwnManagerFilter(p: Principal, manager: string | undefined
 }
 
 /** SQL condition limiting `accounts` rows to the caller's scope (undefined: no limit). */
-export function accountsInScope(p: Principal): SQL | undefined {
-  const m = managerScope(p);
-  return m === null ? undefined : eq(accounts.managerUserId, m);
-}
+export const accountsInScope = (p: Principal): SQL | undefined => accountsOfScope(managerScope(p));
+
+/** The same for a scope already resolved by managerScope (a manager's id, or null for all). */
+export const accountsOfScope = (scope: string | null): SQL | undefined => (scope === null ? undefined : eq(accounts.managerUserId, scope));
 
 /**
  * SQL condition limiting `responses` rows to the caller's scope (undefined: no limit).

@@ -4,7 +4,7 @@
  */
 import { and, eq, type SQL } from "drizzle-orm";
 import type { Principal } from "../../env";
-import { accountsInScope } from "../../services/scope";
+import { accountsOfScope, managerScope } from "../../services/scope";
 import { accounts } from "../schema";
 
 export interface AccountFilter {
@@ -12,9 +12,12 @@ export interface AccountFilter {
   manager?: string;
 }
 
-export function accountWhere(principal: Principal, f: AccountFilter = {}): SQL | undefined {
+export const accountWhere = (principal: Principal, f: AccountFilter = {}): SQL | undefined => accountWhereInScope(managerScope(principal), f);
+
+/** The same for a scope already resolved by managerScope (a manager's id, or null for all). */
+export function accountWhereInScope(scope: string | null, f: AccountFilter = {}): SQL | undefined {
   return and(
-    accountsInScope(principal),
+    accountsOfScope(scope),
     f.segment === undefined ? undefined : eq(accounts.segment, f.segment),
     f.manager === undefined ? undefined : eq(accounts.managerUserId, f.manager),
   );

@@ -1,0 +1,123 @@
+/**
+ * The three account-proportional views (retention, cohorts, retention by category) for a scope:
+ * what the routes answer and what the hourly cron computes ahead of readers (jobs/warmMetrics.ts).
+ * Each goes through metricCache, so both share the stored results and their exactness rules; the
+ * maths stays in metrics/retention.ts.
+ */
+import type { z } from "@hono/zod-openapi";
+import { accountWhereInScope } from "../db/queries/accountFilter";
+import { getCohorts } from "../db/queries/getCohorts";
+import { getRetention } from "../db/queries/getRetention";
+import { getClosedWaves } from "../db/queries/getRetentionByCategory";
+import type { surveys } from "../db/schema";
+import type { Db } from "../env";
+import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
+import { minDate } from "../metrics/calendar";
+import { cohortRetention, retentionByCategory, retentionSeries } from "../metrics/retention";
+import type { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema } from "../schemas/retention";
+import { cachedMetric } from "./metricCache";
+import { categoryPeriods } from "./satisfactionValue";
+import { bucketsFor } from "./scoreTrend";
+
+/** Who reads (a manager's id, or null for every account), in which zone, when. */
+export interface ViewScope {
+  scope: string | null;
+  timeZone: string;
+  now: number;
+  /** False for the cron's computations: only people's reads keep a view on the warm-up list. */
+  record?: boolean;
+  /** Told when a view is computed rather than read back from metric_cache. */
+  onCompute?: () => void;
+}
+
+type Survey = typeof surveys.$inferSelect;
+
+/** What reproduces a read: its validated query and scope (metric_demand.params). */
+const params = (v: ViewScope, query: object) => (v.record === false ? undefined : { query, scope: v.scope });
+
+/** Today's date in the workspace zone: the "as of" of every retention figure. */
+const asOfDate = (v: ViewScope) => localDate(v.now, v.timeZone);
+
+export async function retentionView(db: Db, v: ViewScope, q: z.output<typeof RetentionQuerySchema>) {
+  const buckets = bucketsFor(q.interval, v.timeZone, q.from, q.to);
+  const where = accountWhereInScope(v.scope, q);
+  const asOf = asOfDate(v);
+  const periods = buckets.map((b) => ({ bucket: b, label: bucketLabel(b, q.interval), start: b, end: nextBucket(b, q.interval) }));
+  return cachedMetric(
+    db,
+    {
+      kind: "retention",
+      key: { ...q, buckets: [buckets[0], buckets.at(-1)], scope: v.scope, tz: v.timeZone },
+      asOf,
+      readsUntil: (r) => r.points.at(-1)?.measuredAt ?? asOf,
+      params: params(v, q),
+      onCompute: v.onCompute,
+    },
+    async () => {
+      const accounts =
+        periods.length === 0
+          ? []
+          : await getRetention(db, { where, activeFrom: periods[0]!.start, activeUntil: minDate(periods.at(-1)!.start, asOf) });
+      return {
+        interval: q.interval,
+        from: periods[0]?.start ?? null,
+        to: periods.at(-1)?.end ?? null,
+        asOf,
+        points: retentionSeries(accounts, periods, asOf),
+      };
+    },
+  );
+}
+
+/** Cohort tables go out at most 20 years. */
+const MAX_COHORTS = 80;
+
+export async function cohortsView(db: Db, v: ViewScope, q: z.output<typeof CohortsQuerySchema>) {
+  const buckets = bucketsFor("quarter", v.timeZone, q.from, q.to, MAX_COHORTS);
+  const where = accountWhereInScope(v.scope, q);
+  const asOf = asOfDate(v);
+  const from = buckets[0];
+  const to = buckets.length ? nextBucket(buckets.at(-1)!, "quarter") : undefined;
+  return cachedMetric(
+    db,
+    {
+      kind: "cohorts",
+      key: { ...q, from, to, scope: v.scope, tz: v.timeZone },
+      asOf,
+      readsUntil: () => asOf,
+      params: params(v, q),
+      onCompute: v.onCompute,
+    },
+    async () => {
+      const accounts = from ? await getCohorts(db, { where, startedFrom: from, startedBefore: to }) : [];
+      return { from: from ?? null, to: to ?? null, asOf, cohorts: cohortRetention(accounts, asOf) };
+    },
+  );
+}
+
+/** `survey` is the NPS survey `q.surveyId` names, found and checked by the caller. */
+export async function byCategoryView(db: Db, v: ViewScope, q: z.output<typeof RetentionByCategoryQuerySchema>, survey: Survey) {
+  const where = accountWhereInScope(v.scope, q);
+  const asOf = asOfDate(v);
+  // Which waves have closed decides the periods: part of the key (a cheap read of the survey's waves).
+  const closed =
+    q.periods === "half" ? [] : (await getClosedWaves(db, survey.id, v.now)).map((w) => [w.id, w.opensAt.getTime(), w.closesAt.getTime()]);
+  return cachedMetric(
+    db,
+    {
+      kind: "by_category",
+      key: { ...q, closed, scope: v.scope, tz: v.timeZone },
+      asOf,
+      surveyId: survey.id,
+      readsUntil: () => asOf,
+      params: params(v, q),
+      onCompute: v.onCompute,
+    },
+    async () => {
+      const { mode, periods } = await categoryPeriods(db, { surveyId: survey.id, where, asked: q.periods, timeZone: v.timeZone, asOf, now: v.now });
+      const accounts = periods.length ? await getCohorts(db, { where }) : [];
+      const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
+      return { surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result };
+    },
+  );
+}
