@@ -1,7 +1,7 @@
 /**
  * The comment index's tokenizer (FTS5 `unicode61 remove_diacritics 2`, migrations/0008) redone in
  * JavaScript, for the characters where the two are proven to agree, so the comment search can
- * test answers one by one while it walks them in time order (worker/services/commentSearch.ts).
+ * test answers one by one while it walks them in time order (worker/services/commentsList.ts).
  *
  * The rule: letters, digits and marks (`\p{L}\p{N}\p{M}`) make words, everything else separates
  * them; each character is folded on its own (decomposed, its marks dropped, lower-cased), so

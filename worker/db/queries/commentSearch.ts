@@ -39,7 +39,7 @@ export function commentMatches(text: string): SQL {
 
 /**
  * The same search as commentMatches, as a test on one comment's text (for the search that walks
- * answers in time order, worker/services/commentSearch.ts): true or false, or null when the
+ * answers in time order, worker/services/commentsList.ts): true or false, or null when the
  * comment holds a character the JavaScript tokenizer is not proven on (domain/ftsTokens.ts), and
  * the caller must ask FTS5. Null instead of a test when the text has no word, or a word that is
  * not exactly one proven word of the index: the caller then asks FTS5 for everything.
