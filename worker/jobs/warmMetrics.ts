@@ -6,7 +6,8 @@
  * someone read in the last DEMAND_DAYS days (metric_demand) that has no result for today, through
  * the same functions and the same exactness rules as a read.
  *
- * Bounded: at most `max` computations a run, most recently read first; the next run goes on.
+ * Bounded: at most `max` computations a run, none started after WARM_BUDGET_MS, most recently
+ * read first; the next run goes on.
  * Safe to run twice: a view already stored for today is read back, not computed.
  */
 import { desc, eq, lt } from "drizzle-orm";
@@ -23,8 +24,13 @@ import { findSurvey } from "../services/surveys";
 
 /** A view not read for this many days is no longer computed ahead. */
 export const DEMAND_DAYS = 14;
-/** Computations per cron run (each reads every account in its scope). */
+/** Computations per cron run (each reads every account in its scope: about 1 s at 100,000). */
 export const MAX_WARM_PER_RUN = 12;
+/**
+ * No computation starts after this much of the run (ms): the cron's other jobs ran before, and an
+ * invocation has 30 s of CPU by default. What is not done goes to the next run.
+ */
+export const WARM_BUDGET_MS = 15_000;
 
 export interface WarmResult {
   computed: number;
@@ -58,6 +64,7 @@ async function replay(db: Db, row: Demand, v: ViewScope): Promise<boolean> {
 }
 
 export async function warmMetrics(env: Pick<Env, "DB" | "TIMEZONE">, now: number, max = MAX_WARM_PER_RUN): Promise<WarmResult> {
+  const stopAt = Date.now() + WARM_BUDGET_MS;
   const db = createDb(env.DB);
   const timeZone = workspaceTz(env);
   const since = dateOfDay(dayNumber(localDate(now, timeZone)) - DEMAND_DAYS);
@@ -65,7 +72,7 @@ export async function warmMetrics(env: Pick<Env, "DB" | "TIMEZONE">, now: number
   const rows = await db.select().from(metricDemand).orderBy(desc(metricDemand.readOn), metricDemand.key).all();
   const result: WarmResult = { computed: 0, fresh: 0, dropped: 0 };
   for (const row of rows) {
-    if (result.computed >= max) break;
+    if (result.computed >= max || Date.now() > stopAt) break;
     let computed = false;
     const scope = typeof row.params.scope === "string" ? row.params.scope : null;
     const v: ViewScope = { scope, timeZone, now, record: false, onCompute: () => (computed = true) };
