@@ -19,3 +19,24 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> &
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...res, reload };
 }
+
+/**
+ * A write from a page: `run(f)` clears the last error, runs `f`, reloads what the page shows on
+ * success and returns f's result; on failure it keeps the error (for an ErrorBox) and returns
+ * undefined.
+ */
+export function useMutation(reload: () => void) {
+  const [error, setError] = useState<unknown>(null);
+  const run = async <T>(f: () => Promise<T>): Promise<T | undefined> => {
+    setError(null);
+    try {
+      const r = await f();
+      reload();
+      return r;
+    } catch (e) {
+      setError(e);
+      return undefined;
+    }
+  };
+  return { error, run };
+}

@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { Secret } from "../components/Secret";
 import { Badge, Card, Empty, ErrorBox, Field, Spinner } from "../components/ui";
-import { useAsync } from "../data";
+import { useAsync, useMutation } from "../data";
 import { api } from "../endpoints";
 import { oneOf } from "../filters";
 import { fmtDateTime } from "../format";
@@ -17,21 +17,15 @@ type Sent = Awaited<ReturnType<typeof api.invite>>;
 
 export function Invitations() {
   const list = useAsync(() => api.invitations(), []);
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useMutation(list.reload);
   const [outcome, setOutcome] = useState<Sent | null>(null);
 
+  /** Invite, re-send or revoke; a link that could not be e-mailed is shown once (`outcome`). */
   async function act(f: () => Promise<Sent | null>) {
-    setError(null);
     setOutcome(null);
-    try {
-      const r = await f();
-      if (r) setOutcome(r);
-      list.reload();
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
+    const r = await run(f);
+    if (r) setOutcome(r);
+    return r !== undefined;
   }
 
   async function invite(e: Event) {

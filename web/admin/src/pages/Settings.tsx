@@ -7,7 +7,7 @@ import { useState } from "preact/hooks";
 import { api, type User } from "../endpoints";
 import { SortableTh, useSort } from "../components/SortableTh";
 import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
-import { useAsync } from "../data";
+import { useAsync, useMutation } from "../data";
 import { oneOf } from "../filters";
 import { fmtDate, fmtDateTime } from "../format";
 import { getLocale, t } from "../i18n";
@@ -46,22 +46,6 @@ export function Settings() {
       </div>
     </>
   );
-}
-
-function useMutation(reload: () => void) {
-  const [error, setError] = useState<unknown>(null);
-  const run = async <T,>(f: () => Promise<T>): Promise<T | undefined> => {
-    setError(null);
-    try {
-      const r = await f();
-      reload();
-      return r;
-    } catch (e) {
-      setError(e);
-      return undefined;
-    }
-  };
-  return { error, run };
 }
 
 const USER_FIELDS = ["name", "email", "role", "state"] as const;
