@@ -27,6 +27,11 @@ export const DEMAND_DAYS = 14;
 /** Computations per cron run (each reads every account in its scope: about 1 s at 100,000). */
 export const MAX_WARM_PER_RUN = 12;
 /**
+ * Remembered views looked at per run, most recently read first: checking one that is stored
+ * already is a D1 round trip too, and any signed-in user can make new ones by asking.
+ */
+export const MAX_CHECKED_PER_RUN = 200;
+/**
  * No computation starts after this much of the run (ms): the cron's other jobs ran before, and an
  * invocation has 30 s of CPU by default. What is not done goes to the next run.
  */
@@ -69,7 +74,7 @@ export async function warmMetrics(env: Pick<Env, "DB" | "TIMEZONE">, now: number
   const timeZone = workspaceTz(env);
   const since = dateOfDay(dayNumber(localDate(now, timeZone)) - DEMAND_DAYS);
   await db.delete(metricDemand).where(lt(metricDemand.readOn, since));
-  const rows = await db.select().from(metricDemand).orderBy(desc(metricDemand.readOn), metricDemand.key).all();
+  const rows = await db.select().from(metricDemand).orderBy(desc(metricDemand.readOn), metricDemand.key).limit(MAX_CHECKED_PER_RUN).all();
   const result: WarmResult = { computed: 0, fresh: 0, dropped: 0 };
   for (const row of rows) {
     if (result.computed >= max || Date.now() > stopAt) break;
