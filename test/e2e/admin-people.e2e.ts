@@ -151,6 +151,10 @@ describe("people: invitations and password reset, with an e-mail API", () => {
     await card.getByRole("button", { name: "Invite by e-mail" }).click();
     const first = await mailTo(invitee);
     expect(first.subject).toBe("Vous êtes invité·e sur Baromètre");
+    // The form is ready for the next invitation: empty, back to an account manager in the page's language.
+    await expect.poll(() => card.getByLabel("Email").inputValue(), WAIT).toBe("");
+    expect(await card.getByLabel("Role").inputValue()).toBe("manager");
+    expect(await card.getByLabel("E-mail language").inputValue()).toBe("en");
 
     const row = card.locator(`tr[data-invitation="${invitee}"]`);
     await row.getByRole("button", { name: `Re-send ${invitee}` }).click();

@@ -101,6 +101,25 @@ export function Badge({ kind, children }: { kind: string; children: ComponentChi
   return <span class={"badge " + kind}>{children}</span>;
 }
 
+/**
+ * An option chosen by default, and again after `form.reset()`: reset returns a select to the
+ * option carrying the `selected` attribute, which Preact's `selected` prop does not write (it sets
+ * the live property), so `defaultSelected` (the attribute) is set too.
+ */
+export function DefaultableOption({ value, byDefault, children }: { value: string; byDefault: boolean; children: ComponentChildren }) {
+  return (
+    <option
+      value={value}
+      selected={byDefault}
+      ref={(o) => {
+        if (o) o.defaultSelected = byDefault;
+      }}
+    >
+      {children}
+    </option>
+  );
+}
+
 /** Label + control, always associated (for screen readers and click-to-focus). */
 export function Field({ label, id, children, hint }: { label: string; id: string; children: ComponentChildren; hint?: string }) {
   return (

@@ -5,7 +5,7 @@
  */
 import { useState } from "preact/hooks";
 import { Secret } from "../components/Secret";
-import { Badge, Card, Empty, ErrorBox, Field, Spinner } from "../components/ui";
+import { Badge, Card, DefaultableOption, Empty, ErrorBox, Field, Spinner } from "../components/ui";
 import { useAsync, useMutation } from "../data";
 import { api } from "../endpoints";
 import { oneOf } from "../filters";
@@ -64,23 +64,23 @@ export function Invitations() {
           <input id="i-email" name="email" type="email" required maxLength={320} />
         </Field>
         <Field label={t("settings.role")} id="i-role">
-          {/* Account managers are whom admins invite most; `selected` so that form.reset() comes back to it. */}
+          {/* Account managers are whom admins invite most: chosen by default, and again after each invitation. */}
           <select id="i-role" name="role">
             {ROLES.map((r) => (
-              <option key={r} value={r} selected={r === "manager"}>
+              <DefaultableOption key={r} value={r} byDefault={r === "manager"}>
                 {t(`role.${r}`)}
-              </option>
+              </DefaultableOption>
             ))}
           </select>
         </Field>
         <Field label={t("invite.language")} id="i-locale">
           <select id="i-locale" name="locale">
-            <option value="en" selected={getLocale() === "en"}>
+            <DefaultableOption value="en" byDefault={getLocale() === "en"}>
               English
-            </option>
-            <option value="fr" selected={getLocale() === "fr"}>
+            </DefaultableOption>
+            <DefaultableOption value="fr" byDefault={getLocale() === "fr"}>
               Français
-            </option>
+            </DefaultableOption>
           </select>
         </Field>
         <button class="btn primary" type="submit">

@@ -6,7 +6,7 @@
 import { useState } from "preact/hooks";
 import { api, type User } from "../endpoints";
 import { SortableTh, useSort } from "../components/SortableTh";
-import { Badge, Card, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
+import { Badge, Card, DefaultableOption, Empty, ErrorBox, Field, PageHead, Spinner } from "../components/ui";
 import { useAsync, useMutation } from "../data";
 import { oneOf } from "../filters";
 import { fmtDate, fmtDateTime } from "../format";
@@ -162,9 +162,9 @@ function Users() {
               {/* An account manager by default, as for invitations: admin is a deliberate choice. */}
               <select id="u-role" name="role">
                 {ROLES.map((r) => (
-                  <option key={r} value={r} selected={r === "manager"}>
+                  <DefaultableOption key={r} value={r} byDefault={r === "manager"}>
                     {t(("role." + r) as "role.admin")}
-                  </option>
+                  </DefaultableOption>
                 ))}
               </select>
             </Field>
