@@ -60,6 +60,10 @@ const ALL_REQUESTS = [
   ["account page", `/api/v1/accounts/acc_7`],
   ["comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`],
   ["comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`],
+  // The same two as an account manager (a manager's API key: one of the 20 books), the users who
+  // matter most: their own comments queue and its search.
+  ["manager: comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`, "manager"],
+  ["manager: comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`, "manager"],
   ["retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`],
   ["cohorts", `/api/v1/metrics/cohorts?${range}`],
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
@@ -71,6 +75,9 @@ const ALL_REQUESTS = [
 const EXTRA_REQUESTS = [
   ["comments, search 'tres bon', oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon&sort=createdAt`],
   ["comments, search a rarer phrase 'facture bug export slow'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=facture%20bug%20export%20slow`],
+  // A manager's queue across surveys (the API's default without surveyId).
+  ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],
+  ["manager: comments across surveys, search 'tres bon'", `/api/v1/comments?limit=25&q=tres%20bon`, "manager"],
 ];
 const REQUESTS = ONLY ? [...ALL_REQUESTS, ...EXTRA_REQUESTS].filter(([label]) => ONLY.some((w) => label.toLowerCase().includes(w))) : ALL_REQUESTS;
 if (REQUESTS.length === 0) throw new Error(`--only ${o.only}: no request's label contains it`);
@@ -163,11 +170,22 @@ try {
       body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: SURVEY, target: 40, deadline: "2027-06-30" }),
     });
   }
+  // A manager's key in each database, for the requests made as a manager (usr_m3's book).
+  const managerHeaders = new Map();
+  for (const w of REQUESTS.some(([, , who]) => who === "manager") ? [ws, wb] : []) {
+    const r = await request(`${w.url}/api/v1/api-keys`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench manager", role: "manager", userId: "usr_m3" }),
+    });
+    if (r.status !== 201) throw new Error(`manager key: ${r.status} ${r.body.slice(0, 300)}`);
+    managerHeaders.set(w, { authorization: `Bearer ${JSON.parse(r.body).key}` });
+  }
   const rows = [];
-  for (const [label, path] of REQUESTS) {
+  for (const [label, path, who] of REQUESTS) {
     const get = async (w) => {
       const s = performance.now();
-      const r = await request(w.url + path, { headers });
+      const r = await request(w.url + path, { headers: who === "manager" ? managerHeaders.get(w) : headers });
       if (r.status !== 200) throw new Error(`${label}: ${r.status} ${r.body.slice(0, 300)}`);
       return performance.now() - s;
     };

@@ -479,6 +479,11 @@ export const responses = sqliteTable(
     index("responses_wave_idx").on(t.waveId),
     // The comments list across surveys, newest first: only answers with a comment are indexed.
     index("responses_commented_idx").on(t.createdAt, t.id).where(sql`${t.comment} IS NOT NULL`),
+    // An account manager's answers in time order (their comments queue, export and responses
+    // list: services/scope.ts, responsesInScopeInTimeOrder), in one survey and across surveys.
+    // Anonymous answers and accounts without a manager are not indexed.
+    index("responses_survey_manager_created_idx").on(t.surveyId, t.managerUserId, t.createdAt).where(sql`${t.managerUserId} IS NOT NULL`),
+    index("responses_manager_created_idx").on(t.managerUserId, t.createdAt).where(sql`${t.managerUserId} IS NOT NULL`),
   ],
 );
 
