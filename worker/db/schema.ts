@@ -474,9 +474,12 @@ export const responses = sqliteTable(
   },
   (t) => [
     index("responses_survey_created_idx").on(t.surveyId, t.createdAt),
-    index("responses_contact_created_idx").on(t.contactId, t.createdAt),
-    index("responses_account_created_idx").on(t.accountId, t.createdAt),
-    index("responses_wave_idx").on(t.waveId),
+    // Partial: an anonymous answer has no contact nor account, and most answers no wave; every
+    // read through these indexes names one (`= ?`, `IN`, a join), and an entry under NULL was one
+    // more row written per answer for nothing (docs/SCALING.md, "What one answer costs").
+    index("responses_contact_created_idx").on(t.contactId, t.createdAt).where(sql`${t.contactId} IS NOT NULL`),
+    index("responses_account_created_idx").on(t.accountId, t.createdAt).where(sql`${t.accountId} IS NOT NULL`),
+    index("responses_wave_idx").on(t.waveId).where(sql`${t.waveId} IS NOT NULL`),
     // The comments list across surveys, newest first: only answers with a comment are indexed.
     index("responses_commented_idx").on(t.createdAt, t.id).where(sql`${t.comment} IS NOT NULL`),
     // An account manager's answers in time order (their comments queue, export and responses
