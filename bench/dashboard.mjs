@@ -75,6 +75,19 @@ const ALL_REQUESTS = [
 const EXTRA_REQUESTS = [
   ["comments, search 'tres bon', oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon&sort=createdAt`],
   ["comments, search a rarer phrase 'facture bug export slow'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=facture%20bug%20export%20slow`],
+  // The other screens' requests (survey list, segment picker, follow-up counts in the menu,
+  // monthly review, customer value, a contact's page, a survey's responses).
+  ["surveys list", `/api/v1/surveys`],
+  ["segments", `/api/v1/segments`],
+  ["follow-up summary", `/api/v1/followups/summary`],
+  ["monthly review", `/api/v1/digest?month=2026-10`],
+  ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
+  ["contact page", `/api/v1/contacts/ct_7`],
+  ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
+  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
+  ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
+  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
+  ["manager: overview", OVERVIEW, "manager"],
   // A manager's queue across surveys (the API's default without surveyId).
   ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],
   ["manager: comments across surveys, search 'tres bon'", `/api/v1/comments?limit=25&q=tres%20bon`, "manager"],
