@@ -1,6 +1,6 @@
 /**
- * The stored results of retention, cohorts and retention by category (services/metricCache.ts)
- * stay exact: after each kind of write, the answer served (from the cache, or recomputed where the
+ * The stored results of retention, cohorts, retention by category and customer value by category
+ * (services/metricCache.ts) stay exact: after each kind of write, the answer served (from the cache, or recomputed where the
  * triggers dropped it) equals the answer computed from scratch with the cache emptied. Also: a
  * warm read is served from the cache (a row exists), and managers get their own scope.
  */
@@ -22,14 +22,15 @@ async function expectExactAfter(paths: [string, Record<string, string>][], chang
   const stored = await env.DB.prepare("SELECT count(*) AS n FROM metric_cache").first<{ n: number }>();
   expect(stored?.n, `${step}: warmed`).toBeGreaterThanOrEqual(paths.length);
   await change();
-  for (const [p, h] of paths) {
-    const served = (await api(p, { headers: h })).body;
-    expect(served, `${step}: ${p}`).toEqual(await fresh(p, h));
-  }
+  // Every served body first: fresh() empties the stored results, so a path read after it would be
+  // computed anew whatever the triggers did.
+  const served = [];
+  for (const [p, h] of paths) served.push((await api(p, { headers: h })).body);
+  for (const [i, [p, h]] of paths.entries()) expect(served[i], `${step}: ${p}`).toEqual(await fresh(p, h));
 }
 
 describe("metric cache", () => {
-  it("serves retention, cohorts and retention by category exactly through every kind of change", async () => {
+  it("serves retention, cohorts, retention by category and customer value exactly through every kind of change", async () => {
     const survey = await createSurvey({ kind: "nps" });
     const segment = tag("cache");
     const m = await makeUser("manager");
@@ -62,6 +63,10 @@ describe("metric cache", () => {
       [`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&periods=half&horizonMonths=6&${q}`, ADMIN],
       [`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&periods=wave&horizonMonths=3&${q}`, ADMIN],
       [`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&periods=half`, m.headers],
+      // Customer value reads the answers as by category does and the MRR history as retention does.
+      [`/api/v1/metrics/value-by-category?surveyId=${survey.id}&periods=half&${q}`, ADMIN],
+      [`/api/v1/metrics/value-by-category?surveyId=${survey.id}&periods=wave&${q}`, ADMIN],
+      [`/api/v1/metrics/value-by-category?surveyId=${survey.id}`, m.headers],
     ];
     const run = (sql: string, ...args: unknown[]) =>
       env.DB.prepare(sql)
@@ -89,6 +94,11 @@ describe("metric cache", () => {
       paths,
       () => run("DELETE FROM account_mrr WHERE account_id = ? AND effective_on = '2025-03-01'", ids[2]),
       "MRR row deleted",
+    );
+    await expectExactAfter(
+      paths,
+      () => run("INSERT INTO account_mrr (account_id, effective_on, mrr_cents) VALUES (?, '2025-06-01', 4200)", ids[1]),
+      "MRR change before a period's end (customer value's MRR then)",
     );
     await expectExactAfter(paths, () => run("UPDATE accounts SET manager_user_id = ? WHERE id = ?", m.userId, ids[0]), "manager reassigned");
     await expectExactAfter(paths, () => run("UPDATE accounts SET segment = 'elsewhere' WHERE id = ?", ids[5]), "segment changed");

@@ -308,7 +308,7 @@ export const metricCache = sqliteTable(
   "metric_cache",
   {
     key: text("key").primaryKey(),
-    kind: text("kind", { enum: ["retention", "cohorts", "by_category"] }).notNull(),
+    kind: text("kind", { enum: ["retention", "cohorts", "by_category", "value"] }).notNull(),
     /** By category: the survey whose answers gave the categories. */
     surveyId: text("survey_id"),
     asOf: text("as_of").notNull(),
@@ -329,7 +329,7 @@ export const metricCache = sqliteTable(
  */
 export const metricDemand = sqliteTable("metric_demand", {
   key: text("key").primaryKey(),
-  kind: text("kind", { enum: ["retention", "cohorts", "by_category"] }).notNull(),
+  kind: text("kind", { enum: ["retention", "cohorts", "by_category", "value"] }).notNull(),
   params: text("params", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   /** The last as-of date it was read on (`YYYY-MM-DD`, workspace zone). */
   readOn: text("read_on").notNull(),

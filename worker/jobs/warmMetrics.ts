@@ -1,5 +1,6 @@
 /**
- * The hourly cron's warm-up of the retention views. A stored result lives for its day and until a
+ * The hourly cron's warm-up of the retention views (and customer value by category, which the
+ * monthly review reads too). A stored result lives for its day and until a
  * change drops it (services/metricCache.ts), and computing one reads every account in scope (about
  * a second at 100,000 accounts: docs/SCALING.md). So the first reader of each day, and the first
  * after an import, used to wait for it. Now the cron computes again, ahead of them, every view
@@ -18,8 +19,8 @@ import { ApiError } from "../lib/errors";
 import { workspaceTz } from "../lib/timezone";
 import { localDate } from "../metrics/buckets";
 import { dateOfDay, dayNumber } from "../metrics/calendar";
-import { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema } from "../schemas/retention";
-import { byCategoryView, cohortsView, retentionView, type ViewScope } from "../services/retentionViews";
+import { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
+import { byCategoryView, cohortsView, retentionView, valueView, type ViewScope } from "../services/retentionViews";
 import { findSurvey } from "../services/surveys";
 
 /** A view not read for this many days is no longer computed ahead. */
@@ -60,12 +61,22 @@ async function replay(db: Db, row: Demand, v: ViewScope): Promise<boolean> {
     if (q.success) await cohortsView(db, v, q.data);
     return q.success;
   }
+  if (row.kind === "value") {
+    const q = ValueByCategoryQuerySchema.safeParse(query);
+    const survey = q.success && (await npsSurvey(db, q.data.surveyId));
+    if (q.success && survey) await valueView(db, v, q.data, survey);
+    return !!survey;
+  }
   const q = RetentionByCategoryQuerySchema.safeParse(query);
-  if (!q.success) return false;
-  const survey = await findSurvey(db, q.data.surveyId);
-  if (survey.kind !== "nps") return false;
-  await byCategoryView(db, v, q.data, survey);
-  return true;
+  const survey = q.success && (await npsSurvey(db, q.data.surveyId));
+  if (q.success && survey) await byCategoryView(db, v, q.data, survey);
+  return !!survey;
+}
+
+/** The NPS survey a view by category names; null when it is no longer one (gone: findSurvey's 404). */
+async function npsSurvey(db: Db, id: string) {
+  const survey = await findSurvey(db, id);
+  return survey.kind === "nps" ? survey : null;
 }
 
 export async function warmMetrics(env: Pick<Env, "DB" | "TIMEZONE">, now: number, max = MAX_WARM_PER_RUN): Promise<WarmResult> {

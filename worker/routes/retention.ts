@@ -16,7 +16,7 @@ import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { accountNps } from "../metrics/accountNps";
-import { localDate, nextBucket } from "../metrics/buckets";
+import { nextBucket } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
 import {
   AccountsMetricsQuerySchema,
@@ -30,16 +30,12 @@ import {
   ValueByCategoryQuerySchema,
   ValueByCategorySchema,
 } from "../schemas/retention";
-import { satisfactionValue } from "../services/satisfactionValue";
-import { byCategoryView, cohortsView, retentionView, type ViewScope } from "../services/retentionViews";
+import { byCategoryView, cohortsView, retentionView, valueView, type ViewScope } from "../services/retentionViews";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { bucketsFor } from "../services/scoreTrend";
 import { findSurvey } from "../services/surveys";
 
 type Ctx = Context<AppEnv>;
-
-/** Today's date in the workspace zone: the "as of" of every retention figure. */
-const today = (c: Ctx) => localDate(Date.now(), workspaceTz(c.env));
 
 /** The caller's scope for the cached views; a manager asking for another's book is refused. */
 function viewScope(c: Ctx, f: AccountFilter): ViewScope {
@@ -130,18 +126,8 @@ export const retentionRoute = router()
   })
   .openapi(value, async (c) => {
     const q = c.req.valid("query");
-    const survey = await npsSurvey(c, q.surveyId);
-    const where = scopedAccounts(c, q);
-    const asOf = today(c);
-    const worth = await satisfactionValue(c.var.db, {
-      surveyId: survey.id,
-      where,
-      asked: q.periods,
-      timeZone: workspaceTz(c.env),
-      asOf,
-      now: Date.now(),
-    });
-    return c.json({ surveyId: survey.id, asOf, ...worth }, 200);
+    const v = viewScope(c, q);
+    return c.json(await valueView(c.var.db, v, q, await npsSurvey(c, q.surveyId)), 200);
   })
   .openapi(accounts, async (c) => {
     const q = c.req.valid("query");

@@ -1,10 +1,10 @@
 /**
- * Results of the account-proportional metrics (retention, cohorts, retention by category) kept
- * per request in `metric_cache`, so a repeated read costs one row instead of every account in
- * scope. The pure functions in metrics/retention.ts stay the only definition: a miss computes
- * through them as before and stores the body.
+ * Results of the account-proportional metrics (retention, cohorts, retention by category, customer
+ * value by category) kept per request in `metric_cache`, so a repeated read costs one row instead
+ * of every account in scope. The pure functions in metrics/retention.ts and metrics/customerValue.ts
+ * stay the only definition: a miss computes through them as before and stores the body.
  *
- * Exactness: triggers (migrations/0012) delete every stored result a write could alter (an
+ * Exactness: triggers (migrations/0012, their kinds widened by 0019) delete every stored result a write could alter (an
  * account or MRR change by the date it takes effect; an answer by when it was given) and bump a
  * generation counter (1: accounts and MRR, 2: answers that can fall in a closed period). A
  * result is stored only if the generations it depends on are the ones read before computing it,
@@ -16,7 +16,14 @@ import { and, eq, lt, sql } from "drizzle-orm";
 import { metricCache, metricCacheGen, metricDemand } from "../db/schema";
 import type { Db } from "../env";
 
-export type CachedKind = "retention" | "cohorts" | "by_category";
+export type CachedKind = "retention" | "cohorts" | "by_category" | "value";
+
+/**
+ * The kinds that read answers (their categories): also stale after a change to an answer that can
+ * fall in a closed period (generation 2). Every kind reads accounts (generation 1); which kinds the
+ * MRR history and the answers drop is the triggers' lists (migrations/0019).
+ */
+const READS_ANSWERS: Record<CachedKind, boolean> = { retention: false, cohorts: false, by_category: true, value: true };
 
 export interface CacheSpec<T> {
   kind: CachedKind;
@@ -66,7 +73,7 @@ export async function cachedMetric<T>(db: Db, spec: CacheSpec<T>, compute: () =>
   spec.onCompute?.();
   const result = await compute();
   const gen = (id: number) => gens.find((g) => g.id === id)?.n ?? -1;
-  const answersToo = spec.kind === "by_category";
+  const answersToo = READS_ANSWERS[spec.kind];
   await db.delete(metricCache).where(and(lt(metricCache.asOf, spec.asOf), eq(metricCache.kind, spec.kind)));
   await db.run(sql`
       INSERT OR REPLACE INTO metric_cache (key, kind, survey_id, as_of, reads_until, computed_at, body)

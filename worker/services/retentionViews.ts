@@ -1,8 +1,9 @@
 /**
- * The three account-proportional views (retention, cohorts, retention by category) for a scope:
- * what the routes answer and what the hourly cron computes ahead of readers (jobs/warmMetrics.ts).
- * Each goes through metricCache, so both share the stored results and their exactness rules; the
- * maths stays in metrics/retention.ts.
+ * The four account-proportional views (retention, cohorts, retention by category, customer value
+ * by category) for a scope: what the routes and the monthly review answer and what the hourly cron
+ * computes ahead of readers (jobs/warmMetrics.ts). Each goes through metricCache, so all share the
+ * stored results and their exactness rules; the maths stays in metrics/retention.ts and
+ * metrics/customerValue.ts.
  */
 import type { z } from "@hono/zod-openapi";
 import { accountWhereInScope } from "../db/queries/accountFilter";
@@ -14,9 +15,9 @@ import type { Db } from "../env";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { minDate } from "../metrics/calendar";
 import { cohortRetention, retentionByCategory, retentionSeries } from "../metrics/retention";
-import type { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema } from "../schemas/retention";
+import type { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
 import { cachedMetric } from "./metricCache";
-import { categoryPeriods } from "./satisfactionValue";
+import { categoryPeriods, satisfactionValue } from "./satisfactionValue";
 import { bucketsFor } from "./scoreTrend";
 
 /** Who reads (a manager's id, or null for every account), in which zone, when. */
@@ -95,29 +96,53 @@ export async function cohortsView(db: Db, v: ViewScope, q: z.output<typeof Cohor
   );
 }
 
+/**
+ * How a view by category is stored: which waves have closed decides its periods (and "auto" picks
+ * waves once one has), so they are part of its key (a cheap read of the survey's waves); it is
+ * dropped by the survey's answers (metricCache) and read as of today.
+ */
+async function categorySpec(db: Db, kind: "by_category" | "value", v: ViewScope, q: CategoryQuery, survey: Survey) {
+  const closed =
+    q.periods === "half" ? [] : (await getClosedWaves(db, survey.id, v.now)).map((w) => [w.id, w.opensAt.getTime(), w.closesAt.getTime()]);
+  const asOf = asOfDate(v);
+  return {
+    kind,
+    key: { ...q, closed, scope: v.scope, tz: v.timeZone },
+    asOf,
+    surveyId: survey.id,
+    readsUntil: () => asOf,
+    params: params(v, q),
+    onCompute: v.onCompute,
+  };
+}
+
+type CategoryQuery = z.output<typeof RetentionByCategoryQuerySchema> | z.output<typeof ValueByCategoryQuerySchema>;
+
 /** `survey` is the NPS survey `q.surveyId` names, found and checked by the caller. */
 export async function byCategoryView(db: Db, v: ViewScope, q: z.output<typeof RetentionByCategoryQuerySchema>, survey: Survey) {
   const where = accountWhereInScope(v.scope, q);
-  const asOf = asOfDate(v);
-  // Which waves have closed decides the periods: part of the key (a cheap read of the survey's waves).
-  const closed =
-    q.periods === "half" ? [] : (await getClosedWaves(db, survey.id, v.now)).map((w) => [w.id, w.opensAt.getTime(), w.closesAt.getTime()]);
-  return cachedMetric(
-    db,
-    {
-      kind: "by_category",
-      key: { ...q, closed, scope: v.scope, tz: v.timeZone },
-      asOf,
-      surveyId: survey.id,
-      readsUntil: () => asOf,
-      params: params(v, q),
-      onCompute: v.onCompute,
-    },
-    async () => {
-      const { mode, periods } = await categoryPeriods(db, { surveyId: survey.id, where, asked: q.periods, timeZone: v.timeZone, asOf, now: v.now });
-      const accounts = periods.length ? await getCohorts(db, { where }) : [];
-      const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
-      return { surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result };
-    },
-  );
+  const spec = await categorySpec(db, "by_category", v, q, survey);
+  const asOf = spec.asOf;
+  return cachedMetric(db, spec, async () => {
+    const { mode, periods } = await categoryPeriods(db, { surveyId: survey.id, where, asked: q.periods, timeZone: v.timeZone, asOf, now: v.now });
+    const accounts = periods.length ? await getCohorts(db, { where }) : [];
+    const result = retentionByCategory(accounts, periods, q.horizonMonths, asOf);
+    return { surveyId: survey.id, mode, horizonMonths: q.horizonMonths, asOf, ...result };
+  });
+}
+
+/**
+ * What satisfaction is worth (services/satisfactionValue.ts). Reads what retention by category
+ * reads (the survey's answers in closed periods, the accounts) and the MRR history as retention
+ * does, so the triggers drop it on either kind of change (migrations/0019). Every date it reads
+ * is on or before the as-of date. `survey` as for byCategoryView.
+ */
+export async function valueView(db: Db, v: ViewScope, q: z.output<typeof ValueByCategoryQuerySchema>, survey: Survey) {
+  const where = accountWhereInScope(v.scope, q);
+  const spec = await categorySpec(db, "value", v, q, survey);
+  const asOf = spec.asOf;
+  return cachedMetric(db, spec, async () => {
+    const worth = await satisfactionValue(db, { surveyId: survey.id, where, asked: q.periods, timeZone: v.timeZone, asOf, now: v.now });
+    return { surveyId: survey.id, asOf, ...worth };
+  });
 }
