@@ -109,3 +109,34 @@ describe("warming the retention views", () => {
     expect(await count("metric_demand")).toBe(3);
   });
 });
+
+describe("warming customer value and the monthly review's views", () => {
+  it("remembers what the value page and the review read, and the cron computes them again exactly", async () => {
+    await env.DB.prepare("DELETE FROM metric_demand").run();
+    const { survey, m, ids } = await setUp();
+    await env.DB.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('default_survey_id', ?)").bind(JSON.stringify(survey.id)).run();
+    const paths: [string, Record<string, string>][] = [
+      [`/api/v1/metrics/value-by-category?surveyId=${survey.id}&periods=half`, ADMIN],
+      [`/api/v1/metrics/value-by-category?surveyId=${survey.id}`, m.headers],
+      ["/api/v1/digest", m.headers],
+    ];
+    for (const [p, h] of paths) expect((await api(p, { headers: h })).status, p).toBe(200);
+    // Two value reads, and the review's two views (last quarter's retention, customer value) in
+    // the manager's scope, the latter the same request as the manager's own value read.
+    const remembered = await env.DB.prepare("SELECT kind, params FROM metric_demand ORDER BY kind, params").all<{ kind: string }>();
+    expect(remembered.results.map((r) => r.kind)).toEqual(["retention", "value", "value"]);
+
+    await env.DB.prepare("UPDATE accounts SET churned_on = '2025-08-01' WHERE id = ?").bind(ids[1]).run();
+    expect(await count("metric_cache")).toBe(0);
+    expect(await warmMetrics(env, Date.now())).toEqual({ computed: 3, fresh: 0, dropped: 0 });
+    const stored = (await env.DB.prepare("SELECT key, computed_at FROM metric_cache ORDER BY key").all()).results;
+    expect(stored).toHaveLength(3);
+
+    // Readers read back what the cron stored (nothing computed again), and it is the exact answer.
+    const served = [];
+    for (const [p, h] of paths) served.push((await api(p, { headers: h })).body);
+    expect((await env.DB.prepare("SELECT key, computed_at FROM metric_cache ORDER BY key").all()).results).toEqual(stored);
+    for (const [i, [p, h]] of paths.entries()) expect(served[i], p).toEqual(await fresh(p, h));
+    await env.DB.prepare("DELETE FROM settings WHERE key = 'default_survey_id'").run();
+  });
+});

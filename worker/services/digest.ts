@@ -3,22 +3,20 @@
  * or the whole workspace for admins and viewers. Figures come from the same functions as the
  * dashboard; this file only gathers them.
  */
-import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { accounts, goals, responses, surveys, waves } from "../db/schema";
 import type { Db, Principal } from "../env";
-import { getRetention } from "../db/queries/getRetention";
-import { accountWhere } from "../db/queries/accountFilter";
-import { bucketLabel, bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
+import { bucketOfDate, localDate, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
 import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
 import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
-import { retentionSeries } from "../metrics/retention";
+import { RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
 import { listAccounts } from "./accounts";
 import { followupSummary } from "./followups";
 import { goalProgress } from "./goalProgress";
 import { managerScope } from "./scope";
-import { satisfactionValue } from "./satisfactionValue";
+import { retentionView, valueView, type ViewScope } from "./retentionViews";
 import { getSettings } from "./settings";
 
 /**
@@ -32,7 +30,8 @@ async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: strin
   return new Map([...h].map(([id, hist]) => [id, npsCountsFromHistogram(hist) satisfies NpsCounts]));
 }
 
-export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number }) {
+/** `record`: false when the cron builds it (the e-mails), so only people's reads keep its views warm (jobs/warmMetrics.ts). */
+export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number; record?: boolean }) {
   const { month, timeZone, now } = opts;
   const period = reviewPeriod(month);
   const today = localDate(now, timeZone);
@@ -92,47 +91,49 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   const fromMs = zonedMidnightUtc(period.from, timeZone);
   const toMs = zonedMidnightUtc(period.to, timeZone);
   const m = managerScope(p);
-  const detractorRows = await db
-    .select({
-      id: responses.id,
-      score: responses.score,
-      comment: responses.comment,
-      createdAt: responses.createdAt,
-      accountId: responses.accountId,
-      accountName: accounts.name,
-    })
-    .from(responses)
-    .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-    .leftJoin(accounts, eq(accounts.id, responses.accountId))
-    .where(
-      and(
-        eq(surveys.kind, "nps"),
-        lt(responses.score, 7),
-        gte(responses.createdAt, new Date(fromMs)),
-        lt(responses.createdAt, new Date(toMs)),
-        m === null ? undefined : inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m))),
-      ),
-    )
-    .orderBy(asc(responses.createdAt))
-    .all();
+  // Counted in SQL, and only the first 10 fetched: a month of a large workspace has thousands.
+  const newDetractor = and(
+    eq(surveys.kind, "nps"),
+    lt(responses.score, 7),
+    gte(responses.createdAt, new Date(fromMs)),
+    lt(responses.createdAt, new Date(toMs)),
+    m === null ? undefined : inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m))),
+  );
+  const [[tally], firstDetractors] = await db.batch([
+    db
+      .select({ count: sql<number>`count(*)`, silent: sql<number>`count(*) FILTER (WHERE coalesce(${responses.comment}, '') = '')` })
+      .from(responses)
+      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+      .where(newDetractor),
+    db
+      .select({
+        id: responses.id,
+        score: responses.score,
+        comment: responses.comment,
+        createdAt: responses.createdAt,
+        accountId: responses.accountId,
+        accountName: accounts.name,
+      })
+      .from(responses)
+      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
+      .leftJoin(accounts, eq(accounts.id, responses.accountId))
+      .where(newDetractor)
+      .orderBy(asc(responses.createdAt), asc(responses.id))
+      .limit(10),
+  ]);
 
   const followups = await followupSummary(db, p, today);
   const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, ...(survey ? { surveyId: survey.id } : {}) });
 
-  // Retention over the last complete quarter.
+  // The Retention page's views in this scope, through the same stored results (services/metricCache.ts),
+  // so a review reads them back instead of every account: retention over the last complete quarter,
+  // and what satisfaction is worth.
+  const view: ViewScope = { scope: m, timeZone, now, record: opts.record };
   const thisQuarter = bucketOfDate(today, "quarter");
   const lastQuarter = addMonths(thisQuarter, -3);
-  const accountsForRetention = await getRetention(db, { where: accountWhere(p), activeFrom: lastQuarter, activeUntil: lastQuarter });
-  const [q] = retentionSeries(
-    accountsForRetention,
-    [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }],
-    today,
-  );
-
-  // What satisfaction is worth in this scope (same figures as the Retention page).
-  const worth = survey
-    ? await satisfactionValue(db, { surveyId: survey.id, where: accountWhere(p), asked: "auto", timeZone, asOf: today, now })
-    : null;
+  const retention = await retentionView(db, view, RetentionQuerySchema.parse({ interval: "quarter", from: lastQuarter, to: thisQuarter }));
+  const q = retention.points[0];
+  const worth = survey ? await valueView(db, view, ValueByCategoryQuerySchema.parse({ surveyId: survey.id, periods: "auto" }), survey) : null;
   const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
   const value =
     worth && valueFrom
@@ -177,9 +178,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     survey: survey ? { id: survey.id, name: survey.name } : null,
     wave,
     newDetractors: {
-      count: detractorRows.length,
-      silent: detractorRows.filter((r) => !r.comment).length,
-      items: detractorRows.slice(0, 10).map((r) => ({
+      count: tally?.count ?? 0,
+      silent: tally?.silent ?? 0,
+      items: firstDetractors.map((r) => ({
         responseId: r.id,
         score: r.score,
         comment: r.comment,
