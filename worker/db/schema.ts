@@ -528,6 +528,25 @@ export const followups = sqliteTable(
   (t) => [index("followups_status_idx").on(t.status, t.ownerUserId), index("followups_due_idx").on(t.status, t.dueOn)],
 );
 
+/**
+ * Unresolved follow-up items counted by the manager their answer carries (`responses.
+ * manager_user_id`, '' for none), their owner ('' for nobody) and their due day ('' for none),
+ * so the follow-up summary (services/followups.ts) sums a few rows per day instead of counting
+ * every open item: kept by the triggers of migrations/0018_followup_counts.sql, on every path
+ * that creates, changes, moves or deletes an item (test/api/followupCounts.test.ts holds it to
+ * a count of the items themselves).
+ */
+export const followupCounts = sqliteTable(
+  "followup_counts",
+  {
+    manager: text("manager").notNull().default(""),
+    owner: text("owner").notNull().default(""),
+    dueOn: text("due_on").notNull().default(""),
+    open: integer("open").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.manager, t.owner, t.dueOn] })],
+);
+
 export const followupNotes = sqliteTable(
   "followup_notes",
   {
