@@ -64,6 +64,9 @@ const ALL_REQUESTS = [
   // matter most: their own comments queue and its search.
   ["manager: comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`, "manager"],
   ["manager: comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`, "manager"],
+  // The follow-up counts of the menu (every page) and of the monthly review.
+  ["follow-up summary", `/api/v1/followups/summary`],
+  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
   ["retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`],
   ["cohorts", `/api/v1/metrics/cohorts?${range}`],
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
@@ -79,12 +82,10 @@ const EXTRA_REQUESTS = [
   // monthly review, customer value, a contact's page, a survey's responses).
   ["surveys list", `/api/v1/surveys`],
   ["segments", `/api/v1/segments`],
-  ["follow-up summary", `/api/v1/followups/summary`],
   ["monthly review", `/api/v1/digest?month=2026-10`],
   ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
   ["contact page", `/api/v1/contacts/ct_7`],
   ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
-  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
   ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
   ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["manager: overview", OVERVIEW, "manager"],
