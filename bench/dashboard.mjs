@@ -57,6 +57,7 @@ const ALL_REQUESTS = [
   ["accounts list, page of 50", `/api/v1/accounts?limit=50`],
   ["accounts list, segment filter + survey", `/api/v1/accounts?limit=50&segment=Enterprise&surveyId=${SURVEY}`],
   ["accounts list, at risk", `/api/v1/accounts?limit=50&status=at_risk`],
+  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["account page", `/api/v1/accounts/acc_7`],
   ["comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`],
   ["comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`],
@@ -87,7 +88,6 @@ const EXTRA_REQUESTS = [
   ["contact page", `/api/v1/contacts/ct_7`],
   ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
   ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
-  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["manager: overview", OVERVIEW, "manager"],
   // A manager's queue across surveys (the API's default without surveyId).
   ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],

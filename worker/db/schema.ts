@@ -256,7 +256,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex("accounts_external_id_unique").on(t.externalId),
-    index("accounts_manager_idx").on(t.managerUserId),
+    // A manager's book in name order (their default accounts list: one page read, not the book sorted).
+    index("accounts_manager_idx").on(t.managerUserId, t.name, t.id),
     index("accounts_segment_idx").on(t.segment),
     // The accounts list pages by name (worker/services/accounts.ts).
     index("accounts_name_idx").on(t.name, t.id),
