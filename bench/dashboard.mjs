@@ -89,6 +89,20 @@ const EXTRA_REQUESTS = [
   ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
   ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
   ["manager: overview", OVERVIEW, "manager"],
+  // Breakdowns by the other dimensions, the overview by quarter and half-year, and the follow-up
+  // inbox's filters (overdue: the monthly review's link; open and mine; detractors).
+  ["breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`],
+  ["breakdown by channel", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=channel&interval=month&${range}`],
+  ["overview by half-year", `/api/v1/surveys/${SURVEY}/metrics?interval=half&${range}`],
+  ["comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`],
+  ["comments, open, detractors", `/api/v1/comments?surveyId=${SURVEY}&limit=50&status=open&category=detractor`],
+  ["comments, oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=50&sort=createdAt`],
+  ["manager: breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`, "manager"],
+  ["manager: comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`, "manager"],
+  ["manager: comments, mine, open", `/api/v1/comments?surveyId=${SURVEY}&limit=50&owner=me&status=open`, "manager"],
+  ["manager: retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`, "manager"],
+  ["manager: cohorts", `/api/v1/metrics/cohorts?${range}`, "manager"],
+  ["manager: account page", `/api/v1/accounts/acc_3`, "manager"],
   // A manager's queue across surveys (the API's default without surveyId).
   ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],
   ["manager: comments across surveys, search 'tres bon'", `/api/v1/comments?limit=25&q=tres%20bon`, "manager"],
