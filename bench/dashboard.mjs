@@ -57,6 +57,7 @@ const ALL_REQUESTS = [
   ["accounts list, page of 50", `/api/v1/accounts?limit=50`],
   ["accounts list, segment filter + survey", `/api/v1/accounts?limit=50&segment=Enterprise&surveyId=${SURVEY}`],
   ["accounts list, at risk", `/api/v1/accounts?limit=50&status=at_risk`],
+  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["account page", `/api/v1/accounts/acc_7`],
   ["comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`],
   ["comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`],
@@ -64,6 +65,9 @@ const ALL_REQUESTS = [
   // matter most: their own comments queue and its search.
   ["manager: comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`, "manager"],
   ["manager: comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`, "manager"],
+  // The follow-up counts of the menu (every page) and of the monthly review.
+  ["follow-up summary", `/api/v1/followups/summary`],
+  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
   ["retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`],
   ["cohorts", `/api/v1/metrics/cohorts?${range}`],
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
@@ -79,15 +83,26 @@ const EXTRA_REQUESTS = [
   // monthly review, customer value, a contact's page, a survey's responses).
   ["surveys list", `/api/v1/surveys`],
   ["segments", `/api/v1/segments`],
-  ["follow-up summary", `/api/v1/followups/summary`],
   ["monthly review", `/api/v1/digest?month=2026-10`],
   ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
   ["contact page", `/api/v1/contacts/ct_7`],
   ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
-  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
   ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
-  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["manager: overview", OVERVIEW, "manager"],
+  // Breakdowns by the other dimensions, the overview by quarter and half-year, and the follow-up
+  // inbox's filters (overdue: the monthly review's link; open and mine; detractors).
+  ["breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`],
+  ["breakdown by channel", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=channel&interval=month&${range}`],
+  ["overview by half-year", `/api/v1/surveys/${SURVEY}/metrics?interval=half&${range}`],
+  ["comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`],
+  ["comments, open, detractors", `/api/v1/comments?surveyId=${SURVEY}&limit=50&status=open&category=detractor`],
+  ["comments, oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=50&sort=createdAt`],
+  ["manager: breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`, "manager"],
+  ["manager: comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`, "manager"],
+  ["manager: comments, mine, open", `/api/v1/comments?surveyId=${SURVEY}&limit=50&owner=me&status=open`, "manager"],
+  ["manager: retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`, "manager"],
+  ["manager: cohorts", `/api/v1/metrics/cohorts?${range}`, "manager"],
+  ["manager: account page", `/api/v1/accounts/acc_3`, "manager"],
   // A manager's queue across surveys (the API's default without surveyId).
   ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],
   ["manager: comments across surveys, search 'tres bon'", `/api/v1/comments?limit=25&q=tres%20bon`, "manager"],

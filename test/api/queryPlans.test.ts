@@ -417,6 +417,28 @@ describe("query plans of the dashboard", () => {
       expect(page.servedBy, JSON.stringify(f)).toBe("walk");
       expect(page.rows.length, JSON.stringify(f)).toBeGreaterThan(0);
     }
+    // Their accounts list (name order, the default): a page read through their book's index in order.
+    const accountsLog: Recorded[] = [];
+    const accountsCtx = createExecutionContext();
+    const accountsRes = await worker.fetch(
+      new Request("http://localhost/api/v1/accounts?limit=50", { headers: manager }),
+      { ...env, DB: recordingDb(env.DB, accountsLog) },
+      accountsCtx,
+    );
+    await waitOnExecutionContext(accountsCtx);
+    expect(accountsRes.status).toBe(200);
+    const book = accountsLog.filter((q) => /INDEXED BY accounts_manager_idx/.test(q.sql));
+    expect(book.length).toBe(1);
+    const bookPlan = (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${book[0]!.sql}`)
+        .bind(...book[0]!.params)
+        .all<{ detail: string }>()
+    ).results.map((r) => r.detail);
+    expect(bookPlan.join("; ")).toMatch(/SEARCH a USING INDEX accounts_manager_idx \(manager_user_id=\?\)/);
+    expect(
+      bookPlan.filter((d) => WHOLE_LIST.test(d)),
+      bookPlan.join("; "),
+    ).toEqual([]);
     const lists = log.filter(
       (q) => /from "responses"/.test(q.sql) && /"responses"\."manager_user_id" = \?/.test(q.sql) && /order by "responses"\."created_at"/.test(q.sql),
     );
@@ -426,8 +448,13 @@ describe("query plans of the dashboard", () => {
         .bind(...q.params)
         .all<{ detail: string }>();
       const steps = results.map((r) => r.detail).join("; ");
+      // The search's walk in one survey reads only their commented answers.
+      const walkInSurvey =
+        /^select "responses"\."id", "responses"\."created_at", "responses"\."comment" from/.test(q.sql) && /"survey_id" = \?/.test(q.sql);
       expect(steps, q.sql).toMatch(
-        /SEARCH (responses|r) USING INDEX responses_(survey_)?manager_created_idx \((survey_id=\? AND )?manager_user_id=\?/,
+        walkInSurvey
+          ? /SEARCH (responses|r) USING INDEX responses_survey_manager_commented_idx \(survey_id=\? AND manager_user_id=\?/
+          : /SEARCH (responses|r) USING INDEX responses_(survey_)?manager_(created|commented)_idx \((survey_id=\? AND )?manager_user_id=\?/,
       );
       expect(steps, q.sql).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
     }

@@ -4,9 +4,9 @@
  * of every account in scope. The pure functions in metrics/retention.ts and metrics/customerValue.ts
  * stay the only definition: a miss computes through them as before and stores the body.
  *
- * Exactness: triggers (migrations/0012, their kinds widened by 0019) delete every stored result a write could alter (an
- * account or MRR change by the date it takes effect; an answer by when it was given) and bump a
- * generation counter (1: accounts and MRR, 2: answers that can fall in a closed period). A
+ * Exactness: triggers (migrations/0012, their kinds widened by 0021) delete every stored result a
+ * write could alter (an account or MRR change by the date it takes effect; an answer by when it
+ * was given) and bump a generation counter (1: accounts and MRR, 2: answers that can fall in a closed period). A
  * result is stored only if the generations it depends on are the ones read before computing it,
  * so a result computed from a snapshot that a concurrent write made stale is answered but never
  * kept. The key holds the as-of date, so nothing outlives its day; older days are dropped on
@@ -21,7 +21,7 @@ export type CachedKind = "retention" | "cohorts" | "by_category" | "value";
 /**
  * The kinds that read answers (their categories): also stale after a change to an answer that can
  * fall in a closed period (generation 2). Every kind reads accounts (generation 1); which kinds the
- * MRR history and the answers drop is the triggers' lists (migrations/0019).
+ * MRR history and the answers drop is the triggers' lists (migrations/0021).
  */
 const READS_ANSWERS: Record<CachedKind, boolean> = { retention: false, cohorts: false, by_category: true, value: true };
 

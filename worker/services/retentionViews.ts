@@ -134,7 +134,7 @@ export async function byCategoryView(db: Db, v: ViewScope, q: z.output<typeof Re
 /**
  * What satisfaction is worth (services/satisfactionValue.ts). Reads what retention by category
  * reads (the survey's answers in closed periods, the accounts) and the MRR history as retention
- * does, so the triggers drop it on either kind of change (migrations/0019). Every date it reads
+ * does, so the triggers drop it on either kind of change (migrations/0021). Every date it reads
  * is on or before the as-of date. `survey` as for byCategoryView.
  */
 export async function valueView(db: Db, v: ViewScope, q: z.output<typeof ValueByCategoryQuerySchema>, survey: Survey) {
