@@ -13,6 +13,7 @@ import type { Db, Principal } from "../../worker/env";
 import { ACCOUNT_SORTS } from "../../worker/schemas/accounts";
 import type { ResponseFilter } from "../../worker/schemas/comments";
 import { commentsPage } from "../../worker/services/commentsList";
+import { getNewDetractors } from "../../worker/db/queries/getNewDetractors";
 import { ADMIN, createSurvey } from "../helpers";
 
 type Recorded = { sql: string; params: unknown[] };
@@ -167,6 +168,10 @@ function dashboardRequests(s: { surveyId: string; mgr: string; goalId: string })
     `/api/v1/metrics/cohorts?${range}`,
     `/api/v1/metrics/retention-by-category?surveyId=${s.surveyId}&periods=half`,
     `/api/v1/metrics/retention-by-category?surveyId=${s.surveyId}&periods=wave`,
+    `/api/v1/metrics/value-by-category?surveyId=${s.surveyId}`,
+    // The monthly review of July 2025, within the seed's answers (new detractors: counted, and the
+    // first ten walked per survey in time order).
+    `/api/v1/digest?month=2025-08`,
     `/api/v1/goals`,
     `/api/v1/goals/${s.goalId}`,
     `/api/v1/waves?surveyId=${s.surveyId}`,
@@ -377,6 +382,41 @@ describe("query plans of the dashboard", () => {
         steps.filter((d) => /TEMP B-TREE FOR ORDER BY/.test(d)),
         steps.join("; "),
       ).toEqual([]);
+    }
+  });
+
+  it("the monthly review's first new detractors walk each NPS survey's time index and stop, for admins and a manager", async () => {
+    const s = await seedOnce();
+    const log: Recorded[] = [];
+    const db = drizzle(recordingDb(env.DB, log)) as unknown as Db;
+    const scopes = [null, s.mgr];
+    for (const manager of scopes) {
+      const r = await getNewDetractors(db, {
+        fromMs: Date.parse("2025-06-01T00:00:00Z"),
+        toMs: Date.parse("2026-06-01T00:00:00Z"),
+        manager,
+        limit: 3,
+      });
+      expect(r.count, String(manager)).toBeGreaterThan(3);
+      expect(r.first, String(manager)).toHaveLength(3);
+    }
+    const firsts = log.filter((q) => /"r2"/.test(q.sql));
+    expect(firsts).toHaveLength(scopes.length);
+    for (const q of firsts) {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>();
+      const steps = results.map((r) => r.detail);
+      expect(steps.join("; ")).toMatch(/SEARCH r2 USING INDEX responses_survey_created_idx \(survey_id=\? AND created_at>\? AND created_at<\?\)/);
+      // One sort: the outer one, of at most `limit` rows per survey; none of the month's answers.
+      expect(
+        steps.filter((d) => /TEMP B-TREE/.test(d)),
+        steps.join("; "),
+      ).toEqual(["USE TEMP B-TREE FOR ORDER BY"]);
+      expect(
+        steps.findIndex((d) => /TEMP B-TREE/.test(d)),
+        steps.join("; "),
+      ).toBe(steps.length - 1);
     }
   });
 

@@ -3,8 +3,9 @@
  * or the whole workspace for admins and viewers. Figures come from the same functions as the
  * dashboard; this file only gathers them.
  */
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { accounts, goals, responses, surveys, waves } from "../db/schema";
+import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { getNewDetractors } from "../db/queries/getNewDetractors";
+import { goals, surveys, waves } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { bucketOfDate, localDate, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
@@ -88,39 +89,13 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   }
 
   // New detractors over the month under review.
-  const fromMs = zonedMidnightUtc(period.from, timeZone);
-  const toMs = zonedMidnightUtc(period.to, timeZone);
   const m = managerScope(p);
-  // Counted in SQL, and only the first 10 fetched: a month of a large workspace has thousands.
-  const newDetractor = and(
-    eq(surveys.kind, "nps"),
-    lt(responses.score, 7),
-    gte(responses.createdAt, new Date(fromMs)),
-    lt(responses.createdAt, new Date(toMs)),
-    m === null ? undefined : inArray(responses.accountId, db.select({ id: accounts.id }).from(accounts).where(eq(accounts.managerUserId, m))),
-  );
-  const [[tally], firstDetractors] = await db.batch([
-    db
-      .select({ count: sql<number>`count(*)`, silent: sql<number>`count(*) FILTER (WHERE coalesce(${responses.comment}, '') = '')` })
-      .from(responses)
-      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-      .where(newDetractor),
-    db
-      .select({
-        id: responses.id,
-        score: responses.score,
-        comment: responses.comment,
-        createdAt: responses.createdAt,
-        accountId: responses.accountId,
-        accountName: accounts.name,
-      })
-      .from(responses)
-      .innerJoin(surveys, eq(surveys.id, responses.surveyId))
-      .leftJoin(accounts, eq(accounts.id, responses.accountId))
-      .where(newDetractor)
-      .orderBy(asc(responses.createdAt), asc(responses.id))
-      .limit(10),
-  ]);
+  const detractors = await getNewDetractors(db, {
+    fromMs: zonedMidnightUtc(period.from, timeZone),
+    toMs: zonedMidnightUtc(period.to, timeZone),
+    manager: m,
+    limit: 10,
+  });
 
   const followups = await followupSummary(db, p, today);
   const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, ...(survey ? { surveyId: survey.id } : {}) });
@@ -178,9 +153,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     survey: survey ? { id: survey.id, name: survey.name } : null,
     wave,
     newDetractors: {
-      count: tally?.count ?? 0,
-      silent: tally?.silent ?? 0,
-      items: firstDetractors.map((r) => ({
+      count: detractors.count,
+      silent: detractors.silent,
+      items: detractors.first.map((r) => ({
         responseId: r.id,
         score: r.score,
         comment: r.comment,
