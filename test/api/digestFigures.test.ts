@@ -13,6 +13,7 @@ import { getRetention } from "../../worker/db/queries/getRetention";
 import { bucketLabel, bucketOfDate, localDate, nextBucket } from "../../worker/metrics/buckets";
 import { addMonths } from "../../worker/metrics/calendar";
 import { retentionSeries } from "../../worker/metrics/retention";
+import { buildDigest } from "../../worker/services/digest";
 import { satisfactionValue } from "../../worker/services/satisfactionValue";
 import { api, createSurvey } from "../helpers";
 import { answer, makeAccount, makeContact, makeUser, makeWave, tag } from "./retention-fixtures";
@@ -163,4 +164,21 @@ describe("the monthly review's figures", () => {
     }
     await run("DELETE FROM settings WHERE key = 'default_survey_id'");
   }, 60_000);
+
+  it("a person's review keeps its views on the warm-up list; the cron's e-mails do not", async () => {
+    const demand = async (scope: string) =>
+      (
+        await env.DB.prepare("SELECT kind FROM metric_demand WHERE params LIKE ? ORDER BY kind").bind(`%"scope":"${scope}"%`).all<{ kind: string }>()
+      ).results.map((r) => r.kind);
+    await createSurvey({ kind: "nps" }); // the review's survey: its customer value is one of its views
+    const db = createDb(env.DB);
+    const now = Date.now();
+    const month = localDate(now, "UTC").slice(0, 7);
+    const mailed = await makeUser("manager");
+    await buildDigest(db, { kind: "session", userId: mailed.userId, role: "manager" }, { month, timeZone: "UTC", now, record: false });
+    expect(await demand(mailed.userId)).toEqual([]);
+    const reader = await makeUser("manager");
+    expect((await api("/api/v1/digest", { headers: reader.headers })).status).toBe(200);
+    expect(await demand(reader.userId)).toEqual(["retention", "value"]);
+  });
 });
