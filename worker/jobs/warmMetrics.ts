@@ -1,9 +1,9 @@
 /**
- * The hourly cron's warm-up of the retention views (and customer value by category, which the
- * monthly review reads too). A stored result lives for its day and until a
- * change drops it (services/metricCache.ts), and computing one reads every account in scope (about
- * a second at 100,000 accounts: docs/SCALING.md). So the first reader of each day, and the first
- * after an import, used to wait for it. Now the cron computes again, ahead of them, every view
+ * The hourly cron's warm-up of the retention views and customer value by category (which the
+ * monthly review reads too). A stored result lives for its day and until a change drops it
+ * (services/metricCache.ts), and computing one reads every account in scope (about a second at
+ * 100,000 accounts: docs/SCALING.md). So the first reader of each day, and the first after an
+ * import, used to wait for it. Now the cron computes again, ahead of them, every view
  * someone read in the last DEMAND_DAYS days (metric_demand) that has no result for today, through
  * the same functions and the same exactness rules as a read.
  *

@@ -6,11 +6,11 @@
  *
  * Exactness: triggers (migrations/0012, their kinds widened by 0021) delete every stored result a
  * write could alter (an account or MRR change by the date it takes effect; an answer by when it
- * was given) and bump a generation counter (1: accounts and MRR, 2: answers that can fall in a closed period). A
- * result is stored only if the generations it depends on are the ones read before computing it,
- * so a result computed from a snapshot that a concurrent write made stale is answered but never
- * kept. The key holds the as-of date, so nothing outlives its day; older days are dropped on
- * the next store. docs/SCALING.md says what a cold read costs.
+ * was given) and bump a generation counter (1: accounts and MRR, 2: answers that can fall in a
+ * closed period). A result is stored only if the generations it depends on are the ones read
+ * before computing it, so a result computed from a snapshot that a concurrent write made stale is
+ * answered but never kept. The key holds the as-of date, so nothing outlives its day; older days
+ * are dropped on the next store. docs/SCALING.md says what a cold read costs.
  */
 import { and, eq, lt, sql } from "drizzle-orm";
 import { metricCache, metricCacheGen, metricDemand } from "../db/schema";
