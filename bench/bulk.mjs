@@ -21,6 +21,19 @@ const MANAGERS = 20;
 const WAVE_DAYS = 21;
 const start = Date.parse("2024-12-01T00:00:00Z");
 const span = 730 * 86_400_000;
+/**
+ * A few accounts and contacts with French names, accented and in mixed case, at indexes below
+ * 100 and 300 so that both databases have them (the accounts and contacts search of
+ * bench/dashboard.mjs looks them up typed without accents); nothing else depends on a name.
+ */
+const ACCOUNT_NAMES = new Map([
+  [7, "Société Générale Assurances"],
+  [57, "SOCIÉTÉ GÉNÉRALE Factoring"],
+]);
+const CONTACT_NAMES = new Map([
+  [3, "Élodie Martin"],
+  [203, "ÉLODIE Dubois"],
+]);
 const WORDS = [
   "support",
   "rapide",
@@ -124,12 +137,13 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
     const churned = rnd() < 0.2 ? new Date(Date.parse(startedOn) + Math.floor(rnd() * 700) * 86_400_000).toISOString().slice(0, 10) : null;
     const row = { id: `acc_${a}`, manager: `usr_m${a % MANAGERS}`, segment: ["SMB", "Mid-market", "Enterprise"][a % 3] };
     const cents = 1000 + Math.floor(rnd() * 100_000);
-    acc.run(row.id, `ext-${a}`, `Account ${String(a).padStart(6, "0")}`, row.manager, row.segment, cents, startedOn, churned);
+    acc.run(row.id, `ext-${a}`, ACCOUNT_NAMES.get(a) ?? `Account ${String(a).padStart(6, "0")}`, row.manager, row.segment, cents, startedOn, churned);
     mrr.run(row.id, startedOn, cents);
     accounts.push(row);
   }
   const con = db.prepare("INSERT INTO contacts (id, external_id, account_id, email, name) VALUES (?, ?, ?, ?, ?)");
-  for (let c = 0; c < nContacts; c++) con.run(`ct_${c}`, `cext-${c}`, accounts[c % nAccounts].id, `p${c}@bench.test`, `Person ${c}`);
+  for (let c = 0; c < nContacts; c++)
+    con.run(`ct_${c}`, `cext-${c}`, accounts[c % nAccounts].id, `p${c}@bench.test`, CONTACT_NAMES.get(c) ?? `Person ${c}`);
   const wave = db.prepare("INSERT INTO waves (id, survey_id, period, opens_at, closes_at, status) VALUES (?, ?, ?, ?, ?, 'closed')");
   const waveWindows = ["2025-01", "2025-07", "2026-01", "2026-07"].map((p) => ({
     id: `wave_${p}`,
