@@ -169,7 +169,16 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   }
 
   let rows: AccountRow[];
-  if (book !== null || f.ids || fewAtRisk || searched) {
+  if (searched && !standing && f.status !== "at_risk") {
+    // A search by name or MRR: the page is chosen among the matches first, then only its accounts'
+    // standings are read (joined before the sort, a broad search's 10,000 matches cost 5 ms more).
+    rows = await db.all<AccountRow>(sql`
+      SELECT ${columns}
+      FROM (SELECT * FROM accounts a NOT INDEXED WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
+            ORDER BY ${column} ${dir}, a.id ${dir} LIMIT ${limit}) a
+      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+      ORDER BY ${column} ${dir}, a.id ${dir}`);
+  } else if (book !== null || f.ids || fewAtRisk || searched) {
     // A manager's book, a handful of ids, the few accounts at risk, or the accounts a search
     // matches: read them all and sort. A search goes through its index's matches (NOT INDEXED
     // leaves SQLite the rowid lookup only), whatever the order or the book: a walk in the list's

@@ -23,10 +23,11 @@ export interface ContactFilter {
 /**
  * One page of the contacts a caller may see, by id. Without a search (or with one of fewer than
  * 3 characters: db/queries/nameSearch.ts) the page walks the primary key in id order; with a
- * search the trigram index answers, its matches are read by rowid and sorted: the id is then
- * written `+id`, which no index can order or bound, so SQLite cannot choose to walk the ids, which
- * would read every contact to fill a page of a rare name (it may still start from a manager's or
- * an account's contacts through contacts_account_idx, also bounded; test/api/queryPlans.test.ts).
+ * search the trigram index answers, its matches are read by rowid and sorted. The id is then
+ * written `+id`, which no index can order or bound, so SQLite cannot choose to walk the ids (which
+ * would read every contact to fill a page of a rare name). It does not choose to today, on the
+ * test or bench databases; `+id` keeps it so whatever its estimates. It may start from an
+ * account's contacts (contacts_account_idx), also bounded; test/api/queryPlans.test.ts.
  */
 export async function listContacts(db: Db, p: Principal, f: ContactFilter) {
   const where: SQL[] = [sql`1 = 1`];
