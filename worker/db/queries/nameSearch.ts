@@ -13,7 +13,7 @@
  *   holds the two to the same answers on Latin names, e-mails and punctuation).
  * - Trigram matches nothing below 3 characters, so a `q` that is shorter once the tokenizer drops
  *   its combining marks takes the old path (textSearch.ts: instr over lower(), A–Z folded only,
- *   accents as typed) and reads every row of the list it filters. Folding that path exactly would
+ *   accents as typed) and reads the list's rows until its page is full, all of them for a rare text. Folding that path exactly would
  *   need the Unicode tables in SQL; D1 has no ICU, and a GLOB of folded classes is refused as too
  *   complex (docs/SCALING.md).
  */
@@ -27,9 +27,9 @@ export type NameIndex = "accounts_fts" | "contacts_fts";
 /**
  * The combining marks the trigram tokenizer drops with remove_diacritics 1: twenty-five of
  * U+0300–U+0331 (grave, acute, circumflex, tilde, macron, breve, dot, diaeresis, ring, caron,
- * cedilla, ogonek …; SQLite's sqlite3Fts5UnicodeIsdiacritic), and NUL, which no text the API
- * accepts holds. Every other code point is one character. test/api/nameSearch.test.ts indexes
- * every code point in workerd's FTS5 and checks that these, and only these, are dropped.
+ * cedilla, ogonek …; SQLite's sqlite3Fts5UnicodeIsdiacritic). It drops NUL too, which no text
+ * the API accepts holds. Every other code point is one character. test/api/nameSearch.test.ts
+ * indexes every code point in workerd's FTS5 and checks that these, and only these, are dropped.
  */
 export const TRIGRAM_DROPS = /[\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u0323-\u0328\u032d\u032e\u0330\u0331]/gu;
 
