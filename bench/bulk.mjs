@@ -124,7 +124,7 @@ export function generate(answers, dir = mkdtempSync(join(tmpdir(), "barometre-be
   const nAccounts = Math.max(10, Math.round(answers / 10));
   const nContacts = Math.max(30, Math.round(answers * 0.3));
   const t0 = performance.now();
-  // The search indexes of accounts and contacts (migrations/0016) are built once, after their rows
+  // The search indexes of accounts and contacts (migrations/0021) are built once, after their rows
   // ('rebuild' below, as the comment index is), rather than row by row through their triggers.
   const searchTriggers = setAside(db, "trigger", "name IN ('accounts_fts_insert', 'contacts_fts_insert')");
   db.exec("BEGIN");

@@ -61,9 +61,17 @@ const ALL_REQUESTS = [
   // match in either database (bench/bulk.mjs names them).
   ["accounts list, search 'societe generale'", `/api/v1/accounts?limit=50&q=societe%20generale`],
   ["contacts list, search 'elodie'", `/api/v1/contacts?limit=50&q=elodie`],
+  ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["account page", `/api/v1/accounts/acc_7`],
   ["comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`],
   ["comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`],
+  // The same two as an account manager (a manager's API key: one of the 20 books), the users who
+  // matter most: their own comments queue and its search.
+  ["manager: comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`, "manager"],
+  ["manager: comments, search 'tres bon'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon`, "manager"],
+  // The follow-up counts of the menu (every page) and of the monthly review.
+  ["follow-up summary", `/api/v1/followups/summary`],
+  ["manager: follow-up summary", `/api/v1/followups/summary`, "manager"],
   ["retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`],
   ["cohorts", `/api/v1/metrics/cohorts?${range}`],
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
@@ -79,6 +87,33 @@ const EXTRA_REQUESTS = [
   // 11,111 of the 300,000 at 1M (Person 12, 120–129, 1200–1299 …).
   ["accounts list, search a broad 'account 00'", `/api/v1/accounts?limit=50&q=account%2000`],
   ["contacts list, search a broad 'person 12'", `/api/v1/contacts?limit=50&q=person%2012`],
+  // The other screens' requests (survey list, segment picker, follow-up counts in the menu,
+  // monthly review, customer value, a contact's page, a survey's responses).
+  ["surveys list", `/api/v1/surveys`],
+  ["segments", `/api/v1/segments`],
+  ["monthly review", `/api/v1/digest?month=2026-10`],
+  ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
+  ["contact page", `/api/v1/contacts/ct_7`],
+  ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
+  ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
+  ["manager: overview", OVERVIEW, "manager"],
+  // Breakdowns by the other dimensions, the overview by quarter and half-year, and the follow-up
+  // inbox's filters (overdue: the monthly review's link; open and mine; detractors).
+  ["breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`],
+  ["breakdown by channel", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=channel&interval=month&${range}`],
+  ["overview by half-year", `/api/v1/surveys/${SURVEY}/metrics?interval=half&${range}`],
+  ["comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`],
+  ["comments, open, detractors", `/api/v1/comments?surveyId=${SURVEY}&limit=50&status=open&category=detractor`],
+  ["comments, oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=50&sort=createdAt`],
+  ["manager: breakdown by account", `/api/v1/metrics/breakdown?surveyId=${SURVEY}&by=account&interval=quarter&${range}`, "manager"],
+  ["manager: comments, overdue", `/api/v1/comments?surveyId=${SURVEY}&limit=50&overdue=1`, "manager"],
+  ["manager: comments, mine, open", `/api/v1/comments?surveyId=${SURVEY}&limit=50&owner=me&status=open`, "manager"],
+  ["manager: retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`, "manager"],
+  ["manager: cohorts", `/api/v1/metrics/cohorts?${range}`, "manager"],
+  ["manager: account page", `/api/v1/accounts/acc_3`, "manager"],
+  // A manager's queue across surveys (the API's default without surveyId).
+  ["manager: comments across surveys, newest 25", `/api/v1/comments?limit=25`, "manager"],
+  ["manager: comments across surveys, search 'tres bon'", `/api/v1/comments?limit=25&q=tres%20bon`, "manager"],
 ];
 const REQUESTS = ONLY ? [...ALL_REQUESTS, ...EXTRA_REQUESTS].filter(([label]) => ONLY.some((w) => label.toLowerCase().includes(w))) : ALL_REQUESTS;
 if (REQUESTS.length === 0) throw new Error(`--only ${o.only}: no request's label contains it`);
@@ -171,11 +206,22 @@ try {
       body: JSON.stringify({ name: "NPS 40", metric: "nps", surveyId: SURVEY, target: 40, deadline: "2027-06-30" }),
     });
   }
+  // A manager's key in each database, for the requests made as a manager (usr_m3's book).
+  const managerHeaders = new Map();
+  for (const w of REQUESTS.some(([, , who]) => who === "manager") ? [ws, wb] : []) {
+    const r = await request(`${w.url}/api/v1/api-keys`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench manager", role: "manager", userId: "usr_m3" }),
+    });
+    if (r.status !== 201) throw new Error(`manager key: ${r.status} ${r.body.slice(0, 300)}`);
+    managerHeaders.set(w, { authorization: `Bearer ${JSON.parse(r.body).key}` });
+  }
   const rows = [];
-  for (const [label, path] of REQUESTS) {
+  for (const [label, path, who] of REQUESTS) {
     const get = async (w) => {
       const s = performance.now();
-      const r = await request(w.url + path, { headers });
+      const r = await request(w.url + path, { headers: who === "manager" ? managerHeaders.get(w) : headers });
       if (r.status !== 200) throw new Error(`${label}: ${r.status} ${r.body.slice(0, 300)}`);
       return performance.now() - s;
     };

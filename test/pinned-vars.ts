@@ -28,4 +28,5 @@ export const PINNED_VARS = {
   WEBHOOK_RETRY_BASE_SECONDS: "",
   WEBHOOK_RETRY_MAX_SECONDS: "",
   WEBHOOK_DETRACTOR_WAIT_SECONDS: "",
+  REBUCKET_BATCHES: "",
 } as const satisfies Record<string, string>;

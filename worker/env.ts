@@ -9,7 +9,7 @@ import type { ApiScope, Role } from "./db/schema";
  * `OwnTyped` bindings are declared in wrangler.toml but typed here: the queue with its message
  * type, and both as optional because the Worker runs without them (the cron then delivers).
  */
-type OwnTyped = "WEBHOOK_QUEUE" | "V1_API_LIMITER";
+type OwnTyped = "WEBHOOK_QUEUE" | "JOBS_QUEUE" | "V1_API_LIMITER";
 
 export interface Env extends Omit<WranglerEnv, OwnTyped> {
   /** Bootstrap admin key (`Authorization: Bearer …`) until real keys and users exist. */
@@ -42,6 +42,15 @@ export interface Env extends Omit<WranglerEnv, OwnTyped> {
   WEBHOOK_DETRACTOR_WAIT_SECONDS?: string;
   /** The Delighted-compatible /v1 API: per key (worker/routes/delighted). */
   V1_API_LIMITER?: RateLimit;
+  /** Jobs that continue themselves (worker/jobs/jobsQueue.ts); absent: the cron does a slice per tick. */
+  JOBS_QUEUE?: Queue<JobMessage>;
+  /** Batches of 500 answers a time-zone rebuild does per cron tick; default 10 (jobs/jobsQueue.ts). */
+  REBUCKET_BATCHES?: string;
+}
+
+/** A message on the jobs queue: which job to continue. */
+export interface JobMessage {
+  job: "rebucket";
 }
 
 /** A message on the webhook queue: which delivery to send (the payload stays in D1). */

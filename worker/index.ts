@@ -1,10 +1,10 @@
 /** Worker entry: HTTP through the Hono app, and the cron (waves, deliveries) through jobs/. */
 import { app } from "./app";
-import type { Env, WebhookMessage } from "./env";
+import type { Env, JobMessage, WebhookMessage } from "./env";
 import { consumeDeadLetters, consumeWebhooks, WEBHOOK_DLQ_NAME, WEBHOOK_QUEUE_NAME } from "./jobs/webhookQueue";
 import { pruneAuthTables } from "./auth/housekeeping";
 import { deliverPending } from "./jobs/deliver";
-import { runRebucket } from "./jobs/rebucket";
+import { consumeJobs, cronBatches, JOBS_QUEUE_NAME, rebucketSlice } from "./jobs/jobsQueue";
 import { runWaves } from "./jobs/waves";
 import { runSurveyRequests } from "./jobs/surveyRequests";
 import { runMonthlyDigests } from "./jobs/digest";
@@ -42,7 +42,8 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   // The monthly review (first working day of the month; idempotent per user and month).
   const digests = await attempt(() => runMonthlyDigests(env, now));
   // After a change of TIMEZONE: rebuild the bucket columns and rollups, a bounded slice per tick.
-  const rebucket = await attempt(() => runRebucket(env));
+  // Not done in this slice: the jobs queue carries on, a slice per message (jobs/jobsQueue.ts).
+  const rebucket = await attempt(() => rebucketSlice(env, cronBatches(env)));
   // Last: the retention views people read, computed again before they come back (a new day, or
   // a change that dropped them), a bounded number per run.
   const warm = await attempt(() => warmMetrics(env, now));
@@ -64,10 +65,11 @@ export async function scheduled(controller: ScheduledController, env: Env, _ctx?
   if (errors.length > 0) throw errors[0];
 }
 
-/** Queue consumers: webhook deliveries and their dead letters (jobs/webhookQueue.ts). */
-export async function queue(batch: MessageBatch<WebhookMessage>, env: Env): Promise<void> {
-  if (batch.queue.startsWith(WEBHOOK_DLQ_NAME)) return consumeDeadLetters(batch, env);
-  if (batch.queue.startsWith(WEBHOOK_QUEUE_NAME)) return consumeWebhooks(batch, env);
+/** Queue consumers: webhook deliveries and their dead letters (jobs/webhookQueue.ts), and jobs (jobs/jobsQueue.ts). */
+export async function queue(batch: MessageBatch<WebhookMessage | JobMessage>, env: Env): Promise<void> {
+  if (batch.queue.startsWith(WEBHOOK_DLQ_NAME)) return consumeDeadLetters(batch as MessageBatch<WebhookMessage>, env);
+  if (batch.queue.startsWith(WEBHOOK_QUEUE_NAME)) return consumeWebhooks(batch as MessageBatch<WebhookMessage>, env);
+  if (batch.queue.startsWith(JOBS_QUEUE_NAME)) return consumeJobs(batch as MessageBatch<JobMessage>, env);
   console.error(JSON.stringify({ level: "error", msg: "message from an unknown queue", queue: batch.queue }));
   batch.retryAll();
 }
@@ -76,4 +78,4 @@ export default {
   fetch: app.fetch,
   scheduled,
   queue,
-} satisfies ExportedHandler<Env, WebhookMessage>;
+} satisfies ExportedHandler<Env, WebhookMessage | JobMessage>;

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ftsQuery } from "../../worker/db/queries/commentSearch";
+import { ftsQuery, spellings } from "../../worker/db/queries/commentSearch";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 
 const search = async (surveyId: string, q: string) => {
@@ -60,8 +60,48 @@ describe("comment search (FTS5)", () => {
     expect(await search(s.id, "col:x")).toHaveLength(1);
     expect(await search(s.id, "100%")).toHaveLength(1);
     expect(await search(s.id, "%%")).toEqual([]);
-    expect(ftsQuery('a"b OR c*')).toBe('"a"* "b"* "OR"* "c"*');
+    expect(ftsQuery('a"b OR c*')).toBe('"a"* AND "b"* AND "OR"* AND "c"*');
     expect(ftsQuery("?!")).toBeNull();
+  });
+
+  it("French typing: apostrophes and quotation marks either way, œ and æ as oe and ae", async () => {
+    const s = await createSurvey();
+    const comments = [
+      "Mise en œuvre rapide",
+      "mise en oeuvre lente",
+      "L’équipe au top",
+      "l'équipe est partie",
+      "« Parfait » selon eux",
+      "Cœur de métier",
+      "CŒUR du sujet",
+      "Coeur",
+      "curriculum vitæ joint",
+      "Un poète, Noël",
+      "Le conseil a dit oui",
+    ];
+    for (const comment of comments) expect((await submit(s.id, { score: 7, comment })).status).toBe(201);
+    expect(await search(s.id, "oeuvre")).toEqual(["Mise en œuvre rapide", "mise en oeuvre lente"]);
+    expect(await search(s.id, "Œuvre")).toEqual(["Mise en œuvre rapide", "mise en oeuvre lente"]);
+    expect(await search(s.id, "mise en oeu")).toEqual(["Mise en œuvre rapide", "mise en oeuvre lente"]);
+    expect(await search(s.id, "en œuvre lente")).toEqual(["mise en oeuvre lente"]);
+    expect(await search(s.id, "coeur")).toEqual(["Coeur", "CŒUR du sujet", "Cœur de métier"]);
+    expect(await search(s.id, "cœur du")).toEqual(["CŒUR du sujet"]);
+    expect(await search(s.id, "co")).toEqual(["Coeur", "Le conseil a dit oui"]); // a prefix stops at the ligature, as FTS5's does
+    expect(await search(s.id, "vitae")).toEqual(["curriculum vitæ joint"]);
+    expect(await search(s.id, "noel poete")).toEqual(["Un poète, Noël"]);
+    expect(await search(s.id, "l'equipe")).toEqual(["L’équipe au top", "l'équipe est partie"]);
+    expect(await search(s.id, "l’équipe au")).toEqual(["L’équipe au top"]);
+    expect(await search(s.id, '"parfait"')).toEqual(["« Parfait » selon eux"]);
+    expect(await search(s.id, "«parfait»")).toEqual(["« Parfait » selon eux"]);
+    // Other punctuation is still required as typed.
+    expect(await search(s.id, "l-equipe")).toEqual([]);
+    expect(spellings("coeur")).toEqual(["coeur", "cœur"]);
+    expect(spellings("Œuvre")).toEqual(["Œuvre", "oeuvre"]);
+    expect(spellings("AEoE")).toEqual(["AEoE", "AEœ", "æoE", "æœ"]);
+    expect(spellings("bon")).toEqual(["bon"]);
+    // Past three places in one word: as typed, all joined, all split.
+    expect(spellings("oeœoeaeX")).toEqual(["oeœoeaeX", "œœœæX", "oeoeoeaeX"]);
+    expect(ftsQuery("coeur bon")).toBe('("coeur"* OR "cœur"*) AND "bon"*');
   });
 
   it("follows edits and erasures", async () => {

@@ -6,7 +6,7 @@
  * plain SQL, sorted and cut into pages in the test). On a phrase matched by many answers, by a
  * few, and by about as many as the walk's bound lets it see; both orders; with the survey, all
  * surveys, an account, a follow-up status, a category, a date range, a manager's scope; accents
- * and case folded; ties on the millisecond; rowids not in time order.
+ * and case folded, œ and oe alike, apostrophes either way; ties on the millisecond; rowids not in time order.
  */
 import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
@@ -24,7 +24,25 @@ const ADMIN_P: Principal = { kind: "bootstrap", userId: null, role: "admin" };
 const MANAGER_P: Principal = { kind: "session", userId: "usr_walk_a", role: "manager" };
 /** Their items are still open (usr_walk_a's are all resolved below). */
 const MANAGER_B: Principal = { kind: "session", userId: "usr_walk_b", role: "manager" };
-const WORDS = ["très", "Très", "TRÈS", "tres", "tre\u0300s", "bon", "bonne", "Bonjour", "support", "rapide", "lent", "facture", "prix", "équipe"];
+const WORDS = [
+  "très",
+  "Très",
+  "TRÈS",
+  "tres",
+  "tre\u0300s",
+  "bon",
+  "bonne",
+  "Bonjour",
+  "support",
+  "rapide",
+  "lent",
+  "facture",
+  "prix",
+  "équipe",
+  "cœur",
+  "Coeur",
+  "l’équipe",
+];
 const ANSWERS = 320;
 const LIMIT = 6;
 
@@ -149,7 +167,8 @@ const FILTERS: [string, Principal, () => ResponseFilter][] = [
   ["a manager's scope, all surveys, promoters", MANAGER_P, () => ({ category: "promoter" })],
 ];
 // Many matches, few, and in between; "tres" in five spellings (accents, case, a decomposed è).
-const PHRASES = ["tres bon", "TRÈS", "facture prix", "zephyr", "equipe rapide lent"];
+// œ and oe alike, apostrophes either way.
+const PHRASES = ["tres bon", "TRÈS", "facture prix", "zephyr", "equipe rapide lent", "coeur bon", "l'équipe"];
 
 describe("comment search: the walk and the collect give the straightforward query's pages", () => {
   for (const [label, who, filter] of FILTERS)

@@ -77,6 +77,11 @@ describe("ftsTokens and commentMatcher (hand-computed)", () => {
     const pct = commentMatcher("100%")!;
     expect(pct("100% sûr")).toBe(true);
     expect(pct("100 € sûr")).toBe(false);
+    expect(commentMatcher("l'equipe")!("L’équipe au top")).toBe(true); // apostrophes are not required as typed
+    expect(commentMatcher('"top"')!("« Top »")).toBe(true);
+    expect(commentMatcher("coeur")!("CŒUR du sujet")).toBe(true); // œ and oe alike
+    expect(commentMatcher("œuvre")!("mise en oeuvre")).toBe(true);
+    expect(commentMatcher("co")!("cœur")).toBe(false); // as FTS5: a prefix stops at the ligature
     expect(commentMatcher("?!")).toBeNull(); // no word: the substring search, not this
     expect(commentMatcher("Привет")).toBeNull();
   });

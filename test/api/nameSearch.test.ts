@@ -1,5 +1,5 @@
 /**
- * `q` on /accounts and /contacts through the trigram indexes (migrations/0016, worker/db/queries/
+ * `q` on /accounts and /contacts through the trigram indexes (migrations/0021, worker/db/queries/
  * nameSearch.ts): the same set as a folded substring test done here in JavaScript (decomposed,
  * marks removed, lower-cased), for French names in several spellings, ligatures, apostrophes,
  * e-mails and FTS5 syntax typed as text, for an admin, a viewer and a manager (who sees their own

@@ -452,4 +452,84 @@ describe("query plans of the dashboard", () => {
       ).toEqual([]);
     }
   });
+
+  it("an account manager's comments queue, its search, its export and a survey's responses read the manager's own time index, with no sort of their book", async () => {
+    const s = await seedOnce();
+    const made = await worker.fetch(
+      new Request("http://localhost/api/v1/api-keys", {
+        method: "POST",
+        headers: { ...ADMIN, "content-type": "application/json" },
+        body: JSON.stringify({ name: "plans", role: "manager", userId: s.mgr }),
+      }),
+      env,
+      createExecutionContext(),
+    );
+    expect(made.status).toBe(201);
+    const manager = { authorization: `Bearer ${((await made.json()) as { key: string }).key}` };
+    const log: Recorded[] = [];
+    const recording = recordingDb(env.DB, log);
+    const paths = [
+      `/api/v1/comments?surveyId=${s.surveyId}&limit=25`,
+      `/api/v1/comments?limit=25`,
+      `/api/v1/comments?surveyId=${s.surveyId}&limit=25&sort=createdAt&category=detractor`,
+      `/api/v1/surveys/${s.surveyId}/responses?limit=25`,
+      `/api/v1/export/responses.csv?surveyId=${s.surveyId}`,
+    ];
+    for (const path of paths) {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`http://localhost${path}`, { headers: manager }), { ...env, DB: recording }, ctx);
+      await waitOnExecutionContext(ctx);
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBe(200);
+      await res.arrayBuffer();
+    }
+    // The search's walk, as on a database of more than 100,000 answers.
+    const db = drizzle(recordingDb(env.DB, log)) as unknown as Db;
+    const who: Principal = { kind: "session", userId: s.mgr, role: "manager" };
+    for (const f of [{ surveyId: s.surveyId, q: "tres bon" }, { q: "tres bon" }] as ResponseFilter[]) {
+      const page = await commentsPage(db, who, f, "UTC", { order: "desc", before: null, limit: 5, collectUpTo: 0 });
+      expect(page.servedBy, JSON.stringify(f)).toBe("walk");
+      expect(page.rows.length, JSON.stringify(f)).toBeGreaterThan(0);
+    }
+    // Their accounts list (name order, the default): a page read through their book's index in order.
+    const accountsLog: Recorded[] = [];
+    const accountsCtx = createExecutionContext();
+    const accountsRes = await worker.fetch(
+      new Request("http://localhost/api/v1/accounts?limit=50", { headers: manager }),
+      { ...env, DB: recordingDb(env.DB, accountsLog) },
+      accountsCtx,
+    );
+    await waitOnExecutionContext(accountsCtx);
+    expect(accountsRes.status).toBe(200);
+    const book = accountsLog.filter((q) => /INDEXED BY accounts_manager_idx/.test(q.sql));
+    expect(book.length).toBe(1);
+    const bookPlan = (
+      await env.DB.prepare(`EXPLAIN QUERY PLAN ${book[0]!.sql}`)
+        .bind(...book[0]!.params)
+        .all<{ detail: string }>()
+    ).results.map((r) => r.detail);
+    expect(bookPlan.join("; ")).toMatch(/SEARCH a USING INDEX accounts_manager_idx \(manager_user_id=\?\)/);
+    expect(
+      bookPlan.filter((d) => WHOLE_LIST.test(d)),
+      bookPlan.join("; "),
+    ).toEqual([]);
+    const lists = log.filter(
+      (q) => /from "responses"/.test(q.sql) && /"responses"\."manager_user_id" = \?/.test(q.sql) && /order by "responses"\."created_at"/.test(q.sql),
+    );
+    expect(lists.length).toBeGreaterThanOrEqual(paths.length + 1);
+    for (const q of lists) {
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ detail: string }>();
+      const steps = results.map((r) => r.detail).join("; ");
+      // The search's walk in one survey reads only their commented answers.
+      const walkInSurvey =
+        /^select "responses"\."id", "responses"\."created_at", "responses"\."comment" from/.test(q.sql) && /"survey_id" = \?/.test(q.sql);
+      expect(steps, q.sql).toMatch(
+        walkInSurvey
+          ? /SEARCH (responses|r) USING INDEX responses_survey_manager_commented_idx \(survey_id=\? AND manager_user_id=\?/
+          : /SEARCH (responses|r) USING INDEX responses_(survey_)?manager_(created|commented)_idx \((survey_id=\? AND )?manager_user_id=\?/,
+      );
+      expect(steps, q.sql).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
+    }
+  });
 });

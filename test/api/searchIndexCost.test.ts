@@ -1,5 +1,5 @@
 /**
- * What the search indexes of accounts and contacts (migrations/0016) cost in D1's billing unit,
+ * What the search indexes of accounts and contacts (migrations/0021) cost in D1's billing unit,
  * `meta.rows_written`: the same statements run with and without their triggers, the difference
  * being the index's share. Prints the figures docs/SCALING.md quotes, holds them to a budget, and
  * checks that what does not touch a searched column (an MRR change, an unsubscribe, an answer

@@ -30,7 +30,7 @@ export const UNDECLARED_REFERENCES: { table: string; column: string; parent: str
 
 /**
  * Bookkeeping tables of D1, SQLite and the migration runner, not ours; and the full-text indexes
- * of comments (migrations/0008), accounts and contacts (migrations/0016): an external-content FTS5
+ * of comments (migrations/0008), accounts and contacts (migrations/0021): an external-content FTS5
  * table holds no text of its own (the comments are scanned in `responses`, the names in `accounts`
  * and `contacts`), only its index pages, some in WITHOUT ROWID tables.
  */

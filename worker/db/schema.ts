@@ -256,7 +256,8 @@ export const accounts = sqliteTable(
   },
   (t) => [
     uniqueIndex("accounts_external_id_unique").on(t.externalId),
-    index("accounts_manager_idx").on(t.managerUserId),
+    // A manager's book in name order (their default accounts list: one page read, not the book sorted).
+    index("accounts_manager_idx").on(t.managerUserId, t.name, t.id),
     index("accounts_segment_idx").on(t.segment),
     // The accounts list pages by name (worker/services/accounts.ts).
     index("accounts_name_idx").on(t.name, t.id),
@@ -474,11 +475,24 @@ export const responses = sqliteTable(
   },
   (t) => [
     index("responses_survey_created_idx").on(t.surveyId, t.createdAt),
-    index("responses_contact_created_idx").on(t.contactId, t.createdAt),
-    index("responses_account_created_idx").on(t.accountId, t.createdAt),
-    index("responses_wave_idx").on(t.waveId),
+    // Partial: an anonymous answer has no contact nor account, and most answers no wave; every
+    // read through these indexes names one (`= ?`, `IN`, a join), and an entry under NULL was one
+    // more row written per answer for nothing (docs/SCALING.md, "What one answer costs").
+    index("responses_contact_created_idx").on(t.contactId, t.createdAt).where(sql`${t.contactId} IS NOT NULL`),
+    index("responses_account_created_idx").on(t.accountId, t.createdAt).where(sql`${t.accountId} IS NOT NULL`),
+    index("responses_wave_idx").on(t.waveId).where(sql`${t.waveId} IS NOT NULL`),
     // The comments list across surveys, newest first: only answers with a comment are indexed.
     index("responses_commented_idx").on(t.createdAt, t.id).where(sql`${t.comment} IS NOT NULL`),
+    // An account manager's answers in time order (their comments queue, export and responses
+    // list: services/scope.ts, responsesInScopeInTimeOrder), in one survey and across surveys.
+    // Anonymous answers and accounts without a manager are not indexed.
+    index("responses_survey_manager_created_idx").on(t.surveyId, t.managerUserId, t.createdAt).where(sql`${t.managerUserId} IS NOT NULL`),
+    index("responses_manager_created_idx").on(t.managerUserId, t.createdAt).where(sql`${t.managerUserId} IS NOT NULL`),
+    // Their commented answers in one survey, for the comment search's walk (services/commentsList.ts):
+    // a third of the rows the index above reads for the same window, each on its own page.
+    index("responses_survey_manager_commented_idx")
+      .on(t.surveyId, t.managerUserId, t.createdAt)
+      .where(sql`${t.managerUserId} IS NOT NULL AND ${t.comment} IS NOT NULL`),
   ],
 );
 
@@ -518,6 +532,25 @@ export const followups = sqliteTable(
     updatedAt: updatedAt(),
   },
   (t) => [index("followups_status_idx").on(t.status, t.ownerUserId), index("followups_due_idx").on(t.status, t.dueOn)],
+);
+
+/**
+ * Unresolved follow-up items counted by the manager their answer carries (`responses.
+ * manager_user_id`, '' for none), their owner ('' for nobody) and their due day ('' for none),
+ * so the follow-up summary (services/followups.ts) sums a few rows per day instead of counting
+ * every open item: kept by the triggers of migrations/0018_followup_counts.sql, on every path
+ * that creates, changes, moves or deletes an item (test/api/followupCounts.test.ts holds it to
+ * a count of the items themselves).
+ */
+export const followupCounts = sqliteTable(
+  "followup_counts",
+  {
+    manager: text("manager").notNull().default(""),
+    owner: text("owner").notNull().default(""),
+    dueOn: text("due_on").notNull().default(""),
+    open: integer("open").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.manager, t.owner, t.dueOn] })],
 );
 
 export const followupNotes = sqliteTable(

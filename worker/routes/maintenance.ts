@@ -3,17 +3,15 @@
  *   GET  /api/v1/maintenance/rollups            which zone the rollups are in, a rebuild's progress
  *   POST /api/v1/maintenance/rollups/rebuild    a bounded slice of the rebuild to the workspace zone
  * `npm run rollups:rebuild` (scripts/rebucket.mjs) calls the second until it says done; the hourly
- * cron does the same work a slice per tick. Both are safe to run together.
+ * cron does the same work, then the jobs queue a slice per message (jobs/jobsQueue.ts). All are
+ * safe to run together.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { rebucket } from "../jobs/rebucket";
+import { BATCHES_PER_INVOCATION, rebucket } from "../jobs/rebucket";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
 import { readRollupZone } from "../services/rollupZone";
-
-/** Batches per request: ~5,000 answers, well inside a request's CPU and subrequest budgets. */
-const BATCHES_PER_REQUEST = 10;
 
 const RollupStateSchema = z
   .object({
@@ -70,4 +68,4 @@ export const maintenanceRoute = router()
       200,
     );
   })
-  .openapi(rebuild, async (c) => c.json(await rebucket(c.env.DB, workspaceTz(c.env), { maxBatches: BATCHES_PER_REQUEST }), 200));
+  .openapi(rebuild, async (c) => c.json(await rebucket(c.env.DB, workspaceTz(c.env), { maxBatches: BATCHES_PER_INVOCATION }), 200));

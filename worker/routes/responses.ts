@@ -15,7 +15,7 @@ import { rateLimit } from "../middleware/rateLimit";
 import { openSurvey, preflight } from "../middleware/surveyOrigin";
 import { PatchResponseSchema, ResponseListQuery, ResponseSchema, SubmitResponseSchema } from "../schemas/responses";
 import { recordResponse, responseView, updateResponse } from "../services/recordResponse";
-import { responsesInScope } from "../services/scope";
+import { responsesInScopeInTimeOrder } from "../services/scope";
 import { findSurvey } from "../services/surveys";
 import { workspaceTz } from "../lib/timezone";
 
@@ -114,7 +114,7 @@ export const responsesRoute = router()
     const rows = await c.var.db
       .select()
       .from(responses)
-      .where(and(eq(responses.surveyId, survey.id), after, responsesInScope(c.var.db, c.var.principal)))
+      .where(and(eq(responses.surveyId, survey.id), after, responsesInScopeInTimeOrder(c.var.db, c.var.principal)))
       .orderBy(desc(responses.createdAt), desc(responses.id))
       .limit(q.limit)
       .all();

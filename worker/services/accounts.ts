@@ -112,7 +112,8 @@ function readCursor(before: string | undefined, sort: AccountSort) {
  *   then, once the scored accounts are exhausted, the unscored ones by id (empty scores last in
  *   both directions);
  * - a manager's book (their scope or `manager=`): the manager's accounts through
- *   accounts_manager_idx, sorted: proportional to the book, not to the workspace;
+ *   accounts_manager_idx (manager, name, id): by name (the default) a page read in order; by
+ *   another field the book read and sorted: proportional to the book, not to the workspace;
  * - at risk, when fewer than FEW_AT_RISK accounts are: those, through their partial index, sorted.
  */
 export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {

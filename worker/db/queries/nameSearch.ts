@@ -1,7 +1,7 @@
 /**
  * Searching accounts (name, external id) and contacts (name, e-mail, external id): `q` found
  * anywhere in one of the columns, taken literally, accents and case folded, through the trigram
- * indexes of migrations/0016_accounts_contacts_search.sql (`societe` finds `Société Générale`,
+ * indexes of migrations/0021_accounts_contacts_search.sql (`societe` finds `Société Générale`,
  * `élodie` finds `ÉLODIE Martin`), so a search reads the matching rows, not every row.
  *
  * - The text is one quoted FTS5 string (a `"` doubled), so `%`, `_`, `\`, quotes, parentheses,
@@ -21,7 +21,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { containsText } from "./textSearch";
 
-/** The indexes of migrations/0016_accounts_contacts_search.sql. */
+/** The indexes of migrations/0021_accounts_contacts_search.sql. */
 export type NameIndex = "accounts_fts" | "contacts_fts";
 
 /**

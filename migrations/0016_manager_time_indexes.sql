@@ -1,0 +1,2 @@
+CREATE INDEX `responses_survey_manager_created_idx` ON `responses` (`survey_id`,`manager_user_id`,`created_at`) WHERE "responses"."manager_user_id" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `responses_manager_created_idx` ON `responses` (`manager_user_id`,`created_at`) WHERE "responses"."manager_user_id" IS NOT NULL;

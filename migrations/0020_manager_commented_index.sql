@@ -1,0 +1,1 @@
+CREATE INDEX `responses_survey_manager_commented_idx` ON `responses` (`survey_id`,`manager_user_id`,`created_at`) WHERE "responses"."manager_user_id" IS NOT NULL AND "responses"."comment" IS NOT NULL;
