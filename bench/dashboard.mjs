@@ -87,6 +87,9 @@ const EXTRA_REQUESTS = [
   // 11,111 of the 300,000 at 1M (Person 12, 120–129, 1200–1299 …).
   ["accounts list, search a broad 'account 00'", `/api/v1/accounts?limit=50&q=account%2000`],
   ["contacts list, search a broad 'person 12'", `/api/v1/contacts?limit=50&q=person%2012`],
+  // A manager's name searches (usr_m3: both Élodies are theirs, neither Société Générale).
+  ["manager: accounts list, search 'societe generale'", `/api/v1/accounts?limit=50&q=societe%20generale`, "manager"],
+  ["manager: contacts list, search 'elodie'", `/api/v1/contacts?limit=50&q=elodie`, "manager"],
   // The other screens' requests (survey list, segment picker, follow-up counts in the menu,
   // monthly review, customer value, a contact's page, a survey's responses).
   ["surveys list", `/api/v1/surveys`],
