@@ -57,6 +57,10 @@ const ALL_REQUESTS = [
   ["accounts list, page of 50", `/api/v1/accounts?limit=50`],
   ["accounts list, segment filter + survey", `/api/v1/accounts?limit=50&segment=Enterprise&surveyId=${SURVEY}`],
   ["accounts list, at risk", `/api/v1/accounts?limit=50&status=at_risk`],
+  // A client looked up by name, typed without accents or capitals: two accounts and two contacts
+  // match in either database (bench/bulk.mjs names them).
+  ["accounts list, search 'societe generale'", `/api/v1/accounts?limit=50&q=societe%20generale`],
+  ["contacts list, search 'elodie'", `/api/v1/contacts?limit=50&q=elodie`],
   ["manager: accounts list, page of 50", `/api/v1/accounts?limit=50`, "manager"],
   ["account page", `/api/v1/accounts/acc_7`],
   ["comments, newest 25", `/api/v1/comments?surveyId=${SURVEY}&limit=25`],
@@ -79,6 +83,13 @@ const ALL_REQUESTS = [
 const EXTRA_REQUESTS = [
   ["comments, search 'tres bon', oldest first", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=tres%20bon&sort=createdAt`],
   ["comments, search a rarer phrase 'facture bug export slow'", `/api/v1/comments?surveyId=${SURVEY}&limit=25&q=facture%20bug%20export%20slow`],
+  // Broad name searches: 98 of the 100 accounts at 1k, 9,998 of the 100,000 at 1M; 11 contacts at 1k,
+  // 11,111 of the 300,000 at 1M (Person 12, 120–129, 1200–1299 …).
+  ["accounts list, search a broad 'account 00'", `/api/v1/accounts?limit=50&q=account%2000`],
+  ["contacts list, search a broad 'person 12'", `/api/v1/contacts?limit=50&q=person%2012`],
+  // A manager's name searches (usr_m3: both Élodies are theirs, neither Société Générale).
+  ["manager: accounts list, search 'societe generale'", `/api/v1/accounts?limit=50&q=societe%20generale`, "manager"],
+  ["manager: contacts list, search 'elodie'", `/api/v1/contacts?limit=50&q=elodie`, "manager"],
   // The other screens' requests (survey list, segment picker, follow-up counts in the menu,
   // monthly review, customer value, a contact's page, a survey's responses).
   ["surveys list", `/api/v1/surveys`],

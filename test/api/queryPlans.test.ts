@@ -14,6 +14,7 @@ import { ACCOUNT_SORTS } from "../../worker/schemas/accounts";
 import type { ResponseFilter } from "../../worker/schemas/comments";
 import { commentsPage } from "../../worker/services/commentsList";
 import { getNewDetractors } from "../../worker/db/queries/getNewDetractors";
+import { newId, randomString, sha256Hex } from "../../worker/lib/ids";
 import { ADMIN, createSurvey } from "../helpers";
 
 type Recorded = { sql: string; params: unknown[] };
@@ -277,6 +278,78 @@ describe("query plans of the dashboard", () => {
     expect(checked).toBeGreaterThanOrEqual(pages.length);
     expect(offenders, offenders.join("\n")).toEqual([]);
   }, 60_000);
+
+  it("the accounts and contacts searches (3 characters or more) read the trigram index's matches, never every account or contact", async () => {
+    const s = await seedOnce();
+    // A key of the seed's manager, for their scope (contacts of their accounts only).
+    const key = `bm_test_${randomString(24)}`;
+    await env.DB.prepare("INSERT INTO api_keys (id, name, prefix, key_hash, role, user_id) VALUES (?, 'plan', ?, ?, 'manager', ?)")
+      .bind(newId("key"), key.slice(0, 8), await sha256Hex(key), s.mgr)
+      .run();
+    const manager = { authorization: `Bearer ${key}` };
+    const log: Recorded[] = [];
+    const db = recordingDb(env.DB, log);
+    const requests: [string, Record<string, string>][] = [
+      ...ACCOUNT_SORTS.map((sort) => [`/api/v1/accounts?limit=2&q=account&sort=${sort}`, ADMIN] as [string, Record<string, string>]),
+      [`/api/v1/accounts?limit=2&q=accou&status=at_risk`, ADMIN],
+      [`/api/v1/accounts?limit=2&q=account&segment=seg-1&surveyId=${s.surveyId}&status=active`, ADMIN],
+      [`/api/v1/accounts?limit=2&q=account&manager=${s.mgr}&sort=-score`, ADMIN],
+      [`/api/v1/accounts?limit=2&q=account`, manager],
+      [`/api/v1/contacts?limit=2&q=person`, ADMIN],
+      [`/api/v1/contacts?limit=2&q=x.test&accountId=acc-plan-1`, ADMIN],
+      [`/api/v1/contacts?limit=2&q=person`, manager],
+    ];
+    let nextPages = 0;
+    for (const [path, headers] of requests) {
+      // The first page and the next one (the cursor's condition must not bring the walk back).
+      let next: string | null = null;
+      for (let page = 0; page < 2 && (page === 0 || next !== null); page++) {
+        const ctx = createExecutionContext();
+        const url = `http://localhost${path}${next ? `&before=${encodeURIComponent(next)}` : ""}`;
+        const res = await worker.fetch(new Request(url, { headers }), { ...env, DB: db }, ctx);
+        await waitOnExecutionContext(ctx);
+        expect(res.status, path).toBe(200);
+        const body = (await res.json()) as { data: unknown[]; next: string | null };
+        expect(body.data.length, `${path}: the seed matches`).toBeGreaterThan(0);
+        next = body.next;
+        if (page === 1) nextPages++;
+      }
+    }
+    expect(nextPages, "second pages read").toBeGreaterThanOrEqual(requests.length - 3);
+    const offenders: string[] = [];
+    let checked = 0;
+    for (const q of log) {
+      if (!/(accounts|contacts)_fts MATCH/.test(q.sql)) continue;
+      const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+        .bind(...q.params)
+        .all<{ id: number; parent: number; detail: string }>();
+      checked++;
+      const steps = results.map((r) => r.detail);
+      // Every account or contact read (SCAN, also through an index: a walk of all of them). A
+      // search by name or MRR chooses its page in a subquery (CO-ROUTINE a) and then reads that
+      // page's rows (at most limit + 1) as `SCAN a`, outside the co-routine: not a table scan.
+      const coroutines = new Map(results.filter((r) => r.detail.startsWith("CO-ROUTINE ")).map((r) => [r.detail.slice(11), r.id]));
+      const inside = (r: { parent: number }, id: number): boolean =>
+        r.parent === id || results.some((p) => p.id === r.parent && p.id !== 0 && inside(p, id));
+      // Allowed on accounts and contacts: the matches by rowid, and a manager's or an account's
+      // rows through their index (bounded by the book). Not a range of the name, MRR or id
+      // index either: after a cursor, that is a walk of the rest of the list.
+      const bounded =
+        /USING INTEGER PRIMARY KEY \(rowid=\?\)|USING (COVERING )?INDEX (accounts_manager_idx|contacts_account_idx) \((manager_user_id|account_id)=\?( AND rowid=\?)?\)$/;
+      const whole = results
+        .filter((r) => {
+          const m = /^(SCAN|SEARCH) (a|accounts|contacts)\b/.exec(r.detail);
+          if (!m || bounded.test(r.detail)) return false;
+          const co = coroutines.get(m[2]!);
+          return m[1] === "SEARCH" || co === undefined || inside(r, co);
+        })
+        .map((r) => r.detail);
+      const throughIndex = steps.some((d) => /^SCAN (accounts|contacts)_fts VIRTUAL TABLE INDEX/.test(d));
+      if (whole.length || !throughIndex) offenders.push(`${steps.join("; ")}\n    in: ${q.sql.replace(/\s+/g, " ").slice(0, 500)}`);
+    }
+    expect(checked).toBeGreaterThanOrEqual(requests.length + nextPages);
+    expect(offenders, offenders.join("\n")).toEqual([]);
+  });
 
   /** The plans of every SELECT the requests sent (one line per plan step), with the SQL. */
   async function plansOf(paths: string[]) {

@@ -29,11 +29,12 @@ export const UNDECLARED_REFERENCES: { table: string; column: string; parent: str
 ];
 
 /**
- * Bookkeeping tables of D1, SQLite and the migration runner, not ours; and the full-text index of
- * comments (migrations/0008): an external-content FTS5 table holds no text of its own (the
- * comments are scanned in `responses`), only its index pages, some in WITHOUT ROWID tables.
+ * Bookkeeping tables of D1, SQLite and the migration runner, not ours; and the full-text indexes
+ * of comments (migrations/0008), accounts and contacts (migrations/0022): an external-content FTS5
+ * table holds no text of its own (the comments are scanned in `responses`, the names in `accounts`
+ * and `contacts`), only its index pages, some in WITHOUT ROWID tables.
  */
-const SYSTEM_TABLE = /^(sqlite_|_cf_|d1_migrations$|comments_fts($|_))/;
+const SYSTEM_TABLE = /^(sqlite_|_cf_|d1_migrations$|(comments|accounts|contacts)_fts($|_))/;
 
 const BAD_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u;

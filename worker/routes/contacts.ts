@@ -4,12 +4,10 @@
  * (admins). A manager asking for a contact outside their accounts gets 404, as if it did not exist.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { eq, sql, type SQL } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { accounts, contacts } from "../db/schema";
-import { containsText } from "../db/queries/textSearch";
 import type { Db, Principal } from "../env";
 import { enqueueContactUnsubscribed } from "../jobs/webhooks";
-import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { body, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
 import { requireAuth } from "../middleware/auth";
@@ -26,17 +24,11 @@ import {
 } from "../schemas/contacts";
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
+import { contactsInScope, listContacts } from "../services/contactsList";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { upsertContacts } from "../services/contactsUpsert";
-import { managerScope } from "../services/scope";
 
 type ContactRow = typeof contacts.$inferSelect;
-
-/** Contacts a manager may see: those of the accounts they manage. */
-function contactsInScope(p: Principal): SQL | undefined {
-  const m = managerScope(p);
-  return m === null ? undefined : sql`${contacts.accountId} IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
-}
 
 async function contactInScope(db: Db, p: Principal, id: string): Promise<ContactRow> {
   const scope = contactsInScope(p);
@@ -126,26 +118,7 @@ const erase = createRoute({
 });
 
 export const contactsRoute = router()
-  .openapi(list, async (c) => {
-    const q = c.req.valid("query");
-    const where: SQL[] = [sql`1 = 1`];
-    const scope = contactsInScope(c.var.principal);
-    if (scope) where.push(scope);
-    if (q.accountId) where.push(sql`${contacts.accountId} = ${q.accountId}`);
-    if (q.q) where.push(containsText([contacts.name, contacts.email, contacts.externalId], q.q));
-    const cursor = decodeCursor(q.before, 1);
-    if (cursor) where.push(sql`${contacts.id} > ${cursor[0]}`);
-    const rows = await c.var.db
-      .select()
-      .from(contacts)
-      .where(sql.join(where, sql` AND `))
-      .orderBy(contacts.id)
-      .limit(q.limit + 1)
-      .all();
-    const more = rows.length > q.limit;
-    const page = more ? rows.slice(0, q.limit) : rows;
-    return c.json({ data: page.map(contactView), next: more ? encodeCursor([page.at(-1)!.id]) : null }, 200);
-  })
+  .openapi(list, async (c) => c.json(await listContacts(c.var.db, c.var.principal, c.req.valid("query")), 200))
   .openapi(bulk, async (c) => c.json(await runBulk(c.req.valid("json").contacts, ContactUpsertSchema, (rows) => upsertContacts(c.var.db, rows)), 200))
   .openapi(get, async (c) => c.json(contactView(await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId)), 200))
   .openapi(patch, async (c) => {
