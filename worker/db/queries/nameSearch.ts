@@ -6,7 +6,7 @@
  *
  * - The text is one quoted FTS5 string (a `"` doubled), so `%`, `_`, `\`, quotes, parentheses,
  *   `OR`, `NEAR` or `name:` typed by someone are plain text, and a trigram phrase is a substring
- *   (its trigrams, consecutive).
+ *   (its trigrams, consecutive). With an apostrophe, one such string per kind of apostrophe.
  * - Folding is FTS5's: case through Unicode 6.1's tables; accents (remove_diacritics 1) of Latin
  *   letters, precomposed or followed by a combining mark. Elsewhere it differs from "decompose,
  *   drop every mark, lower-case" (docs/SCALING.md lists the differences, test/api/nameSearch.test.ts
@@ -36,10 +36,21 @@ export const TRIGRAM_DROPS = /[\u0300-\u0304\u0306-\u030c\u030f\u0311\u031b\u032
 /** How many characters the tokenizer sees in `q`: trigram needs at least 3. */
 export const trigramLength = (q: string): number => [...q.replace(TRIGRAM_DROPS, "")].length;
 
-/** The MATCH string for `q` (one quoted phrase), or null when the index cannot answer it. */
+/**
+ * Apostrophes, typed one way on a keyboard and stored another by a phone or a word processor
+ * (`L'Oréal`, `L’Oréal`): a `q` with one is searched with each of them (the same one at every
+ * place), as the comment search does.
+ */
+const APOSTROPHES = /['’‘ʼ]/gu;
+const HAS_APOSTROPHE = /['’‘ʼ]/u;
+const APOSTROPHE_KINDS = ["'", "’", "‘", "ʼ"];
+
+/** The MATCH string for `q` (one quoted phrase, or an OR of its apostrophes), or null when the index cannot answer it. */
 export function trigramQuery(q: string): string | null {
   if (trigramLength(q) < 3) return null;
-  return `"${q.replaceAll('"', '""')}"`;
+  const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
+  if (!HAS_APOSTROPHE.test(q)) return quote(q);
+  return APOSTROPHE_KINDS.map((a) => quote(q.replace(APOSTROPHES, a))).join(" OR ");
 }
 
 /**
