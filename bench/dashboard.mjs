@@ -75,6 +75,9 @@ const ALL_REQUESTS = [
   ["retention by quarter", `/api/v1/metrics/retention?interval=quarter&${range}`],
   ["cohorts", `/api/v1/metrics/cohorts?${range}`],
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
+  ["monthly review", `/api/v1/digest?month=2026-10`],
+  ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
+  ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
   ["goals", `/api/v1/goals`],
   ["waves", `/api/v1/waves?surveyId=${SURVEY}`],
 ];
@@ -94,11 +97,8 @@ const EXTRA_REQUESTS = [
   // monthly review, customer value, a contact's page, a survey's responses).
   ["surveys list", `/api/v1/surveys`],
   ["segments", `/api/v1/segments`],
-  ["monthly review", `/api/v1/digest?month=2026-10`],
-  ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
   ["contact page", `/api/v1/contacts/ct_7`],
   ["a survey's responses, newest 50", `/api/v1/surveys/${SURVEY}/responses?limit=50`],
-  ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
   ["manager: overview", OVERVIEW, "manager"],
   // Breakdowns by the other dimensions, the overview by quarter and half-year, and the follow-up
   // inbox's filters (overdue: the monthly review's link; open and mine; detractors).

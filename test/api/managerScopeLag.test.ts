@@ -48,6 +48,14 @@ describe("a manager's lists when the copied manager lags", () => {
     await env.DB.prepare("UPDATE accounts SET manager_user_id = 'usr_lag_b' WHERE id = 'acc-lag'").run();
     expect(await seen("usr_lag_a")).toEqual([]);
     expect(await seen("usr_lag_a", "lent")).toEqual([]);
+    // The walk finds it by the copied manager, then the page's account check fails: the collect answers.
+    const walked = await commentsPage(db, manager("usr_lag_a"), { surveyId: s, q: "lent" }, "UTC", {
+      order: "desc",
+      before: null,
+      limit: 10,
+      strategy: "walk",
+    });
+    expect([walked.servedBy, walked.rows]).toEqual(["collect", []]);
     await reattributeAccount(db, "acc-lag");
     expect(await seen("usr_lag_b")).toEqual(["lag-1"]);
     expect(await seen("usr_lag_b", "lent")).toEqual(["lag-1"]);

@@ -552,6 +552,18 @@ describe("query plans of the dashboard", () => {
       bookPlan.filter((d) => WHOLE_LIST.test(d)),
       bookPlan.join("; "),
     ).toEqual([]);
+    // The walk's page, read by id with the accounts checked: by primary key, not the manager's
+    // whole index in time order (64 ms at 1M when it did).
+    const pageById = log.filter((q) => /"responses"\."id" in \(/.test(q.sql) && /exists \(select 1 from "accounts" "book"/.test(q.sql));
+    expect(pageById.length).toBeGreaterThanOrEqual(2);
+    for (const q of pageById) {
+      const steps = (
+        await env.DB.prepare(`EXPLAIN QUERY PLAN ${q.sql}`)
+          .bind(...q.params)
+          .all<{ detail: string }>()
+      ).results.map((r) => r.detail);
+      expect(steps.join("; "), q.sql).toMatch(/SEARCH (responses|r) USING INDEX sqlite_autoindex_responses_1 \(id=\?\)/);
+    }
     const lists = log.filter(
       (q) => /from "responses"/.test(q.sql) && /"responses"\."manager_user_id" = \?/.test(q.sql) && /order by "responses"\."created_at"/.test(q.sql),
     );

@@ -17,6 +17,8 @@
  * than walkBound(limit) answers at the share matched so far (a rare phrase), or at the first
  * comment or search word holding a character the JavaScript tokenizer is not proven on. Either
  * way the rows, their order and the cursor are the same (test/api/commentSearchStrategies.test.ts).
+ * A manager's walk selects answers by the manager they carry and checks the accounts of the page
+ * it found; if one is no longer theirs (a copy lagging a reassignment), the collect serves.
  */
 import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
@@ -25,6 +27,7 @@ import { type ResponseCursor, type ResponseOrder, responseOrderBy } from "../db/
 import { responseFilter } from "../db/queries/responseFilter";
 import { categorySql } from "../db/queries/scoreCategory";
 import { accounts, contacts, followups, responses, surveys, users } from "../db/schema";
+import { responsesInScopeInTimeOrder } from "./scope";
 import type { Db, Principal } from "../env";
 import type { ResponseFilter } from "../schemas/comments";
 
@@ -177,7 +180,10 @@ export async function commentsPage(
   // `inTimeOrder`: the filters that could lead SQLite elsewhere are kept out of its index choice,
   // so that it walks a time index (docs/SCALING.md, "The comment search").
   const windowWhere = (cursor: ResponseCursor | null) =>
-    and(isNotNull(responses.comment), responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order, inTimeOrder: true }));
+    and(
+      isNotNull(responses.comment),
+      responseFilter(db, principal, rest, timeZone, { before: cursor, order: opts.order, inTimeOrder: true, accountCheckedLater: true }),
+    );
   const window = (cursor: ResponseCursor | null, n: number) => windowQuery(db, windowWhere(cursor), opts.order, n);
   const bound = opts.walkBound ?? walkBound(opts.limit);
   let first: Walked | undefined;
@@ -199,8 +205,13 @@ export async function commentsPage(
   }
   const ids = await walkIds(window, match, opts, bound, first);
   if (ids) {
-    const rows = ids.length ? await pageQuery(db, inArray(responses.id, ids), opts.order, opts.limit) : [];
-    return { rows, servedBy: "walk" };
+    // A manager's walk found answers by the manager they carry; the page is read with the full
+    // scope, which checks each one's account. Should one fail (its copy lagging a reassignment),
+    // the collect answers the page instead.
+    const rows = ids.length
+      ? await pageQuery(db, and(inArray(responses.id, ids), responsesInScopeInTimeOrder(db, principal, { only: "account" })), opts.order, opts.limit)
+      : [];
+    if (rows.length === ids.length) return { rows, servedBy: "walk" };
   }
   return { rows: await pageQuery(db, where, opts.order, opts.limit), servedBy: "collect" };
 }

@@ -19,14 +19,16 @@ import { categorySql } from "./scoreCategory";
  * them (unary `+`), for a read that must walk a time index (services/commentsList.ts): across
  * surveys, `followups_due_idx` for a status made SQLite read every open item and sort them (433 ms
  * for 400 rows at 1,000,000 answers), where the time index took 0.6 ms. A manager's scope leads
- * to the manager's own time indexes (services/scope.ts, responsesInScopeInTimeOrder).
+ * to the manager's own time indexes (services/scope.ts, responsesInScopeInTimeOrder);
+ * `opts.accountCheckedLater` leaves out its check of each answer's account, for a caller that
+ * checks the rows it keeps (the comment search's walk).
  */
 export function responseFilter(
   db: Db,
   principal: Principal,
   f: ResponseFilter,
   timeZone: string,
-  opts: { queue?: boolean; before?: ResponseCursor | null; order?: ResponseOrder; inTimeOrder?: boolean } = {},
+  opts: { queue?: boolean; before?: ResponseCursor | null; order?: ResponseOrder; inTimeOrder?: boolean; accountCheckedLater?: boolean } = {},
 ): SQL | undefined {
   // The same column either way (text columns: their values are bound as they are).
   const unindexed = (c: SQLWrapper): SQL => (opts.inTimeOrder ? sql`+${c}` : sql`${c}`);
@@ -60,6 +62,6 @@ export function responseFilter(
         ? isNull(unindexed(followups.ownerUserId))
         : eq(unindexed(followups.ownerUserId), f.owner === "me" ? (principal.userId ?? "\u0000nobody") : f.owner),
     f.q ? commentMatches(f.q) : undefined,
-    responsesInScopeInTimeOrder(db, principal),
+    responsesInScopeInTimeOrder(db, principal, opts.accountCheckedLater ? { only: "copy" } : {}),
   );
 }
