@@ -24,7 +24,8 @@ import {
 } from "../schemas/contacts";
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
-import { contactsInScope, listContacts } from "../services/contactsList";
+import { listContacts } from "../services/contactsList";
+import { contactsInScope } from "../services/scope";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { upsertContacts } from "../services/contactsUpsert";
 

@@ -5,13 +5,7 @@ import { contacts } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { contactView } from "./contacts";
-import { managerScope } from "./scope";
-
-/** Contacts a manager may see: those of the accounts they manage. */
-export function contactsInScope(p: Principal): SQL | undefined {
-  const m = managerScope(p);
-  return m === null ? undefined : sql`${contacts.accountId} IN (SELECT id FROM accounts WHERE manager_user_id = ${m})`;
-}
+import { contactsInScope } from "./scope";
 
 export interface ContactFilter {
   q?: string;

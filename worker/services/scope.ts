@@ -5,7 +5,7 @@
  */
 import { and, eq, exists, inArray, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { accounts, responses } from "../db/schema";
+import { accounts, contacts, responses } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { ApiError } from "../lib/errors";
 
@@ -28,6 +28,12 @@ export const accountsInScope = (p: Principal): SQL | undefined => accountsOfScop
 
 /** The same for a scope already resolved by managerScope (a manager's id, or null for all). */
 export const accountsOfScope = (scope: string | null): SQL | undefined => (scope === null ? undefined : eq(accounts.managerUserId, scope));
+
+/** SQL condition limiting `contacts` rows to the caller's scope: a manager's, those of the accounts they manage. */
+export function contactsInScope(p: Principal): SQL | undefined {
+  const m = managerScope(p);
+  return m === null ? undefined : sql`${contacts.accountId} IN (SELECT id FROM ${accounts} WHERE ${accounts.managerUserId} = ${m})`;
+}
 
 /** SQL condition limiting `responses` rows to the caller's scope (undefined: no limit). */
 export function responsesInScope(db: Db, p: Principal): SQL | undefined {
