@@ -16,6 +16,7 @@
  */
 import { and, sql, type SQL } from "drizzle-orm";
 import { ftsTokens } from "../../domain/ftsTokens";
+import { APOSTROPHES, QUOTE_LIKE } from "../../domain/typography";
 import { responses } from "../schema";
 import { containsText } from "./textSearch";
 
@@ -25,7 +26,7 @@ const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/u;
  * Runs of punctuation and symbols (`%_`, `-`, `|`): the index ignores them, so they are checked as
  * typed. Not apostrophes and quotation marks, which are typed one way and stored another.
  */
-const PUNCTUATION = /[^\p{L}\p{N}\p{M}\s'"`´ʹʺʻʼʽ‘’‚‛“”„‟′″«»‹›＂＇]+/gu;
+const PUNCTUATION = new RegExp(`[^\\p{L}\\p{N}\\p{M}\\s${APOSTROPHES.join("")}${QUOTE_LIKE}]+`, "gu");
 
 /** Where a word may hold a ligature, either way: oe or œ, ae or æ, in any case. */
 const LIGATURE_SPOT = /(oe|œ|ae|æ)/iu;

@@ -19,6 +19,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { APOSTROPHES } from "../../domain/typography";
 import { containsText } from "./textSearch";
 
 /** The indexes of migrations/0022_accounts_contacts_search.sql. */
@@ -41,16 +42,15 @@ export const trigramLength = (q: string): number => [...q.replace(TRIGRAM_DROPS,
  * (`L'Oréal`, `L’Oréal`): a `q` with one is searched with each of them (the same one at every
  * place), as the comment search does.
  */
-const APOSTROPHES = /['’‘ʼ]/gu;
-const HAS_APOSTROPHE = /['’‘ʼ]/u;
-const APOSTROPHE_KINDS = ["'", "’", "‘", "ʼ"];
+const ANY_APOSTROPHE = new RegExp(`[${APOSTROPHES.join("")}]`, "gu");
+const HAS_APOSTROPHE = new RegExp(`[${APOSTROPHES.join("")}]`, "u");
 
 /** The MATCH string for `q` (one quoted phrase, or an OR of its apostrophes), or null when the index cannot answer it. */
 export function trigramQuery(q: string): string | null {
   if (trigramLength(q) < 3) return null;
   const quote = (text: string) => `"${text.replaceAll('"', '""')}"`;
   if (!HAS_APOSTROPHE.test(q)) return quote(q);
-  return APOSTROPHE_KINDS.map((a) => quote(q.replace(APOSTROPHES, a))).join(" OR ");
+  return APOSTROPHES.map((a) => quote(q.replace(ANY_APOSTROPHE, a))).join(" OR ");
 }
 
 /**
