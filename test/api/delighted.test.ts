@@ -83,6 +83,40 @@ describe("/v1 (Delighted-compatible)", () => {
     );
   });
 
+  it("refuses control characters and lone surrogates in every text it stores (422 naming the field), as the rest of the API does", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const person = await api("/v1/people", { headers: basic(key), body: { email: "clean@example.test", send: false } });
+    const garbage: [string, Record<string, unknown>, string][] = [
+      ["/v1/people", { email: "nul@example.test", name: "Ann\u0000", send: false }, "name"],
+      ["/v1/people", { email: "ctl@example.test", properties: { plan: "pro\u001b" }, send: false }, "properties.plan"],
+      ["/v1/people", { email: "key@example.test", properties: { "pl\u0001an": "pro" }, send: false }, "properties"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, comment: "bad\u0000" }, "comment"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, comment: "broken \ud800 utf-16" }, "comment"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, person_properties: { role: "\udc00" } }, "person_properties.role"],
+    ];
+    for (const [path, body, field] of garbage) {
+      const r = await api(path, { headers: basic(key), body });
+      expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(422);
+      expect(
+        Object.keys(r.body.errors).some((k) => k.startsWith(field)),
+        JSON.stringify(r.body),
+      ).toBe(true);
+    }
+    const made = await api("/v1/survey_responses", {
+      headers: basic(key),
+      body: { person: person.body.id, score: 5, comment: "fine\ttabs\nand lines" },
+    });
+    expect(made.status).toBe(201);
+    const put = await api(`/v1/survey_responses/${made.body.id}`, { method: "PUT", headers: basic(key), body: { comment: "now\u0007" } });
+    expect(put.status).toBe(422);
+    expect(put.body.errors.comment).toBeDefined();
+    const listed = await api(`/v1/survey_responses?person_id=${person.body.id}`, { headers: basic(key) });
+    expect(listed.body.map((r: { comment: string }) => r.comment)).toEqual(["fine\ttabs\nand lines"]);
+    const people = await api("/v1/people?per_page=100", { headers: basic(key) });
+    expect(people.body.map((p: { email: string }) => p.email)).not.toEqual(expect.arrayContaining(["nul@example.test"]));
+  });
+
   it("unsubscribes known and unknown people, and cancels what was pending", async () => {
     await createSurvey();
     const key = await newKey();

@@ -178,6 +178,35 @@ describe("history import", () => {
     ).toBe(401);
   });
 
+  it("reports rows whose text has control characters or lone surrogates, storing none of it (the API's text rule)", async () => {
+    const s = await createSurvey();
+    const json = await importJson(s.id, [
+      { id: "g1", person: { email: "ctl-g1@example.test" }, score: 7, comment: "a\u0000b", created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g2", person: { email: "ctl-g2@example.test", name: "N\u0007" }, score: 7, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g3", person: { email: "ctl-g3@example.test" }, score: 7, comment: "x\ud800", created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g4", person: { email: "ctl-g4@example.test" }, score: 7, person_properties: { plan: "p\u001b" }, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g5\u0001", person: { email: "ctl-g5@example.test" }, score: 7, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "ok", person: { email: "ctl-ok@example.test" }, score: 7, comment: "tabs\tand\nlines", created_at: T("2025-01-10T10:00:00Z") },
+    ]);
+    expect(json.status).toBe(201);
+    expect(json.body).toMatchObject({ okRows: 1, errorRows: 5 });
+    expect(json.body.errors.map((e: { row: number; field: string; code: string }) => [e.row, e.field, e.code])).toEqual([
+      [2, "comment", "invalid_text"],
+      [3, "name", "invalid_text"],
+      [4, "comment", "invalid_text"],
+      [5, "person_properties.plan", "invalid_text"],
+      [6, "id", "invalid_text"],
+    ]);
+    const csv = await importCsv(s.id, "generic", 'email,score,date,comment\r\nctl-c1@example.test,8,2025-01-02,"a\u001bb"\r\n');
+    expect(csv.body).toMatchObject({ okRows: 0, errorRows: 1 });
+    expect(csv.body.errors[0]).toMatchObject({ field: "comment", code: "invalid_text" });
+    const rows = await db.select().from(responses).where(eq(responses.surveyId, s.id)).all();
+    expect(rows.map((r) => r.comment)).toEqual(["tabs\tand\nlines"]);
+    for (const email of ["ctl-g1@example.test", "ctl-g2@example.test", "ctl-c1@example.test"]) {
+      expect(await db.select().from(contacts).where(eq(contacts.email, email)).get(), email).toBeUndefined();
+    }
+  });
+
   it("parses the export date formats", () => {
     expect(parseWhen("1736503200", "UTC")).toBe(Date.parse("2025-01-10T10:00:00Z"));
     expect(parseWhen("2025-01-10 10:00:00", "UTC")).toBe(Date.parse("2025-01-10T10:00:00Z"));
