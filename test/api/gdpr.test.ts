@@ -82,3 +82,46 @@ describe("GDPR", () => {
     expect((await api(`/api/v1/contacts/${ann}/erase`, { method: "POST", headers: ADMIN, body: {} })).status).toBe(404);
   });
 });
+
+describe("GDPR export completeness", () => {
+  it("holds every row of every table that points at the contact (tables read from the database), survey requests from /v1 included", async () => {
+    await createSurvey();
+    const key = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "v1", role: "admin" } });
+    const basic = { authorization: `Basic ${btoa(`${key.body.key}:`)}` };
+    const t = uniq("gdprrows");
+    // A Delighted-style person scheduled twice (the request keeps the properties given then),
+    // then an answer and a dismissal under the same person.
+    const person = await api("/v1/people", { headers: basic, body: { email: `${t}@x.test`, delay: 3600, properties: { plan: `gold-${t}` } } });
+    expect(person.status).toBe(200);
+    await api("/v1/people", { headers: basic, body: { email: `${t}@x.test`, delay: 7200, properties: { plan: `platinum-${t}` } } });
+    const contactId: string = person.body.id;
+    const answer = await api("/v1/survey_responses", { headers: basic, body: { person: contactId, score: 4, comment: "slow" } });
+    expect(answer.status).toBe(201);
+
+    const exported = await api(`/api/v1/contacts/${contactId}/export`, { headers: ADMIN });
+    expect(exported.status).toBe(200);
+    const text = JSON.stringify(exported.body);
+    const all = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
+    const tables: { t: string }[] = [];
+    for (const { name } of all.results) {
+      const cols = await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(name).all<{ name: string }>();
+      if (cols.results.some((c) => c.name === "contact_id")) tables.push({ t: name });
+    }
+    expect(tables.map((r) => r.t)).toEqual(expect.arrayContaining(["responses", "dismissals", "invitations", "survey_requests"]));
+    const missing: string[] = [];
+    let rows = 0;
+    for (const { t: table } of tables) {
+      const held = await env.DB.prepare(`SELECT id FROM "${table}" WHERE contact_id = ?`).bind(contactId).all<{ id: string }>();
+      for (const r of held.results) {
+        rows++;
+        if (!text.includes(`"${r.id}"`)) missing.push(`${table}.${r.id}`);
+      }
+    }
+    expect(rows).toBeGreaterThanOrEqual(3);
+    expect(missing).toEqual([]);
+    // The older request's properties are the person's data as given then, not only today's traits.
+    expect(text).toContain(`gold-${t}`);
+  });
+});

@@ -3,8 +3,9 @@
  * - about the person, deleted: the contact (its traits, unsubscribe date), its responses with
  *   their comments, answers and properties (the rollup triggers then take them out of every
  *   metric), the follow-ups of those responses and their notes, dismissals, invitations (their
- *   bounce errors quote the address), and our stored webhook events about the person (answers,
- *   unsubscribe), pending or sent;
+ *   bounce errors quote the address), survey requests from /v1/people (with the properties given
+ *   then; deleted with the contact by their foreign key's cascade), and our stored webhook events
+ *   about the person (answers, unsubscribe), pending or sent;
  * - free text about something else that may quote the person (QUOTING below): follow-up notes on
  *   other answers, import reports (`email x@y already on row 2`), audit details, other webhook
  *   payloads and errors, other invitations' errors. Their email, name and external id are
@@ -26,6 +27,7 @@ import {
   importJobs,
   invitations,
   responses,
+  surveyRequests,
   webhookDeliveries,
 } from "../db/schema";
 import type { Db } from "../env";
@@ -150,7 +152,7 @@ const aboutContact = (contactId: string) =>
 export async function exportContact(db: Db, contactId: string) {
   const contact = await db.select().from(contacts).where(eq(contacts.id, contactId)).get();
   if (!contact) return null;
-  const [account, answers, closed, invited, events, mentions] = await Promise.all([
+  const [account, answers, closed, invited, requested, events, mentions] = await Promise.all([
     contact.accountId
       ? db
           .select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name })
@@ -176,6 +178,8 @@ export async function exportContact(db: Db, contactId: string) {
       .where(eq(invitations.contactId, contactId))
       .orderBy(invitations.createdAt)
       .all(),
+    // Delighted-style requests (/v1/people) keep the properties given at the time: the person's data.
+    db.select().from(surveyRequests).where(eq(surveyRequests.contactId, contactId)).orderBy(surveyRequests.createdAt).all(),
     db
       .select({
         id: webhookDeliveries.id,
@@ -206,6 +210,7 @@ export async function exportContact(db: Db, contactId: string) {
     followupNotes: notes,
     dismissals: closed,
     invitations: invited,
+    surveyRequests: requested,
     webhookEvents: events,
     /** Other records quoting the person's email, name or external id (import reports, notes…). */
     mentions: mentions.map(({ table, column, id, text }) => ({ table, column, id, text })),
