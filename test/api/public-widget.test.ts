@@ -227,4 +227,17 @@ describe("rate limits on public endpoints", () => {
     const page = await api(`/s/${s.id}`, { headers: ip });
     if (sameWindow(window)) expect(page.status).toBe(429);
   }, 30_000);
+
+  it("limits the unsubscribe page too: guessing invitation tokens, or unsubscribing in bulk, from one address", async () => {
+    const ip = { "cf-connecting-ip": "198.51.100.77" };
+    const guess = () => `${crypto.randomUUID().replaceAll("-", "")}`;
+    const reads = await burstUntil429(300, () => api(`/u/${guess()}`, { headers: ip }));
+    expect(reads.passed).toBeGreaterThanOrEqual(300);
+    expect(reads.res.body.error).toMatchObject({ code: "rate_limited" });
+    const writes = await burstUntil429(60, () => api(`/u/${guess()}`, { method: "POST", headers: ip }));
+    expect(writes.passed).toBeGreaterThanOrEqual(60);
+    expect(writes.res.headers.get("retry-after")).toBe("60");
+    // Another address still reaches the page (an unknown token: 404, not 429).
+    expect((await api(`/u/${guess()}`, { headers: { "cf-connecting-ip": "198.51.100.78" } })).status).toBe(404);
+  }, 30_000);
 });
