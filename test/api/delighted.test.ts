@@ -117,6 +117,43 @@ describe("/v1 (Delighted-compatible)", () => {
     expect(people.body.map((p: { email: string }) => p.email)).not.toEqual(expect.arrayContaining(["nul@example.test"]));
   });
 
+  it("never files a person, an answer or an erasure under someone else who shares their phone number", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const phone = `+33 1 ${String(Date.now()).slice(-8, -4)} ${String(Date.now()).slice(-4)}`;
+    const ann = await api("/v1/people", {
+      headers: basic(key),
+      body: { email: "ann.switchboard@example.test", name: "Ann", phone_number: phone, send: false },
+    });
+    expect(ann.status).toBe(200);
+    // A colleague on the same switchboard, with her own e-mail: a new person, and Ann stays Ann.
+    const bea = await api("/v1/people", {
+      headers: basic(key),
+      body: { email: "bea.switchboard@example.test", name: "Bea", phone_number: phone, delay: 60 },
+    });
+    expect(bea.status).toBe(200);
+    expect(bea.body.id).not.toBe(ann.body.id);
+    expect(bea.body).toMatchObject({ email: "bea.switchboard@example.test", name: "Bea" });
+    const annNow = await api(`/v1/people/${ann.body.id}`, { headers: basic(key) });
+    expect(annNow.body).toMatchObject({ email: "ann.switchboard@example.test", name: "Ann", next_survey_scheduled_at: null });
+    // The phone number alone no longer names one person: refused, not guessed.
+    const answer = await api("/v1/survey_responses", { headers: basic(key), body: { person: `phone_number:${phone}`, score: 0 } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors.person).toBeDefined();
+    const erase = await api(`/v1/people/phone_number:${encodeURIComponent(phone)}`, { method: "DELETE", headers: basic(key) });
+    expect(erase.status).toBe(422);
+    for (const id of [ann.body.id, bea.body.id]) expect((await api(`/v1/people/${id}`, { headers: basic(key) })).status).toBe(200);
+    const byPhoneOnly = await api("/v1/people", { headers: basic(key), body: { phone_number: phone, name: "Who?", send: false } });
+    expect(byPhoneOnly.status).toBe(422);
+    expect(byPhoneOnly.body.errors.phone_number).toBeDefined();
+    // A phone number held by one person still finds them.
+    const solo = `+44 20 ${String(Date.now()).slice(-8)}`;
+    const cy = await api("/v1/people", { headers: basic(key), body: { phone_number: solo, name: "Cy", send: false } });
+    const byPhone = await api("/v1/survey_responses", { headers: basic(key), body: { person: `phone_number:${solo}`, score: 9 } });
+    expect(byPhone.status).toBe(201);
+    expect(byPhone.body.person).toBe(cy.body.id);
+  });
+
   it("unsubscribes known and unknown people, and cancels what was pending", async () => {
     await createSurvey();
     const key = await newKey();
