@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 import { bulkAccounts, bulkContacts, uniq } from "./accounts.fixtures";
+import { makeWorld } from "../scope-helpers";
 
 describe("GDPR", () => {
   it("exports everything held on a contact, then erases it: metrics follow, audit row names no one", async () => {
@@ -123,5 +124,35 @@ describe("GDPR export completeness", () => {
     expect(missing).toEqual([]);
     // The older request's properties are the person's data as given then, not only today's traits.
     expect(text).toContain(`gold-${t}`);
+  });
+});
+
+describe("a manager's GDPR export", () => {
+  it("holds the person's own records but no admin records nor notes on other managers' accounts that happen to quote them", async () => {
+    const w = await makeWorld();
+    // Manager A's contact (the one who answered rA) and what quotes their e-mail elsewhere.
+    const contactA = (await api(`/api/v1/accounts/${w.accountA.id}`, { headers: w.keys.admin })).body.contacts[0];
+    expect(contactA?.email).toBeTruthy();
+    // A note on manager B's answer, an import report, both quoting A's contact.
+    const note = await api(`/api/v1/followups/${w.rB.id}/notes`, { headers: w.keys.admin, body: { body: `B's client cc'd ${contactA.email}` } });
+    expect(note.status).toBe(201);
+    const report = await api("/api/v1/imports/contacts", {
+      method: "POST",
+      raw: `external_id,email\ngdpr-x1,${contactA.email}\ngdpr-x2,${contactA.email}\n`,
+      headers: { ...w.keys.admin, "content-type": "text/csv" },
+    });
+    expect(report.status).toBe(201);
+
+    const byAdmin = await api(`/api/v1/contacts/${contactA.id}/export`, { headers: w.keys.admin });
+    expect(byAdmin.body.mentions.map((m: { table: string }) => m.table).sort()).toEqual(["followup_notes", "import_jobs"]);
+    for (const headers of [w.keys.managerA, w.managerA.read]) {
+      const byManager = await api(`/api/v1/contacts/${contactA.id}/export`, { headers });
+      expect(byManager.status).toBe(200);
+      expect(byManager.body.responses.map((r: { id: string }) => r.id)).toEqual([w.rA.id]);
+      expect(JSON.stringify(byManager.body)).not.toContain("B's client");
+      expect(byManager.body.mentions.filter((m: { table: string }) => m.table !== "followup_notes")).toEqual([]);
+    }
+    // Manager B sees neither the contact nor its export.
+    expect((await api(`/api/v1/contacts/${contactA.id}/export`, { headers: w.keys.managerB })).status).toBe(404);
   });
 });
