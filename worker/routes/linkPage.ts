@@ -33,7 +33,13 @@ const MAX_FORM_BYTES = 16 * 1024;
 
 const FormSchema = z.object({
   id: z.uuid(),
-  score: z.coerce.number().int(),
+  // Exactly what the page's radio buttons send: z.coerce.number() read "" and " " as 0 (a
+  // detractor nobody gave, or a given score rewritten to 0 by a post with an emptied field) and
+  // took "0x5" and "1e1" too.
+  score: z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number),
   comment: commentText.optional(),
   t: z.string().regex(TOKEN).optional(),
   k: z.string().regex(EDIT_TOKEN).optional(),
