@@ -3,6 +3,7 @@
  * own dates, people become contacts, a second import adds nothing, bad rows are reported, and the
  * monthly NPS trend afterwards is the hand-computed one.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, contacts, responses } from "../../worker/db/schema";
@@ -205,6 +206,27 @@ describe("history import", () => {
     for (const email of ["ctl-g1@example.test", "ctl-g2@example.test", "ctl-c1@example.test"]) {
       expect(await db.select().from(contacts).where(eq(contacts.email, email)).get(), email).toBeUndefined();
     }
+  });
+
+  it("refuses a JSON body over 20 MB sent without Content-Length (chunked) with 413, before holding it all", async () => {
+    const s = await createSurvey();
+    const chunk = new TextEncoder().encode(`${JSON.stringify({ id: "x", score: 5, comment: "y".repeat(1000) })},`.repeat(1000));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 21 * 1024 * 1024) return controller.close();
+        controller.enqueue(sent === 0 ? new Uint8Array([0x5b, ...chunk]) : chunk);
+        sent += chunk.byteLength;
+      },
+    });
+    const res = await SELF.fetch(`http://localhost/api/v1/imports/history?surveyId=${s.id}&source=delighted`, {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body,
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
+    expect(await db.select().from(responses).where(eq(responses.surveyId, s.id)).all()).toEqual([]);
   });
 
   it("parses the export date formats", () => {
