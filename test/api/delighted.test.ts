@@ -3,6 +3,7 @@
  * send (form bodies, `key` without a colon, PUT /survey_responses/:id, `.json` paths), who may
  * change an answer, and the error shapes. The Node client itself runs in test/e2e/delighted.e2e.ts.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, createSurvey } from "../helpers";
 
@@ -152,6 +153,27 @@ describe("/v1 (Delighted-compatible)", () => {
     const byPhone = await api("/v1/survey_responses", { headers: basic(key), body: { person: `phone_number:${solo}`, score: 9 } });
     expect(byPhone.status).toBe(201);
     expect(byPhone.body.person).toBe(cy.body.id);
+  });
+
+  it("refuses a body over 64 KB with 413 in its own shape, chunked (no Content-Length) or not", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const big = JSON.stringify({ email: "big@example.test", name: "x".repeat(70_000) });
+    const declared = await api("/v1/people", { headers: basic(key), body: JSON.parse(big) });
+    expect(declared.status).toBe(413);
+    const bytes = new TextEncoder().encode(big);
+    const chunked = await SELF.fetch("http://localhost/v1/people", {
+      method: "POST",
+      headers: { ...basic(key), "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.byteLength; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+          controller.close();
+        },
+      }),
+    });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ status: 413 });
   });
 
   it("unsubscribes known and unknown people, and cancels what was pending", async () => {
