@@ -133,6 +133,22 @@ describe("GET /api/v1/surveys/:id/widget", () => {
     expect((await widget(s.id, `uid=user-9&sig=${good}`)).body.reason).toBe("answered");
   });
 
+  it("takes the full claim (id, email and account, as the answers carry it) on the settings request too", async () => {
+    const s = await createSurvey({ requireSignature: true });
+    const claim = "user-10\nten@example.test\nacct-10";
+    const full = await hmacSha256Hex(s.signingSecret, claim);
+    const q = `uid=user-10&email=ten%40example.test&account=acct-10&sig=${full}`;
+    const first = await widget(s.id, q);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ show: true, reason: null });
+    // The same signature without the account it covers, or with another account, proves nothing.
+    expect((await widget(s.id, `uid=user-10&email=ten%40example.test&sig=${full}`)).status).toBe(403);
+    expect((await widget(s.id, `uid=user-10&email=ten%40example.test&account=acct-11&sig=${full}`)).status).toBe(403);
+    const contact = { id: "user-10", email: "ten@example.test", account: "acct-10" };
+    expect((await submit(s.id, { score: 9, contact, signature: full })).status).toBe(201);
+    expect((await widget(s.id, q)).body.reason).toBe("answered");
+  });
+
   it("answers CORS preflights for dismissals on allowed origins only", async () => {
     const s = await createSurvey({ allowedOrigins: ["https://app.example.com"] });
     const ok = await api(`/api/v1/surveys/${s.id}/dismissals`, { method: "OPTIONS", headers: { origin: "https://app.example.com" } });

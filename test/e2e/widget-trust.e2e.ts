@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createHmac } from "node:crypto";
 import { responsesOf, settingsLoaded, surveyWith, waitForResponses, useBrowserAndHost } from "./widget-host";
 import { networkQuiet } from "./settle";
+import { adminApi } from "./api";
 
 const bed = useBrowserAndHost();
 
@@ -54,5 +55,25 @@ describe("the widget refuses", () => {
     const rows = await waitForResponses(s.id, (r) => r.length === 1);
     expect(rows[0].contactId).toMatch(/^ctc_/);
     await ok.close();
+  });
+
+  it("shows itself to a person identified with the full claim, and files their answer under the signed account", async () => {
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin], requireSignature: true });
+    const ext = `fullclaim-${s.id}`;
+    const made = await adminApi("/api/v1/accounts/bulk", {
+      body: { accounts: [{ externalId: ext, name: "Full Claim Ltd", startedOn: "2025-01-01" }] },
+    });
+    expect(made.status).toBe(200);
+    const accountId = made.body.results[0].id;
+    const who = { id: `u-${s.id}`, email: `u-${s.id.slice(4).toLowerCase()}@example.test`, account: ext };
+    const signature = createHmac("sha256", s.signingSecret).update(`${who.id}\n${who.email}\n${who.account}`).digest("hex");
+    const page = await bed.browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(bed.host.page(`/full-${s.id}`, s.id, { before: `Barometre=[["identify",${JSON.stringify({ ...who, signature })}]];` }));
+    expect(((await loaded) as any).status()).toBe(200);
+    await page.getByRole("radio", { name: "4" }).click();
+    const rows = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(rows[0]).toMatchObject({ score: 4, accountId });
+    await page.close();
   });
 });

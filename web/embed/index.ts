@@ -84,6 +84,8 @@ async function check(force?: boolean) {
   const { contact: c, signature } = contact();
   if (c?.id) q.set("uid", c.id);
   if (c?.email) q.set("email", c.email);
+  // A signature over the full claim covers the account too: without it the check fails here.
+  if (c?.account) q.set("account", c.account);
   if (signature) q.set("sig", signature);
   try {
     const r = await fetch(api + "widget?" + q, { credentials: "omit" });
