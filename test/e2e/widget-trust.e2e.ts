@@ -57,6 +57,20 @@ describe("the widget refuses", () => {
     await ok.close();
   });
 
+  it("drops an e-mail the API would refuse instead of hiding the survey from the person identified beside it", async () => {
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const who = { id: `dots-${s.id}`, email: "first..last@example.test" };
+    const page = await bed.browser.newPage();
+    const loaded = settingsLoaded(page, s.id);
+    await page.goto(bed.host.page(`/dots-${s.id}`, s.id, { before: `Barometre=[["identify",${JSON.stringify(who)}]];` }));
+    expect(((await loaded) as any).status()).toBe(200);
+    await page.getByRole("radio", { name: "8" }).click();
+    const rows = await waitForResponses(s.id, (r) => r.length === 1);
+    const contact = await adminApi(`/api/v1/contacts/${rows[0].contactId}`);
+    expect(contact.body).toMatchObject({ externalId: who.id, email: null });
+    await page.close();
+  });
+
   it("shows itself to a person identified with the full claim, and files their answer under the signed account", async () => {
     const s = await surveyWith({ allowedOrigins: [bed.host.origin], requireSignature: true });
     const ext = `fullclaim-${s.id}`;

@@ -7,6 +7,7 @@
  *   (window.Barometre = window.Barometre || []).push(["identify", { id: "42", signature: "…" }]);
  * After load `Barometre` is the API object; its `push` still works, so the same code runs either way.
  */
+import { EMAIL } from "./email";
 import { flush, ls, send } from "./store";
 import { open, type Settings } from "./ui";
 
@@ -41,7 +42,7 @@ const uuid = (): string =>
 function contact(): { contact?: Record<string, string>; signature?: string } {
   const c: Record<string, string> = {};
   if (who.id != null) c.id = String(who.id).slice(0, 200);
-  if (who.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(who.email)) c.email = who.email;
+  if (who.email && who.email.length <= 320 && EMAIL.test(who.email)) c.email = who.email;
   if (c.id || c.email) {
     if (who.name) c.name = String(who.name).slice(0, 200);
     if (who.account != null) c.account = String(who.account).slice(0, 200);
