@@ -71,6 +71,27 @@ describe("the widget refuses", () => {
     await page.close();
   });
 
+  it("never loses an answer to text the API would refuse: a name with a line break, traits with control characters or cut emoji, a comment with a vertical tab", async () => {
+    const s = await surveyWith({ allowedOrigins: [bed.host.origin] });
+    const who = {
+      id: `odd-${s.id}`,
+      name: "Ann\nMartin",
+      traits: { bio: `${"x".repeat(499)}😀`, "k\u0001": "v\u001b!" },
+    };
+    const page = await bed.browser.newPage();
+    await page.goto(bed.host.page(`/odd-${s.id}`, s.id, { before: `Barometre=[["identify",${JSON.stringify(who)}]];` }));
+    await page.getByRole("radio", { name: "3" }).click();
+    const [first] = await waitForResponses(s.id, (r) => r.length === 1);
+    expect(first.score).toBe(3);
+    await page.getByRole("textbox").fill("slow\u000bvery slow");
+    await page.getByRole("button", { name: "Send" }).click();
+    const rows = await waitForResponses(s.id, (r) => r[0]?.comment !== null);
+    expect(rows[0].comment).toBe("slow very slow");
+    const contact = await adminApi(`/api/v1/contacts/${rows[0].contactId}`);
+    expect(contact.body).toMatchObject({ externalId: who.id, name: "Ann Martin" });
+    await page.close();
+  });
+
   it("shows itself to a person identified with the full claim, and files their answer under the signed account", async () => {
     const s = await surveyWith({ allowedOrigins: [bed.host.origin], requireSignature: true });
     const ext = `fullclaim-${s.id}`;
