@@ -127,6 +127,15 @@ describe("POST /s/:surveyId", () => {
     expect((await listResponses(s.id)).map((r) => [r.score, r.comment])).toEqual([[9, "great"]]);
   });
 
+  it("keeps a comment pasted with control characters (Word's line break is a vertical tab) instead of refusing it as if no score were chosen", async () => {
+    const s = await createSurvey();
+    const page = (await api(`/s/${s.id}`)).body;
+    const [id, k] = [hiddenId(page), hiddenKey(page)];
+    const r = await form(s.id, { id, k, score: "6", comment: "first line\u000bsecond line\u0007", lang: "en" });
+    expect(r.status).toBe(200);
+    expect((await listResponses(s.id)).map((x) => [x.score, x.comment])).toEqual([[6, "first line second line"]]);
+  });
+
   it("links an invitation's answer to its contact and wave, and a second visit updates it", async () => {
     const s = await createSurvey();
     const inv = await invite(s.id);

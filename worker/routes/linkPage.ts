@@ -19,6 +19,7 @@ import { ApiError, badRequest } from "../lib/errors";
 import { isValidScore } from "../lib/scales";
 import { pickLocale, type Locale } from "../locales";
 import { rateLimit } from "../middleware/rateLimit";
+import { controlsAsSpaces } from "../schemas/common";
 import { commentText, MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { openInvitation, recordResponse } from "../services/recordResponse";
@@ -185,6 +186,9 @@ export const linkPageRoute = new Hono<AppEnv>()
     // Decoded by hand: the runtime warns when .text() reads a form-encoded body.
     const raw = new TextDecoder().decode((await c.req.arrayBuffer()).slice(0, MAX_FORM_BYTES));
     const form = Object.fromEntries(new URLSearchParams(raw));
+    // A comment pasted with control characters (Word's line break is a vertical tab) is the
+    // person's text all the same: refused, it re-rendered the form with no way to see why.
+    if (typeof form.comment === "string") form.comment = controlsAsSpaces(form.comment, true);
     locale = surveyLocale(survey, browserLocales(c, form.lang));
     const pub = publicSurvey(survey, locale);
     const again = (f: { id: string; t?: string; k?: string; channel?: string; comment?: string }) =>
