@@ -3,6 +3,7 @@
  * send (form bodies, `key` without a colon, PUT /survey_responses/:id, `.json` paths), who may
  * change an answer, and the error shapes. The Node client itself runs in test/e2e/delighted.e2e.ts.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, createSurvey } from "../helpers";
 
@@ -81,6 +82,98 @@ describe("/v1 (Delighted-compatible)", () => {
     expect((await api("/v1/people", { headers: { ...basic(key), "content-type": "application/json" }, raw: "{nope", method: "POST" })).status).toBe(
       400,
     );
+  });
+
+  it("refuses control characters and lone surrogates in every text it stores (422 naming the field), as the rest of the API does", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const person = await api("/v1/people", { headers: basic(key), body: { email: "clean@example.test", send: false } });
+    const garbage: [string, Record<string, unknown>, string][] = [
+      ["/v1/people", { email: "nul@example.test", name: "Ann\u0000", send: false }, "name"],
+      ["/v1/people", { email: "ctl@example.test", properties: { plan: "pro\u001b" }, send: false }, "properties.plan"],
+      ["/v1/people", { email: "key@example.test", properties: { "pl\u0001an": "pro" }, send: false }, "properties"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, comment: "bad\u0000" }, "comment"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, comment: "broken \ud800 utf-16" }, "comment"],
+      ["/v1/survey_responses", { person: person.body.id, score: 5, person_properties: { role: "\udc00" } }, "person_properties.role"],
+    ];
+    for (const [path, body, field] of garbage) {
+      const r = await api(path, { headers: basic(key), body });
+      expect(r.status, `${path} ${JSON.stringify(body)}`).toBe(422);
+      expect(
+        Object.keys(r.body.errors).some((k) => k.startsWith(field)),
+        JSON.stringify(r.body),
+      ).toBe(true);
+    }
+    const made = await api("/v1/survey_responses", {
+      headers: basic(key),
+      body: { person: person.body.id, score: 5, comment: "fine\ttabs\nand lines" },
+    });
+    expect(made.status).toBe(201);
+    const put = await api(`/v1/survey_responses/${made.body.id}`, { method: "PUT", headers: basic(key), body: { comment: "now\u0007" } });
+    expect(put.status).toBe(422);
+    expect(put.body.errors.comment).toBeDefined();
+    const listed = await api(`/v1/survey_responses?person_id=${person.body.id}`, { headers: basic(key) });
+    expect(listed.body.map((r: { comment: string }) => r.comment)).toEqual(["fine\ttabs\nand lines"]);
+    const people = await api("/v1/people?per_page=100", { headers: basic(key) });
+    expect(people.body.map((p: { email: string }) => p.email)).not.toEqual(expect.arrayContaining(["nul@example.test"]));
+  });
+
+  it("never files a person, an answer or an erasure under someone else who shares their phone number", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const phone = `+33 1 ${String(Date.now()).slice(-8, -4)} ${String(Date.now()).slice(-4)}`;
+    const ann = await api("/v1/people", {
+      headers: basic(key),
+      body: { email: "ann.switchboard@example.test", name: "Ann", phone_number: phone, send: false },
+    });
+    expect(ann.status).toBe(200);
+    // A colleague on the same switchboard, with her own e-mail: a new person, and Ann stays Ann.
+    const bea = await api("/v1/people", {
+      headers: basic(key),
+      body: { email: "bea.switchboard@example.test", name: "Bea", phone_number: phone, delay: 60 },
+    });
+    expect(bea.status).toBe(200);
+    expect(bea.body.id).not.toBe(ann.body.id);
+    expect(bea.body).toMatchObject({ email: "bea.switchboard@example.test", name: "Bea" });
+    const annNow = await api(`/v1/people/${ann.body.id}`, { headers: basic(key) });
+    expect(annNow.body).toMatchObject({ email: "ann.switchboard@example.test", name: "Ann", next_survey_scheduled_at: null });
+    // The phone number alone no longer names one person: refused, not guessed.
+    const answer = await api("/v1/survey_responses", { headers: basic(key), body: { person: `phone_number:${phone}`, score: 0 } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors.person).toBeDefined();
+    const erase = await api(`/v1/people/phone_number:${encodeURIComponent(phone)}`, { method: "DELETE", headers: basic(key) });
+    expect(erase.status).toBe(422);
+    for (const id of [ann.body.id, bea.body.id]) expect((await api(`/v1/people/${id}`, { headers: basic(key) })).status).toBe(200);
+    const byPhoneOnly = await api("/v1/people", { headers: basic(key), body: { phone_number: phone, name: "Who?", send: false } });
+    expect(byPhoneOnly.status).toBe(422);
+    expect(byPhoneOnly.body.errors.phone_number).toBeDefined();
+    // A phone number held by one person still finds them.
+    const solo = `+44 20 ${String(Date.now()).slice(-8)}`;
+    const cy = await api("/v1/people", { headers: basic(key), body: { phone_number: solo, name: "Cy", send: false } });
+    const byPhone = await api("/v1/survey_responses", { headers: basic(key), body: { person: `phone_number:${solo}`, score: 9 } });
+    expect(byPhone.status).toBe(201);
+    expect(byPhone.body.person).toBe(cy.body.id);
+  });
+
+  it("refuses a body over 64 KB with 413 in its own shape, chunked (no Content-Length) or not", async () => {
+    await createSurvey();
+    const key = await newKey();
+    const big = JSON.stringify({ email: "big@example.test", name: "x".repeat(70_000) });
+    const declared = await api("/v1/people", { headers: basic(key), body: JSON.parse(big) });
+    expect(declared.status).toBe(413);
+    const bytes = new TextEncoder().encode(big);
+    const chunked = await SELF.fetch("http://localhost/v1/people", {
+      method: "POST",
+      headers: { ...basic(key), "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.byteLength; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+          controller.close();
+        },
+      }),
+    });
+    expect(chunked.status).toBe(413);
+    expect(await chunked.json()).toMatchObject({ status: 413 });
   });
 
   it("unsubscribes known and unknown people, and cancels what was pending", async () => {

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 import { bulkAccounts, bulkContacts, uniq } from "./accounts.fixtures";
+import { makeWorld } from "../scope-helpers";
 
 describe("GDPR", () => {
   it("exports everything held on a contact, then erases it: metrics follow, audit row names no one", async () => {
@@ -80,5 +81,78 @@ describe("GDPR", () => {
     expect((await api(`/api/v1/contacts/${bob}`, { headers: ADMIN })).status).toBe(200);
     expect((await api(`/api/v1/contacts/${ann}`, { headers: ADMIN })).status).toBe(404);
     expect((await api(`/api/v1/contacts/${ann}/erase`, { method: "POST", headers: ADMIN, body: {} })).status).toBe(404);
+  });
+});
+
+describe("GDPR export completeness", () => {
+  it("holds every row of every table that points at the contact (tables read from the database), survey requests from /v1 included", async () => {
+    await createSurvey();
+    const key = await api("/api/v1/api-keys", { headers: ADMIN, body: { name: "v1", role: "admin" } });
+    const basic = { authorization: `Basic ${btoa(`${key.body.key}:`)}` };
+    const t = uniq("gdprrows");
+    // A Delighted-style person scheduled twice (the request keeps the properties given then),
+    // then an answer and a dismissal under the same person.
+    const person = await api("/v1/people", { headers: basic, body: { email: `${t}@x.test`, delay: 3600, properties: { plan: `gold-${t}` } } });
+    expect(person.status).toBe(200);
+    await api("/v1/people", { headers: basic, body: { email: `${t}@x.test`, delay: 7200, properties: { plan: `platinum-${t}` } } });
+    const contactId: string = person.body.id;
+    const answer = await api("/v1/survey_responses", { headers: basic, body: { person: contactId, score: 4, comment: "slow" } });
+    expect(answer.status).toBe(201);
+
+    const exported = await api(`/api/v1/contacts/${contactId}/export`, { headers: ADMIN });
+    expect(exported.status).toBe(200);
+    const text = JSON.stringify(exported.body);
+    const all = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    ).all<{ name: string }>();
+    const tables: { t: string }[] = [];
+    for (const { name } of all.results) {
+      const cols = await env.DB.prepare("SELECT name FROM pragma_table_info(?)").bind(name).all<{ name: string }>();
+      if (cols.results.some((c) => c.name === "contact_id")) tables.push({ t: name });
+    }
+    expect(tables.map((r) => r.t)).toEqual(expect.arrayContaining(["responses", "dismissals", "invitations", "survey_requests"]));
+    const missing: string[] = [];
+    let rows = 0;
+    for (const { t: table } of tables) {
+      const held = await env.DB.prepare(`SELECT id FROM "${table}" WHERE contact_id = ?`).bind(contactId).all<{ id: string }>();
+      for (const r of held.results) {
+        rows++;
+        if (!text.includes(`"${r.id}"`)) missing.push(`${table}.${r.id}`);
+      }
+    }
+    expect(rows).toBeGreaterThanOrEqual(3);
+    expect(missing).toEqual([]);
+    // The older request's properties are the person's data as given then, not only today's traits.
+    expect(text).toContain(`gold-${t}`);
+  });
+});
+
+describe("a manager's GDPR export", () => {
+  it("holds the person's own records but no admin records nor notes on other managers' accounts that happen to quote them", async () => {
+    const w = await makeWorld();
+    // Manager A's contact (the one who answered rA) and what quotes their e-mail elsewhere.
+    const contactA = (await api(`/api/v1/accounts/${w.accountA.id}`, { headers: w.keys.admin })).body.contacts[0];
+    expect(contactA?.email).toBeTruthy();
+    // A note on manager B's answer, an import report, both quoting A's contact.
+    const note = await api(`/api/v1/followups/${w.rB.id}/notes`, { headers: w.keys.admin, body: { body: `B's client cc'd ${contactA.email}` } });
+    expect(note.status).toBe(201);
+    const report = await api("/api/v1/imports/contacts", {
+      method: "POST",
+      raw: `external_id,email\ngdpr-x1,${contactA.email}\ngdpr-x2,${contactA.email}\n`,
+      headers: { ...w.keys.admin, "content-type": "text/csv" },
+    });
+    expect(report.status).toBe(201);
+
+    const byAdmin = await api(`/api/v1/contacts/${contactA.id}/export`, { headers: w.keys.admin });
+    expect(byAdmin.body.mentions.map((m: { table: string }) => m.table).sort()).toEqual(["followup_notes", "import_jobs"]);
+    for (const headers of [w.keys.managerA, w.managerA.read]) {
+      const byManager = await api(`/api/v1/contacts/${contactA.id}/export`, { headers });
+      expect(byManager.status).toBe(200);
+      expect(byManager.body.responses.map((r: { id: string }) => r.id)).toEqual([w.rA.id]);
+      expect(JSON.stringify(byManager.body)).not.toContain("B's client");
+      expect(byManager.body.mentions.filter((m: { table: string }) => m.table !== "followup_notes")).toEqual([]);
+    }
+    // Manager B sees neither the contact nor its export.
+    expect((await api(`/api/v1/contacts/${contactA.id}/export`, { headers: w.keys.managerB })).status).toBe(404);
   });
 });

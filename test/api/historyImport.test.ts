@@ -3,6 +3,7 @@
  * own dates, people become contacts, a second import adds nothing, bad rows are reported, and the
  * monthly NPS trend afterwards is the hand-computed one.
  */
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { accounts, contacts, responses } from "../../worker/db/schema";
@@ -176,6 +177,56 @@ describe("history import", () => {
     expect(
       (await api(`/api/v1/imports/history?surveyId=${s.id}`, { method: "POST", headers: { "content-type": "text/csv" }, raw: "score,date" })).status,
     ).toBe(401);
+  });
+
+  it("reports rows whose text has control characters or lone surrogates, storing none of it (the API's text rule)", async () => {
+    const s = await createSurvey();
+    const json = await importJson(s.id, [
+      { id: "g1", person: { email: "ctl-g1@example.test" }, score: 7, comment: "a\u0000b", created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g2", person: { email: "ctl-g2@example.test", name: "N\u0007" }, score: 7, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g3", person: { email: "ctl-g3@example.test" }, score: 7, comment: "x\ud800", created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g4", person: { email: "ctl-g4@example.test" }, score: 7, person_properties: { plan: "p\u001b" }, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "g5\u0001", person: { email: "ctl-g5@example.test" }, score: 7, created_at: T("2025-01-10T10:00:00Z") },
+      { id: "ok", person: { email: "ctl-ok@example.test" }, score: 7, comment: "tabs\tand\nlines", created_at: T("2025-01-10T10:00:00Z") },
+    ]);
+    expect(json.status).toBe(201);
+    expect(json.body).toMatchObject({ okRows: 1, errorRows: 5 });
+    expect(json.body.errors.map((e: { row: number; field: string; code: string }) => [e.row, e.field, e.code])).toEqual([
+      [2, "comment", "invalid_text"],
+      [3, "name", "invalid_text"],
+      [4, "comment", "invalid_text"],
+      [5, "person_properties.plan", "invalid_text"],
+      [6, "id", "invalid_text"],
+    ]);
+    const csv = await importCsv(s.id, "generic", 'email,score,date,comment\r\nctl-c1@example.test,8,2025-01-02,"a\u001bb"\r\n');
+    expect(csv.body).toMatchObject({ okRows: 0, errorRows: 1 });
+    expect(csv.body.errors[0]).toMatchObject({ field: "comment", code: "invalid_text" });
+    const rows = await db.select().from(responses).where(eq(responses.surveyId, s.id)).all();
+    expect(rows.map((r) => r.comment)).toEqual(["tabs\tand\nlines"]);
+    for (const email of ["ctl-g1@example.test", "ctl-g2@example.test", "ctl-c1@example.test"]) {
+      expect(await db.select().from(contacts).where(eq(contacts.email, email)).get(), email).toBeUndefined();
+    }
+  });
+
+  it("refuses a JSON body over 20 MB sent without Content-Length (chunked) with 413, before holding it all", async () => {
+    const s = await createSurvey();
+    const chunk = new TextEncoder().encode(`${JSON.stringify({ id: "x", score: 5, comment: "y".repeat(1000) })},`.repeat(1000));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > 21 * 1024 * 1024) return controller.close();
+        controller.enqueue(sent === 0 ? new Uint8Array([0x5b, ...chunk]) : chunk);
+        sent += chunk.byteLength;
+      },
+    });
+    const res = await SELF.fetch(`http://localhost/api/v1/imports/history?surveyId=${s.id}&source=delighted`, {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body,
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("body_too_large");
+    expect(await db.select().from(responses).where(eq(responses.surveyId, s.id)).all()).toEqual([]);
   });
 
   it("parses the export date formats", () => {

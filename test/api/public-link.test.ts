@@ -111,6 +111,31 @@ describe("POST /s/:surveyId", () => {
     expect(await listResponses(s.id)).toHaveLength(0);
   });
 
+  it("takes only a score as the form sends it: an empty or odd score is no score, never a 0, and never rewrites the one given", async () => {
+    const s = await createSurvey();
+    const page = (await api(`/s/${s.id}`)).body;
+    const [id, k] = [hiddenId(page), hiddenKey(page)];
+    for (const score of ["", " ", "0x5", "1e1", "5.0", "+7", " 7", "07 "]) {
+      const r = await form(s.id, { id, k, score, comment: "typed", lang: "en" });
+      expect(r.status, JSON.stringify(score)).toBe(400);
+      expect(r.body).toContain('role="alert"');
+    }
+    expect(await listResponses(s.id)).toHaveLength(0);
+    expect((await form(s.id, { id, k, score: "9", comment: "great", lang: "en" })).status).toBe(200);
+    // A later post of the comment with an emptied score field keeps the 9.
+    expect((await form(s.id, { id, k, score: "", comment: "great, really", lang: "en" })).status).toBe(400);
+    expect((await listResponses(s.id)).map((r) => [r.score, r.comment])).toEqual([[9, "great"]]);
+  });
+
+  it("keeps a comment pasted with control characters (Word's line break is a vertical tab) instead of refusing it as if no score were chosen", async () => {
+    const s = await createSurvey();
+    const page = (await api(`/s/${s.id}`)).body;
+    const [id, k] = [hiddenId(page), hiddenKey(page)];
+    const r = await form(s.id, { id, k, score: "6", comment: "first line\u000bsecond line\u0007", lang: "en" });
+    expect(r.status).toBe(200);
+    expect((await listResponses(s.id)).map((x) => [x.score, x.comment])).toEqual([[6, "first line second line"]]);
+  });
+
   it("links an invitation's answer to its contact and wave, and a second visit updates it", async () => {
     const s = await createSurvey();
     const inv = await invite(s.id);

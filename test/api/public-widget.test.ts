@@ -133,6 +133,22 @@ describe("GET /api/v1/surveys/:id/widget", () => {
     expect((await widget(s.id, `uid=user-9&sig=${good}`)).body.reason).toBe("answered");
   });
 
+  it("takes the full claim (id, email and account, as the answers carry it) on the settings request too", async () => {
+    const s = await createSurvey({ requireSignature: true });
+    const claim = "user-10\nten@example.test\nacct-10";
+    const full = await hmacSha256Hex(s.signingSecret, claim);
+    const q = `uid=user-10&email=ten%40example.test&account=acct-10&sig=${full}`;
+    const first = await widget(s.id, q);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ show: true, reason: null });
+    // The same signature without the account it covers, or with another account, proves nothing.
+    expect((await widget(s.id, `uid=user-10&email=ten%40example.test&sig=${full}`)).status).toBe(403);
+    expect((await widget(s.id, `uid=user-10&email=ten%40example.test&account=acct-11&sig=${full}`)).status).toBe(403);
+    const contact = { id: "user-10", email: "ten@example.test", account: "acct-10" };
+    expect((await submit(s.id, { score: 9, contact, signature: full })).status).toBe(201);
+    expect((await widget(s.id, q)).body.reason).toBe("answered");
+  });
+
   it("answers CORS preflights for dismissals on allowed origins only", async () => {
     const s = await createSurvey({ allowedOrigins: ["https://app.example.com"] });
     const ok = await api(`/api/v1/surveys/${s.id}/dismissals`, { method: "OPTIONS", headers: { origin: "https://app.example.com" } });
@@ -226,5 +242,18 @@ describe("rate limits on public endpoints", () => {
     expect(passed).toBeGreaterThanOrEqual(300);
     const page = await api(`/s/${s.id}`, { headers: ip });
     if (sameWindow(window)) expect(page.status).toBe(429);
+  }, 30_000);
+
+  it("limits the unsubscribe page too: guessing invitation tokens, or unsubscribing in bulk, from one address", async () => {
+    const ip = { "cf-connecting-ip": "198.51.100.77" };
+    const guess = () => `${crypto.randomUUID().replaceAll("-", "")}`;
+    const reads = await burstUntil429(300, () => api(`/u/${guess()}`, { headers: ip }));
+    expect(reads.passed).toBeGreaterThanOrEqual(300);
+    expect(reads.res.body.error).toMatchObject({ code: "rate_limited" });
+    const writes = await burstUntil429(60, () => api(`/u/${guess()}`, { method: "POST", headers: ip }));
+    expect(writes.passed).toBeGreaterThanOrEqual(60);
+    expect(writes.res.headers.get("retry-after")).toBe("60");
+    // Another address still reaches the page (an unknown token: 404, not 429).
+    expect((await api(`/u/${guess()}`, { headers: { "cf-connecting-ip": "198.51.100.78" } })).status).toBe(404);
   }, 30_000);
 });

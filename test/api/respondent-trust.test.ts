@@ -145,6 +145,63 @@ describe("old invitation links", () => {
   });
 });
 
+describe("one answer per invitation", () => {
+  const answersOf = (invitationId: string) =>
+    env.DB.prepare("SELECT id, score, comment FROM responses WHERE invitation_id = ? ORDER BY created_at").bind(invitationId).all<any>();
+
+  it("two tabs of the same invitation link (opened before either answered) change one answer, not two", async () => {
+    const s = await createSurvey();
+    const inv = await invitation(s.id, { closesAt: new Date(Date.now() + 864e5) });
+    // Both pages were rendered before any answer existed: each carries its own fresh id.
+    const first = (await api(`/s/${s.id}?t=${inv.token}&score=3`)).body;
+    const second = (await api(`/s/${s.id}?t=${inv.token}&score=9`)).body;
+    expect(field(first, "id")).not.toBe(field(second, "id"));
+    const sent = (page: string, score: string, comment = "") =>
+      form(s.id, { id: field(page, "id")!, k: field(page, "k")!, t: inv.token, score, comment, channel: "email" });
+    expect((await sent(first, "3")).status).toBe(200);
+    expect((await sent(second, "9", "changed my mind")).status).toBe(200);
+    const rows = (await answersOf(`inv_${inv.waveId.slice(4)}`)).results;
+    expect(rows.map((r: any) => [r.id, r.score, r.comment])).toEqual([[field(first, "id"), 9, "changed my mind"]]);
+    // The link opened again shows that one answer.
+    expect(field((await api(`/s/${s.id}?t=${inv.token}`)).body, "id")).toBe(field(first, "id"));
+  });
+
+  it("through the API too: a second id with the same token amends the invitation's answer", async () => {
+    const s = await createSurvey();
+    const inv = await invitation(s.id, { closesAt: new Date(Date.now() + 864e5) });
+    const a = await submit(s.id, { score: 10, token: inv.token });
+    expect(a.status).toBe(201);
+    const b = await submit(s.id, { score: 0, comment: "second thoughts", token: inv.token });
+    expect(b.status).toBe(200);
+    expect(b.body).toMatchObject({ id: a.body.id, score: 0, comment: "second thoughts" });
+    expect(b.body.editToken).toBeUndefined();
+    const rows = (await answersOf(`inv_${inv.waveId.slice(4)}`)).results;
+    expect(rows.map((r: any) => [r.id, r.score])).toEqual([[a.body.id, 0]]);
+  });
+
+  it("racing first answers of one invitation still make one answer", async () => {
+    const s = await createSurvey();
+    const inv = await invitation(s.id, { closesAt: new Date(Date.now() + 864e5) });
+    const results = await Promise.all([2, 4, 6, 8].map((score) => submit(s.id, { score, token: inv.token })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 201]);
+    const rows = (await answersOf(`inv_${inv.waveId.slice(4)}`)).results;
+    expect(rows).toHaveLength(1);
+    expect(results.every((r) => r.body.id === rows[0].id)).toBe(true);
+  });
+
+  it("never lets someone else's response id be taken over with one's own invitation", async () => {
+    const s = await createSurvey();
+    const inv = await invitation(s.id, { closesAt: new Date(Date.now() + 864e5) });
+    const other = await submit(s.id, { score: 9, comment: "theirs" });
+    const mine = await submit(s.id, { score: 5, token: inv.token });
+    expect(mine.status).toBe(201);
+    const grab = await submit(s.id, { id: other.body.id, score: 0, comment: "hijack", token: inv.token });
+    expect(grab.status).toBe(403);
+    expect(await stored(other.body.id)).toMatchObject({ score: 9, comment: "theirs" });
+    expect(await stored(mine.body.id)).toMatchObject({ score: 5 });
+  });
+});
+
 describe("identity comes from what is signed", () => {
   async function victim() {
     const email = `victim-${crypto.randomUUID().slice(0, 8)}@example.com`;

@@ -5,6 +5,7 @@
  * request), for the JSON Schema of its body and query.
  */
 import { app, generatedDocument } from "../../worker/app";
+import { delightedOpenApi } from "../../worker/openapi/delightedDocument";
 
 type Json = Record<string, any>;
 
@@ -37,6 +38,12 @@ export function endpoints(): Endpoint[] {
   const ops = new Map<string, Json>();
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) ops.set(`${method.toUpperCase()} ${shape(path)}`, op);
+  }
+  // The Delighted-compatible surface has its own document (paths relative to /v1), built from the
+  // zod schemas its routes parse with: without it, /v1 bodies were never shaped like the real ones.
+  const v1 = delightedOpenApi("http://localhost") as unknown as { paths: Record<string, Record<string, Json>> };
+  for (const [path, methods] of Object.entries(v1.paths)) {
+    for (const [method, op] of Object.entries(methods)) ops.set(`${method.toUpperCase()} ${shape(`/v1${path}`)}`, op);
   }
   const seen = new Map<string, Endpoint>();
   for (const r of app.routes) {

@@ -7,6 +7,7 @@
  *   (window.Barometre = window.Barometre || []).push(["identify", { id: "42", signature: "…" }]);
  * After load `Barometre` is the API object; its `push` still works, so the same code runs either way.
  */
+import { EMAIL } from "./email";
 import { flush, ls, send } from "./store";
 import { open, type Settings } from "./ui";
 
@@ -37,13 +38,30 @@ const uuid = (): string =>
     (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0]! & (15 >> (+c / 4)))).toString(16),
   );
 
+/**
+ * Text as the API stores it (schemas/common.ts): no control characters (line breaks only where
+ * `lines`), no half of a surrogate pair, at most `n` UTF-16 units. The API refuses anything else
+ * with a 400, which the outbox takes as final: a name, a trait or a comment it would refuse lost
+ * the whole answer. Controls become spaces, broken halves go.
+ */
+const clean = (v: unknown, n: number, lines?: 1) =>
+  String(v)
+    .replace(
+      lines
+        ? /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff\0-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]/g
+        : /[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff\0-\x08\n-\x1f\x7f-\x9f]/g,
+      (m) => (m[1] ? m : m < "\ud800" ? " " : ""),
+    )
+    .slice(0, n)
+    .replace(/[\ud800-\udbff]$/, "");
+
 /** Who answers, in the shape the API validates; a malformed field is left out, not fatal. */
 function contact(): { contact?: Record<string, string>; signature?: string } {
   const c: Record<string, string> = {};
   if (who.id != null) c.id = String(who.id).slice(0, 200);
-  if (who.email && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(who.email)) c.email = who.email;
+  if (who.email && who.email.length <= 320 && EMAIL.test(who.email)) c.email = who.email;
   if (c.id || c.email) {
-    if (who.name) c.name = String(who.name).slice(0, 200);
+    if (who.name) c.name = clean(who.name, 200);
     if (who.account != null) c.account = String(who.account).slice(0, 200);
     return { contact: c, ...(who.signature ? { signature: who.signature } : {}) };
   }
@@ -53,7 +71,7 @@ function contact(): { contact?: Record<string, string>; signature?: string } {
 /** Traits travel with the answer as its properties (at most 20 short strings), with the page. */
 function properties() {
   const p: Record<string, string> = { page: (location.origin + location.pathname).slice(0, 500) };
-  for (const [k, v] of Object.entries(who.traits || {}).slice(0, 19)) p[k.slice(0, 40) || "_"] = String(v).slice(0, 500);
+  for (const [k, v] of Object.entries(who.traits || {}).slice(0, 19)) p[clean(k, 40) || "_"] = clean(v, 500, 1);
   return p;
 }
 
@@ -84,6 +102,8 @@ async function check(force?: boolean) {
   const { contact: c, signature } = contact();
   if (c?.id) q.set("uid", c.id);
   if (c?.email) q.set("email", c.email);
+  // A signature over the full claim covers the account too: without it the check fails here.
+  if (c?.account) q.set("account", c.account);
   if (signature) q.set("sig", signature);
   try {
     const r = await fetch(api + "widget?" + q, { credentials: "omit" });
@@ -110,10 +130,10 @@ async function check(force?: boolean) {
       mark("a");
       answer();
     },
-    comment: (text) => text.trim() && answer(text.slice(0, 5000)),
+    comment: (text) => text.trim() && answer(clean(text, 5000, 1)),
     close(answered, text) {
       close = 0;
-      if (answered) return text.trim() && answer(text.slice(0, 5000));
+      if (answered) return text.trim() && answer(clean(text, 5000, 1));
       mark("d");
       const dismissal = uuid();
       send(api + "dismissals", dismissal, { id: dismissal, ...contact() });

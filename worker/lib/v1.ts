@@ -9,6 +9,8 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import type { AppEnv } from "../env";
+import { ApiError } from "./errors";
+import { readBytesCapped } from "./validate";
 
 export class V1Error extends Error {
   constructor(
@@ -67,8 +69,10 @@ export function parseForm(text: string): Record<string, unknown> {
 async function readText(c: Context<AppEnv>): Promise<string> {
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_V1_BODY) throw new V1Error(413, `Body over ${MAX_V1_BODY} bytes`);
-  const buf = await c.req.arrayBuffer();
-  if (buf.byteLength > MAX_V1_BODY) throw new V1Error(413, `Body over ${MAX_V1_BODY} bytes`);
+  // Capped as it streams: a chunked body is never read whole before its size is known.
+  const buf = await readBytesCapped(c.req.raw, MAX_V1_BODY).catch((e: unknown) => {
+    throw e instanceof ApiError && e.status === 413 ? new V1Error(413, `Body over ${MAX_V1_BODY} bytes`) : e;
+  });
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(buf);
   } catch {

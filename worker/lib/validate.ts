@@ -33,7 +33,20 @@ export async function readJson(req: Request, maxBytes = MAX_BODY_BYTES): Promise
 }
 
 async function readCapped(req: Request, maxBytes: number): Promise<string> {
-  if (!req.body) return "";
+  const all = await readBytesCapped(req, maxBytes);
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
+  } catch {
+    throw badRequest("invalid_json", "Body is not valid UTF-8");
+  }
+}
+
+/**
+ * The body's bytes, stopping with 413 `body_too_large` as soon as they pass `maxBytes`: a chunked
+ * body (no Content-Length) is never held whole before its size is known.
+ */
+export async function readBytesCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -53,9 +66,5 @@ async function readCapped(req: Request, maxBytes: number): Promise<string> {
     all.set(ch, at);
     at += ch.byteLength;
   }
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(all);
-  } catch {
-    throw badRequest("invalid_json", "Body is not valid UTF-8");
-  }
+  return all;
 }

@@ -25,7 +25,7 @@ import {
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
 import { listContacts } from "../services/contactsList";
-import { contactsInScope } from "../services/scope";
+import { contactsInScope, managerScope } from "../services/scope";
 import { eraseContact, exportContact } from "../services/contactsGdpr";
 import { upsertContacts } from "../services/contactsUpsert";
 
@@ -153,7 +153,7 @@ export const contactsRoute = router()
   })
   .openapi(exportOne, async (c) => {
     const who = await contactInScope(c.var.db, c.var.principal, c.req.valid("param").contactId);
-    const data = await exportContact(c.var.db, who.id);
+    const data = await exportContact(c.var.db, who.id, managerScope(c.var.principal));
     // Erased between the two reads: as gone as if it never existed.
     if (!data) throw notFound("Contact");
     c.header("Content-Disposition", `attachment; filename="contact-${who.id}.json"`);

@@ -5,6 +5,7 @@
  */
 import { createRoute } from "@hono/zod-openapi";
 import { ApiError, badRequest } from "../lib/errors";
+import { readJson } from "../lib/validate";
 import { error, errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
@@ -51,14 +52,9 @@ export const historyImportRoute = router().openapi(upload, async (c) => {
   if (type === "application/json") {
     if (Number(c.req.header("content-length") ?? 0) > MAX_JSON_BYTES)
       throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
-    const text = await c.req.text();
-    if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "body_too_large", `JSON over ${MAX_JSON_BYTES} bytes: export a CSV instead`);
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      throw badRequest("invalid_json", "Body is not valid JSON");
-    }
+    // Read with the cap as it streams: a chunked body (no Content-Length) was read whole first,
+    // and one near the platform's 100 MB would exhaust the isolate before the size was checked.
+    const data = await readJson(c.req.raw, MAX_JSON_BYTES);
     return c.json(await importHistory(c.var.db, { json: data }, opts), 201);
   }
   throw new ApiError(415, "unsupported_media_type", "Send a CSV (text/csv) or Delighted's JSON (application/json)");

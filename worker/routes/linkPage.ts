@@ -19,6 +19,7 @@ import { ApiError, badRequest } from "../lib/errors";
 import { isValidScore } from "../lib/scales";
 import { pickLocale, type Locale } from "../locales";
 import { rateLimit } from "../middleware/rateLimit";
+import { controlsAsSpaces } from "../schemas/common";
 import { commentText, MAX_COMMENT } from "../schemas/responses";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { openInvitation, recordResponse } from "../services/recordResponse";
@@ -33,7 +34,13 @@ const MAX_FORM_BYTES = 16 * 1024;
 
 const FormSchema = z.object({
   id: z.uuid(),
-  score: z.coerce.number().int(),
+  // Exactly what the page's radio buttons send: z.coerce.number() read "" and " " as 0 (a
+  // detractor nobody gave, or a given score rewritten to 0 by a post with an emptied field) and
+  // took "0x5" and "1e1" too.
+  score: z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number),
   comment: commentText.optional(),
   t: z.string().regex(TOKEN).optional(),
   k: z.string().regex(EDIT_TOKEN).optional(),
@@ -179,6 +186,9 @@ export const linkPageRoute = new Hono<AppEnv>()
     // Decoded by hand: the runtime warns when .text() reads a form-encoded body.
     const raw = new TextDecoder().decode((await c.req.arrayBuffer()).slice(0, MAX_FORM_BYTES));
     const form = Object.fromEntries(new URLSearchParams(raw));
+    // A comment pasted with control characters (Word's line break is a vertical tab) is the
+    // person's text all the same: refused, it re-rendered the form with no way to see why.
+    if (typeof form.comment === "string") form.comment = controlsAsSpaces(form.comment, true);
     locale = surveyLocale(survey, browserLocales(c, form.lang));
     const pub = publicSurvey(survey, locale);
     const again = (f: { id: string; t?: string; k?: string; channel?: string; comment?: string }) =>

@@ -64,7 +64,7 @@ export const publicWidgetRoute = router()
     const identified = q.uid !== undefined || q.email !== undefined;
     // Asking "has X answered?" reveals something about X: with verification on, prove you are X,
     // and only what the signature covers is looked up (an unsigned email beside a signed id is not).
-    const ref = identified ? await trustedContact(survey, { id: q.uid, email: q.email }, q.sig) : {};
+    const ref = identified ? await trustedContact(survey, { id: q.uid, email: q.email, account: q.account }, q.sig) : {};
     const contactId = identified ? await findContactId(c.var.db, ref) : null;
     const reason = await skipReason(c.var.db, survey, {
       contactId,

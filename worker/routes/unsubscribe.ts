@@ -11,6 +11,7 @@ import { contacts, invitations } from "../db/schema";
 import type { AppEnv } from "../env";
 import { enqueueContactUnsubscribed } from "../jobs/webhooks";
 import { pickLocale } from "../locales";
+import { rateLimit } from "../middleware/rateLimit";
 
 const T = {
   en: {
@@ -59,15 +60,17 @@ const headers = {
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
+// Public like the link page, and each request is a D1 lookup of a token: limited per address as
+// the link page is (docs/WIDGET.md "Rate limits"), so nobody can sweep tokens or unsubscribe in bulk.
 export const unsubscribeRoute = new Hono<AppEnv>()
-  .get("/:token", async (c) => {
+  .get("/:token", rateLimit("read"), async (c) => {
     const who = await lookup(c, c.req.param("token"));
     const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
     if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);
     if (who.unsubscribedAt) return c.body(page(lang, `<p>${T[lang].done}</p>`), 200, headers);
     return c.body(page(lang, `<p>${T[lang].ask}</p><form method="post"><button type="submit">${T[lang].button}</button></form>`), 200, headers);
   })
-  .post("/:token", async (c) => {
+  .post("/:token", rateLimit("write"), async (c) => {
     const who = await lookup(c, c.req.param("token"));
     const lang = pickLocale([who?.locale, c.req.header("accept-language")]);
     if (!who) return c.body(page(lang, `<p>${T[lang].unknown}</p>`), 404, headers);

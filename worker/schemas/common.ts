@@ -15,6 +15,12 @@ const CONTROL_IN_LINE = /[\u0000-\u0008\u000A-\u001F\u007F-\u009F]/;
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * `s` with the control characters the rule refuses turned into spaces: for text a person typed or
+ * pasted into our own pages, who cannot see them to fix them (the link page's comment).
+ */
+export const controlsAsSpaces = (s: string, multiline: boolean) => s.replace(new RegExp(multiline ? CONTROL_IN_TEXT : CONTROL_IN_LINE, "g"), " ");
+
 /** Why `s` may not be stored (null: it may). */
 export function textProblem(s: string, multiline: boolean): string | null {
   if (LONE_SURROGATE.test(s)) return "must not contain a lone surrogate (broken UTF-16)";

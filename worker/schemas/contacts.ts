@@ -78,6 +78,9 @@ export const ContactExportSchema = z
     followupNotes: rows,
     dismissals: rows,
     invitations: rows,
+    surveyRequests: rows.openapi({
+      description: "Surveys scheduled for the person through /v1/people (when, status, the properties given then)",
+    }),
     webhookEvents: rows,
     mentions: z.array(z.object({ table: z.string(), column: z.string(), id: z.string(), text: z.string() })).openapi({
       description: "Other records quoting the person's email, name or external id (import reports, notes…)",

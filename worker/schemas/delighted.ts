@@ -5,6 +5,7 @@
  * back (id, permalink, notes…).
  */
 import { z } from "zod";
+import { line, text } from "./common";
 
 const int = (min: number, max: number) =>
   z.preprocess((v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v), z.number().int().min(min).max(max));
@@ -12,9 +13,13 @@ const bool = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "tr
 /** Unix seconds from 2000 to 2100. */
 const seconds = int(946_684_800, 4_102_444_800);
 
-/** Free properties: up to 50 short scalar entries, stored as strings. */
+/**
+ * Free properties: up to 50 short scalar entries, stored as strings. Keys and values follow the
+ * API's text rule (schemas/common.ts: no control characters, no lone surrogates), as every other
+ * stored text does; values may hold line breaks.
+ */
 export const properties = z
-  .record(z.string().min(1).max(100), z.union([z.string().max(1000), z.number(), z.boolean(), z.null()]))
+  .record(line(100, { trim: false }), z.union([text(1000), z.number(), z.boolean(), z.null()]))
   .refine((o) => Object.keys(o).length <= 50, "at most 50 properties")
   .transform((o) =>
     Object.fromEntries(
@@ -34,7 +39,7 @@ export const CreatePersonSchema = z
   .object({
     email: email.optional(),
     phone_number: phone.optional(),
-    name: z.string().trim().max(200).optional(),
+    name: line(200, { min: 0 }).optional(),
     channel: z.enum(["email", "sms"]).optional(),
     /** Seconds to wait before the survey goes out (up to a year). */
     delay: int(0, 366 * 86400).optional(),
@@ -63,7 +68,7 @@ export const responseId = z.string().min(1).max(64);
 export const CreateResponseSchema = z.object({
   person: z.union([z.string().min(1).max(64), z.number().int()]).transform(String),
   score: int(-1_000, 1_000),
-  comment: z.string().max(5000).nullable().optional(),
+  comment: text(5000).nullable().optional(),
   person_properties: properties.optional(),
   created_at: seconds.optional(),
 });
@@ -71,7 +76,7 @@ export const CreateResponseSchema = z.object({
 export const UpdateResponseSchema = z.object({
   id: z.union([responseId, z.number().int()]).transform(String).optional(),
   score: int(-1_000, 1_000).optional(),
-  comment: z.string().max(5000).nullable().optional(),
+  comment: text(5000).nullable().optional(),
   person_properties: properties.nullable().optional(),
 });
 

@@ -14,6 +14,11 @@ export const WidgetQuery = z
     /** The contact's id in the client's own terms (as in `identify({ id })`). */
     uid: line(200).optional(),
     email: z.email().max(320).optional(),
+    /**
+     * The person's account as the answers carry it (`identify({ account })`): only so that a
+     * signature over the full claim (id, email and account) can be checked here too.
+     */
+    account: line(200).optional(),
     sig: signature.optional(),
   })
   .strict();

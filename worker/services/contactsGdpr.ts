@@ -3,8 +3,9 @@
  * - about the person, deleted: the contact (its traits, unsubscribe date), its responses with
  *   their comments, answers and properties (the rollup triggers then take them out of every
  *   metric), the follow-ups of those responses and their notes, dismissals, invitations (their
- *   bounce errors quote the address), and our stored webhook events about the person (answers,
- *   unsubscribe), pending or sent;
+ *   bounce errors quote the address), survey requests from /v1/people (with the properties given
+ *   then; deleted with the contact by their foreign key's cascade), and our stored webhook events
+ *   about the person (answers, unsubscribe), pending or sent;
  * - free text about something else that may quote the person (QUOTING below): follow-up notes on
  *   other answers, import reports (`email x@y already on row 2`), audit details, other webhook
  *   payloads and errors, other invitations' errors. Their email, name and external id are
@@ -13,7 +14,7 @@
  *   data), accounts (companies), counted/rollups (scores by contact id, kept by the triggers).
  * Everything happens in one atomic batch, and leaves an audit row that names no one (ids, counts).
  */
-import { eq, getTableName, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableName, inArray, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
@@ -26,6 +27,7 @@ import {
   importJobs,
   invitations,
   responses,
+  surveyRequests,
   webhookDeliveries,
 } from "../db/schema";
 import type { Db } from "../env";
@@ -147,10 +149,31 @@ const aboutContact = (contactId: string) =>
   sql`(json_valid(${webhookDeliveries.payload}) AND (json_extract(${webhookDeliveries.payload}, '$.data.response.contactId') = ${contactId}
        OR json_extract(${webhookDeliveries.payload}, '$.data.contact.id') = ${contactId}))`;
 
-export async function exportContact(db: Db, contactId: string) {
+/**
+ * The follow-up notes among `mentions` that sit on answers of accounts `manager` manages. A
+ * manager's export keeps only those: the other quoting places are admin records (import reports,
+ * audit details, webhook deliveries, other people's invitations), and notes on another manager's
+ * answers are theirs, whatever name or e-mail they happen to quote.
+ */
+async function mentionsInScope(db: Db, mentions: Mention[], manager: string): Promise<Mention[]> {
+  const noteIds = mentions.filter((m) => m.place.table === followupNotes).map((m) => m.id);
+  if (noteIds.length === 0) return [];
+  const visible = await db
+    .select({ id: followupNotes.id })
+    .from(followupNotes)
+    .innerJoin(responses, eq(responses.id, followupNotes.responseId))
+    .innerJoin(accounts, eq(accounts.id, responses.accountId))
+    .where(and(inArray(followupNotes.id, noteIds), eq(accounts.managerUserId, manager)))
+    .all();
+  const ids = new Set(visible.map((v) => v.id));
+  return mentions.filter((m) => m.place.table === followupNotes && ids.has(m.id));
+}
+
+/** Everything held on the person; `manager` (a manager's own id) narrows `mentions` to their scope. */
+export async function exportContact(db: Db, contactId: string, manager: string | null = null) {
   const contact = await db.select().from(contacts).where(eq(contacts.id, contactId)).get();
   if (!contact) return null;
-  const [account, answers, closed, invited, events, mentions] = await Promise.all([
+  const [account, answers, closed, invited, requested, events, mentions] = await Promise.all([
     contact.accountId
       ? db
           .select({ id: accounts.id, externalId: accounts.externalId, name: accounts.name })
@@ -176,6 +199,8 @@ export async function exportContact(db: Db, contactId: string) {
       .where(eq(invitations.contactId, contactId))
       .orderBy(invitations.createdAt)
       .all(),
+    // Delighted-style requests (/v1/people) keep the properties given at the time: the person's data.
+    db.select().from(surveyRequests).where(eq(surveyRequests.contactId, contactId)).orderBy(surveyRequests.createdAt).all(),
     db
       .select({
         id: webhookDeliveries.id,
@@ -188,7 +213,7 @@ export async function exportContact(db: Db, contactId: string) {
       .where(aboutContact(contactId))
       .orderBy(webhookDeliveries.createdAt)
       .all(),
-    quotesElsewhere(db, contact),
+    quotesElsewhere(db, contact).then((found) => (manager === null ? found : mentionsInScope(db, found, manager))),
   ]);
   const ids = answers.map((r) => r.id);
   const [follow, notes] = ids.length
@@ -206,6 +231,7 @@ export async function exportContact(db: Db, contactId: string) {
     followupNotes: notes,
     dismissals: closed,
     invitations: invited,
+    surveyRequests: requested,
     webhookEvents: events,
     /** Other records quoting the person's email, name or external id (import reports, notes…). */
     mentions: mentions.map(({ table, column, id, text }) => ({ table, column, id, text })),

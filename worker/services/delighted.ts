@@ -95,7 +95,11 @@ export async function findPerson(db: Db, ident: string): Promise<ContactRow | un
   const value = rest.join(":") || ident;
   if (kind === "email") return db.select().from(contacts).where(eq(contacts.email, value.trim().toLowerCase())).get();
   if (kind === "phone_number") {
-    return db.select().from(contacts).where(sql`json_extract(${contacts.traits}, '$.phone_number') = ${value.trim()}`).get();
+    // People may share a number (a company's switchboard): a number held by several names no one,
+    // and guessing would file an answer, or an erasure, under the wrong person.
+    const found = await db.select().from(contacts).where(sql`json_extract(${contacts.traits}, '$.phone_number') = ${value.trim()}`).limit(2).all();
+    if (found.length > 1) throw invalid("person", "this phone number belongs to several people: name them by id or email");
+    return found[0];
   }
   if (kind === "id") return db.select().from(contacts).where(eq(contacts.id, value)).get();
   throw new V1Error(404, "Person not found");
@@ -111,13 +115,20 @@ export interface UpsertPerson {
 }
 
 /**
- * Finds the person by email (then phone number), creating them when new; name, phone and
- * properties update the contact (properties merge into its traits; `locale` also sets its locale).
+ * Finds the person by email, or by phone number when no email is given, creating them when new;
+ * name, phone and properties update the contact (properties merge into its traits; `locale` also
+ * sets its locale). An unknown email with a known phone number is a new person: colleagues share
+ * switchboard numbers, and matching on the number wrote one person's name over another's and sent
+ * the survey to the other's address.
  */
 export async function upsertPerson(db: Db, p: UpsertPerson): Promise<ContactRow> {
   const email = p.email?.toLowerCase();
   let row = email ? await findPerson(db, `email:${email}`) : undefined;
-  if (!row && p.phone_number) row = await findPerson(db, `phone_number:${p.phone_number}`);
+  if (!row && !email && p.phone_number) {
+    row = await findPerson(db, `phone_number:${p.phone_number}`).catch((e: unknown) => {
+      throw e instanceof V1Error && e.status === 422 ? invalid("phone_number", "belongs to several people: send their email") : e;
+    });
+  }
   const traits: Record<string, unknown> = { ...(row?.traits ?? {}), ...(p.properties ?? {}) };
   const phone = p.phone_number_update ?? p.phone_number;
   if (phone) traits.phone_number = phone;

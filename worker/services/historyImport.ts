@@ -20,6 +20,7 @@ import { badRequest } from "../lib/errors";
 import { isValidScore, SCORE_RANGE } from "../lib/scales";
 import { newId, sha256Hex } from "../lib/ids";
 import { bucketOf, parseIsoDate, zonedMidnightUtc } from "../metrics/buckets";
+import { textProblem } from "../schemas/common";
 import { IMPORT_LIMITS } from "../schemas/imports";
 import type { HISTORY_SOURCES } from "../schemas/historyImport";
 import { CsvFatalError, readCsv, type CsvRecord } from "./csv";
@@ -191,6 +192,12 @@ async function stableId(source: string, identity: string): Promise<string> {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** The first `max` UTF-16 units of `s`, never ending on half of a surrogate pair. */
+function clip(s: string, max: number): string {
+  const cut = s.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 async function toRow(
   rec: Record<string, string>,
   roles: Map<string, ColumnRole>,
@@ -207,15 +214,21 @@ async function toRow(
   const properties: Record<string, string> = {};
   for (const [col, value] of Object.entries(rec)) {
     const role = roles.get(col);
-    const v = value.trim();
     if (!role || role === "ignore") continue;
+    const isProperty = role.startsWith("property:");
+    // The API's text rule (schemas/common.ts) for everything kept: no control characters (line
+    // breaks only in the comment), no lone surrogates, which D1 would turn into U+FFFD.
+    const field = isProperty ? col : role;
+    const problem = textProblem(value, role === "comment") ?? (isProperty ? textProblem(role.slice(9), false) : null);
+    if (problem) throw new RowInvalid(field, "invalid_text", `${field} ${problem}`);
+    const v = value.trim();
     if (role === "email") email = v.toLowerCase() || null;
-    else if (role === "name") name = v.slice(0, 200) || null;
+    else if (role === "name") name = clip(v, 200) || null;
     else if (role === "score") scoreText = v;
     else if (role === "comment") comment = v || null;
     else if (role === "date") when = v;
     else if (role === "id") sourceId = v || null;
-    else if (v !== "" && Object.keys(properties).length < 20) properties[role.slice(9)] = v.slice(0, 500);
+    else if (v !== "" && Object.keys(properties).length < 20) properties[role.slice(9)] = clip(v, 500);
   }
   if (email !== null && (email.length > 254 || !EMAIL.test(email)))
     throw new RowInvalid("email", "invalid_email", `email: "${email}" is not an email address`);

@@ -3,7 +3,7 @@
  * The score is saved the moment it arrives; a later call with the same id updates the same row
  * (comment, changed score), so a retried request never creates a second response.
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { invitations, responses, waves, type Channel, type surveys } from "../db/schema";
 import type { Db } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
@@ -14,7 +14,7 @@ import type { SubmitResponse } from "../schemas/responses";
 import { contactWithAccount, dropUnusedContact, findOrCreateContact, type ResolvedContact } from "./contacts";
 import { EDIT_WINDOW_MS, editKeyHash, newEditToken } from "../lib/editToken";
 import { groupCommit } from "./groupCommit";
-import { answerInsert, type AnswerRow } from "../db/queries/answerInsert";
+import { answerInsert, answerInsertForInvitation, type AnswerRow } from "../db/queries/answerInsert";
 import { deliverDue, enqueueResponseEvents, hasActiveWebhooks } from "../jobs/webhooks";
 import { webhookQueue } from "../jobs/webhookQueue";
 import { trustedContact } from "./identity";
@@ -161,15 +161,38 @@ async function insertOrAmend(
   // Insert first: a new answer costs one statement, committed together with the answers of
   // concurrent requests (group commit). A conflict means the id exists already (a retry, or the
   // comment arriving): then it is an amendment of that same response, if the caller may make it.
-  const inserted = await groupCommit(db.$client, answerInsert(db.$client, values));
+  // Through an invitation, one answer per invitation: the INSERT also yields to an answer the
+  // invitation has already (the link opened in two tabs, or on a phone and then a laptop).
+  const insert =
+    values.invitationId !== null
+      ? answerInsertForInvitation(db.$client, { ...values, invitationId: values.invitationId })
+      : answerInsert(db.$client, values);
+  const inserted = await groupCommit(db.$client, insert);
   if (inserted.results.length > 0) {
     await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
     return { response: values satisfies ResponseRow, created: true, editToken };
   }
-  const proof = { editToken: input.editToken, invitationId: who.invitationId, now };
-  const updated = await updateResponse(db, survey, input.id, input, { ...proof, defer: opts.defer });
+  const proof = { editToken: input.editToken, invitationId: who.invitationId, now, defer: opts.defer };
+  let updated = await updateResponse(db, survey, input.id, input, proof);
+  if (!updated && who.invitationId !== null) {
+    // This id is new, but the invitation was answered under another: that answer is the one this
+    // person is changing (the invitation's live token is the proof, as when the link is reopened).
+    const given = await invitationAnswer(db, who);
+    if (given) updated = await updateResponse(db, survey, given, input, proof);
+  }
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
   return { response: updated, created: false };
+}
+
+/** The id of the answer given through `who`'s invitation, if any. */
+async function invitationAnswer(db: Db, who: Identity): Promise<string | null> {
+  if (who.invitationId === null || !who.contact) return null;
+  const row = await db
+    .select({ id: responses.id })
+    .from(responses)
+    .where(and(eq(responses.contactId, who.contact.contactId), eq(responses.invitationId, who.invitationId)))
+    .get();
+  return row?.id ?? null;
 }
 
 /** What entitles a caller to change an existing answer (see editToken.ts). */

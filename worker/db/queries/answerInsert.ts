@@ -35,3 +35,17 @@ export function answerInsertParams(row: AnswerRow): unknown[] {
 
 /** The prepared INSERT of one answer: no row comes back when the id exists already. */
 export const answerInsert = (d1: D1Database, row: AnswerRow): D1PreparedStatement => d1.prepare(ANSWER_INSERT_SQL).bind(...answerInsertParams(row));
+
+/**
+ * The same INSERT for an answer given through an invitation: it also inserts nothing while the
+ * invitation has an answer already (one answer per invitation, decided inside the statement, so
+ * two racing first answers cannot both land). Looked up by contact, which the contact index
+ * serves; an invitation's answer always carries its contact.
+ */
+export const ANSWER_INSERT_FOR_INVITATION_SQL =
+  `insert into ${table} (${keys.map((k) => quoted(columns[k].name)).join(", ")}) ` +
+  `select ${keys.map(() => "?").join(", ")} where not exists (select 1 from ${table} where ${quoted(columns.contactId.name)} = ? and ${quoted(columns.invitationId.name)} = ?) ` +
+  `on conflict (${table}.${quoted(columns.id.name)}) do nothing returning ${quoted(columns.id.name)}`;
+
+export const answerInsertForInvitation = (d1: D1Database, row: AnswerRow & { invitationId: string }): D1PreparedStatement =>
+  d1.prepare(ANSWER_INSERT_FOR_INVITATION_SQL).bind(...answerInsertParams(row), row.contactId, row.invitationId);
