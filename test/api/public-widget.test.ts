@@ -81,6 +81,22 @@ describe("GET /api/v1/surveys/:id/widget", () => {
     expect(again.body).toMatchObject({ recorded: false, contactId: null });
   });
 
+  it("answers a retry with the dismissal stored first, and refuses its id on another survey", async () => {
+    const s = await createSurvey();
+    const other = await createSurvey();
+    const id = crypto.randomUUID();
+    const first = await dismiss(s.id, { id, contact: { id: "closer-2" } });
+    expect(first.status).toBe(201);
+    // The retry lost its contact (another tab, a cleared page): the stored dismissal is reported.
+    const retry = await dismiss(s.id, { id });
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id, surveyId: s.id, recorded: false, contactId: first.body.contactId });
+    const elsewhere = await dismiss(other.id, { id });
+    expect(elsewhere.status).toBe(409);
+    expect(elsewhere.body).toMatchObject({ error: { code: "id_conflict", field: "id" } });
+    expect((await widget(other.id, "uid=closer-2")).body.show).toBe(true);
+  });
+
   it("samples people by a stable hash; anonymous visitors get the percentage to apply themselves", async () => {
     const none = await createSurvey({ samplingPercent: 0 });
     expect((await widget(none.id, "uid=someone")).body).toMatchObject({ show: false, reason: "sampled_out" });

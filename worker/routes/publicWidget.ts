@@ -6,12 +6,12 @@
  * body, so browsers send it without a CORS preflight.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { dismissals } from "../db/schema";
 import { error, errors, json, jsonBody, params, plainBody, PUBLIC, router } from "../lib/openapi";
 import { rateLimit } from "../middleware/rateLimit";
 import { checkOrigin, openSurvey, preflight } from "../middleware/surveyOrigin";
 import { DismissalResultSchema, DismissalSchema, WidgetQuery, WidgetSettingsSchema } from "../schemas/public";
 import { findContactId, findOrCreateContact } from "../services/contacts";
+import { recordDismissal } from "../services/dismissals";
 import { signatureSubject, trustedContact } from "../services/identity";
 import { publicSurvey, surveyLocale } from "../services/publicSurvey";
 import { findSurvey } from "../services/surveys";
@@ -49,6 +49,7 @@ const dismiss = createRoute({
     200: json(DismissalResultSchema, "Already recorded"),
     ...errors(400, 404, 413, 429),
     403: error("Origin not allowed, or identity signature wrong"),
+    409: error("This dismissal id belongs to another survey"),
     410: error("Survey archived"),
   },
 });
@@ -96,12 +97,6 @@ export const publicWidgetRoute = router()
       const claim = await trustedContact(survey, input.contact, input.signature);
       contactId = (await findOrCreateContact(c.var.db, claim)).contactId;
     }
-    const row = await c.var.db
-      .insert(dismissals)
-      .values({ id: input.id, surveyId: survey.id, contactId, channel: "widget", createdAt: new Date() })
-      .onConflictDoNothing()
-      .returning({ id: dismissals.id })
-      .get();
-    const result = { id: input.id, surveyId: survey.id, contactId, recorded: row !== undefined };
-    return row ? c.json(result, 201) : c.json(result, 200);
+    const result = await recordDismissal(c.var.db, survey, { id: input.id, contactId });
+    return result.recorded ? c.json(result, 201) : c.json(result, 200);
   });
