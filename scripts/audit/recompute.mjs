@@ -423,7 +423,11 @@ async function checkAccountNps(survey, key = adminKey, label = "admin", managerS
     listed++;
     const exp = s ? { mean: s.mean, n: s.n, category: s.category } : { mean: null, n: 0, category: "no_answer" };
     counts[exp.category]++;
-    check(`${tag}.${a.id}`, got.accounts.find((x) => x.accountId === a.id), exp);
+    check(
+      `${tag}.${a.id}`,
+      got.accounts.find((x) => x.accountId === a.id),
+      exp,
+    );
   }
   check(`${tag}.listed`, got.accounts.length, listed);
   check(`${tag}.counts`, got.counts, counts);
@@ -471,7 +475,9 @@ async function checkCohorts(key = adminKey, label = "admin", managerScope = null
   const from = "2025-01-01";
   const to = "2027-01-01";
   const got = await api(key, `/metrics/cohorts?${qs({ from, to })}`);
-  const scoped = accounts.filter((a) => (!managerScope || a.manager_user_id === managerScope) && a.started_on >= from && a.started_on < to);
+  const scoped = accounts.filter(
+    (a) => (!managerScope || a.manager_user_id === managerScope) && a.started_on >= from && a.started_on < to && a.started_on <= todayLocal,
+  );
   const cohorts = new Map();
   for (const a of scoped) {
     const q = bucketStart(a.started_on, "quarter");
@@ -498,12 +504,7 @@ function wavePeriods(surveyId) {
     .map((w) => ({ w, period: w.period, end: localDate(w.closes_at, tz) }));
 }
 function periodCategories(surveyId, w) {
-  return accountScores(
-    surveyId,
-    0,
-    0,
-    (r) => r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at),
-  );
+  return accountScores(surveyId, 0, 0, (r) => r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at));
 }
 /** Half-year periods: those that have ended and in which an account in scope answered. */
 function halfPeriods(surveyId, inScope) {
@@ -524,9 +525,7 @@ async function checkRetentionByCategory(survey, H, key = adminKey, label = "admi
   const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
   const inScope = (id) => !managerScope || accountById.get(id)?.manager_user_id === managerScope;
   const source =
-    mode === "wave"
-      ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) }))
-      : halfPeriods(survey.id, inScope);
+    mode === "wave" ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) })) : halfPeriods(survey.id, inScope);
   const periods = source.map(({ cats, period, end }) => {
     const horizonEnd = addMonths(end, H);
     const complete = horizonEnd <= todayLocal;
@@ -536,8 +535,7 @@ async function checkRetentionByCategory(survey, H, key = adminKey, label = "admi
       const kept = members.filter((a) => activeAt(a, horizonEnd)).length;
       groups[c] = { n: members.length, retained: complete ? kept : null, rate: complete && members.length ? kept / members.length : null };
     }
-    const pmd =
-      complete && groups.promoter.n && groups.detractor.n ? groups.promoter.rate - groups.detractor.rate : null;
+    const pmd = complete && groups.promoter.n && groups.detractor.n ? groups.promoter.rate - groups.detractor.rate : null;
     const ci95 = {};
     for (const c of Object.keys(groups)) ci95[c] = complete ? wilson(groups[c].retained, groups[c].n) : null;
     ci95.promoterMinusDetractor = pmd === null ? null : newcombe(groups.promoter, groups.detractor);
@@ -552,14 +550,16 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
   const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
   const inScope = (id) => !managerScope || accountById.get(id)?.manager_user_id === managerScope;
   const ps =
-    mode === "wave"
-      ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) }))
-      : halfPeriods(survey.id, inScope);
+    mode === "wave" ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) })) : halfPeriods(survey.id, inScope);
   let detractors6 = null;
   for (const H of [6, 12]) {
     const h = got.horizons.find((x) => x.horizonMonths === H);
     const complete = ps.filter((p) => addMonths(p.end, H) <= todayLocal);
-    check(`${tag}.H${H}.periods`, h?.periods.map((p) => p.period), complete.map((p) => p.period));
+    check(
+      `${tag}.H${H}.periods`,
+      h?.periods.map((p) => p.period),
+      complete.map((p) => p.period),
+    );
     const groupsOut = {};
     for (const c of ["promoter", "passive", "detractor", "no_answer"]) {
       let n = 0;
@@ -610,7 +610,10 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
     const gd = groupsOut.detractor;
     const pd =
       gp.n && gd.n
-        ? { value: gp.value - gd.value, ci95: gp.valueCi95 && gd.valueCi95 ? { low: gp.valueCi95.low - gd.valueCi95.high, high: gp.valueCi95.high - gd.valueCi95.low } : null }
+        ? {
+            value: gp.value - gd.value,
+            ci95: gp.valueCi95 && gd.valueCi95 ? { low: gp.valueCi95.low - gd.valueCi95.high, high: gp.valueCi95.high - gd.valueCi95.low } : null,
+          }
         : null;
     check(`${tag}.H${H}.promoterMinusDetractor`, h?.promoterMinusDetractor, pd);
     if (H === 6) detractors6 = gd;
@@ -669,21 +672,23 @@ async function checkWaves(survey, key = adminKey, label = "admin", managerScope 
       if (i.status === "sent" || r) delivered++;
       if (r) responded++;
     }
-    check(`waves[${label}].${w.period}`, got.data.find((x) => x.id === w.id), {
-      invited,
-      delivered,
-      bounced,
-      responded,
-      responseRate: delivered ? responded / delivered : null,
-    });
+    check(
+      `waves[${label}].${w.period}`,
+      got.data.find((x) => x.id === w.id),
+      {
+        invited,
+        delivered,
+        bounced,
+        responded,
+        responseRate: delivered ? responded / delivered : null,
+      },
+    );
   }
 }
 
 async function checkFollowups(key = adminKey, label = "admin", userId = null, managerScope = null) {
   const got = await api(key, "/followups/summary");
-  const rows = all(
-    "SELECT f.owner_user_id, f.status, f.due_on, r.account_id FROM followups f JOIN responses r ON r.id = f.response_id",
-  );
+  const rows = all("SELECT f.owner_user_id, f.status, f.due_on, r.account_id FROM followups f JOIN responses r ON r.id = f.response_id");
   const today = localDate(Date.now(), tz);
   const exp = { open: 0, overdue: 0, mine: 0, mineOverdue: 0, unassigned: 0 };
   for (const f of rows) {
@@ -710,9 +715,7 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null)
   const rows = responses.filter((r) => r.survey_id === survey.id && r.wave_id && inScope(r));
   const counted = latestBy(rows, (r) => r.wave_id);
   const sw = waves.filter((w) => w.survey_id === survey.id);
-  const withAnswers = sw
-    .map((w) => ({ w, s: npsSummary(counted.filter((c) => c.k === w.id).map((c) => c.r.score)) }))
-    .filter((x) => x.s.n > 0);
+  const withAnswers = sw.map((w) => ({ w, s: npsSummary(counted.filter((c) => c.k === w.id).map((c) => c.r.score)) })).filter((x) => x.s.n > 0);
   const last = withAnswers.at(-1);
   const prev = withAnswers.at(-2);
   if (last) {
@@ -730,9 +733,45 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null)
   const fromMs = localMidnight(from, tz);
   const toMs = localMidnight(to, tz);
   const nd = responses.filter(
-    (r) => r.survey_id && surveys.find((s) => s.id === r.survey_id)?.kind === "nps" && r.score <= 6 && r.created_at >= fromMs && r.created_at < toMs && inScope(r),
+    (r) =>
+      r.survey_id &&
+      surveys.find((s) => s.id === r.survey_id)?.kind === "nps" &&
+      r.score <= 6 &&
+      r.created_at >= fromMs &&
+      r.created_at < toMs &&
+      inScope(r),
   );
   check(`${tag}.newDetractors`, got.newDetractors, { count: nd.length, silent: nd.filter((r) => !r.comment).length });
+  // accounts at risk: active accounts in scope, standings of the review's survey, by name, first 20
+  const standings = halfStandings([survey.id]);
+  const risky = accounts
+    .filter((a) => (!managerScope || a.manager_user_id === managerScope) && activeAt(a, todayLocal))
+    .map((a) => ({ a, st: standings(a.id) }))
+    .filter(({ st }) => st.atRisk);
+  const names = new Map(all("SELECT id, name FROM accounts").map((a) => [a.id, a.name]));
+  risky.sort((x, y) => (names.get(x.a.id) < names.get(y.a.id) ? -1 : names.get(x.a.id) > names.get(y.a.id) ? 1 : x.a.id < y.a.id ? -1 : 1));
+  check(
+    `${tag}.atRisk`,
+    got.atRisk,
+    risky.slice(0, 20).map(({ a, st }) => ({ id: a.id, lastScore: st.lastScore, change: st.change, mrrCents: a.mrr_cents })),
+  );
+  // the review's value and goals are those of the Retention page and the goals list, in the same scope
+  const worth = await api(key, `/metrics/value-by-category?surveyId=${survey.id}`);
+  const valueFrom = worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0];
+  check(`${tag}.value`, got.value, {
+    horizonMonths: valueFrom.horizonMonths,
+    mrrAtRisk: worth.mrrAtRisk,
+    promoter: { n: valueFrom.groups.promoter.n, value: valueFrom.groups.promoter.value, ci95: valueFrom.groups.promoter.valueCi95 },
+    detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
+    promoterMinusDetractor: valueFrom.promoterMinusDetractor,
+  });
+  const goalsList = (await api(key, "/goals")).data.filter((g) => !managerScope || !g.scope?.manager || g.scope.manager === managerScope);
+  const bin = { on_track: "works", could_do_better: "could_do_better", off_track: "costs_more" };
+  for (const g of goalsList) {
+    const inBin = got.goals[bin[g.status]]?.find((x) => x.id === g.id);
+    check(`${tag}.goals.${g.name}`, inBin, { current: g.current, status: g.status, reason: g.reason });
+  }
+  check(`${tag}.goals.count`, Object.values(got.goals).flat().length, goalsList.length);
   // retention: last complete quarter
   const q = bucketStart(todayLocal, "quarter");
   const s = addMonths(q, -3);
@@ -747,18 +786,38 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null)
   });
 }
 
-async function checkAccountsList(key = adminKey, label = "admin", managerScope = null) {
-  const nps = surveys.filter((s) => s.kind === "nps").map((s) => s.id);
-  const rows = responses.filter((r) => nps.includes(r.survey_id) && r.contact_id && r.account_id);
-  // counted per survey and half, then the account's mean per half
+/** docs/ACCOUNTS.md: each account's last and previous half-year means over the given NPS surveys. */
+function halfStandings(surveyIds) {
+  const rows = responses.filter((r) => surveyIds.includes(r.survey_id) && r.contact_id && r.account_id);
   const counted = latestBy(rows, (r) => `${r.survey_id}|${bucketStart(localDate(r.created_at, tz), "half")}`);
   const halves = new Map();
   for (const { k, r } of counted) {
-    const h = k.split("|")[1];
-    const key2 = `${r.account_id}|${h}`;
+    const key2 = `${r.account_id}|${k.split("|")[1]}`;
     if (!halves.has(key2)) halves.set(key2, []);
     halves.get(key2).push(r.score);
   }
+  const round1 = (x) => Math.round(x * 10) / 10;
+  return (id) => {
+    const hs = [...halves.keys()].filter((k) => k.startsWith(`${id}|`)).sort();
+    const mean = (k) => halves.get(k).reduce((x, y) => x + y, 0) / halves.get(k).length;
+    const last = hs.length ? mean(hs.at(-1)) : null;
+    const prev = hs.length > 1 ? mean(hs.at(-2)) : null;
+    // rounded for display from the exact means; category and atRisk use the exact means
+    const cat = last === null ? null : last >= 9 ? "promoter" : last >= 7 ? "passive" : "detractor";
+    const exact = last !== null && prev !== null ? last - prev : null;
+    return {
+      lastScore: last === null ? null : round1(last),
+      previousScore: prev === null ? null : round1(prev),
+      lastCategory: cat,
+      change: exact === null ? null : round1(exact),
+      atRisk: cat === "detractor" || (exact !== null && exact <= -3),
+    };
+  };
+}
+
+async function checkAccountsList(key = adminKey, label = "admin", managerScope = null) {
+  const nps = surveys.filter((s) => s.kind === "nps").map((s) => s.id);
+  const standing = halfStandings(nps);
   const list = [];
   let before;
   for (;;) {
@@ -769,27 +828,12 @@ async function checkAccountsList(key = adminKey, label = "admin", managerScope =
   }
   const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
   check(`accounts[${label}].length`, list.length, scoped.length);
-  const round1 = (x) => Math.round(x * 10) / 10;
-  for (const a of scoped) {
-    const hs = [...halves.keys()].filter((k) => k.startsWith(`${a.id}|`)).sort();
-    const mean = (k) => {
-      const s = halves.get(k);
-      return s.reduce((x, y) => x + y, 0) / s.length;
-    };
-    const last = hs.length ? mean(hs.at(-1)) : null;
-    const prev = hs.length > 1 ? mean(hs.at(-2)) : null;
-    // docs/ACCOUNTS.md: each figure rounded from the exact means; category and atRisk use them.
-    const cat = last === null ? null : last >= 9 ? "promoter" : last >= 7 ? "passive" : "detractor";
-    const exact = last !== null && prev !== null ? last - prev : null;
-    const got = list.find((x) => x.id === a.id);
-    check(`accounts[${label}].${a.id}`, got, {
-      lastScore: last === null ? null : round1(last),
-      previousScore: prev === null ? null : round1(prev),
-      lastCategory: cat,
-      change: exact === null ? null : round1(exact),
-      atRisk: cat === "detractor" || (exact !== null && exact <= -3),
-    });
-  }
+  for (const a of scoped)
+    check(
+      `accounts[${label}].${a.id}`,
+      list.find((x) => x.id === a.id),
+      standing(a.id),
+    );
 }
 
 const dayNumber = (date) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
@@ -851,15 +895,30 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
         const e = addMonths(s0, 3);
         const S = scoped.filter((a) => activeAt(a, s0));
         const m0 = S.reduce((x, a) => x + mrrAt(a, s0), 0);
-        const v = g.metric === "crr" ? (S.length ? S.filter((a) => activeAt(a, e)).length / S.length : null) : m0 ? S.reduce((x, a) => x + mrrAt(a, e), 0) / m0 : null;
+        const v =
+          g.metric === "crr"
+            ? S.length
+              ? S.filter((a) => activeAt(a, e)).length / S.length
+              : null
+            : m0
+              ? S.reduce((x, a) => x + mrrAt(a, e), 0) / m0
+              : null;
         if (v !== null) points.push({ period: s0, value: 100 * v, n: S.length, day: mid(s0, 3) });
       }
     } else if (g.metric === "response_rate") {
-      const inv = all("SELECT i.wave_id, i.contact_id, i.status, c.account_id FROM invitations i LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.survey_id = ?", g.surveyId);
+      const inv = all(
+        "SELECT i.wave_id, i.contact_id, i.status, c.account_id FROM invitations i LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.survey_id = ?",
+        g.surveyId,
+      );
       for (const w of waves.filter((x) => x.survey_id === g.surveyId && x.closes_at <= Date.now())) {
         const answered = new Set(
           responses
-            .filter((r) => r.survey_id === g.surveyId && r.contact_id && (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)))
+            .filter(
+              (r) =>
+                r.survey_id === g.surveyId &&
+                r.contact_id &&
+                (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
+            )
             .map((r) => r.contact_id),
         );
         let delivered = 0;
@@ -872,12 +931,17 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
           if (i.status === "sent" || r) delivered++;
           if (r) responded++;
         }
-        if (delivered) points.push({ period: w.period, value: (100 * responded) / delivered, n: delivered, day: dayNumber(localDate(w.closes_at, tz)) });
+        if (delivered)
+          points.push({ period: w.period, value: (100 * responded) / delivered, n: delivered, day: dayNumber(localDate(w.closes_at, tz)) });
       }
     }
     points = points.slice(-6);
     const tag = `goals[${label}].${g.name}`;
-    check(`${tag}.points`, g.points, points.map(({ day, ...p }) => p));
+    check(
+      `${tag}.points`,
+      g.points,
+      points.map(({ day, ...p }) => p),
+    );
     check(tag, g, { ...goalStatus(points, g.target, g.deadline), currentN: points.at(-1)?.n ?? null });
   }
 }
@@ -905,9 +969,9 @@ const filterSets = [
   { channel: "import", locale: "fr" },
 ];
 // an account alone (rollups) and with another filter (raw path): the accounts with most answers
-const busy = all(
-  "SELECT account_id FROM responses WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY count(*) DESC, account_id LIMIT 2",
-).map((r) => r.account_id);
+const busy = all("SELECT account_id FROM responses WHERE account_id IS NOT NULL GROUP BY account_id ORDER BY count(*) DESC, account_id LIMIT 2").map(
+  (r) => r.account_id,
+);
 for (const acc of busy) filterSets.push({ account: acc }, { account: acc, channel: "email" }, { account: acc, locale: "fr" });
 const tasks = [];
 if (want("trend"))
@@ -921,7 +985,8 @@ if (want("breakdown"))
     for (const by of ["segment", "manager", "account", "channel", "locale"]) tasks.push(() => checkBreakdown(s, by));
 if (want("accountNps") && nps) tasks.push(() => checkAccountNps(nps));
 if (want("retention"))
-  for (const interval of ["month", "quarter", "half"]) for (const f of [{}, { segment: segments[0] }, { manager: managers[0] }]) tasks.push(() => checkRetention(interval, f));
+  for (const interval of ["month", "quarter", "half"])
+    for (const f of [{}, { segment: segments[0] }, { manager: managers[0] }]) tasks.push(() => checkRetention(interval, f));
 if (want("cohorts")) tasks.push(() => checkCohorts());
 if (want("rbc") && nps)
   for (const mode of ["wave", "half"]) for (const H of [6, 12]) tasks.push(() => checkRetentionByCategory(nps, H, adminKey, "admin", null, mode));
@@ -935,7 +1000,8 @@ if (managerKey) {
   const L = "manager";
   if (want("trend"))
     for (const s of [nps, csat].filter(Boolean))
-      for (const interval of ["month", "quarter"]) for (const f of [{}, { channel: "email" }, { segment: segments[0] }]) tasks.push(() => checkTrend(s, interval, f, managerKey, L, managerId));
+      for (const interval of ["month", "quarter"])
+        for (const f of [{}, { channel: "email" }, { segment: segments[0] }]) tasks.push(() => checkTrend(s, interval, f, managerKey, L, managerId));
   if (want("wave") && nps) for (const f of [{}, { locale: "fr" }]) tasks.push(() => checkWaveTrend(nps, f, managerKey, L, managerId));
   if (want("breakdown")) for (const by of ["segment", "account", "channel"]) tasks.push(() => checkBreakdown(nps, by, managerKey, L, managerId));
   if (want("accountNps") && nps) tasks.push(() => checkAccountNps(nps, managerKey, L, managerId));
