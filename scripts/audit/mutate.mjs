@@ -84,6 +84,31 @@ const rows = [
   [pick(8).email, 2, "", lastMonth(15)],
   [pick(9).email, 5, `october ${round}`, lastMonth(20)],
 ];
+// Inside the latest closed wave's window, without the wave: a contact who answered the wave (the
+// later answer counts) and an invited contact who did not (responded, and delivered if pending).
+const wave = all(
+  "SELECT id, opens_at, closes_at FROM waves WHERE survey_id = ? AND closes_at <= ? ORDER BY closes_at DESC LIMIT 1",
+  nps,
+  Date.now(),
+)[0];
+if (wave) {
+  const inWindow = new Date(Math.min(wave.closes_at - 3_600_000, wave.opens_at + (round + 2) * 86_400_000)).toISOString();
+  const answered = all(
+    `SELECT c.email FROM responses r JOIN contacts c ON c.id = r.contact_id WHERE r.wave_id = ? AND r.created_at < ? ORDER BY c.id LIMIT 1 OFFSET ?`,
+    wave.id,
+    Date.parse(inWindow),
+    round,
+  )[0];
+  const silent = all(
+    `SELECT c.email FROM invitations i JOIN contacts c ON c.id = i.contact_id WHERE i.wave_id = ?
+     AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.contact_id = i.contact_id AND r.survey_id = ?) ORDER BY c.id LIMIT 1 OFFSET ?`,
+    wave.id,
+    nps,
+    round,
+  )[0];
+  if (answered) rows.push([answered.email, (round * 5) % 11, `in window ${round}`, inWindow]);
+  if (silent) rows.push([silent.email, 3, `in window, invited ${round}`, inWindow]);
+}
 const csv = rows.map((r) => r.map((x) => `"${String(x).replaceAll('"', '""')}"`).join(",")).join("\n");
 await call("POST", `/imports/history?surveyId=${nps}&source=generic`, csv, "text/csv");
 

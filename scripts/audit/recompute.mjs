@@ -256,7 +256,6 @@ function mrrAt(a, t) {
 const adminKey = args.key;
 const tz = args.tz ?? setting("rollups.time_zone")?.zone ?? "UTC";
 const todayLocal = localDate(Date.now(), tz);
-const results = [];
 
 function filterMatch(r, filters) {
   for (const [k, v] of Object.entries(filters)) {
@@ -306,8 +305,8 @@ async function checkTrend(survey, interval, filters, key = adminKey, label = "ad
     if (survey.kind === "nps") {
       check(`${tag}.${b}.change`, t.change, change(s, prev?.s));
       check(`${tag}.${b}.comparedWith`, t.comparedWith, s.n && prev ? labelOf(prev.b, interval) : null);
-      check(`${tag}.${b}.tooFew`, t.tooFew, s.n > 0 && s.n < 20);
     }
+    check(`${tag}.${b}.tooFew`, t.tooFew, s.n > 0 && s.n < 20);
     if (s.n) prev = { b, s };
   });
   check(`${tag}.totals.n`, got.totals.n, allScores.length);
@@ -334,10 +333,17 @@ async function checkWaveTrend(survey, filters, key = adminKey, label = "admin", 
   });
 }
 
-async function checkBreakdown(survey, by, key = adminKey, label = "admin", managerScope = null) {
-  const from = "2025-01-01";
-  const to = "2026-12-01";
-  const interval = "month";
+async function checkBreakdown(
+  survey,
+  by,
+  key = adminKey,
+  label = "admin",
+  managerScope = null,
+  interval = "month",
+  range = ["2025-01-01", "2026-12-01"],
+) {
+  const from = bucketStart(range[0], interval);
+  const to = range[1];
   const rows = responses.filter((r) => r.survey_id === survey.id);
   const counted = latestBy(rows, (r) => bucketStart(localDate(r.created_at, tz), interval)).filter(
     ({ k, r }) => k >= from && k < to && (!managerScope || r.manager_user_id === managerScope),
@@ -350,8 +356,8 @@ async function checkBreakdown(survey, by, key = adminKey, label = "admin", manag
     if (!groups.has(v)) groups.set(v, []);
     groups.get(v).push(r.score);
   }
-  const got = await api(key, `/metrics/breakdown?${qs({ surveyId: survey.id, by, from, to, interval })}`);
-  const tag = `breakdown[${label} ${survey.kind} ${by}]`;
+  const got = await api(key, `/metrics/breakdown?${qs({ surveyId: survey.id, by, from: range[0], to, interval })}`);
+  const tag = `breakdown[${label} ${survey.kind} ${by} ${interval} ${from}]`;
   check(`${tag}.total`, got.total, groups.size);
   const summarise = survey.kind === "nps" ? (s) => publicSummary(npsSummary(s)) : summaryOf(survey.kind);
   for (const [v, scores] of groups) {
@@ -406,23 +412,30 @@ const localMidnight = (date, zone) => {
   return guess;
 };
 
-async function checkAccountNps(survey, key = adminKey, label = "admin", managerScope = null) {
-  const from = "2025-12-01";
-  const to = "2026-12-01";
+async function checkAccountNps(survey, key = adminKey, label = "admin", managerScope = null, range = {}, filters = {}) {
+  const got = await api(
+    key,
+    `/metrics/accounts?${qs({ surveyId: survey.id, from: range.from ?? "2025-12-01", to: range.to ?? "2026-12-01", limit: 5000, ...filters })}`,
+  );
+  // the range is widened to whole months (docs/METRICS.md), so the expectation reads it back
+  const { from, to } = got;
   const scores = accountScores(survey.id, localMidnight(from, tz), localMidnight(to, tz));
-  const inScope = (id) => !managerScope || accountById.get(id)?.manager_user_id === managerScope;
-  const got = await api(key, `/metrics/accounts?${qs({ surveyId: survey.id, from, to, limit: 5000 })}`);
-  const tag = `accountNps[${label}]`;
+  const inScope = (a) =>
+    (!managerScope || a.manager_user_id === managerScope) &&
+    (!filters.segment || a.segment === filters.segment) &&
+    (!filters.manager || a.manager_user_id === filters.manager);
+  const tag = `accountNps[${label} ${from} ${to} ${JSON.stringify(filters)}]`;
   const counts = { promoter: 0, passive: 0, detractor: 0, no_answer: 0 };
   let listed = 0;
   for (const a of accounts) {
-    if (!inScope(a.id)) continue;
+    if (!inScope(a)) continue;
     const s = scores.get(a.id);
     const activeSome = a.started_on < to && (a.churned_on === null || a.churned_on > from);
     if (!s && !activeSome) continue;
-    listed++;
     const exp = s ? { mean: s.mean, n: s.n, category: s.category } : { mean: null, n: 0, category: "no_answer" };
     counts[exp.category]++;
+    if (filters.category && exp.category !== filters.category) continue;
+    listed++;
     check(
       `${tag}.${a.id}`,
       got.accounts.find((x) => x.accountId === a.id),
@@ -853,7 +866,12 @@ function goalStatus(points, target, deadline) {
     if (sxx > 0) {
       slope = sxy / sxx;
       at = (d) => my + slope * (d - mx);
-      fit = { slopePerDay: slope, atDeadline: at(dayNumber(deadline)), points: n };
+      fit = { slopePerDay: slope, atDeadline: at(dayNumber(deadline)), reachesTargetOn: null, points: n };
+      if (slope > 0) {
+        // the first day the line meets the target, not before the latest point
+        const last = points.at(-1).day;
+        fit.reachesTargetOn = dateOfDay(Math.ceil(Math.max(last + (target - at(last)) / slope, last)));
+      }
     }
   }
   const r = (status, reason) => ({ current, status, reason, fit });
@@ -946,6 +964,37 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
   }
 }
 
+/** docs/INTEGRATIONS.md: Delighted's /v1/metrics counts every response of its survey, since/until inclusive. */
+async function checkDelighted(since, until) {
+  const res = await fetch(`${args.base}/v1/metrics?since=${since}&until=${until}`, {
+    headers: { authorization: `Basic ${Buffer.from(`${adminKey}:`).toString("base64")}` },
+  });
+  const got = await res.json();
+  const configured = setting("delighted.survey_id") ?? setting("delighted")?.surveyId;
+  const survey =
+    surveys.find((s) => s.id === configured) ??
+    all("SELECT id FROM surveys WHERE kind = 'nps' AND status = 'active' ORDER BY created_at, id LIMIT 1").map((r) =>
+      surveys.find((s) => s.id === r.id),
+    )[0];
+  const scores = responses
+    .filter((r) => r.survey_id === survey.id && r.created_at >= since * 1000 && r.created_at < (until + 1) * 1000)
+    .map((r) => r.score);
+  const n = scores.length;
+  const P = scores.filter(isPromoter).length;
+  const D = scores.filter(isDetractor).length;
+  const pct = (k) => (n ? Math.round((1000 * k) / n) / 10 : 0);
+  check(`delighted[${since}-${until}]`, got, {
+    nps: n ? Math.round((100 * (P - D)) / n) : null,
+    promoter_count: P,
+    passive_count: n - P - D,
+    detractor_count: D,
+    response_count: n,
+    promoter_percent: pct(P),
+    passive_percent: pct(n - P - D),
+    detractor_percent: pct(D),
+  });
+}
+
 // ---------------------------------------------------------------- run
 const managerKey = args["manager-key"];
 let managerId = null;
@@ -982,8 +1031,18 @@ if (want("trend"))
 if (want("wave") && nps) for (const f of filterSets) tasks.push(() => checkWaveTrend(nps, f));
 if (want("breakdown"))
   for (const s of [nps, csat, ces].filter(Boolean))
-    for (const by of ["segment", "manager", "account", "channel", "locale"]) tasks.push(() => checkBreakdown(s, by));
-if (want("accountNps") && nps) tasks.push(() => checkAccountNps(nps));
+    for (const by of ["segment", "manager", "account", "channel", "locale"]) {
+      tasks.push(() => checkBreakdown(s, by));
+      tasks.push(() => checkBreakdown(s, by, adminKey, "admin", null, "quarter", ["2025-02-10", "2026-07-01"]));
+      tasks.push(() => checkBreakdown(s, by, adminKey, "admin", null, "half", ["2024-07-01", "2027-01-01"]));
+    }
+if (want("accountNps") && nps) {
+  tasks.push(() => checkAccountNps(nps));
+  tasks.push(() => checkAccountNps(nps, adminKey, "admin", null, { from: "2026-01-10", to: "2026-03-20" }));
+  tasks.push(() => checkAccountNps(nps, adminKey, "admin", null, { from: "2025-01-01", to: "2026-12-01" }, { segment: segments[0] }));
+  tasks.push(() => checkAccountNps(nps, adminKey, "admin", null, {}, { manager: managers[1] ?? managers[0], category: "detractor" }));
+  tasks.push(() => checkAccountNps(nps, adminKey, "admin", null, {}, { category: "no_answer" }));
+}
 if (want("retention"))
   for (const interval of ["month", "quarter", "half"])
     for (const f of [{}, { segment: segments[0] }, { manager: managers[0] }]) tasks.push(() => checkRetention(interval, f));
@@ -996,6 +1055,13 @@ if (want("followups")) tasks.push(() => checkFollowups());
 if (want("digest")) tasks.push(() => checkDigest());
 if (want("accounts")) tasks.push(() => checkAccountsList());
 if (want("goals")) tasks.push(() => checkGoals());
+if (want("delighted"))
+  for (const [a, b] of [
+    [1735689600, 1767225599],
+    [1751328000, 1754380799],
+    [946684800, Math.floor(Date.now() / 1000)],
+  ])
+    tasks.push(() => checkDelighted(a, b));
 if (managerKey) {
   const L = "manager";
   if (want("trend"))
