@@ -80,6 +80,13 @@ const rows = [
   ["", 5, "anonymous", "2025-06-30T22:30:00Z"],
   ["", 9, "anonymous", "2025-09-30T23:59:00Z"],
   [pick(6).email, 0, "before range", "2024-09-15T12:00:00Z"],
+  // around the changes of summer time in Paris and Auckland, at month ends
+  [pick(10).email, 6, `dst ${round}`, "2026-03-31T22:30:00Z"],
+  [pick(10).email, 9, `dst ${round}`, "2025-10-31T23:30:00Z"],
+  [pick(11).email, 4, `dst ${round}`, "2026-04-04T12:30:00Z"],
+  [pick(11).email, 10, `dst ${round}`, "2026-09-26T12:30:00Z"],
+  [pick(12).email, 7, `eve ${round}`, "2025-12-31T10:59:59Z"],
+  [pick(12).email, 2, `eve ${round}`, "2025-12-31T11:00:00Z"],
   // detractors in the month a review of next month covers (the digest's new detractors)
   [pick(8).email, 2, "", lastMonth(15)],
   [pick(9).email, 5, `october ${round}`, lastMonth(20)],
@@ -124,6 +131,19 @@ await call("PATCH", `/accounts/${grower.id}`, { mrrCents: 123400 + round, mrrEff
 const mover = pick(7);
 const target = accounts[(round * 13 + 17) % accounts.length];
 await call("PATCH", `/contacts/${mover.id}`, { accountId: target.id });
+// …and answers again from the new account: the latest answer, and its account, counts
+await call("POST", `/surveys/${nps}/responses`, { id: randomUUID(), score: (round * 7) % 11, contact: { email: mover.email } });
+
+// A contact taken off its account answers again: their latest answer belongs to no account.
+const loner = all(
+  `SELECT c.id, c.email FROM contacts c JOIN responses r ON r.contact_id = c.id
+   WHERE c.account_id IS NOT NULL AND r.wave_id = (SELECT id FROM waves WHERE survey_id = ? ORDER BY opens_at DESC LIMIT 1)
+   ORDER BY c.id LIMIT 1 OFFSET ?`,
+  nps,
+  round,
+)[0];
+await call("PATCH", `/contacts/${loner.id}`, { accountId: null });
+await call("POST", `/surveys/${nps}/responses`, { id: randomUUID(), score: 8, contact: { email: loner.email } });
 
 // 4. GDPR erasure of a contact with answers (waves included).
 const erased = all(

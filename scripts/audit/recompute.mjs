@@ -378,8 +378,9 @@ async function checkBreakdown(
 
 /** Account-level scores over [from, to): each contact's latest answer in the period. */
 function accountScores(surveyId, fromMs, toMs, pick = (r) => r.created_at >= fromMs && r.created_at < toMs) {
-  const rows = responses.filter((r) => r.survey_id === surveyId && r.contact_id && r.account_id && pick(r));
-  const latest = latestBy(rows, () => "p");
+  // each contact's latest answer in the period, then the account it was given for (none: no account)
+  const rows = responses.filter((r) => r.survey_id === surveyId && r.contact_id && pick(r));
+  const latest = latestBy(rows, () => "p").filter(({ r }) => r.account_id);
   const byAccount = new Map();
   for (const { r } of latest) {
     if (!byAccount.has(r.account_id)) byAccount.set(r.account_id, []);
@@ -532,11 +533,20 @@ function halfPeriods(surveyId, inScope) {
       cats: accountScores(surveyId, 0, 0, (r) => bucketStart(localDate(r.created_at, tz), "half") === h),
     }));
 }
-async function checkRetentionByCategory(survey, H, key = adminKey, label = "admin", managerScope = null, mode = "wave") {
-  const got = await api(key, `/metrics/retention-by-category?${qs({ surveyId: survey.id, horizonMonths: H, periods: mode })}`);
-  const tag = `retentionByCategory[${label} ${mode} H=${H}]`;
-  const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
-  const inScope = (id) => !managerScope || accountById.get(id)?.manager_user_id === managerScope;
+/** The accounts a view covers: the caller's book, narrowed by segment= and manager=. */
+const accountFilter =
+  (managerScope, filters = {}) =>
+  (a) =>
+    !!a &&
+    (!managerScope || a.manager_user_id === managerScope) &&
+    (!filters.segment || a.segment === filters.segment) &&
+    (!filters.manager || a.manager_user_id === filters.manager);
+async function checkRetentionByCategory(survey, H, key = adminKey, label = "admin", managerScope = null, mode = "wave", filters = {}) {
+  const got = await api(key, `/metrics/retention-by-category?${qs({ surveyId: survey.id, horizonMonths: H, periods: mode, ...filters })}`);
+  const tag = `retentionByCategory[${label} ${mode} H=${H} ${JSON.stringify(filters)}]`;
+  const keep = accountFilter(managerScope, filters);
+  const scoped = accounts.filter(keep);
+  const inScope = (id) => keep(accountById.get(id));
   const source =
     mode === "wave" ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) })) : halfPeriods(survey.id, inScope);
   const periods = source.map(({ cats, period, end }) => {
@@ -557,11 +567,12 @@ async function checkRetentionByCategory(survey, H, key = adminKey, label = "admi
   check(`${tag}.periods`, got.periods, periods);
 }
 
-async function checkValue(survey, key = adminKey, label = "admin", managerScope = null, mode = "wave") {
-  const got = await api(key, `/metrics/value-by-category?${qs({ surveyId: survey.id, periods: mode })}`);
-  const tag = `value[${label} ${mode}]`;
-  const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
-  const inScope = (id) => !managerScope || accountById.get(id)?.manager_user_id === managerScope;
+async function checkValue(survey, key = adminKey, label = "admin", managerScope = null, mode = "wave", filters = {}) {
+  const got = await api(key, `/metrics/value-by-category?${qs({ surveyId: survey.id, periods: mode, ...filters })}`);
+  const tag = `value[${label} ${mode} ${JSON.stringify(filters)}]`;
+  const keep = accountFilter(managerScope, filters);
+  const scoped = accounts.filter(keep);
+  const inScope = (id) => keep(accountById.get(id));
   const ps =
     mode === "wave" ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) })) : halfPeriods(survey.id, inScope);
   let detractors6 = null;
@@ -655,8 +666,9 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
   }
 }
 
-async function checkWaves(survey, key = adminKey, label = "admin", managerScope = null) {
-  const got = await api(key, `/waves?surveyId=${survey.id}`);
+async function checkWaves(survey, key = adminKey, label = "admin", managerScope = null, filters = {}) {
+  const got = await api(key, `/waves?${qs({ surveyId: survey.id, ...filters })}`);
+  const keep = accountFilter(managerScope, filters);
   const inv = all("SELECT wave_id, contact_id, status FROM invitations WHERE survey_id = ?", survey.id);
   const contactAccount = new Map(all("SELECT id, account_id FROM contacts").map((c) => [c.id, c.account_id]));
   for (const w of waves.filter((x) => x.survey_id === survey.id)) {
@@ -675,7 +687,7 @@ async function checkWaves(survey, key = adminKey, label = "admin", managerScope 
     let bounced = 0;
     let responded = 0;
     for (const i of inv.filter((x) => x.wave_id === w.id)) {
-      if (managerScope && accountById.get(contactAccount.get(i.contact_id))?.manager_user_id !== managerScope) continue;
+      if ((managerScope || filters.segment || filters.manager) && !keep(accountById.get(contactAccount.get(i.contact_id)))) continue;
       invited++;
       if (i.status === "bounced") {
         bounced++;
@@ -1050,6 +1062,11 @@ if (want("cohorts")) tasks.push(() => checkCohorts());
 if (want("rbc") && nps)
   for (const mode of ["wave", "half"]) for (const H of [6, 12]) tasks.push(() => checkRetentionByCategory(nps, H, adminKey, "admin", null, mode));
 if (want("value") && nps) for (const mode of ["wave", "half"]) tasks.push(() => checkValue(nps, adminKey, "admin", null, mode));
+for (const f of [{ segment: segments[0] }, { manager: managers[2] ?? managers[0] }, { segment: segments[1] ?? segments[0], manager: managers[0] }]) {
+  if (want("rbc") && nps) for (const mode of ["wave", "half"]) tasks.push(() => checkRetentionByCategory(nps, 6, adminKey, "admin", null, mode, f));
+  if (want("value") && nps) tasks.push(() => checkValue(nps, adminKey, "admin", null, "wave", f));
+  if (want("waves") && nps) tasks.push(() => checkWaves(nps, adminKey, "admin", null, f));
+}
 if (want("waves") && nps) tasks.push(() => checkWaves(nps));
 if (want("followups")) tasks.push(() => checkFollowups());
 if (want("digest")) tasks.push(() => checkDigest());
