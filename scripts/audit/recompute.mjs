@@ -734,6 +734,10 @@ async function checkFollowups(key = adminKey, label = "admin", userId = null, ma
 async function checkDigest(key = adminKey, label = "admin", managerScope = null) {
   const got = await api(key, "/digest");
   const tag = `digest[${label}]`;
+  // the workspace default, else the newest active NPS survey
+  const configured = (await api(adminKey, "/settings")).defaultSurveyId;
+  const newest = all("SELECT id FROM surveys WHERE kind = 'nps' AND status = 'active' ORDER BY created_at DESC, id DESC LIMIT 1")[0]?.id;
+  check(`${tag}.survey`, got.survey?.id ?? null, configured ?? newest ?? null);
   const survey = surveys.find((s) => s.id === got.survey?.id);
   if (!survey) return;
   const inScope = (r) => !managerScope || r.manager_user_id === managerScope;
@@ -840,13 +844,13 @@ function halfStandings(surveyIds) {
   };
 }
 
-async function checkAccountsList(key = adminKey, label = "admin", managerScope = null) {
-  const nps = surveys.filter((s) => s.kind === "nps").map((s) => s.id);
+async function checkAccountsList(key = adminKey, label = "admin", managerScope = null, surveyId = undefined) {
+  const nps = surveyId ? [surveyId] : surveys.filter((s) => s.kind === "nps").map((s) => s.id);
   const standing = halfStandings(nps);
   const list = [];
   let before;
   for (;;) {
-    const page = await api(key, `/accounts?limit=200${before ? `&before=${before}` : ""}`);
+    const page = await api(key, `/accounts?${qs({ limit: 200, surveyId, before })}`);
     list.push(...page.data);
     if (!page.next) break;
     before = page.next;
@@ -1011,9 +1015,9 @@ async function checkDelighted(since, until) {
 const managerKey = args["manager-key"];
 let managerId = null;
 if (managerKey) managerId = (await api(managerKey, "/auth/me")).user?.id ?? (await api(managerKey, "/auth/me")).id;
-const nps = surveys.find((s) => s.kind === "nps");
+// the demo's survey (the oldest NPS survey): retention by category, value, waves, the manager's views
+const nps = all("SELECT id FROM surveys WHERE kind = 'nps' ORDER BY created_at, id LIMIT 1").map((r) => surveys.find((s) => s.id === r.id))[0];
 const csat = surveys.find((s) => s.kind === "csat");
-const ces = surveys.find((s) => s.kind === "ces");
 const segments = [...new Set(accounts.map((a) => a.segment).filter(Boolean))];
 const managers = [...new Set(accounts.map((a) => a.manager_user_id).filter(Boolean))];
 const filterSets = [
@@ -1036,13 +1040,13 @@ const busy = all("SELECT account_id FROM responses WHERE account_id IS NOT NULL 
 for (const acc of busy) filterSets.push({ account: acc }, { account: acc, channel: "email" }, { account: acc, locale: "fr" });
 const tasks = [];
 if (want("trend"))
-  for (const s of [nps, csat, ces].filter(Boolean))
+  for (const s of surveys)
     for (const interval of ["month", "quarter", "half"])
       for (const f of filterSets)
         for (const from of ["2024-10-01", "2025-10-01", "2026-02-10"]) tasks.push(() => checkTrend(s, interval, f, adminKey, "admin", null, from));
 if (want("wave") && nps) for (const f of filterSets) tasks.push(() => checkWaveTrend(nps, f));
 if (want("breakdown"))
-  for (const s of [nps, csat, ces].filter(Boolean))
+  for (const s of surveys)
     for (const by of ["segment", "manager", "account", "channel", "locale"]) {
       tasks.push(() => checkBreakdown(s, by));
       tasks.push(() => checkBreakdown(s, by, adminKey, "admin", null, "quarter", ["2025-02-10", "2026-07-01"]));
@@ -1070,7 +1074,10 @@ for (const f of [{ segment: segments[0] }, { manager: managers[2] ?? managers[0]
 if (want("waves") && nps) tasks.push(() => checkWaves(nps));
 if (want("followups")) tasks.push(() => checkFollowups());
 if (want("digest")) tasks.push(() => checkDigest());
-if (want("accounts")) tasks.push(() => checkAccountsList());
+if (want("accounts")) {
+  tasks.push(() => checkAccountsList());
+  for (const s of surveys.filter((x) => x.kind === "nps")) tasks.push(() => checkAccountsList(adminKey, `admin ${s.id}`, null, s.id));
+}
 if (want("goals")) tasks.push(() => checkGoals());
 if (want("delighted"))
   for (const [a, b] of [
