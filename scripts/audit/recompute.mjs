@@ -980,6 +980,14 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
   }
 }
 
+/** Each answer carries its account's current segment and manager (reattributeAccount keeps them). */
+function checkCopies() {
+  for (const r of responses) {
+    const a = r.account_id ? accountById.get(r.account_id) : null;
+    check(`copies.${r.id}`, { segment: r.segment, manager: r.manager_user_id }, { segment: a?.segment ?? null, manager: a?.manager_user_id ?? null });
+  }
+}
+
 /** docs/INTEGRATIONS.md: Delighted's /v1/metrics counts every response of its survey, since/until inclusive. */
 async function checkDelighted(since, until) {
   const res = await fetch(`${args.base}/v1/metrics?since=${since}&until=${until}`, {
@@ -1039,6 +1047,7 @@ const busy = all("SELECT account_id FROM responses WHERE account_id IS NOT NULL 
 );
 for (const acc of busy) filterSets.push({ account: acc }, { account: acc, channel: "email" }, { account: acc, locale: "fr" });
 const tasks = [];
+if (want("copies")) tasks.push(async () => checkCopies());
 if (want("trend"))
   for (const s of surveys)
     for (const interval of ["month", "quarter", "half"])
