@@ -711,6 +711,45 @@ async function checkWaves(survey, key = adminKey, label = "admin", managerScope 
   }
 }
 
+/** docs/METRICS.md "Follow-ups": the N-th working day strictly after the answer's UTC day (a weekend counts from the Friday before). */
+function dueDay(ms, n) {
+  const d = new Date(
+    Date.UTC(
+      ...new Date(ms)
+        .toISOString()
+        .slice(0, 10)
+        .split("-")
+        .map((x, i) => Number(x) - (i === 1 ? 1 : 0)),
+    ),
+  );
+  const back = { 6: 1, 0: 2 }[d.getUTCDay()] ?? 0;
+  d.setUTCDate(d.getUTCDate() - back);
+  for (let left = n; left > 0; ) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) left--;
+  }
+  return d.toISOString().slice(0, 10);
+}
+function checkDueDays() {
+  const n = Number(all("SELECT value FROM settings WHERE key = 'followup_due_working_days'")[0]?.value ?? 2);
+  // items opened by the answer itself (not by a later score change or a note)
+  const rows = all(
+    `SELECT f.response_id, f.due_on, r.created_at, r.score, s.kind FROM followups f JOIN responses r ON r.id = f.response_id
+     JOIN surveys s ON s.id = r.survey_id WHERE f.created_at = r.created_at`,
+  );
+  for (const f of rows) {
+    const detractor = f.kind === "nps" ? f.score <= 6 : f.kind === "csat" ? f.score <= 2 : f.score <= 3;
+    if (detractor) check(`followups.due.${f.response_id}`, f.due_on, dueDay(f.created_at, n));
+  }
+  // every detractor answer (not imported) has an item
+  const missing = all(
+    `SELECT count(*) AS n FROM responses r JOIN surveys s ON s.id = r.survey_id WHERE r.channel <> 'import'
+     AND r.score < CASE s.kind WHEN 'nps' THEN 7 WHEN 'csat' THEN 3 ELSE 4 END
+     AND NOT EXISTS (SELECT 1 FROM followups f WHERE f.response_id = r.id)`,
+  )[0].n;
+  check("followups.everyDetractorHasAnItem", missing, 0);
+}
+
 async function checkFollowups(key = adminKey, label = "admin", userId = null, managerScope = null) {
   const got = await api(key, "/followups/summary");
   const rows = all("SELECT f.owner_user_id, f.status, f.due_on, r.account_id FROM followups f JOIN responses r ON r.id = f.response_id");
@@ -731,9 +770,9 @@ async function checkFollowups(key = adminKey, label = "admin", userId = null, ma
   check(`followups[${label}]`, got, exp);
 }
 
-async function checkDigest(key = adminKey, label = "admin", managerScope = null) {
-  const got = await api(key, "/digest");
-  const tag = `digest[${label}]`;
+async function checkDigest(key = adminKey, label = "admin", managerScope = null, month = undefined) {
+  const got = await api(key, `/digest${month ? `?month=${month}` : ""}`);
+  const tag = `digest[${label} ${month ?? "this month"}]`;
   // the workspace default, else the newest active NPS survey
   const configured = (await api(adminKey, "/settings")).defaultSurveyId;
   const newest = all("SELECT id FROM surveys WHERE kind = 'nps' AND status = 'active' ORDER BY created_at DESC, id DESC LIMIT 1")[0]?.id;
@@ -1081,8 +1120,11 @@ for (const f of [{ segment: segments[0] }, { manager: managers[2] ?? managers[0]
   if (want("waves") && nps) tasks.push(() => checkWaves(nps, adminKey, "admin", null, f));
 }
 if (want("waves") && nps) tasks.push(() => checkWaves(nps));
-if (want("followups")) tasks.push(() => checkFollowups());
-if (want("digest")) tasks.push(() => checkDigest());
+if (want("followups")) {
+  tasks.push(() => checkFollowups());
+  tasks.push(async () => checkDueDays());
+}
+if (want("digest")) for (const month of [undefined, "2026-08", "2026-02", "2025-01"]) tasks.push(() => checkDigest(adminKey, "admin", null, month));
 if (want("accounts")) {
   tasks.push(() => checkAccountsList());
   for (const s of surveys.filter((x) => x.kind === "nps")) tasks.push(() => checkAccountsList(adminKey, `admin ${s.id}`, null, s.id));
@@ -1110,7 +1152,7 @@ if (managerKey) {
   if (want("value") && nps) for (const mode of ["wave", "half"]) tasks.push(() => checkValue(nps, managerKey, L, managerId, mode));
   if (want("waves") && nps) tasks.push(() => checkWaves(nps, managerKey, L, managerId));
   if (want("followups")) tasks.push(() => checkFollowups(managerKey, L, managerId, managerId));
-  if (want("digest")) tasks.push(() => checkDigest(managerKey, L, managerId));
+  if (want("digest")) for (const month of [undefined, "2026-08"]) tasks.push(() => checkDigest(managerKey, L, managerId, month));
   if (want("accounts")) tasks.push(() => checkAccountsList(managerKey, L, managerId));
   if (want("goals")) tasks.push(() => checkGoals(managerKey, L, managerId));
 }
