@@ -768,6 +768,16 @@ async function checkFollowups(key = adminKey, label = "admin", userId = null, ma
     if (f.owner_user_id === null) exp.unassigned++;
   }
   check(`followups[${label}]`, got, exp);
+  // the Comments page's lists agree with the summary: every overdue item, every item of the caller
+  let overdue = 0;
+  let before;
+  do {
+    const page = await api(key, `/comments?${qs({ overdue: "1", limit: 200, before })}`);
+    overdue += page.data.filter((c) => c.followup?.overdue && c.followup.status !== "resolved").length;
+    check(`followups[${label}].list.overdueFlag`, page.data.every((c) => c.followup?.overdue === true), true);
+    before = page.next ?? undefined;
+  } while (before);
+  check(`followups[${label}].list.overdue`, overdue, exp.overdue);
 }
 
 async function checkDigest(key = adminKey, label = "admin", managerScope = null, month = undefined) {
