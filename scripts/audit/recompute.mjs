@@ -774,7 +774,11 @@ async function checkFollowups(key = adminKey, label = "admin", userId = null, ma
   do {
     const page = await api(key, `/comments?${qs({ overdue: "1", limit: 200, before })}`);
     overdue += page.data.filter((c) => c.followup?.overdue && c.followup.status !== "resolved").length;
-    check(`followups[${label}].list.overdueFlag`, page.data.every((c) => c.followup?.overdue === true), true);
+    check(
+      `followups[${label}].list.overdueFlag`,
+      page.data.every((c) => c.followup?.overdue === true),
+      true,
+    );
     before = page.next ?? undefined;
   } while (before);
   check(`followups[${label}].list.overdue`, overdue, exp.overdue);
@@ -912,6 +916,16 @@ async function checkAccountsList(key = adminKey, label = "admin", managerScope =
       list.find((x) => x.id === a.id),
       standing(a.id),
     );
+  // status=at_risk: the active accounts at risk, every one of them
+  const risky = [];
+  let cursor;
+  do {
+    const page = await api(key, `/accounts?${qs({ limit: 200, surveyId, status: "at_risk", before: cursor })}`);
+    risky.push(...page.data.map((x) => x.id));
+    cursor = page.next ?? undefined;
+  } while (cursor);
+  const atRisk = scoped.filter((a) => activeAt(a, todayLocal) && standing(a.id).atRisk).map((a) => a.id);
+  check(`accounts[${label}].atRisk`, [...risky].sort(), [...atRisk].sort());
 }
 
 const dayNumber = (date) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
