@@ -29,15 +29,15 @@ async function call(method, path, body, contentType = "application/json") {
   return text ? JSON.parse(text) : null;
 }
 
-const nps = all("SELECT id FROM surveys WHERE kind = 'nps' ORDER BY id")[0].id;
-const csat = all("SELECT id FROM surveys WHERE kind = 'csat' ORDER BY id")[0]?.id;
+const nps = all("SELECT id FROM surveys WHERE kind = 'nps' AND status = 'active' ORDER BY created_at, id")[0].id;
+const csat = all("SELECT id FROM surveys WHERE kind = 'csat' AND status = 'active' ORDER BY created_at, id")[0]?.id;
 // Active accounts with at least two contacts, in a stable order; the round picks different ones.
 const contacts = all(
   `SELECT c.id, c.email, c.account_id FROM contacts c JOIN accounts a ON a.id = c.account_id
    WHERE a.churned_on IS NULL AND c.email NOT LIKE '[erased]%' ORDER BY c.id`,
 );
 const pick = (i) => contacts[(round * 37 + i * 11) % contacts.length];
-const accounts = all("SELECT id, manager_user_id, segment FROM accounts WHERE churned_on IS NULL ORDER BY id");
+const accounts = all("SELECT id, manager_user_id, segment, started_on FROM accounts WHERE churned_on IS NULL ORDER BY id");
 const managers = all("SELECT id FROM users WHERE role = 'manager' ORDER BY id").map((u) => u.id);
 
 // 1. Live answers: a contact answering twice this month (detractor, then promoter), another whose
@@ -124,7 +124,8 @@ await call("POST", `/imports/history?surveyId=${nps}&source=generic`, csv, "text
 const acc = accounts[(round * 13) % accounts.length];
 const other = managers.find((m) => m !== acc.manager_user_id) ?? null;
 await call("PATCH", `/accounts/${acc.id}`, { managerUserId: other, segment: round % 2 ? "Mid-market" : "SMB" });
-const churner = accounts[(round * 13 + 5) % accounts.length];
+const early = accounts.filter((x) => x.started_on < "2026-03-01");
+const churner = early[(round * 13 + 5) % early.length];
 await call("PATCH", `/accounts/${churner.id}`, { churnedOn: "2026-03-31" });
 const grower = accounts[(round * 13 + 9) % accounts.length];
 await call("PATCH", `/accounts/${grower.id}`, { mrrCents: 123400 + round, mrrEffectiveOn: "2025-10-01" });
@@ -144,6 +145,30 @@ const loner = all(
 )[0];
 await call("PATCH", `/contacts/${loner.id}`, { accountId: null });
 await call("POST", `/surveys/${nps}/responses`, { id: randomUUID(), score: 8, contact: { email: loner.email } });
+
+// Bulk upsert: two accounts with answers and open items change manager and segment at once, one
+// churns and gets an MRR change (the set-based reattribution and the cache triggers).
+const busy = all(
+  `SELECT a.id, a.external_id, a.manager_user_id FROM accounts a WHERE a.external_id IS NOT NULL AND a.churned_on IS NULL
+   AND EXISTS (SELECT 1 FROM followups f JOIN responses r ON r.id = f.response_id WHERE r.account_id = a.id AND f.status <> 'resolved')
+   ORDER BY a.id LIMIT 2 OFFSET ?`,
+  round * 2,
+);
+if (busy.length === 2) {
+  await call("POST", "/accounts/bulk", {
+    accounts: [
+      { externalId: busy[0].external_id, managerUserId: busy[1].manager_user_id ?? managers[0], segment: "Enterprise" },
+      {
+        externalId: busy[1].external_id,
+        managerUserId: managers[(round + 2) % managers.length],
+        segment: "SMB",
+        churnedOn: "2026-10-15",
+        mrrCents: 4321,
+        mrrEffectiveOn: "2026-06-01",
+      },
+    ],
+  });
+}
 
 // 4. GDPR erasure of a contact with answers (waves included).
 const erased = all(

@@ -520,9 +520,9 @@ function wavePeriods(surveyId) {
 function periodCategories(surveyId, w) {
   return accountScores(surveyId, 0, 0, (r) => r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at));
 }
-/** Half-year periods: those that have ended and in which an account in scope answered. */
+/** Half-year periods: those that have ended and in which an account in scope has a counted answer. */
 function halfPeriods(surveyId, inScope) {
-  const rows = responses.filter((r) => r.survey_id === surveyId && r.contact_id && r.account_id && inScope(r.account_id));
+  const rows = responses.filter((r) => r.survey_id === surveyId && r.contact_id);
   const halves = [...new Set(rows.map((r) => bucketStart(localDate(r.created_at, tz), "half")))].sort();
   return halves
     .map((h) => ({ h, end: addMonths(h, 6) }))
@@ -531,7 +531,8 @@ function halfPeriods(surveyId, inScope) {
       period: h,
       end,
       cats: accountScores(surveyId, 0, 0, (r) => bucketStart(localDate(r.created_at, tz), "half") === h),
-    }));
+    }))
+    .filter((p) => [...p.cats.keys()].some(inScope));
 }
 /** The accounts a view covers: the caller's book, narrowed by segment= and manager=. */
 const accountFilter =
@@ -870,8 +871,9 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null,
 
 /** docs/ACCOUNTS.md: each account's last and previous half-year means over the given NPS surveys. */
 function halfStandings(surveyIds) {
-  const rows = responses.filter((r) => surveyIds.includes(r.survey_id) && r.contact_id && r.account_id);
-  const counted = latestBy(rows, (r) => `${r.survey_id}|${bucketStart(localDate(r.created_at, tz), "half")}`);
+  // each contact's latest answer per survey and half-year, then the account it was given for
+  const rows = responses.filter((r) => surveyIds.includes(r.survey_id) && r.contact_id);
+  const counted = latestBy(rows, (r) => `${r.survey_id}|${bucketStart(localDate(r.created_at, tz), "half")}`).filter(({ r }) => r.account_id);
   const halves = new Map();
   for (const { k, r } of counted) {
     const key2 = `${r.account_id}|${k.split("|")[1]}`;
