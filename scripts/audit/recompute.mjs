@@ -1041,7 +1041,9 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
       g.points,
       points.map(({ day, ...p }) => p),
     );
-    check(tag, g, { ...goalStatus(points, g.target, g.deadline), currentN: points.at(-1)?.n ?? null });
+    const currentN = points.at(-1)?.n ?? null;
+    const scoreMetric = ["nps", "csat", "ces"].includes(g.metric);
+    check(tag, g, { ...goalStatus(points, g.target, g.deadline), currentN, tooFew: scoreMetric && currentN !== null && currentN < 20 });
   }
 }
 
