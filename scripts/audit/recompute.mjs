@@ -323,6 +323,8 @@ async function checkWaveTrend(survey, filters, key = adminKey, label = "admin", 
   const tag = `waveTrend[${label} ${JSON.stringify(filters)}]`;
   check(`${tag}.length`, got.trend.length, sw.length);
   let prev = null;
+  const inWaves = counted.filter((c) => sw.some((w) => w.id === c.k)).map((c) => c.r.score);
+  check(`${tag}.totals`, got.totals, publicSummary(npsSummary(inWaves)));
   sw.forEach((w, i) => {
     const s = npsSummary(counted.filter((c) => c.k === w.id).map((c) => c.r.score));
     const t = got.trend[i] ?? {};
@@ -444,6 +446,7 @@ async function checkAccountNps(survey, key = adminKey, label = "admin", managerS
     );
   }
   check(`${tag}.listed`, got.accounts.length, listed);
+  check(`${tag}.total`, got.total, listed);
   check(`${tag}.counts`, got.counts, counts);
   const answering = counts.promoter + counts.passive + counts.detractor;
   check(`${tag}.nps`, got.nps, answering ? (100 * (counts.promoter - counts.detractor)) / answering : null);
