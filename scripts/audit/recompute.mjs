@@ -878,10 +878,12 @@ function halfStandings(surveyIds) {
   const rows = responses.filter((r) => surveyIds.includes(r.survey_id) && r.contact_id);
   const counted = latestBy(rows, (r) => `${r.survey_id}|${bucketStart(localDate(r.created_at, tz), "half")}`).filter(({ r }) => r.account_id);
   const halves = new Map();
+  const lastAt = new Map();
   for (const { k, r } of counted) {
     const key2 = `${r.account_id}|${k.split("|")[1]}`;
     if (!halves.has(key2)) halves.set(key2, []);
     halves.get(key2).push(r.score);
+    lastAt.set(key2, Math.max(lastAt.get(key2) ?? 0, r.created_at));
   }
   const round1 = (x) => Math.round(x * 10) / 10;
   return (id) => {
@@ -898,6 +900,8 @@ function halfStandings(surveyIds) {
       lastCategory: cat,
       change: exact === null ? null : round1(exact),
       atRisk: cat === "detractor" || (exact !== null && exact <= -3),
+      // the latest answer counted in the latest half-year with answers
+      lastResponseAt: hs.length ? new Date(lastAt.get(hs.at(-1))).toISOString() : null,
     };
   };
 }
