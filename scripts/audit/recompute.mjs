@@ -1054,6 +1054,19 @@ async function checkGoals(key = adminKey, label = "admin", managerScope = null) 
   }
 }
 
+/** The segment picker: accounts per segment, in the caller's scope. */
+async function checkSegments(key = adminKey, label = "admin", managerScope = null) {
+  const got = await api(key, "/segments");
+  const counts = new Map();
+  for (const a of accounts)
+    if (a.segment && (!managerScope || a.manager_user_id === managerScope)) counts.set(a.segment, (counts.get(a.segment) ?? 0) + 1);
+  check(
+    `segments[${label}]`,
+    [...got.data].sort((x, y) => (x.value < y.value ? -1 : 1)),
+    [...counts].sort(([x], [y]) => (x < y ? -1 : 1)).map(([value, n]) => ({ value, accounts: n })),
+  );
+}
+
 /** Each answer carries its account's current segment and manager (reattributeAccount keeps them). */
 function checkCopies() {
   for (const r of responses) {
@@ -1122,6 +1135,7 @@ const busy = all("SELECT account_id FROM responses WHERE account_id IS NOT NULL 
 for (const acc of busy) filterSets.push({ account: acc }, { account: acc, channel: "email" }, { account: acc, locale: "fr" });
 const tasks = [];
 if (want("copies")) tasks.push(async () => checkCopies());
+if (want("segments")) tasks.push(() => checkSegments());
 if (want("trend"))
   for (const s of surveys)
     for (const interval of ["month", "quarter", "half"])
@@ -1190,6 +1204,7 @@ if (managerKey) {
   if (want("digest")) for (const month of [undefined, "2026-08"]) tasks.push(() => checkDigest(managerKey, L, managerId, month));
   if (want("accounts")) tasks.push(() => checkAccountsList(managerKey, L, managerId));
   if (want("goals")) tasks.push(() => checkGoals(managerKey, L, managerId));
+  if (want("segments")) tasks.push(() => checkSegments(managerKey, L, managerId));
 }
 for (const t of tasks) {
   try {
