@@ -36,6 +36,19 @@ writeFileSync(NORL, readFileSync("wrangler.toml", "utf8").replace(/\[\[ratelimit
 // The same Worker behind the bench-only batch counter (--groups), derived from wrangler.toml too.
 const GROUPS = ".bench-groups.wrangler.toml";
 if (o.groups) writeFileSync(GROUPS, readFileSync("wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/groups/index.ts"'));
+// Diagnostic: the floor Worker with Baromètre's write limiter bound as LIMITER (the same
+// [[ratelimits]] block, copied from wrangler.toml), so that both sides pay the local binding.
+const FLOOR_RL = ".bench-floor-ratelimit.wrangler.toml";
+{
+  const limiter = readFileSync("wrangler.toml", "utf8").match(/\[\[ratelimits\]\]\nname = "PUBLIC_WRITE_LIMITER"\n(?:[^[\n][^\n]*\n)*/)?.[0];
+  if (!limiter) throw new Error("wrangler.toml has no PUBLIC_WRITE_LIMITER block");
+  writeFileSync(
+    FLOOR_RL,
+    readFileSync("bench/d1floor/wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/d1floor/index.ts"') +
+      "\n" +
+      limiter.replace('name = "PUBLIC_WRITE_LIMITER"', 'name = "LIMITER"'),
+  );
+}
 // A copy of the freshly migrated database (wrangler's start-up is most of a migration's time).
 const dir2 = mkdtempSync(join(tmpdir(), "barometre-bench-"));
 cpSync(dir, dir2, { recursive: true });
@@ -44,6 +57,7 @@ const app = await startWorker({ config: o.groups ? GROUPS : "wrangler.toml", per
 const appNoRl = await startWorker({ config: NORL, persistTo: dir2, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 const bare = await startWorker({ config: "bench/bare/wrangler.toml" });
 const floor = await startWorker({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
+const floorRl = await startWorker({ config: FLOOR_RL, persistTo: dir2 });
 try {
   const created = await request(`${app.url}/api/v1/surveys`, {
     method: "POST",
@@ -112,24 +126,31 @@ try {
   await load({ url: bare.url, seconds: 2, concurrency });
   await runOurs(2);
 
+  // A client IP per request, as for Baromètre's answers (only the limited floor reads it).
   const floorMake = () => ({
     method: "POST",
-    headers: { "content-type": "text/plain" },
+    headers: {
+      "content-type": "text/plain",
+      "cf-connecting-ip": `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`,
+    },
     body: JSON.stringify({ id: crypto.randomUUID(), score: 7 }),
   });
   await load({ url: floor.url, seconds: 2, concurrency, make: floorMake });
+  await load({ url: floorRl.url, seconds: 2, concurrency, make: floorMake });
 
   await load({ url: targetNoRl, seconds: 2, concurrency, make: makeNoRl });
 
   const bareRuns = [],
     appRuns = [],
     floorRuns = [],
+    floorRlRuns = [],
     noRlRuns = [];
   for (let i = 0; i < rounds; i++) {
     bareRuns.push(await measured(bare, () => load({ url: bare.url, seconds, concurrency })));
     floorRuns.push(await measured(floor, () => load({ url: floor.url, seconds, concurrency, make: floorMake })));
     appRuns.push(await measured(app, async () => (await runOurs(seconds)).r));
     noRlRuns.push(await measured(appNoRl, () => load({ url: targetNoRl, seconds, concurrency, make: makeNoRl })));
+    floorRlRuns.push(await measured(floorRl, () => load({ url: floorRl.url, seconds, concurrency, make: floorMake })));
   }
   // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
   const sentIds = new Set(ids);
@@ -176,6 +197,7 @@ try {
     row("bare Worker + one plain D1 INSERT (the storage floor)", floorRuns),
     row("**Baromètre POST /responses** (validation, rate limit, D1 insert + rollup triggers)", appRuns, true),
     row("Baromètre without its rate-limit binding (diagnostic only)", noRlRuns),
+    row("the floor with the same rate-limit binding, called per request (diagnostic only)", floorRlRuns),
   ].join("\n");
   const cpu = (runs) => median(runs.map((r) => r.cpuRuntime));
   const md =
@@ -188,6 +210,7 @@ alternating rounds of ${seconds} s with ${concurrency} keep-alive clients; 10 % 
 ${table}
 
 **Against the storage floor (a Worker doing one plain D1 INSERT per request): ${fmt(appRps / median(floorRuns.map((r) => r.rps)), 2)}×** (target ≥ 1.0×: ${appRps >= median(floorRuns.map((r) => r.rps)) ? "met" : "**not met**"}); p99 ${fmt(median(appRuns.map((r) => r.p99)), 1)} ms against the floor's ${fmt(median(floorRuns.map((r) => r.p99)), 1)} ms.
+With the local Rate Limiting binding on both sides (the diagnostic floor row): ${fmt(appRps / median(floorRlRuns.map((r) => r.rps)), 2)}×; without it on either side: ${fmt(median(noRlRuns.map((r) => r.rps)) / median(floorRuns.map((r) => r.rps)), 2)}×.
 Ratio to the bare Worker: ${fmt(ratio * 100, 0)} % (earlier target ≥ 50 %: ${ratio >= 0.5 ? "met" : "**not met**"}).
 D1 rows written per answer (D1's billing unit, \`npx vitest run test/api/rowsWritten.test.ts\`): see docs/SCALING.md.
 CPU per request (from /proc, each Worker's processes during its own rounds; steadier than requests/s on a shared machine):
@@ -234,8 +257,10 @@ ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactl
   appNoRl.stop();
   bare.stop();
   floor.stop();
+  floorRl.stop();
   rmSync(dir, { recursive: true, force: true });
   rmSync(dir2, { recursive: true, force: true });
   rmSync(NORL, { force: true });
+  rmSync(FLOOR_RL, { force: true });
   rmSync(GROUPS, { force: true });
 }

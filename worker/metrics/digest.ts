@@ -6,7 +6,8 @@ import type { GoalStatus } from "./goals";
 /** Below this many answers a headline NPS says "too few answers" (defined with the NPS maths). */
 export { SMALL_N } from "./nps";
 
-export type ReviewBin = "works" | "could_do_better" | "costs_more";
+export const REVIEW_BINS = ["works", "could_do_better", "costs_more"] as const;
+export type ReviewBin = (typeof REVIEW_BINS)[number];
 
 /**
  * The seed's monthly sort of results: a goal that is on track *works*; one moving towards its

@@ -9,16 +9,22 @@
  */
 import { dateOfDay } from "./calendar";
 
-export type GoalStatus = "on_track" | "could_do_better" | "off_track";
-export type GoalReason =
-  | "target_met"
-  | "fit_reaches_target"
-  | "fit_misses_deadline"
-  | "moving_away"
-  | "flat"
-  | "insufficient_data"
-  | "no_data"
-  | "deadline_passed";
+/** The three statuses, in order from best to worst (the API's enum and the page's labels). */
+export const GOAL_STATUSES = ["on_track", "could_do_better", "off_track"] as const;
+export type GoalStatus = (typeof GOAL_STATUSES)[number];
+
+/** Why a goal has its status (each has its sentence in the admin page's locale files). */
+export const GOAL_REASONS = [
+  "target_met",
+  "fit_reaches_target",
+  "fit_misses_deadline",
+  "moving_away",
+  "flat",
+  "insufficient_data",
+  "no_data",
+  "deadline_passed",
+] as const;
+export type GoalReason = (typeof GOAL_REASONS)[number];
 
 /** How many of the most recent non-empty buckets the line is fitted to. */
 export const RECENT_BUCKETS = 6;

@@ -1,6 +1,8 @@
 /** The monthly review (services/digest.ts buildDigest): the request and the page's data. */
 import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
+import { REVIEW_BINS } from "../metrics/digest";
+import { GOAL_REASONS, GOAL_STATUSES } from "../metrics/goals";
 import { Interval95Schema, NpsChangeSchema } from "./metrics";
 import { MrrAtRiskSchema } from "./retention";
 
@@ -20,18 +22,9 @@ const DigestGoal = z.object({
   target: z.number(),
   deadline: z.string(),
   current: z.number().nullable(),
-  status: z.enum(["on_track", "could_do_better", "off_track"]),
-  reason: z.enum([
-    "target_met",
-    "fit_reaches_target",
-    "fit_misses_deadline",
-    "moving_away",
-    "flat",
-    "insufficient_data",
-    "no_data",
-    "deadline_passed",
-  ]),
-  bin: z.enum(["works", "could_do_better", "costs_more"]),
+  status: z.enum(GOAL_STATUSES),
+  reason: z.enum(GOAL_REASONS),
+  bin: z.enum(REVIEW_BINS),
 });
 
 export const DigestSchema = z

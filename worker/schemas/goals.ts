@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
+import { GOAL_REASONS, GOAL_STATUSES } from "../metrics/goals";
 import { isoDateUpTo, line } from "./common";
 
 export type GoalMetric = (typeof GOAL_METRICS)[number];
@@ -70,17 +71,8 @@ export const GoalSchema = z
     current: z.number().nullable().openapi({ description: "The latest bucket's value" }),
     currentN: z.number().int().nullable().openapi({ description: "n behind `current`: answers, accounts at the start, or delivered invitations" }),
     tooFew: z.boolean().openapi({ description: "An NPS / CSAT / CES value from fewer than 20 answers (SMALL_N)" }),
-    status: z.enum(["on_track", "could_do_better", "off_track"]),
-    reason: z.enum([
-      "target_met",
-      "fit_reaches_target",
-      "fit_misses_deadline",
-      "moving_away",
-      "flat",
-      "insufficient_data",
-      "no_data",
-      "deadline_passed",
-    ]),
+    status: z.enum(GOAL_STATUSES),
+    reason: z.enum(GOAL_REASONS),
     fit: z.object({ slopePerDay: z.number(), atDeadline: z.number(), reachesTargetOn: z.string().nullable(), points: z.number().int() }).nullable(),
     unit: z.enum(["points", "percent", "score"]),
     points: z.array(z.object({ period: z.string(), label: z.string(), value: z.number(), n: z.number().int() })),
