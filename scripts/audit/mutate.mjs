@@ -18,10 +18,18 @@ const db = new DatabaseSync(args.db, { readOnly: true });
 const all = (sql, ...p) => db.prepare(sql).all(...p);
 const round = Number(args.round);
 
+// Each write from its own address, as respondents are (the public endpoints are rate-limited per
+// client IP; under `wrangler dev` the caller sets CF-Connecting-IP, docs TOOLCHAIN).
+let calls = 0;
 async function call(method, path, body, contentType = "application/json") {
+  calls++;
   const res = await fetch(`${args.base}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${args.key}`, "content-type": contentType },
+    headers: {
+      authorization: `Bearer ${args.key}`,
+      "content-type": contentType,
+      "cf-connecting-ip": `10.${round % 256}.${(calls >> 8) % 256}.${calls % 256}`,
+    },
     body: body === undefined ? undefined : contentType === "application/json" ? JSON.stringify(body) : body,
   });
   const text = await res.text();

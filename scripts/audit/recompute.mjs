@@ -162,6 +162,18 @@ function change(cur, prev) {
   const threshold = Z * Math.sqrt(cur.v + prev.v) * 100;
   return { delta, threshold, significant: Math.abs(delta) > threshold };
 }
+/** CSAT (4–5) and CES (5–7) headline shares: change in points, Agresti–Caffo threshold (docs/METRICS.md). */
+function shareChange(kind, cur, prev) {
+  if (!cur.length || !prev?.length) return null;
+  const good = (xs) => xs.filter((x) => (kind === "csat" ? x >= 4 : x >= 5)).length;
+  const part = (xs) => {
+    const p = (good(xs) + 1) / (xs.length + 2);
+    return (p * (1 - p)) / (xs.length + 2);
+  };
+  const delta = (100 * good(cur)) / cur.length - (100 * good(prev)) / prev.length;
+  const threshold = 100 * Z * Math.sqrt(part(cur) + part(prev));
+  return { delta, threshold, significant: Math.abs(delta) > threshold };
+}
 function wilson(k, n) {
   if (!n) return null;
   const p = k / n;
@@ -290,7 +302,7 @@ async function checkTrend(survey, interval, filters, key = adminKey, label = "ad
   let prev = null;
   // the bucket before the range that has answers
   const before = [...byBucket.keys()].filter((b) => b < buckets[0]).sort();
-  if (before.length) prev = { b: before.at(-1), s: summarise(byBucket.get(before.at(-1))) };
+  if (before.length) prev = { b: before.at(-1), s: summarise(byBucket.get(before.at(-1))), scores: byBucket.get(before.at(-1)) };
   const tag = `trend[${label} ${survey.kind} ${interval} ${from} ${JSON.stringify(filters)}]`;
   check(`${tag}.trend.length`, got.trend.length, buckets.length);
   const allScores = [];
@@ -302,12 +314,10 @@ async function checkTrend(survey, interval, filters, key = adminKey, label = "ad
     check(`${tag}.${b}.bucket`, t.bucket, b);
     const exp = survey.kind === "nps" ? publicSummary(s) : s;
     check(`${tag}.${b}.summary`, t.summary, exp);
-    if (survey.kind === "nps") {
-      check(`${tag}.${b}.change`, t.change, change(s, prev?.s));
-      check(`${tag}.${b}.comparedWith`, t.comparedWith, s.n && prev ? labelOf(prev.b, interval) : null);
-    }
+    check(`${tag}.${b}.change`, t.change, survey.kind === "nps" ? change(s, prev?.s) : shareChange(survey.kind, scores, prev?.scores));
+    check(`${tag}.${b}.comparedWith`, t.comparedWith, s.n && prev ? labelOf(prev.b, interval) : null);
     check(`${tag}.${b}.tooFew`, t.tooFew, s.n > 0 && s.n < 20);
-    if (s.n) prev = { b, s };
+    if (s.n) prev = { b, s, scores };
   });
   check(`${tag}.totals.n`, got.totals.n, allScores.length);
   if (survey.kind === "nps") check(`${tag}.totals.nps`, got.totals.nps, npsSummary(allScores).nps);
