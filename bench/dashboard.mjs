@@ -77,6 +77,10 @@ const ALL_REQUESTS = [
   ["retention by category (waves)", `/api/v1/metrics/retention-by-category?surveyId=${SURVEY}&periods=wave`],
   ["monthly review", `/api/v1/digest?month=2026-10`],
   ["customer value by category", `/api/v1/metrics/value-by-category?surveyId=${SURVEY}`],
+  // Account-level NPS (the Retention page's list of accounts with their category), for admins and
+  // for a manager, whose scope keeps each contact's latest answer whatever the account.
+  ["account-level NPS", `/api/v1/metrics/accounts?surveyId=${SURVEY}&${range}`],
+  ["manager: account-level NPS", `/api/v1/metrics/accounts?surveyId=${SURVEY}&${range}`, "manager"],
   ["manager: monthly review", `/api/v1/digest?month=2026-10`, "manager"],
   ["goals", `/api/v1/goals`],
   ["waves", `/api/v1/waves?surveyId=${SURVEY}`],

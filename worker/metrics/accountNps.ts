@@ -19,13 +19,23 @@ export interface ScoredAnswer {
 }
 
 /** The latest answer of each member (a contact answering twice in the period counts once). */
-export function latestPerMember(rows: Iterable<ScoredAnswer>): ScoredAnswer[] {
-  const latest = new Map<string, ScoredAnswer>();
+export function latestPerMember<T extends Omit<ScoredAnswer, "accountId">>(rows: Iterable<T>): T[] {
+  const latest = new Map<string, T>();
   for (const r of rows) {
     const prev = latest.get(r.member);
     if (!prev || r.at > prev.at || (r.at === prev.at && r.responseId > prev.responseId)) latest.set(r.member, r);
   }
   return [...latest.values()];
+}
+
+/**
+ * Each contact's latest answer, kept only when it was given for an account: a contact whose
+ * latest answer in the period has none (taken off their account, then answering) counts for no
+ * account, not with an older answer for their former one (an answer belongs to the account its
+ * contact had when it was given).
+ */
+export function latestForAccounts(rows: Iterable<Omit<ScoredAnswer, "accountId"> & { accountId: string | null }>): ScoredAnswer[] {
+  return latestPerMember(rows).filter((r): r is typeof r & { accountId: string } => r.accountId !== null);
 }
 
 export interface AccountScore {

@@ -1,11 +1,12 @@
 /**
  * A zero-filled trend from per-bucket histograms, with each bucket's change from the previous
- * bucket that has answers (marked significant or not for NPS), and the totals over the range.
+ * bucket that has answers (marked significant or not), and the totals over the range.
  */
 import type { SurveyKind } from "../db/schema";
 import { bucketLabel, type Interval } from "./buckets";
 import { addHistograms, emptyHistogram, histogramTotal, type Histogram } from "./histogram";
 import { npsChange, npsCountsFromHistogram, SMALL_N, type NpsChange } from "./nps";
+import { cesChange, csatChange } from "./scores";
 import { summarize, type Summary } from "./summary";
 
 export interface TrendPoint {
@@ -13,8 +14,8 @@ export interface TrendPoint {
   label: string;
   summary: Summary;
   /**
-   * NPS surveys: change from the previous bucket that has answers (`comparedWith`), never from
-   * an empty neighbour; null when this bucket or every earlier one is empty.
+   * Change of the headline (NPS, CSAT share, CES mean) from the previous bucket that has answers
+   * (`comparedWith`), never from an empty neighbour; null when this bucket or every earlier one is empty.
    */
   change: NpsChange | null;
   /** Label of the bucket the change is measured against. */
@@ -41,6 +42,12 @@ export interface LabelledHistogram {
 
 export const tooFewAnswers = (n: number) => n > 0 && n < SMALL_N;
 
+/** The headline's change and its significance: NPS points, CSAT share points, CES mean. */
+function changeOf(kind: SurveyKind, before: Histogram, after: Histogram): NpsChange | null {
+  if (kind === "nps") return npsChange(npsCountsFromHistogram(before), npsCountsFromHistogram(after));
+  return kind === "csat" ? csatChange(before, after) : cesChange(before, after);
+}
+
 /**
  * `before`: the latest bucket before the range that has answers, so the first bucket of a range
  * has a change too (METRICS.md, "Comparisons and small samples").
@@ -66,7 +73,7 @@ export function buildLabelledTrend(kind: SurveyKind, buckets: LabelledHistogram[
   const points = buckets.map(({ bucket, label, histogram: h }) => {
     total = addHistograms(total, h);
     const n = histogramTotal(h);
-    const change = kind === "nps" && previous && n > 0 ? npsChange(npsCountsFromHistogram(previous.histogram), npsCountsFromHistogram(h)) : null;
+    const change = previous && n > 0 ? changeOf(kind, previous.histogram, h) : null;
     const comparedWith = change ? previous!.label : null;
     if (n > 0) previous = { bucket, label, histogram: h };
     return { bucket, label, summary: summarize(kind, h), change, comparedWith, tooFew: tooFewAnswers(n) };

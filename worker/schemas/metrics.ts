@@ -67,7 +67,10 @@ export const MetricsSchema = z
         bucket: z.string(),
         label: z.string(),
         summary: SummarySchema,
-        change: NpsChangeSchema.nullable(),
+        change: NpsChangeSchema.nullable().openapi({
+          description:
+            "Change of the headline (NPS points; CSAT share of 4–5 and CES share of 5–7, in points) from the previous bucket with answers, with the 95 % threshold it must pass to be significant",
+        }),
         comparedWith: z.string().nullable().openapi({ description: "Label of the previous bucket with answers the change is measured against" }),
         tooFew: z.boolean(),
       }),

@@ -7,7 +7,7 @@ import type { SQL } from "drizzle-orm";
 import { getClosedWaves, getHalfYearAnswers, getWaveAnswers, type PeriodAnswer } from "../db/queries/getRetentionByCategory";
 import { getRetention } from "../db/queries/getRetention";
 import type { Db } from "../env";
-import { answeredCategories } from "../metrics/accountNps";
+import { answeredCategories, latestForAccounts } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { LIFETIME_CAP_MONTHS, mrrAtRisk, valueByCategory } from "../metrics/customerValue";
 import type { CategoryPeriodInput } from "../metrics/retention";
@@ -27,8 +27,8 @@ export interface CategoryPeriodsQuery {
 export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<{ mode: "wave" | "half"; periods: CategoryPeriodInput[] }> {
   const waves = q.asked === "half" ? [] : await getClosedWaves(db, q.surveyId, q.now);
   const mode = q.asked === "wave" || (q.asked === "auto" && waves.length > 0) ? "wave" : "half";
-  const byPeriod = (rows: PeriodAnswer[]) => {
-    const m = new Map<string, PeriodAnswer[]>();
+  const byPeriod = <T extends Pick<PeriodAnswer, "period">>(rows: T[]) => {
+    const m = new Map<string, T[]>();
     for (const r of rows) (m.get(r.period) ?? m.set(r.period, []).get(r.period)!).push(r);
     return m;
   };
@@ -40,7 +40,7 @@ export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<
         period: w.period,
         label: w.period,
         end: localDate(w.closesAt.getTime(), q.timeZone),
-        categories: answeredCategories(answers.get(w.id) ?? []),
+        categories: answeredCategories(latestForAccounts(answers.get(w.id) ?? [])),
       })),
     };
   }

@@ -2,11 +2,17 @@
  * Counted scores of identified contacts, by account, in a range of monthly buckets (the latest
  * answer per contact per month; accountNps keeps the latest of those), plus the accounts active
  * in the range (they are "no answer" when silent).
+ *
+ * With a scope or filter (`where` on accounts), a row counts only if it is its contact's latest
+ * answer in the whole range, whatever account that later answer was given for: a filter chooses
+ * the accounts shown, never which of a contact's answers counts (docs/METRICS.md). Without this, a
+ * contact who moved to an account outside the filter and answered again would still count, with
+ * the older answer, for the first account, and that account's score would depend on the filter.
  */
-import { and, asc, eq, gt, gte, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNotNull, isNull, lt, notLike, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { ScoredAnswer } from "../../metrics/accountNps";
-import { accounts, counted } from "../schema";
+import { accounts, counted, responses } from "../schema";
 
 export interface AccountScoresQuery {
   surveyId: string;
@@ -16,7 +22,14 @@ export interface AccountScoresQuery {
   where: SQL | undefined;
 }
 
-export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<(ScoredAnswer & { accountName: string })[]> {
+export type AccountScoreRow = Omit<ScoredAnswer, "accountId"> & { accountId: string | null; accountName: string | null };
+
+/**
+ * Without a `where`, the identified contacts' answers given for no account come too (accountId
+ * null): latestForAccounts needs them to know that such a contact's latest answer counts for no
+ * account. Anonymous answers (members `r:…`) never belong to an account and are left out.
+ */
+export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
   const rows = await db
     .select({
       member: counted.member,
@@ -27,18 +40,33 @@ export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<(
       responseId: counted.responseId,
     })
     .from(counted)
-    .innerJoin(accounts, eq(accounts.id, counted.accountId))
+    .leftJoin(accounts, eq(accounts.id, counted.accountId))
     .where(
       and(
         eq(counted.surveyId, q.surveyId),
         eq(counted.interval, "month"),
         gte(counted.bucket, q.fromBucket),
         lt(counted.bucket, q.toBucket),
-        q.where,
+        q.where === undefined ? or(isNotNull(accounts.id), notLike(counted.member, "r:%")) : and(q.where, latestInRange(q.surveyId, q.toBucket)),
       ),
     )
     .all();
   return rows;
+}
+
+/**
+ * No later answer of the same contact to the survey, for another account, before the range ends
+ * (ties broken by response id, as everywhere). A later answer for the same account is among the
+ * rows and wins in accountNps anyway; naming `accounts.id` also makes SQLite test this only for
+ * the rows that passed the scope (one probe of responses_contact_created_idx each), not for every
+ * counted row of the range. `later` is an alias, so the outer tables stay in scope.
+ */
+function latestInRange(surveyId: string, toBucket: string): SQL {
+  return sql`NOT EXISTS (SELECT 1 FROM ${responses} AS later
+    WHERE later.contact_id = ${counted.member} AND later.survey_id = ${surveyId}
+      AND later.created_at >= ${counted.createdAt} AND later.bucket_month < ${toBucket}
+      AND (later.created_at > ${counted.createdAt} OR later.id > ${counted.responseId})
+      AND later.account_id IS NOT ${accounts.id})`;
 }
 
 /** Accounts active at some time in [from, to): started before `to`, not churned by `from`. */

@@ -4,8 +4,13 @@
  * - waves: every identified answer given in a wave (tied to it by invitation, or given inside its
  *   window without one); accountNps keeps each contact's latest.
  * Only answers linked to an account in the caller's scope. Rows, no rates.
+ *
+ * A scope or filter chooses accounts, never which answer of a contact counts (docs/METRICS.md):
+ * half-years read `counted`, already each contact's latest whatever the account; in a wave, with a
+ * `where`, an answer is kept only if its contact gave no later one in that wave, so a contact who
+ * moved to an account outside the filter and answered again does not count for the first account.
  */
-import { and, asc, eq, gte, isNotNull, isNull, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { ScoredAnswer } from "../../metrics/accountNps";
 import { accounts, counted, responses, waves } from "../schema";
@@ -38,7 +43,17 @@ export async function getClosedWaves(db: Db, surveyId: string, nowMs: number) {
     .all();
 }
 
-export async function getWaveAnswers(db: Db, surveyId: string, where: SQL | undefined, nowMs: number): Promise<PeriodAnswer[]> {
+/**
+ * Identified answers in closed waves. Without a `where`, those given for no account come too
+ * (accountId null), so that latestForAccounts knows when a contact's latest answer in a wave
+ * counts for no account.
+ */
+export async function getWaveAnswers(
+  db: Db,
+  surveyId: string,
+  where: SQL | undefined,
+  nowMs: number,
+): Promise<(Omit<PeriodAnswer, "accountId"> & { accountId: string | null })[]> {
   // Two indexed reads instead of one join with OR, which SQLite answers by scanning every
   // response of the survey: answers tied to a closed wave (responses_wave_idx), then answers
   // without a wave inside a closed wave's window (responses_survey_created_idx).
@@ -50,13 +65,19 @@ export async function getWaveAnswers(db: Db, surveyId: string, where: SQL | unde
     at: responses.createdAt,
     responseId: responses.id,
   };
-  const closed = and(eq(waves.surveyId, surveyId), lte(waves.closesAt, new Date(nowMs)), isNotNull(responses.contactId), where);
+  const closed = and(
+    eq(waves.surveyId, surveyId),
+    lte(waves.closesAt, new Date(nowMs)),
+    isNotNull(responses.contactId),
+    where,
+    where === undefined ? undefined : latestInWave,
+  );
   const [tied, inWindow] = await Promise.all([
     db
       .select(select)
       .from(waves)
       .innerJoin(responses, eq(responses.waveId, waves.id))
-      .innerJoin(accounts, eq(accounts.id, responses.accountId))
+      .leftJoin(accounts, eq(accounts.id, responses.accountId))
       .where(closed)
       .all(),
     db
@@ -71,9 +92,22 @@ export async function getWaveAnswers(db: Db, surveyId: string, where: SQL | unde
           lt(responses.createdAt, waves.closesAt),
         ),
       )
-      .innerJoin(accounts, eq(accounts.id, responses.accountId))
+      .leftJoin(accounts, eq(accounts.id, responses.accountId))
       .where(closed)
       .all(),
   ]);
   return [...tied, ...inWindow].map((r) => ({ ...r, member: r.member!, at: r.at.getTime() }));
 }
+
+/**
+ * No later answer of the same contact in the same wave (tied to it, or without a wave inside its
+ * window; ties broken by response id) for another account. A later one for the same account is
+ * among the rows and wins in accountNps anyway; naming `accounts.id` also makes SQLite test this
+ * only for the answers in scope (one probe of responses_contact_created_idx each). `later` is an
+ * alias, so the outer tables stay in scope.
+ */
+const latestInWave = sql`NOT EXISTS (SELECT 1 FROM ${responses} AS later
+  WHERE later.contact_id = ${responses.contactId} AND later.survey_id = ${responses.surveyId}
+    AND later.created_at >= ${responses.createdAt} AND (later.created_at > ${responses.createdAt} OR later.id > ${responses.id})
+    AND (later.wave_id = ${waves.id} OR (later.wave_id IS NULL AND later.created_at >= ${waves.opensAt} AND later.created_at < ${waves.closesAt}))
+    AND later.account_id IS NOT ${accounts.id})`;

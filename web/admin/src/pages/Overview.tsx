@@ -89,15 +89,14 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
   const points = m.trend;
   const kind = survey.kind;
   const isNps = kind === "nps";
-  // The current period is the latest bucket with answers; its change is against the bucket before.
+  // The current period is the latest bucket with answers; its change (the server's, for every kind
+  // of survey) is against the previous bucket with answers, before the range if need be.
   const currentIdx = points.findLastIndex((p) => p.summary.n > 0);
   const current = currentIdx >= 0 ? points[currentIdx]! : null;
   const cur = current?.summary;
   const change = current?.change ?? null;
   // Below SMALL_N answers the headline says so instead of showing a big number (METRICS.md).
   const tooFew = current?.tooFew ?? false;
-  const prevIdx = currentIdx > 0 ? points.slice(0, currentIdx).findLastIndex((p) => p.summary.n > 0) : -1;
-  const prev = prevIdx >= 0 ? points[prevIdx]!.summary : null;
   const totals = m.totals;
   const metricName = isNps ? "NPS" : kind === "csat" ? "CSAT" : "CES";
   const fmtHead = (v: number) => (isNps ? fmtInt(v) : fmtPct(v));
@@ -138,37 +137,31 @@ function OverviewBody({ survey, surveys }: { survey: SurveyLite; surveys: Survey
               <p class="kpi-sub muted" data-testid="change-too-few">
                 {t("overview.tooFew")}
               </p>
-            ) : isNps ? (
-              change ? (
-                <>
-                  {/* Only a significant change wears the coloured arrow: a wiggle inside the noise is not news. */}
-                  <p
-                    class={"kpi-value " + (change.significant ? (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "") : "flat")}
-                    data-testid="change"
-                    data-significant={String(change.significant)}
-                  >
-                    {change.significant && <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>}
-                    {fmtSigned(change.delta)}
+            ) : change ? (
+              <>
+                {/* Only a significant change wears the coloured arrow: a wiggle inside the noise is not news. */}
+                <p
+                  class={"kpi-value " + (change.significant ? (change.delta > 0 ? "up" : change.delta < 0 ? "down" : "") : "flat")}
+                  data-testid="change"
+                  data-significant={String(change.significant)}
+                >
+                  {change.significant && <span aria-hidden="true">{change.delta > 0 ? "▲ " : change.delta < 0 ? "▼ " : ""}</span>}
+                  {fmtSigned(change.delta)}
+                </p>
+                {current?.comparedWith && (
+                  <p class="kpi-sub muted" data-testid="compared-with">
+                    {t("overview.vs", { label: current.comparedWith })}
                   </p>
-                  {current?.comparedWith && (
-                    <p class="kpi-sub muted" data-testid="compared-with">
-                      {t("overview.vs", { label: current.comparedWith })}
-                    </p>
-                  )}
-                  <p class="kpi-sub">
-                    {change.significant ? (
-                      <Badge kind="ok">{t("overview.significant")}</Badge>
-                    ) : (
-                      <Badge kind="neutral">{t("overview.notSignificant")}</Badge>
-                    )}{" "}
-                    <span class="muted">{t("overview.threshold", { t: fmt1(change.threshold) })}</span>
-                  </p>
-                </>
-              ) : (
-                <p class="kpi-sub muted">{t("overview.noChange")}</p>
-              )
-            ) : prev && cur && headline(kind, prev) !== null && headline(kind, cur) !== null ? (
-              <p class="kpi-value">{fmtSigned(headline(kind, cur)! - headline(kind, prev)!)} pts</p>
+                )}
+                <p class="kpi-sub">
+                  {change.significant ? (
+                    <Badge kind="ok">{t("overview.significant")}</Badge>
+                  ) : (
+                    <Badge kind="neutral">{t("overview.notSignificant")}</Badge>
+                  )}{" "}
+                  <span class="muted">{t("overview.threshold", { t: fmt1(change.threshold) })}</span>
+                </p>
+              </>
             ) : (
               <p class="kpi-sub muted">{t("overview.noChange")}</p>
             )}
