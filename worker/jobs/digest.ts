@@ -30,6 +30,8 @@ const TEXT = {
     detractors: (n: number, silent: number) => `${n} new detractors last month (${silent} without a comment).`,
     followups: (open: number, overdue: number) => `${open} open follow-ups, ${overdue} overdue.`,
     atRisk: "Accounts at risk",
+    atRiskOf: (shown: number, total: number) => `${shown} of ${total}`,
+    asOf: (day: string) => `as of ${day}`,
     none: "none",
     retention: "Retention",
     atRiskMrr: (mrr: string, n: number, loss: string | null) =>
@@ -51,6 +53,8 @@ const TEXT = {
     detractors: (n: number, silent: number) => `${n} nouveaux détracteurs le mois dernier (${silent} sans commentaire).`,
     followups: (open: number, overdue: number) => `${open} suivis ouverts, ${overdue} en retard.`,
     atRisk: "Comptes à risque",
+    atRiskOf: (shown: number, total: number) => `${shown} sur ${total}`,
+    asOf: (day: string) => `au ${day}`,
     none: "aucun",
     retention: "Rétention",
     atRiskMrr: (mrr: string, n: number, loss: string | null) =>
@@ -84,8 +88,11 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
       );
   } else lines.push(T.noWave);
   lines.push(T.detractors(d.newDetractors.count, d.newDetractors.silent));
-  lines.push(T.followups(d.followups.open, d.followups.overdue));
-  lines.push(`${T.atRisk}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") : T.none}`);
+  // A past month's action lists are today's, not the month's: say so.
+  const asOf = d.past ? ` (${T.asOf(d.listsAsOf)})` : "";
+  lines.push(T.followups(d.followups.open, d.followups.overdue) + asOf);
+  const more = d.atRiskTotal > d.atRisk.length ? ` (${T.atRiskOf(d.atRisk.length, d.atRiskTotal)})` : "";
+  lines.push(`${T.atRisk}${asOf}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") + more : T.none}`);
   if (d.retention) lines.push(`${T.retention} ${d.retention.quarter}: CRR ${pct(d.retention.crr)}, NRR ${pct(d.retention.nrr)}`);
   if (d.value) {
     const r = d.value.mrrAtRisk;

@@ -40,6 +40,11 @@ const fr: Record<keyof typeof en, string> = {
   "digest.detractorsLine": "{n} nouveaux détracteurs le mois dernier ({silent} sans commentaire).",
   "digest.followups": "Suivis",
   "digest.followupsLine": "{open} ouverts, {overdue} en retard.",
+  "digest.pastNote":
+    "{month} tel qu'il se présentait à la fin du mois. Les suivis et les comptes à risque sont ce qu'il faut traiter maintenant : au {date}.",
+  "digest.listAsOf": "Au {date} (aujourd'hui), et non à la fin du mois passé en revue.",
+  "digest.atRiskOf": "{shown} sur {total} comptes à risque.",
+  "digest.atRiskAll": "Les voir tous",
   "digest.atRisk": "Comptes à risque",
   "digest.retention": "Rétention",
   "digest.retentionLine": "{quarter} : rétention clients {crr}, rétention nette du revenu {nrr} (n = {n} comptes).",
