@@ -38,9 +38,12 @@ const en = {
   "digest.detractorsLine": "{n} new detractors last month ({silent} without a comment).",
   "digest.followups": "Follow-ups",
   "digest.followupsLine": "{open} open, {overdue} overdue.",
-  "digest.pastNote": "{month} as it stood at the month's end. Follow-ups and accounts at risk are what to act on now: as of {date}.",
+  "digest.pastNote":
+    "The review of {month} as it stood at the end of the month. Follow-ups and accounts at risk are today's, as of {date}: what to act on now.",
   "digest.listAsOf": "As of {date} (today), not at the end of the month reviewed.",
   "digest.atRiskOf": "{shown} of {total} accounts at risk.",
+  "digest.atRiskCount": "Accounts at risk: {total}.",
+  "digest.detractorsLineIn": "{n} new detractors in {month} ({silent} without a comment).",
   "digest.atRiskAll": "See them all",
   "digest.atRisk": "Accounts at risk",
   "digest.retention": "Retention",

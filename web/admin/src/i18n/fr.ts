@@ -41,9 +41,11 @@ const fr: Record<keyof typeof en, string> = {
   "digest.followups": "Suivis",
   "digest.followupsLine": "{open} ouverts, {overdue} en retard.",
   "digest.pastNote":
-    "{month} tel qu'il se présentait à la fin du mois. Les suivis et les comptes à risque sont ce qu'il faut traiter maintenant : au {date}.",
+    "La revue de {month} telle qu'elle se présentait à la fin du mois. Les suivis et les comptes à risque sont ceux d'aujourd'hui, au {date} : ce qu'il faut traiter maintenant.",
   "digest.listAsOf": "Au {date} (aujourd'hui), et non à la fin du mois passé en revue.",
   "digest.atRiskOf": "{shown} sur {total} comptes à risque.",
+  "digest.atRiskCount": "Comptes à risque : {total}.",
+  "digest.detractorsLineIn": "{n} nouveaux détracteurs en {month} ({silent} sans commentaire).",
   "digest.atRiskAll": "Les voir tous",
   "digest.atRisk": "Comptes à risque",
   "digest.retention": "Rétention",

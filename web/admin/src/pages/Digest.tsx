@@ -129,7 +129,11 @@ export function Digest() {
             )}
           </Card>
           <Card title={t("digest.detractors")}>
-            <p data-testid="digest-detractors">{t("digest.detractorsLine", { n: d.newDetractors.count, silent: d.newDetractors.silent })}</p>
+            <p data-testid="digest-detractors">
+              {d.past
+                ? t("digest.detractorsLineIn", { n: d.newDetractors.count, silent: d.newDetractors.silent, month: monthName(d.period.label) })
+                : t("digest.detractorsLine", { n: d.newDetractors.count, silent: d.newDetractors.silent })}
+            </p>
             <ul class="comment-list">
               {d.newDetractors.items.map((i) => (
                 <li key={i.responseId} class="comment">
@@ -162,7 +166,9 @@ export function Digest() {
                   ))}
                 </ul>
                 <p data-testid="digest-at-risk-total">
-                  {t("digest.atRiskOf", { shown: d.atRisk.length, total: d.atRiskTotal })}{" "}
+                  {d.atRiskTotal > d.atRisk.length
+                    ? t("digest.atRiskOf", { shown: d.atRisk.length, total: d.atRiskTotal })
+                    : t("digest.atRiskCount", { total: d.atRiskTotal })}{" "}
                   <Link href="/accounts?status=at_risk">{t("digest.atRiskAll")}</Link>
                 </p>
               </>
