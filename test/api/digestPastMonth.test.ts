@@ -10,6 +10,8 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
 import { goals } from "../../worker/db/schema";
 import { newId } from "../../worker/lib/ids";
+import { digestMessage } from "../../worker/jobs/digest";
+import { localDate } from "../../worker/metrics/buckets";
 import { buildDigest } from "../../worker/services/digest";
 import { api, createSurvey } from "../helpers";
 import { answer, db, makeAccount, makeContact, makeUser, makeWave, tag } from "./retention-fixtures";
@@ -161,5 +163,32 @@ describe("GET /api/v1/digest: accounts at risk", () => {
     expect(past.body.past).toBe(true);
     expect(past.body.atRiskTotal).toBe(23);
     expect(past.body.listsAsOf).toBe(res.body.asOf);
+  });
+
+  it("the e-mail gives the total and, for a past month, says the lists are today's", async () => {
+    const m = await makeUser("manager");
+    const p = { kind: "session" as const, userId: m.userId, role: "manager" as const };
+    const s = await createSurvey({ kind: "nps" });
+    const recent = new Date(Date.now() - 86_400_000).toISOString();
+    for (let i = 0; i < 21; i++) {
+      const acc = await makeAccount({ name: tag(`Mail risk ${String(i).padStart(2, "0")}`), startedOn: "2025-01-01", managerUserId: m.userId });
+      await answer(s.id, await makeContact(acc), 4, recent);
+    }
+    const now = Date.now();
+    const today = localDate(now, "UTC");
+    const to = { email: "m@example.test", name: "M" };
+    const current = await buildDigest(createDb(env.DB), p, { month: today.slice(0, 7), timeZone: "UTC", now, record: false });
+    const text = digestMessage(current, "en", to, null).text;
+    expect(text).toMatch(/^Accounts at risk: Mail risk 00-.*\(20 of 21\)$/m);
+    expect(text).not.toContain("as of");
+    expect(text).toContain("new detractors last month");
+
+    const past = await buildDigest(createDb(env.DB), p, { month: "2025-03", timeZone: "UTC", now, record: false });
+    const en = digestMessage(past, "en", to, null).text;
+    expect(en).toContain(`overdue. (as of ${today})`);
+    expect(en).toMatch(new RegExp(`^Accounts at risk \\(as of ${today}\\): .*\\(20 of 21\\)$`, "m"));
+    expect(en).toContain("new detractors in 2025-02 (0 without a comment)");
+    const fr = digestMessage(past, "fr", to, null).text;
+    expect(fr).toMatch(new RegExp(`^Comptes à risque \\(au ${today}\\): .*\\(20 sur 21\\)$`, "m"));
   });
 });
