@@ -96,6 +96,13 @@ describe("the review of a past month", () => {
     const judged = [...later.goals.works, ...later.goals.could_do_better, ...later.goals.costs_more].find((g) => g.id === goalId);
     expect(judged).toMatchObject({ status: "off_track", reason: "moving_away", current: 0, bin: "costs_more" });
 
+    // June's review: its quarter (Q2) ended with the month, so the stored quarters answer; the
+    // latest value is Q1's 33.3 (Q2 had no answer) ≥ 20.
+    const june = await buildDigest(createDb(env.DB), p, { month: "2026-07", timeZone: "UTC", now: at("2026-11-30T12:00:00Z"), record: false });
+    const juneGoal = [...june.goals.works, ...june.goals.could_do_better, ...june.goals.costs_more].find((g) => g.id === goalId);
+    expect(juneGoal).toMatchObject({ status: "on_track", reason: "target_met", bin: "works" });
+    expect(juneGoal!.current).toBeCloseTo(100 / 3, 6);
+
     // The current month's review (October) shows what has happened since.
     const now = await buildDigest(createDb(env.DB), p, { month: "2026-11", timeZone: "UTC", now: at("2026-11-30T12:00:00Z"), record: false });
     expect(now.past).toBe(false);

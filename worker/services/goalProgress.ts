@@ -15,7 +15,7 @@ import { getRetention } from "../db/queries/getRetention";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import { type goals, surveys } from "../db/schema";
 import type { Db, Principal } from "../env";
-import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket } from "../metrics/buckets";
+import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths, dayNumber } from "../metrics/calendar";
 import { evaluateGoal, RECENT_BUCKETS, type GoalEvaluation } from "../metrics/goals";
 import { SMALL_N } from "../metrics/nps";
@@ -116,8 +116,10 @@ export async function goalProgress(
       if (segment !== undefined) filters.push({ dim: "segment", value: segment });
       if (manager !== undefined) filters.push({ dim: "manager", value: manager });
       const from = addMonths(thisQuarter, -3 * (RECENT_BUCKETS - 1));
+      // A quarter that had ended by `before` is whole in the rollups: only a running one is read raw.
+      const running = opts.before !== undefined && zonedMidnightUtc(nextBucket(thisQuarter, "quarter"), timeZone) > opts.before;
       const trendPoints =
-        opts.before === undefined
+        !running || opts.before === undefined
           ? (
               await scoreTrend(db, {
                 surveyId: survey.id,
