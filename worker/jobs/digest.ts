@@ -31,7 +31,7 @@ const TEXT = {
     detractorsIn: (n: number, silent: number, month: string) => `${n} new detractors in ${month} (${silent} without a comment).`,
     followups: (open: number, overdue: number) => `${open} open follow-ups, ${overdue} overdue.`,
     atRisk: "Accounts at risk",
-    atRiskOf: (shown: number, total: number) => `${shown} of ${total}`,
+    atRiskOf: (shown: number, total: number, more: boolean) => `${shown} of ${more ? "more than " : ""}${total}`,
     asOf: (day: string) => `as of ${day}`,
     none: "none",
     retention: "Retention",
@@ -55,7 +55,7 @@ const TEXT = {
     detractorsIn: (n: number, silent: number, month: string) => `${n} nouveaux détracteurs en ${month} (${silent} sans commentaire).`,
     followups: (open: number, overdue: number) => `${open} suivis ouverts, ${overdue} en retard.`,
     atRisk: "Comptes à risque",
-    atRiskOf: (shown: number, total: number) => `${shown} sur ${total}`,
+    atRiskOf: (shown: number, total: number, more: boolean) => `${shown} sur ${more ? "plus de " : ""}${total}`,
     asOf: (day: string) => `au ${day}`,
     none: "aucun",
     retention: "Rétention",
@@ -97,7 +97,7 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
   // A past month's action lists are today's, not the month's: say so.
   const asOf = d.past ? ` (${T.asOf(d.listsAsOf)})` : "";
   lines.push(T.followups(d.followups.open, d.followups.overdue) + asOf);
-  const more = d.atRiskTotal > d.atRisk.length ? ` (${T.atRiskOf(d.atRisk.length, d.atRiskTotal)})` : "";
+  const more = d.atRiskTotal > d.atRisk.length ? ` (${T.atRiskOf(d.atRisk.length, d.atRiskTotal, d.atRiskMore)})` : "";
   lines.push(`${T.atRisk}${asOf}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") + more : T.none}`);
   if (d.retention) lines.push(`${T.retention} ${d.retention.quarter}: CRR ${pct(d.retention.crr)}, NRR ${pct(d.retention.nrr)}`);
   if (d.value) {

@@ -73,7 +73,11 @@ export const DigestSchema = z
     atRisk: z.array(
       z.object({ id: z.string(), name: z.string(), lastScore: z.number().nullable(), change: z.number().nullable(), mrrCents: z.number().int() }),
     ),
-    atRiskTotal: z.number().int().openapi({ description: "Accounts at risk in scope; `atRisk` lists the first 20" }),
+    atRiskTotal: z
+      .number()
+      .int()
+      .openapi({ description: "Accounts at risk in scope (`atRisk` lists the first 20), counted up to 1,000: see atRiskMore" }),
+    atRiskMore: z.boolean().openapi({ description: "More than atRiskTotal (1,000) accounts are at risk" }),
     value: z
       .object({
         horizonMonths: z.number().int(),

@@ -192,7 +192,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     },
     followups,
     atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),
-    atRiskTotal,
+    /** Accounts at risk in scope, counted up to AT_RISK_COUNT_CAP; `atRiskMore`: more than that. */
+    atRiskTotal: atRiskTotal.count,
+    atRiskMore: atRiskTotal.more,
     value,
     retention: q ? { quarter: q.label, startCount: q.startCount, crr: q.crr, nrr: q.nrr, complete: q.complete } : null,
     goals: bins,

@@ -42,6 +42,7 @@ const en = {
     "The review of {month} as it stood at the end of the month. Follow-ups and accounts at risk are today's, as of {date}: what to act on now.",
   "digest.listAsOf": "As of {date} (today), not at the end of the month reviewed.",
   "digest.atRiskOf": "{shown} of {total} accounts at risk.",
+  "digest.atRiskOfMore": "{shown} of more than {total} accounts at risk.",
   "digest.atRiskCount": "Accounts at risk: {total}.",
   "digest.detractorsLineIn": "{n} new detractors in {month} ({silent} without a comment).",
   "digest.atRiskAll": "See them all",

@@ -44,6 +44,7 @@ const fr: Record<keyof typeof en, string> = {
     "La revue de {month} telle qu'elle se présentait à la fin du mois. Les suivis et les comptes à risque sont ceux d'aujourd'hui, au {date} : ce qu'il faut traiter maintenant.",
   "digest.listAsOf": "Au {date} (aujourd'hui), et non à la fin du mois passé en revue.",
   "digest.atRiskOf": "{shown} sur {total} comptes à risque.",
+  "digest.atRiskOfMore": "{shown} sur plus de {total} comptes à risque.",
   "digest.atRiskCount": "Comptes à risque : {total}.",
   "digest.detractorsLineIn": "{n} nouveaux détracteurs en {month} ({silent} sans commentaire).",
   "digest.atRiskAll": "Les voir tous",

@@ -7,7 +7,7 @@ import { useState } from "preact/hooks";
 import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney, fmtRatio, fmtSigned } from "../format";
+import { fmtDate, fmtInt, fmtMoney, fmtRatio, fmtSigned } from "../format";
 import { getLocale, t } from "../i18n";
 import { shiftMonth } from "../months";
 import { setQuery, useRoute } from "../router";
@@ -166,9 +166,11 @@ export function Digest() {
                   ))}
                 </ul>
                 <p data-testid="digest-at-risk-total">
-                  {d.atRiskTotal > d.atRisk.length
-                    ? t("digest.atRiskOf", { shown: d.atRisk.length, total: d.atRiskTotal })
-                    : t("digest.atRiskCount", { total: d.atRiskTotal })}{" "}
+                  {d.atRiskMore
+                    ? t("digest.atRiskOfMore", { shown: d.atRisk.length, total: fmtInt(d.atRiskTotal) })
+                    : d.atRiskTotal > d.atRisk.length
+                      ? t("digest.atRiskOf", { shown: d.atRisk.length, total: d.atRiskTotal })
+                      : t("digest.atRiskCount", { total: d.atRiskTotal })}{" "}
                   <Link href="/accounts?status=at_risk">{t("digest.atRiskAll")}</Link>
                 </p>
               </>
