@@ -173,14 +173,14 @@ describe("GET /api/v1/digest: accounts at risk", () => {
     expect(past.body.listsAsOf).toBe(res.body.asOf);
   });
 
-  it("counts up to 1,000 and then says 'more than'", async () => {
+  it("counts up to 100 and then says 'more than'", async () => {
     const m = await makeUser("manager");
     const p = { kind: "session" as const, userId: m.userId, role: "manager" as const };
     const s = await createSurvey({ kind: "nps" });
-    // 1,001 active accounts of this manager, given a detractor's standing in bulk (the standings
+    // 101 active accounts of this manager, given a detractor's standing in bulk (the standings
     // are what the count reads; the triggers made one row per account and NPS survey).
     await env.DB.prepare(
-      `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 1001)
+      `WITH RECURSIVE i(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM i WHERE n < 101)
        INSERT INTO accounts (id, name, started_on, manager_user_id) SELECT ?1 || n, ?1 || n, '2025-01-01', ?2 FROM i`,
     )
       .bind(tag("bulk-risk-"), m.userId)
@@ -193,14 +193,14 @@ describe("GET /api/v1/digest: accounts at risk", () => {
     const now = Date.now();
     const d = await buildDigest(createDb(env.DB), p, { month: localDate(now, "UTC").slice(0, 7), timeZone: "UTC", now, record: false });
     expect(d.atRisk).toHaveLength(20);
-    expect(d).toMatchObject({ atRiskTotal: 1000, atRiskMore: true });
-    expect(digestMessage(d, "en", { email: "m@example.test", name: "M" }, null).text).toMatch(/\(20 of more than 1000\)$/m);
-    // One fewer: exactly 1,000.
+    expect(d).toMatchObject({ atRiskTotal: 100, atRiskMore: true });
+    expect(digestMessage(d, "en", { email: "m@example.test", name: "M" }, null).text).toMatch(/\(20 of more than 100\)$/m);
+    // One fewer: exactly 100.
     await env.DB.prepare("UPDATE accounts SET churned_on = '2025-06-01' WHERE id = (SELECT id FROM accounts WHERE manager_user_id = ? LIMIT 1)")
       .bind(m.userId)
       .run();
     const e = await buildDigest(createDb(env.DB), p, { month: localDate(now, "UTC").slice(0, 7), timeZone: "UTC", now, record: false });
-    expect(e).toMatchObject({ atRiskTotal: 1000, atRiskMore: false });
+    expect(e).toMatchObject({ atRiskTotal: 100, atRiskMore: false });
   });
 
   it("the e-mail gives the total and, for a past month, says the lists are today's", async () => {

@@ -76,8 +76,8 @@ export const DigestSchema = z
     atRiskTotal: z
       .number()
       .int()
-      .openapi({ description: "Accounts at risk in scope (`atRisk` lists the first 20), counted up to 1,000: see atRiskMore" }),
-    atRiskMore: z.boolean().openapi({ description: "More than atRiskTotal (1,000) accounts are at risk" }),
+      .openapi({ description: "Accounts at risk in scope (`atRisk` lists the first 20), counted up to 100: see atRiskMore" }),
+    atRiskMore: z.boolean().openapi({ description: "More than atRiskTotal (100) accounts are at risk" }),
     value: z
       .object({
         horizonMonths: z.number().int(),
