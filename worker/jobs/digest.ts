@@ -28,8 +28,11 @@ const TEXT = {
     significant: "significant",
     noWave: "No wave with answers yet.",
     detractors: (n: number, silent: number) => `${n} new detractors last month (${silent} without a comment).`,
+    detractorsIn: (n: number, silent: number, month: string) => `${n} new detractors in ${month} (${silent} without a comment).`,
     followups: (open: number, overdue: number) => `${open} open follow-ups, ${overdue} overdue.`,
     atRisk: "Accounts at risk",
+    atRiskOf: (shown: number, total: number, more: boolean) => `${shown} of ${more ? "more than " : ""}${total}`,
+    asOf: (day: string) => `as of ${day}`,
     none: "none",
     retention: "Retention",
     atRiskMrr: (mrr: string, n: number, loss: string | null) =>
@@ -49,8 +52,11 @@ const TEXT = {
     significant: "significative",
     noWave: "Pas encore de vague avec des réponses.",
     detractors: (n: number, silent: number) => `${n} nouveaux détracteurs le mois dernier (${silent} sans commentaire).`,
+    detractorsIn: (n: number, silent: number, month: string) => `${n} nouveaux détracteurs en ${month} (${silent} sans commentaire).`,
     followups: (open: number, overdue: number) => `${open} suivis ouverts, ${overdue} en retard.`,
     atRisk: "Comptes à risque",
+    atRiskOf: (shown: number, total: number, more: boolean) => `${shown} sur ${more ? "plus de " : ""}${total}`,
+    asOf: (day: string) => `au ${day}`,
     none: "aucun",
     retention: "Rétention",
     atRiskMrr: (mrr: string, n: number, loss: string | null) =>
@@ -83,9 +89,16 @@ export function digestMessage(d: Digest, locale: "en" | "fr", to: { email: strin
         `${T.change}: ${d.wave.change.delta > 0 ? "+" : ""}${Math.round(d.wave.change.delta * 10) / 10} (${d.wave.change.significant ? T.significant : T.noise})`,
       );
   } else lines.push(T.noWave);
-  lines.push(T.detractors(d.newDetractors.count, d.newDetractors.silent));
-  lines.push(T.followups(d.followups.open, d.followups.overdue));
-  lines.push(`${T.atRisk}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") : T.none}`);
+  lines.push(
+    d.past
+      ? T.detractorsIn(d.newDetractors.count, d.newDetractors.silent, d.period.label)
+      : T.detractors(d.newDetractors.count, d.newDetractors.silent),
+  );
+  // A past month's action lists are today's, not the month's: say so.
+  const asOf = d.past ? ` (${T.asOf(d.listsAsOf)})` : "";
+  lines.push(T.followups(d.followups.open, d.followups.overdue) + asOf);
+  const more = d.atRiskTotal > d.atRisk.length ? ` (${T.atRiskOf(d.atRisk.length, d.atRiskTotal, d.atRiskMore)})` : "";
+  lines.push(`${T.atRisk}${asOf}: ${d.atRisk.length ? d.atRisk.map((a) => a.name).join(", ") + more : T.none}`);
   if (d.retention) lines.push(`${T.retention} ${d.retention.quarter}: CRR ${pct(d.retention.crr)}, NRR ${pct(d.retention.nrr)}`);
   if (d.value) {
     const r = d.value.mrrAtRisk;

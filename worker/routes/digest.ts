@@ -1,6 +1,7 @@
 /**
  * The monthly review as a page: the caller's review (a manager: their accounts; admins and
- * viewers: the workspace). Default month: the current one (it covers the month before).
+ * viewers: the workspace). Default month: the current one (it covers the month before). A month's
+ * review is the picture at that month's end; its action lists are today's (docs/METRICS.md).
  */
 import { createRoute } from "@hono/zod-openapi";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";

@@ -33,6 +33,9 @@ export const DigestSchema = z
     period: z.object({ from: z.string(), to: z.string(), label: z.string() }),
     scope: z.enum(["manager", "workspace"]),
     asOf: z.string(),
+    endsAt: z.string().openapi({ description: "The instant the review's figures stand at: the end of the month reviewed (now while it runs)" }),
+    listsAsOf: z.string().openapi({ description: "Follow-ups and accounts at risk are read on this date (today), whatever the month" }),
+    past: z.boolean().openapi({ description: "A month before the current one: its action lists are today's, not the month's" }),
     smallN: z.number().int().openapi({ description: "Below this many answers a figure is shown as too few" }),
     survey: z.object({ id: z.string(), name: z.string() }).nullable(),
     wave: z
@@ -70,6 +73,11 @@ export const DigestSchema = z
     atRisk: z.array(
       z.object({ id: z.string(), name: z.string(), lastScore: z.number().nullable(), change: z.number().nullable(), mrrCents: z.number().int() }),
     ),
+    atRiskTotal: z
+      .number()
+      .int()
+      .openapi({ description: "Accounts at risk in scope (`atRisk` lists the first 20), counted up to 100: see atRiskMore" }),
+    atRiskMore: z.boolean().openapi({ description: "More than atRiskTotal (100) accounts are at risk" }),
     value: z
       .object({
         horizonMonths: z.number().int(),

@@ -4,12 +4,13 @@
  * dashboard; this file only gathers them.
  */
 import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { countAtRisk } from "../db/queries/countAtRisk";
 import { getNewDetractors } from "../db/queries/getNewDetractors";
 import { goals, surveys, waves } from "../db/schema";
 import type { Db, Principal } from "../env";
-import { bucketOfDate, localDate, zonedMidnightUtc } from "../metrics/buckets";
+import { bucketOfDate, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths } from "../metrics/calendar";
-import { reviewBin, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
+import { AT_RISK_SHOWN, reviewBin, reviewEnd, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
 import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
@@ -25,17 +26,27 @@ import { getSettings } from "./settings";
  * A manager's scope is the manager the answers carry (copied from the account and kept in step by
  * reattributeAccount), as on the overview, so the wave rows of the cube answer it.
  */
-async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[]) {
+async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[], before?: number) {
   const m = managerScope(p);
-  const h = await getWaveHistograms(db, { surveyId, waveIds, filters: m === null ? [] : [{ dim: "manager", value: m }] });
+  const filters = m === null ? [] : [{ dim: "manager" as const, value: m }];
+  const h = await getWaveHistograms(db, { surveyId, waveIds, filters, ...(before === undefined ? {} : { before }) });
   return new Map([...h].map(([id, hist]) => [id, npsCountsFromHistogram(hist) satisfies NpsCounts]));
 }
 
-/** `record`: false when the cron builds it (the e-mails), so only people's reads keep its views warm (jobs/warmMetrics.ts). */
+/**
+ * `record`: false when the cron builds it (the e-mails), so only people's reads keep its views warm
+ * (jobs/warmMetrics.ts). The review of a month is the picture at that month's end (`period.to`,
+ * or now while the month runs): the same page on the 1st of the next month and three months
+ * later. Only the action lists (follow-ups, accounts at risk) are today's, and say so (`listsAsOf`).
+ */
 export async function buildDigest(db: Db, p: Principal, opts: { month: string; timeZone: string; now: number; record?: boolean }) {
   const { month, timeZone, now } = opts;
   const period = reviewPeriod(month);
   const today = localDate(now, timeZone);
+  const end = reviewEnd(period, timeZone, now);
+  // A month before the current one: its stored views are not today's, and are not recorded for the
+  // warm-up (which recomputes reads as of today).
+  const past = month < today.slice(0, 7);
   const settings = await getSettings(db);
 
   // The survey: the workspace default, else the newest active NPS survey.
@@ -54,21 +65,19 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
       .orderBy(desc(surveys.createdAt))
       .get());
 
-  // NPS of the latest wave with answers, compared with the wave before it that has answers.
+  // NPS of the latest wave with answers by the end of the month, compared with the wave before it
+  // that has answers. A wave still open then counts the answers given by then only.
   let wave = null;
   if (survey) {
     const opened = await db
       .select()
       .from(waves)
-      .where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(now))))
+      .where(and(eq(waves.surveyId, survey.id), lt(waves.opensAt, new Date(end.ms))))
       .orderBy(desc(waves.opensAt))
       .all();
-    const counts = await waveCounts(
-      db,
-      p,
-      survey.id,
-      opened.map((w) => w.id),
-    );
+    const closed = opened.filter((w) => w.closesAt.getTime() <= end.ms).map((w) => w.id);
+    const running = opened.filter((w) => w.closesAt.getTime() > end.ms).map((w) => w.id);
+    const counts = new Map([...(await waveCounts(db, p, survey.id, closed)), ...(await waveCounts(db, p, survey.id, running, end.ms))]);
     const list = opened.filter((w) => counts.has(w.id));
     const [latest, previous] = list;
     if (latest) {
@@ -97,18 +106,30 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     limit: 10,
   });
 
+  // The action lists: what to do now, so today's, whatever the month (the page says "as of").
   const followups = await followupSummary(db, p, today);
-  const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, ...(survey ? { surveyId: survey.id } : {}) });
+  const standingsOf = survey ? { surveyId: survey.id } : {};
+  const [atRisk, atRiskTotal] = await Promise.all([
+    listAccounts(db, p, { status: "at_risk", limit: AT_RISK_SHOWN, today, ...standingsOf }),
+    countAtRisk(db, { today, manager: m, ...standingsOf }),
+  ]);
 
   // The Retention page's views in this scope, through the same stored results (services/metricCache.ts),
-  // so a review reads them back instead of every account: retention over the last complete quarter,
-  // and what satisfaction is worth.
-  const view: ViewScope = { scope: m, timeZone, now, record: opts.record };
-  const thisQuarter = bucketOfDate(today, "quarter");
-  const lastQuarter = addMonths(thisQuarter, -3);
-  const retention = await retentionView(db, view, RetentionQuerySchema.parse({ interval: "quarter", from: lastQuarter, to: thisQuarter }));
+  // so a review reads them back instead of every account: retention over the last quarter complete
+  // by the end of the month, and what satisfaction is worth. A complete quarter's figure does not
+  // depend on the as-of date, so it is read as of today (the stored "now" view: its key holds the
+  // quarter); what satisfaction is worth depends on it (the waves closed, the months measured), so a
+  // past month reads it as of the month's end, under a key of its own (the as-of date).
+  const view: ViewScope = { scope: m, timeZone, now, record: past ? false : opts.record };
+  const lastQuarter = addMonths(bucketOfDate(end.day, "quarter"), -3);
+  const retention = await retentionView(
+    db,
+    view,
+    RetentionQuerySchema.parse({ interval: "quarter", from: lastQuarter, to: nextBucket(lastQuarter, "quarter") }),
+  );
   const q = retention.points[0];
-  const worth = survey ? await valueView(db, view, ValueByCategoryQuerySchema.parse({ surveyId: survey.id, periods: "auto" }), survey) : null;
+  const valueScope = past ? { ...view, now: end.ms } : view;
+  const worth = survey ? await valueView(db, valueScope, ValueByCategoryQuerySchema.parse({ surveyId: survey.id, periods: "auto" }), survey) : null;
   const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);
   const value =
     worth && valueFrom
@@ -127,7 +148,8 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   );
   const goalViews = await Promise.all(
     goalRows.map(async (g) => {
-      const pr = await goalProgress(db, g, p, timeZone, now);
+      // Judged as on the month's last day: its buckets up to then, its deadline against that day.
+      const pr = await goalProgress(db, g, p, timeZone, end.ms - 1, { before: end.ms });
       return {
         id: g.id,
         name: g.name,
@@ -149,6 +171,11 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     period,
     scope: m === null ? ("workspace" as const) : ("manager" as const),
     asOf: today,
+    /** The instant the figures stand at: the end of the month reviewed (now while it runs). */
+    endsAt: new Date(end.ms).toISOString(),
+    /** The date the action lists (follow-ups, accounts at risk) are read on: today. */
+    listsAsOf: today,
+    past,
     smallN: SMALL_N,
     survey: survey ? { id: survey.id, name: survey.name } : null,
     wave,
@@ -165,6 +192,9 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     },
     followups,
     atRisk: atRisk.data.map((a) => ({ id: a.id, name: a.name, lastScore: a.lastScore, change: a.change, mrrCents: a.mrrCents })),
+    /** Accounts at risk in scope, counted up to AT_RISK_COUNT_CAP; `atRiskMore`: more than that. */
+    atRiskTotal: atRiskTotal.count,
+    atRiskMore: atRiskTotal.more,
     value,
     retention: q ? { quarter: q.label, startCount: q.startCount, crr: q.crr, nrr: q.nrr, complete: q.complete } : null,
     goals: bins,

@@ -10,15 +10,17 @@
 import { eq } from "drizzle-orm";
 import { accountWhere } from "../db/queries/accountFilter";
 import { getResponseRates } from "../db/queries/getResponseRates";
+import { getScoreHistogramsRaw } from "../db/queries/getScoreHistogramsRaw";
 import { getRetention } from "../db/queries/getRetention";
 import type { ScoreFilter } from "../db/queries/scoreFilter";
 import { type goals, surveys } from "../db/schema";
 import type { Db, Principal } from "../env";
-import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket } from "../metrics/buckets";
+import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket, zonedMidnightUtc } from "../metrics/buckets";
 import { addMonths, dayNumber } from "../metrics/calendar";
 import { evaluateGoal, RECENT_BUCKETS, type GoalEvaluation } from "../metrics/goals";
 import { SMALL_N } from "../metrics/nps";
 import { retentionSeries } from "../metrics/retention";
+import { buildTrend } from "../metrics/trend";
 import { managerScope } from "./scope";
 import { scoreTrend } from "./scoreTrend";
 
@@ -50,6 +52,36 @@ export const GOAL_UNIT = {
   nrr: "percent",
 } as const;
 
+/**
+ * Quarterly points as they stood at `before`: the ended quarters from the stored rollups, the
+ * running one from the answers given before `before` (getScoreHistogramsRaw, bounded by that
+ * quarter's answers up to then).
+ */
+async function pointsAsOf(
+  db: Db,
+  q: { survey: typeof surveys.$inferSelect; from: string; thisQuarter: string; timeZone: string; filters: ScoreFilter[]; before: number },
+) {
+  const ended = await scoreTrend(db, {
+    surveyId: q.survey.id,
+    kind: q.survey.kind,
+    interval: "quarter",
+    from: q.from,
+    to: q.thisQuarter,
+    timeZone: q.timeZone,
+    filters: q.filters,
+  });
+  const running = await getScoreHistogramsRaw(db, {
+    surveyId: q.survey.id,
+    interval: "quarter",
+    fromBucket: q.thisQuarter,
+    toBucket: nextBucket(q.thisQuarter, "quarter"),
+    filters: q.filters,
+    timeZone: q.timeZone,
+    before: q.before,
+  });
+  return [...ended.points, ...buildTrend(q.survey.kind, "quarter", [q.thisQuarter], running).points];
+}
+
 const midDay = (start: string, end: string) => (dayNumber(start) + dayNumber(end)) / 2;
 
 /** The manager the figures are limited to: the goal's own, else the caller's when a manager. */
@@ -57,7 +89,20 @@ function effectiveManager(goal: GoalRow, p: Principal): string | undefined {
   return managerScope(p) ?? goal.scope?.manager ?? undefined;
 }
 
-export async function goalProgress(db: Db, goal: GoalRow, principal: Principal, timeZone: string, now = Date.now()): Promise<GoalProgress> {
+/**
+ * `before`: judge the goal as it stood at this past instant (the monthly review of a past month):
+ * `now` is then the instant's last millisecond, and the quarter running at it counts only the
+ * answers given before it (the stored quarters hold every answer since; they answer the quarters
+ * that had ended).
+ */
+export async function goalProgress(
+  db: Db,
+  goal: GoalRow,
+  principal: Principal,
+  timeZone: string,
+  now = Date.now(),
+  opts: { before?: number } = {},
+): Promise<GoalProgress> {
   const asOf = localDate(now, timeZone);
   const manager = effectiveManager(goal, principal);
   const segment = goal.scope?.segment ?? undefined;
@@ -70,16 +115,24 @@ export async function goalProgress(db: Db, goal: GoalRow, principal: Principal, 
       const filters: ScoreFilter[] = [];
       if (segment !== undefined) filters.push({ dim: "segment", value: segment });
       if (manager !== undefined) filters.push({ dim: "manager", value: manager });
-      const trend = await scoreTrend(db, {
-        surveyId: survey.id,
-        kind: survey.kind,
-        interval: "quarter",
-        from: addMonths(thisQuarter, -3 * (RECENT_BUCKETS - 1)),
-        to: nextBucket(thisQuarter, "quarter"),
-        timeZone,
-        filters,
-      });
-      for (const p of trend.points) {
+      const from = addMonths(thisQuarter, -3 * (RECENT_BUCKETS - 1));
+      // A quarter that had ended by `before` is whole in the rollups: only a running one is read raw.
+      const running = opts.before !== undefined && zonedMidnightUtc(nextBucket(thisQuarter, "quarter"), timeZone) > opts.before;
+      const trendPoints =
+        !running || opts.before === undefined
+          ? (
+              await scoreTrend(db, {
+                surveyId: survey.id,
+                kind: survey.kind,
+                interval: "quarter",
+                from,
+                to: nextBucket(thisQuarter, "quarter"),
+                timeZone,
+                filters,
+              })
+            ).points
+          : await pointsAsOf(db, { survey, from, thisQuarter, timeZone, filters, before: opts.before });
+      for (const p of trendPoints) {
         const s = p.summary as { n: number; nps?: number | null; csat?: number | null; mean: number | null };
         const value = goal.metric === "nps" ? s.nps : goal.metric === "csat" ? s.csat : s.mean;
         if (s.n > 0 && value !== null && value !== undefined) {

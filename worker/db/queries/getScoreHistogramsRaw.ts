@@ -27,6 +27,8 @@ export interface RawHistogramQuery {
   timeZone: string;
   /** Extra SQL condition on `responses` (a caller's scope). */
   where?: SQL;
+  /** Only the answers given before this instant (ms): a bucket as it stood then. */
+  before?: number;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function getScoreHistogramsRaw(db: Db, q: RawHistogramQuery): Promi
   const inRange = and(
     surveyIs(q.surveyId, q.filters),
     gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
-    lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
+    lt(responses.createdAt, new Date(Math.min(zonedMidnightUtc(q.toBucket, q.timeZone), q.before ?? Number.POSITIVE_INFINITY))),
   );
   const matching = and(inRange, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)), q.where);
   const cols = { id: responses.id, contactId: responses.contactId, score: responses.score, createdAt: responses.createdAt };

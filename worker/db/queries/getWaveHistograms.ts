@@ -10,7 +10,7 @@
  * (through `responses_account_created_idx`) and its contacts' other answers there, as
  * getScoreHistogramsRaw does for months.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { Histogram } from "../../metrics/histogram";
 import { cube, responses, rollups } from "../schema";
@@ -24,6 +24,12 @@ export interface WaveHistogramQuery {
   waveIds: string[];
   /** All must hold (a manager's scope is one more `manager` filter). */
   filters: ScoreFilter[];
+  /**
+   * Only the answers given before this instant (ms): a wave as it stood then (the monthly review
+   * of a month that ended while the wave was open). The stored rows hold every answer, so this
+   * reads `responses`.
+   */
+  before?: number;
 }
 
 /** Where a by-wave read comes from (summarySource, the same rule as for months). */
@@ -31,6 +37,7 @@ export const waveSource = (filters: ScoreFilter[]) => summarySource(filters) ?? 
 
 export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<Map<string, Histogram>> {
   if (q.waveIds.length === 0) return new Map();
+  if (q.before !== undefined) return getWaveHistogramsRaw(db, q);
   const source = waveSource(q.filters);
   if (source === "rollups") {
     const f = q.filters[0];
@@ -75,14 +82,15 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
 export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promise<Map<string, Histogram>> {
   if (q.waveIds.length === 0) return new Map();
   const byAccount = q.filters.some((f) => f.dim === "account");
+  const before = q.before === undefined ? undefined : lt(responses.createdAt, new Date(q.before));
   const inWaves = byAccount
-    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`)
-    : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds));
+    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before)
+    : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds), before);
   const matching = and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)));
   const cols = { id: responses.id, contactId: responses.contactId, waveId: responses.waveId, score: responses.score, createdAt: responses.createdAt };
   // The other answers in these waves of the contacts found (one of them may be their latest
   // there), through the contact index: `+` keeps SQLite off the wave's index.
-  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`);
+  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before);
   const { rows, theirs } = await answersAndTheirOthers(db, cols, theirScope, matching, q.filters.length > 0);
   return histogramsOfLatest(rows as WaveAnswer[], theirs as WaveAnswer[], (r) => r.waveId);
 }

@@ -7,7 +7,7 @@ import { useState } from "preact/hooks";
 import { api } from "../endpoints";
 import { Badge, Card, Empty, ErrorBox, Link, PageHead, ScorePill, Spinner } from "../components/ui";
 import { useAsync } from "../data";
-import { fmtDate, fmtMoney, fmtRatio, fmtSigned } from "../format";
+import { fmtDate, fmtInt, fmtMoney, fmtRatio, fmtSigned } from "../format";
 import { getLocale, t } from "../i18n";
 import { shiftMonth } from "../months";
 import { setQuery, useRoute } from "../router";
@@ -19,6 +19,9 @@ const monthName = (ym: string) => {
   const [y, m] = ym.split("-").map(Number) as [number, number];
   return new Intl.DateTimeFormat(getLocale(), { month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y, m - 1, 1)));
 };
+/** A calendar date (`YYYY-MM-DD`, no zone) in words, the same day wherever the browser is. */
+const dayName = (day: string) => new Intl.DateTimeFormat(getLocale(), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${day}T00:00:00Z`));
+
 const BINS = [
   ["works", "digest.works", "ok"],
   ["could_do_better", "digest.could", "warn"],
@@ -93,6 +96,12 @@ export function Digest() {
         <Spinner />
       ) : (
         <div class="digest" data-testid="digest">
+          {d.past && (
+            // A past month's review is the picture at its end; only the action lists are today's.
+            <p class="muted" data-testid="digest-as-of">
+              {t("digest.pastNote", { month: monthName(d.period.label), date: dayName(d.listsAsOf) })}
+            </p>
+          )}
           <Card title={t("digest.nps", { survey: d.survey?.name ?? "—" })}>
             {!d.wave ? (
               <Empty>{t("digest.noWave")}</Empty>
@@ -120,7 +129,11 @@ export function Digest() {
             )}
           </Card>
           <Card title={t("digest.detractors")}>
-            <p data-testid="digest-detractors">{t("digest.detractorsLine", { n: d.newDetractors.count, silent: d.newDetractors.silent })}</p>
+            <p data-testid="digest-detractors">
+              {d.past
+                ? t("digest.detractorsLineIn", { n: d.newDetractors.count, silent: d.newDetractors.silent, month: monthName(d.period.label) })
+                : t("digest.detractorsLine", { n: d.newDetractors.count, silent: d.newDetractors.silent })}
+            </p>
             <ul class="comment-list">
               {d.newDetractors.items.map((i) => (
                 <li key={i.responseId} class="comment">
@@ -137,18 +150,30 @@ export function Digest() {
               {t("digest.followupsLine", { open: d.followups.open, overdue: d.followups.overdue })}{" "}
               <Link href={"/comments?overdue=1"}>{t("comments.overdueOnly")}</Link>
             </p>
+            {d.past && <p class="muted">{t("digest.listAsOf", { date: dayName(d.listsAsOf) })}</p>}
           </Card>
           <Card title={t("digest.atRisk")}>
+            {d.past && <p class="muted">{t("digest.listAsOf", { date: dayName(d.listsAsOf) })}</p>}
             {d.atRisk.length === 0 ? (
               <Empty>{t("digest.none")}</Empty>
             ) : (
-              <ul>
-                {d.atRisk.map((a) => (
-                  <li key={a.id}>
-                    <Link href={"/accounts/" + encodeURIComponent(a.id)}>{a.name}</Link>
-                  </li>
-                ))}
-              </ul>
+              <>
+                <ul>
+                  {d.atRisk.map((a) => (
+                    <li key={a.id}>
+                      <Link href={"/accounts/" + encodeURIComponent(a.id)}>{a.name}</Link>
+                    </li>
+                  ))}
+                </ul>
+                <p data-testid="digest-at-risk-total">
+                  {d.atRiskMore
+                    ? t("digest.atRiskOfMore", { shown: d.atRisk.length, total: fmtInt(d.atRiskTotal) })
+                    : d.atRiskTotal > d.atRisk.length
+                      ? t("digest.atRiskOf", { shown: d.atRisk.length, total: d.atRiskTotal })
+                      : t("digest.atRiskCount", { total: d.atRiskTotal })}{" "}
+                  <Link href="/accounts?status=at_risk">{t("digest.atRiskAll")}</Link>
+                </p>
+              </>
             )}
           </Card>
           <Card title={t("digest.retention")}>
