@@ -98,7 +98,7 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   });
 
   const followups = await followupSummary(db, p, today);
-  const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, ...(survey ? { surveyId: survey.id } : {}) });
+  const atRisk = await listAccounts(db, p, { status: "at_risk", limit: 20, today, timeZone, ...(survey ? { surveyId: survey.id } : {}) });
 
   // The Retention page's views in this scope, through the same stored results (services/metricCache.ts),
   // so a review reads them back instead of every account: retention over the last complete quarter,

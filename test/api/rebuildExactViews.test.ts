@@ -1,0 +1,125 @@
+/**
+ * The views that read `counted` directly stay exact while a change of TIMEZONE is rebuilt
+ * (worker/jobs/rebucket.ts): account-level NPS, retention by category and customer value per
+ * half-year, the accounts list and the account page, and the monthly review's accounts at risk.
+ * Each test writes answers with UTC buckets, then asks the Worker deployed with
+ * TIMEZONE=Europe/Paris before any rebuild (everything still in UTC), mid-way (a mix of both
+ * zones) and after it, and expects the same body each time, plus a hand-computed figure for an
+ * answer that changes month or half-year between the zones. The audit recount (docs/AUDIT.md)
+ * found these views off between the change and the end of the rebuild.
+ */
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
+import { rebucket } from "../../worker/jobs/rebucket";
+import { readRollupZone } from "../../worker/services/rollupZone";
+import { ADMIN, createSurvey } from "../helpers";
+import { answer, makeAccount, makeContact, tag } from "./retention-fixtures";
+
+const PARIS = "Europe/Paris";
+
+async function call(path: string, timeZone: string) {
+  // Retention views keep their last body per request; each call here must compute its own.
+  await env.DB.prepare("DELETE FROM metric_cache").run();
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`http://localhost${path}`, { headers: ADMIN }), { ...env, TIMEZONE: timeZone }, ctx);
+  await waitOnExecutionContext(ctx);
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as any;
+}
+
+/** The body of `path` under TIMEZONE=Paris before the rebuild starts, mid-way, and after it; then back to UTC. */
+async function acrossRebuild(path: string) {
+  await rebucket(env.DB, "UTC");
+  expect((await readRollupZone(env.DB)).zone).toBe("UTC");
+  const before = await call(path, PARIS);
+  // One answer moved: the bucket columns, `counted` and the standings are a mix of both zones.
+  const part = await rebucket(env.DB, PARIS, { batchSize: 1, maxBatches: 1 });
+  expect(part.done).toBe(false);
+  expect((await readRollupZone(env.DB)).zone).toBeNull();
+  const mid = await call(path, PARIS);
+  expect((await rebucket(env.DB, PARIS)).done).toBe(true);
+  const after = await call(path, PARIS);
+  await rebucket(env.DB, "UTC");
+  return { before, mid, after };
+}
+
+/**
+ * Account A: contact a1 answers 10 on 2026-03-02, contact a2 answers 2 on 2026-06-30T22:30Z,
+ * which is 1 July 00:30 in Paris. Account B: contact b1 answers 9 on 2026-06-10 and 4 on
+ * 2026-06-30T23:00Z (Paris: 1 July). In UTC everything is in June / H1 2026; in Paris a2's and
+ * b1's second answers are in July / H2 2026.
+ */
+async function seed() {
+  const survey = await createSurvey();
+  const segment = tag("rx");
+  const a = await makeAccount({ name: `A ${segment}`, segment, startedOn: "2020-01-01" });
+  const b = await makeAccount({ name: `B ${segment}`, segment, startedOn: "2020-01-01" });
+  await answer(survey.id, await makeContact(a), 10, "2026-03-02T10:00:00Z");
+  await answer(survey.id, await makeContact(a), 2, "2026-06-30T22:30:00Z");
+  const b1 = await makeContact(b);
+  await answer(survey.id, b1, 9, "2026-06-10T10:00:00Z");
+  await answer(survey.id, b1, 4, "2026-06-30T23:00:00Z");
+  return { survey, segment, a, b };
+}
+
+describe("views that read counted, during a time-zone rebuild", () => {
+  it("account-level NPS", async () => {
+    const { survey, segment, a, b } = await seed();
+    for (const filter of ["", `&segment=${segment}`]) {
+      // June in Paris: A has a1's 10 only (promoter), B b1's 9 (promoter). In UTC A was
+      // (10 + 2) / 2 = 6 and B 4, both detractors.
+      const june = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-03-01&to=2026-07-01${filter}`);
+      expect(june.before).toEqual(june.after);
+      expect(june.mid).toEqual(june.after);
+      const of = (id: string) => june.after.accounts.find((x: any) => x.accountId === id);
+      expect(of(a)).toMatchObject({ mean: 10, category: "promoter", n: 1 });
+      expect(of(b)).toMatchObject({ mean: 9, category: "promoter", n: 1 });
+      // July in Paris: A has a2's 2, B b1's 4.
+      const july = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-07-01&to=2026-08-01${filter}`);
+      expect(july.mid).toEqual(july.after);
+      expect(july.after.accounts.find((x: any) => x.accountId === a)).toMatchObject({ mean: 2, category: "detractor" });
+      expect(july.after.accounts.find((x: any) => x.accountId === b)).toMatchObject({ mean: 4, category: "detractor" });
+    }
+  }, 30_000);
+
+  it("retention by NPS category and customer value per half-year", async () => {
+    const { survey, segment } = await seed();
+    const byCategory = await acrossRebuild(`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`);
+    expect(byCategory.before).toEqual(byCategory.after);
+    expect(byCategory.mid).toEqual(byCategory.after);
+    // H1 2026 in Paris: A (10) and B (9) are promoters; in UTC both were detractors.
+    const h1 = byCategory.after.periods.find((p: any) => p.period === "2026-01-01");
+    expect(h1.groups.promoter.n).toBe(2);
+    expect(h1.groups.detractor.n).toBe(0);
+    const value = await acrossRebuild(`/api/v1/metrics/value-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`);
+    expect(value.before).toEqual(value.after);
+    expect(value.mid).toEqual(value.after);
+  }, 30_000);
+
+  it("the accounts list, the account page and the monthly review's accounts at risk", async () => {
+    const { survey, segment, a, b } = await seed();
+    for (const q of [
+      `surveyId=${survey.id}&segment=${segment}`,
+      `surveyId=${survey.id}&segment=${segment}&sort=-score`,
+      `segment=${segment}&status=at_risk`,
+    ]) {
+      const list = await acrossRebuild(`/api/v1/accounts?${q}`);
+      expect(list.before, q).toEqual(list.after);
+      expect(list.mid, q).toEqual(list.after);
+    }
+    // Paris: A's last half is H2 2026 (a2's 2), the one before H1 (a1's 10): change −8, at risk.
+    // B: H2 4, H1 9. In UTC both had H1 only: A (10 + 2) / 2 = 6, B 4.
+    const page = await acrossRebuild(`/api/v1/accounts/${a}`);
+    expect(page.mid).toEqual(page.after);
+    expect(page.after).toMatchObject({ lastScore: 2, previousScore: 10, change: -8, atRisk: true });
+    const list = await acrossRebuild(`/api/v1/accounts?surveyId=${survey.id}&segment=${segment}&sort=score`);
+    expect(list.after.data.map((x: any) => [x.id, x.lastScore, x.previousScore])).toEqual([
+      [a, 2, 10],
+      [b, 4, 9],
+    ]);
+    const review = await acrossRebuild(`/api/v1/digest?month=2026-11`);
+    expect(review.before.atRisk).toEqual(review.after.atRisk);
+    expect(review.mid.atRisk).toEqual(review.after.atRisk);
+  }, 60_000);
+});
