@@ -28,14 +28,23 @@ async function call(path: string, timeZone: string) {
   return (await res.json()) as any;
 }
 
-/** The body of `path` under TIMEZONE=Paris before the rebuild starts, mid-way, and after it; then back to UTC. */
-async function acrossRebuild(path: string) {
+/**
+ * The body of `path` under TIMEZONE=Paris before the rebuild starts, mid-way, and after it; then
+ * back to UTC. Mid-way is just past the first of `moving` (answers whose bucket moves) in the
+ * rebuild's order (response ids), so some of them are in Paris's buckets and some still in UTC's.
+ */
+async function acrossRebuild(path: string, moving: string[]) {
   await rebucket(env.DB, "UTC");
   expect((await readRollupZone(env.DB)).zone).toBe("UTC");
   const before = await call(path, PARIS);
-  // One answer moved: the bucket columns, `counted` and the standings are a mix of both zones.
-  const part = await rebucket(env.DB, PARIS, { batchSize: 1, maxBatches: 1 });
+  const [first] = [...moving].sort();
+  const upTo = await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE id <= ?").bind(first).first<{ n: number }>();
+  const part = await rebucket(env.DB, PARIS, { batchSize: upTo!.n, maxBatches: 1 });
   expect(part.done).toBe(false);
+  const moved = await env.DB.prepare("SELECT id, bucket_month FROM responses WHERE id IN (?, ?) ORDER BY id")
+    .bind(...[...moving].sort())
+    .all<{ id: string; bucket_month: string }>();
+  expect(moved.results.map((r) => r.bucket_month)).toEqual(["2026-07-01", "2026-06-01"]);
   expect((await readRollupZone(env.DB)).zone).toBeNull();
   const mid = await call(path, PARIS);
   expect((await rebucket(env.DB, PARIS)).done).toBe(true);
@@ -56,27 +65,27 @@ async function seed() {
   const a = await makeAccount({ name: `A ${segment}`, segment, startedOn: "2020-01-01" });
   const b = await makeAccount({ name: `B ${segment}`, segment, startedOn: "2020-01-01" });
   await answer(survey.id, await makeContact(a), 10, "2026-03-02T10:00:00Z");
-  await answer(survey.id, await makeContact(a), 2, "2026-06-30T22:30:00Z");
+  const a2 = await answer(survey.id, await makeContact(a), 2, "2026-06-30T22:30:00Z");
   const b1 = await makeContact(b);
   await answer(survey.id, b1, 9, "2026-06-10T10:00:00Z");
-  await answer(survey.id, b1, 4, "2026-06-30T23:00:00Z");
-  return { survey, segment, a, b };
+  const b1Late = await answer(survey.id, b1, 4, "2026-06-30T23:00:00Z");
+  return { survey, segment, a, b, moving: [a2, b1Late] };
 }
 
 describe("views that read counted, during a time-zone rebuild", () => {
   it("account-level NPS", async () => {
-    const { survey, segment, a, b } = await seed();
+    const { survey, segment, a, b, moving } = await seed();
     for (const filter of ["", `&segment=${segment}`]) {
       // June in Paris: A has a1's 10 only (promoter), B b1's 9 (promoter). In UTC A was
       // (10 + 2) / 2 = 6 and B 4, both detractors.
-      const june = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-03-01&to=2026-07-01${filter}`);
+      const june = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-03-01&to=2026-07-01${filter}`, moving);
       expect(june.before).toEqual(june.after);
       expect(june.mid).toEqual(june.after);
       const of = (id: string) => june.after.accounts.find((x: any) => x.accountId === id);
       expect(of(a)).toMatchObject({ mean: 10, category: "promoter", n: 1 });
       expect(of(b)).toMatchObject({ mean: 9, category: "promoter", n: 1 });
       // July in Paris: A has a2's 2, B b1's 4.
-      const july = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-07-01&to=2026-08-01${filter}`);
+      const july = await acrossRebuild(`/api/v1/metrics/accounts?surveyId=${survey.id}&from=2026-07-01&to=2026-08-01${filter}`, moving);
       expect(july.mid).toEqual(july.after);
       expect(july.after.accounts.find((x: any) => x.accountId === a)).toMatchObject({ mean: 2, category: "detractor" });
       expect(july.after.accounts.find((x: any) => x.accountId === b)).toMatchObject({ mean: 4, category: "detractor" });
@@ -84,41 +93,42 @@ describe("views that read counted, during a time-zone rebuild", () => {
   }, 30_000);
 
   it("retention by NPS category and customer value per half-year", async () => {
-    const { survey, segment } = await seed();
-    const byCategory = await acrossRebuild(`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`);
+    const { survey, segment, moving } = await seed();
+    const byCategory = await acrossRebuild(`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`, moving);
     expect(byCategory.before).toEqual(byCategory.after);
     expect(byCategory.mid).toEqual(byCategory.after);
     // H1 2026 in Paris: A (10) and B (9) are promoters; in UTC both were detractors.
     const h1 = byCategory.after.periods.find((p: any) => p.period === "2026-01-01");
     expect(h1.groups.promoter.n).toBe(2);
     expect(h1.groups.detractor.n).toBe(0);
-    const value = await acrossRebuild(`/api/v1/metrics/value-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`);
+    const value = await acrossRebuild(`/api/v1/metrics/value-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`, moving);
     expect(value.before).toEqual(value.after);
     expect(value.mid).toEqual(value.after);
   }, 30_000);
 
   it("the accounts list, the account page and the monthly review's accounts at risk", async () => {
-    const { survey, segment, a, b } = await seed();
+    const { survey, segment, a, b, moving } = await seed();
     for (const q of [
       `surveyId=${survey.id}&segment=${segment}`,
       `surveyId=${survey.id}&segment=${segment}&sort=-score`,
       `segment=${segment}&status=at_risk`,
     ]) {
-      const list = await acrossRebuild(`/api/v1/accounts?${q}`);
+      const list = await acrossRebuild(`/api/v1/accounts?${q}`, moving);
       expect(list.before, q).toEqual(list.after);
       expect(list.mid, q).toEqual(list.after);
     }
     // Paris: A's last half is H2 2026 (a2's 2), the one before H1 (a1's 10): change −8, at risk.
     // B: H2 4, H1 9. In UTC both had H1 only: A (10 + 2) / 2 = 6, B 4.
-    const page = await acrossRebuild(`/api/v1/accounts/${a}`);
+    const page = await acrossRebuild(`/api/v1/accounts/${a}`, moving);
+    expect(page.before).toEqual(page.after);
     expect(page.mid).toEqual(page.after);
     expect(page.after).toMatchObject({ lastScore: 2, previousScore: 10, change: -8, atRisk: true });
-    const list = await acrossRebuild(`/api/v1/accounts?surveyId=${survey.id}&segment=${segment}&sort=score`);
+    const list = await acrossRebuild(`/api/v1/accounts?surveyId=${survey.id}&segment=${segment}&sort=score`, moving);
     expect(list.after.data.map((x: any) => [x.id, x.lastScore, x.previousScore])).toEqual([
       [a, 2, 10],
       [b, 4, 9],
     ]);
-    const review = await acrossRebuild(`/api/v1/digest?month=2026-11`);
+    const review = await acrossRebuild(`/api/v1/digest?month=2026-11`, moving);
     expect(review.before.atRisk).toEqual(review.after.atRisk);
     expect(review.mid.atRisk).toEqual(review.after.atRisk);
   }, 60_000);
