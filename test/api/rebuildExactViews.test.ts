@@ -11,10 +11,13 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
+import { sql } from "drizzle-orm";
+import { createDb } from "../../worker/db/client";
+import { rawStandingsTable } from "../../worker/db/queries/standingsRaw";
 import { rebucket } from "../../worker/jobs/rebucket";
 import { readRollupZone } from "../../worker/services/rollupZone";
 import { ADMIN, createSurvey } from "../helpers";
-import { answer, makeAccount, makeContact, tag } from "./retention-fixtures";
+import { answer, db, makeAccount, makeContact, tag } from "./retention-fixtures";
 
 const PARIS = "Europe/Paris";
 
@@ -132,4 +135,28 @@ describe("views that read counted, during a time-zone rebuild", () => {
     expect(review.before.atRisk).toEqual(review.after.atRisk);
     expect(review.mid.atRisk).toEqual(review.after.atRisk);
   }, 60_000);
+
+  it("computes the standings the triggers keep, for every account and every NPS survey together", async () => {
+    const { survey, a } = await seed();
+    // A second NPS survey: the '' standings mix both. A contact of A answers it twice the same day in
+    // H2, another on 2025-12-31T23:30Z (1 January 2026 in Paris).
+    const other = await createSurvey();
+    const c = await makeContact(a);
+    await answer(other.id, c, 6, "2026-09-01T08:00:00Z");
+    await answer(other.id, c, 8, "2026-09-01T09:00:00Z");
+    await answer(other.id, await makeContact(a), 5, "2025-12-31T23:30:00Z");
+    await rebucket(env.DB, PARIS);
+    const d = createDb(db().$client);
+    for (const of of ["", survey.id, other.id]) {
+      const raw = await d.all(
+        sql`SELECT account_id, last_score, previous_score, last_at FROM ${await rawStandingsTable(d, of, PARIS)} s ORDER BY account_id`,
+      );
+      const stored = await d.all(
+        sql`SELECT account_id, last_score, previous_score, last_at FROM account_standings WHERE survey_id = ${of} ORDER BY account_id`,
+      );
+      expect(raw.length).toBeGreaterThan(1);
+      expect(raw, of).toEqual(stored);
+    }
+    await rebucket(env.DB, "UTC");
+  }, 30_000);
 });
