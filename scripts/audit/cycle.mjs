@@ -4,9 +4,10 @@
 //
 //   node_modules/.bin/node scripts/audit/cycle.mjs [--port 8700] [--dir /tmp/barometre-audit]
 //
-// Prints one line per step ("N figures compared, M mismatches") and exits 1 if a step that should
-// match did not. Between a change of TIMEZONE and its rebuild only the views documented as reading
-// `counted` directly may differ (docs/ARCHITECTURE.md); that step prints which views did.
+// Prints one line per step ("N figures compared, M mismatches") and exits 1 if a step did not
+// match. Every step must, the one between a change of TIMEZONE and its rebuild too: every view has
+// an exact path while the rollups are in another zone (docs/ARCHITECTURE.md). (The demo's answers
+// fit in one slice of the rebuild, so a state mid-way is left to test/api/rebuildExactViews.test.ts.)
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -78,15 +79,14 @@ const run = (script, extra) => {
 };
 let managerKey;
 let failed = false;
-function recount(step, extra = [], expectMatch = true) {
+function recount(step, extra = []) {
   const { out, ok } = run("scripts/audit/recompute.mjs", ["--manager-key", managerKey, "--verbose", ...extra]);
   const lines = out.trim().split("\n");
   console.log(`${step}: ${lines[0]}`);
-  if (!expectMatch) {
-    const views = new Set(lines.slice(1).map((l) => l.trim().replace(/[[.].*/, "")));
-    console.log(`  views that differ: ${[...views].sort().join(", ") || "none"}`);
-  } else if (!ok) {
+  if (!ok) {
     failed = true;
+    const views = new Set(lines.slice(1).map((l) => l.trim().replace(/[[.].*/, "")));
+    console.log(`  views that differ: ${[...views].sort().join(", ")}`);
     for (const l of lines.slice(1, 21)) console.log(l);
   }
 }
@@ -116,7 +116,7 @@ try {
   recount("after writes 1-3, UTC");
   recount("UTC, trends asked in America/Los_Angeles", ["--only", "trend", "--query-tz", "America/Los_Angeles"]);
   await start("Europe/Paris");
-  recount("TIMEZONE Europe/Paris, before the rebuild", ["--tz", "Europe/Paris"], false);
+  recount("TIMEZONE Europe/Paris, before the rebuild", ["--tz", "Europe/Paris"]);
   console.log(`  ${rebuild()}`);
   recount("Europe/Paris, rebuilt", ["--tz", "Europe/Paris"]);
   mutate([4, 5, 6]);

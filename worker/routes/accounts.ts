@@ -8,7 +8,7 @@ import { desc, eq } from "drizzle-orm";
 import { accountMrr, accounts, contacts, responses, users } from "../db/schema";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { body, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
-import { workspaceToday } from "../lib/timezone";
+import { workspaceToday, workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
 import { AccountDetailSchema } from "../schemas/accountDetail";
 import {
@@ -88,7 +88,7 @@ export const accountsRoute = router()
   .openapi(list, async (c) => {
     const q = c.req.valid("query");
     assertOwnManagerFilter(c.var.principal, q.manager);
-    return c.json(await listAccounts(c.var.db, c.var.principal, { ...q, today: workspaceToday(c.env) }), 200);
+    return c.json(await listAccounts(c.var.db, c.var.principal, { ...q, today: workspaceToday(c.env), timeZone: workspaceTz(c.env) }), 200);
   })
   .openapi(bulk, async (c) => {
     const { accounts: rows } = c.req.valid("json");
@@ -96,7 +96,7 @@ export const accountsRoute = router()
   })
   .openapi(get, async (c) => {
     const db = c.var.db;
-    const account = await getAccountInScope(db, c.var.principal, c.req.valid("param").accountId, workspaceToday(c.env));
+    const account = await getAccountInScope(db, c.var.principal, c.req.valid("param").accountId, workspaceToday(c.env), workspaceTz(c.env));
     const [people, history, mrr] = await Promise.all([
       db.select().from(contacts).where(eq(contacts.accountId, account.id)).orderBy(contacts.name, contacts.id).limit(1000).all(),
       db
@@ -165,5 +165,5 @@ export const accountsRoute = router()
     ) {
       await reattributeAccount(db, id);
     }
-    return c.json(await getAccountInScope(db, c.var.principal, id, workspaceToday(c.env)), 200);
+    return c.json(await getAccountInScope(db, c.var.principal, id, workspaceToday(c.env), workspaceTz(c.env)), 200);
   });

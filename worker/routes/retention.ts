@@ -153,7 +153,7 @@ export const retentionRoute = router()
     const to = nextBucket(buckets.at(-1)!, "month");
     const [active, rows] = await Promise.all([
       getAccountsActiveBetween(c.var.db, where, from, to),
-      getAccountScores(c.var.db, { surveyId: survey.id, fromBucket: from, toBucket: to, where }),
+      getAccountScores(c.var.db, { surveyId: survey.id, fromBucket: from, toBucket: to, where, timeZone: workspaceTz(c.env) }),
     ]);
     const names = new Map<string, string>(active.map((a) => [a.id, a.name]));
     for (const r of rows) if (r.accountId !== null && r.accountName !== null) names.set(r.accountId, r.accountName);

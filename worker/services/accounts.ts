@@ -16,6 +16,8 @@ import { categoryOf, type Category } from "../domain/categories";
 import { decodeCursor, encodeCursor } from "../lib/cursor";
 import { ApiError, notFound } from "../lib/errors";
 import type { AccountSort } from "../schemas/accounts";
+import { rawStandingsTable } from "../db/queries/standingsRaw";
+import { readRollupZone } from "./rollupZone";
 import { managerScope } from "./scope";
 
 export { AT_RISK_DROP };
@@ -73,7 +75,11 @@ export interface AccountFilter {
   limit: number;
   before?: string;
   today: string;
+  /** The workspace zone: the half-years the standings are in. */
+  timeZone: string;
 }
+
+const STORED = sql`account_standings`;
 
 /** Below this many accounts at risk, the at-risk list reads them all and sorts (see listAccounts). */
 const FEW_AT_RISK = 1000;
@@ -158,86 +164,94 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   const after = (key: SQL, id: SQL) =>
     desc ? sql`(${key}, ${id}) < (${cursor!.value}, ${cursor!.id})` : sql`(${key}, ${id}) > (${cursor!.value}, ${cursor!.id})`;
 
-  // At risk, when few accounts are (fewer than FEW_AT_RISK in the survey's standings): read them
-  // all through the partial index and sort, rather than walk an order past every account not at
-  // risk. When many are, walking the order finds a page in a few rows per account listed.
-  let fewAtRisk = false;
-  if (f.status === "at_risk" && book === null && !f.ids && !unscored && !searched) {
-    const counted = await db.get<{ n: number }>(sql`
-      SELECT count(*) AS n FROM (SELECT 1 FROM account_standings INDEXED BY account_standings_risk_idx
-        WHERE survey_id = ${standingsOf} AND ${sql.raw(AT_RISK_SQL)} LIMIT ${FEW_AT_RISK})`);
-    fewAtRisk = (counted?.n ?? 0) < FEW_AT_RISK;
-  }
-
-  let rows: AccountRow[];
-  if (searched && !standing && f.status !== "at_risk") {
-    // A search by name or MRR: the page is chosen among the matches first, then only its accounts'
-    // standings are read (joined before the sort, a broad search's 10,000 matches cost 5 ms more).
-    rows = await db.all<AccountRow>(sql`
-      SELECT ${columns}
-      FROM (SELECT * FROM accounts a NOT INDEXED WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
-            ORDER BY ${column} ${dir}, a.id ${dir} LIMIT ${limit}) a
-      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
-      ORDER BY ${column} ${dir}, a.id ${dir}`);
-  } else if (book !== null || f.ids || fewAtRisk || searched) {
-    // A manager's book, a handful of ids, the few accounts at risk, or the accounts a search
-    // matches: read them all and sort. A search goes through its index's matches (NOT INDEXED
-    // leaves SQLite the rowid lookup only), whatever the order or the book: a walk in the list's
-    // order would read every account to fill a page of a rare name.
-    const from = fewAtRisk
-      ? sql`account_standings s INDEXED BY account_standings_risk_idx CROSS JOIN accounts a ON a.id = s.account_id AND s.survey_id = ${standingsOf}`
-      : sql`accounts a ${searched ? sql`NOT INDEXED` : book !== null ? sql`INDEXED BY accounts_manager_idx` : sql``}
-      LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}`;
-    const nulls = standing ? sql`${column} IS NULL, ` : sql``;
-    const keyset = !cursor
-      ? []
-      : cursor.part === "n"
-        ? [sql`${column} IS NULL`, sql`a.id > ${cursor.id}`]
-        : [sql`(${column} IS NULL OR ${after(column, sql`a.id`)})`];
-    rows = await db.all<AccountRow>(sql`
-      SELECT ${columns}
-      FROM ${from}
-      WHERE ${and(keyset)}
-      ORDER BY ${nulls}${column} ${dir}, CASE WHEN ${standing ? sql`${column} IS NULL` : sql`0`} THEN a.id END ASC, a.id ${dir}
-      LIMIT ${limit}`);
-  } else if (!standing) {
-    // INDEXED BY: with a segment filter the planner would rather find the segment's accounts
-    // (accounts_segment_idx) and sort them all; walking the order's index reads one page.
-    const order = field === "name" ? sql`accounts_name_idx` : sql`accounts_mrr_idx`;
-    rows = await db.all<AccountRow>(sql`
-      SELECT ${columns}
-      FROM accounts a INDEXED BY ${order} LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
-      WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
-      ORDER BY ${column} ${dir}, a.id ${dir}
-      LIMIT ${limit}`);
-  } else if (unscored) {
-    // No standings at all: every account is in the "empty score" part, by id.
-    rows = await db.all<AccountRow>(sql`
-      SELECT ${columns}
-      FROM accounts a LEFT JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
-      WHERE ${and(cursor ? [sql`a.id > ${cursor.id}`] : [])}
-      ORDER BY a.id
-      LIMIT ${limit}`);
-  } else {
-    // CROSS JOIN keeps the standings index as the outer loop (SQLite never reorders it).
-    const scored = sql`
-      SELECT ${columns}
-      FROM account_standings s CROSS JOIN accounts a ON a.id = s.account_id
-      WHERE s.survey_id = ${standingsOf} AND ${column} IS NOT NULL AND ${and(cursor ? [after(column, sql`s.account_id`)] : [])}
-      ORDER BY ${column} ${dir}, s.account_id ${dir}
-      LIMIT ${limit}`;
-    const empty = (fromId: string | null) => sql`
-      SELECT ${columns}
-      FROM account_standings s CROSS JOIN accounts a ON a.id = s.account_id
-      WHERE s.survey_id = ${standingsOf} AND ${column} IS NULL AND ${and(fromId === null ? [] : [sql`s.account_id > ${fromId}`])}
-      ORDER BY s.account_id
-      LIMIT ${limit}`;
-    if (cursor?.part === "n") rows = await db.all<AccountRow>(empty(cursor.id));
-    else {
-      rows = await db.all<AccountRow>(scored);
-      if (rows.length < limit) rows = rows.concat(await db.all<AccountRow>(empty(null)));
+  // The standings of the stored table, read while the zone is checked (no extra round trip);
+  // during a time-zone rebuild they mix two zones' half-years, and the page is read again over
+  // standings computed from the answers in the workspace zone (db/queries/standingsRaw.ts).
+  const readPage = async (st: SQL): Promise<AccountRow[]> => {
+    // At risk, when few accounts are (fewer than FEW_AT_RISK in the survey's standings): read them
+    // all through the partial index and sort, rather than walk an order past every account not at
+    // risk. When many are, walking the order finds a page in a few rows per account listed.
+    let fewAtRisk = false;
+    if (st === STORED && f.status === "at_risk" && book === null && !f.ids && !unscored && !searched) {
+      const counted = await db.get<{ n: number }>(sql`
+        SELECT count(*) AS n FROM (SELECT 1 FROM account_standings INDEXED BY account_standings_risk_idx
+          WHERE survey_id = ${standingsOf} AND ${sql.raw(AT_RISK_SQL)} LIMIT ${FEW_AT_RISK})`);
+      fewAtRisk = (counted?.n ?? 0) < FEW_AT_RISK;
     }
-  }
+
+    let rows: AccountRow[];
+    if (searched && !standing && f.status !== "at_risk") {
+      // A search by name or MRR: the page is chosen among the matches first, then only its accounts'
+      // standings are read (joined before the sort, a broad search's 10,000 matches cost 5 ms more).
+      rows = await db.all<AccountRow>(sql`
+        SELECT ${columns}
+        FROM (SELECT * FROM accounts a NOT INDEXED WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
+              ORDER BY ${column} ${dir}, a.id ${dir} LIMIT ${limit}) a
+        LEFT JOIN ${st} s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+        ORDER BY ${column} ${dir}, a.id ${dir}`);
+    } else if (book !== null || f.ids || fewAtRisk || searched) {
+      // A manager's book, a handful of ids, the few accounts at risk, or the accounts a search
+      // matches: read them all and sort. A search goes through its index's matches (NOT INDEXED
+      // leaves SQLite the rowid lookup only), whatever the order or the book: a walk in the list's
+      // order would read every account to fill a page of a rare name.
+      const from = fewAtRisk
+        ? sql`account_standings s INDEXED BY account_standings_risk_idx CROSS JOIN accounts a ON a.id = s.account_id AND s.survey_id = ${standingsOf}`
+        : sql`accounts a ${searched ? sql`NOT INDEXED` : book !== null ? sql`INDEXED BY accounts_manager_idx` : sql``}
+        LEFT JOIN ${st} s ON s.account_id = a.id AND s.survey_id = ${standingsOf}`;
+      const nulls = standing ? sql`${column} IS NULL, ` : sql``;
+      const keyset = !cursor
+        ? []
+        : cursor.part === "n"
+          ? [sql`${column} IS NULL`, sql`a.id > ${cursor.id}`]
+          : [sql`(${column} IS NULL OR ${after(column, sql`a.id`)})`];
+      rows = await db.all<AccountRow>(sql`
+        SELECT ${columns}
+        FROM ${from}
+        WHERE ${and(keyset)}
+        ORDER BY ${nulls}${column} ${dir}, CASE WHEN ${standing ? sql`${column} IS NULL` : sql`0`} THEN a.id END ASC, a.id ${dir}
+        LIMIT ${limit}`);
+    } else if (!standing) {
+      // INDEXED BY: with a segment filter the planner would rather find the segment's accounts
+      // (accounts_segment_idx) and sort them all; walking the order's index reads one page.
+      const order = field === "name" ? sql`accounts_name_idx` : sql`accounts_mrr_idx`;
+      rows = await db.all<AccountRow>(sql`
+        SELECT ${columns}
+        FROM accounts a INDEXED BY ${order} LEFT JOIN ${st} s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+        WHERE ${and(cursor ? [after(column, sql`a.id`)] : [])}
+        ORDER BY ${column} ${dir}, a.id ${dir}
+        LIMIT ${limit}`);
+    } else if (unscored) {
+      // No standings at all: every account is in the "empty score" part, by id.
+      rows = await db.all<AccountRow>(sql`
+        SELECT ${columns}
+        FROM accounts a LEFT JOIN ${st} s ON s.account_id = a.id AND s.survey_id = ${standingsOf}
+        WHERE ${and(cursor ? [sql`a.id > ${cursor.id}`] : [])}
+        ORDER BY a.id
+        LIMIT ${limit}`);
+    } else {
+      // CROSS JOIN keeps the standings index as the outer loop (SQLite never reorders it).
+      const scored = sql`
+        SELECT ${columns}
+        FROM ${st} s CROSS JOIN accounts a ON a.id = s.account_id
+        WHERE s.survey_id = ${standingsOf} AND ${column} IS NOT NULL AND ${and(cursor ? [after(column, sql`s.account_id`)] : [])}
+        ORDER BY ${column} ${dir}, s.account_id ${dir}
+        LIMIT ${limit}`;
+      const empty = (fromId: string | null) => sql`
+        SELECT ${columns}
+        FROM ${st} s CROSS JOIN accounts a ON a.id = s.account_id
+        WHERE s.survey_id = ${standingsOf} AND ${column} IS NULL AND ${and(fromId === null ? [] : [sql`s.account_id > ${fromId}`])}
+        ORDER BY s.account_id
+        LIMIT ${limit}`;
+      if (cursor?.part === "n") rows = await db.all<AccountRow>(empty(cursor.id));
+      else {
+        rows = await db.all<AccountRow>(scored);
+        if (rows.length < limit) rows = rows.concat(await db.all<AccountRow>(empty(null)));
+      }
+    }
+    return rows;
+  };
+  const [zone, stored] = await Promise.all([unscored ? null : readRollupZone(db.$client), readPage(STORED)]);
+  let rows = zone === null || zone.zone === f.timeZone ? stored : await readPage(await rawStandingsTable(db, standingsOf, f.timeZone));
   rows = rows.slice(0, limit);
   const more = rows.length > f.limit;
   const page = more ? rows.slice(0, f.limit) : rows;
@@ -253,8 +267,8 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
 const change = (a: AccountRow) => (a.last_score !== null && a.previous_score !== null ? a.last_score - a.previous_score : null);
 
 /** One account the caller may see, or 404 (another manager's account is "not found", not 403). */
-export async function getAccountInScope(db: Db, p: Principal, id: string, today: string) {
-  const { data } = await listAccounts(db, p, { ids: [id], limit: 1, today });
+export async function getAccountInScope(db: Db, p: Principal, id: string, today: string, timeZone: string) {
+  const { data } = await listAccounts(db, p, { ids: [id], limit: 1, today, timeZone });
   const account = data[0];
   if (!account) throw notFound("Account");
   return account;

@@ -14,9 +14,11 @@ import { AT_RISK_SHOWN, reviewBin, reviewEnd, reviewPeriod, SMALL_N, type Review
 import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
 import { RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
+import { rawStandingsTable } from "../db/queries/standingsRaw";
 import { listAccounts } from "./accounts";
 import { followupSummary } from "./followups";
 import { goalProgress } from "./goalProgress";
+import { rollupsServe } from "./rollupZone";
 import { managerScope } from "./scope";
 import { retentionView, valueView, type ViewScope } from "./retentionViews";
 import { getSettings } from "./settings";
@@ -109,9 +111,17 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   // The action lists: what to do now, so today's, whatever the month (the page says "as of").
   const followups = await followupSummary(db, p, today);
   const standingsOf = survey ? { surveyId: survey.id } : {};
+  // During a time-zone rebuild the stored standings mix two zones: count from the answers instead,
+  // as the list beside it does (db/queries/standingsRaw.ts).
+  const rebuilding = !(await rollupsServe(db.$client, timeZone));
   const [atRisk, atRiskTotal] = await Promise.all([
-    listAccounts(db, p, { status: "at_risk", limit: AT_RISK_SHOWN, today, ...standingsOf }),
-    countAtRisk(db, { today, manager: m, ...standingsOf }),
+    listAccounts(db, p, { status: "at_risk", limit: AT_RISK_SHOWN, today, timeZone, ...standingsOf }),
+    countAtRisk(db, {
+      today,
+      manager: m,
+      ...standingsOf,
+      ...(rebuilding ? { standings: await rawStandingsTable(db, survey?.id ?? "", timeZone) } : {}),
+    }),
   ]);
 
   // The Retention page's views in this scope, through the same stored results (services/metricCache.ts),

@@ -45,7 +45,7 @@ export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<
     };
   }
   // Half-years that have ended and in which someone in scope answered.
-  const answers = byPeriod(await getHalfYearAnswers(db, q.surveyId, q.where));
+  const answers = byPeriod(await getHalfYearAnswers(db, q.surveyId, q.where, q.timeZone));
   const periods = [...answers.keys()]
     .filter((b) => nextBucket(b, "half") <= q.asOf)
     .sort()

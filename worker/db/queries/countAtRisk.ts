@@ -12,7 +12,7 @@
  * manager of 5,000 accounts, 2,800 at risk, about 20 ms at the bench's 1M answers (1.7x against
  * 1.3x); 100 costs a tenth of that.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { AT_RISK_SQL } from "./atRisk";
 
@@ -20,13 +20,17 @@ export const AT_RISK_COUNT_CAP = 100;
 
 export async function countAtRisk(
   db: Db,
-  q: { today: string; manager: string | null; surveyId?: string },
+  /** `standings`: a table expression in place of `account_standings` (a time-zone rebuild's, db/queries/standingsRaw.ts). */
+  q: { today: string; manager: string | null; surveyId?: string; standings?: SQL },
 ): Promise<{ count: number; more: boolean }> {
   const standingsOf = q.surveyId ?? "";
   const atRisk = sql.raw(AT_RISK_SQL.replaceAll("last_score", "s.last_score").replaceAll("previous_score", "s.previous_score"));
   const active = sql`a.started_on <= ${q.today} AND (a.churned_on IS NULL OR a.churned_on > ${q.today})`;
-  const rows =
-    q.manager === null
+  const rows = q.standings
+    ? sql`SELECT 1 FROM ${q.standings} s CROSS JOIN accounts a ON a.id = s.account_id
+          WHERE s.survey_id = ${standingsOf} AND ${atRisk} AND ${active}${q.manager === null ? sql`` : sql` AND a.manager_user_id = ${q.manager}`}
+          LIMIT ${AT_RISK_COUNT_CAP + 1}`
+    : q.manager === null
       ? sql`SELECT 1 FROM account_standings s INDEXED BY account_standings_risk_idx CROSS JOIN accounts a ON a.id = s.account_id
             WHERE s.survey_id = ${standingsOf} AND ${atRisk} AND ${active} LIMIT ${AT_RISK_COUNT_CAP + 1}`
       : sql`SELECT 1 FROM accounts a INDEXED BY accounts_manager_idx CROSS JOIN account_standings s ON s.account_id = a.id AND s.survey_id = ${standingsOf}

@@ -8,11 +8,18 @@
  * the accounts shown, never which of a contact's answers counts (docs/METRICS.md). Without this, a
  * contact who moved to an account outside the filter and answered again would still count, with
  * the older answer, for the first account, and that account's score would depend on the filter.
+ *
+ * While the rollups are not built in the requested zone (a time-zone rebuild under way,
+ * worker/jobs/rebucket.ts), `counted` mixes two zones' months: the answers are then read from
+ * `responses` and bucketed in the requested zone (getCountedRaw), the same rules applied.
  */
 import { and, asc, eq, gt, gte, isNotNull, isNull, lt, notLike, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { ScoredAnswer } from "../../metrics/accountNps";
+import { latestPerMember } from "../../metrics/accountNps";
+import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses } from "../schema";
+import { getCountedRaw } from "./countedRaw";
 
 export interface AccountScoresQuery {
   surveyId: string;
@@ -20,6 +27,8 @@ export interface AccountScoresQuery {
   fromBucket: string;
   toBucket: string;
   where: SQL | undefined;
+  /** The zone the months are in (the workspace's). */
+  timeZone: string;
 }
 
 export type AccountScoreRow = Omit<ScoredAnswer, "accountId"> & { accountId: string | null; accountName: string | null };
@@ -30,6 +39,12 @@ export type AccountScoreRow = Omit<ScoredAnswer, "accountId"> & { accountId: str
  * account. Anonymous answers (members `r:…`) never belong to an account and are left out.
  */
 export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
+  // Read together, so that the usual path costs no extra round trip for the zone.
+  const [zone, rows] = await Promise.all([readRollupZone(db.$client), fromCounted(db, q)]);
+  return zone.zone === q.timeZone ? rows : getAccountScoresRaw(db, q);
+}
+
+async function fromCounted(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
   const rows = await db
     .select({
       member: counted.member,
@@ -52,6 +67,35 @@ export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<A
     )
     .all();
   return rows;
+}
+
+/**
+ * The same from `responses`, in `q.timeZone`. Without a `where`, every identified contact's
+ * monthly rows (those without an account included, as above); with one, each contact's latest
+ * answer in the range, kept when its account is in scope: what the rows above come to once
+ * latestForAccounts has taken each contact's latest.
+ */
+async function getAccountScoresRaw(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
+  const rows = await getCountedRaw(db, {
+    surveyId: q.surveyId,
+    interval: "month",
+    timeZone: q.timeZone,
+    fromBucket: q.fromBucket,
+    toBucket: q.toBucket,
+    where: q.where,
+  });
+  const shaped = (r: (typeof rows)[number]): AccountScoreRow => ({
+    member: r.member,
+    accountId: r.accountId,
+    accountName: r.accountName,
+    score: r.score,
+    at: r.at,
+    responseId: r.responseId,
+  });
+  if (q.where === undefined) return rows.filter((r) => r.accountId !== null || !r.member.startsWith("r:")).map(shaped);
+  return latestPerMember(rows.filter((r) => !r.member.startsWith("r:")))
+    .filter((r) => r.inScope)
+    .map(shaped);
 }
 
 /**

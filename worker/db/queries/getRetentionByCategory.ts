@@ -13,11 +13,28 @@
 import { and, asc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { ScoredAnswer } from "../../metrics/accountNps";
+import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses, waves } from "../schema";
+import { getCountedRaw } from "./countedRaw";
 
 export type PeriodAnswer = ScoredAnswer & { period: string };
 
-export async function getHalfYearAnswers(db: Db, surveyId: string, where: SQL | undefined): Promise<PeriodAnswer[]> {
+/**
+ * Half-years in `timeZone` (the workspace's). While the rollups are not built in it (a time-zone
+ * rebuild under way, worker/jobs/rebucket.ts), `counted` mixes two zones' halves: the answers are
+ * then read from `responses` and bucketed in `timeZone` (getCountedRaw), every half of the survey.
+ */
+export async function getHalfYearAnswers(db: Db, surveyId: string, where: SQL | undefined, timeZone: string): Promise<PeriodAnswer[]> {
+  // Read together, so that the usual path costs no extra round trip for the zone.
+  const [zone, rows] = await Promise.all([readRollupZone(db.$client), halfYearsFromCounted(db, surveyId, where)]);
+  if (zone.zone === timeZone) return rows;
+  const raw = await getCountedRaw(db, { surveyId, interval: "half", timeZone, where });
+  return raw
+    .filter((r) => r.inScope)
+    .map((r) => ({ period: r.bucket, member: r.member, accountId: r.accountId!, score: r.score, at: r.at, responseId: r.responseId }));
+}
+
+async function halfYearsFromCounted(db: Db, surveyId: string, where: SQL | undefined): Promise<PeriodAnswer[]> {
   return db
     .select({
       period: counted.bucket,
