@@ -6,7 +6,6 @@
  * current month's review has no such line. Screenshots land in a temp dir (docs/screenshots with
  * SCREENSHOTS=1), to be looked at.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,8 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../scripts/seed/demo";
 import { login } from "./admin-helpers";
 import { launchBrowser } from "./browser";
-import { freePort } from "./net";
-import { startWorker, type RunningWorker } from "./worker";
+import { startDemoWorker, type RunningWorker } from "./worker";
 
 const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-review-"));
 const DEMO_MANAGER = "claire@demo.barometre.dev";
@@ -24,9 +22,7 @@ let browser: Browser;
 let worker: RunningWorker | undefined;
 
 beforeAll(async () => {
-  worker = await startWorker({ ADMIN_API_KEY: "demo-review-key-0123456789abcdef" }, ["--inspector-port", String(await freePort())], (dir, env) =>
-    execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" }),
-  );
+  worker = await startDemoWorker({ ADMIN_API_KEY: "demo-review-key-0123456789abcdef" });
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();
 }, 240_000);

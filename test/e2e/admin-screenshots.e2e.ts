@@ -6,7 +6,6 @@
  * empty or error state. The PNGs land in docs/ only with SCREENSHOTS=1 (the demo data follows
  * today's date, so an ordinary test run must not rewrite tracked files); otherwise in a temp dir.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +15,7 @@ import { launchBrowser } from "./browser";
 import { DEMO_PASSWORD } from "../../scripts/seed/demo";
 import { animationsDone } from "./settle";
 import { login } from "./admin-helpers";
-import { freePort } from "./net";
-import { startWorker, type RunningWorker } from "./worker";
+import { startDemoWorker, type RunningWorker } from "./worker";
 
 const OUT = process.env.SCREENSHOTS === "1" ? "docs/screenshots" : mkdtempSync(join(tmpdir(), "barometre-shots-"));
 const DEMO_ADMIN = "admin@demo.barometre.dev";
@@ -29,9 +27,7 @@ let base = "";
 beforeAll(async () => {
   // The demo data, seeded before the Worker starts; an inspector port of its own, so it never
   // clashes with another wrangler dev's default.
-  worker = await startWorker({ ADMIN_API_KEY: "demo-screenshots-key-0123456789" }, ["--inspector-port", String(await freePort())], (dir, env) =>
-    execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" }),
-  );
+  worker = await startDemoWorker({ ADMIN_API_KEY: "demo-screenshots-key-0123456789" });
   base = worker.base;
   mkdirSync(OUT, { recursive: true });
   browser = await launchBrowser();

@@ -95,3 +95,7 @@ export async function callApi(
   }
   return { status: res.status, body, headers: res.headers };
 }
+
+/** A Worker on the demo data, seeded before it starts as `npm run dev` seeds it (scripts/seed.mjs). */
+export const startDemoWorker = (vars: Partial<Record<keyof typeof PINNED_VARS, string>>): Promise<RunningWorker> =>
+  startWorker(vars, [], (dir, env) => execFileSync(process.execPath, ["scripts/seed.mjs", "--persist-to", dir], { env, stdio: "ignore" }));
