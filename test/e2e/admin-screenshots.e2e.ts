@@ -25,8 +25,7 @@ let worker: RunningWorker | undefined;
 let base = "";
 
 beforeAll(async () => {
-  // The demo data, seeded before the Worker starts; an inspector port of its own, so it never
-  // clashes with another wrangler dev's default.
+  // The demo data, seeded before the Worker starts.
   worker = await startDemoWorker({ ADMIN_API_KEY: "demo-screenshots-key-0123456789" });
   base = worker.base;
   mkdirSync(OUT, { recursive: true });

@@ -99,29 +99,21 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
     }
   }
 
-  // New detractors over the month under review.
+  // New detractors over the month under review, and the action lists: what to do now, so today's,
+  // whatever the month (the page says "as of"). Independent reads, sent together.
   const m = managerScope(p);
-  const detractors = await getNewDetractors(db, {
-    fromMs: zonedMidnightUtc(period.from, timeZone),
-    toMs: zonedMidnightUtc(period.to, timeZone),
-    manager: m,
-    limit: 10,
-  });
-
-  // The action lists: what to do now, so today's, whatever the month (the page says "as of").
-  const followups = await followupSummary(db, p, today);
   const standingsOf = survey ? { surveyId: survey.id } : {};
-  // During a time-zone rebuild the stored standings mix two zones: count from the answers instead,
-  // as the list beside it does (db/queries/standingsRaw.ts).
-  const rebuilding = !(await rollupsServe(db.$client, timeZone));
-  const [atRisk, atRiskTotal] = await Promise.all([
+  // The at-risk total counts from the standings the list reads: during a time-zone rebuild the
+  // stored ones mix two zones, so both use those computed from the answers (db/queries/standingsRaw.ts).
+  const atRiskCount = async () => {
+    const standings = (await rollupsServe(db.$client, timeZone)) ? undefined : await rawStandingsTable(db, survey?.id ?? "", timeZone);
+    return countAtRisk(db, { today, manager: m, ...standingsOf, ...(standings ? { standings } : {}) });
+  };
+  const [detractors, followups, atRisk, atRiskTotal] = await Promise.all([
+    getNewDetractors(db, { fromMs: zonedMidnightUtc(period.from, timeZone), toMs: zonedMidnightUtc(period.to, timeZone), manager: m, limit: 10 }),
+    followupSummary(db, p, today),
     listAccounts(db, p, { status: "at_risk", limit: AT_RISK_SHOWN, today, timeZone, ...standingsOf }),
-    countAtRisk(db, {
-      today,
-      manager: m,
-      ...standingsOf,
-      ...(rebuilding ? { standings: await rawStandingsTable(db, survey?.id ?? "", timeZone) } : {}),
-    }),
+    atRiskCount(),
   ]);
 
   // The Retention page's views in this scope, through the same stored results (services/metricCache.ts),
