@@ -12,6 +12,8 @@ import { machine, writeSection } from "./report.mjs";
 
 const ALL = {
   submit: ["bench/submit.mjs", "--seconds", "6", "--rounds", "3", "--concurrency", "32"],
+  // Answers back to back for 120 s: every one 2xx and stored once, no stall (the group commit's hand-off).
+  soak: ["bench/soak.mjs", "--seconds", "120", "--window", "10", "--concurrency", "32"],
   // Every admin-page request, the overview against its raw scan, and the 1M-row CSV export.
   dashboard: ["bench/dashboard.mjs", "--repeat", "9"],
   import: ["bench/import.mjs", "--sizes", "10000,100000", "--write"],
@@ -21,7 +23,7 @@ const ALL = {
   // A CPU profile of the submission path under load (about 40 s), split by stage.
   profile: ["bench/profile.mjs", "--seconds", "15", "--concurrency", "16", "--write"],
 };
-const ORDER = ["submit", "profile", "dashboard", "firstview", "import"];
+const ORDER = ["submit", "soak", "profile", "dashboard", "firstview", "import"];
 const names = process.argv.slice(2).length ? process.argv.slice(2) : ORDER;
 for (const name of names) if (!ALL[name]) throw new Error(`unknown benchmark ${name}; choose from ${Object.keys(ALL).join(", ")}`);
 

@@ -1,7 +1,21 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../../worker/db/client";
 import { groupCommit, MAX_BATCH } from "../../worker/services/groupCommit";
+import { recordResponse } from "../../worker/services/recordResponse";
+import { findSurvey } from "../../worker/services/surveys";
 import { api, createSurvey } from "../helpers";
+
+/** env.DB with its `batch` replaced (every other method the binding's own). */
+function withBatch(batch: (real: D1Database, stmts: D1PreparedStatement[]) => Promise<D1Result[]>): D1Database {
+  return new Proxy(env.DB, {
+    get(target, key) {
+      if (key === "batch") return (stmts: D1PreparedStatement[]) => batch(target, stmts);
+      const value = Reflect.get(target, key);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
 
 describe("group commit", () => {
   it("stores concurrent answers and concurrent retries exactly once", async () => {
@@ -48,5 +62,58 @@ describe("group commit", () => {
     expect(results.map((r) => r.results)).toEqual(Array.from({ length: n }, (_, i) => [{ id: i, v: i * 3 }]));
     const row = await env.DB.prepare("SELECT count(*) AS n, sum(v) AS s FROM gc_many").first<{ n: number; s: number }>();
     expect(row).toEqual({ n, s: (3 * n * (n - 1)) / 2 });
+  });
+
+  it("a batch whose leader is gone (its request cancelled mid-batch) does not hold up the isolate: its statements run again", async () => {
+    await env.DB.exec("CREATE TABLE IF NOT EXISTS gc_lost (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)");
+    let calls = 0;
+    // The first batch never answers, as when workerd cancels the request that sent it.
+    const db = withBatch((real, stmts) => (++calls === 1 ? new Promise<D1Result[]>(() => {}) : real.batch(stmts)));
+    const stmt = (i: number) => env.DB.prepare("INSERT INTO gc_lost (id, v) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id").bind(i, i);
+    const staleMs = 50;
+    void groupCommit(db, stmt(1), staleMs); // leads; it never returns, like its cancelled request
+    const results = await Promise.all([groupCommit(db, stmt(2), staleMs), groupCommit(db, stmt(3), staleMs)]);
+    expect(results.map((r) => r.results)).toEqual([[{ id: 2 }], [{ id: 3 }]]);
+    // The lost batch's statement ran again, in the batch that took over.
+    expect(calls).toBe(2);
+    const rows = await env.DB.prepare("SELECT id FROM gc_lost ORDER BY id").all();
+    expect(rows.results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    // And the isolate's group commit goes on.
+    expect((await groupCommit(db, stmt(4), staleMs)).results).toEqual([{ id: 4 }]);
+  });
+
+  it("an answer committed by a batch whose reply was lost is still a creation: 201 with its edit token, stored once", async () => {
+    const s = await createSurvey();
+    // The batch commits, then its reply is lost; group commit runs each statement again alone.
+    const db = createDb(
+      withBatch(async (real, stmts) => {
+        await real.batch(stmts);
+        throw new Error("Network connection lost.");
+      }),
+    );
+    const survey = await findSurvey(db, s.id);
+    const id = crypto.randomUUID();
+    const out = await recordResponse(db, survey, { id, score: 3, comment: "Trop lent" }, { timeZone: "UTC", channel: "api" });
+    expect(out.created).toBe(true);
+    expect(out.editToken).toMatch(/^[A-Za-z0-9_-]{22,64}$/);
+    expect(out.response).toMatchObject({ id, score: 3, comment: "Trop lent" });
+    // The token it returns is the one that lets the respondent change the answer.
+    const patch = await api(`/api/v1/surveys/${s.id}/responses/${id}`, {
+      method: "PATCH",
+      body: { comment: "Trop lent, et cher", editToken: out.editToken },
+    });
+    expect(patch.status).toBe(200);
+    const rows = await env.DB.prepare("SELECT count(*) AS n, max(comment) AS c FROM responses WHERE id = ?").bind(id).first();
+    expect(rows).toEqual({ n: 1, c: "Trop lent, et cher" });
+  });
+
+  it("a retry of someone's stored answer is still not a creation (no edit token for the retry)", async () => {
+    const s = await createSurvey();
+    const id = crypto.randomUUID();
+    const first = await api<{ editToken?: string }>(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 8 } });
+    expect(first.status).toBe(201);
+    const retry = await api<{ editToken?: string }>(`/api/v1/surveys/${s.id}/responses`, { body: { id, score: 8 } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.editToken).toBeUndefined();
   });
 });

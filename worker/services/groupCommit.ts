@@ -6,8 +6,20 @@
  *   its own statement.
  * - No artificial delay: an idle isolate runs a lone statement at once; under load, statements
  *   that arrive while a batch is in flight form the next batch.
- * - A batch is only ever run by a request that is still waiting for its own result, so D1 I/O
- *   never happens on behalf of a request that has already answered (workerd cancels that).
+ * - Requests never wake one another. In workerd an I/O call belongs to the request whose code is
+ *   running when it starts and is cancelled with it, and a promise settled by another request
+ *   resumes its waiters inside that request. Waiters woken that way (the first version here) ran
+ *   the next batch inside the previous leader's request: the batch died with that request's reply,
+ *   nothing ever settled it, and every later answer of the isolate hung (under sustained load, one
+ *   batch in about 1,700, then every request a 500; `bench/submit.mjs --soak`). So a waiter sleeps
+ *   on a timer of its own, which resumes it in its own request, and looks again: a batch is only
+ *   ever run by a request that is still waiting for its own result, from its own context.
+ * - A leader that is gone (its request cancelled mid-batch: the client left) is not waited for
+ *   forever: after `staleMs` the first waiter to look puts that batch's unsettled statements back
+ *   and runs them. A statement settles once, by whichever run answers first. The answer's INSERT
+ *   may run twice that way and stays exactly once (it ignores an existing id, and the caller knows
+ *   its own row by its edit key: recordResponse.ts); a webhook enqueue may then queue its event
+ *   twice, with the same event id in the payload (delivery is at least once anyway).
  * - If a batch fails (a constraint on one statement rolls the whole transaction back), every
  *   statement of it is retried alone, so one bad statement cannot fail its neighbours.
  */
@@ -18,46 +30,66 @@ interface Job {
   error?: unknown;
 }
 
+interface Round {
+  jobs: Job[];
+  since: number;
+}
+
 export const MAX_BATCH = 50;
+/** A batch out for longer than this is presumed lost with its leader's request (a D1 batch takes milliseconds). */
+export const STALE_MS = 5_000;
 
 let queue: Job[] = [];
-let running = false;
-let roundDone: Promise<void> = Promise.resolve();
+let inflight: Round | null = null;
+/** How long batches take here lately (ms, moving average): a waiter looks again about halfway through one. */
+let batchMs = 2;
+
+function settle(job: Job, outcome: { result: D1Result } | { error: unknown }): void {
+  if (job.settled) return;
+  Object.assign(job, outcome, { settled: true });
+}
 
 async function runBatch(db: D1Database, jobs: Job[]): Promise<void> {
   try {
     const results = await db.batch(jobs.map((j) => j.stmt));
-    jobs.forEach((j, i) => Object.assign(j, { result: results[i], settled: true }));
+    jobs.forEach((j, i) => settle(j, { result: results[i]! }));
   } catch {
     for (const j of jobs) {
+      if (j.settled) continue;
       try {
-        j.result = await j.stmt.all();
+        settle(j, { result: await j.stmt.all() });
       } catch (error) {
-        j.error = error;
+        settle(j, { error });
       }
-      j.settled = true;
     }
   }
 }
 
-export async function groupCommit(db: D1Database, stmt: D1PreparedStatement): Promise<D1Result> {
+/** A timer of the caller's own request: it resumes the caller there, whoever runs meanwhile. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, staleMs = STALE_MS): Promise<D1Result> {
   const job: Job = { stmt, settled: false };
   queue.push(job);
   while (!job.settled) {
-    if (running) {
-      await roundDone;
+    if (inflight && Date.now() - inflight.since > staleMs) {
+      // Its leader is gone: what it did not settle runs again, first.
+      const lost = inflight.jobs.filter((j) => !j.settled && !queue.includes(j));
+      queue = [...lost, ...queue];
+      inflight = null;
+    }
+    if (inflight) {
+      await pause(Math.min(Math.max(1, Math.round(batchMs / 2)), 20));
       continue;
     }
-    running = true;
-    let finish!: () => void;
-    roundDone = new Promise((resolve) => (finish = resolve));
-    const batch = queue.slice(0, MAX_BATCH);
-    queue = queue.slice(batch.length);
+    const round: Round = { jobs: queue.slice(0, MAX_BATCH), since: Date.now() };
+    queue = queue.slice(round.jobs.length);
+    inflight = round;
     try {
-      await runBatch(db, batch);
+      await runBatch(db, round.jobs);
     } finally {
-      running = false;
-      finish();
+      batchMs = 0.8 * batchMs + 0.2 * (Date.now() - round.since);
+      if (inflight === round) inflight = null;
     }
   }
   if (job.error !== undefined) throw job.error;

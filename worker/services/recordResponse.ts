@@ -181,6 +181,12 @@ async function insertOrAmend(
     if (given) updated = await updateResponse(db, survey, given, input, proof);
   }
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
+  if (input.editToken === undefined && updated.editKeyHash === values.editKeyHash) {
+    // The row carries the key of the token this very request drew: it is this request's own
+    // INSERT, committed by a batch whose reply was lost and run again (groupCommit.ts). A creation.
+    await notifyWebhooks(db, survey, updated, { created: true }, opts.defer);
+    return { response: updated, created: true, editToken };
+  }
   return { response: updated, created: false };
 }
 
