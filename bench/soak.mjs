@@ -102,9 +102,7 @@ try {
   const table = [
     `| seconds | answers | not 201 | worst latency ms |`,
     `|---|---:|---:|---:|`,
-    ...windows.map(
-      (w, i) => `| ${i * windowSec}–${(i + 1) * windowSec} | ${fmt(w.answers, 0)} | ${w.failed} | ${fmt(w.worst, 0)} |`,
-    ),
+    ...windows.map((w, i) => `| ${i * windowSec}–${(i + 1) * windowSec} | ${fmt(w.answers, 0)} | ${w.failed} | ${fmt(w.worst, 0)} |`),
   ].join("\n");
   const exact = failed === 0 && rows.n === accepted.size && rows.d === rows.n;
   const md = `## Sustained submission (soak)
@@ -113,7 +111,14 @@ Command: \`node bench/soak.mjs --seconds ${seconds} --window ${windowSec} --conc
 The Worker of \`wrangler.toml\` without its rate-limit bindings (the local limiter would only slow it: the most commit batches in
 the time is the point), on a fresh local D1, takes new anonymous answers from ${concurrency}
 keep-alive clients, back to back, for ${seconds} s: **${fmt(sent, 0)} answers** at ${fmt(sent / elapsed, 0)} per second.
-Not answered 201: **${failed}**${failed ? ` (${Object.entries(statuses).filter(([k]) => k !== "201").map(([k, n]) => `${n} × ${k}`).join(", ")}; first: \`${failure}\`)` : ""}.
+Not answered 201: **${failed}**${
+    failed
+      ? ` (${Object.entries(statuses)
+          .filter(([k]) => k !== "201")
+          .map(([k, n]) => `${n} × ${k}`)
+          .join(", ")}; first: \`${failure}\`)`
+      : ""
+  }.
 Stored: ${fmt(rows.n, 0)} rows, ${fmt(rows.d, 0)} distinct, for ${fmt(accepted.size, 0)} answers accepted. ${exact ? "Every answer accepted is stored exactly once, and none was refused." : "**FAILED: see the counts above.**"}
 The first group commit wedged the isolate after about 1,700 batches under this load (every answer after it a 500;
 docs/SCALING.md, "Group commit across requests").
