@@ -110,6 +110,25 @@ function groupCpu(pgid, port) {
 }
 const CLOCK_TICKS = 100;
 
+/** Runs one SQL query on the local D1 at `persistTo` through wrangler, and returns its rows. */
+function localQuery(persistTo, sql) {
+  const out = execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", sql], {
+    env: WRANGLER_ENV,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+    maxBuffer: 256 * 2 ** 20,
+  });
+  return JSON.parse(out)[0].results;
+}
+
+/** The rows of `surveyId`'s answers in the local D1 at `persistTo`, and how many distinct ids (the exactly-once checks). */
+export const storedAnswers = (persistTo, surveyId) =>
+  localQuery(persistTo, `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`)[0];
+
+/** The ids of `surveyId`'s answers stored in the local D1 at `persistTo`. */
+export const storedAnswerIds = (persistTo, surveyId) =>
+  new Set(localQuery(persistTo, `SELECT id FROM responses WHERE survey_id = '${surveyId}'`).map((r) => r.id));
+
 export function applyMigrations(persistTo) {
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env: WRANGLER_ENV, stdio: "ignore" });
 }

@@ -7,13 +7,13 @@
 // (derived from wrangler.toml, as in bench/submit.mjs): the local limiter would only slow it down,
 // and what this looks for is the most commit batches in the time.
 //
-//   npm run bench -- soak        (or: node bench/soak.mjs [--seconds 120] [--window 10] [--concurrency 32])
-import { execFileSync } from "node:child_process";
+//   npm run bench -- soak        (or: node bench/soak.mjs [--seconds 120] [--window 10] [--concurrency 32] [--abandon 0.01])
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, fmt, request, startWorker, WRANGLER_ENV } from "./lib.mjs";
+import { applyMigrations, fmt, request, startWorker, storedAnswerIds, storedAnswers } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -21,11 +21,15 @@ const { values: o } = parseArgs({
     seconds: { type: "string", default: "120" },
     window: { type: "string", default: "10" },
     concurrency: { type: "string", default: "32" },
+    // The share of answers whose client leaves right after sending (the socket closed before the
+    // reply): a request workerd may cancel while it leads a commit batch.
+    abandon: { type: "string", default: "0" },
   },
 });
 const seconds = Number(o.seconds),
   windowSec = Number(o.window),
-  concurrency = Number(o.concurrency);
+  concurrency = Number(o.concurrency),
+  abandonShare = Number(o.abandon);
 const KEY = "bench-admin-key-0123456789abcdef";
 
 const NORL = ".bench-soak.wrangler.toml";
@@ -43,6 +47,14 @@ try {
   const url = `${app.url}/api/v1/surveys/${surveyId}/responses`;
   const ip = () => `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
   const accepted = new Set();
+  const abandoned = new Set();
+  /** Sends an answer and closes the socket a moment later, before any reply. */
+  const abandon = (body) =>
+    new Promise((resolve) => {
+      const req = http.request(url, { method: "POST", headers: { "content-type": "text/plain;charset=UTF-8", "cf-connecting-ip": ip() } });
+      req.on("error", () => resolve());
+      req.end(body, () => setTimeout(() => (req.destroy(), resolve()), 2));
+    });
   const statuses = {};
   const windows = [];
   const start = performance.now();
@@ -51,6 +63,11 @@ try {
   const client = async () => {
     while (performance.now() < end) {
       const id = crypto.randomUUID();
+      if (Math.random() < abandonShare) {
+        abandoned.add(id);
+        await abandon(JSON.stringify({ id, score: 5 }));
+        continue;
+      }
       const t = performance.now();
       let status;
       let body = "";
@@ -79,24 +96,7 @@ try {
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   const elapsed = (performance.now() - start) / 1000;
-  const rows = JSON.parse(
-    execFileSync(
-      "npx",
-      [
-        "wrangler",
-        "d1",
-        "execute",
-        "DB",
-        "--local",
-        "--persist-to",
-        dir,
-        "--json",
-        "--command",
-        `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`,
-      ],
-      { env: WRANGLER_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-    ),
-  )[0].results[0];
+  const rows = storedAnswers(dir, surveyId);
   const sent = Object.values(statuses).reduce((a, b) => a + b, 0);
   const failed = sent - (statuses[201] ?? 0);
   const table = [
@@ -104,13 +104,23 @@ try {
     `|---|---:|---:|---:|`,
     ...windows.map((w, i) => `| ${i * windowSec}–${(i + 1) * windowSec} | ${fmt(w.answers, 0)} | ${w.failed} | ${fmt(w.worst, 0)} |`),
   ].join("\n");
-  const exact = failed === 0 && rows.n === accepted.size && rows.d === rows.n;
+  // Every answer accepted is stored, once; a row is only ever an answer sent (an abandoned one may
+  // or may not have been stored: its sender never heard).
+  const stored = storedAnswerIds(dir, surveyId);
+  const lostAccepted = [...accepted].filter((id) => !stored.has(id)).length;
+  const strays = [...stored].filter((id) => !accepted.has(id) && !abandoned.has(id)).length;
+  const abandonedStored = [...abandoned].filter((id) => stored.has(id)).length;
+  const exact = failed === 0 && lostAccepted === 0 && strays === 0 && rows.d === rows.n;
   const md = `## Sustained submission (soak)
 
-Command: \`node bench/soak.mjs --seconds ${seconds} --window ${windowSec} --concurrency ${concurrency}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
+Command: \`node bench/soak.mjs --seconds ${seconds} --window ${windowSec} --concurrency ${concurrency}${abandonShare ? ` --abandon ${abandonShare}` : ""}\` (${new Date().toISOString().slice(0, 10)}, ${machine()}).
 The Worker of \`wrangler.toml\` without its rate-limit bindings (the local limiter would only slow it: the most commit batches in
 the time is the point), on a fresh local D1, takes new anonymous answers from ${concurrency}
-keep-alive clients, back to back, for ${seconds} s: **${fmt(sent, 0)} answers** at ${fmt(sent / elapsed, 0)} per second.
+keep-alive clients, back to back, for ${seconds} s: **${fmt(sent, 0)} answers** at ${fmt(sent / elapsed, 0)} per second${
+    abandonShare
+      ? `, and ${fmt(abandoned.size, 0)} more whose client closed the connection 2 ms after sending (${fmt(abandonShare * 100, 1)} %: a request that may be cancelled while it leads a batch; ${fmt(abandonedStored, 0)} of them stored)`
+      : ""
+  }.
 Not answered 201: **${failed}**${
     failed
       ? ` (${Object.entries(statuses)
@@ -119,7 +129,7 @@ Not answered 201: **${failed}**${
           .join(", ")}; first: \`${failure}\`)`
       : ""
   }.
-Stored: ${fmt(rows.n, 0)} rows, ${fmt(rows.d, 0)} distinct, for ${fmt(accepted.size, 0)} answers accepted. ${exact ? "Every answer accepted is stored exactly once, and none was refused." : "**FAILED: see the counts above.**"}
+Stored: ${fmt(rows.n, 0)} rows, ${fmt(rows.d, 0)} distinct, for ${fmt(accepted.size, 0)} answers accepted; accepted but missing: ${lostAccepted}; rows of ids never sent: ${strays}. ${exact ? "Every answer accepted is stored exactly once, and none was refused." : "**FAILED: see the counts above.**"}
 The first group commit wedged the isolate after about 1,700 batches under this load (every answer after it a 500;
 docs/SCALING.md, "Group commit across requests").
 

@@ -3,12 +3,11 @@
 // in one run. Then checks that every accepted answer is stored exactly once.
 //
 //   npm run bench -- submit        (or: node bench/submit.mjs [--seconds 8] [--rounds 3] [--concurrency 32])
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, fmt, load, median, request, startWorker, WRANGLER_ENV } from "./lib.mjs";
+import { applyMigrations, fmt, load, median, request, startWorker, storedAnswers } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -154,24 +153,7 @@ try {
   }
   // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
   const sentIds = new Set(ids);
-  const rows = JSON.parse(
-    execFileSync(
-      "npx",
-      [
-        "wrangler",
-        "d1",
-        "execute",
-        "DB",
-        "--local",
-        "--persist-to",
-        dir,
-        "--json",
-        "--command",
-        `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`,
-      ],
-      { env: WRANGLER_ENV, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] },
-    ),
-  )[0].results[0];
+  const rows = storedAnswers(dir, surveyId);
   const ok = appRuns.reduce((t, r) => t + (r.statuses[201] ?? 0), 0);
   const errors = appRuns.reduce(
     (t, r) =>
