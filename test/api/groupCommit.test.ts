@@ -71,15 +71,27 @@ describe("group commit", () => {
     const db = withBatch((real, stmts) => (++calls === 1 ? new Promise<D1Result[]>(() => {}) : real.batch(stmts)));
     const stmt = (i: number) => env.DB.prepare("INSERT INTO gc_lost (id, v) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id").bind(i, i);
     const staleMs = 50;
-    void groupCommit(db, stmt(1), staleMs); // leads; it never returns, like its cancelled request
-    const results = await Promise.all([groupCommit(db, stmt(2), staleMs), groupCommit(db, stmt(3), staleMs)]);
+    void groupCommit(db, stmt(1), { staleMs }); // leads; it never returns, like its cancelled request
+    const results = await Promise.all([groupCommit(db, stmt(2), { staleMs }), groupCommit(db, stmt(3), { staleMs })]);
     expect(results.map((r) => r.results)).toEqual([[{ id: 2 }], [{ id: 3 }]]);
     // The lost batch's statement ran again, in the batch that took over.
     expect(calls).toBe(2);
     const rows = await env.DB.prepare("SELECT id FROM gc_lost ORDER BY id").all();
     expect(rows.results).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     // And the isolate's group commit goes on.
-    expect((await groupCommit(db, stmt(4), staleMs)).results).toEqual([{ id: 4 }]);
+    expect((await groupCommit(db, stmt(4), { staleMs })).results).toEqual([{ id: 4 }]);
+  });
+
+  it("the leader hands its batch to the request's waitUntil, so the batch outlives a client that leaves", async () => {
+    await env.DB.exec("CREATE TABLE IF NOT EXISTS gc_defer (id INTEGER PRIMARY KEY)");
+    const deferred: Promise<unknown>[] = [];
+    const defer = (work: Promise<unknown>) => void deferred.push(work);
+    const stmt = (i: number) => env.DB.prepare("INSERT INTO gc_defer (id) VALUES (?) RETURNING id").bind(i);
+    const results = await Promise.all([1, 2, 3].map((i) => groupCommit(env.DB, stmt(i), { defer })));
+    expect(results.map((r) => r.results)).toEqual([[{ id: 1 }], [{ id: 2 }], [{ id: 3 }]]);
+    // One hand-off per batch, by its leader only (here: the first alone, then the two that waited).
+    expect(deferred).toHaveLength(2);
+    await Promise.all(deferred);
   });
 
   it("an answer committed by a batch whose reply was lost is still a creation: 201 with its edit token, stored once", async () => {

@@ -70,7 +70,7 @@ export async function enqueueEvents(
   // Group-committed with the answers of concurrent requests (one D1 batch, see groupCommit.ts).
   // Placeholders bind in text order: timestamps, then the event rows, then the manager.
   const stmt = db.$client.prepare(enqueueSql(selects)).bind(now, now, ...rows, managerUserId);
-  const res = await groupCommit(db.$client, stmt);
+  const res = await groupCommit(db.$client, stmt, { defer });
   const queued = res.results as { id: string; event: string }[];
   // Recorded in D1 above; with a queue, sent from there (after the answer when `defer` is given).
   const queue = webhookQueue();

@@ -14,9 +14,10 @@
  *   batch in about 1,700, then every request a 500; `bench/submit.mjs --soak`). So a waiter sleeps
  *   on a timer of its own, which resumes it in its own request, and looks again: a batch is only
  *   ever run by a request that is still waiting for its own result, from its own context.
- * - A leader that is gone (its request cancelled mid-batch: the client left) is not waited for
- *   forever: after `staleMs` the first waiter to look puts that batch's unsettled statements back
- *   and runs them. A statement settles once, by whichever run answers first. The answer's INSERT
+ * - A leader's batch is handed to its request's `waitUntil` when the caller gives it (`defer`), so
+ *   a client that leaves mid-batch does not cancel the batch its neighbours wait for. A leader
+ *   that is gone all the same is not waited for forever: after `staleMs` the first waiter to look
+ *   puts that batch's unsettled statements back and runs them. A statement settles once, by whichever run answers first. The answer's INSERT
  *   may run twice that way and stays exactly once (it ignores an existing id, and the caller knows
  *   its own row by its edit key: recordResponse.ts); a webhook enqueue may then queue its event
  *   twice, with the same event id in the payload (delivery is at least once anyway).
@@ -68,7 +69,14 @@ async function runBatch(db: D1Database, jobs: Job[]): Promise<void> {
 /** A timer of the caller's own request: it resumes the caller there, whoever runs meanwhile. */
 const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, staleMs = STALE_MS): Promise<D1Result> {
+export interface GroupCommitOptions {
+  /** The request's `executionCtx.waitUntil`: the batch this request leads outlives its client. */
+  defer?: (work: Promise<unknown>) => void;
+  staleMs?: number;
+}
+
+export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, opts: GroupCommitOptions = {}): Promise<D1Result> {
+  const staleMs = opts.staleMs ?? STALE_MS;
   const job: Job = { stmt, settled: false };
   queue.push(job);
   while (!job.settled) {
@@ -85,12 +93,12 @@ export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, sta
     const round: Round = { jobs: queue.slice(0, MAX_BATCH), since: Date.now() };
     queue = queue.slice(round.jobs.length);
     inflight = round;
-    try {
-      await runBatch(db, round.jobs);
-    } finally {
+    const work = runBatch(db, round.jobs).finally(() => {
       batchMs = 0.8 * batchMs + 0.2 * (Date.now() - round.since);
       if (inflight === round) inflight = null;
-    }
+    });
+    opts.defer?.(work);
+    await work;
   }
   if (job.error !== undefined) throw job.error;
   return job.result!;

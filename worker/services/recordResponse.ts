@@ -167,7 +167,7 @@ async function insertOrAmend(
     values.invitationId !== null
       ? answerInsertForInvitation(db.$client, { ...values, invitationId: values.invitationId })
       : answerInsert(db.$client, values);
-  const inserted = await groupCommit(db.$client, insert);
+  const inserted = await groupCommit(db.$client, insert, { defer: opts.defer });
   if (inserted.results.length > 0) {
     await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
     return { response: values satisfies ResponseRow, created: true, editToken };
