@@ -125,9 +125,20 @@ function localQuery(persistTo, sql) {
 export const storedAnswers = (persistTo, surveyId) =>
   localQuery(persistTo, `SELECT count(*) AS n, count(DISTINCT id) AS d FROM responses WHERE survey_id = '${surveyId}'`)[0];
 
-/** The ids of `surveyId`'s answers stored in the local D1 at `persistTo`. */
+/** The id of every row of `surveyId`'s answers in the local D1 at `persistTo` (a repeated id would repeat). */
 export const storedAnswerIds = (persistTo, surveyId) =>
-  new Set(localQuery(persistTo, `SELECT id FROM responses WHERE survey_id = '${surveyId}'`).map((r) => r.id));
+  localQuery(persistTo, `SELECT id FROM responses WHERE survey_id = '${surveyId}'`).map((r) => r.id);
+
+/** Creates an NPS survey through the API of the Worker at `base` (admin key `key`) and returns its id. */
+export async function createBenchSurvey(base, key, name = "Bench") {
+  const created = await request(`${base}/api/v1/surveys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, kind: "nps" }),
+  });
+  if (created.status !== 201) throw new Error(`survey creation failed: ${created.status} ${created.body}`);
+  return JSON.parse(created.body).id;
+}
 
 export function applyMigrations(persistTo) {
   execFileSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistTo], { env: WRANGLER_ENV, stdio: "ignore" });

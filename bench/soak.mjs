@@ -13,7 +13,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, fmt, request, startWorker, storedAnswerIds, storedAnswers } from "./lib.mjs";
+import { applyMigrations, createBenchSurvey, fmt, request, startWorker, storedAnswerIds } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -38,12 +38,7 @@ const dir = mkdtempSync(join(tmpdir(), "barometre-soak-"));
 applyMigrations(dir);
 const app = await startWorker({ config: NORL, persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 try {
-  const created = await request(`${app.url}/api/v1/surveys`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Soak", kind: "nps" }),
-  });
-  const surveyId = JSON.parse(created.body).id;
+  const surveyId = await createBenchSurvey(app.url, KEY, "Soak");
   const url = `${app.url}/api/v1/surveys/${surveyId}/responses`;
   const ip = () => `127.${Math.floor(Math.random() * 256)}.${Math.floor(Math.random() * 256)}.${1 + Math.floor(Math.random() * 254)}`;
   const accepted = new Set();
@@ -96,7 +91,6 @@ try {
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   const elapsed = (performance.now() - start) / 1000;
-  const rows = storedAnswers(dir, surveyId);
   const sent = Object.values(statuses).reduce((a, b) => a + b, 0);
   const failed = sent - (statuses[201] ?? 0);
   const table = [
@@ -106,7 +100,9 @@ try {
   ].join("\n");
   // Every answer accepted is stored, once; a row is only ever an answer sent (an abandoned one may
   // or may not have been stored: its sender never heard).
-  const stored = storedAnswerIds(dir, surveyId);
+  const ids = storedAnswerIds(dir, surveyId);
+  const stored = new Set(ids);
+  const rows = { n: ids.length, d: stored.size };
   const lostAccepted = [...accepted].filter((id) => !stored.has(id)).length;
   const strays = [...stored].filter((id) => !accepted.has(id) && !abandoned.has(id)).length;
   const abandonedStored = [...abandoned].filter((id) => stored.has(id)).length;

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, fmt, load, median, request, startWorker, storedAnswers } from "./lib.mjs";
+import { applyMigrations, createBenchSurvey, fmt, load, median, request, startWorker, storedAnswers } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -58,19 +58,9 @@ const bare = await startWorker({ config: "bench/bare/wrangler.toml" });
 const floor = await startWorker({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
 const floorRl = await startWorker({ config: FLOOR_RL, persistTo: dir2 });
 try {
-  const created = await request(`${app.url}/api/v1/surveys`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench", kind: "nps" }),
-  });
-  const surveyId = JSON.parse(created.body).id;
+  const surveyId = await createBenchSurvey(app.url, KEY);
   const target = `${app.url}/api/v1/surveys/${surveyId}/responses`;
-  const created2 = await request(`${appNoRl.url}/api/v1/surveys`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: "Bench", kind: "nps" }),
-  });
-  const targetNoRl = `${appNoRl.url}/api/v1/surveys/${JSON.parse(created2.body).id}/responses`;
+  const targetNoRl = `${appNoRl.url}/api/v1/surveys/${await createBenchSurvey(appNoRl.url, KEY)}/responses`;
   /**
    * Widget-style answers: one in ten retries an earlier id with the same body (a widget retrying
    * after a lost reply: answered 200, the answer unchanged). Each request comes "from" its own

@@ -11,16 +11,17 @@
  *   resumes its waiters inside that request. Waiters woken that way (the first version here) ran
  *   the next batch inside the previous leader's request: the batch died with that request's reply,
  *   nothing ever settled it, and every later answer of the isolate hung (under sustained load, one
- *   batch in about 1,700, then every request a 500; `bench/submit.mjs --soak`). So a waiter sleeps
+ *   batch in about 1,700, then every request a 500; `bench/soak.mjs`). So a waiter sleeps
  *   on a timer of its own, which resumes it in its own request, and looks again: a batch is only
  *   ever run by a request that is still waiting for its own result, from its own context.
  * - A leader's batch is handed to its request's `waitUntil` when the caller gives it (`defer`), so
  *   a client that leaves mid-batch does not cancel the batch its neighbours wait for. A leader
  *   that is gone all the same is not waited for forever: after `staleMs` the first waiter to look
- *   puts that batch's unsettled statements back and runs them. A statement settles once, by whichever run answers first. The answer's INSERT
- *   may run twice that way and stays exactly once (it ignores an existing id, and the caller knows
- *   its own row by its edit key: recordResponse.ts); a webhook enqueue may then queue its event
- *   twice, with the same event id in the payload (delivery is at least once anyway).
+ *   puts that batch's unsettled statements back and runs them. A statement settles once, by
+ *   whichever run answers first. The answer's INSERT may run twice that way and stays exactly once
+ *   (it ignores an existing id, and the caller knows its own row by its edit key:
+ *   recordResponse.ts); a webhook enqueue may then queue its event twice, with the same event id
+ *   in the payload (delivery is at least once anyway).
  * - If a batch fails (a constraint on one statement rolls the whole transaction back), every
  *   statement of it is retried alone, so one bad statement cannot fail its neighbours.
  */
@@ -81,9 +82,8 @@ export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, opt
   queue.push(job);
   while (!job.settled) {
     if (inflight && Date.now() - inflight.since > staleMs) {
-      // Its leader is gone: what it did not settle runs again, first.
-      const lost = inflight.jobs.filter((j) => !j.settled && !queue.includes(j));
-      queue = [...lost, ...queue];
+      // Its leader is gone: what it did not settle runs again, first (a round's jobs left the queue when it took them).
+      queue = [...inflight.jobs.filter((j) => !j.settled), ...queue];
       inflight = null;
     }
     if (inflight) {
