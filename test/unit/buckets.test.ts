@@ -86,6 +86,18 @@ describe("buckets", () => {
     expect(localDate(zonedMidnightUtc("2026-11-01", "America/Sao_Paulo"), "America/Sao_Paulo")).toBe("2026-11-01");
   });
 
+  it("starts a day the zone skipped at the first instant after it, instead of looking for it forever", () => {
+    // Samoa crossed the date line: 29 December 2011, 23:59:59 at UTC−10 was followed by
+    // 31 December, 00:00 at UTC+14 (2011-12-30T10:00Z). 30 December never happened in Apia.
+    expect(zonedMidnightUtc("2011-12-30", "Pacific/Apia")).toBe(utc("2011-12-30T10:00:00Z"));
+    expect(zonedMidnightUtc("2011-12-31", "Pacific/Apia")).toBe(utc("2011-12-30T10:00:00Z"));
+    expect(zonedMidnightUtc("2011-12-29", "Pacific/Apia")).toBe(utc("2011-12-29T10:00:00Z"));
+    // Kwajalein went from UTC−12 to UTC+12 after 20 August 1993 (1993-08-21T12:00Z); Kiritimati
+    // from UTC−10 to UTC+14 after 30 December 1994.
+    expect(zonedMidnightUtc("1993-08-21", "Pacific/Kwajalein")).toBe(utc("1993-08-21T12:00:00Z"));
+    expect(zonedMidnightUtc("1994-12-31", "Pacific/Kiritimati")).toBe(utc("1994-12-31T10:00:00Z"));
+  });
+
   it("validates dates and zones", () => {
     expect(parseIsoDate("2026-02-30")).toBeNull();
     expect(parseIsoDate("2026-2-3")).toBeNull();

@@ -171,7 +171,26 @@ export function zonedMidnightUtc(date: string, tz: string): number {
   const second = guess - tzOffsetMs(t, tz);
   if (second !== t && localDate(second, tz) === date) t = Math.min(t, second);
   // Midnight may not exist (a zone that skips it): the day then starts at the first instant of it.
-  while (localDate(t, tz) !== date) t += 15 * 60 * 1000;
-  while (localDate(t - 15 * 60 * 1000, tz) === date) t -= 15 * 60 * 1000;
+  // The walk stops at the first local date past `date` too: a zone may skip a whole day (Samoa
+  // crossed the date line after 29 December 2011), and looking for that day never ended.
+  while (localDate(t, tz) < date) t += QUARTER_HOUR;
+  if (localDate(t, tz) !== date) return firstInstantFrom(date, t - QUARTER_HOUR, t, tz);
+  while (localDate(t - QUARTER_HOUR, tz) === date) t -= QUARTER_HOUR;
   return t;
+}
+
+const QUARTER_HOUR = 15 * 60 * 1000;
+
+/**
+ * A day the zone skipped "starts" where the next day that happens does: the first instant whose
+ * local date is past it, to the second, between `before` (still earlier) and `after` (past it).
+ */
+function firstInstantFrom(date: string, before: number, after: number, tz: string): number {
+  let [lo, hi] = [before, after];
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (localDate(mid, tz) < date) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }
