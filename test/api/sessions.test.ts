@@ -3,8 +3,33 @@
  * bookmark, a client that sends it back reads at least that recent a copy, a malformed bookmark is
  * ignored, and the respondents' write path stays on the plain binding (group commit).
  */
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import worker from "../../worker/index";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
+
+/**
+ * The Worker on the real D1 binding, recording which constraint each request's session starts
+ * from (the binding's own `withSession`, called through).
+ */
+async function sessionStarts(path: string, init: RequestInit) {
+  const starts: string[] = [];
+  const DB = new Proxy(env.DB, {
+    get(target, key) {
+      if (key === "withSession")
+        return (constraint: string) => {
+          starts.push(constraint);
+          return target.withSession(constraint);
+        };
+      const v = Reflect.get(target, key);
+      return typeof v === "function" ? v.bind(target) : v;
+    },
+  });
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, DB }, ctx);
+  await waitOnExecutionContext(ctx);
+  return { status: res.status, starts };
+}
 
 const BOOKMARK = "x-d1-bookmark";
 
@@ -37,6 +62,26 @@ describe("D1 sessions and bookmarks", () => {
       const r = await api("/api/v1/goals", { headers: { ...ADMIN, [BOOKMARK]: bad } });
       expect(r.status, bad).toBe(200);
     }
+  });
+
+  it("starts a write on the primary even with a client's bookmark, so the checks it reads first are never a replica's older rows", async () => {
+    const s = await createSurvey();
+    const read = await api("/api/v1/goals", { headers: ADMIN });
+    const bookmark = read.headers.get(BOOKMARK)!;
+    // A write reads before it writes (the row it changes, the caller's scope): a manager's page
+    // still holding an old bookmark edits an account the admin has meanwhile given to someone
+    // else, and the scope check must see the reassignment, which a replica only as recent as the
+    // page's bookmark may not have. The primary always has it.
+    const write = await sessionStarts("/api/v1/goals", {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json", [BOOKMARK]: bookmark },
+      body: JSON.stringify({ name: "Primary goal", metric: "nps", surveyId: s.id, target: 30, deadline: "2027-12-31" }),
+    });
+    expect(write.status).toBe(201);
+    expect(write.starts).toEqual(["first-primary"]);
+    // A read with the bookmark reads a copy at least that recent; without one, any copy.
+    expect((await sessionStarts("/api/v1/goals", { headers: { ...ADMIN, [BOOKMARK]: bookmark } })).starts).toEqual([bookmark]);
+    expect((await sessionStarts("/api/v1/goals", { headers: ADMIN })).starts).toEqual(["first-unconstrained"]);
   });
 
   it("keeps the respondents' write path on the plain binding (no bookmark), and it still stores the answer", async () => {

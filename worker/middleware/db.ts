@@ -17,8 +17,10 @@ const PUBLIC_WRITE = /^\/api\/v1\/surveys\/[^/]+\/(responses|dismissals)(\/|$)/;
  * One drizzle client per request, on the context, through a D1 session (read replication):
  * - a read without a bookmark may be served by the nearest replica ("first-unconstrained"), a few
  *   seconds behind the primary at most: fine for a dashboard;
- * - a write starts on the primary ("first-primary");
- * - a request that carries the bookmark of an earlier answer (`x-d1-bookmark`, which the admin
+ * - a write starts on the primary ("first-primary"), bookmark or not: what it reads before
+ *   writing (the row it changes, the caller's scope) is then never older than the latest write,
+ *   where a client's bookmark only promises "at least as recent as my last request";
+ * - a read that carries the bookmark of an earlier answer (`x-d1-bookmark`, which the admin
  *   page echoes) reads a copy at least that recent, so a page that just saved sees its save.
  * Every answer carries the session's latest bookmark back.
  */
@@ -29,7 +31,7 @@ export const withDb = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
   const sent = c.req.header(BOOKMARK_HEADER);
-  const constraint = sent && BOOKMARK_SHAPE.test(sent) ? sent : write ? "first-primary" : "first-unconstrained";
+  const constraint = write ? "first-primary" : sent && BOOKMARK_SHAPE.test(sent) ? sent : "first-unconstrained";
   const session = c.env.DB.withSession(constraint);
   // A session has the statement methods drizzle uses (prepare, batch); `exec` and `dump` are not
   // called on request paths.
