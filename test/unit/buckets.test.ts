@@ -10,6 +10,7 @@ import {
   parseIsoDate,
   previousBucket,
   zonedMidnightUtc,
+  cachedZoneCount,
 } from "../../worker/metrics/buckets";
 
 const utc = (s: string) => Date.parse(s);
@@ -96,6 +97,21 @@ describe("buckets", () => {
     // from UTC−10 to UTC+14 after 30 December 1994.
     expect(zonedMidnightUtc("1993-08-21", "Pacific/Kwajalein")).toBe(utc("1993-08-21T12:00:00Z"));
     expect(zonedMidnightUtc("1994-12-31", "Pacific/Kiritimati")).toBe(utc("1994-12-31T10:00:00Z"));
+  });
+
+  it("keeps a bounded number of zones' formatters, whatever zones the requests name", () => {
+    // `?tz=` is any string Intl accepts, and Intl accepts every spelling of a zone's name: one
+    // formatter (about 28 kB) per spelling, kept for the isolate's life, let a viewer fill its
+    // 128 MB with some 4,600 requests (eUrope/paris, euRope/paris, …).
+    const t = utc("2026-07-31T22:10:00Z");
+    for (let i = 0; i < 2048; i++) {
+      const spelling = [..."europe/paris"].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join("");
+      expect(isValidTimeZone(spelling)).toBe(true);
+      expect(bucketOf(t, "month", spelling)).toBe("2026-08-01");
+    }
+    // 2,048 spellings asked; at most 64 zones kept (MAX_CACHED_ZONES).
+    expect(cachedZoneCount()).toBeLessThanOrEqual(64);
+    expect(bucketOf(t, "month", "UTC")).toBe("2026-07-01");
   });
 
   it("validates dates and zones", () => {
