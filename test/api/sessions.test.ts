@@ -6,6 +6,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
+import { sessionAs } from "../auth-helpers";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 
 /**
@@ -79,9 +80,22 @@ describe("D1 sessions and bookmarks", () => {
     });
     expect(write.status).toBe(201);
     expect(write.starts).toEqual(["first-primary"]);
-    // A read with the bookmark reads a copy at least that recent; without one, any copy.
+    // A read with the bookmark reads a copy at least that recent.
     expect((await sessionStarts("/api/v1/goals", { headers: { ...ADMIN, [BOOKMARK]: bookmark } })).starts).toEqual([bookmark]);
-    expect((await sessionStarts("/api/v1/goals", { headers: ADMIN })).starts).toEqual(["first-unconstrained"]);
+  });
+
+  it("reads the primary for an API client that sends no bookmark, and any replica for the admin page's session", async () => {
+    // API clients (scripts, CRMs, Delighted's official clients on /v1) do not echo bookmarks: the
+    // read that follows their own write (GET the survey or the response just created) went to any
+    // replica, which may not have it yet, and answered 404.
+    const s = await createSurvey();
+    expect((await sessionStarts(`/api/v1/surveys/${s.id}`, { headers: ADMIN })).starts).toEqual(["first-primary"]);
+    const basic = { authorization: `Basic ${btoa(`${env.ADMIN_API_KEY}:`)}` };
+    expect((await sessionStarts("/v1/survey_responses", { headers: basic })).starts).toEqual(["first-primary"]);
+    // The admin page (a session cookie) sends its bookmark when it has one; without one, any copy.
+    const session = await sessionAs("admin");
+    const page = await sessionStarts("/api/v1/goals", { headers: session.read });
+    expect(page).toEqual({ status: 200, starts: ["first-unconstrained"] });
   });
 
   it("keeps the respondents' write path on the plain binding (no bookmark), and it still stores the answer", async () => {

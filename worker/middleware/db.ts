@@ -15,8 +15,12 @@ const PUBLIC_WRITE = /^\/api\/v1\/surveys\/[^/]+\/(responses|dismissals)(\/|$)/;
 
 /**
  * One drizzle client per request, on the context, through a D1 session (read replication):
- * - a read without a bookmark may be served by the nearest replica ("first-unconstrained"), a few
- *   seconds behind the primary at most: fine for a dashboard;
+ * - the admin page's read without a bookmark (its first) may be served by the nearest replica
+ *   ("first-unconstrained"), a few seconds behind the primary at most: fine for a dashboard;
+ * - an API client's read without a bookmark (an `Authorization` header: a script, a CRM,
+ *   Delighted's official clients on /v1) starts on the primary: those clients do not echo
+ *   bookmarks, and the read that follows their own write (the survey or answer just created) must
+ *   find it, not a replica's 404. Sending `x-d1-bookmark` back opts them into replicas;
  * - a write starts on the primary ("first-primary"), bookmark or not: what it reads before
  *   writing (the row it changes, the caller's scope) is then never older than the latest write,
  *   where a client's bookmark only promises "at least as recent as my last request";
@@ -31,7 +35,13 @@ export const withDb = createMiddleware<AppEnv>(async (c, next) => {
     return next();
   }
   const sent = c.req.header(BOOKMARK_HEADER);
-  const constraint = write ? "first-primary" : sent && BOOKMARK_SHAPE.test(sent) ? sent : "first-unconstrained";
+  const constraint = write
+    ? "first-primary"
+    : sent && BOOKMARK_SHAPE.test(sent)
+      ? sent
+      : c.req.header("authorization")
+        ? "first-primary"
+        : "first-unconstrained";
   const session = c.env.DB.withSession(constraint);
   // A session has the statement methods drizzle uses (prepare, batch); `exec` and `dump` are not
   // called on request paths.
