@@ -17,6 +17,7 @@ import { localDate } from "../metrics/buckets";
 import { firstWorkingDayOfMonth } from "../metrics/followups";
 import { buildDigest, type Digest } from "../services/digest";
 import { sendEmail } from "../lib/emailApi";
+import { workspaceTz } from "../lib/timezone";
 
 const TEXT = {
   en: {
@@ -134,7 +135,7 @@ export interface DigestReport {
 
 export async function runMonthlyDigests(env: Env, now: number): Promise<DigestReport> {
   const report: DigestReport = { due: false, sent: 0, failed: 0, skipped: 0 };
-  const tz = env.TIMEZONE || "UTC";
+  const tz = workspaceTz(env);
   const today = localDate(now, tz);
   if (today < firstWorkingDayOfMonth(today)) return report;
   report.due = true;

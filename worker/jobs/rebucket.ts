@@ -20,6 +20,7 @@
  * record the new zone over rows left in the old one (test/api/timezoneRebuild.test.ts).
  */
 import { bucketOf, isValidTimeZone } from "../metrics/buckets";
+import { workspaceTz } from "../lib/timezone";
 import { readRollupZone, ROLLUP_ZONE_KEY, type RollupZoneState } from "../services/rollupZone";
 
 /**
@@ -115,7 +116,7 @@ export async function runRebucket(
   env: { DB: D1Database; TIMEZONE?: string },
   maxBatches = BATCHES_PER_INVOCATION,
 ): Promise<RebucketResult | "up to date"> {
-  const zone = env.TIMEZONE || "UTC";
+  const zone = workspaceTz(env);
   const state = await readRollupZone(env.DB);
   if (state.zone === zone) return "up to date";
   return rebucket(env.DB, zone, { maxBatches });

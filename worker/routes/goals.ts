@@ -8,12 +8,11 @@ import { createMiddleware } from "hono/factory";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { goals, surveys, users } from "../db/schema";
-import { localDate } from "../metrics/buckets";
 import type { AppEnv, Principal } from "../env";
 import { ApiError, badRequest, notFound } from "../lib/errors";
 import { newId } from "../lib/ids";
 import { body, empty, error, errors, json, jsonBody, KEY_OR_SESSION, params, router } from "../lib/openapi";
-import { workspaceTz } from "../lib/timezone";
+import { workspaceToday, workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
 import { CreateGoalSchema, GoalSchema, PatchGoalSchema, SURVEY_KIND_OF, TARGET_RANGE, type GoalInput } from "../schemas/goals";
 import { goalProgress } from "../services/goalProgress";
@@ -51,7 +50,7 @@ async function view(c: Ctx, g: GoalRow) {
 async function checkGoal(c: Ctx, g: GoalInput, previousDeadline?: string) {
   // A deadline already past is not a goal (it would read "on track" on a stale value); an existing
   // goal may keep its own past deadline when other fields change.
-  if (g.deadline !== previousDeadline && g.deadline < localDate(Date.now(), c.env.TIMEZONE || "UTC")) {
+  if (g.deadline !== previousDeadline && g.deadline < workspaceToday(c.env)) {
     throw badRequest("deadline_passed", "deadline: must be today or later", "deadline");
   }
   const [lo, hi] = TARGET_RANGE[g.metric];
