@@ -19,6 +19,8 @@ for (;;) {
   }
   const r = await res.json();
   total += r.rewritten;
-  console.log(`${r.zone}: ${r.scanned} answers read, ${r.rewritten} moved (total moved ${total})${r.done ? ", done" : `, up to ${r.cursor}`}`);
+  console.log(
+    `${r.zone}: ${r.scanned} answers read, ${r.rewritten} moved (total moved ${total})${r.done ? ", done" : r.superseded ? ", another walk took over (carrying on)" : `, up to ${r.cursor}`}`,
+  );
   if (r.done) break;
 }

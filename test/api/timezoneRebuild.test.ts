@@ -351,7 +351,8 @@ describe("changing the workspace time zone on existing data", () => {
         const done = cursor ? await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE id <= ?").bind(cursor).first<{ n: number }>() : null;
         if (target === first && (done?.n ?? 0) >= 40) break;
       }
-      await Promise.all([slow, rebucket(env.DB, second, { batchSize: 50 })]);
+      const [stopped] = await Promise.all([slow, rebucket(env.DB, second, { batchSize: 50 })]);
+      expect(stopped).toMatchObject({ done: false, superseded: true });
       const state = await readRollupZone(env.DB);
       if (state.zone !== null) {
         const stored = await storedBuckets(survey.id);

@@ -33,7 +33,8 @@ export const cronBatches = (env: Pick<Env, "REBUCKET_BATCHES">) => {
  */
 export async function rebucketSlice(env: Env, batches: number) {
   const result = await runRebucket(env, batches);
-  const more = result !== "up to date" && !result.done;
+  // A walk another one took over stops there: the one that took over carries itself on.
+  const more = result !== "up to date" && !result.done && !result.superseded;
   if (more && env.JOBS_QUEUE) await env.JOBS_QUEUE.send({ job: "rebucket" });
   return { result, queued: more && !!env.JOBS_QUEUE };
 }

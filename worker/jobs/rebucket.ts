@@ -44,6 +44,8 @@ export interface RebucketResult {
   scanned: number;
   rewritten: number;
   cursor: string | null;
+  /** Another walk (to another zone) took over while this one ran: this one stopped. */
+  superseded: boolean;
 }
 
 const saveState = (db: D1Database, state: RollupZoneState) =>
@@ -68,7 +70,7 @@ export async function rebucket(db: D1Database, zone: string, opts: RebucketOptio
   const batchSize = opts.batchSize ?? 500;
   const maxBatches = opts.maxBatches ?? Infinity;
   let state = await readRollupZone(db);
-  if (state.zone === zone) return { zone, done: true, scanned: 0, rewritten: 0, cursor: null };
+  if (state.zone === zone) return { zone, done: true, scanned: 0, rewritten: 0, cursor: null, superseded: false };
   if (state.target !== zone) {
     // A new target (or the first run): from now on the buckets are mixed, so nothing may trust
     // the rollups for any zone until the walk is over.
@@ -103,12 +105,12 @@ export async function rebucket(db: D1Database, zone: string, opts: RebucketOptio
     // one under way: when another target took over, nothing of this batch is written and this
     // walk stops (the next run, in the workspace zone, carries on the walk that took over).
     const written = await db.batch([...updates, advanceState(db, zone, next)]);
-    if (written.at(-1)!.meta.changes === 0) return { zone, done: false, scanned, rewritten, cursor: null };
+    if (written.at(-1)!.meta.changes === 0) return { zone, done: false, scanned, rewritten, cursor: null, superseded: true };
     scanned += results.length;
     rewritten += updates.length;
-    if (finished) return { zone, done: true, scanned, rewritten, cursor: null };
+    if (finished) return { zone, done: true, scanned, rewritten, cursor: null, superseded: false };
   }
-  return { zone, done: false, scanned, rewritten, cursor };
+  return { zone, done: false, scanned, rewritten, cursor, superseded: false };
 }
 
 /** The cron's part: when the workspace zone is not the one the rollups are in, work towards it. */

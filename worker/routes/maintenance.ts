@@ -30,6 +30,7 @@ const RebuildSchema = z
     scanned: z.number().int(),
     rewritten: z.number().int(),
     cursor: z.string().nullable(),
+    superseded: z.boolean().openapi({ description: "A walk to another zone took over meanwhile; call again to carry on in the workspace zone" }),
   })
   .openapi("RollupRebuild");
 
