@@ -186,6 +186,54 @@ describe("accounts list and scores", () => {
   });
 });
 
+describe("accounts PATCH is all or nothing", () => {
+  it("leaves the account, its MRR history and its answers as they were when the answers cannot follow", async () => {
+    // The account row, its MRR history and its answers' copies of segment and manager change in
+    // separate statements: a failure on the answers (a statement cut short, D1's time limit on a
+    // large account) left the account with its new manager and its answers with the old one, so
+    // neither manager's scope (copy and account must agree) showed those answers any more.
+    const [before, after] = [await makeUser("manager"), await makeUser("manager")];
+    const ext = uniq("atomic");
+    const acc = (
+      await bulkAccounts([{ externalId: ext, name: "Atomic", startedOn: "2025-01-01", segment: "smb", mrrCents: 500, managerUserId: before.id }])
+    ).results[0];
+    await bulkContacts([{ externalId: `${ext}-c`, email: `${ext}@x.test`, accountExternalId: ext }]);
+    const s = await createSurvey();
+    expect((await submit(s.id, { score: 9, contact: { id: `${ext}-c` } })).status).toBe(201);
+    // A fault injected in D1 itself: the answers of this account refuse to change hands.
+    const trigger = `test_refuse_${ext.replace(/\W/g, "_")}`;
+    await env.DB.prepare(
+      `CREATE TRIGGER ${trigger} BEFORE UPDATE OF manager_user_id ON responses WHEN NEW.account_id = '${acc.id}' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
+    ).run();
+    try {
+      const res = await api(`/api/v1/accounts/${acc.id}`, {
+        method: "PATCH",
+        headers: ADMIN,
+        body: { managerUserId: after.id, mrrCents: 900, mrrEffectiveOn: "2025-09-01" },
+      });
+      expect(res.status).toBe(500);
+    } finally {
+      await env.DB.prepare(`DROP TRIGGER ${trigger}`).run();
+    }
+    const row = await env.DB.prepare("SELECT manager_user_id, mrr_cents FROM accounts WHERE id = ?").bind(acc.id).first();
+    expect(row).toEqual({ manager_user_id: before.id, mrr_cents: 500 });
+    const mrr = await env.DB.prepare("SELECT count(*) AS n FROM account_mrr WHERE account_id = ?").bind(acc.id).first<{ n: number }>();
+    expect(mrr!.n).toBe(1);
+    const answerRow = await env.DB.prepare("SELECT manager_user_id FROM responses WHERE account_id = ?").bind(acc.id).first();
+    expect(answerRow).toEqual({ manager_user_id: before.id });
+    // Without the fault the same request goes through, all of it.
+    const ok = await api(`/api/v1/accounts/${acc.id}`, {
+      method: "PATCH",
+      headers: ADMIN,
+      body: { managerUserId: after.id, mrrCents: 900, mrrEffectiveOn: "2025-09-01" },
+    });
+    expect(ok.status).toBe(200);
+    expect(await env.DB.prepare("SELECT manager_user_id FROM responses WHERE account_id = ?").bind(acc.id).first()).toEqual({
+      manager_user_id: after.id,
+    });
+  });
+});
+
 describe("permission matrix: every account and contact route", () => {
   it("admin writes, viewer reads, a manager sees only their accounts (404 for others)", async () => {
     const who = await callers();

@@ -22,10 +22,11 @@ import {
   PatchAccountSchema,
 } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
-import { appendMrr, upsertAccounts } from "../services/accountsUpsert";
+import { appendMrr, reattributeAccounts, upsertAccounts } from "../services/accountsUpsert";
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
-import { assertOwnManagerFilter, reattributeAccount } from "../services/scope";
+import { rawBatch } from "../services/rawBatch";
+import { assertOwnManagerFilter } from "../services/scope";
 
 const tags = ["accounts"];
 const AccountParams = params("accountId");
@@ -151,19 +152,24 @@ export const accountsRoute = router()
     const churnedOn = input.churnedOn === undefined ? old.churnedOn : input.churnedOn;
     if (churnedOn !== null && churnedOn < startedOn) throw badRequest("invalid_date", "churnedOn is before startedOn", "churnedOn");
     const { mrrEffectiveOn, ...fields } = input;
-    await db
-      .update(accounts)
-      .set({ ...fields, updatedAt: new Date() })
-      .where(eq(accounts.id, id))
-      .run();
+    // One D1 batch, all or nothing: the account, its MRR history and its answers' copies of
+    // segment and manager (an account whose answers kept the old manager was in nobody's scope).
+    const statements = [
+      db
+        .update(accounts)
+        .set({ ...fields, updatedAt: new Date() })
+        .where(eq(accounts.id, id))
+        .getSQL(),
+    ];
     if (input.mrrCents !== undefined && input.mrrCents !== old.mrrCents) {
-      await db.run(appendMrr([{ accountId: id, effectiveOn: mrrEffectiveOn ?? workspaceToday(c.env), mrrCents: input.mrrCents }]));
+      statements.push(appendMrr([{ accountId: id, effectiveOn: mrrEffectiveOn ?? workspaceToday(c.env), mrrCents: input.mrrCents }]));
     }
     if (
       (input.managerUserId !== undefined && input.managerUserId !== old.managerUserId) ||
       (input.segment !== undefined && input.segment !== old.segment)
     ) {
-      await reattributeAccount(db, id);
+      statements.push(reattributeAccounts([id]));
     }
+    await rawBatch(db, statements);
     return c.json(await getAccountInScope(db, c.var.principal, id, workspaceToday(c.env), workspaceTz(c.env)), 200);
   });
