@@ -115,10 +115,19 @@ describe("views that read counted, during a time-zone rebuild", () => {
       `surveyId=${survey.id}&segment=${segment}`,
       `surveyId=${survey.id}&segment=${segment}&sort=-score`,
       `segment=${segment}&status=at_risk`,
+      // Searched by name, one per page, and the second page through the first's cursor.
+      `surveyId=${survey.id}&q=${encodeURIComponent(segment)}&sort=score&limit=1`,
     ]) {
       const list = await acrossRebuild(`/api/v1/accounts?${q}`, moving);
       expect(list.before, q).toEqual(list.after);
       expect(list.mid, q).toEqual(list.after);
+      if (q.includes("limit=1")) {
+        expect(list.after.data, q).toHaveLength(1);
+        const second = await acrossRebuild(`/api/v1/accounts?${q}&before=${encodeURIComponent(list.after.next)}`, moving);
+        expect(second.mid, `${q}, page 2`).toEqual(second.after);
+        expect(second.before, `${q}, page 2`).toEqual(second.after);
+        expect(second.after.data).toHaveLength(1);
+      }
     }
     // Paris: A's last half is H2 2026 (a2's 2), the one before H1 (a1's 10): change −8, at risk.
     // B: H2 4, H1 9. In UTC both had H1 only: A (10 + 2) / 2 = 6, B 4.
