@@ -1,9 +1,11 @@
 /**
  * Reads through the D1 Sessions API (worker/middleware/db.ts): every admin answer carries a
- * bookmark, a client that sends it back reads at least that recent a copy, a malformed bookmark is
- * ignored, and the respondents' write path stays on the plain binding (group commit).
+ * bookmark, a client that sends it back reads at least that recent a copy, a write starts on the
+ * primary whatever it carries, a malformed bookmark is ignored, and the respondents' write path
+ * stays on the plain binding (group commit).
  */
 import { describe, expect, it } from "vitest";
+import { sessionStart } from "../../worker/middleware/db";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 
 const BOOKMARK = "x-d1-bookmark";
@@ -30,6 +32,21 @@ describe("D1 sessions and bookmarks", () => {
     expect(again.status).toBe(200);
     expect(again.body.data.map((g: { id: string }) => g.id)).toContain(made.body.id);
     expect(again.headers.get(BOOKMARK)! >= afterWrite).toBe(true);
+  });
+
+  it("starts every write on the primary, even one that carries a bookmark; reads from the bookmark or the nearest copy", () => {
+    // A write resolves its caller in the same session: from a replica, a key revoked or a session
+    // ended moments ago could still write (docs/SECURITY.md, "Read replicas and revocation").
+    const bookmark = "0000000c-00000004-00005003-a4e4a8e1a9b6e4b3c5a39d0c1b2e3f4a";
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      expect(sessionStart(method, bookmark), method).toBe("first-primary");
+      expect(sessionStart(method, undefined), method).toBe("first-primary");
+    }
+    expect(sessionStart("GET", bookmark)).toBe(bookmark);
+    expect(sessionStart("HEAD", bookmark)).toBe(bookmark);
+    expect(sessionStart("GET", undefined)).toBe("first-unconstrained");
+    expect(sessionStart("GET", "first-primary")).toBe("first-unconstrained");
+    expect(sessionStart("GET", "'; DROP TABLE x")).toBe("first-unconstrained");
   });
 
   it("ignores a malformed bookmark instead of failing", async () => {
