@@ -70,6 +70,28 @@ describe("GET /api/v1/digest", () => {
     expect((await api("/api/v1/digest?other=1", { headers: ADMIN })).status).toBe(400);
   });
 
+  it("refuses a month whose review falls outside the dates people may type, with 400 naming the field", async () => {
+    // 1970-01 reviews December 1969 (and its retention the last quarter of 1969): it was a 500.
+    const farAhead = `${new Date().getUTCFullYear() + 11}-01`;
+    for (const month of ["1900-01", "1969-12", "1970-01", farAhead, "2099-12"]) {
+      const res = await api(`/api/v1/digest?month=${month}`, { headers: ADMIN });
+      expect(res.status, month).toBe(400);
+      expect(res.body.error).toMatchObject({ code: "invalid_field", field: "month" });
+    }
+  });
+
+  it("reviews January and February 1970 without a retention quarter (none had ended since 1970)", async () => {
+    for (const month of ["1970-02", "1970-03"]) {
+      const res = await api(`/api/v1/digest?month=${month}`, { headers: ADMIN });
+      expect(res.status, month).toBe(200);
+      expect(res.body.retention).toBeNull();
+    }
+    // April 1970 reviews March: the first quarter of 1970 is complete.
+    const april = await api("/api/v1/digest?month=1970-04", { headers: ADMIN });
+    expect(april.status).toBe(200);
+    expect(april.body.retention).toMatchObject({ quarter: "1970-Q1" });
+  });
+
   it("users opt out of the e-mail themselves", async () => {
     const m = await sessionAs("manager");
     const res = await api("/api/v1/auth/me", { method: "PATCH", headers: m.write, body: { digestOptOut: true } });

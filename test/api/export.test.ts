@@ -1,7 +1,9 @@
 /** GET /api/v1/export/responses.csv: RFC 4180, formula injection, 0 stays 0, filters, streaming. */
 import { eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
-import { env, SELF } from "cloudflare:test";
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from "cloudflare:test";
+import worker from "../../worker/index";
+import { bucketOf } from "../../worker/metrics/buckets";
 import { responses } from "../../worker/db/schema";
 import { csvCell } from "../../worker/services/csv";
 import { db } from "../auth-helpers";
@@ -216,5 +218,44 @@ describe("GET /api/v1/export/responses.csv", () => {
       // Through the normal delete path, so the rollup triggers take it out again.
       await env.DB.prepare("DELETE FROM responses WHERE survey_id = ?").bind(s.id).run();
     }
+  });
+
+  it("reads from and to as local dates in the workspace zone, and writes created_at as the UTC instant", async () => {
+    const survey = await createSurvey();
+    const PARIS = "Europe/Paris";
+    // 2026-07-31T21:59Z is 23:59 on 31 July in Paris; 22:01Z is 00:01 on 1 August.
+    const at = ["2026-07-31T21:59:00.000Z", "2026-07-31T22:01:00.000Z"];
+    for (const [i, iso] of at.entries()) {
+      const t = Date.parse(iso);
+      await env.DB.prepare(
+        `INSERT INTO responses (id, survey_id, score, channel, locale, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+         VALUES (?, ?, 8, 'api', 'fr', ?, ?, ?, ?, ?)`,
+      )
+        .bind(
+          `00000000-0000-4000-8000-0000000ee00${i}`,
+          survey.id,
+          bucketOf(t, "month", PARIS),
+          bucketOf(t, "quarter", PARIS),
+          bucketOf(t, "half", PARIS),
+          t,
+          t,
+        )
+        .run();
+    }
+    const inParis = async (query: string) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(
+        new Request(`http://localhost/api/v1/export/responses.csv?surveyId=${survey.id}&${query}`, { headers: ADMIN }),
+        { ...env, TIMEZONE: PARIS },
+        ctx,
+      );
+      const text = await res.text();
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(200);
+      return records(text).map((r) => r.created_at);
+    };
+    expect(await inParis("from=2026-08-01")).toEqual([at[1]]);
+    expect(await inParis("to=2026-08-01")).toEqual([at[0]]);
+    expect(await inParis("from=2026-07-31&to=2026-08-02")).toEqual([at[1], at[0]]);
   });
 });

@@ -242,4 +242,130 @@ describe("changing the workspace time zone on existing data", () => {
     const status = await call("/api/v1/maintenance/rollups", "UTC");
     expect(status.body).toMatchObject({ workspaceTimeZone: "UTC", rollupsTimeZone: "UTC", upToDate: true });
   }, 30_000);
+  it("stays exact when answers arrive, change and go while a rebuild is half done, and when the zone changes again mid-way", async () => {
+    const survey = await createSurvey();
+    const rows = await seed(survey.id, 160);
+    const contacts = [...new Set(rows.map((r) => r.contact_id).filter((c): c is string => c !== null))];
+    let s = 11;
+    const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const zoneOf = { current: "UTC" };
+    const insert = (r: Row, zone: string) =>
+      env.DB.prepare(
+        `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(
+        r.id,
+        survey.id,
+        r.contact_id,
+        r.score,
+        r.channel,
+        r.locale,
+        r.segment,
+        r.manager_user_id,
+        r.account_id,
+        bucketOf(r.created_at, "month", zone),
+        bucketOf(r.created_at, "quarter", zone),
+        bucketOf(r.created_at, "half", zone),
+        r.created_at,
+        r.created_at,
+      );
+    /**
+     * What the Worker does meanwhile, as the answer path writes it: new answers (bucketed in the
+     * zone the Worker now runs in) of known contacts near the edges, a changed score, an erasure.
+     */
+    let k = 0;
+    async function traffic(zone: string) {
+      for (let i = 0; i < 12; i++) {
+        const edge = Date.parse(["2026-06-30T22:30:00Z", "2026-07-31T18:50:00Z", "2026-09-30T14:10:00Z", "2026-12-31T20:00:00Z"][i % 4]!);
+        const r: Row = {
+          id: `tz-live-${survey.id}-${String(k++).padStart(3, "0")}`,
+          contact_id: i % 3 === 0 ? null : contacts[Math.floor(rnd() * contacts.length)]!,
+          score: Math.floor(rnd() * 11),
+          created_at: edge + Math.floor(rnd() * 3 * 3600_000),
+          channel: "widget",
+          locale: i % 2 ? "fr" : "en",
+          segment: "seg-1",
+          manager_user_id: "mgr-1",
+          account_id: "acc-1",
+        };
+        await insert(r, zone).run();
+        rows.push(r);
+      }
+      const amended = rows[Math.floor(rnd() * rows.length)]!;
+      amended.score = (amended.score + 5) % 11;
+      await env.DB.prepare("UPDATE responses SET score = ? WHERE id = ?").bind(amended.score, amended.id).run();
+      const gone = rows.splice(Math.floor(rnd() * rows.length), 1)[0]!;
+      await env.DB.prepare("DELETE FROM responses WHERE id = ?").bind(gone.id).run();
+    }
+    const exactIn = async (zone: string) => {
+      const stored = await storedBuckets(survey.id);
+      // The rows and the rollups agree at every step, whatever zone each row is in so far...
+      expect(await storedRollups(survey.id)).toEqual(recount(rows, (r, i) => stored.get(r.id)![i]));
+      // ...and the dashboard's trend in the workspace zone is the raw recount in that zone.
+      const body = (await call(`/api/v1/surveys/${survey.id}/metrics?interval=month&from=2026-06-01&to=2027-02-01`, zone)).body;
+      const expected = recount(rows, (r, i) => bucketOf(r.created_at, i, zone));
+      expect(trendOf(body), zone).toEqual(
+        Object.fromEntries(body.trend.map((p: any) => [p.bucket, expected.get(`month|all||${p.bucket}`)?.[0] ?? 0])),
+      );
+    };
+
+    // UTC → Kathmandu (UTC+5:45), half done, with traffic bucketed in Kathmandu.
+    zoneOf.current = "Asia/Kathmandu";
+    expect(await rebucket(env.DB, zoneOf.current, { batchSize: 20, maxBatches: 3 })).toMatchObject({ done: false });
+    await traffic(zoneOf.current);
+    await exactIn(zoneOf.current);
+    // Changed again before the walk ended: Lord Howe (UTC+10:30 in winter, +11 in summer: a
+    // half-hour DST change); the walk starts over for the new zone.
+    zoneOf.current = "Australia/Lord_Howe";
+    expect(await rebucket(env.DB, zoneOf.current, { batchSize: 20, maxBatches: 2 })).toMatchObject({ done: false });
+    await traffic(zoneOf.current);
+    await exactIn(zoneOf.current);
+    expect(await rebucket(env.DB, zoneOf.current, { batchSize: 20, maxBatches: 1 })).toMatchObject({ done: false });
+    await traffic(zoneOf.current);
+    expect((await rebucket(env.DB, zoneOf.current)).done).toBe(true);
+    expect((await readRollupZone(env.DB)).zone).toBe(zoneOf.current);
+    expect(await storedRollups(survey.id)).toEqual(recount(rows, (r, i) => bucketOf(r.created_at, i, zoneOf.current)));
+    await exactIn(zoneOf.current);
+    // Back and forth: Kolkata (UTC+5:30) half done, then back to UTC to the end.
+    expect(await rebucket(env.DB, "Asia/Kolkata", { batchSize: 30, maxBatches: 2 })).toMatchObject({ done: false });
+    await traffic("Asia/Kolkata");
+    await exactIn("Asia/Kolkata");
+    expect((await rebucket(env.DB, "UTC")).done).toBe(true);
+    expect(await storedRollups(survey.id)).toEqual(recount(rows, (r, i) => bucketOf(r.created_at, i, "UTC")));
+    await exactIn("UTC");
+  }, 60_000);
+  it("never records a zone its rows are not in when two rebuilds to different zones overlap (a deploy changing TIMEZONE while a slice runs)", async () => {
+    const survey = await createSurvey();
+    const rows = await seed(survey.id, 150);
+    for (const [first, second] of [
+      [PARIS, "Asia/Kolkata"],
+      ["Australia/Lord_Howe", "UTC"],
+    ] as const) {
+      // One slice walks slowly towards `first`; when it is 40 answers in, a faster one towards
+      // `second` starts (the next deployment's cron or queue message), takes the walk over from the
+      // start, passes it and finishes first. The slow one is still running.
+      const slow = rebucket(env.DB, first, { batchSize: 5 });
+      for (;;) {
+        const { zone, cursor, target } = await readRollupZone(env.DB);
+        expect(zone, "the slow walk ended before the other started").not.toBe(first);
+        const done = cursor ? await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE id <= ?").bind(cursor).first<{ n: number }>() : null;
+        if (target === first && (done?.n ?? 0) >= 40) break;
+      }
+      await Promise.all([slow, rebucket(env.DB, second, { batchSize: 50 })]);
+      const state = await readRollupZone(env.DB);
+      if (state.zone !== null) {
+        const stored = await storedBuckets(survey.id);
+        const zone = state.zone;
+        const off = rows.filter((r) => (["month", "quarter", "half"] as const).some((i) => stored.get(r.id)![i] !== bucketOf(r.created_at, i, zone)));
+        expect(
+          off.map((r) => r.id),
+          `rows not in ${zone}, the zone recorded`,
+        ).toEqual([]);
+      }
+      // Whatever happened, the next runs in the new zone end with every row and rollup in it.
+      while (!(await rebucket(env.DB, second, { batchSize: 40 })).done);
+      expect((await readRollupZone(env.DB)).zone).toBe(second);
+      expect(await storedRollups(survey.id)).toEqual(recount(rows, (r, i) => bucketOf(r.created_at, i, second)));
+    }
+  }, 60_000);
 });

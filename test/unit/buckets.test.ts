@@ -10,6 +10,7 @@ import {
   parseIsoDate,
   previousBucket,
   zonedMidnightUtc,
+  cachedZoneCount,
 } from "../../worker/metrics/buckets";
 
 const utc = (s: string) => Date.parse(s);
@@ -84,6 +85,33 @@ describe("buckets", () => {
     expect(zonedMidnightUtc("2026-04-01", "Asia/Kolkata")).toBe(utc("2026-03-31T18:30:00Z"));
     expect(zonedMidnightUtc("2026-04-01", "UTC")).toBe(utc("2026-04-01T00:00:00Z"));
     expect(localDate(zonedMidnightUtc("2026-11-01", "America/Sao_Paulo"), "America/Sao_Paulo")).toBe("2026-11-01");
+  });
+
+  it("starts a day the zone skipped at the first instant after it, instead of looking for it forever", () => {
+    // Samoa crossed the date line: 29 December 2011, 23:59:59 at UTC−10 was followed by
+    // 31 December, 00:00 at UTC+14 (2011-12-30T10:00Z). 30 December never happened in Apia.
+    expect(zonedMidnightUtc("2011-12-30", "Pacific/Apia")).toBe(utc("2011-12-30T10:00:00Z"));
+    expect(zonedMidnightUtc("2011-12-31", "Pacific/Apia")).toBe(utc("2011-12-30T10:00:00Z"));
+    expect(zonedMidnightUtc("2011-12-29", "Pacific/Apia")).toBe(utc("2011-12-29T10:00:00Z"));
+    // Kwajalein went from UTC−12 to UTC+12 after 20 August 1993 (1993-08-21T12:00Z); Kiritimati
+    // from UTC−10 to UTC+14 after 30 December 1994.
+    expect(zonedMidnightUtc("1993-08-21", "Pacific/Kwajalein")).toBe(utc("1993-08-21T12:00:00Z"));
+    expect(zonedMidnightUtc("1994-12-31", "Pacific/Kiritimati")).toBe(utc("1994-12-31T10:00:00Z"));
+  });
+
+  it("keeps a bounded number of zones' formatters, whatever zones the requests name", () => {
+    // `?tz=` is any string Intl accepts, and Intl accepts every spelling of a zone's name: one
+    // formatter (about 28 kB) per spelling, kept for the isolate's life, let a viewer fill its
+    // 128 MB with some 4,600 requests (eUrope/paris, euRope/paris, …).
+    const t = utc("2026-07-31T22:10:00Z");
+    for (let i = 0; i < 2048; i++) {
+      const spelling = [..."europe/paris"].map((c, j) => ((i >> j) & 1 ? c.toUpperCase() : c)).join("");
+      expect(isValidTimeZone(spelling)).toBe(true);
+      expect(bucketOf(t, "month", spelling)).toBe("2026-08-01");
+    }
+    // 2,048 spellings asked; at most 64 zones kept (MAX_CACHED_ZONES).
+    expect(cachedZoneCount()).toBeLessThanOrEqual(64);
+    expect(bucketOf(t, "month", "UTC")).toBe("2026-07-01");
   });
 
   it("validates dates and zones", () => {

@@ -11,6 +11,13 @@
  * covers, so a run cut short resumes where it stopped. Safe to run twice, even at the same time:
  * a row already in the target zone is not written, and rewriting a row with the same buckets
  * does not fire the trigger.
+ *
+ * One walk per target: every batch writes only while the saved state still names this walk's
+ * target (checked inside the batch's own transaction), and a walk that finds it changed stops.
+ * A slice of the previous deployment still walking towards the old zone when the new one's walk
+ * starts over (a change of TIMEZONE while a slice runs, or two changes in a row) would otherwise
+ * rewrite rows the new walk had already passed, then record its own zone, or let the new walk
+ * record the new zone over rows left in the old one (test/api/timezoneRebuild.test.ts).
  */
 import { bucketOf, isValidTimeZone } from "../metrics/buckets";
 import { readRollupZone, ROLLUP_ZONE_KEY, type RollupZoneState } from "../services/rollupZone";
@@ -45,6 +52,15 @@ const saveState = (db: D1Database, state: RollupZoneState) =>
     )
     .bind(ROLLUP_ZONE_KEY, JSON.stringify(state));
 
+/** SQL: the saved state still names `?N` as the target of the walk under way. */
+const stillTarget = (n: number) => `EXISTS (SELECT 1 FROM settings WHERE key = '${ROLLUP_ZONE_KEY}' AND json_extract(value, '$.target') = ?${n})`;
+
+/** Saves the state only while the walk under way is still this one (its target unchanged). */
+const advanceState = (db: D1Database, target: string, state: RollupZoneState) =>
+  db
+    .prepare(`UPDATE settings SET value = ?2, updated_at = cast(unixepoch('subsec') * 1000 as integer) WHERE key = ?1 AND ${stillTarget(3)}`)
+    .bind(ROLLUP_ZONE_KEY, JSON.stringify(state), target);
+
 /** Brings the bucket columns and rollups to `zone`, at most `maxBatches` batches this run. */
 export async function rebucket(db: D1Database, zone: string, opts: RebucketOptions = {}): Promise<RebucketResult> {
   if (!isValidTimeZone(zone)) throw new Error(`not an IANA time zone: ${zone}`);
@@ -73,17 +89,22 @@ export async function rebucket(db: D1Database, zone: string, opts: RebucketOptio
       const half = bucketOf(r.created_at, "half", zone);
       if (month === r.bucket_month && quarter === r.bucket_quarter && half === r.bucket_half) continue;
       updates.push(
-        db.prepare("UPDATE responses SET bucket_month = ?2, bucket_quarter = ?3, bucket_half = ?4 WHERE id = ?1").bind(r.id, month, quarter, half),
+        db
+          .prepare(`UPDATE responses SET bucket_month = ?2, bucket_quarter = ?3, bucket_half = ?4 WHERE id = ?1 AND ${stillTarget(5)}`)
+          .bind(r.id, month, quarter, half, zone),
       );
     }
-    scanned += results.length;
-    rewritten += updates.length;
     const last = results.at(-1)?.id;
     const finished = results.length < batchSize;
     if (last !== undefined) cursor = last;
     const next: RollupZoneState = finished ? { zone } : { zone: null, target: zone, cursor };
-    // The rows and the cursor that covers them commit together.
-    await db.batch([...updates, saveState(db, next)]);
+    // The rows and the cursor that covers them commit together, and only while this walk is the
+    // one under way: when another target took over, nothing of this batch is written and this
+    // walk stops (the next run, in the workspace zone, carries on the walk that took over).
+    const written = await db.batch([...updates, advanceState(db, zone, next)]);
+    if (written.at(-1)!.meta.changes === 0) return { zone, done: false, scanned, rewritten, cursor: null };
+    scanned += results.length;
+    rewritten += updates.length;
     if (finished) return { zone, done: true, scanned, rewritten, cursor: null };
   }
   return { zone, done: false, scanned, rewritten, cursor };

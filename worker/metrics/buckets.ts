@@ -7,6 +7,22 @@ export type Interval = (typeof INTERVALS)[number];
 
 const MONTHS_PER: Record<Interval, number> = { month: 1, quarter: 3, half: 6 };
 
+/**
+ * Zones whose formatter and last parts are kept. A workspace uses one zone and its users a few
+ * more (`?tz=`), but a zone is any name Intl accepts, in any spelling (`eUrope/paris`), and each
+ * formatter costs about 28 kB: without a bound, requests naming new spellings grew the isolate
+ * until it ran out of memory. Past the bound the oldest zone is dropped (rebuilt if asked again).
+ */
+export const MAX_CACHED_ZONES = 64;
+
+/** Keeps `map` under MAX_CACHED_ZONES before a new zone is added (a Map iterates oldest first). */
+function makeRoom(map: Map<string, unknown>): void {
+  while (map.size >= MAX_CACHED_ZONES) map.delete(map.keys().next().value!);
+}
+
+/** How many zones are cached now (for the test of the bound). */
+export const cachedZoneCount = () => Math.max(formatters.size, lastParts.size);
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
@@ -21,6 +37,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
       minute: "numeric",
       second: "numeric",
     });
+    makeRoom(formatters);
     formatters.set(tz, f);
   }
   return f;
@@ -58,6 +75,7 @@ export function localParts(instantMs: number, tz: string): Readonly<LocalParts> 
   const hit = lastParts.get(tz);
   if (hit && hit.second === second) return hit.parts;
   const parts = Object.freeze(formatParts(instantMs, tz));
+  if (!hit) makeRoom(lastParts);
   lastParts.set(tz, { second, parts });
   return parts;
 }
@@ -171,7 +189,26 @@ export function zonedMidnightUtc(date: string, tz: string): number {
   const second = guess - tzOffsetMs(t, tz);
   if (second !== t && localDate(second, tz) === date) t = Math.min(t, second);
   // Midnight may not exist (a zone that skips it): the day then starts at the first instant of it.
-  while (localDate(t, tz) !== date) t += 15 * 60 * 1000;
-  while (localDate(t - 15 * 60 * 1000, tz) === date) t -= 15 * 60 * 1000;
+  // The walk stops at the first local date past `date` too: a zone may skip a whole day (Samoa
+  // crossed the date line after 29 December 2011), and looking for that day never ended.
+  while (localDate(t, tz) < date) t += QUARTER_HOUR;
+  if (localDate(t, tz) !== date) return firstInstantFrom(date, t - QUARTER_HOUR, t, tz);
+  while (localDate(t - QUARTER_HOUR, tz) === date) t -= QUARTER_HOUR;
   return t;
+}
+
+const QUARTER_HOUR = 15 * 60 * 1000;
+
+/**
+ * A day the zone skipped "starts" where the next day that happens does: the first instant whose
+ * local date is past it, to the second, between `before` (still earlier) and `after` (past it).
+ */
+function firstInstantFrom(date: string, before: number, after: number, tz: string): number {
+  let [lo, hi] = [before, after];
+  while (hi - lo > 1000) {
+    const mid = lo + Math.floor((hi - lo) / 2000) * 1000;
+    if (localDate(mid, tz) < date) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }

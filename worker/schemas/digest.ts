@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { GOAL_METRICS } from "../db/schema";
 import { REVIEW_BINS } from "../metrics/digest";
 import { GOAL_REASONS, GOAL_STATUSES } from "../metrics/goals";
+import { dateProblem, MIN_DATE } from "./common";
 import { Interval95Schema, NpsChangeSchema } from "./metrics";
 import { MrrAtRiskSchema } from "./retention";
 
@@ -11,6 +12,9 @@ export const DigestQuery = z
     month: z
       .string()
       .regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/, "expected YYYY-MM")
+      // The dates people type (common.ts): the month reviewed (the one before) starts on or after
+      // 1970-01-01, and the month itself no later than 10 years from today.
+      .refine((m) => m > MIN_DATE.slice(0, 7) && dateProblem(`${m}-01`) === null, `must be after ${MIN_DATE.slice(0, 7)} and at most 10 years ahead`)
       .optional(),
   })
   .strict();

@@ -13,6 +13,7 @@ import { addMonths } from "../metrics/calendar";
 import { AT_RISK_SHOWN, reviewBin, reviewEnd, reviewPeriod, SMALL_N, type ReviewBin } from "../metrics/digest";
 import { nps, npsChange, npsCountsFromHistogram, npsInterval, type NpsCounts } from "../metrics/nps";
 import { getWaveHistograms } from "../db/queries/getWaveHistograms";
+import { MIN_DATE } from "../schemas/common";
 import { RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
 import { rawStandingsTable } from "../db/queries/standingsRaw";
 import { listAccounts } from "./accounts";
@@ -124,12 +125,13 @@ export async function buildDigest(db: Db, p: Principal, opts: { month: string; t
   // past month reads it as of the month's end, under a key of its own (the as-of date).
   const view: ViewScope = { scope: m, timeZone, now, record: past ? false : opts.record };
   const lastQuarter = addMonths(bucketOfDate(end.day, "quarter"), -3);
-  const retention = await retentionView(
-    db,
-    view,
-    RetentionQuerySchema.parse({ interval: "quarter", from: lastQuarter, to: nextBucket(lastQuarter, "quarter") }),
-  );
-  const q = retention.points[0];
+  // Reviews of January to March 1970 have no complete quarter since 1970 (MIN_DATE), where every
+  // period starts: no retention figure, rather than a query refused for its own dates.
+  const retention =
+    lastQuarter < MIN_DATE
+      ? null
+      : await retentionView(db, view, RetentionQuerySchema.parse({ interval: "quarter", from: lastQuarter, to: nextBucket(lastQuarter, "quarter") }));
+  const q = retention?.points[0];
   const valueScope = past ? { ...view, now: end.ms } : view;
   const worth = survey ? await valueView(db, valueScope, ValueByCategoryQuerySchema.parse({ surveyId: survey.id, periods: "auto" }), survey) : null;
   const valueFrom = worth && (worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0]!);

@@ -17,20 +17,47 @@ const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * The latest D1 bookmark the Worker sent (worker/middleware/db.ts). Sent back on every request,
- * so a read served by a replica is never older than this page's own last write.
+ * so a read served by a replica is never older than this page's own last write. Kept in
+ * localStorage too: after a reload (the "did it save?" F5) or in another tab, the first reads
+ * would otherwise go to any replica, which may not have the save yet. A bookmark is only a
+ * position in the database's history, nothing private.
  */
+const BOOKMARK_KEY = "barometre.d1-bookmark";
 let bookmark: string | null = null;
+
+/** Bookmarks sort lexicographically: the newer of ours and the one another tab or load stored. */
+function newestBookmark(): string | null {
+  let stored: string | null = null;
+  try {
+    stored = localStorage.getItem(BOOKMARK_KEY);
+  } catch {
+    /* storage unavailable (private mode, disabled): memory only */
+  }
+  return stored && (!bookmark || stored > bookmark) ? stored : bookmark;
+}
+
+function rememberBookmark(latest: string): void {
+  const newest = newestBookmark();
+  if (newest && newest >= latest) return;
+  bookmark = latest;
+  try {
+    localStorage.setItem(BOOKMARK_KEY, latest);
+  } catch {
+    /* memory only */
+  }
+}
 
 /** Every request: same-origin cookie, and the CSRF token on anything that changes state. */
 export async function apiFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const method = (init.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
   const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
   if (MUTATING.has(method) && csrfToken) headers.set("X-CSRF-Token", csrfToken);
+  bookmark = newestBookmark();
   if (bookmark) headers.set("x-d1-bookmark", bookmark);
   const res = await fetch(input, { ...init, method, headers, credentials: "same-origin" });
   const latest = res.headers.get("x-d1-bookmark");
-  // Bookmarks sort lexicographically: keep the newest, whatever order answers arrive in.
-  if (latest && (!bookmark || latest > bookmark)) bookmark = latest;
+  // Keep the newest, whatever order answers arrive in.
+  if (latest) rememberBookmark(latest);
   if (res.status === 401 && !String(input instanceof Request ? input.url : input).includes("/auth/")) onUnauthorized();
   return res;
 }
