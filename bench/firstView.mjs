@@ -12,8 +12,7 @@
 // contains a digit; the time is the page's own performance.now(), i.e. from the navigation's
 // start. The shell is the first frame in which #app has content while /api/ is held.
 // Small and big alternate run by run; median of --repeat after one warm-up each.
-// Needs `npm run build` (the Worker serves dist/public).
-import { existsSync, rmSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { findBrowser } from "../scripts/browser.mjs";
@@ -34,7 +33,6 @@ const BIG = Number(o.big),
   REPEAT = Number(o.repeat);
 const EMAIL = "bench-admin@bench.test",
   PASSWORD = "bench-password-0123456789";
-if (!existsSync("dist/public/admin/index.html")) throw new Error("run `npm run build` first: the Worker serves dist/public");
 
 console.log(`generating ${SMALL} and ${BIG} answers…`);
 const small = benchDatabase(SMALL);

@@ -1,6 +1,6 @@
 // Benchmark plumbing: start `wrangler dev` instances on loopback, drive bounded load, summarise.
 import { execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 
@@ -45,8 +45,18 @@ export async function waitFor(url, ms) {
   throw new Error(`${url} never answered`);
 }
 
+/**
+ * Builds the browser parts the Worker serves from dist/public (`npm run build`, about a second).
+ * `wrangler dev` refuses to start without that folder, so on a fresh clone every benchmark would
+ * fail; bench/run.mjs builds before the first benchmark so the figures are those of the sources.
+ */
+export function build() {
+  execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
 /** Starts `wrangler dev` for a config; returns { url, stop }. */
 export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/", args: extra = [], port: fixed }) {
+  if (!existsSync("dist/public/admin/index.html")) build();
   const port = fixed ?? (await freePort());
   const args = [
     "wrangler",

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { benchDatabase } from "./bulk.mjs";
-import { fmt } from "./lib.mjs";
+import { build, fmt } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const ALL = {
@@ -18,8 +18,7 @@ const ALL = {
   // Every admin-page request, the overview against its raw scan, and the 1M-row CSV export.
   dashboard: ["bench/dashboard.mjs", "--repeat", "9"],
   import: ["bench/import.mjs", "--sizes", "10000,100000", "--write"],
-  // The admin page's first view in Chromium at 1,000 and 1,000,000 answers and its empty shell
-  // (needs `npm run build`).
+  // The admin page's first view in Chromium at 1,000 and 1,000,000 answers and its empty shell.
   firstview: ["bench/firstView.mjs", "--repeat", "7", "--write"],
   // A CPU profile of the submission path under load (about 40 s), split by stage.
   profile: ["bench/profile.mjs", "--seconds", "15", "--concurrency", "16", "--write"],
@@ -29,6 +28,8 @@ const names = process.argv.slice(2).length ? process.argv.slice(2) : ORDER;
 for (const name of names) if (!ALL[name]) throw new Error(`unknown benchmark ${name}; choose from ${Object.keys(ALL).join(", ")}`);
 
 const t0 = performance.now();
+// The Worker serves dist/public: built from the sources being measured (a fresh clone has none).
+build();
 const loads = [];
 const sampleLoad = () => loads.push(os.loadavg()[0]);
 sampleLoad();

@@ -4,7 +4,7 @@ import { createDb } from "../../worker/db/client";
 import { groupCommit, MAX_BATCH } from "../../worker/services/groupCommit";
 import { recordResponse } from "../../worker/services/recordResponse";
 import { findSurvey } from "../../worker/services/surveys";
-import { api, createSurvey } from "../helpers";
+import { ADMIN, api, createSurvey } from "../helpers";
 
 /** env.DB with its `batch` replaced (every other method the binding's own). */
 function withBatch(batch: (real: D1Database, stmts: D1PreparedStatement[]) => Promise<D1Result[]>): D1Database {
@@ -117,6 +117,41 @@ describe("group commit", () => {
     expect(patch.status).toBe(200);
     const rows = await env.DB.prepare("SELECT count(*) AS n, max(comment) AS c FROM responses WHERE id = ?").bind(id).first();
     expect(rows).toEqual({ n: 1, c: "Trop lent, et cher" });
+  });
+
+  it("an answer sent with its own edit token, committed by a batch whose reply was lost, is a creation: its detractor alert goes out", async () => {
+    const s = await createSurvey();
+    const hook = await api("/api/v1/webhooks", {
+      headers: ADMIN,
+      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.updated", "response.detractor"] },
+    });
+    expect(hook.status).toBe(201);
+    try {
+      // Only the answer's batch loses its reply; the webhook enqueue after it goes through.
+      let calls = 0;
+      const db = createDb(
+        withBatch(async (real, stmts) => {
+          const results = await real.batch(stmts);
+          if (++calls === 1) throw new Error("Network connection lost.");
+          return results;
+        }),
+      );
+      const survey = await findSurvey(db, s.id);
+      const id = crypto.randomUUID();
+      const editToken = `client-token-${id}`;
+      const out = await recordResponse(db, survey, { id, score: 2, editToken }, { timeZone: "UTC", channel: "api" });
+      expect(out.created).toBe(true);
+      expect(out.editToken).toBe(editToken);
+      // A new detractor: created and detractor, as for any answer; not an update of itself.
+      const events = await env.DB.prepare("SELECT event FROM webhook_deliveries WHERE webhook_id = ? AND payload LIKE ? ORDER BY event")
+        .bind(hook.body.id, `%${id}%`)
+        .all<{ event: string }>();
+      expect(events.results.map((e) => e.event)).toEqual(["response.created", "response.detractor"]);
+      const row = await env.DB.prepare("SELECT count(*) AS n, max(score) AS score FROM responses WHERE id = ?").bind(id).first();
+      expect(row).toEqual({ n: 1, score: 2 });
+    } finally {
+      expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    }
   });
 
   it("a retry of someone's stored answer is still not a creation (no edit token for the retry)", async () => {

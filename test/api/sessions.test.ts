@@ -1,11 +1,13 @@
 /**
  * Reads through the D1 Sessions API (worker/middleware/db.ts): every admin answer carries a
- * bookmark, a client that sends it back reads at least that recent a copy, a malformed bookmark is
- * ignored, and the respondents' write path stays on the plain binding (group commit).
+ * bookmark, a client that sends it back reads at least that recent a copy, a write starts on the
+ * primary whatever it carries, a malformed bookmark is ignored, and the respondents' write path
+ * stays on the plain binding (group commit).
  */
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
+import { sessionStart } from "../../worker/middleware/db";
 import { sessionAs } from "../auth-helpers";
 import { ADMIN, api, createSurvey, submit } from "../helpers";
 
@@ -56,6 +58,23 @@ describe("D1 sessions and bookmarks", () => {
     expect(again.status).toBe(200);
     expect(again.body.data.map((g: { id: string }) => g.id)).toContain(made.body.id);
     expect(again.headers.get(BOOKMARK)! >= afterWrite).toBe(true);
+  });
+
+  it("sessionStart: writes on the primary whatever they carry; reads from a well-formed bookmark, else the primary for API clients and the nearest copy for the page", () => {
+    const bookmark = "0000000c-00000004-00005003-a4e4a8e1a9b6e4b3c5a39d0c1b2e3f4a";
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      for (const api of [true, false]) {
+        expect(sessionStart(method, bookmark, api), method).toBe("first-primary");
+        expect(sessionStart(method, undefined, api), method).toBe("first-primary");
+      }
+    }
+    expect(sessionStart("GET", bookmark, false)).toBe(bookmark);
+    expect(sessionStart("HEAD", bookmark, true)).toBe(bookmark);
+    expect(sessionStart("GET", undefined, false)).toBe("first-unconstrained");
+    expect(sessionStart("GET", undefined, true)).toBe("first-primary");
+    // Only a bookmark's shape reaches D1: a constraint's name or anything else is ignored.
+    expect(sessionStart("GET", "first-primary", false)).toBe("first-unconstrained");
+    expect(sessionStart("GET", "'; DROP TABLE x", false)).toBe("first-unconstrained");
   });
 
   it("ignores a malformed bookmark instead of failing", async () => {

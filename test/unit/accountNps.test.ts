@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  accountCategory,
-  accountNps,
-  answeredCategories,
-  latestForAccounts,
-  latestPerMember,
-  type ScoredAnswer,
-} from "../../worker/metrics/accountNps";
+import { accountCategory, accountNps, answeredCategories, latestPerMember, type ScoredAnswer } from "../../worker/metrics/accountNps";
 
 let seq = 0;
 const ans = (accountId: string, member: string, score: number, at: number, responseId = `r${++seq}`): ScoredAnswer => ({
@@ -34,24 +27,6 @@ describe("latestPerMember", () => {
     expect(latest.map((r) => [r.member, r.score])).toEqual([
       ["c1", 6],
       ["c2", 4],
-    ]);
-  });
-});
-
-describe("latestForAccounts", () => {
-  it("takes each contact's latest answer first, then drops those given for no account", () => {
-    // c1: 10 for A (t1), then 4 with no account (t2) → counts for nobody.
-    // c2: 3 with no account (t1), then 9 for A (t3) → 9 for A.  c3: 7 for B → 7 for B.
-    const rows = [
-      { ...ans("A", "c1", 10, 1) },
-      { ...ans("A", "c1", 4, 2), accountId: null },
-      { ...ans("A", "c2", 3, 1), accountId: null },
-      ans("A", "c2", 9, 3),
-      ans("B", "c3", 7, 1),
-    ];
-    expect(latestForAccounts(rows).map((r) => [r.member, r.accountId, r.score])).toEqual([
-      ["c2", "A", 9],
-      ["c3", "B", 7],
     ]);
   });
 });

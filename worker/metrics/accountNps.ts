@@ -28,16 +28,6 @@ export function latestPerMember<T extends Omit<ScoredAnswer, "accountId">>(rows:
   return [...latest.values()];
 }
 
-/**
- * Each contact's latest answer, kept only when it was given for an account: a contact whose
- * latest answer in the period has none (taken off their account, then answering) counts for no
- * account, not with an older answer for their former one (an answer belongs to the account its
- * contact had when it was given).
- */
-export function latestForAccounts(rows: Iterable<Omit<ScoredAnswer, "accountId"> & { accountId: string | null }>): ScoredAnswer[] {
-  return latestPerMember(rows).filter((r): r is typeof r & { accountId: string } => r.accountId !== null);
-}
-
 export interface AccountScore {
   accountId: string;
   /** Mean of the counted scores; null for no answer. */
@@ -58,18 +48,40 @@ export interface AccountNps {
 
 export const accountCategory = (mean: number | null): AccountCategory => (mean === null ? "no_answer" : npsCategory(mean));
 
+/** An account's counted answers: the sum of their scores and how many (one per contact). */
+export interface AccountSum {
+  accountId: string;
+  total: number;
+  n: number;
+}
+
+/** The sums of each account over the latest answer of each contact. */
+export function accountSums(rows: Iterable<ScoredAnswer>): AccountSum[] {
+  const sums = new Map<string, AccountSum>();
+  for (const r of latestPerMember(rows)) {
+    const s = sums.get(r.accountId) ?? { accountId: r.accountId, total: 0, n: 0 };
+    s.total += r.score;
+    s.n += 1;
+    sums.set(r.accountId, s);
+  }
+  return [...sums.values()];
+}
+
 /**
  * Scores and categories of `accountIds` (the accounts that were active in the period) plus any
  * other account that answered in it. Output in the order of `accountIds`, then the others.
  */
 export function accountNps(rows: Iterable<ScoredAnswer>, accountIds: Iterable<string>): AccountNps {
-  const sums = new Map<string, { total: number; n: number }>();
-  for (const r of latestPerMember(rows)) {
-    const s = sums.get(r.accountId) ?? { total: 0, n: 0 };
-    s.total += r.score;
-    s.n += 1;
-    sums.set(r.accountId, s);
-  }
+  return accountNpsFromSums(accountSums(rows), accountIds);
+}
+
+/**
+ * The same from each account's sums, as the database computes them for a large range
+ * (db/queries/getAccountScores.ts): one row per account reaches the Worker, not one per answer.
+ */
+export function accountNpsFromSums(accountSumRows: Iterable<AccountSum>, accountIds: Iterable<string>): AccountNps {
+  const sums = new Map<string, AccountSum>();
+  for (const s of accountSumRows) sums.set(s.accountId, s);
   const order = [...new Set(accountIds)];
   const seen = new Set(order);
   for (const id of sums.keys()) if (!seen.has(id)) order.push(id);
@@ -90,8 +102,13 @@ export function accountNps(rows: Iterable<ScoredAnswer>, accountIds: Iterable<st
 
 /** Only the categories of the accounts that answered (what retention by category needs). */
 export function answeredCategories(rows: Iterable<ScoredAnswer>): Map<string, NpsCategory> {
+  return answeredCategoriesFromSums(accountSums(rows));
+}
+
+/** The same from each account's sums (as the database computes them: db/queries/getRetentionByCategory.ts). */
+export function answeredCategoriesFromSums(sums: Iterable<AccountSum>): Map<string, NpsCategory> {
   const out = new Map<string, NpsCategory>();
-  for (const a of accountNps(rows, []).accounts) {
+  for (const a of accountNpsFromSums(sums, []).accounts) {
     if (a.category !== "no_answer") out.set(a.accountId, a.category);
   }
   return out;

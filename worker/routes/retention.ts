@@ -15,7 +15,7 @@ import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
-import { accountNps, latestForAccounts } from "../metrics/accountNps";
+import { accountNpsFromSums } from "../metrics/accountNps";
 import { nextBucket } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
 import {
@@ -156,9 +156,9 @@ export const retentionRoute = router()
       getAccountScores(c.var.db, { surveyId: survey.id, fromBucket: from, toBucket: to, where, timeZone: workspaceTz(c.env) }),
     ]);
     const names = new Map<string, string>(active.map((a) => [a.id, a.name]));
-    for (const r of rows) if (r.accountId !== null && r.accountName !== null) names.set(r.accountId, r.accountName);
-    const result = accountNps(
-      latestForAccounts(rows),
+    for (const r of rows) names.set(r.accountId, r.accountName);
+    const result = accountNpsFromSums(
+      rows,
       active.map((a) => a.id),
     );
     const listed = result.accounts.filter((a) => q.category === undefined || a.category === q.category);

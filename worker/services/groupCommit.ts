@@ -18,19 +18,26 @@
  *   a client that leaves mid-batch does not cancel the batch its neighbours wait for. A leader
  *   that is gone all the same is not waited for forever: after `staleMs` the first waiter to look
  *   puts that batch's unsettled statements back and runs them. A statement settles once, by
- *   whichever run answers first. The answer's INSERT may run twice that way and stays exactly once
- *   (it ignores an existing id, and the caller knows its own row by its edit key:
- *   recordResponse.ts); a webhook enqueue may then queue its event twice, with the same event id
- *   in the payload (delivery is at least once anyway).
+ *   whichever run answers first.
  * - If a batch fails (a constraint on one statement rolls the whole transaction back), every
  *   statement of it is retried alone, so one bad statement cannot fail its neighbours.
+ * - Either way a statement may run twice, and the first run may have committed (a batch whose
+ *   reply was lost, a slow batch given up): its result says so (`rerun`). The answer's INSERT
+ *   ignores an existing id, and the caller then recognises its own row (recordResponse.ts); a
+ *   webhook enqueue may queue its event twice, with the same event id in the payload (delivery is
+ *   at least once anyway).
  */
 interface Job {
   stmt: D1PreparedStatement;
   settled: boolean;
+  /** An earlier run of this statement may have committed: its batch failed, or was given up. */
+  rerun: boolean;
   result?: D1Result;
   error?: unknown;
 }
+
+/** A statement's result, and whether it comes from a second run (see above). */
+export type Committed = D1Result & { rerun: boolean };
 
 interface Round {
   jobs: Job[];
@@ -58,6 +65,7 @@ async function runBatch(db: D1Database, jobs: Job[]): Promise<void> {
   } catch {
     for (const j of jobs) {
       if (j.settled) continue;
+      j.rerun = true;
       try {
         settle(j, { result: await j.stmt.all() });
       } catch (error) {
@@ -76,14 +84,16 @@ export interface GroupCommitOptions {
   staleMs?: number;
 }
 
-export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, opts: GroupCommitOptions = {}): Promise<D1Result> {
+export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, opts: GroupCommitOptions = {}): Promise<Committed> {
   const staleMs = opts.staleMs ?? STALE_MS;
-  const job: Job = { stmt, settled: false };
+  const job: Job = { stmt, settled: false, rerun: false };
   queue.push(job);
   while (!job.settled) {
     if (inflight && Date.now() - inflight.since > staleMs) {
       // Its leader is gone: what it did not settle runs again, first (a round's jobs left the queue when it took them).
-      queue = [...inflight.jobs.filter((j) => !j.settled), ...queue];
+      const lost = inflight.jobs.filter((j) => !j.settled);
+      for (const j of lost) j.rerun = true;
+      queue = [...lost, ...queue];
       inflight = null;
     }
     if (inflight) {
@@ -101,5 +111,5 @@ export async function groupCommit(db: D1Database, stmt: D1PreparedStatement, opt
     await work;
   }
   if (job.error !== undefined) throw job.error;
-  return job.result!;
+  return { ...job.result!, rerun: job.rerun };
 }

@@ -168,9 +168,12 @@ async function insertOrAmend(
       ? answerInsertForInvitation(db.$client, { ...values, invitationId: values.invitationId })
       : answerInsert(db.$client, values);
   const inserted = await groupCommit(db.$client, insert, { defer: opts.defer });
-  if (inserted.results.length > 0) {
-    await notifyWebhooks(db, survey, values, { created: true }, opts.defer);
-    return { response: values satisfies ResponseRow, created: true, editToken };
+  // A second run of the INSERT finds the row of the first if that one committed (its reply lost):
+  // this request's own answer, whatever token it carries, so still a creation (webhooks included).
+  const own = inserted.results.length > 0 ? values : inserted.rerun ? await ownInsert(db, values) : null;
+  if (own) {
+    await notifyWebhooks(db, survey, own, { created: true }, opts.defer);
+    return { response: own satisfies ResponseRow, created: true, editToken };
   }
   const proof = { editToken: input.editToken, invitationId: who.invitationId, now, defer: opts.defer };
   let updated = await updateResponse(db, survey, input.id, input, proof);
@@ -181,13 +184,28 @@ async function insertOrAmend(
     if (given) updated = await updateResponse(db, survey, given, input, proof);
   }
   if (!updated) throw new ApiError(409, "id_conflict", "This response id belongs to another survey", "id");
-  if (input.editToken === undefined && updated.editKeyHash === values.editKeyHash) {
-    // The row carries the key of the token this very request drew: it is this request's own
-    // INSERT, committed by a batch whose reply was lost and run again (groupCommit.ts). A creation.
-    await notifyWebhooks(db, survey, updated, { created: true }, opts.defer);
-    return { response: updated, created: true, editToken };
-  }
   return { response: updated, created: false };
+}
+
+/**
+ * The row this request's INSERT wrote, if it is stored: same id and survey, the edit key of this
+ * request's token and this request's creation instant. A retry of the answer is another request:
+ * another instant (and, without a token of its own, another key).
+ */
+async function ownInsert(db: Db, values: AnswerRow): Promise<ResponseRow | null> {
+  const row = await db
+    .select()
+    .from(responses)
+    .where(
+      and(
+        eq(responses.id, values.id),
+        eq(responses.surveyId, values.surveyId),
+        eq(responses.editKeyHash, values.editKeyHash ?? ""),
+        eq(responses.createdAt, values.createdAt),
+      ),
+    )
+    .get();
+  return row ?? null;
 }
 
 /** The id of the answer given through `who`'s invitation, if any. */

@@ -4,10 +4,10 @@
  * Retention page's endpoints and the monthly review; the maths is in metrics/customerValue.ts.
  */
 import type { SQL } from "drizzle-orm";
-import { getClosedWaves, getHalfYearAnswers, getWaveAnswers, type PeriodAnswer } from "../db/queries/getRetentionByCategory";
+import { getClosedWaves, getHalfYearSums, getWaveSums, type PeriodSum } from "../db/queries/getRetentionByCategory";
 import { getRetention } from "../db/queries/getRetention";
 import type { Db } from "../env";
-import { answeredCategories, latestForAccounts } from "../metrics/accountNps";
+import { answeredCategoriesFromSums } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { LIFETIME_CAP_MONTHS, mrrAtRisk, valueByCategory } from "../metrics/customerValue";
 import type { CategoryPeriodInput } from "../metrics/retention";
@@ -27,29 +27,29 @@ export interface CategoryPeriodsQuery {
 export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<{ mode: "wave" | "half"; periods: CategoryPeriodInput[] }> {
   const waves = q.asked === "half" ? [] : await getClosedWaves(db, q.surveyId, q.now);
   const mode = q.asked === "wave" || (q.asked === "auto" && waves.length > 0) ? "wave" : "half";
-  const byPeriod = <T extends Pick<PeriodAnswer, "period">>(rows: T[]) => {
-    const m = new Map<string, T[]>();
+  const byPeriod = (rows: PeriodSum[]) => {
+    const m = new Map<string, PeriodSum[]>();
     for (const r of rows) (m.get(r.period) ?? m.set(r.period, []).get(r.period)!).push(r);
     return m;
   };
   if (mode === "wave") {
-    const answers = byPeriod(await getWaveAnswers(db, q.surveyId, q.where, q.now));
+    const sums = byPeriod(await getWaveSums(db, q.surveyId, q.where, q.now));
     return {
       mode,
       periods: waves.map((w) => ({
         period: w.period,
         label: w.period,
         end: localDate(w.closesAt.getTime(), q.timeZone),
-        categories: answeredCategories(latestForAccounts(answers.get(w.id) ?? [])),
+        categories: answeredCategoriesFromSums(sums.get(w.id) ?? []),
       })),
     };
   }
   // Half-years that have ended and in which someone in scope answered.
-  const answers = byPeriod(await getHalfYearAnswers(db, q.surveyId, q.where, q.timeZone));
-  const periods = [...answers.keys()]
+  const sums = byPeriod(await getHalfYearSums(db, q.surveyId, q.where, q.timeZone));
+  const periods = [...sums.keys()]
     .filter((b) => nextBucket(b, "half") <= q.asOf)
     .sort()
-    .map((b) => ({ period: b, label: bucketLabel(b, "half"), end: nextBucket(b, "half"), categories: answeredCategories(answers.get(b)!) }));
+    .map((b) => ({ period: b, label: bucketLabel(b, "half"), end: nextBucket(b, "half"), categories: answeredCategoriesFromSums(sums.get(b)!) }));
   return { mode, periods };
 }
 

@@ -1,25 +1,32 @@
 /**
- * Counted scores of identified contacts, by account, in a range of monthly buckets (the latest
- * answer per contact per month; accountNps keeps the latest of those), plus the accounts active
- * in the range (they are "no answer" when silent).
+ * Account-level NPS's sums (METRICS.md): for each account, the sum and number of its contacts'
+ * counted scores, a contact counting once with their latest answer in a range of monthly buckets,
+ * plus (below) the accounts active in the range (they are "no answer" when silent).
  *
- * With a scope or filter (`where` on accounts), a row counts only if it is its contact's latest
- * answer in the whole range, whatever account that later answer was given for: a filter chooses
- * the accounts shown, never which of a contact's answers counts (docs/METRICS.md). Without this, a
- * contact who moved to an account outside the filter and answered again would still count, with
- * the older answer, for the first account, and that account's score would depend on the filter.
+ * The database takes each contact's latest answer (a window over the range's monthly `counted`
+ * rows, ties broken by response id) and sums them per account, so one row per account reaches the
+ * Worker. Until 2026-12-01 every monthly row of the range came to the Worker, which kept the
+ * latest per contact: at 1,000,000 answers over two years that held about 400 MB in the isolate,
+ * past a production Worker's 128 MB (the request would have failed).
+ *
+ * A contact's latest answer counts only for the account it was given for, and not at all when it
+ * was given for none (anonymous answers, members `r:…`, never belong to an account). With a scope
+ * or filter (`where` on accounts), a row counts only if it is its contact's latest answer in the
+ * whole range, whatever account that later answer was given for: a filter chooses the accounts
+ * shown, never which of a contact's answers counts (docs/METRICS.md). Without this, a contact who
+ * moved to an account outside the filter and answered again would still count, with the older
+ * answer, for the first account, and that account's score would depend on the filter.
  *
  * While the rollups are not built in the requested zone (a time-zone rebuild under way,
  * worker/jobs/rebucket.ts), `counted` mixes two zones' months: the answers are then read from
- * `responses` and bucketed in the requested zone (getCountedRaw), the same rules applied.
+ * `responses` in the requested zone's range, the same rules applied.
  */
-import { and, asc, eq, gt, gte, isNotNull, isNull, lt, notLike, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, gt, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import type { ScoredAnswer } from "../../metrics/accountNps";
-import { latestPerMember } from "../../metrics/accountNps";
+import type { AccountSum } from "../../metrics/accountNps";
+import { zonedMidnightUtc } from "../../metrics/buckets";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses } from "../schema";
-import { getCountedRaw } from "./countedRaw";
 
 export interface AccountScoresQuery {
   surveyId: string;
@@ -31,71 +38,52 @@ export interface AccountScoresQuery {
   timeZone: string;
 }
 
-export type AccountScoreRow = Omit<ScoredAnswer, "accountId"> & { accountId: string | null; accountName: string | null };
+export type AccountScoreSum = AccountSum & { accountName: string };
 
-/**
- * Without a `where`, the identified contacts' answers given for no account come too (accountId
- * null): latestForAccounts needs them to know that such a contact's latest answer counts for no
- * account. Anonymous answers (members `r:…`) never belong to an account and are left out.
- */
-export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
+export async function getAccountScores(db: Db, q: AccountScoresQuery): Promise<AccountScoreSum[]> {
   // Read together, so that the usual path costs no extra round trip for the zone.
   const [zone, rows] = await Promise.all([readRollupZone(db.$client), fromCounted(db, q)]);
-  return zone.zone === q.timeZone ? rows : getAccountScoresRaw(db, q);
-}
-
-async function fromCounted(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
-  const rows = await db
-    .select({
-      member: counted.member,
-      accountId: accounts.id,
-      accountName: accounts.name,
-      score: counted.score,
-      at: counted.createdAt,
-      responseId: counted.responseId,
-    })
-    .from(counted)
-    .leftJoin(accounts, eq(accounts.id, counted.accountId))
-    .where(
-      and(
-        eq(counted.surveyId, q.surveyId),
-        eq(counted.interval, "month"),
-        gte(counted.bucket, q.fromBucket),
-        lt(counted.bucket, q.toBucket),
-        q.where === undefined ? or(isNotNull(accounts.id), notLike(counted.member, "r:%")) : and(q.where, latestInRange(q.surveyId, q.toBucket)),
-      ),
-    )
-    .all();
-  return rows;
+  return zone.zone === q.timeZone ? rows : fromResponses(db, q);
 }
 
 /**
- * The same from `responses`, in `q.timeZone`. Without a `where`, every identified contact's
- * monthly rows (those without an account included, as above); with one, each contact's latest
- * answer in the range, kept when its account is in scope: what the rows above come to once
- * latestForAccounts has taken each contact's latest.
+ * `ranked` gives, per row, its account (id and name, null without one), its score, whether the
+ * scope takes it (`in_scope`) and its rank among its contact's rows, newest first (`rn`): the
+ * contacts' latest rows that count, summed per account.
  */
-async function getAccountScoresRaw(db: Db, q: AccountScoresQuery): Promise<AccountScoreRow[]> {
-  const rows = await getCountedRaw(db, {
-    surveyId: q.surveyId,
-    interval: "month",
-    timeZone: q.timeZone,
-    fromBucket: q.fromBucket,
-    toBucket: q.toBucket,
-    where: q.where,
-  });
-  const shaped = (r: (typeof rows)[number]): AccountScoreRow => ({
-    member: r.member,
-    accountId: r.accountId,
-    accountName: r.accountName,
-    score: r.score,
-    at: r.at,
-    responseId: r.responseId,
-  });
-  if (q.where === undefined) return rows.filter((r) => r.accountId !== null || !r.member.startsWith("r:")).map(shaped);
-  return latestPerMember(rows.filter((r) => !r.member.startsWith("r:")))
-    .filter((r) => r.inScope)
-    .map(shaped);
+async function sumLatest(db: Db, ranked: SQL): Promise<AccountScoreSum[]> {
+  return db.all<AccountScoreSum>(sql`SELECT account_id AS accountId, max(account_name) AS accountName, sum(score) AS total, count(*) AS n
+    FROM (${ranked}) WHERE rn = 1 AND account_id IS NOT NULL AND in_scope GROUP BY account_id ORDER BY account_id`);
+}
+
+async function fromCounted(db: Db, q: AccountScoresQuery): Promise<AccountScoreSum[]> {
+  const inRange = sql`${counted.surveyId} = ${q.surveyId} AND ${counted.interval} = 'month'
+    AND ${counted.bucket} >= ${q.fromBucket} AND ${counted.bucket} < ${q.toBucket} AND ${counted.member} NOT LIKE 'r:%'`;
+  // With a scope, only its accounts' rows are ranked (a manager's book, not the whole range):
+  // each is kept when no later answer of its contact went to another account (latestInRange),
+  // and the latest of those kept is then the contact's latest answer of the range.
+  const where = q.where === undefined ? inRange : sql`${inRange} AND ${q.where} AND ${latestInRange(q.surveyId, q.toBucket)}`;
+  return sumLatest(
+    db,
+    sql`SELECT ${accounts.id} AS account_id, ${accounts.name} AS account_name, ${counted.score} AS score, 1 AS in_scope,
+      row_number() OVER (PARTITION BY ${counted.member} ORDER BY ${counted.createdAt} DESC, ${counted.responseId} DESC) AS rn
+    FROM ${counted} LEFT JOIN ${accounts} ON ${accounts.id} = ${counted.accountId} WHERE ${where}`,
+  );
+}
+
+/** The same from `responses`, in `q.timeZone`: each identified contact's latest answer of the range, counted when its account is in scope. */
+async function fromResponses(db: Db, q: AccountScoresQuery): Promise<AccountScoreSum[]> {
+  const from = zonedMidnightUtc(q.fromBucket, q.timeZone);
+  const to = zonedMidnightUtc(q.toBucket, q.timeZone);
+  return sumLatest(
+    db,
+    sql`SELECT ${accounts.id} AS account_id, ${accounts.name} AS account_name, ${responses.score} AS score,
+      ${q.where === undefined ? sql`1` : sql`coalesce(${q.where}, 0)`} AS in_scope,
+      row_number() OVER (PARTITION BY ${responses.contactId} ORDER BY ${responses.createdAt} DESC, ${responses.id} DESC) AS rn
+    FROM ${responses} LEFT JOIN ${accounts} ON ${accounts.id} = ${responses.accountId}
+    WHERE ${responses.surveyId} = ${q.surveyId} AND ${responses.contactId} IS NOT NULL
+      AND ${responses.createdAt} >= ${from} AND ${responses.createdAt} < ${to}`,
+  );
 }
 
 /**

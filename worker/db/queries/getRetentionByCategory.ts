@@ -1,9 +1,14 @@
 /**
- * The answers that give accounts their category, per period, for retention by NPS category:
+ * What gives accounts their category, per period, for retention by NPS category: each account's
+ * sum and number of counted scores (accountNps: its contacts' latest answers in the period), summed
+ * by the database, so one row per period and account reaches the Worker:
  * - half-years: the `counted` rows of the survey's half buckets (latest answer per contact);
  * - waves: every identified answer given in a wave (tied to it by invitation, or given inside its
- *   window without one); accountNps keeps each contact's latest.
- * Only answers linked to an account in the caller's scope. Rows, no rates.
+ *   window without one), each contact's latest kept.
+ * Only answers linked to an account in the caller's scope. Sums, no rates.
+ *
+ * Until 2026-12-01 every answer of every period came to the Worker: at 1,000,000 answers the
+ * half-year view held about 400 MB in the isolate, past a production Worker's 128 MB.
  *
  * A scope or filter chooses accounts, never which answer of a contact counts (docs/METRICS.md):
  * half-years read `counted`, already each contact's latest whatever the account; in a wave, with a
@@ -12,41 +17,37 @@
  */
 import { and, asc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import type { ScoredAnswer } from "../../metrics/accountNps";
+import { type AccountSum, accountSums } from "../../metrics/accountNps";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses, waves } from "../schema";
 import { getCountedRaw } from "./countedRaw";
 
-export type PeriodAnswer = ScoredAnswer & { period: string };
+export type PeriodSum = AccountSum & { period: string };
 
 /**
  * Half-years in `timeZone` (the workspace's). While the rollups are not built in it (a time-zone
  * rebuild under way, worker/jobs/rebucket.ts), `counted` mixes two zones' halves: the answers are
- * then read from `responses` and bucketed in `timeZone` (getCountedRaw), every half of the survey.
+ * then read from `responses` and bucketed in `timeZone` (getCountedRaw, every half of the survey,
+ * summed here: the slow path, taken only during a rebuild).
  */
-export async function getHalfYearAnswers(db: Db, surveyId: string, where: SQL | undefined, timeZone: string): Promise<PeriodAnswer[]> {
+export async function getHalfYearSums(db: Db, surveyId: string, where: SQL | undefined, timeZone: string): Promise<PeriodSum[]> {
   // Read together, so that the usual path costs no extra round trip for the zone.
-  const [zone, rows] = await Promise.all([readRollupZone(db.$client), halfYearsFromCounted(db, surveyId, where)]);
+  const [zone, rows] = await Promise.all([readRollupZone(db.$client), halfYearSumsFromCounted(db, surveyId, where)]);
   if (zone.zone === timeZone) return rows;
   const raw = await getCountedRaw(db, { surveyId, interval: "half", timeZone, where });
-  return raw
-    .filter((r) => r.inScope)
-    .map((r) => ({ period: r.bucket, member: r.member, accountId: r.accountId!, score: r.score, at: r.at, responseId: r.responseId }));
+  const byPeriod = new Map<string, typeof raw>();
+  for (const r of raw) if (r.inScope) (byPeriod.get(r.bucket) ?? byPeriod.set(r.bucket, []).get(r.bucket)!).push(r);
+  return [...byPeriod].flatMap(([period, rows]) => accountSums(rows.map((r) => ({ ...r, accountId: r.accountId! }))).map((s) => ({ ...s, period })));
 }
 
-async function halfYearsFromCounted(db: Db, surveyId: string, where: SQL | undefined): Promise<PeriodAnswer[]> {
+/** `counted` holds one row per contact and half: its latest answer there, so the sums are a GROUP BY. */
+async function halfYearSumsFromCounted(db: Db, surveyId: string, where: SQL | undefined): Promise<PeriodSum[]> {
   return db
-    .select({
-      period: counted.bucket,
-      member: counted.member,
-      accountId: accounts.id,
-      score: counted.score,
-      at: counted.createdAt,
-      responseId: counted.responseId,
-    })
+    .select({ period: counted.bucket, accountId: accounts.id, total: sql<number>`sum(${counted.score})`, n: sql<number>`count(*)` })
     .from(counted)
     .innerJoin(accounts, eq(accounts.id, counted.accountId))
     .where(and(eq(counted.surveyId, surveyId), eq(counted.interval, "half"), where))
+    .groupBy(counted.bucket, accounts.id)
     .all();
 }
 
@@ -61,26 +62,21 @@ export async function getClosedWaves(db: Db, surveyId: string, nowMs: number) {
 }
 
 /**
- * Identified answers in closed waves. Without a `where`, those given for no account come too
- * (accountId null), so that latestForAccounts knows when a contact's latest answer in a wave
- * counts for no account.
+ * The sums of closed waves (`period` is the wave's id): per wave, each identified contact's latest
+ * answer there (ties broken by response id), counted for the account it was given for, when it
+ * was given for one.
  */
-export async function getWaveAnswers(
-  db: Db,
-  surveyId: string,
-  where: SQL | undefined,
-  nowMs: number,
-): Promise<(Omit<PeriodAnswer, "accountId"> & { accountId: string | null })[]> {
+export async function getWaveSums(db: Db, surveyId: string, where: SQL | undefined, nowMs: number): Promise<PeriodSum[]> {
   // Two indexed reads instead of one join with OR, which SQLite answers by scanning every
   // response of the survey: answers tied to a closed wave (responses_wave_idx), then answers
   // without a wave inside a closed wave's window (responses_survey_created_idx).
   const select = {
-    period: waves.id,
-    member: responses.contactId,
-    accountId: accounts.id,
-    score: responses.score,
-    at: responses.createdAt,
-    responseId: responses.id,
+    period: sql<string>`${waves.id}`.as("period"),
+    member: sql<string>`${responses.contactId}`.as("member"),
+    accountId: sql<string | null>`${accounts.id}`.as("account_id"),
+    score: sql<number>`${responses.score}`.as("score"),
+    at: sql<number>`${responses.createdAt}`.as("at"),
+    responseId: sql<string>`${responses.id}`.as("response_id"),
   };
   const closed = and(
     eq(waves.surveyId, surveyId),
@@ -89,31 +85,31 @@ export async function getWaveAnswers(
     where,
     where === undefined ? undefined : latestInWave,
   );
-  const [tied, inWindow] = await Promise.all([
-    db
-      .select(select)
-      .from(waves)
-      .innerJoin(responses, eq(responses.waveId, waves.id))
-      .leftJoin(accounts, eq(accounts.id, responses.accountId))
-      .where(closed)
-      .all(),
-    db
-      .select(select)
-      .from(waves)
-      .innerJoin(
-        responses,
-        and(
-          eq(responses.surveyId, waves.surveyId),
-          isNull(responses.waveId),
-          gte(responses.createdAt, waves.opensAt),
-          lt(responses.createdAt, waves.closesAt),
-        ),
-      )
-      .leftJoin(accounts, eq(accounts.id, responses.accountId))
-      .where(closed)
-      .all(),
-  ]);
-  return [...tied, ...inWindow].map((r) => ({ ...r, member: r.member!, at: r.at.getTime() }));
+  const tied = db
+    .select(select)
+    .from(waves)
+    .innerJoin(responses, eq(responses.waveId, waves.id))
+    .leftJoin(accounts, eq(accounts.id, responses.accountId))
+    .where(closed);
+  const inWindow = db
+    .select(select)
+    .from(waves)
+    .innerJoin(
+      responses,
+      and(
+        eq(responses.surveyId, waves.surveyId),
+        isNull(responses.waveId),
+        gte(responses.createdAt, waves.opensAt),
+        lt(responses.createdAt, waves.closesAt),
+      ),
+    )
+    .leftJoin(accounts, eq(accounts.id, responses.accountId))
+    .where(closed);
+  const answers = tied.unionAll(inWindow).as("answers");
+  return db.all<PeriodSum>(sql`SELECT period, account_id AS accountId, sum(score) AS total, count(*) AS n FROM (
+      SELECT period, account_id, score, row_number() OVER (PARTITION BY period, member ORDER BY at DESC, response_id DESC) AS rn
+      FROM ${answers})
+    WHERE rn = 1 AND account_id IS NOT NULL GROUP BY period, account_id`);
 }
 
 /**
