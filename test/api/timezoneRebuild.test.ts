@@ -92,29 +92,31 @@ async function seed(surveyId: string, n: number): Promise<Row[]> {
       account_id: k === 2 ? null : `acc-${Math.floor(rnd() * 3)}`,
     });
   }
-  const insert = (r: Row) =>
-    env.DB.prepare(
-      `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).bind(
-      r.id,
-      surveyId,
-      r.contact_id,
-      r.score,
-      r.channel,
-      r.locale,
-      r.segment,
-      r.manager_user_id,
-      r.account_id,
-      bucketOf(r.created_at, "month", "UTC"),
-      bucketOf(r.created_at, "quarter", "UTC"),
-      bucketOf(r.created_at, "half", "UTC"),
-      r.created_at,
-      r.created_at,
-    );
-  await env.DB.batch(rows.map(insert));
+  await env.DB.batch(rows.map((r) => insertRow(surveyId, r, "UTC")));
   return rows;
 }
+
+/** The INSERT of one answer with its buckets in `zone`, as the answer path writes it (triggers and all). */
+const insertRow = (surveyId: string, r: Row, zone: string) =>
+  env.DB.prepare(
+    `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).bind(
+    r.id,
+    surveyId,
+    r.contact_id,
+    r.score,
+    r.channel,
+    r.locale,
+    r.segment,
+    r.manager_user_id,
+    r.account_id,
+    bucketOf(r.created_at, "month", zone),
+    bucketOf(r.created_at, "quarter", zone),
+    bucketOf(r.created_at, "half", zone),
+    r.created_at,
+    r.created_at,
+  );
 
 /**
  * The rollups a raw recount gives: per interval, bucket (of `bucketFor`) and member the latest
@@ -249,26 +251,6 @@ describe("changing the workspace time zone on existing data", () => {
     let s = 11;
     const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const zoneOf = { current: "UTC" };
-    const insert = (r: Row, zone: string) =>
-      env.DB.prepare(
-        `INSERT INTO responses (id, survey_id, contact_id, score, channel, locale, segment, manager_user_id, account_id, bucket_month, bucket_quarter, bucket_half, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).bind(
-        r.id,
-        survey.id,
-        r.contact_id,
-        r.score,
-        r.channel,
-        r.locale,
-        r.segment,
-        r.manager_user_id,
-        r.account_id,
-        bucketOf(r.created_at, "month", zone),
-        bucketOf(r.created_at, "quarter", zone),
-        bucketOf(r.created_at, "half", zone),
-        r.created_at,
-        r.created_at,
-      );
     /**
      * What the Worker does meanwhile, as the answer path writes it: new answers (bucketed in the
      * zone the Worker now runs in) of known contacts near the edges, a changed score, an erasure.
@@ -288,7 +270,7 @@ describe("changing the workspace time zone on existing data", () => {
           manager_user_id: "mgr-1",
           account_id: "acc-1",
         };
-        await insert(r, zone).run();
+        await insertRow(survey.id, r, zone).run();
         rows.push(r);
       }
       const amended = rows[Math.floor(rnd() * rows.length)]!;
