@@ -6,8 +6,9 @@
  * The database takes each contact's latest answer (a window over the range's monthly `counted`
  * rows, ties broken by response id) and sums them per account, so one row per account reaches the
  * Worker. Until 2026-12-01 every monthly row of the range came to the Worker, which kept the
- * latest per contact: at 1,000,000 answers over two years that held about 400 MB in the isolate,
- * past a production Worker's 128 MB (the request would have failed).
+ * latest per contact: at 1,000,000 answers over two years that grew workerd by about 400 MB and
+ * the isolate's heap past 240 MB, beyond a production Worker's 128 MB (docs/SCALING.md, "Memory
+ * per request at scale").
  *
  * A contact's latest answer counts only for the account it was given for, and not at all when it
  * was given for none (anonymous answers, members `r:…`, never belong to an account). With a scope

@@ -8,7 +8,8 @@
  * Only answers linked to an account in the caller's scope. Sums, no rates.
  *
  * Until 2026-12-01 every answer of every period came to the Worker: at 1,000,000 answers the
- * half-year view held about 400 MB in the isolate, past a production Worker's 128 MB.
+ * half-year view grew workerd by about 400 MB and the isolate's heap to at least 104 MB, near a
+ * production Worker's 128 MB (docs/SCALING.md, "Memory per request at scale").
  *
  * A scope or filter chooses accounts, never which answer of a contact counts (docs/METRICS.md):
  * half-years read `counted`, already each contact's latest whatever the account; in a wave, with a
