@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountCategory, accountNps, answeredCategories, latestPerMember, type ScoredAnswer } from "../../worker/metrics/accountNps";
+import { accountCategory, accountNps, accountSums, answeredCategories, latestPerMember, type ScoredAnswer } from "../../worker/metrics/accountNps";
 
 let seq = 0;
 const ans = (accountId: string, member: string, score: number, at: number, responseId = `r${++seq}`): ScoredAnswer => ({
@@ -56,7 +56,7 @@ describe("accountNps", () => {
     ans("K", "c11", 0, 1),
   ];
   it("scores each account by its contacts' mean and keeps no answer", () => {
-    const r = accountNps(rows, ["A", "B", "C", "D", "E", "G"]);
+    const r = accountNps(accountSums(rows), ["A", "B", "C", "D", "E", "G"]);
     expect(r.accounts).toEqual([
       { accountId: "A", mean: 7.5, category: "passive", n: 2 },
       { accountId: "B", mean: 9.5, category: "promoter", n: 2 },
@@ -72,10 +72,7 @@ describe("accountNps", () => {
 
   it("account NPS: one vote per answering account", () => {
     // B promoter, E detractor, D promoter → 100 · (2 − 1)/3 = 33.33…; G no answer is not in n.
-    const r = accountNps(
-      rows.filter((x) => ["B", "D", "E"].includes(x.accountId)),
-      ["B", "D", "E", "G"],
-    );
+    const r = accountNps(accountSums(rows.filter((x) => ["B", "D", "E"].includes(x.accountId))), ["B", "D", "E", "G"]);
     expect(r.nps).toBeCloseTo(100 / 3, 10);
     expect(r.counts.no_answer).toBe(1);
   });
@@ -88,7 +85,7 @@ describe("accountNps", () => {
   });
 
   it("answeredCategories leaves silent accounts out", () => {
-    expect(answeredCategories(rows)).toEqual(
+    expect(answeredCategories(accountSums(rows))).toEqual(
       new Map([
         ["A", "passive"],
         ["B", "promoter"],

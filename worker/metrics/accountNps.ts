@@ -69,17 +69,11 @@ export function accountSums(rows: Iterable<ScoredAnswer>): AccountSum[] {
 
 /**
  * Scores and categories of `accountIds` (the accounts that were active in the period) plus any
- * other account that answered in it. Output in the order of `accountIds`, then the others.
+ * other account that answered in it, from each account's sums (accountSums, or the database's for
+ * a large range: db/queries/getAccountScores.ts, one row per account instead of one per answer).
+ * Output in the order of `accountIds`, then the others.
  */
-export function accountNps(rows: Iterable<ScoredAnswer>, accountIds: Iterable<string>): AccountNps {
-  return accountNpsFromSums(accountSums(rows), accountIds);
-}
-
-/**
- * The same from each account's sums, as the database computes them for a large range
- * (db/queries/getAccountScores.ts): one row per account reaches the Worker, not one per answer.
- */
-export function accountNpsFromSums(accountSumRows: Iterable<AccountSum>, accountIds: Iterable<string>): AccountNps {
+export function accountNps(accountSumRows: Iterable<AccountSum>, accountIds: Iterable<string>): AccountNps {
   const sums = new Map<string, AccountSum>();
   for (const s of accountSumRows) sums.set(s.accountId, s);
   const order = [...new Set(accountIds)];
@@ -100,15 +94,10 @@ export function accountNpsFromSums(accountSumRows: Iterable<AccountSum>, account
   };
 }
 
-/** Only the categories of the accounts that answered (what retention by category needs). */
-export function answeredCategories(rows: Iterable<ScoredAnswer>): Map<string, NpsCategory> {
-  return answeredCategoriesFromSums(accountSums(rows));
-}
-
-/** The same from each account's sums (as the database computes them: db/queries/getRetentionByCategory.ts). */
-export function answeredCategoriesFromSums(sums: Iterable<AccountSum>): Map<string, NpsCategory> {
+/** Only the categories of the accounts that answered (what retention by category needs), from their sums. */
+export function answeredCategories(sums: Iterable<AccountSum>): Map<string, NpsCategory> {
   const out = new Map<string, NpsCategory>();
-  for (const a of accountNpsFromSums(sums, []).accounts) {
+  for (const a of accountNps(sums, []).accounts) {
     if (a.category !== "no_answer") out.set(a.accountId, a.category);
   }
   return out;

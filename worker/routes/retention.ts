@@ -15,7 +15,7 @@ import type { AppEnv } from "../env";
 import { badRequest } from "../lib/errors";
 import { errors, json, KEY_OR_SESSION, router } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
-import { accountNpsFromSums } from "../metrics/accountNps";
+import { accountNps } from "../metrics/accountNps";
 import { nextBucket } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
 import {
@@ -157,7 +157,7 @@ export const retentionRoute = router()
     ]);
     const names = new Map<string, string>(active.map((a) => [a.id, a.name]));
     for (const r of rows) names.set(r.accountId, r.accountName);
-    const result = accountNpsFromSums(
+    const result = accountNps(
       rows,
       active.map((a) => a.id),
     );

@@ -7,7 +7,7 @@ import type { SQL } from "drizzle-orm";
 import { getClosedWaves, getHalfYearSums, getWaveSums, type PeriodSum } from "../db/queries/getRetentionByCategory";
 import { getRetention } from "../db/queries/getRetention";
 import type { Db } from "../env";
-import { answeredCategoriesFromSums } from "../metrics/accountNps";
+import { answeredCategories } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { LIFETIME_CAP_MONTHS, mrrAtRisk, valueByCategory } from "../metrics/customerValue";
 import type { CategoryPeriodInput } from "../metrics/retention";
@@ -40,7 +40,7 @@ export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<
         period: w.period,
         label: w.period,
         end: localDate(w.closesAt.getTime(), q.timeZone),
-        categories: answeredCategoriesFromSums(sums.get(w.id) ?? []),
+        categories: answeredCategories(sums.get(w.id) ?? []),
       })),
     };
   }
@@ -49,7 +49,7 @@ export async function categoryPeriods(db: Db, q: CategoryPeriodsQuery): Promise<
   const periods = [...sums.keys()]
     .filter((b) => nextBucket(b, "half") <= q.asOf)
     .sort()
-    .map((b) => ({ period: b, label: bucketLabel(b, "half"), end: nextBucket(b, "half"), categories: answeredCategoriesFromSums(sums.get(b)!) }));
+    .map((b) => ({ period: b, label: bucketLabel(b, "half"), end: nextBucket(b, "half"), categories: answeredCategories(sums.get(b)!) }));
   return { mode, periods };
 }
 
