@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../worker/db/client";
+import { enqueueEvents } from "../../worker/jobs/webhooks";
 import { groupCommit, MAX_BATCH } from "../../worker/services/groupCommit";
 import { recordResponse } from "../../worker/services/recordResponse";
 import { findSurvey } from "../../worker/services/surveys";
@@ -149,6 +150,46 @@ describe("group commit", () => {
       expect(events.results.map((e) => e.event)).toEqual(["response.created", "response.detractor"]);
       const row = await env.DB.prepare("SELECT count(*) AS n, max(score) AS score FROM responses WHERE id = ?").bind(id).first();
       expect(row).toEqual({ n: 1, score: 2 });
+    } finally {
+      expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+    }
+  });
+
+  it("an event whose enqueue batch committed but lost its reply is queued once per hook, and still handed on", async () => {
+    const s = await createSurvey();
+    const hook = await api("/api/v1/webhooks", {
+      headers: ADMIN,
+      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.updated", "response.detractor"] },
+    });
+    expect(hook.status).toBe(201);
+    try {
+      // Every batch commits, then loses its reply: the answer's INSERT and the enqueue both run twice.
+      const db = createDb(
+        withBatch(async (real, stmts) => {
+          await real.batch(stmts);
+          throw new Error("Network connection lost.");
+        }),
+      );
+      const survey = await findSurvey(db, s.id);
+      const id = crypto.randomUUID();
+      const out = await recordResponse(db, survey, { id, score: 1, editToken: `client-token-${id}` }, { timeZone: "UTC", channel: "api" });
+      expect(out.created).toBe(true);
+      const rows = await env.DB.prepare(
+        "SELECT event, count(*) AS n, count(DISTINCT json_extract(payload, '$.id')) AS events FROM webhook_deliveries WHERE webhook_id = ? AND payload LIKE ? GROUP BY event ORDER BY event",
+      )
+        .bind(hook.body.id, `%${id}%`)
+        .all();
+      expect(rows.results).toEqual([
+        { event: "response.created", n: 1, events: 1 },
+        { event: "response.detractor", n: 1, events: 1 },
+      ]);
+      // The caller gets the deliveries the first run stored, to send them (not an empty list).
+      const direct = await enqueueEvents(db, [{ event: "response.updated", data: { probe: id } }], null);
+      expect(direct).toHaveLength(1);
+      const stored = await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND event = 'response.updated' AND payload LIKE ?")
+        .bind(hook.body.id, `%${id}%`)
+        .all<{ id: string }>();
+      expect(stored.results.map((r) => r.id)).toEqual(direct);
     } finally {
       expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
     }

@@ -767,9 +767,18 @@ export const webhookDeliveries = sqliteTable(
      * was unavailable): the cron sweeps those.
      */
     queuedAt: integer("queued_at", { mode: "timestamp_ms" }),
+    /**
+     * The event's id (the payload's `id`): one delivery per hook and event, so a statement run
+     * twice (a D1 batch whose reply was lost, services/groupCommit.ts) cannot queue an event
+     * twice. Null on deliveries queued before migration 0023.
+     */
+    eventId: text("event_id"),
     createdAt: createdAt(),
   },
-  (t) => [index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt)],
+  (t) => [
+    index("webhook_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    uniqueIndex("webhook_deliveries_event_unique").on(t.eventId, t.webhookId),
+  ],
 );
 
 export const importJobs = sqliteTable("import_jobs", {

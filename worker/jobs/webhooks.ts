@@ -20,7 +20,7 @@
  * a manager's personal alert hook (users.slack_webhook_url) is a slack hook with `user_id` set,
  * which receives only events about the accounts that manager manages.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { createDb } from "../db/client";
 import type * as schema from "../db/schema";
 import { accounts, contacts, type surveys, webhookDeliveries, webhooks, type users } from "../db/schema";
@@ -63,15 +63,20 @@ export async function enqueueEvents(
   if (events.length === 0 || !(await hasActiveWebhooks(db, now))) return [];
   const createdAt = new Date(now).toISOString();
   const rows: unknown[] = [];
+  const eventIds: string[] = [];
   const selects = events.map((e) => {
-    rows.push(e.event, JSON.stringify({ id: newId("evt"), event: e.event, createdAt, data: e.data }));
-    return "SELECT ? AS event, ? AS payload";
+    const id = newId("evt");
+    eventIds.push(id);
+    rows.push(id, e.event, JSON.stringify({ id, event: e.event, createdAt, data: e.data }));
+    return "SELECT ? AS id, ? AS event, ? AS payload";
   });
   // Group-committed with the answers of concurrent requests (one D1 batch, see groupCommit.ts).
   // Placeholders bind in text order: timestamps, then the event rows, then the manager.
   const stmt = db.$client.prepare(enqueueSql(selects)).bind(now, now, ...rows, managerUserId);
   const res = await groupCommit(db.$client, stmt, { defer });
-  const queued = res.results as { id: string; event: string }[];
+  // A second run finds the first one's deliveries (if it committed) and inserts nothing: one
+  // delivery per hook and event. Those deliveries are still this call's to hand to the queue.
+  const queued = res.rerun ? await deliveriesOf(db, eventIds) : (res.results as { id: string; event: string }[]);
   // Recorded in D1 above; with a queue, sent from there (after the answer when `defer` is given).
   const queue = webhookQueue();
   if (queue && queued.length > 0) {
@@ -83,13 +88,24 @@ export async function enqueueEvents(
 }
 
 function enqueueSql(selects: string[]): string {
-  return `INSERT INTO webhook_deliveries (id, webhook_id, event, payload, status, attempts, next_attempt_at, created_at)
-    SELECT 'whd_' || lower(hex(randomblob(10))), w.id, ev.event, ev.payload, 'pending', 0, ?, ?
+  // The WHERE clause also keeps SQLite from reading ON CONFLICT as part of the join.
+  return `INSERT INTO webhook_deliveries (id, webhook_id, event_id, event, payload, status, attempts, next_attempt_at, created_at)
+    SELECT 'whd_' || lower(hex(randomblob(10))), w.id, ev.id, ev.event, ev.payload, 'pending', 0, ?, ?
     FROM webhooks w
     JOIN (${selects.join(" UNION ALL ")}) ev
       ON EXISTS (SELECT 1 FROM json_each(w.events) j WHERE j.value = ev.event)
     WHERE w.active = 1 AND (w.user_id IS NULL OR w.user_id = ?)
+    ON CONFLICT (event_id, webhook_id) DO NOTHING
     RETURNING id, event`;
+}
+
+/** The deliveries of these events not yet handed to the queue (after a statement ran twice). */
+async function deliveriesOf(db: Db, eventIds: string[]): Promise<{ id: string; event: string }[]> {
+  return db
+    .select({ id: webhookDeliveries.id, event: webhookDeliveries.event })
+    .from(webhookDeliveries)
+    .where(and(inArray(webhookDeliveries.eventId, eventIds), isNull(webhookDeliveries.queuedAt)))
+    .all();
 }
 
 // Most workspaces have no webhook: remembering that per isolate keeps the answer's hot path at

@@ -24,8 +24,8 @@
  * - Either way a statement may run twice, and the first run may have committed (a batch whose
  *   reply was lost, a slow batch given up): its result says so (`rerun`). The answer's INSERT
  *   ignores an existing id, and the caller then recognises its own row (recordResponse.ts); a
- *   webhook enqueue may queue its event twice, with the same event id in the payload (delivery is
- *   at least once anyway).
+ *   webhook enqueue inserts nothing for an event already queued, and reads back the first run's
+ *   deliveries (jobs/webhooks.ts).
  */
 interface Job {
   stmt: D1PreparedStatement;
