@@ -11,7 +11,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { contacts } from "../../worker/db/schema";
 import { createDb } from "../../worker/db/client";
 import { rawStandingsTable } from "../../worker/db/queries/standingsRaw";
 import { rebucket } from "../../worker/jobs/rebucket";
@@ -96,11 +97,22 @@ describe("views that read counted, during a time-zone rebuild", () => {
   }, 30_000);
 
   it("retention by NPS category and customer value per half-year", async () => {
-    const { survey, segment, moving } = await seed();
+    const { survey, segment, a, moving } = await seed();
+    // Two more contacts of A in H1 2026. a3 answered 0, then 10: its latest (10) counts. m answered
+    // 0 for A, then moved to C, outside the segment, and answered 10 there: m's latest answer of
+    // the half is C's, so A keeps nothing of m (the latest is taken before the scope applies).
+    const a3 = await makeContact(a);
+    await answer(survey.id, a3, 0, "2026-02-01T10:00:00Z");
+    await answer(survey.id, a3, 10, "2026-04-01T10:00:00Z");
+    const c = await makeAccount({ name: `C ${segment}`, segment: `${segment}-other`, startedOn: "2020-01-01" });
+    const m = await makeContact(a);
+    await answer(survey.id, m, 0, "2026-02-02T10:00:00Z");
+    await db().update(contacts).set({ accountId: c }).where(eq(contacts.id, m)).run();
+    await answer(survey.id, m, 10, "2026-03-03T10:00:00Z");
     const byCategory = await acrossRebuild(`/api/v1/metrics/retention-by-category?surveyId=${survey.id}&segment=${segment}&periods=half`, moving);
     expect(byCategory.before).toEqual(byCategory.after);
     expect(byCategory.mid).toEqual(byCategory.after);
-    // H1 2026 in Paris: A (10) and B (9) are promoters; in UTC both were detractors.
+    // H1 2026 in Paris: A (a1's 10, a3's 10) and B (9) are promoters.
     const h1 = byCategory.after.periods.find((p: any) => p.period === "2026-01-01");
     expect(h1.groups.promoter.n).toBe(2);
     expect(h1.groups.detractor.n).toBe(0);

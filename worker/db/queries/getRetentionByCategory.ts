@@ -18,27 +18,45 @@
  */
 import { and, asc, eq, gte, isNotNull, isNull, lt, lte, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { type AccountSum, accountSums } from "../../metrics/accountNps";
+import type { AccountSum } from "../../metrics/accountNps";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses, waves } from "../schema";
-import { getCountedRaw } from "./countedRaw";
+import { zonedHalves } from "./zonedHalves";
 
 export type PeriodSum = AccountSum & { period: string };
 
 /**
  * Half-years in `timeZone` (the workspace's). While the rollups are not built in it (a time-zone
- * rebuild under way, worker/jobs/rebucket.ts), `counted` mixes two zones' halves: the answers are
- * then read from `responses` and bucketed in `timeZone` (getCountedRaw, every half of the survey,
- * summed here: the slow path, taken only during a rebuild).
+ * rebuild under way, worker/jobs/rebucket.ts), `counted` mixes two zones' halves: the sums are
+ * then computed from `responses`, bucketed in `timeZone` (halfYearSumsFromResponses: the slow
+ * path, taken only during a rebuild).
  */
 export async function getHalfYearSums(db: Db, surveyId: string, where: SQL | undefined, timeZone: string): Promise<PeriodSum[]> {
   // Read together, so that the usual path costs no extra round trip for the zone.
   const [zone, rows] = await Promise.all([readRollupZone(db.$client), halfYearSumsFromCounted(db, surveyId, where)]);
-  if (zone.zone === timeZone) return rows;
-  const raw = await getCountedRaw(db, { surveyId, interval: "half", timeZone, where });
-  const byPeriod = new Map<string, typeof raw>();
-  for (const r of raw) if (r.inScope) (byPeriod.get(r.bucket) ?? byPeriod.set(r.bucket, []).get(r.bucket)!).push(r);
-  return [...byPeriod].flatMap(([period, rows]) => accountSums(rows.map((r) => ({ ...r, accountId: r.accountId! }))).map((s) => ({ ...s, period })));
+  return zone.zone === timeZone ? rows : halfYearSumsFromResponses(db, surveyId, where, timeZone);
+}
+
+/**
+ * What `counted` will hold once built in `timeZone`, summed as halfYearSumsFromCounted does: each
+ * member's latest answer per half (a contact, or the answer itself when anonymous; ties broken by
+ * id, as the triggers do), taken among all the survey's answers before the scope chooses accounts.
+ * Every answer of the survey is read, in SQLite: one row per half and account reaches the Worker.
+ * (Until 2026-12-01 the answers themselves did, as many rows as the survey holds.)
+ */
+async function halfYearSumsFromResponses(db: Db, surveyId: string, where: SQL | undefined, timeZone: string): Promise<PeriodSum[]> {
+  const halves = await zonedHalves(db, sql`(${surveyId})`, timeZone);
+  return db.all<PeriodSum>(sql`WITH ${halves},
+    latest AS (
+      SELECT h.bucket, ${accounts.id} AS account_id, ${responses.score} AS score,
+        ${where === undefined ? sql`1` : sql`coalesce(${where}, 0)`} AS in_scope,
+        row_number() OVER (PARTITION BY coalesce(${responses.contactId}, 'r:' || ${responses.id}), h.bucket
+          ORDER BY ${responses.createdAt} DESC, ${responses.id} DESC) AS rn
+      FROM ${responses} JOIN halves h ON ${responses.createdAt} >= h.lo AND ${responses.createdAt} < h.hi
+      LEFT JOIN ${accounts} ON ${accounts.id} = ${responses.accountId}
+      WHERE ${responses.surveyId} = ${surveyId})
+    SELECT bucket AS period, account_id AS accountId, sum(score) AS total, count(*) AS n
+    FROM latest WHERE rn = 1 AND account_id IS NOT NULL AND in_scope GROUP BY bucket, account_id`);
 }
 
 /** `counted` holds one row per contact and half: its latest answer there, so the sums are a GROUP BY. */

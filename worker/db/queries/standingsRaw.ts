@@ -5,7 +5,7 @@
  * table expression with the stored table's columns and one row per account, so the list's queries
  * read it in the stored table's place:
  * - each answer goes to its half-year in `timeZone`, the boundaries computed by the trend's own
- *   bucketing (metrics/buckets.ts) over the halves the NPS answers span;
+ *   bucketing over the halves the NPS answers span (zonedHalves.ts);
  * - each member's latest answer per survey and half counts (ties broken by id, as the triggers
  *   and latestPerBucket do);
  * - an account's standing is what the triggers of migrations/0012_account_standings.sql compute
@@ -16,27 +16,13 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { bucketOf, bucketsBetween, nextBucket, zonedMidnightUtc } from "../../metrics/buckets";
+import { zonedHalves } from "./zonedHalves";
 
 /** `standingsOf` as in the stored table: an NPS survey's id, or '' for every NPS survey together. */
 export async function rawStandingsTable(db: Db, standingsOf: string, timeZone: string): Promise<SQL> {
   const surveys = standingsOf === "" ? sql`(SELECT id FROM surveys WHERE kind = 'nps')` : sql`(${standingsOf})`;
-  // The first and last answer of each survey through responses_survey_created_idx.
-  const span = await db.get<{ lo: number | null; hi: number | null }>(sql`
-    SELECT min(lo) AS lo, max(hi) AS hi FROM (
-      SELECT (SELECT min(created_at) FROM responses WHERE survey_id = s.id) AS lo,
-             (SELECT max(created_at) FROM responses WHERE survey_id = s.id) AS hi
-      FROM surveys s WHERE s.id IN ${surveys})`);
-  const halves =
-    span?.lo == null || span.hi == null
-      ? []
-      : bucketsBetween(bucketOf(span.lo, "half", timeZone), nextBucket(bucketOf(span.hi, "half", timeZone), "half"), "half").map((b) => [
-          zonedMidnightUtc(b, timeZone),
-          zonedMidnightUtc(nextBucket(b, "half"), timeZone),
-          b,
-        ]);
-  return sql`(WITH halves (lo, hi, bucket) AS (
-      SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${JSON.stringify(halves)})),
+  const halves = await zonedHalves(db, surveys, timeZone);
+  return sql`(WITH ${halves},
     latest AS (
       SELECT r.account_id, r.score, r.created_at, h.bucket,
         row_number() OVER (PARTITION BY r.survey_id, coalesce(r.contact_id, 'r:' || r.id), h.bucket ORDER BY r.created_at DESC, r.id DESC) AS rn
