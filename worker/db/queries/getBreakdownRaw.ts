@@ -1,24 +1,16 @@
 /**
  * getBreakdown's answer computed from `responses` in any time zone: what the breakdown reads
  * while the rollups are being rebuilt in a new zone (worker/jobs/rebucket.ts). It reads every
- * answer of the range, so it is the slow path; the rules are the same (a contact counts once per
+ * answer of the range in SQLite (latestCounts.ts), so it is the slow path; the rules are the same (a contact counts once per
  * bucket, with their latest answer, then its value), and the tests hold both paths to each other.
  */
-import { and, eq, gte, inArray, isNotNull, lt } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, lt, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import { zonedMidnightUtc } from "../../metrics/buckets";
-import { emptyHistogram, type Histogram } from "../../metrics/histogram";
 import { accounts, responses, users } from "../schema";
 import type { BreakdownQuery, BreakdownRow } from "./breakdownTypes";
-import { answersAndTheirOthers, COLUMN, latestPerBucket } from "./getScoreHistogramsRaw";
-
-interface ValuedAnswer {
-  id: string;
-  contactId: string | null;
-  score: number;
-  createdAt: Date;
-  value: string | null;
-}
+import { COLUMN, histogramsOf } from "./getScoreHistogramsRaw";
+import { latestCounts } from "./latestCounts";
 
 export async function getBreakdownRaw(db: Db, q: BreakdownQuery & { timeZone: string }): Promise<BreakdownRow[]> {
   const col = COLUMN[q.by];
@@ -26,23 +18,18 @@ export async function getBreakdownRaw(db: Db, q: BreakdownQuery & { timeZone: st
     eq(responses.surveyId, q.surveyId),
     gte(responses.createdAt, new Date(zonedMidnightUtc(q.fromBucket, q.timeZone))),
     lt(responses.createdAt, new Date(zonedMidnightUtc(q.toBucket, q.timeZone))),
-  );
+  )!;
   // The answers with a value (of the manager's book) and the same contacts' other answers in the
   // range: a member's latest answer in the bucket counts, under its own value (none: in no group)
   // and its own manager, as in the cube. Filtering first would count an older answer instead.
-  const matching = and(inRange, isNotNull(col), q.managerScope === null ? undefined : eq(responses.managerUserId, q.managerScope));
-  const cols = { value: col, id: responses.id, contactId: responses.contactId, score: responses.score, createdAt: responses.createdAt };
-  const found = await answersAndTheirOthers(db, cols, inRange, matching, true);
-  const rows = found.rows as unknown as ValuedAnswer[];
-  const matched = new Set(rows.map((r) => r.id));
-  const all = new Map([...rows, ...(found.theirs as unknown as ValuedAnswer[])].map((r) => [r.id, r]));
-  const byValue = new Map<string, Histogram>();
-  for (const { id, value, score } of latestPerBucket([...all.values()], q.interval, q.timeZone)) {
-    if (!matched.has(id)) continue;
-    const h = byValue.get(value!) ?? emptyHistogram();
-    h[score]! += 1;
-    byValue.set(value!, h);
-  }
+  const counts = await latestCounts(db, {
+    scope: inRange,
+    matching: and(inRange, isNotNull(col), q.managerScope === null ? undefined : eq(responses.managerUserId, q.managerScope))!,
+    filtered: true,
+    buckets: { interval: q.interval, timeZone: q.timeZone, from: q.fromBucket, to: q.toBucket },
+    by: sql`${col}`,
+  });
+  const byValue = histogramsOf(counts, (c) => c.value!);
   const labels = await labelsOf(db, q.by, [...byValue.keys()]);
   return [...byValue].map(([value, histogram]) => ({ value, label: labels.get(value) ?? null, histogram }));
 }

@@ -21,7 +21,7 @@ import type { Db } from "../../env";
 import type { AccountSum } from "../../metrics/accountNps";
 import { readRollupZone } from "../../services/rollupZone";
 import { accounts, counted, responses, waves } from "../schema";
-import { zonedHalves } from "./zonedHalves";
+import { zonedHalves } from "./zonedBuckets";
 
 export type PeriodSum = AccountSum & { period: string };
 
@@ -52,7 +52,7 @@ async function halfYearSumsFromResponses(db: Db, surveyId: string, where: SQL | 
         ${where === undefined ? sql`1` : sql`coalesce(${where}, 0)`} AS in_scope,
         row_number() OVER (PARTITION BY coalesce(${responses.contactId}, 'r:' || ${responses.id}), h.bucket
           ORDER BY ${responses.createdAt} DESC, ${responses.id} DESC) AS rn
-      FROM ${responses} JOIN halves h ON ${responses.createdAt} >= h.lo AND ${responses.createdAt} < h.hi
+      FROM ${responses} JOIN buckets h ON ${responses.createdAt} >= h.lo AND ${responses.createdAt} < h.hi
       LEFT JOIN ${accounts} ON ${accounts.id} = ${responses.accountId}
       WHERE ${responses.surveyId} = ${surveyId})
     SELECT bucket AS period, account_id AS accountId, sum(score) AS total, count(*) AS n

@@ -16,7 +16,8 @@ import type { Histogram } from "../../metrics/histogram";
 import { cube, responses, rollups } from "../schema";
 import { CUBE_COLUMN, cubeSums, summarySource, type CubeDim } from "./cubeSeries";
 import { rollupHistogram } from "./getScoreHistograms";
-import { answersAndTheirOthers, COLUMN, histogramsOfLatest } from "./getScoreHistogramsRaw";
+import { COLUMN, histogramsOf } from "./getScoreHistogramsRaw";
+import { latestCounts } from "./latestCounts";
 import type { ScoreFilter } from "./scoreFilter";
 
 export interface WaveHistogramQuery {
@@ -86,19 +87,14 @@ export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promi
   const inWaves = byAccount
     ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before)
     : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds), before);
-  const matching = and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)));
-  const cols = { id: responses.id, contactId: responses.contactId, waveId: responses.waveId, score: responses.score, createdAt: responses.createdAt };
   // The other answers in these waves of the contacts found (one of them may be their latest
-  // there), through the contact index: `+` keeps SQLite off the wave's index.
-  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before);
-  const { rows, theirs } = await answersAndTheirOthers(db, cols, theirScope, matching, q.filters.length > 0);
-  return histogramsOfLatest(rows as WaveAnswer[], theirs as WaveAnswer[], (r) => r.waveId);
-}
-
-interface WaveAnswer {
-  id: string;
-  contactId: string | null;
-  waveId: string | null;
-  score: number;
-  createdAt: Date;
+  // there) are read through the contact index: `+` keeps SQLite off the wave's index.
+  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before)!;
+  const counts = await latestCounts(db, {
+    scope: theirScope,
+    matching: and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)))!,
+    filtered: q.filters.length > 0,
+    buckets: "wave",
+  });
+  return histogramsOf(counts, (c) => c.bucket);
 }

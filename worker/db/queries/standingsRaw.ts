@@ -5,9 +5,9 @@
  * table expression with the stored table's columns and one row per account, so the list's queries
  * read it in the stored table's place:
  * - each answer goes to its half-year in `timeZone`, the boundaries computed by the trend's own
- *   bucketing over the halves the NPS answers span (zonedHalves.ts);
+ *   bucketing over the halves the NPS answers span (zonedBuckets.ts);
  * - each member's latest answer per survey and half counts (ties broken by id, as the triggers
- *   and latestPerBucket do);
+ *   and latestCounts.ts do);
  * - an account's standing is what the triggers of migrations/0012_account_standings.sql compute
  *   from those rows: the mean of its latest half with answers, of the half before, and the time
  *   of its latest answer there.
@@ -16,7 +16,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../env";
-import { zonedHalves } from "./zonedHalves";
+import { zonedHalves } from "./zonedBuckets";
 
 /** `standingsOf` as in the stored table: an NPS survey's id, or '' for every NPS survey together. */
 export async function rawStandingsTable(db: Db, standingsOf: string, timeZone: string): Promise<SQL> {
@@ -26,7 +26,7 @@ export async function rawStandingsTable(db: Db, standingsOf: string, timeZone: s
     latest AS (
       SELECT r.account_id, r.score, r.created_at, h.bucket,
         row_number() OVER (PARTITION BY r.survey_id, coalesce(r.contact_id, 'r:' || r.id), h.bucket ORDER BY r.created_at DESC, r.id DESC) AS rn
-      FROM responses r JOIN halves h ON r.created_at >= h.lo AND r.created_at < h.hi
+      FROM responses r JOIN buckets h ON r.created_at >= h.lo AND r.created_at < h.hi
       WHERE r.survey_id IN ${surveys}),
     per_half AS MATERIALIZED (
       SELECT account_id, bucket, avg(score) AS mean, max(created_at) AS last_at,
