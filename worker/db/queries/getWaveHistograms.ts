@@ -10,7 +10,7 @@
  * (through `responses_account_created_idx`) and its contacts' other answers there, as
  * getScoreHistogramsRaw does for months.
  */
-import { and, eq, inArray, lt, sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import type { Db } from "../../env";
 import type { Histogram } from "../../metrics/histogram";
 import { cube, responses, rollups } from "../schema";
@@ -33,6 +33,13 @@ export interface WaveHistogramQuery {
   before?: number;
 }
 
+/**
+ * The waves as one bound parameter: a trend reads up to MAX_BUCKETS waves and 24 before them, and
+ * D1 binds at most 100 parameters per statement (the raw path's statement names the list four
+ * times), so a list of `?` per wave would fail for a survey with a few dozen waves.
+ */
+const waveList = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+
 /** Where a by-wave read comes from (summarySource, the same rule as for months). */
 export const waveSource = (filters: ScoreFilter[]) => summarySource(filters) ?? ("raw" as const);
 
@@ -51,7 +58,7 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
           eq(rollups.interval, "wave"),
           eq(rollups.dim, f?.dim ?? "all"),
           eq(rollups.dimValue, f?.value ?? ""),
-          inArray(rollups.bucket, q.waveIds),
+          sql`${rollups.bucket} IN ${waveList(q.waveIds)}`,
         ),
       )
       .all();
@@ -65,7 +72,7 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
         and(
           eq(cube.surveyId, q.surveyId),
           eq(cube.interval, "wave"),
-          inArray(cube.bucket, q.waveIds),
+          sql`${cube.bucket} IN ${waveList(q.waveIds)}`,
           ...q.filters.map((f) => eq(CUBE_COLUMN[f.dim as CubeDim], f.value)),
         ),
       )
@@ -85,11 +92,11 @@ export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promi
   const byAccount = q.filters.some((f) => f.dim === "account");
   const before = q.before === undefined ? undefined : lt(responses.createdAt, new Date(q.before));
   const inWaves = byAccount
-    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before)
-    : and(eq(responses.surveyId, q.surveyId), inArray(responses.waveId, q.waveIds), before);
+    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${waveList(q.waveIds)}`, before)
+    : and(eq(responses.surveyId, q.surveyId), sql`${responses.waveId} IN ${waveList(q.waveIds)}`, before);
   // The other answers in these waves of the contacts found (one of them may be their latest
   // there) are read through the contact index: `+` keeps SQLite off the wave's index.
-  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${q.waveIds}`, before)!;
+  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${waveList(q.waveIds)}`, before)!;
   const counts = await latestCounts(db, {
     scope: theirScope,
     matching: and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)))!,
