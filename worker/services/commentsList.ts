@@ -20,7 +20,7 @@
  * A manager's walk selects answers by the manager they carry and checks the accounts of the page
  * it found; if one is no longer theirs (a copy lagging a reassignment), the collect serves.
  */
-import { and, eq, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, isNotNull, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { commentMatcher } from "../db/queries/commentSearch";
 import { type ResponseCursor, type ResponseOrder, responseOrderBy } from "../db/queries/responseCursor";
@@ -30,6 +30,7 @@ import { accounts, contacts, followups, responses, surveys, users } from "../db/
 import { responsesInScopeInTimeOrder } from "./scope";
 import type { Db, Principal } from "../env";
 import type { ResponseFilter } from "../schemas/comments";
+import { inList } from "../db/queries/inList";
 
 const owners = alias(users, "owners");
 
@@ -209,7 +210,7 @@ export async function commentsPage(
     // scope, which checks each one's account. Should one fail (its copy lagging a reassignment),
     // the collect answers the page instead.
     const rows = ids.length
-      ? await pageQuery(db, and(inArray(responses.id, ids), responsesInScopeInTimeOrder(db, principal, { only: "account" })), opts.order, opts.limit)
+      ? await pageQuery(db, and(inList(responses.id, ids), responsesInScopeInTimeOrder(db, principal, { only: "account" })), opts.order, opts.limit)
       : [];
     if (rows.length === ids.length) return { rows, servedBy: "walk" };
   }

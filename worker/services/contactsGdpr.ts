@@ -14,7 +14,7 @@
  *   data), accounts (companies), counted/rollups (scores by contact id, kept by the triggers).
  * Everything happens in one atomic batch, and leaves an audit row that names no one (ids, counts).
  */
-import { and, eq, getTableName, inArray, sql } from "drizzle-orm";
+import { and, eq, getTableName, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
@@ -32,6 +32,7 @@ import {
 } from "../db/schema";
 import type { Db } from "../env";
 import { newId } from "../lib/ids";
+import { inList } from "../db/queries/inList";
 
 export const ERASED = "[erased]";
 
@@ -163,7 +164,7 @@ async function mentionsInScope(db: Db, mentions: Mention[], manager: string): Pr
     .from(followupNotes)
     .innerJoin(responses, eq(responses.id, followupNotes.responseId))
     .innerJoin(accounts, eq(accounts.id, responses.accountId))
-    .where(and(inArray(followupNotes.id, noteIds), eq(accounts.managerUserId, manager)))
+    .where(and(inList(followupNotes.id, noteIds), eq(accounts.managerUserId, manager)))
     .all();
   const ids = new Set(visible.map((v) => v.id));
   return mentions.filter((m) => m.place.table === followupNotes && ids.has(m.id));
@@ -218,8 +219,8 @@ export async function exportContact(db: Db, contactId: string, manager: string |
   const ids = answers.map((r) => r.id);
   const [follow, notes] = ids.length
     ? await Promise.all([
-        db.select().from(followups).where(inArray(followups.responseId, ids)).all(),
-        db.select().from(followupNotes).where(inArray(followupNotes.responseId, ids)).all(),
+        db.select().from(followups).where(inList(followups.responseId, ids)).all(),
+        db.select().from(followupNotes).where(inList(followupNotes.responseId, ids)).all(),
       ])
     : [[], []];
   return {

@@ -7,12 +7,13 @@
  * - a manager may take an item in their scope or let it go, not hand it to someone else;
  * - resolving an item nobody held gives it to whoever resolved it, so "Owner: me" finds it.
  */
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { accounts, followupCounts, followupNotes, followups, users } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { ApiError, badRequest } from "../lib/errors";
 import { isOverdue } from "../metrics/followups";
 import { managerScope } from "./scope";
+import { inList } from "../db/queries/inList";
 
 /** True when `userId` can act on follow-ups of a response of account `accountId` (null: anonymous). */
 export async function canOwn(db: Db, userId: string, accountId: string | null): Promise<boolean> {
@@ -184,7 +185,7 @@ export async function notesFor(db: Db, responseIds: string[]): Promise<Map<strin
     })
     .from(followupNotes)
     .leftJoin(users, eq(users.id, followupNotes.authorUserId))
-    .where(inArray(followupNotes.responseId, responseIds))
+    .where(inList(followupNotes.responseId, responseIds))
     .orderBy(asc(followupNotes.createdAt), asc(followupNotes.id))
     .all();
   for (const r of rows) {
