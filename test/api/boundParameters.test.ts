@@ -2,7 +2,7 @@
  * D1 binds at most 100 parameters per statement (local D1 refuses more, as production does: "too
  * many SQL variables"). Lists that grow with the data (a page of up to 200 comments and their
  * follow-up notes, a contact's every answer in a GDPR export) must not bind one parameter per
- * item. Each request here reads more than 100 of them.
+ * item. Each request here reads (or erases) more than 100 of them.
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
@@ -55,11 +55,26 @@ describe("lists longer than D1's 100 bound parameters", () => {
     ]) {
       const res = await api(path, { headers: ADMIN });
       expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 300)}`).toBe(200);
-      expect(res.body.data.filter((c: any) => c.surveyId === survey.id), path).toHaveLength(N);
-      expect(res.body.data.every((c: any) => c.surveyId !== survey.id || c.followup?.status === "open"), path).toBe(true);
+      expect(
+        res.body.data.filter((c: any) => c.surveyId === survey.id),
+        path,
+      ).toHaveLength(N);
+      expect(
+        res.body.data.every((c: any) => c.surveyId !== survey.id || c.followup?.status === "open"),
+        path,
+      ).toBe(true);
     }
     const exported = await api(`/api/v1/contacts/${contact}/export`, { headers: ADMIN });
     expect(exported.status, JSON.stringify(exported.body).slice(0, 300)).toBe(200);
     expect(JSON.stringify(exported.body)).toContain(`many-${survey.id}-149`);
+    // And the erasure of that contact: every answer and follow-up gone, in one transaction.
+    const erased = await api(`/api/v1/contacts/${contact}/erase`, { method: "POST", headers: ADMIN, body: {} });
+    expect(erased.status, JSON.stringify(erased.body).slice(0, 300)).toBe(200);
+    const left = await env.DB.prepare(
+      "SELECT (SELECT count(*) FROM responses WHERE survey_id = ?) AS r, (SELECT count(*) FROM followups WHERE response_id LIKE ?) AS f",
+    )
+      .bind(survey.id, `many-${survey.id}-%`)
+      .first();
+    expect(left).toEqual({ r: 0, f: 0 });
   });
 });
