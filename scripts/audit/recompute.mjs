@@ -525,21 +525,21 @@ async function checkCohorts(key = adminKey, label = "admin", managerScope = null
 }
 
 /** Periods of retention by category (wave mode): closed waves of the survey. */
-function wavePeriods(surveyId) {
+function wavePeriods(surveyId, asOfMs = Date.now()) {
   return waves
-    .filter((w) => w.survey_id === surveyId && w.closes_at <= Date.now())
+    .filter((w) => w.survey_id === surveyId && w.closes_at <= asOfMs)
     .map((w) => ({ w, period: w.period, end: localDate(w.closes_at, tz) }));
 }
 function periodCategories(surveyId, w) {
   return accountScores(surveyId, 0, 0, (r) => r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at));
 }
 /** Half-year periods: those that have ended and in which an account in scope has a counted answer. */
-function halfPeriods(surveyId, inScope) {
+function halfPeriods(surveyId, inScope, asOfDay = todayLocal) {
   const rows = responses.filter((r) => r.survey_id === surveyId && r.contact_id);
   const halves = [...new Set(rows.map((r) => bucketStart(localDate(r.created_at, tz), "half")))].sort();
   return halves
     .map((h) => ({ h, end: addMonths(h, 6) }))
-    .filter((p) => p.end <= todayLocal)
+    .filter((p) => p.end <= asOfDay)
     .map(({ h, end }) => ({
       period: h,
       end,
@@ -581,23 +581,23 @@ async function checkRetentionByCategory(survey, H, key = adminKey, label = "admi
   check(`${tag}.periods`, got.periods, periods);
 }
 
-async function checkValue(survey, key = adminKey, label = "admin", managerScope = null, mode = "wave", filters = {}) {
-  const got = await api(key, `/metrics/value-by-category?${qs({ surveyId: survey.id, periods: mode, ...filters })}`);
-  const tag = `value[${label} ${mode} ${JSON.stringify(filters)}]`;
+/**
+ * What satisfaction is worth (METRICS.md) as of `asOfDay` (and `asOfMs`, which decides the waves
+ * closed by then), in the endpoint's shape: per horizon its periods, groups and promoter − detractor,
+ * and the MRR at risk. `mode`: wave, half, or auto (waves once one has closed).
+ */
+function expectedValue(survey, managerScope, mode, filters, asOfDay = todayLocal, asOfMs = Date.now()) {
   const keep = accountFilter(managerScope, filters);
   const scoped = accounts.filter(keep);
   const inScope = (id) => keep(accountById.get(id));
-  const ps =
-    mode === "wave" ? wavePeriods(survey.id).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) })) : halfPeriods(survey.id, inScope);
+  const byWave = mode === "wave" || (mode === "auto" && wavePeriods(survey.id, asOfMs).length > 0);
+  const ps = byWave
+    ? wavePeriods(survey.id, asOfMs).map((p) => ({ ...p, cats: periodCategories(survey.id, p.w) }))
+    : halfPeriods(survey.id, inScope, asOfDay);
+  const horizons = [];
   let detractors6 = null;
   for (const H of [6, 12]) {
-    const h = got.horizons.find((x) => x.horizonMonths === H);
-    const complete = ps.filter((p) => addMonths(p.end, H) <= todayLocal);
-    check(
-      `${tag}.H${H}.periods`,
-      h?.periods.map((p) => p.period),
-      complete.map((p) => p.period),
-    );
+    const complete = ps.filter((p) => addMonths(p.end, H) <= asOfDay);
     const groupsOut = {};
     for (const c of ["promoter", "passive", "detractor", "no_answer"]) {
       let n = 0;
@@ -629,7 +629,9 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
       const L = cMonthly === null ? null : cMonthly <= 0 ? 120 : Math.min(1 / cMonthly, 120);
       const exp = { n, retained: kept, crr, nrr: x ? y / x : null, grr: x ? gy / x : null, meanMrr: n ? x / n : null };
       if (L !== null) exp.lifetimeMonths = L;
-      if (L !== null && n) exp.value = (x / n) * L;
+      // no account in the group: no value (null, as the endpoint writes it)
+      exp.value = L !== null && n ? (x / n) * L : null;
+      exp.valueCi95 = null;
       if (n) {
         const w = wilson(kept, n);
         exp.crrCi95 = w;
@@ -641,32 +643,32 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
         exp.lifetimeCi95 = lc;
         exp.valueCi95 = mc && { low: mc.low * lc.low, high: mc.high * lc.high };
       }
-      check(`${tag}.H${H}.${c}`, h?.groups[c], exp);
       groupsOut[c] = exp;
     }
     const gp = groupsOut.promoter;
     const gd = groupsOut.detractor;
-    const pd =
-      gp.n && gd.n
-        ? {
-            value: gp.value - gd.value,
-            ci95: gp.valueCi95 && gd.valueCi95 ? { low: gp.valueCi95.low - gd.valueCi95.high, high: gp.valueCi95.high - gd.valueCi95.low } : null,
-          }
-        : null;
-    check(`${tag}.H${H}.promoterMinusDetractor`, h?.promoterMinusDetractor, pd);
+    const pd = {
+      value: gp.n && gd.n ? gp.value - gd.value : null,
+      ci95:
+        gp.n && gd.n && gp.valueCi95 && gd.valueCi95
+          ? { low: gp.valueCi95.low - gd.valueCi95.high, high: gp.valueCi95.high - gd.valueCi95.low }
+          : null,
+    };
+    horizons.push({ horizonMonths: H, periods: complete.map((p) => p.period), groups: groupsOut, promoterMinusDetractor: pd });
     if (H === 6) detractors6 = gd;
   }
-  // MRR at risk: the latest period's detractors (and, apart, no-answer accounts) active today.
+  // MRR at risk: the latest period's detractors (and, apart, no-answer accounts) active on the as-of day.
+  let mrrAtRisk = { period: null, detractor: { n: 0, mrr: 0 }, noAnswer: { n: 0, mrr: 0 }, expectedLoss: null };
   const last = ps.at(-1);
   if (last) {
     const risk = { detractor: { n: 0, mrr: 0 }, noAnswer: { n: 0, mrr: 0 } };
     for (const a of scoped) {
-      if (!activeAt(a, todayLocal)) continue;
+      if (!activeAt(a, asOfDay)) continue;
       const c = last.cats.get(a.id)?.category ?? "no_answer";
       const g = c === "detractor" ? risk.detractor : c === "no_answer" ? risk.noAnswer : null;
       if (g) {
         g.n++;
-        g.mrr += mrrAt(a, todayLocal);
+        g.mrr += mrrAt(a, asOfDay);
       }
     }
     const loss =
@@ -676,8 +678,26 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
             ci95: { low: risk.detractor.mrr * (1 - detractors6.crrCi95.high), high: risk.detractor.mrr * (1 - detractors6.crrCi95.low) },
           }
         : null;
-    check(`${tag}.mrrAtRisk`, got.mrrAtRisk, { period: last.period, ...risk, expectedLoss: loss });
+    mrrAtRisk = { period: last.period, ...risk, expectedLoss: loss };
   }
+  return { horizons, mrrAtRisk };
+}
+
+async function checkValue(survey, key = adminKey, label = "admin", managerScope = null, mode = "wave", filters = {}) {
+  const got = await api(key, `/metrics/value-by-category?${qs({ surveyId: survey.id, periods: mode, ...filters })}`);
+  const tag = `value[${label} ${mode} ${JSON.stringify(filters)}]`;
+  const exp = expectedValue(survey, managerScope, mode, filters);
+  for (const e of exp.horizons) {
+    const h = got.horizons.find((x) => x.horizonMonths === e.horizonMonths);
+    check(
+      `${tag}.H${e.horizonMonths}.periods`,
+      h?.periods.map((p) => p.period),
+      e.periods,
+    );
+    for (const c of Object.keys(e.groups)) check(`${tag}.H${e.horizonMonths}.${c}`, h?.groups[c], e.groups[c]);
+    check(`${tag}.H${e.horizonMonths}.promoterMinusDetractor`, h?.promoterMinusDetractor, e.promoterMinusDetractor);
+  }
+  check(`${tag}.mrrAtRisk`, got.mrrAtRisk, exp.mrrAtRisk);
 }
 
 async function checkWaves(survey, key = adminKey, label = "admin", managerScope = null, filters = {}) {
@@ -807,23 +827,36 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null,
   check(`${tag}.survey`, got.survey?.id ?? null, configured ?? newest ?? null);
   const survey = surveys.find((s) => s.id === got.survey?.id);
   if (!survey) return;
+  // The review stands at the end of the month it reviews (METRICS.md "The monthly review"): the
+  // latest wave opened by then that has answers by then (a wave still open then: the answers given
+  // before its end), compared with the previous one that has answers.
+  const endMs = Date.parse(got.endsAt);
+  if (localMidnight(got.period.to, tz) <= Date.now()) check(`${tag}.endsAt`, endMs, localMidnight(got.period.to, tz));
+  const endDay = localDate(endMs, tz);
   const inScope = (r) => !managerScope || r.manager_user_id === managerScope;
-  const rows = responses.filter((r) => r.survey_id === survey.id && r.wave_id && inScope(r));
+  const sw = waves.filter((w) => w.survey_id === survey.id && w.opens_at < endMs);
+  const rows = responses.filter((r) => {
+    const w = r.wave_id && sw.find((x) => x.id === r.wave_id);
+    return r.survey_id === survey.id && w && (w.closes_at <= endMs || r.created_at < endMs) && inScope(r);
+  });
   const counted = latestBy(rows, (r) => r.wave_id);
-  const sw = waves.filter((w) => w.survey_id === survey.id);
   const withAnswers = sw.map((w) => ({ w, s: npsSummary(counted.filter((c) => c.k === w.id).map((c) => c.r.score)) })).filter((x) => x.s.n > 0);
   const last = withAnswers.at(-1);
   const prev = withAnswers.at(-2);
-  if (last) {
-    check(`${tag}.wave`, got.wave, {
-      period: last.w.period,
-      n: last.s.n,
-      nps: last.s.nps,
-      ci95: last.s.ci95,
-      previous: prev ? { period: prev.w.period, n: prev.s.n, nps: prev.s.nps } : null,
-      change: change(last.s, prev?.s),
-    });
-  }
+  check(
+    `${tag}.wave`,
+    got.wave,
+    last
+      ? {
+          period: last.w.period,
+          n: last.s.n,
+          nps: last.s.nps,
+          ci95: last.s.ci95,
+          previous: prev ? { period: prev.w.period, n: prev.s.n, nps: prev.s.nps } : null,
+          change: change(last.s, prev?.s),
+        }
+      : null,
+  );
   // new detractors during the month under review
   const { from, to } = got.period;
   const fromMs = localMidnight(from, tz);
@@ -851,8 +884,9 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null,
     got.atRisk,
     risky.slice(0, 20).map(({ a, st }) => ({ id: a.id, lastScore: st.lastScore, change: st.change, mrrCents: a.mrr_cents })),
   );
-  // the review's value and goals are those of the Retention page and the goals list, in the same scope
-  const worth = await api(key, `/metrics/value-by-category?surveyId=${survey.id}`);
+  // what satisfaction is worth (periods=auto): as of the month's end for a past month, today for
+  // the current edition (METRICS.md)
+  const worth = got.past ? expectedValue(survey, managerScope, "auto", {}, endDay, endMs) : expectedValue(survey, managerScope, "auto", {});
   const valueFrom = worth.horizons.find((h) => h.horizonMonths === 12 && h.periods.length > 0) ?? worth.horizons[0];
   check(`${tag}.value`, got.value, {
     horizonMonths: valueFrom.horizonMonths,
@@ -861,15 +895,17 @@ async function checkDigest(key = adminKey, label = "admin", managerScope = null,
     detractor: { n: valueFrom.groups.detractor.n, value: valueFrom.groups.detractor.value, ci95: valueFrom.groups.detractor.valueCi95 },
     promoterMinusDetractor: valueFrom.promoterMinusDetractor,
   });
+  // goals judged as on the month's last day, the running quarter from the answers given by its end
   const goalsList = (await api(key, "/goals")).data.filter((g) => !managerScope || !g.scope?.manager || g.scope.manager === managerScope);
   const bin = { on_track: "works", could_do_better: "could_do_better", off_track: "costs_more" };
   for (const g of goalsList) {
-    const inBin = got.goals[bin[g.status]]?.find((x) => x.id === g.id);
-    check(`${tag}.goals.${g.name}`, inBin, { current: g.current, status: g.status, reason: g.reason });
+    const exp = expectedGoal(g, managerScope, endMs - 1, endMs).status;
+    const inBin = got.goals[bin[exp.status]]?.find((x) => x.id === g.id);
+    check(`${tag}.goals.${g.name}`, inBin, { current: exp.current, status: exp.status, reason: exp.reason });
   }
   check(`${tag}.goals.count`, Object.values(got.goals).flat().length, goalsList.length);
-  // retention: last complete quarter
-  const q = bucketStart(todayLocal, "quarter");
+  // retention: the last quarter complete by the month's end
+  const q = bucketStart(endDay, "quarter");
   const s = addMonths(q, -3);
   const scoped = accounts.filter((a) => !managerScope || a.manager_user_id === managerScope);
   const S = scoped.filter((a) => activeAt(a, s));
@@ -950,7 +986,7 @@ async function checkAccountsList(key = adminKey, label = "admin", managerScope =
 const dayNumber = (date) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
 const dateOfDay = (day) => new Date(day * 86_400_000).toISOString().slice(0, 10);
 /** METRICS.md "KPI goals": status from the latest value and a least-squares line. */
-function goalStatus(points, target, deadline) {
+function goalStatus(points, target, deadline, today = todayLocal) {
   const current = points.at(-1)?.value ?? null;
   let fit = null;
   let slope = null;
@@ -975,92 +1011,102 @@ function goalStatus(points, target, deadline) {
   const r = (status, reason) => ({ current, status, reason, fit });
   if (current === null) return r("off_track", "no_data");
   if (current >= target) return r("on_track", "target_met");
-  if (dayNumber(todayLocal) > dayNumber(deadline)) return r("off_track", "deadline_passed");
+  if (dayNumber(today) > dayNumber(deadline)) return r("off_track", "deadline_passed");
   if (!fit) return r("off_track", "insufficient_data");
   if (slope === 0) return r("off_track", "flat");
   if (slope < 0) return r("off_track", "moving_away");
   return fit.atDeadline >= target ? r("on_track", "fit_reaches_target") : r("could_do_better", "fit_misses_deadline");
 }
 
-async function checkGoals(key = adminKey, label = "admin", managerScope = null) {
-  const got = await api(key, "/goals");
-  const curQ = bucketStart(todayLocal, "quarter");
+/**
+ * A goal's points and status (METRICS.md "KPI goals") judged at instant `nowMs`, its score
+ * quarters from the answers given before `beforeMs` (the monthly review judges a goal as on the
+ * month's last day: the running quarter as it stood then).
+ */
+function expectedGoal(g, managerScope, nowMs = Date.now(), beforeMs = Number.POSITIVE_INFINITY) {
+  const today = localDate(nowMs, tz);
+  const curQ = bucketStart(today, "quarter");
   const quarters = [];
   for (let i = 5; i >= 0; i--) quarters.push(addMonths(curQ, -3 * i));
   const mid = (b, months) => (dayNumber(b) + dayNumber(addMonths(b, months))) / 2;
-  for (const g of got.data) {
-    const manager = managerScope ?? g.scope?.manager;
-    const segment = g.scope?.segment;
-    let points = [];
-    if (["nps", "csat", "ces"].includes(g.metric)) {
-      const rows = responses.filter((r) => r.survey_id === g.surveyId);
-      const counted = latestBy(rows, (r) => bucketStart(localDate(r.created_at, tz), "quarter")).filter(
-        ({ r }) => (!manager || r.manager_user_id === manager) && (!segment || r.segment === segment),
-      );
-      for (const q of quarters) {
-        const scores = counted.filter((c) => c.k === q).map((c) => c.r.score);
-        if (!scores.length) continue;
-        const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-        const v = g.metric === "nps" ? npsSummary(scores).nps : g.metric === "csat" ? csatSummary(scores).csat : mean;
-        points.push({ period: q, value: v, n: scores.length, day: mid(q, 3) });
-      }
-    } else if (g.metric === "crr" || g.metric === "nrr") {
-      const scoped = accounts.filter((a) => (!manager || a.manager_user_id === manager) && (!segment || a.segment === segment));
-      for (let i = 6; i >= 1; i--) {
-        const s0 = addMonths(curQ, -3 * i);
-        const e = addMonths(s0, 3);
-        const S = scoped.filter((a) => activeAt(a, s0));
-        const m0 = S.reduce((x, a) => x + mrrAt(a, s0), 0);
-        const v =
-          g.metric === "crr"
-            ? S.length
-              ? S.filter((a) => activeAt(a, e)).length / S.length
-              : null
-            : m0
-              ? S.reduce((x, a) => x + mrrAt(a, e), 0) / m0
-              : null;
-        if (v !== null) points.push({ period: s0, value: 100 * v, n: S.length, day: mid(s0, 3) });
-      }
-    } else if (g.metric === "response_rate") {
-      const inv = all(
-        "SELECT i.wave_id, i.contact_id, i.status, c.account_id FROM invitations i LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.survey_id = ?",
-        g.surveyId,
-      );
-      for (const w of waves.filter((x) => x.survey_id === g.surveyId && x.closes_at <= Date.now())) {
-        const answered = new Set(
-          responses
-            .filter(
-              (r) =>
-                r.survey_id === g.surveyId &&
-                r.contact_id &&
-                (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
-            )
-            .map((r) => r.contact_id),
-        );
-        let delivered = 0;
-        let responded = 0;
-        for (const i of inv.filter((x) => x.wave_id === w.id)) {
-          const a = accountById.get(i.account_id);
-          if ((manager && a?.manager_user_id !== manager) || (segment && a?.segment !== segment)) continue;
-          if (i.status === "bounced") continue;
-          const r = answered.has(i.contact_id);
-          if (i.status === "sent" || r) delivered++;
-          if (r) responded++;
-        }
-        if (delivered)
-          points.push({ period: w.period, value: (100 * responded) / delivered, n: delivered, day: dayNumber(localDate(w.closes_at, tz)) });
-      }
-    }
-    points = points.slice(-6);
-    const tag = `goals[${label}].${g.name}`;
-    check(
-      `${tag}.points`,
-      g.points,
-      points.map(({ day, ...p }) => p),
+  const manager = managerScope ?? g.scope?.manager;
+  const segment = g.scope?.segment;
+  let points = [];
+  if (["nps", "csat", "ces"].includes(g.metric)) {
+    const rows = responses.filter((r) => r.survey_id === g.surveyId && r.created_at < beforeMs);
+    const counted = latestBy(rows, (r) => bucketStart(localDate(r.created_at, tz), "quarter")).filter(
+      ({ r }) => (!manager || r.manager_user_id === manager) && (!segment || r.segment === segment),
     );
-    const currentN = points.at(-1)?.n ?? null;
-    const scoreMetric = ["nps", "csat", "ces"].includes(g.metric);
-    check(tag, g, { ...goalStatus(points, g.target, g.deadline), currentN, tooFew: scoreMetric && currentN !== null && currentN < 20 });
+    for (const q of quarters) {
+      const scores = counted.filter((c) => c.k === q).map((c) => c.r.score);
+      if (!scores.length) continue;
+      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+      const v = g.metric === "nps" ? npsSummary(scores).nps : g.metric === "csat" ? csatSummary(scores).csat : mean;
+      points.push({ period: q, value: v, n: scores.length, day: mid(q, 3) });
+    }
+  } else if (g.metric === "crr" || g.metric === "nrr") {
+    const scoped = accounts.filter((a) => (!manager || a.manager_user_id === manager) && (!segment || a.segment === segment));
+    for (let i = 6; i >= 1; i--) {
+      const s0 = addMonths(curQ, -3 * i);
+      const e = addMonths(s0, 3);
+      const S = scoped.filter((a) => activeAt(a, s0));
+      const m0 = S.reduce((x, a) => x + mrrAt(a, s0), 0);
+      const v =
+        g.metric === "crr"
+          ? S.length
+            ? S.filter((a) => activeAt(a, e)).length / S.length
+            : null
+          : m0
+            ? S.reduce((x, a) => x + mrrAt(a, e), 0) / m0
+            : null;
+      if (v !== null) points.push({ period: s0, value: 100 * v, n: S.length, day: mid(s0, 3) });
+    }
+  } else if (g.metric === "response_rate") {
+    const inv = all(
+      "SELECT i.wave_id, i.contact_id, i.status, c.account_id FROM invitations i LEFT JOIN contacts c ON c.id = i.contact_id WHERE i.survey_id = ?",
+      g.surveyId,
+    );
+    for (const w of waves.filter((x) => x.survey_id === g.surveyId && x.closes_at <= nowMs)) {
+      const answered = new Set(
+        responses
+          .filter(
+            (r) =>
+              r.survey_id === g.surveyId &&
+              r.contact_id &&
+              (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
+          )
+          .map((r) => r.contact_id),
+      );
+      let delivered = 0;
+      let responded = 0;
+      for (const i of inv.filter((x) => x.wave_id === w.id)) {
+        const a = accountById.get(i.account_id);
+        if ((manager && a?.manager_user_id !== manager) || (segment && a?.segment !== segment)) continue;
+        if (i.status === "bounced") continue;
+        const r = answered.has(i.contact_id);
+        if (i.status === "sent" || r) delivered++;
+        if (r) responded++;
+      }
+      if (delivered)
+        points.push({ period: w.period, value: (100 * responded) / delivered, n: delivered, day: dayNumber(localDate(w.closes_at, tz)) });
+    }
+  }
+  points = points.slice(-6);
+  const currentN = points.at(-1)?.n ?? null;
+  const scoreMetric = ["nps", "csat", "ces"].includes(g.metric);
+  return {
+    points: points.map(({ day, ...p }) => p),
+    status: { ...goalStatus(points, g.target, g.deadline, today), currentN, tooFew: scoreMetric && currentN !== null && currentN < 20 },
+  };
+}
+
+async function checkGoals(key = adminKey, label = "admin", managerScope = null) {
+  const got = await api(key, "/goals");
+  for (const g of got.data) {
+    const exp = expectedGoal(g, managerScope);
+    const tag = `goals[${label}].${g.name}`;
+    check(`${tag}.points`, g.points, exp.points);
+    check(tag, g, exp.status);
   }
 }
 
