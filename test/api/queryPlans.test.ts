@@ -584,7 +584,7 @@ describe("query plans of the dashboard", () => {
     ).toEqual([]);
     // The walk's page, read by id with the accounts checked: by primary key, not the manager's
     // whole index in time order (64 ms at 1M when it did).
-    const pageById = log.filter((q) => /"responses"\."id" in \(/.test(q.sql) && /exists \(select 1 from "accounts" "book"/.test(q.sql));
+    const pageById = log.filter((q) => /"responses"\."id" (in|IN) \(/.test(q.sql) && /exists \(select 1 from "accounts" "book"/.test(q.sql));
     expect(pageById.length).toBeGreaterThanOrEqual(2);
     for (const q of pageById) {
       const steps = (
