@@ -12,7 +12,7 @@ import { accountWhereInScope } from "../../worker/db/queries/accountFilter";
 import { getRetention } from "../../worker/db/queries/getRetention";
 import { bucketLabel, bucketOfDate, localDate, nextBucket } from "../../worker/metrics/buckets";
 import { addMonths } from "../../worker/metrics/calendar";
-import { retentionSeries } from "../../worker/metrics/retention";
+import { retentionSeries, retentionSeriesDates } from "../../worker/metrics/retention";
 import { buildDigest } from "../../worker/services/digest";
 import { satisfactionValue } from "../../worker/services/satisfactionValue";
 import { api, createSurvey } from "../helpers";
@@ -32,12 +32,14 @@ async function fromScratch(scope: string, surveyId: string, now: number) {
   const today = localDate(now, "UTC");
   const lastQuarter = addMonths(bucketOfDate(today, "quarter"), -3);
   const where = accountWhereInScope(scope);
-  const accounts = await getRetention(db, { where, activeFrom: lastQuarter, activeUntil: lastQuarter });
-  const [q] = retentionSeries(
-    accounts,
-    [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }],
-    today,
-  );
+  const periods = [{ bucket: lastQuarter, label: bucketLabel(lastQuarter, "quarter"), start: lastQuarter, end: nextBucket(lastQuarter, "quarter") }];
+  const accounts = await getRetention(db, {
+    where,
+    activeFrom: lastQuarter,
+    activeUntil: lastQuarter,
+    mrrDates: retentionSeriesDates(periods, today),
+  });
+  const [q] = retentionSeries(accounts, periods, today);
   const worth = await satisfactionValue(db, { surveyId, where, asked: "auto", timeZone: "UTC", asOf: today, now });
   const h = worth.horizons.find((x) => x.horizonMonths === 12 && x.periods.length > 0) ?? worth.horizons[0]!;
   return {

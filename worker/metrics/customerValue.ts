@@ -124,6 +124,15 @@ export interface ValueByCategory {
 }
 
 /**
+ * Every date valueByCategory over `horizons` and mrrAtRisk as of `asOf` read an account's MRR at
+ * (for getRetention's `mrrDates`): each period's end and its horizons' ends, and `asOf`.
+ */
+export const valueDates = (periods: { end: string }[], horizons: readonly number[], asOf: string): string[] => [
+  ...periods.flatMap((p) => [p.end, ...horizons.map((h) => addMonths(p.end, h))]),
+  asOf,
+];
+
+/**
  * Pools the account-periods of every period whose horizon is over: for each account active at a
  * period's end, its category in that period (no answer is a group), MRR then and H months later.
  */

@@ -118,6 +118,9 @@ export interface RetentionPoint extends RetentionPeriod, CustomerRetention, Reve
   measuredAt: string;
 }
 
+/** Every date retentionSeries(…, periods, asOf) reads an account's MRR at (for getRetention's `mrrDates`). */
+export const retentionSeriesDates = (periods: RetentionPeriod[], asOf: string): string[] => [...periods.flatMap((p) => [p.start, p.end]), asOf];
+
 /**
  * One point per period. A period still running is measured to date (at `asOf`) and marked
  * incomplete; a period that starts after `asOf` has nothing to measure and is left out.

@@ -19,7 +19,7 @@ import { bucketLabel, bucketOfDate, bucketsBetween, localDate, nextBucket, zoned
 import { addMonths, dayNumber } from "../metrics/calendar";
 import { evaluateGoal, RECENT_BUCKETS, type GoalEvaluation } from "../metrics/goals";
 import { SMALL_N } from "../metrics/nps";
-import { retentionSeries } from "../metrics/retention";
+import { retentionSeries, retentionSeriesDates } from "../metrics/retention";
 import { buildTrend } from "../metrics/trend";
 import { managerScope } from "./scope";
 import { scoreTrend } from "./scoreTrend";
@@ -147,6 +147,7 @@ export async function goalProgress(
       where: accountWhere(principal, { segment, manager }),
       activeFrom: periods[0]!.start,
       activeUntil: periods.at(-1)!.start,
+      mrrDates: retentionSeriesDates(periods, asOf),
     });
     for (const p of retentionSeries(accounts, periods, asOf)) {
       const value = goal.metric === "crr" ? p.crr : p.nrr;

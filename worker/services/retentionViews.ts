@@ -14,7 +14,7 @@ import type { surveys } from "../db/schema";
 import type { Db } from "../env";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
 import { minDate } from "../metrics/calendar";
-import { cohortRetention, retentionByCategory, retentionSeries } from "../metrics/retention";
+import { cohortRetention, retentionByCategory, retentionSeries, retentionSeriesDates } from "../metrics/retention";
 import type { CohortsQuerySchema, RetentionByCategoryQuerySchema, RetentionQuerySchema, ValueByCategoryQuerySchema } from "../schemas/retention";
 import { cachedMetric } from "./metricCache";
 import { categoryPeriods, satisfactionValue } from "./satisfactionValue";
@@ -58,7 +58,12 @@ export async function retentionView(db: Db, v: ViewScope, q: z.output<typeof Ret
       const accounts =
         periods.length === 0
           ? []
-          : await getRetention(db, { where, activeFrom: periods[0]!.start, activeUntil: minDate(periods.at(-1)!.start, asOf) });
+          : await getRetention(db, {
+              where,
+              activeFrom: periods[0]!.start,
+              activeUntil: minDate(periods.at(-1)!.start, asOf),
+              mrrDates: retentionSeriesDates(periods, asOf),
+            });
       return {
         interval: q.interval,
         from: periods[0]?.start ?? null,

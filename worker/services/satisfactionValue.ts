@@ -9,7 +9,7 @@ import { getRetention } from "../db/queries/getRetention";
 import type { Db } from "../env";
 import { answeredCategories } from "../metrics/accountNps";
 import { bucketLabel, localDate, nextBucket } from "../metrics/buckets";
-import { LIFETIME_CAP_MONTHS, mrrAtRisk, valueByCategory } from "../metrics/customerValue";
+import { LIFETIME_CAP_MONTHS, mrrAtRisk, valueByCategory, valueDates } from "../metrics/customerValue";
 import type { CategoryPeriodInput } from "../metrics/retention";
 
 export interface CategoryPeriodsQuery {
@@ -59,7 +59,8 @@ export const VALUE_HORIZONS = [6, 12] as const;
 export async function satisfactionValue(db: Db, q: CategoryPeriodsQuery) {
   const { mode, periods } = await categoryPeriods(db, q);
   const first = periods.reduce<string | null>((m, p) => (m === null || p.end < m ? p.end : m), null);
-  const accounts = first ? await getRetention(db, { where: q.where, activeFrom: first, activeUntil: q.asOf }) : [];
+  const mrrDates = valueDates(periods, VALUE_HORIZONS, q.asOf);
+  const accounts = first ? await getRetention(db, { where: q.where, activeFrom: first, activeUntil: q.asOf, mrrDates }) : [];
   const horizons = VALUE_HORIZONS.map((h) => valueByCategory(accounts, periods, h, q.asOf));
   // Who is a detractor now: the latest period's categories; how much may go: the 6-month retention of detractors.
   const latest = periods.reduce<CategoryPeriodInput | null>((m, p) => (m === null || p.end > m.end ? p : m), null);
