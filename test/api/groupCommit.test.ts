@@ -18,6 +18,27 @@ function withBatch(batch: (real: D1Database, stmts: D1PreparedStatement[]) => Pr
   });
 }
 
+/** env.DB whose every batch commits, then loses its reply (group commit then runs each statement again alone). */
+const replyLost = () =>
+  withBatch(async (real, stmts) => {
+    await real.batch(stmts);
+    throw new Error("Network connection lost.");
+  });
+
+/** Runs `fn` with a webhook subscribed to the response events, deleted afterwards. */
+async function withHook(fn: (hookId: string) => Promise<void>) {
+  const hook = await api("/api/v1/webhooks", {
+    headers: ADMIN,
+    body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.updated", "response.detractor"] },
+  });
+  expect(hook.status).toBe(201);
+  try {
+    await fn(hook.body.id);
+  } finally {
+    expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
+  }
+}
+
 describe("group commit", () => {
   it("stores concurrent answers and concurrent retries exactly once", async () => {
     const s = await createSurvey();
@@ -98,12 +119,7 @@ describe("group commit", () => {
   it("an answer committed by a batch whose reply was lost is still a creation: 201 with its edit token, stored once", async () => {
     const s = await createSurvey();
     // The batch commits, then its reply is lost; group commit runs each statement again alone.
-    const db = createDb(
-      withBatch(async (real, stmts) => {
-        await real.batch(stmts);
-        throw new Error("Network connection lost.");
-      }),
-    );
+    const db = createDb(replyLost());
     const survey = await findSurvey(db, s.id);
     const id = crypto.randomUUID();
     const out = await recordResponse(db, survey, { id, score: 3, comment: "Trop lent" }, { timeZone: "UTC", channel: "api" });
@@ -122,12 +138,7 @@ describe("group commit", () => {
 
   it("an answer sent with its own edit token, committed by a batch whose reply was lost, is a creation: its detractor alert goes out", async () => {
     const s = await createSurvey();
-    const hook = await api("/api/v1/webhooks", {
-      headers: ADMIN,
-      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.updated", "response.detractor"] },
-    });
-    expect(hook.status).toBe(201);
-    try {
+    await withHook(async (hookId) => {
       // Only the answer's batch loses its reply; the webhook enqueue after it goes through.
       let calls = 0;
       const db = createDb(
@@ -145,31 +156,19 @@ describe("group commit", () => {
       expect(out.editToken).toBe(editToken);
       // A new detractor: created and detractor, as for any answer; not an update of itself.
       const events = await env.DB.prepare("SELECT event FROM webhook_deliveries WHERE webhook_id = ? AND payload LIKE ? ORDER BY event")
-        .bind(hook.body.id, `%${id}%`)
+        .bind(hookId, `%${id}%`)
         .all<{ event: string }>();
       expect(events.results.map((e) => e.event)).toEqual(["response.created", "response.detractor"]);
       const row = await env.DB.prepare("SELECT count(*) AS n, max(score) AS score FROM responses WHERE id = ?").bind(id).first();
       expect(row).toEqual({ n: 1, score: 2 });
-    } finally {
-      expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
-    }
+    });
   });
 
   it("an event whose enqueue batch committed but lost its reply is queued once per hook, and still handed on", async () => {
     const s = await createSurvey();
-    const hook = await api("/api/v1/webhooks", {
-      headers: ADMIN,
-      body: { url: "http://127.0.0.1:9/hook", events: ["response.created", "response.updated", "response.detractor"] },
-    });
-    expect(hook.status).toBe(201);
-    try {
+    await withHook(async (hookId) => {
       // Every batch commits, then loses its reply: the answer's INSERT and the enqueue both run twice.
-      const db = createDb(
-        withBatch(async (real, stmts) => {
-          await real.batch(stmts);
-          throw new Error("Network connection lost.");
-        }),
-      );
+      const db = createDb(replyLost());
       const survey = await findSurvey(db, s.id);
       const id = crypto.randomUUID();
       const out = await recordResponse(db, survey, { id, score: 1, editToken: `client-token-${id}` }, { timeZone: "UTC", channel: "api" });
@@ -177,7 +176,7 @@ describe("group commit", () => {
       const rows = await env.DB.prepare(
         "SELECT event, count(*) AS n, count(DISTINCT json_extract(payload, '$.id')) AS events FROM webhook_deliveries WHERE webhook_id = ? AND payload LIKE ? GROUP BY event ORDER BY event",
       )
-        .bind(hook.body.id, `%${id}%`)
+        .bind(hookId, `%${id}%`)
         .all();
       expect(rows.results).toEqual([
         { event: "response.created", n: 1, events: 1 },
@@ -187,12 +186,10 @@ describe("group commit", () => {
       const direct = await enqueueEvents(db, [{ event: "response.updated", data: { probe: id } }], null);
       expect(direct).toHaveLength(1);
       const stored = await env.DB.prepare("SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND event = 'response.updated' AND payload LIKE ?")
-        .bind(hook.body.id, `%${id}%`)
+        .bind(hookId, `%${id}%`)
         .all<{ id: string }>();
       expect(stored.results.map((r) => r.id)).toEqual(direct);
-    } finally {
-      expect((await api(`/api/v1/webhooks/${hook.body.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(204);
-    }
+    });
   });
 
   it("a retry of someone's stored answer is still not a creation (no edit token for the retry)", async () => {

@@ -77,7 +77,7 @@ export async function answer(
   contactId: string | null,
   score: number,
   at: string,
-  extra: { channel?: schema.Channel; locale?: string; waveId?: string; invitationId?: string } = {},
+  extra: { channel?: schema.Channel; locale?: string; waveId?: string; invitationId?: string; comment?: string } = {},
 ): Promise<string> {
   const ms = Date.parse(at);
   const who = contactId ? await contactWithAccount(db(), contactId) : null;
@@ -89,6 +89,7 @@ export async function answer(
       surveyId,
       contactId,
       score,
+      comment: extra.comment ?? null,
       channel: extra.channel ?? "api",
       locale: extra.locale ?? "en",
       waveId: extra.waveId ?? null,
