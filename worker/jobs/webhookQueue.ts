@@ -19,6 +19,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { env as workerEnv } from "cloudflare:workers";
 import { createDb } from "../db/client";
+import { inList } from "../db/queries/inList";
 import { webhookDeliveries, webhooks } from "../db/schema";
 import type { Db, Env, WebhookMessage } from "../env";
 import { attemptDelivery, type Claimed } from "./webhookSend";
@@ -27,6 +28,8 @@ export const WEBHOOK_QUEUE_NAME = "barometre-webhooks";
 export const WEBHOOK_DLQ_NAME = "barometre-webhooks-dlq";
 /** Queues' longest delay for a message or a retry. */
 const MAX_DELAY_S = 12 * 3600;
+/** Queues' most messages in one sendBatch (also at most 256 KB: a message here is one delivery id). */
+const SEND_BATCH = 100;
 /** A claimed delivery is hidden this long, so a duplicate message never sends it twice. */
 const LEASE_MS = 2 * 60_000;
 
@@ -61,35 +64,42 @@ export async function dispatchDeliveries(
 ): Promise<number> {
   if (deliveries.length === 0) return 0;
   const wait = detractorWaitSeconds(env);
-  try {
-    await queue.sendBatch(
-      deliveries.map((d) => ({
-        body: { deliveryId: d.id },
-        contentType: "json" as const,
-        ...(d.event === "response.detractor" && wait > 0 ? { delaySeconds: Math.min(wait, MAX_DELAY_S) } : {}),
-      })),
-    );
-  } catch (e) {
-    console.error(
-      JSON.stringify({
-        level: "error",
-        msg: "webhook queue unavailable; the cron sweep will queue these",
-        deliveries: deliveries.map((d) => d.id),
-        error: String(e),
-      }),
-    );
-    return 0;
+  let queued = 0;
+  // Queues takes at most SEND_BATCH messages per sendBatch; each part is stamped once sent, so a
+  // refusal midway leaves only the rest for the sweep.
+  for (let i = 0; i < deliveries.length; i += SEND_BATCH) {
+    const part = deliveries.slice(i, i + SEND_BATCH);
+    try {
+      await queue.sendBatch(
+        part.map((d) => ({
+          body: { deliveryId: d.id },
+          contentType: "json" as const,
+          ...(d.event === "response.detractor" && wait > 0 ? { delaySeconds: Math.min(wait, MAX_DELAY_S) } : {}),
+        })),
+      );
+    } catch (e) {
+      console.error(
+        JSON.stringify({
+          level: "error",
+          msg: "webhook queue unavailable; the cron sweep will queue these",
+          deliveries: deliveries.slice(i).map((d) => d.id),
+          error: String(e),
+        }),
+      );
+      return queued;
+    }
+    await db
+      .update(webhookDeliveries)
+      .set({ queuedAt: new Date() })
+      .where(
+        inList(
+          webhookDeliveries.id,
+          part.map((d) => d.id),
+        ),
+      );
+    queued += part.length;
   }
-  await db
-    .update(webhookDeliveries)
-    .set({ queuedAt: new Date() })
-    .where(
-      inArray(
-        webhookDeliveries.id,
-        deliveries.map((d) => d.id),
-      ),
-    );
-  return deliveries.length;
+  return queued;
 }
 
 /**
@@ -116,7 +126,7 @@ export async function sweepUnqueued(db: Db, queue: Queue<WebhookMessage>, now: n
       .update(webhookDeliveries)
       .set({ nextAttemptAt: new Date(now) })
       .where(
-        inArray(
+        inList(
           webhookDeliveries.id,
           rows.map((r) => r.id),
         ),
