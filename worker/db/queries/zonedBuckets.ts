@@ -11,7 +11,10 @@ import { bucketOf, bucketsBetween, type Interval, nextBucket, zonedMidnightUtc }
 
 /** The buckets of `interval` from the one holding local date `from` to the last starting before `to`. */
 export function zonedBuckets(interval: Interval, timeZone: string, from: string, to: string): SQL {
-  const rows = bucketsBetween(from, to, interval).map((b) => [zonedMidnightUtc(b, timeZone), zonedMidnightUtc(nextBucket(b, interval), timeZone), b]);
+  const starts = bucketsBetween(from, to, interval);
+  // Each bucket ends where the next begins: every edge is computed once (each costs a few Intl calls).
+  const edges = [...starts, ...starts.slice(-1).map((b) => nextBucket(b, interval))].map((b) => zonedMidnightUtc(b, timeZone));
+  const rows = starts.map((b, i) => [edges[i], edges[i + 1], b]);
   return sql`buckets (lo, hi, bucket) AS (
       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${JSON.stringify(rows)}))`;
 }
