@@ -20,7 +20,7 @@ import { rebucket } from "../../worker/jobs/rebucket";
 import { bucketOf, type Interval } from "../../worker/metrics/buckets";
 import type { Histogram } from "../../worker/metrics/histogram";
 import { eraseContact } from "../../worker/services/contactsGdpr";
-import { reattributeAccount } from "../../worker/services/scope";
+import { reattributeAccounts } from "../../worker/services/scope";
 import { createSurvey } from "../helpers";
 
 const INTERVALS: Interval[] = ["month", "quarter", "half"];
@@ -209,12 +209,12 @@ describe("the cube against a raw recount", () => {
     const erased = contacts[4]!.id;
     await eraseContact(db, erased, "test");
     expect((await env.DB.prepare("SELECT count(*) AS n FROM responses WHERE contact_id = ?").bind(erased).first<{ n: number }>())!.n).toBe(0);
-    // An account changes hands and segment: its answers follow (reattributeAccount).
+    // An account changes hands and segment: its answers follow (reattributeAccounts).
     await env.DB.prepare("UPDATE accounts SET manager_user_id = ?, segment = 'Ent' WHERE id = ?").bind(MANAGERS[1], accounts[0]!.id).run();
-    await reattributeAccount(db, accounts[0]!.id);
+    await db.run(reattributeAccounts([accounts[0]!.id]));
     // And one without a manager gets one.
     await env.DB.prepare("UPDATE accounts SET manager_user_id = ? WHERE id = ?").bind(MANAGERS[2], accounts[7]!.id).run();
-    await reattributeAccount(db, accounts[7]!.id);
+    await db.run(reattributeAccounts([accounts[7]!.id]));
 
     // The data is varied enough for the comparison to mean something.
     const cells = await compareAll(survey.id, "UTC", accountIds);

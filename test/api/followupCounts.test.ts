@@ -10,7 +10,7 @@ import { env } from "cloudflare:test";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../worker/env";
-import { reattributeAccount } from "../../worker/services/scope";
+import { reattributeAccounts } from "../../worker/services/scope";
 import { createUser } from "../auth-helpers";
 import { ADMIN, api, createSurvey } from "../helpers";
 import { answer, apiKeyFor, insertAccount } from "../scope-helpers";
@@ -121,11 +121,11 @@ describe("followup_counts", () => {
 
     // The account changes hands (the API's way: the account, then its answers).
     await run("UPDATE accounts SET manager_user_id = ? WHERE id = ?", ctx.b.id, accA.id);
-    await reattributeAccount(db, accA.id);
+    await db.run(reattributeAccounts([accA.id]));
     await expectCountsMatchItems("account A handed to B");
     await expectSummaries("account A handed to B");
     await run("UPDATE accounts SET manager_user_id = NULL WHERE id = ?", accB.id);
-    await reattributeAccount(db, accB.id);
+    await db.run(reattributeAccounts([accB.id]));
     await expectCountsMatchItems("account B left without a manager");
 
     // Manager B's user is deleted: their items lose their owner (a foreign-key action).

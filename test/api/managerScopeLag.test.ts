@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Db, Principal } from "../../worker/env";
 import { bucketOf } from "../../worker/metrics/buckets";
 import { commentsPage } from "../../worker/services/commentsList";
-import { reattributeAccount } from "../../worker/services/scope";
+import { reattributeAccounts } from "../../worker/services/scope";
 import { createSurvey } from "../helpers";
 
 const db = drizzle(env.DB) as unknown as Db;
@@ -56,7 +56,7 @@ describe("a manager's lists when the copied manager lags", () => {
       strategy: "walk",
     });
     expect([walked.servedBy, walked.rows]).toEqual(["collect", []]);
-    await reattributeAccount(db, "acc-lag");
+    await db.run(reattributeAccounts(["acc-lag"]));
     expect(await seen("usr_lag_b")).toEqual(["lag-1"]);
     expect(await seen("usr_lag_b", "lent")).toEqual(["lag-1"]);
     expect(await seen("usr_lag_a")).toEqual([]);

@@ -16,7 +16,7 @@ import { rebucket } from "../../worker/jobs/rebucket";
 import { bucketOf } from "../../worker/metrics/buckets";
 import { emptyHistogram, type Histogram } from "../../worker/metrics/histogram";
 import { eraseContact } from "../../worker/services/contactsGdpr";
-import { reattributeAccount } from "../../worker/services/scope";
+import { reattributeAccounts } from "../../worker/services/scope";
 import { createSurvey } from "../helpers";
 
 const CHANNELS = ["widget", "link", "email"];
@@ -204,9 +204,9 @@ describe("waves as buckets of counted, rollups and cube", () => {
     const db = createDb(env.DB);
     await eraseContact(db, contacts[2]!.id, "test");
     await env.DB.prepare("UPDATE accounts SET manager_user_id = ?, segment = 'Ent' WHERE id = ?").bind(MANAGERS[1], accounts[0]!.id).run();
-    await reattributeAccount(db, accounts[0]!.id);
+    await db.run(reattributeAccounts([accounts[0]!.id]));
     await env.DB.prepare("UPDATE accounts SET manager_user_id = ? WHERE id = ?").bind(MANAGERS[2], accounts[5]!.id).run();
-    await reattributeAccount(db, accounts[5]!.id);
+    await db.run(reattributeAccounts([accounts[5]!.id]));
     expect(await compareAll(survey.id, waveIds, accountIds)).toBeGreaterThan(300);
 
     // A time-zone rebuild moves calendar buckets, never the wave rows.

@@ -22,11 +22,11 @@ import {
   PatchAccountSchema,
 } from "../schemas/accounts";
 import { getAccountInScope, listAccounts } from "../services/accounts";
-import { appendMrr, reattributeAccounts, upsertAccounts } from "../services/accountsUpsert";
+import { appendMrr, upsertAccounts } from "../services/accountsUpsert";
 import { runBulk } from "../services/bulk";
 import { contactView } from "../services/contacts";
 import { rawBatch } from "../services/rawBatch";
-import { assertOwnManagerFilter } from "../services/scope";
+import { assertOwnManagerFilter, reattributeAccounts } from "../services/scope";
 
 const tags = ["accounts"];
 const AccountParams = params("accountId");

@@ -14,6 +14,7 @@ import { requireAuth } from "../middleware/auth";
 import { InvitationsCsvQuery, WaveSchema, WavesListQuery } from "../schemas/waves";
 import { csvStream } from "../services/csv";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
+import { inList } from "../db/queries/inList";
 
 const INVITATIONS_PAGE = 1000;
 const tags = ["waves"];
@@ -82,7 +83,10 @@ export const wavesRoute = router()
                            AND (r.wave_id = w.id OR (r.created_at >= w.opens_at AND r.created_at < w.closes_at))) AS responded,
                  count(*) AS n
           FROM invitations i JOIN waves w ON w.id = i.wave_id
-          WHERE i.wave_id IN (SELECT value FROM json_each(${JSON.stringify(rows.map((r) => r.id))})) ${scope}
+          WHERE ${inList(
+            sql`i.wave_id`,
+            rows.map((r) => r.id),
+          )} ${scope}
           GROUP BY 1, 2, 3`)
       : [];
     return c.json(

@@ -19,6 +19,7 @@ import type { AccountSort } from "../schemas/accounts";
 import { rawStandingsTable } from "../db/queries/standingsRaw";
 import { readRollupZone } from "./rollupZone";
 import { managerScope } from "./scope";
+import { inList } from "../db/queries/inList";
 
 export { AT_RISK_DROP };
 
@@ -144,7 +145,7 @@ export async function listAccounts(db: Db, p: Principal, f: AccountFilter) {
   if (book !== null) where.push(sql`a.manager_user_id = ${book}`);
   if (scope !== null && f.manager && f.manager !== scope) where.push(sql`0`);
   if (f.segment) where.push(sql`a.segment = ${f.segment}`);
-  if (f.ids) where.push(sql`a.id IN (SELECT value FROM json_each(${JSON.stringify(f.ids)}))`);
+  if (f.ids) where.push(inList(sql`a.id`, f.ids));
   if (f.q) where.push(nameMatches("accounts_fts", sql`a.rowid`, [sql`a.name`, sql`a.external_id`], f.q));
   // A search the trigram index answers reads its matches and sorts them (see below).
   const searched = f.q !== undefined && trigramQuery(f.q) !== null;

@@ -3,7 +3,7 @@
  * One call = one D1 batch (atomic): every valid row is written whole, invalid rows are reported
  * and not written. Omitted fields keep their stored value; `null` clears an optional field.
  * MRR changes append to account_mrr; manager/segment changes re-attribute the account's responses
- * (the set-based twin of scope.ts's reattributeAccount).
+ * (scope.ts's reattributeAccounts).
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../env";
@@ -11,6 +11,8 @@ import { newId } from "../lib/ids";
 import type { AccountUpsert } from "../schemas/accounts";
 import type { AccountRow } from "./accounts";
 import { rawBatch } from "./rawBatch";
+import { inList } from "../db/queries/inList";
+import { reattributeAccounts } from "./scope";
 
 export interface RowError {
   code: string;
@@ -33,7 +35,7 @@ export async function upsertAccounts(db: Db, rows: AccountUpsert[], today: strin
   if (extIds.length > 0) {
     const found = await db.all<StoredAccount>(sql`
       SELECT id, external_id, name, manager_user_id, segment, plan, mrr_cents, started_on, churned_on
-      FROM accounts WHERE external_id IN (SELECT value FROM json_each(${jsonParam(extIds)}))`);
+      FROM accounts WHERE ${inList(sql`external_id`, extIds)}`);
     for (const a of found) existing.set(a.external_id, a);
   }
   const userIds = [...new Set(rows.flatMap((r) => (r.managerUserId ? [r.managerUserId] : [])))];
@@ -43,8 +45,7 @@ export async function upsertAccounts(db: Db, rows: AccountUpsert[], today: strin
   if (userIds.length + emails.length > 0) {
     const found = await db.all<{ id: string; email: string }>(sql`
       SELECT id, email FROM users
-      WHERE id IN (SELECT value FROM json_each(${jsonParam(userIds)}))
-         OR lower(email) IN (SELECT value FROM json_each(${jsonParam(emails)}))`);
+      WHERE ${inList(sql`id`, userIds)} OR ${inList(sql`lower(email)`, emails)}`);
     for (const u of found) {
       usersById.add(u.id);
       usersByEmail.set(u.email.toLowerCase(), u.id);
@@ -143,16 +144,6 @@ export const appendMrr = (rows: { accountId: string; effectiveOn: string; mrrCen
     INSERT INTO account_mrr (account_id, effective_on, mrr_cents)
     SELECT value ->> '$.accountId', value ->> '$.effectiveOn', value ->> '$.mrrCents' FROM json_each(${jsonParam(rows)}) WHERE true
     ON CONFLICT (account_id, effective_on) DO UPDATE SET mrr_cents = excluded.mrr_cents`;
-
-/** reattributeAccount (services/scope.ts) for many accounts in one statement. */
-export const reattributeAccounts = (ids: string[]) =>
-  sql`
-    UPDATE responses SET
-      segment = (SELECT segment FROM accounts WHERE id = responses.account_id),
-      manager_user_id = (SELECT manager_user_id FROM accounts WHERE id = responses.account_id)
-    WHERE account_id IN (SELECT value FROM json_each(${jsonParam(ids)}))
-      AND (segment IS NOT (SELECT segment FROM accounts WHERE id = responses.account_id)
-        OR manager_user_id IS NOT (SELECT manager_user_id FROM accounts WHERE id = responses.account_id))`;
 
 const isUniqueViolation = (e: unknown) => /UNIQUE constraint failed/i.test(String((e as Error)?.message ?? e));
 

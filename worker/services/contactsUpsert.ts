@@ -9,6 +9,7 @@ import type { Db } from "../env";
 import { newId } from "../lib/ids";
 import type { ContactUpsert } from "../schemas/contacts";
 import { jsonParam, type UpsertResult } from "./accountsUpsert";
+import { inList } from "../db/queries/inList";
 
 interface StoredContact {
   id: string;
@@ -28,12 +29,11 @@ export async function upsertContacts(db: Db, rows: ContactUpsert[]): Promise<Ups
   const [known, accountRows] = await Promise.all([
     db.all<StoredContact>(sql`
       SELECT id, external_id, account_id, email, name, locale FROM contacts
-      WHERE external_id IN (SELECT value FROM json_each(${jsonParam(extIds)}))
-         OR email IN (SELECT value FROM json_each(${jsonParam(emails)}))`),
+      WHERE ${inList(sql`external_id`, extIds)} OR ${inList(sql`email`, emails)}`),
     accountExt.length === 0
       ? Promise.resolve([])
       : db.all<{ id: string; external_id: string }>(sql`
-          SELECT id, external_id FROM accounts WHERE external_id IN (SELECT value FROM json_each(${jsonParam(accountExt)}))`),
+          SELECT id, external_id FROM accounts WHERE ${inList(sql`external_id`, accountExt)}`),
   ]);
   const byExt = new Map<string, StoredContact>();
   const byEmail = new Map<string, StoredContact>();

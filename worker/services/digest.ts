@@ -27,7 +27,7 @@ import { getSettings } from "./settings";
 /**
  * NPS of each wave of a survey in the caller's scope, a contact counting once (their latest answer).
  * A manager's scope is the manager the answers carry (copied from the account and kept in step by
- * reattributeAccount), as on the overview, so the wave rows of the cube answer it.
+ * reattributeAccounts), as on the overview, so the wave rows of the cube answer it.
  */
 async function waveCounts(db: Db, p: Principal, surveyId: string, waveIds: string[], before?: number) {
   const m = managerScope(p);

@@ -130,7 +130,7 @@ export async function changeFollowup(
  * `followup_counts` (kept by triggers, migrations/0018): a few rows per day with something open,
  * where counting the items read every one of them (278 ms at 250,000 open items). A manager's
  * scope is the manager their answers carry, as on the overview (kept in step with the accounts by
- * reattributeAccount).
+ * reattributeAccounts).
  */
 export async function followupSummary(db: Db, p: Principal, today: string) {
   const m = managerScope(p);

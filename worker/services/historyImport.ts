@@ -26,6 +26,7 @@ import type { HISTORY_SOURCES } from "../schemas/historyImport";
 import { CsvFatalError, readCsv, type CsvRecord } from "./csv";
 import { rawBatch } from "./rawBatch";
 import type { ImportError } from "./csvImport";
+import { inList } from "../db/queries/inList";
 
 export type HistorySource = (typeof HISTORY_SOURCES)[number];
 export const HISTORY_FIELDS = ["email", "score", "comment", "date", "name", "id", "ignore"] as const;
@@ -450,8 +451,11 @@ async function writeBatch(db: Db, survey: typeof surveys.$inferSelect, rows: Row
   // Account attributes as for any answer: from the contact's account (segment: the property
   // when one was named). Nobody may edit imported answers (no edit key).
   // Counted before the insert: D1's `changes` would include the rollup triggers' rows.
-  const ids = JSON.stringify(rows.map((r) => r.id));
-  const before = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM responses WHERE id IN (SELECT value FROM json_each(${ids}))`);
+  const ids = inList(
+    sql`id`,
+    rows.map((r) => r.id),
+  );
+  const before = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM responses WHERE ${ids}`);
   await rawBatch(db, [
     sql`INSERT INTO responses (id, survey_id, contact_id, score, comment, locale, channel, account_id, segment, manager_user_id,
           bucket_month, bucket_quarter, bucket_half, properties, created_at, updated_at)
@@ -463,6 +467,6 @@ async function writeBatch(db: Db, survey: typeof surveys.$inferSelect, rows: Row
         LEFT JOIN accounts a ON a.id = c.account_id
         WHERE true ON CONFLICT (id) DO NOTHING`,
   ]);
-  const after = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM responses WHERE id IN (SELECT value FROM json_each(${ids}))`);
+  const after = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM responses WHERE ${ids}`);
   return (after?.n ?? 0) - (before?.n ?? 0);
 }

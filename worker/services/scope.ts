@@ -8,6 +8,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { accounts, contacts, responses } from "../db/schema";
 import type { Db, Principal } from "../env";
 import { ApiError } from "../lib/errors";
+import { inList } from "../db/queries/inList";
 
 /** The manager whose book of business the caller is limited to, or null for "everything". */
 export const managerScope = (p: Principal): string | null => (p.role === "manager" ? (p.userId ?? "\u0000no-user") : null);
@@ -47,7 +48,7 @@ const book = alias(accounts, "book");
 /**
  * The same rule, written for the lists read newest (or oldest) first: the comments queue, the CSV
  * export, a survey's responses. An answer carries its account's manager (`manager_user_id`,
- * copied when it arrives and again by reattributeAccount on every reassignment, as the manager's
+ * copied when it arrives and again by reattributeAccounts on every reassignment, as the manager's
  * dashboard figures rely on), so a manager's answers are read through their own time indexes
  * (responses_manager_created_idx, responses_survey_manager_created_idx) instead of their whole
  * book read through the account index and sorted: 258 ms for a page at 1,000,000 answers. The
@@ -70,16 +71,15 @@ export function responsesInScopeInTimeOrder(db: Db, p: Principal, opts: { only?:
 }
 
 /**
- * Copies an account's current segment and manager onto its responses, so breakdowns and a
- * manager's dashboard follow reassignments (the triggers then move the rollups).
- * Call after changing an account's manager or segment.
+ * Copies each account's current segment and manager onto its responses, so breakdowns and a
+ * manager's dashboard follow reassignments (the triggers then move the rollups): a statement to
+ * run after changing accounts' managers or segments, alone or in the batch that changes them.
  */
-export async function reattributeAccount(db: Db, accountId: string): Promise<void> {
-  await db.run(sql`
+export const reattributeAccounts = (ids: string[]) =>
+  sql`
     UPDATE responses SET
-      segment = (SELECT segment FROM accounts WHERE id = ${accountId}),
-      manager_user_id = (SELECT manager_user_id FROM accounts WHERE id = ${accountId})
-    WHERE account_id = ${accountId}
-      AND (segment IS NOT (SELECT segment FROM accounts WHERE id = ${accountId})
-        OR manager_user_id IS NOT (SELECT manager_user_id FROM accounts WHERE id = ${accountId}))`);
-}
+      segment = (SELECT segment FROM accounts WHERE id = responses.account_id),
+      manager_user_id = (SELECT manager_user_id FROM accounts WHERE id = responses.account_id)
+    WHERE ${inList(sql`account_id`, ids)}
+      AND (segment IS NOT (SELECT segment FROM accounts WHERE id = responses.account_id)
+        OR manager_user_id IS NOT (SELECT manager_user_id FROM accounts WHERE id = responses.account_id))`;

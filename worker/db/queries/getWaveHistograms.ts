@@ -19,6 +19,7 @@ import { rollupHistogram } from "./getScoreHistograms";
 import { COLUMN, histogramsOf } from "./getScoreHistogramsRaw";
 import { latestCounts } from "./latestCounts";
 import type { ScoreFilter } from "./scoreFilter";
+import { inList } from "./inList";
 
 export interface WaveHistogramQuery {
   surveyId: string;
@@ -32,13 +33,6 @@ export interface WaveHistogramQuery {
    */
   before?: number;
 }
-
-/**
- * The waves as one bound parameter: a trend reads up to MAX_BUCKETS waves and 24 before them, and
- * D1 binds at most 100 parameters per statement (the raw path's statement names the list four
- * times), so a list of `?` per wave would fail for a survey with a few dozen waves.
- */
-const waveList = (ids: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** Where a by-wave read comes from (summarySource, the same rule as for months). */
 export const waveSource = (filters: ScoreFilter[]) => summarySource(filters) ?? ("raw" as const);
@@ -58,7 +52,7 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
           eq(rollups.interval, "wave"),
           eq(rollups.dim, f?.dim ?? "all"),
           eq(rollups.dimValue, f?.value ?? ""),
-          sql`${rollups.bucket} IN ${waveList(q.waveIds)}`,
+          inList(rollups.bucket, q.waveIds),
         ),
       )
       .all();
@@ -72,7 +66,7 @@ export async function getWaveHistograms(db: Db, q: WaveHistogramQuery): Promise<
         and(
           eq(cube.surveyId, q.surveyId),
           eq(cube.interval, "wave"),
-          sql`${cube.bucket} IN ${waveList(q.waveIds)}`,
+          inList(cube.bucket, q.waveIds),
           ...q.filters.map((f) => eq(CUBE_COLUMN[f.dim as CubeDim], f.value)),
         ),
       )
@@ -92,11 +86,11 @@ export async function getWaveHistogramsRaw(db: Db, q: WaveHistogramQuery): Promi
   const byAccount = q.filters.some((f) => f.dim === "account");
   const before = q.before === undefined ? undefined : lt(responses.createdAt, new Date(q.before));
   const inWaves = byAccount
-    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${waveList(q.waveIds)}`, before)
-    : and(eq(responses.surveyId, q.surveyId), sql`${responses.waveId} IN ${waveList(q.waveIds)}`, before);
+    ? and(sql`+${responses.surveyId} = ${q.surveyId}`, inList(sql`+${responses.waveId}`, q.waveIds), before)
+    : and(eq(responses.surveyId, q.surveyId), inList(responses.waveId, q.waveIds), before);
   // The other answers in these waves of the contacts found (one of them may be their latest
   // there) are read through the contact index: `+` keeps SQLite off the wave's index.
-  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, sql`+${responses.waveId} IN ${waveList(q.waveIds)}`, before)!;
+  const theirScope = and(sql`+${responses.surveyId} = ${q.surveyId}`, inList(sql`+${responses.waveId}`, q.waveIds), before)!;
   const counts = await latestCounts(db, {
     scope: theirScope,
     matching: and(inWaves, ...q.filters.map((f) => eq(COLUMN[f.dim], f.value)))!,
