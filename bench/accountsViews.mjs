@@ -7,7 +7,7 @@
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { generate, KEY, SURVEY } from "./bulk.mjs";
-import { fmt, median, request, startWorker } from "./lib.mjs";
+import { fmt, heavyReadsUnlimitedConfig, median, request, startWorker } from "./lib.mjs";
 
 const { values: o } = parseArgs({
   options: {
@@ -36,8 +36,8 @@ const big = generate(Number(o.big));
 console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
 const port = Number(o.port);
 const vars = { ADMIN_API_KEY: KEY };
-const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health", port });
-const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health", port: port + 1 });
+const ws = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: small.dir, vars, probe: "/api/v1/health", port });
+const wb = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: big.dir, vars, probe: "/api/v1/health", port: port + 1 });
 try {
   const get = async (w, path) => {
     const s = performance.now();

@@ -24,7 +24,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { benchDatabase, KEY, SURVEY } from "./bulk.mjs";
-import { fmt, median, request, startWorker } from "./lib.mjs";
+import { fmt, heavyReadsUnlimitedConfig, median, request, startWorker } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -200,8 +200,8 @@ if (!ONLY) {
   console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
 }
 const vars = { ADMIN_API_KEY: KEY };
-const ws = await startWorker({ persistTo: small.dir, vars, probe: "/api/v1/health" });
-const wb = await startWorker({ persistTo: big.dir, vars, probe: "/api/v1/health" });
+const ws = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: small.dir, vars, probe: "/api/v1/health" });
+const wb = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: big.dir, vars, probe: "/api/v1/health" });
 const headers = { authorization: `Bearer ${KEY}` };
 try {
   // A goal in each database (through the API: it is the admin page's own write); with --only,

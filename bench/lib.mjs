@@ -1,6 +1,6 @@
 // Benchmark plumbing: start `wrangler dev` instances on loopback, drive bounded load, summarise.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createServer } from "node:net";
 
@@ -52,6 +52,22 @@ export async function waitFor(url, ms) {
  */
 export function build() {
   execFileSync(process.execPath, ["scripts/build.mjs"], { stdio: ["ignore", "ignore", "inherit"] });
+}
+
+/**
+ * wrangler.toml with the heavy-read limit raised out of reach, for the benchmarks that repeat the
+ * heavy reads (export, per-account views) with one key faster than a person would: 60 a minute
+ * would turn their repeats into 429s. The binding stays bound and is called on every heavy read
+ * as in production, so its cost is measured; only its threshold differs. Derived from wrangler.toml
+ * here, never maintained by hand.
+ */
+export function heavyReadsUnlimitedConfig() {
+  const path = ".bench-heavy-unlimited.wrangler.toml";
+  const toml = readFileSync("wrangler.toml", "utf8");
+  const raised = toml.replace(/(name = "HEAVY_READ_LIMITER"\n(?:[^[\n][^\n]*\n)*?simple = \{ limit = )\d+/, "$11000000");
+  if (raised === toml) throw new Error("wrangler.toml has no HEAVY_READ_LIMITER block");
+  writeFileSync(path, raised);
+  return path;
 }
 
 /** Starts `wrangler dev` for a config; returns { url, stop }. */

@@ -60,3 +60,25 @@ export async function sign(secret: string, subject: string): Promise<string> {
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(subject));
   return [...new Uint8Array(mac)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/**
+ * The binding counts in fixed one-minute windows aligned to the clock, so a burst may straddle a
+ * boundary. Sending up to 2 × limit + 1 requests is enough for one window to overflow either way;
+ * and the requests that passed before the first 429 show the limit is not lower than configured.
+ */
+export async function burstUntil429(limit: number, send: () => Promise<ApiResult<{ error?: { code: string; requestId: string } }>>) {
+  let passed = 0;
+  for (let i = 0; i < 2 * limit + 1; i++) {
+    const res = await send();
+    if (res.status === 429) return { passed, res, window: Math.floor(Date.now() / 60_000) };
+    passed++;
+  }
+  throw new Error(`no 429 after ${2 * limit + 1} requests`);
+}
+export const sameWindow = (w: number) => Math.floor(Date.now() / 60_000) === w;
+
+/** Waits, if need be, for a one-minute window with at least `ms` left, so a burst fits in one. */
+export async function freshWindow(ms = 40_000): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < ms) await new Promise((r) => setTimeout(r, left + 50));
+}

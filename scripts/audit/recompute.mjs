@@ -58,7 +58,13 @@ function check(label, got, expected) {
 
 // ---------------------------------------------------------------- API
 async function api(key, path) {
-  const res = await fetch(`${args.base}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+  let res = await fetch(`${args.base}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+  // A manager's heavy reads are limited per minute (docs/SECURITY.md, "Heavy reads"): wait as told.
+  while (res.status === 429) {
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get("retry-after") ?? 60)));
+    res = await fetch(`${args.base}/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+  }
   const body = await res.json();
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${JSON.stringify(body)}`);
   return body;

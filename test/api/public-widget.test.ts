@@ -1,7 +1,7 @@
 /** The widget's settings GET (throttling decided by the server), dismissals and origin checks. */
 import { describe, expect, it } from "vitest";
 import { hmacSha256Hex } from "../../worker/lib/hmac";
-import { ADMIN, type ApiResult, api, createSurvey, submit } from "../helpers";
+import { ADMIN, api, burstUntil429, createSurvey, sameWindow, submit } from "../helpers";
 
 const widget = (id: string, query = "", headers: Record<string, string> = {}) =>
   api(`/api/v1/surveys/${id}/widget${query ? `?${query}` : ""}`, { headers });
@@ -218,22 +218,6 @@ describe("validation of the widget endpoints", () => {
     expect((await post(JSON.stringify({ id: crypto.randomUUID() }))).status).toBe(410);
   });
 });
-
-/**
- * The binding counts in fixed one-minute windows aligned to the clock, so a burst may straddle a
- * boundary. Sending up to 2 × limit + 1 requests is enough for one window to overflow either way;
- * and the requests that passed before the first 429 show the limit is not lower than configured.
- */
-async function burstUntil429(limit: number, send: () => Promise<ApiResult<{ error?: { code: string; requestId: string } }>>) {
-  let passed = 0;
-  for (let i = 0; i < 2 * limit + 1; i++) {
-    const res = await send();
-    if (res.status === 429) return { passed, res, window: Math.floor(Date.now() / 60_000) };
-    passed++;
-  }
-  throw new Error(`no 429 after ${2 * limit + 1} requests`);
-}
-const sameWindow = (w: number) => Math.floor(Date.now() / 60_000) === w;
 
 describe("rate limits on public endpoints", () => {
   it("answers 429 with the error shape once an address sends too many writes to a survey", async () => {

@@ -13,6 +13,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { errors, KEY_OR_SESSION, router, text } from "../lib/openapi";
 import { workspaceTz } from "../lib/timezone";
 import { requireAuth } from "../middleware/auth";
+import { heavyRead, heavyReadErrors } from "../middleware/heavyRead";
 import type { ResponseCursor } from "../db/queries/responseCursor";
 import { exportRows } from "../db/queries/exportRows";
 import { responseFilter } from "../db/queries/responseFilter";
@@ -51,11 +52,12 @@ const responsesCsv = createRoute({
     "Answers as streamed RFC 4180 CSV, with the comments filters (managers: their accounts; `?bom=1` for Excel, `?queue=1` for the comments & follow-up queue)",
   tags: ["comments"],
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: ExportQuerySchema },
   responses: {
     200: text("text/csv", "Newest first; a failure after the first page ends the file with an `#error:` line"),
     ...errors(400, 401, 403),
+    ...heavyReadErrors,
   },
 });
 

@@ -9,6 +9,7 @@ import { nextBucket } from "../metrics/buckets";
 import { SMALL_N } from "../metrics/nps";
 import type { Trend } from "../metrics/trend";
 import { requireAuth } from "../middleware/auth";
+import { heavyReadErrors, spendHeavyRead } from "../middleware/heavyRead";
 import { MetricsQuerySchema, MetricsSchema } from "../schemas/metrics";
 import { assertOwnManagerFilter, managerScope } from "../services/scope";
 import { bucketsFor, hasWaves, scoreTrend, waveTrend } from "../services/scoreTrend";
@@ -29,6 +30,7 @@ const metrics = createRoute({
       "`source`: rollups, the raw scan for another time zone or two filters, or waves (the wave rows of the rollups and the cube)",
     ),
     ...errors(400, 401, 403, 404),
+    ...heavyReadErrors,
   },
 });
 
@@ -44,6 +46,8 @@ export const metricsRoute = router().openapi(metrics, async (c) => {
     return c.json(metricsBody(base, trend.waves[0]?.opensOn ?? null, null, trend.source, trend, trend.waves), 200);
   }
   bucketsFor(interval, timeZone, q.from, q.to);
+  // The rollups are built in the workspace's zone; another zone reads the range's answers.
+  if (timeZone !== workspaceTz(c.env)) await spendHeavyRead(c);
   const trend = await scoreTrend(c.var.db, { surveyId: survey.id, kind: survey.kind, interval, from: q.from, to: q.to, timeZone, filters });
   const to = trend.buckets.length ? nextBucket(trend.buckets.at(-1)!, interval) : null;
   return c.json(metricsBody(base, trend.buckets[0] ?? null, to, trend.source, trend, null), 200);

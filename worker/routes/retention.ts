@@ -18,6 +18,7 @@ import { workspaceTz } from "../lib/timezone";
 import { accountNps } from "../metrics/accountNps";
 import { nextBucket } from "../metrics/buckets";
 import { requireAuth } from "../middleware/auth";
+import { heavyRead, heavyReadErrors } from "../middleware/heavyRead";
 import {
   AccountsMetricsQuerySchema,
   AccountsMetricsSchema,
@@ -58,7 +59,11 @@ async function npsSurvey(c: Ctx, id: string) {
 }
 
 const tags = ["retention"];
-const scopeErrors = { ...errors(400, 401), 403: { ...errors(403)[403], description: "A manager asking for another manager's accounts" } };
+const scopeErrors = {
+  ...errors(400, 401),
+  403: { ...errors(403)[403], description: "A manager asking for another manager's accounts" },
+  ...heavyReadErrors,
+};
 
 const retention = createRoute({
   method: "get",
@@ -66,7 +71,7 @@ const retention = createRoute({
   summary: "Customer retention rate, churn, NRR and GRR per month, quarter or half-year (docs/METRICS.md, Retention)",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: RetentionQuerySchema },
   responses: { 200: json(RetentionSchema, "One point per period"), ...scopeErrors },
 });
@@ -77,7 +82,7 @@ const cohorts = createRoute({
   summary: "Share of each start-quarter cohort still active k quarters on",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: CohortsQuerySchema },
   responses: { 200: json(CohortsSchema, "One row per cohort"), ...scopeErrors },
 });
@@ -88,7 +93,7 @@ const byCategory = createRoute({
   summary: "Retention over the next H months of promoter, passive, detractor and silent accounts, per wave or half-year, with n and 95 % intervals",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: RetentionByCategoryQuerySchema },
   responses: { 200: json(RetentionByCategorySchema, "Per period, and pooled over complete periods"), ...scopeErrors, ...errors(404) },
 });
@@ -100,7 +105,7 @@ const value = createRoute({
     "What satisfaction is worth: per NPS category NRR/GRR over 6 and 12 months, expected lifetime and customer value, and the MRR at risk, each with n and a 95 % interval (docs/METRICS.md)",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: ValueByCategoryQuerySchema },
   responses: { 200: json(ValueByCategorySchema, "Pooled over the periods whose horizon is over"), ...scopeErrors, ...errors(404) },
 });
@@ -111,7 +116,7 @@ const accounts = createRoute({
   summary: "Account-level NPS: each account's mean and category, no answer counted",
   tags,
   security: KEY_OR_SESSION,
-  middleware: [requireAuth()] as const,
+  middleware: [requireAuth(), heavyRead] as const,
   request: { query: AccountsMetricsQuerySchema },
   responses: { 200: json(AccountsMetricsSchema, "Accounts in scope"), ...scopeErrors, ...errors(404) },
 });
