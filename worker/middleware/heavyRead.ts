@@ -15,6 +15,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal } from "../env";
 import { ApiError } from "../lib/errors";
 import { error } from "../lib/openapi";
+import { underLimit } from "./rateLimit";
 
 /** The budget a caller spends: their user, else their key; none for an admin. */
 export function heavyReadKey(p: Principal): string | null {
@@ -27,8 +28,7 @@ export async function spendHeavyRead(c: Context<AppEnv>): Promise<void> {
   const limiter = c.env.HEAVY_READ_LIMITER;
   const key = heavyReadKey(c.var.principal);
   if (!limiter || key === null || !c.req.header("cf-connecting-ip")) return;
-  const { success } = await limiter.limit({ key });
-  if (!success) {
+  if (!(await underLimit(limiter, `heavy:${key}`))) {
     c.header("Retry-After", "60");
     throw new ApiError(429, "rate_limited", "Too many heavy reads (exports, per-account views, other time zones); try again in a minute");
   }

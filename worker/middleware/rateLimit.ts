@@ -14,14 +14,29 @@ import { ApiError } from "../lib/errors";
 
 export type LimitedAction = "read" | "write";
 
+/**
+ * One request counted under `key`: false past the limit. The limiter failing (the binding
+ * unreachable, an error of its own) lets the request through, logged: a respondent's answer is
+ * not refused, nor lost in a 500, because the counter is down; the limits only bound abuse.
+ */
+export async function underLimit(limiter: RateLimit, key: string): Promise<boolean> {
+  try {
+    return (await limiter.limit({ key })).success;
+  } catch (e) {
+    console.warn(
+      JSON.stringify({ level: "warn", msg: "rate limiter failed; request let through", key: key.split(":")[0], error: String(e).slice(0, 200) }),
+    );
+    return true;
+  }
+}
+
 export const rateLimit = (action: LimitedAction) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const ip = c.req.header("cf-connecting-ip");
     const limiter = action === "read" ? c.env.PUBLIC_READ_LIMITER : c.env.PUBLIC_WRITE_LIMITER;
     if (ip && limiter) {
       const survey = c.req.param("surveyId") ?? "";
-      const { success } = await limiter.limit({ key: `${action}:${ip}:${survey.slice(0, 64)}` });
-      if (!success) {
+      if (!(await underLimit(limiter, `${action}:${ip}:${survey.slice(0, 64)}`))) {
         c.header("Retry-After", "60");
         throw new ApiError(429, "rate_limited", "Too many requests, try again in a minute");
       }

@@ -9,6 +9,7 @@ import type { AppEnv, Principal } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { principalForKey } from "../../middleware/auth";
 import { withDb } from "../../middleware/db";
+import { underLimit } from "../../middleware/rateLimit";
 import { delightedOpenApi } from "../../openapi/delightedDocument";
 import { V1Error, v1ErrorBody } from "../../lib/v1";
 import { peopleRoute } from "./people";
@@ -57,8 +58,7 @@ export const delightedRoute = new Hono<AppEnv>()
     const scope = WRITE.has(c.req.method) ? "write" : "read";
     if (principal.scopes && !principal.scopes.includes(scope)) throw new V1Error(403, `This API key lacks the ${scope} scope`);
     if (c.env.V1_API_LIMITER) {
-      const { success } = await c.env.V1_API_LIMITER.limit({ key: principal.keyId ?? "bootstrap" });
-      if (!success) throw new V1Error(429, "Too many requests", undefined, 60);
+      if (!(await underLimit(c.env.V1_API_LIMITER, principal.keyId ?? "bootstrap"))) throw new V1Error(429, "Too many requests", undefined, 60);
     }
     c.set("principal", principal);
     await next();
