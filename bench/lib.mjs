@@ -55,11 +55,11 @@ export function build() {
 }
 
 /**
- * wrangler.toml with the heavy-read limit raised out of reach, for the benchmarks that repeat the
- * heavy reads (export, per-account views) with one key faster than a person would: 60 a minute
- * would turn their repeats into 429s. The binding stays bound and is called on every heavy read
- * as in production, so its cost is measured; only its threshold differs. Derived from wrangler.toml
- * here, never maintained by hand.
+ * wrangler.toml with the heavy-read limit raised out of reach, for the benchmarks that repeat a
+ * manager's heavy reads (per-account views) with one key faster than a person would: the limit
+ * (docs/SECURITY.md, "Heavy reads") would turn their repeats into 429s. The binding stays bound
+ * and is called on each of those reads as in production, so its cost is measured; only its
+ * threshold differs. Derived from wrangler.toml here, never maintained by hand.
  */
 export function heavyReadsUnlimitedConfig() {
   const path = ".bench-heavy-unlimited.wrangler.toml";
