@@ -34,14 +34,16 @@ describe("heavy reads", () => {
       `/api/v1/metrics/value-by-category?surveyId=${s.id}`,
       `/api/v1/metrics/accounts?surveyId=${s.id}`,
       `/api/v1/surveys/${s.id}/metrics?interval=month&tz=Pacific%2FAuckland`,
+      `/api/v1/metrics/breakdown?surveyId=${s.id}&by=account`,
     ];
     for (const path of heavy) {
       const r = await api(path, { headers: byKey });
       expect([path, r.status, r.body.error?.code]).toEqual([path, 429, "rate_limited"]);
     }
-    // Cheap reads are not limited: the overview in the workspace's zone, by wave, the surveys.
+    // Cheap reads are not limited: the overview in the workspace's zone, by wave, a breakdown by segment, the surveys.
     expect((await api(`/api/v1/surveys/${s.id}/metrics?interval=month`, { headers: byKey })).status).toBe(200);
     expect((await api(`/api/v1/surveys/${s.id}/metrics?interval=wave&tz=Pacific%2FAuckland`, { headers: byKey })).status).toBe(200);
+    expect((await api(`/api/v1/metrics/breakdown?surveyId=${s.id}&by=segment`, { headers: byKey })).status).toBe(200);
     expect((await api("/api/v1/surveys", { headers: byKey })).status).toBe(200);
     // Another user keeps their own budget, from the same address.
     expect((await api("/api/v1/metrics/retention", { headers: { ...other.read, "cf-connecting-ip": "203.0.113.20" } })).status).toBe(200);

@@ -1,8 +1,9 @@
 /**
  * A rate limit per signed-in reader on the reads whose cost grows with the workspace: the CSV
  * export, the per-account views (retention, cohorts, retention and value by category, account-level
- * NPS) and the trend in another time zone than the workspace's (the raw path: it reads every answer
- * of the range, seconds at a million answers, and D1 bills every row read). Viewers and managers are
+ * NPS, the breakdown by account) and the trend in another time zone than the workspace's (the raw
+ * path: it reads every answer of the range, seconds at a million answers, and D1 bills every row
+ * read). Viewers and managers are
  * many and their keys sit in BI tools and scripts; one budget per user, whatever the way in (session
  * or any of their API keys), through Cloudflare's Rate Limiting binding (`HEAVY_READ_LIMITER`,
  * wrangler.toml). Admins are not limited: they already hold every right in the workspace,
