@@ -36,8 +36,9 @@ const big = generate(Number(o.big));
 console.log(`generated in ${fmt(small.seconds, 1)} s and ${fmt(big.seconds, 0)} s`);
 const port = Number(o.port);
 const vars = { ADMIN_API_KEY: KEY };
-const ws = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: small.dir, vars, probe: "/api/v1/health", port });
-const wb = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: big.dir, vars, probe: "/api/v1/health", port: port + 1 });
+const config = heavyReadsUnlimitedConfig();
+const ws = await startWorker({ config, persistTo: small.dir, vars, probe: "/api/v1/health", port });
+const wb = await startWorker({ config, persistTo: big.dir, vars, probe: "/api/v1/health", port: port + 1 });
 try {
   const get = async (w, path) => {
     const s = performance.now();

@@ -200,8 +200,9 @@ if (!ONLY) {
   console.log(`by wave, one filter, read from responses (before the wave rows): ${fmt(rawWaveSmall, 2)} ms vs ${fmt(rawWaveBig, 2)} ms`);
 }
 const vars = { ADMIN_API_KEY: KEY };
-const ws = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: small.dir, vars, probe: "/api/v1/health" });
-const wb = await startWorker({ config: heavyReadsUnlimitedConfig(), persistTo: big.dir, vars, probe: "/api/v1/health" });
+const config = heavyReadsUnlimitedConfig();
+const ws = await startWorker({ config, persistTo: small.dir, vars, probe: "/api/v1/health" });
+const wb = await startWorker({ config, persistTo: big.dir, vars, probe: "/api/v1/health" });
 const headers = { authorization: `Bearer ${KEY}` };
 try {
   // A goal in each database (through the API: it is the admin page's own write); with --only,

@@ -14,9 +14,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal } from "../env";
-import { ApiError } from "../lib/errors";
 import { error } from "../lib/openapi";
-import { underLimit } from "./rateLimit";
+import { enforceLimit } from "./rateLimit";
 
 /** The budget a caller spends: their user, else their key; none for an admin. */
 export function heavyReadKey(p: Principal): string | null {
@@ -26,13 +25,14 @@ export function heavyReadKey(p: Principal): string | null {
 
 /** Counts one heavy read for the caller; 429 `rate_limited` past the limit. Call after requireAuth. */
 export async function spendHeavyRead(c: Context<AppEnv>): Promise<void> {
-  const limiter = c.env.HEAVY_READ_LIMITER;
   const key = heavyReadKey(c.var.principal);
-  if (!limiter || key === null || !c.req.header("cf-connecting-ip")) return;
-  if (!(await underLimit(limiter, `heavy:${key}`))) {
-    c.header("Retry-After", "60");
-    throw new ApiError(429, "rate_limited", "Too many heavy reads (exports, per-account views, other time zones); try again in a minute");
-  }
+  if (key === null) return;
+  await enforceLimit(
+    c,
+    c.env.HEAVY_READ_LIMITER,
+    `heavy:${key}`,
+    "Too many heavy reads (exports, per-account views, other time zones); try again in a minute",
+  );
 }
 
 /** spendHeavyRead as route middleware, for routes that are heavy whatever their query. */

@@ -8,6 +8,7 @@
  * bindings, the test harness's SELF.fetch): there is no client to limit, so they pass. In production
  * and under `wrangler dev` every request carries it.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
@@ -30,16 +31,24 @@ export async function underLimit(limiter: RateLimit, key: string): Promise<boole
   }
 }
 
+/**
+ * Counts one request of an edge client under `key` and answers 429 `rate_limited` (Retry-After:
+ * the bindings' 60-second period) past the limit. The one place for what every limit on an `/api`
+ * route shares: only requests that came through the edge count, and a failing binding lets them
+ * through (underLimit).
+ */
+export async function enforceLimit(c: Context<AppEnv>, limiter: RateLimit | undefined, key: string, message: string): Promise<void> {
+  if (!limiter || !c.req.header("cf-connecting-ip")) return;
+  if (!(await underLimit(limiter, key))) {
+    c.header("Retry-After", "60");
+    throw new ApiError(429, "rate_limited", message);
+  }
+}
+
 export const rateLimit = (action: LimitedAction) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const ip = c.req.header("cf-connecting-ip");
     const limiter = action === "read" ? c.env.PUBLIC_READ_LIMITER : c.env.PUBLIC_WRITE_LIMITER;
-    if (ip && limiter) {
-      const survey = c.req.param("surveyId") ?? "";
-      if (!(await underLimit(limiter, `${action}:${ip}:${survey.slice(0, 64)}`))) {
-        c.header("Retry-After", "60");
-        throw new ApiError(429, "rate_limited", "Too many requests, try again in a minute");
-      }
-    }
+    const survey = (c.req.param("surveyId") ?? "").slice(0, 64);
+    await enforceLimit(c, limiter, `${action}:${c.req.header("cf-connecting-ip")}:${survey}`, "Too many requests, try again in a minute");
     await next();
   });
