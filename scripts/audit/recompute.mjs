@@ -706,22 +706,27 @@ async function checkValue(survey, key = adminKey, label = "admin", managerScope 
   check(`${tag}.mrrAtRisk`, got.mrrAtRisk, exp.mrrAtRisk);
 }
 
+/** The contacts who answered wave `w` of a survey: tied to it, or untied and given while it was open. */
+function waveRespondents(surveyId, w) {
+  return new Set(
+    responses
+      .filter(
+        (r) =>
+          r.survey_id === surveyId &&
+          r.contact_id &&
+          (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
+      )
+      .map((r) => r.contact_id),
+  );
+}
+
 async function checkWaves(survey, key = adminKey, label = "admin", managerScope = null, filters = {}) {
   const got = await api(key, `/waves?${qs({ surveyId: survey.id, ...filters })}`);
   const keep = accountFilter(managerScope, filters);
   const inv = all("SELECT wave_id, contact_id, status FROM invitations WHERE survey_id = ?", survey.id);
   const contactAccount = new Map(all("SELECT id, account_id FROM contacts").map((c) => [c.id, c.account_id]));
   for (const w of waves.filter((x) => x.survey_id === survey.id)) {
-    const answered = new Set(
-      responses
-        .filter(
-          (r) =>
-            r.survey_id === survey.id &&
-            r.contact_id &&
-            (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
-        )
-        .map((r) => r.contact_id),
-    );
+    const answered = waveRespondents(survey.id, w);
     let invited = 0;
     let delivered = 0;
     let bounced = 0;
@@ -1073,16 +1078,7 @@ function expectedGoal(g, managerScope, nowMs = Date.now(), beforeMs = Number.POS
       g.surveyId,
     );
     for (const w of waves.filter((x) => x.survey_id === g.surveyId && x.closes_at <= nowMs)) {
-      const answered = new Set(
-        responses
-          .filter(
-            (r) =>
-              r.survey_id === g.surveyId &&
-              r.contact_id &&
-              (r.wave_id === w.id || (r.wave_id === null && r.created_at >= w.opens_at && r.created_at < w.closes_at)),
-          )
-          .map((r) => r.contact_id),
-      );
+      const answered = waveRespondents(g.surveyId, w);
       let delivered = 0;
       let responded = 0;
       for (const i of inv.filter((x) => x.wave_id === w.id)) {
