@@ -19,7 +19,7 @@ function tryPort(port) {
 }
 
 /**
- * BENCH_PORTS=8860-8869 keeps every server a benchmark starts (and their inspectors) inside a range,
+ * BENCH_PORTS=8840-8869 keeps every server a benchmark starts (and their inspectors, two ports each; bench/submit.mjs starts seven) inside a range,
  * for a machine shared with others; without it, any free port.
  */
 const range = process.env.BENCH_PORTS?.match(/^(\d+)-(\d+)$/);
@@ -136,8 +136,8 @@ function groupCpu(pgid, port) {
 }
 const CLOCK_TICKS = 100;
 
-/** Runs one SQL query on the local D1 at `persistTo` through wrangler, and returns its rows. */
-function localQuery(persistTo, sql) {
+/** Runs SQL (one query, or statements separated by `;`) on the local D1 at `persistTo` through wrangler; returns the first one's rows. */
+export function localQuery(persistTo, sql) {
   const out = execFileSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--json", "--command", sql], {
     env: WRANGLER_ENV,
     encoding: "utf8",

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, createBenchSurvey, fmt, load, median, request, startWorker, storedAnswers } from "./lib.mjs";
+import { applyMigrations, createBenchSurvey, fmt, load, localQuery, median, request, startWorker, storedAnswers } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -51,12 +51,46 @@ const FLOOR_RL = ".bench-floor-ratelimit.wrangler.toml";
 // A copy of the freshly migrated database (wrangler's start-up is most of a migration's time).
 const dir2 = mkdtempSync(join(tmpdir(), "barometre-bench-"));
 cpSync(dir, dir2, { recursive: true });
+// Diagnostic: the leanest Worker on Baromètre's storage (bench/lean/index.ts: the same limiter, the
+// answer's real INSERT and triggers through the real group commit, nothing else), each on its own
+// copy of the database with a survey of its own, so that its rows stay out of the exactly-once
+// check; the second copy has every trigger dropped (the answer's row and its indexes only).
+const LEAN = ".bench-lean.wrangler.toml";
+writeFileSync(LEAN, readFileSync("wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/lean/index.ts"'));
+const LEAN_SURVEY = "bench-lean-survey";
+const leanDb = (dropTriggers) => {
+  const copy = mkdtempSync(join(tmpdir(), "barometre-bench-"));
+  cpSync(dir, copy, { recursive: true });
+  const drops = dropTriggers ? localQuery(copy, "SELECT name FROM sqlite_master WHERE type = 'trigger'").map((t) => `DROP TRIGGER "${t.name}";`) : [];
+  if (dropTriggers && drops.length === 0) throw new Error("the migrated database has no triggers to drop");
+  localQuery(
+    copy,
+    `${drops.join(" ")} INSERT INTO surveys (id, name, kind, signing_secret) VALUES ('${LEAN_SURVEY}', 'Bench (lean)', 'nps', 'bench');`,
+  );
+  return copy;
+};
+const dir3 = leanDb(false);
+const dir4 = leanDb(true);
 // One after another: started together under load, one of them missed its 90 s start-up window.
-const app = await startWorker({ config: o.groups ? GROUPS : "wrangler.toml", persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
-const appNoRl = await startWorker({ config: NORL, persistTo: dir2, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
-const bare = await startWorker({ config: "bench/bare/wrangler.toml" });
-const floor = await startWorker({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
-const floorRl = await startWorker({ config: FLOOR_RL, persistTo: dir2 });
+// Those already up are stopped if a later one fails to start (a port range too small, a timeout).
+const started = [];
+const start = async (opts) => {
+  try {
+    const w = await startWorker(opts);
+    started.push(w);
+    return w;
+  } catch (e) {
+    for (const w of started) w.stop();
+    throw e;
+  }
+};
+const app = await start({ config: o.groups ? GROUPS : "wrangler.toml", persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
+const appNoRl = await start({ config: NORL, persistTo: dir2, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
+const bare = await start({ config: "bench/bare/wrangler.toml" });
+const floor = await start({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
+const floorRl = await start({ config: FLOOR_RL, persistTo: dir2 });
+const lean = await start({ config: LEAN, persistTo: dir3 });
+const leanNoTriggers = await start({ config: LEAN, persistTo: dir4 });
 try {
   const surveyId = await createBenchSurvey(app.url, KEY);
   const target = `${app.url}/api/v1/surveys/${surveyId}/responses`;
@@ -128,18 +162,26 @@ try {
   await load({ url: floorRl.url, seconds: 2, concurrency, make: floorMake });
 
   await load({ url: targetNoRl, seconds: 2, concurrency, make: makeNoRl });
+  const leanUrl = (w) => `${w.url}/api/v1/surveys/${LEAN_SURVEY}/responses`;
+  const { make: makeLean } = submitter();
+  await load({ url: leanUrl(lean), seconds: 2, concurrency, make: makeLean });
+  await load({ url: leanUrl(leanNoTriggers), seconds: 2, concurrency, make: makeLean });
 
   const bareRuns = [],
     appRuns = [],
     floorRuns = [],
     floorRlRuns = [],
-    noRlRuns = [];
+    noRlRuns = [],
+    leanRuns = [],
+    leanNoTriggersRuns = [];
   for (let i = 0; i < rounds; i++) {
     bareRuns.push(await measured(bare, () => load({ url: bare.url, seconds, concurrency })));
     floorRuns.push(await measured(floor, () => load({ url: floor.url, seconds, concurrency, make: floorMake })));
     appRuns.push(await measured(app, async () => (await runOurs(seconds)).r));
     noRlRuns.push(await measured(appNoRl, () => load({ url: targetNoRl, seconds, concurrency, make: makeNoRl })));
     floorRlRuns.push(await measured(floorRl, () => load({ url: floorRl.url, seconds, concurrency, make: floorMake })));
+    leanRuns.push(await measured(lean, () => load({ url: leanUrl(lean), seconds, concurrency, make: makeLean })));
+    leanNoTriggersRuns.push(await measured(leanNoTriggers, () => load({ url: leanUrl(leanNoTriggers), seconds, concurrency, make: makeLean })));
   }
   // Exactly-once check: every id that got a 2xx is one row; no row without an id we sent.
   const sentIds = new Set(ids);
@@ -170,8 +212,17 @@ try {
     row("**Baromètre POST /responses** (validation, rate limit, D1 insert + rollup triggers)", appRuns, true),
     row("Baromètre without its rate-limit binding (diagnostic only)", noRlRuns),
     row("the floor with the same rate-limit binding, called per request (diagnostic only)", floorRlRuns),
+    row(
+      "the leanest Worker on Baromètre's storage, same rate-limit binding (bench/lean: no framework, validation or identity; diagnostic only)",
+      leanRuns,
+    ),
+    row("the same lean Worker with every trigger dropped: the answer's row and indexes only (diagnostic only)", leanNoTriggersRuns),
   ].join("\n");
   const cpu = (runs) => median(runs.map((r) => r.cpuRuntime));
+  const floorRps = median(floorRuns.map((r) => r.rps));
+  const limitedFloor = median(floorRlRuns.map((r) => r.rps)) / floorRps;
+  const leanRatio = median(leanRuns.map((r) => r.rps)) / floorRps;
+  const leanNoTriggersRatio = median(leanNoTriggersRuns.map((r) => r.rps)) / floorRps;
   const md =
     `## Submission path
 
@@ -190,10 +241,18 @@ the workerd runtime, which runs the Worker, its bindings and local D1 on one thr
 against ${fmt(cpu(floorRuns), 2)} ms for the floor's whole request; of Baromètre's, the local Rate Limiting binding (a \`fetch\` to a Durable Object
 in the same thread) took ${fmt(cpu(appRuns) - cpu(noRlRuns), 2)} ms (the difference with the diagnostic row).
 Where it goes, on this machine: one plain D1 INSERT alone brings a Worker to ${fmt((median(floorRuns.map((r) => r.rps)) / bareRps) * 100, 0)} % of the bare one
-(local D1 is SQLite behind an RPC, with a disk sync per transaction); the local simulation of the
-Rate Limiting binding costs Baromètre ${fmt((1 - appRps / median(noRlRuns.map((r) => r.rps))) * 100, 0)} % more; the rest is validation, the rollup triggers
-and the response. In production the rate limiter is a counter in the same data centre and D1 is
-remote, so these proportions do not carry over; the ratio here is what this benchmark can show.
+(local D1 is SQLite behind an RPC); the local simulation of the Rate Limiting binding costs Baromètre
+${fmt((1 - appRps / median(noRlRuns.map((r) => r.rps))) * 100, 0)} % of its rate, and the floor ${fmt((1 - median(floorRlRuns.map((r) => r.rps)) / median(floorRuns.map((r) => r.rps))) * 100, 0)} % of its own.
+What bounds the target: with that binding called per request, the floor itself runs at ${fmt(limitedFloor, 2)}× its plain rate${
+      limitedFloor < 1
+        ? ` (a Worker that calls it per request and matches the plain floor has ${fmt(cpu(floorRuns) - cpu(bareRuns) - (cpu(floorRlRuns) - cpu(floorRuns)), 2)} ms of the runtime's CPU per request, the floor's INSERT less the limiter's cost, to read the answer, store it and reply)`
+        : ""
+    },
+and the leanest Worker on Baromètre's storage at ${fmt(leanRatio, 2)}× (${fmt(leanRatio / limitedFloor, 2)}× the limited floor; with no trigger at all ${fmt(leanNoTriggersRatio, 2)}×,
+${fmt(leanNoTriggersRatio / limitedFloor, 2)}× the limited floor). Baromètre runs at ${fmt(appRps / median(leanRuns.map((r) => r.rps)), 2)}× the lean Worker: that is what its own code
+(routing, validation, identity, the response) costs on top of its storage.
+In production the rate limiter is a counter in the same data centre and D1 is remote, so these
+proportions do not carry over; the ratio here is what this benchmark can show.
 
 Exactly once: ${ids.length.toLocaleString("en-US")} distinct ids sent (${ok.toLocaleString("en-US")} answered 201, retries 200), ` +
     `${rows.n.toLocaleString("en-US")} rows stored, ${rows.d.toLocaleString("en-US")} distinct; non-2xx answers: ${errors}${
@@ -225,13 +284,9 @@ ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactl
   console.log(md);
   if (rows.n !== rows.d) process.exitCode = 1;
 } finally {
-  app.stop();
-  appNoRl.stop();
-  bare.stop();
-  floor.stop();
-  floorRl.stop();
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(dir2, { recursive: true, force: true });
+  for (const w of started) w.stop();
+  for (const d of [dir, dir2, dir3, dir4]) rmSync(d, { recursive: true, force: true });
+  rmSync(LEAN, { force: true });
   rmSync(NORL, { force: true });
   rmSync(FLOOR_RL, { force: true });
   rmSync(GROUPS, { force: true });
