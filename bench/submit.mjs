@@ -223,6 +223,8 @@ try {
   const limitedFloor = median(floorRlRuns.map((r) => r.rps)) / floorRps;
   const leanRatio = median(leanRuns.map((r) => r.rps)) / floorRps;
   const leanNoTriggersRatio = median(leanNoTriggersRuns.map((r) => r.rps)) / floorRps;
+  const limiterCpu = cpu(floorRlRuns) - cpu(floorRuns);
+  const insertCpu = cpu(floorRuns) - cpu(bareRuns);
   const md =
     `## Submission path
 
@@ -245,12 +247,14 @@ Where it goes, on this machine: one plain D1 INSERT alone brings a Worker to ${f
 ${fmt((1 - appRps / median(noRlRuns.map((r) => r.rps))) * 100, 0)} % of its rate, and the floor ${fmt((1 - median(floorRlRuns.map((r) => r.rps)) / median(floorRuns.map((r) => r.rps))) * 100, 0)} % of its own.
 What bounds the target: with that binding called per request, the floor itself runs at ${fmt(limitedFloor, 2)}× its plain rate${
       limitedFloor < 1
-        ? ` (a Worker that calls it per request and matches the plain floor has ${fmt(cpu(floorRuns) - cpu(bareRuns) - (cpu(floorRlRuns) - cpu(floorRuns)), 2)} ms of the runtime's CPU per request, the floor's INSERT less the limiter's cost, to read the answer, store it and reply)`
+        ? ` (the binding costs the floor ${fmt(limiterCpu, 2)} ms of the runtime's CPU per request and its INSERT ${fmt(insertCpu, 2)} ms, so a Worker that calls the binding per request and matches the plain floor has ${
+            insertCpu > limiterCpu ? `${fmt(insertCpu - limiterCpu, 2)} ms` : "nothing"
+          } left to read the answer, store it and reply)`
         : ""
     },
 and the leanest Worker on Baromètre's storage at ${fmt(leanRatio, 2)}× (${fmt(leanRatio / limitedFloor, 2)}× the limited floor; with no trigger at all ${fmt(leanNoTriggersRatio, 2)}×,
-${fmt(leanNoTriggersRatio / limitedFloor, 2)}× the limited floor). Baromètre runs at ${fmt(appRps / median(leanRuns.map((r) => r.rps)), 2)}× the lean Worker: that is what its own code
-(routing, validation, identity, the response) costs on top of its storage.
+${fmt(leanNoTriggersRatio / limitedFloor, 2)}× the limited floor). Baromètre runs at ${fmt(appRps / median(leanRuns.map((r) => r.rps)), 2)}× the lean Worker's rate: how far that is from 1 is what its own code
+(routing, validation, identity, the response) costs on top of its storage, give or take this machine's noise.
 In production the rate limiter is a counter in the same data centre and D1 is remote, so these
 proportions do not carry over; the ratio here is what this benchmark can show.
 
