@@ -55,20 +55,35 @@ export function build() {
 }
 
 /**
+ * Writes a Worker config derived from another (`from`, wrangler.toml by default) by `edit`, and
+ * returns its path: the benchmarks' variants are never maintained by hand, so they follow the real
+ * config. An edit that changes nothing means the config no longer has what it looked for: an error.
+ */
+export function deriveConfig(path, edit, from = "wrangler.toml") {
+  const toml = readFileSync(from, "utf8");
+  const derived = edit(toml);
+  if (derived === toml) throw new Error(`${path}: nothing to change in ${from}`);
+  writeFileSync(path, derived);
+  return path;
+}
+
+/** A config without its `[[ratelimits]]` bindings (the Worker then skips its limits). */
+export const withoutRateLimits = (toml) => toml.replace(/\[\[ratelimits\]\]\n(?:[^[\n][^\n]*\n|\n)*/g, "");
+
+/** A config's `main` pointed at `entry` (a bench-only entry beside the real bindings). */
+export const withMain = (toml, entry) => toml.replace(/^main = .*$/m, `main = "${entry}"`);
+
+/**
  * wrangler.toml with the heavy-read limit raised out of reach, for the benchmarks that repeat a
  * manager's heavy reads (per-account views) with one key faster than a person would: the limit
  * (docs/SECURITY.md, "Heavy reads") would turn their repeats into 429s. The binding stays bound
  * and is called on each of those reads as in production, so its cost is measured; only its
- * threshold differs. Derived from wrangler.toml here, never maintained by hand.
+ * threshold differs.
  */
-export function heavyReadsUnlimitedConfig() {
-  const path = ".bench-heavy-unlimited.wrangler.toml";
-  const toml = readFileSync("wrangler.toml", "utf8");
-  const raised = toml.replace(/(name = "HEAVY_READ_LIMITER"\n(?:[^[\n][^\n]*\n)*?simple = \{ limit = )\d+/, "$11000000");
-  if (raised === toml) throw new Error("wrangler.toml has no HEAVY_READ_LIMITER block");
-  writeFileSync(path, raised);
-  return path;
-}
+export const heavyReadsUnlimitedConfig = () =>
+  deriveConfig(".bench-heavy-unlimited.wrangler.toml", (toml) =>
+    toml.replace(/(name = "HEAVY_READ_LIMITER"\n(?:[^[\n][^\n]*\n)*?simple = \{ limit = )\d+/, "$11000000"),
+  );
 
 /** Starts `wrangler dev` for a config; returns { url, stop }. */
 export async function startWorker({ config = "wrangler.toml", persistTo, vars = {}, probe = "/", args: extra = [], port: fixed }) {

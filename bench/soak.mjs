@@ -8,12 +8,12 @@
 // and what this looks for is the most commit batches in the time.
 //
 //   npm run bench -- soak        (or: node bench/soak.mjs [--seconds 120] [--window 10] [--concurrency 32] [--abandon 0.01])
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, createBenchSurvey, fmt, request, startWorker, storedAnswerIds } from "./lib.mjs";
+import { applyMigrations, createBenchSurvey, deriveConfig, fmt, request, startWorker, storedAnswerIds, withoutRateLimits } from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -32,8 +32,7 @@ const seconds = Number(o.seconds),
   abandonShare = Number(o.abandon);
 const KEY = "bench-admin-key-0123456789abcdef";
 
-const NORL = ".bench-soak.wrangler.toml";
-writeFileSync(NORL, readFileSync("wrangler.toml", "utf8").replace(/\[\[ratelimits\]\]\n(?:[^[\n][^\n]*\n|\n)*/g, ""));
+const NORL = deriveConfig(".bench-soak.wrangler.toml", withoutRateLimits);
 const dir = mkdtempSync(join(tmpdir(), "barometre-soak-"));
 applyMigrations(dir);
 const app = await startWorker({ config: NORL, persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });

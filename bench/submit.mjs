@@ -3,11 +3,24 @@
 // in one run. Then checks that every accepted answer is stored exactly once.
 //
 //   npm run bench -- submit        (or: node bench/submit.mjs [--seconds 8] [--rounds 3] [--concurrency 32])
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { applyMigrations, createBenchSurvey, fmt, load, localQuery, median, request, startWorker, storedAnswers } from "./lib.mjs";
+import {
+  applyMigrations,
+  createBenchSurvey,
+  deriveConfig,
+  fmt,
+  load,
+  localQuery,
+  median,
+  request,
+  startWorker,
+  storedAnswers,
+  withMain,
+  withoutRateLimits,
+} from "./lib.mjs";
 import { machine, writeSection } from "./report.mjs";
 
 const { values: o } = parseArgs({
@@ -30,24 +43,18 @@ const dir = mkdtempSync(join(tmpdir(), "barometre-bench-"));
 applyMigrations(dir);
 // Diagnostic: the same Worker with its [[ratelimits]] bindings removed (derived from wrangler.toml
 // here, never maintained by hand), to show what the local rate-limit simulation costs.
-const NORL = ".bench-no-ratelimit.wrangler.toml";
-writeFileSync(NORL, readFileSync("wrangler.toml", "utf8").replace(/\[\[ratelimits\]\]\n(?:[^[\n][^\n]*\n|\n)*/g, ""));
+const NORL = deriveConfig(".bench-no-ratelimit.wrangler.toml", withoutRateLimits);
 // The same Worker behind the bench-only batch counter (--groups), derived from wrangler.toml too.
-const GROUPS = ".bench-groups.wrangler.toml";
-if (o.groups) writeFileSync(GROUPS, readFileSync("wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/groups/index.ts"'));
+const GROUPS = o.groups ? deriveConfig(".bench-groups.wrangler.toml", (toml) => withMain(toml, "bench/groups/index.ts")) : null;
 // Diagnostic: the floor Worker with Baromètre's write limiter bound as LIMITER (the same
 // [[ratelimits]] block, copied from wrangler.toml), so that both sides pay the local binding.
-const FLOOR_RL = ".bench-floor-ratelimit.wrangler.toml";
-{
-  const limiter = readFileSync("wrangler.toml", "utf8").match(/\[\[ratelimits\]\]\nname = "PUBLIC_WRITE_LIMITER"\n(?:[^[\n][^\n]*\n)*/)?.[0];
-  if (!limiter) throw new Error("wrangler.toml has no PUBLIC_WRITE_LIMITER block");
-  writeFileSync(
-    FLOOR_RL,
-    readFileSync("bench/d1floor/wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/d1floor/index.ts"') +
-      "\n" +
-      limiter.replace('name = "PUBLIC_WRITE_LIMITER"', 'name = "LIMITER"'),
-  );
-}
+const limiterBlock = readFileSync("wrangler.toml", "utf8").match(/\[\[ratelimits\]\]\nname = "PUBLIC_WRITE_LIMITER"\n(?:[^[\n][^\n]*\n)*/)?.[0];
+if (!limiterBlock) throw new Error("wrangler.toml has no PUBLIC_WRITE_LIMITER block");
+const FLOOR_RL = deriveConfig(
+  ".bench-floor-ratelimit.wrangler.toml",
+  (toml) => `${withMain(toml, "bench/d1floor/index.ts")}\n${limiterBlock.replace('name = "PUBLIC_WRITE_LIMITER"', 'name = "LIMITER"')}`,
+  "bench/d1floor/wrangler.toml",
+);
 // A copy of the freshly migrated database (wrangler's start-up is most of a migration's time).
 const dir2 = mkdtempSync(join(tmpdir(), "barometre-bench-"));
 cpSync(dir, dir2, { recursive: true });
@@ -55,8 +62,7 @@ cpSync(dir, dir2, { recursive: true });
 // answer's real INSERT and triggers through the real group commit, nothing else), each on its own
 // copy of the database with a survey of its own, so that its rows stay out of the exactly-once
 // check; the second copy has every trigger dropped (the answer's row and its indexes only).
-const LEAN = ".bench-lean.wrangler.toml";
-writeFileSync(LEAN, readFileSync("wrangler.toml", "utf8").replace(/^main = .*$/m, 'main = "bench/lean/index.ts"'));
+const LEAN = deriveConfig(".bench-lean.wrangler.toml", (toml) => withMain(toml, "bench/lean/index.ts"));
 const LEAN_SURVEY = "bench-lean-survey";
 const leanDb = (dropTriggers) => {
   const copy = mkdtempSync(join(tmpdir(), "barometre-bench-"));
@@ -84,7 +90,7 @@ const start = async (opts) => {
     throw e;
   }
 };
-const app = await start({ config: o.groups ? GROUPS : "wrangler.toml", persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
+const app = await start({ config: GROUPS ?? "wrangler.toml", persistTo: dir, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 const appNoRl = await start({ config: NORL, persistTo: dir2, vars: { ADMIN_API_KEY: KEY }, probe: "/api/v1/health" });
 const bare = await start({ config: "bench/bare/wrangler.toml" });
 const floor = await start({ config: "bench/d1floor/wrangler.toml", persistTo: dir });
@@ -196,8 +202,10 @@ try {
     0,
   );
 
-  const bareRps = median(bareRuns.map((r) => r.rps));
-  const appRps = median(appRuns.map((r) => r.rps));
+  const rateOf = (runs) => median(runs.map((r) => r.rps));
+  const bareRps = rateOf(bareRuns);
+  const appRps = rateOf(appRuns);
+  const floorRps = rateOf(floorRuns);
   const ratio = appRps / bareRps;
   const m = (runs, key, d = 0) => fmt(median(runs.map((r) => r[key])), d);
   const row = (label, runs, bold = false) => {
@@ -219,10 +227,9 @@ try {
     row("the same lean Worker with every trigger dropped: the answer's row and indexes only (diagnostic only)", leanNoTriggersRuns),
   ].join("\n");
   const cpu = (runs) => median(runs.map((r) => r.cpuRuntime));
-  const floorRps = median(floorRuns.map((r) => r.rps));
-  const limitedFloor = median(floorRlRuns.map((r) => r.rps)) / floorRps;
-  const leanRatio = median(leanRuns.map((r) => r.rps)) / floorRps;
-  const leanNoTriggersRatio = median(leanNoTriggersRuns.map((r) => r.rps)) / floorRps;
+  const limitedFloor = rateOf(floorRlRuns) / floorRps;
+  const leanRatio = rateOf(leanRuns) / floorRps;
+  const leanNoTriggersRatio = rateOf(leanNoTriggersRuns) / floorRps;
   const limiterCpu = cpu(floorRlRuns) - cpu(floorRuns);
   const insertCpu = cpu(floorRuns) - cpu(bareRuns);
   const md =
@@ -234,17 +241,17 @@ alternating rounds of ${seconds} s with ${concurrency} keep-alive clients; 10 % 
 
 ${table}
 
-**Against the storage floor (a Worker doing one plain D1 INSERT per request): ${fmt(appRps / median(floorRuns.map((r) => r.rps)), 2)}×** (target ≥ 1.0×: ${appRps >= median(floorRuns.map((r) => r.rps)) ? "met" : "**not met**"}); p99 ${fmt(median(appRuns.map((r) => r.p99)), 1)} ms against the floor's ${fmt(median(floorRuns.map((r) => r.p99)), 1)} ms.
-With the local Rate Limiting binding on both sides (the diagnostic floor row): ${fmt(appRps / median(floorRlRuns.map((r) => r.rps)), 2)}×; without it on either side: ${fmt(median(noRlRuns.map((r) => r.rps)) / median(floorRuns.map((r) => r.rps)), 2)}×.
+**Against the storage floor (a Worker doing one plain D1 INSERT per request): ${fmt(appRps / floorRps, 2)}×** (target ≥ 1.0×: ${appRps >= floorRps ? "met" : "**not met**"}); p99 ${fmt(median(appRuns.map((r) => r.p99)), 1)} ms against the floor's ${fmt(median(floorRuns.map((r) => r.p99)), 1)} ms.
+With the local Rate Limiting binding on both sides (the diagnostic floor row): ${fmt(appRps / rateOf(floorRlRuns), 2)}×; without it on either side: ${fmt(rateOf(noRlRuns) / floorRps, 2)}×.
 Ratio to the bare Worker: ${fmt(ratio * 100, 0)} % (earlier target ≥ 50 %: ${ratio >= 0.5 ? "met" : "**not met**"}).
 D1 rows written per answer (D1's billing unit, \`npx vitest run test/api/rowsWritten.test.ts\`): see docs/SCALING.md.
 CPU per request (from /proc, each Worker's processes during its own rounds; steadier than requests/s on a shared machine):
 the workerd runtime, which runs the Worker, its bindings and local D1 on one thread, spent ${fmt(cpu(appRuns), 2)} ms per answer for Baromètre
 against ${fmt(cpu(floorRuns), 2)} ms for the floor's whole request; of Baromètre's, the local Rate Limiting binding (a \`fetch\` to a Durable Object
 in the same thread) took ${fmt(cpu(appRuns) - cpu(noRlRuns), 2)} ms (the difference with the diagnostic row).
-Where it goes, on this machine: one plain D1 INSERT alone brings a Worker to ${fmt((median(floorRuns.map((r) => r.rps)) / bareRps) * 100, 0)} % of the bare one
+Where it goes, on this machine: one plain D1 INSERT alone brings a Worker to ${fmt((floorRps / bareRps) * 100, 0)} % of the bare one
 (local D1 is SQLite behind an RPC); the local simulation of the Rate Limiting binding costs Baromètre
-${fmt((1 - appRps / median(noRlRuns.map((r) => r.rps))) * 100, 0)} % of its rate, and the floor ${fmt((1 - median(floorRlRuns.map((r) => r.rps)) / median(floorRuns.map((r) => r.rps))) * 100, 0)} % of its own.
+${fmt((1 - appRps / rateOf(noRlRuns)) * 100, 0)} % of its rate, and the floor ${fmt((1 - rateOf(floorRlRuns) / floorRps) * 100, 0)} % of its own.
 What bounds the target: with that binding called per request, the floor itself runs at ${fmt(limitedFloor, 2)}× its plain rate${
       limitedFloor < 1
         ? ` (the binding costs the floor ${fmt(limiterCpu, 2)} ms of the runtime's CPU per request and its INSERT ${fmt(insertCpu, 2)} ms, so a Worker that calls the binding per request and matches the plain floor has ${
@@ -253,7 +260,7 @@ What bounds the target: with that binding called per request, the floor itself r
         : ""
     },
 and the leanest Worker on Baromètre's storage at ${fmt(leanRatio, 2)}× (${fmt(leanRatio / limitedFloor, 2)}× the limited floor; with no trigger at all ${fmt(leanNoTriggersRatio, 2)}×,
-${fmt(leanNoTriggersRatio / limitedFloor, 2)}× the limited floor). Baromètre runs at ${fmt(appRps / median(leanRuns.map((r) => r.rps)), 2)}× the lean Worker's rate: how far that is from 1 is what its own code
+${fmt(leanNoTriggersRatio / limitedFloor, 2)}× the limited floor). Baromètre runs at ${fmt(appRps / rateOf(leanRuns), 2)}× the lean Worker's rate: how far that is from 1 is what its own code
 (routing, validation, identity, the response) costs on top of its storage, give or take this machine's noise.
 In production the rate limiter is a counter in the same data centre and D1 is remote, so these
 proportions do not carry over; the ratio here is what this benchmark can show.
@@ -293,5 +300,5 @@ ${rows.n === sentIds.size && rows.n === rows.d ? "Every id sent is stored exactl
   rmSync(LEAN, { force: true });
   rmSync(NORL, { force: true });
   rmSync(FLOOR_RL, { force: true });
-  rmSync(GROUPS, { force: true });
+  if (GROUPS) rmSync(GROUPS, { force: true });
 }
